@@ -1,0 +1,93 @@
+/**
+ * The one module that knows which TensorFlow.js backend runs.
+ *
+ * `useBestBackend()` picks, in order: the native TensorFlow backend when
+ * `@tensorflow/tfjs-node` loads (it cannot install without internet: its install step
+ * downloads the TensorFlow C library), else WebAssembly, else the pure-JS CPU backend.
+ * `DIL_BACKEND=tensorflow|wasm|cpu` forces one. It prints one line saying which runs and why.
+ * Nothing else in the kit may depend on which backend is present.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { registerWasmUnsortedSegmentSum } from './kernels/unsortedSegmentSum';
+
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+
+export interface BackendChoice {
+  /** The backend now active in tf. */
+  name: BackendName;
+  /** One sentence: why this one. */
+  reason: string;
+}
+
+let chosen: BackendChoice | undefined;
+
+function tryLoadNative(): string | undefined {
+  try {
+    // A plain require, so that bundlers and the TypeScript build leave it optional.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    require('@tensorflow/tfjs-node');
+    return undefined;
+  } catch (err) {
+    const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    return message.length > 160 ? `${message.slice(0, 157)}...` : message;
+  }
+}
+
+async function activate(name: BackendName): Promise<boolean> {
+  if (name === 'wasm') {
+    await import('@tensorflow/tfjs-backend-wasm');
+    registerWasmUnsortedSegmentSum();
+  }
+  try {
+    const ok = await tf.setBackend(name);
+    if (ok) await tf.ready();
+    return ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses `DIL_BACKEND`; throws a clear error on an unknown value. */
+export function forcedBackend(env: NodeJS.ProcessEnv = process.env): BackendName | undefined {
+  const raw = env.DIL_BACKEND?.trim();
+  if (!raw) return undefined;
+  if ((BACKEND_NAMES as readonly string[]).includes(raw)) return raw as BackendName;
+  throw new Error(`DIL_BACKEND=${raw} is not a backend; expected one of: ${BACKEND_NAMES.join(', ')}`);
+}
+
+/**
+ * Selects and activates the fastest available backend (once per process; later calls
+ * return the first choice). Set `quiet` to skip the one-line report.
+ */
+export async function useBestBackend(options: { quiet?: boolean } = {}): Promise<BackendChoice> {
+  if (chosen && tf.getBackend() === chosen.name) return chosen;
+  const forced = forcedBackend();
+  let choice: BackendChoice;
+  if (forced) {
+    if (forced === 'tensorflow') {
+      const failure = tryLoadNative();
+      if (failure) throw new Error(`DIL_BACKEND=tensorflow, but @tensorflow/tfjs-node does not load: ${failure}`);
+    }
+    if (!(await activate(forced))) throw new Error(`DIL_BACKEND=${forced}, but that backend failed to start`);
+    choice = { name: forced, reason: 'forced by DIL_BACKEND' };
+  } else {
+    const nativeFailure = tryLoadNative();
+    if (!nativeFailure && (await activate('tensorflow'))) {
+      choice = { name: 'tensorflow', reason: '@tensorflow/tfjs-node loaded (native TensorFlow)' };
+    } else if (await activate('wasm')) {
+      choice = { name: 'wasm', reason: `@tensorflow/tfjs-node unavailable (${nativeFailure ?? 'failed to start'})` };
+    } else {
+      await activate('cpu');
+      choice = { name: 'cpu', reason: 'neither native TensorFlow nor WebAssembly started; training will be very slow' };
+    }
+  }
+  chosen = choice;
+  if (!options.quiet) console.log(`[deep-interest-lab] backend: ${choice.name} (${choice.reason})`);
+  return choice;
+}
+
+/** The backend chosen by `useBestBackend`, or undefined before it ran. */
+export function currentBackend(): BackendChoice | undefined {
+  return chosen;
+}
