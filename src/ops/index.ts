@@ -1,0 +1,7 @@
+/**
+ * Fast differentiable primitives for the wasm backend (see bench/NOTES.md for measurements).
+ * Same values and gradients as the plain tfjs compositions; faster kernel sequences.
+ */
+export { matMulFast, transposeLastTwo } from './matMul';
+export { denseFast, DENSE_ACTIVATIONS } from './dense';
+export type { DenseActivation } from './dense';
