@@ -6,7 +6,9 @@
  *    Debian/Ubuntu, installs Debian's packages; otherwise says exactly what to install.
  * 2. Registers the kernel "dil-tslab" ("TypeScript (deep-interest-lab)") whose command is this
  *    checkout's own tslab run by this Node, with absolute paths: no global install needed.
- * 3. Builds dist/ and the self-reference shim, so notebooks can `import ... from 'deep-interest-lab'`.
+ * 3. Finds Chromium for the static export of figures (SVG/PNG); installs Debian's `chromium` as
+ *    root, otherwise tells how (figures are then shown inline only).
+ * 4. Builds dist/ and the self-reference shim, so notebooks can `import ... from 'deep-interest-lab'`.
  *
  * Flags: --no-install (never call apt-get), --quiet.
  */
@@ -63,6 +65,24 @@ function installJupyter() {
   }
 }
 
+function ensureChromium() {
+  const candidates = [process.env.DIL_CHROMIUM, '/usr/bin/chromium', 'chromium', 'chromium-browser', 'google-chrome'].filter(Boolean);
+  for (const candidate of candidates) {
+    if (run(candidate, ['--version']).status === 0) {
+      log(`chromium: ${candidate}`);
+      return;
+    }
+  }
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!args.has('--no-install') && isRoot && run('apt-get', ['--version']).status === 0) {
+    log('installing Debian package chromium (static SVG/PNG export of figures)');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    if (run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env }).status === 0) return;
+  }
+  console.warn('[setup] Chromium not found: figures will not be exported to results/figures as SVG/PNG.\n' +
+    '  Install it (Debian: apt-get install chromium) or set DIL_CHROMIUM to a Chrome/Chromium executable.');
+}
+
 function registerKernel(jupyter) {
   const tslabBin = path.join(root, 'node_modules', 'tslab', 'bin', 'tslab');
   if (!fs.existsSync(tslabBin)) {
@@ -108,5 +128,6 @@ if (!jupyter) {
 }
 log(`jupyter: ${jupyter}`);
 registerKernel(jupyter);
+ensureChromium();
 buildLibrary();
 log('done: open the notebooks with `jupyter notebook notebooks/` and pick "TypeScript (deep-interest-lab)"');

@@ -152,6 +152,8 @@ export interface Dataset {
   readonly checksum: string;
   /** Present for synthetic data. */
   readonly groundTruth?: SyntheticGroundTruth;
+  /** Multi-label item attribute when the source has one (MovieLens: every genre of a movie). */
+  readonly multiLabel?: MultiLabelAttribute;
   /** The resolved options this dataset was built with (saved with run records). */
   readonly options: Record<string, unknown>;
 
@@ -164,4 +166,14 @@ export interface Dataset {
   describe(): string;
   /** The dataset as bytes (the cache format); identical inputs give identical bytes. */
   toBytes(): Buffer;
+}
+
+/** A multi-label item attribute (e.g. MovieLens genres): item i's labels are ids[offsets[i] .. offsets[i+1]). */
+export interface MultiLabelAttribute {
+  name: string;
+  /** Index = id; index 0 = '<pad>'. */
+  vocab: string[];
+  /** [items + 1] */
+  offsets: Int32Array;
+  ids: Int32Array;
 }

@@ -21,7 +21,8 @@
  * quadratic in T, since a slice's gradient is padded back to the full shape).
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../random';
+import { ParameterStore } from './params';
+import { matMulFast } from '../ops';
 
 export type GruKind = 'GRU' | 'AIGRU' | 'AGRU' | 'AUGRU';
 export const GRU_KINDS: readonly GruKind[] = ['GRU', 'AIGRU', 'AGRU', 'AUGRU'];
@@ -48,13 +49,9 @@ export interface GruConfig {
   kind?: GruKind;
   /** Meaning of a_t in AUGRU; default 'paper'. */
   convention?: AttentionGateConvention;
-  /** Seed of the weight initialisation. */
-  seed?: number;
-  /** Prefix of the weight names (save/load). Default 'gru'. */
-  name?: string;
 }
 
-export const GRU_DEFAULTS = { kind: 'GRU' as GruKind, convention: 'paper' as AttentionGateConvention, seed: 1, name: 'gru' };
+export const GRU_DEFAULTS = { kind: 'GRU' as GruKind, convention: 'paper' as AttentionGateConvention };
 
 export interface GruOutput {
   /** [B, T, H] the state after each step (a padded step repeats the previous state). */
@@ -63,17 +60,10 @@ export interface GruOutput {
   final: tf.Tensor2D;
 }
 
-/** Glorot-uniform values for a [fanIn, fanOut] matrix, from a seeded generator. */
-export function glorotUniformValues(rng: Rng, fanIn: number, fanOut: number, count = fanIn * fanOut): Float32Array {
-  const limit = Math.sqrt(6 / (fanIn + fanOut));
-  const values = new Float32Array(count);
-  for (let i = 0; i < count; i++) values[i] = (rng.next() * 2 - 1) * limit;
-  return values;
-}
-
 /**
  * A GRU layer (or AIGRU / AGRU / AUGRU) over a masked sequence.
- * Weights: `inputKernel` [D, 3H] (blocks u | r | h), `recurrentKernel` [H, 3H], `bias` [3H].
+ * Weights (registered in the store under `name/`): `inputKernel` [D, 3H] (blocks u | r | h),
+ * `recurrentKernel` [H, 3H], `bias` [3H].
  */
 export class GruLayer {
   readonly inputSize: number;
@@ -85,7 +75,7 @@ export class GruLayer {
   readonly recurrentKernel: tf.Variable;
   readonly bias: tf.Variable;
 
-  constructor(config: GruConfig) {
+  constructor(store: ParameterStore, name: string, config: GruConfig) {
     const c = { ...GRU_DEFAULTS, ...config };
     if (!Number.isInteger(c.inputSize) || c.inputSize < 1) throw new Error(`src/layers/gru.ts GruLayer: inputSize must be a positive integer, got ${c.inputSize}`);
     if (!Number.isInteger(c.hiddenSize) || c.hiddenSize < 1) throw new Error(`src/layers/gru.ts GruLayer: hiddenSize must be a positive integer, got ${c.hiddenSize}`);
@@ -95,26 +85,12 @@ export class GruLayer {
     this.hiddenSize = c.hiddenSize;
     this.kind = c.kind;
     this.convention = c.convention;
-    this.name = c.name;
-    const rng = new Rng(c.seed).fork(c.name);
+    this.name = name;
     const D = c.inputSize;
     const H = c.hiddenSize;
-    this.inputKernel = tf.variable(tf.tensor2d(glorotUniformValues(rng, D, 3 * H), [D, 3 * H]), true);
-    this.recurrentKernel = tf.variable(tf.tensor2d(glorotUniformValues(rng, H, 3 * H), [H, 3 * H]), true);
-    this.bias = tf.variable(tf.zeros([3 * H]), true);
-  }
-
-  /** Trainable weights by stable name. */
-  namedWeights(): Record<string, tf.Variable> {
-    return {
-      [`${this.name}/inputKernel`]: this.inputKernel,
-      [`${this.name}/recurrentKernel`]: this.recurrentKernel,
-      [`${this.name}/bias`]: this.bias,
-    };
-  }
-
-  variables(): tf.Variable[] {
-    return [this.inputKernel, this.recurrentKernel, this.bias];
+    this.inputKernel = store.weight(`${name}/inputKernel`, [D, 3 * H], { kind: 'glorotUniform', fanIn: D, fanOut: 3 * H });
+    this.recurrentKernel = store.weight(`${name}/recurrentKernel`, [H, 3 * H], { kind: 'glorotUniform', fanIn: H, fanOut: 3 * H });
+    this.bias = store.weight(`${name}/bias`, [3 * H], { kind: 'zeros' });
   }
 
   /**
@@ -138,7 +114,7 @@ export class GruLayer {
       // AIGRU: i'_t = a_t * i_t.
       const x = this.kind === 'AIGRU' ? inputs.mul(a as tf.Tensor3D) : inputs;
       // All input projections at once: [B*T, D] x [D, 3H] + b -> [B, T, 3H].
-      const projected = tf.matMul(x.reshape([B * T, D]), this.inputKernel).add(this.bias).reshape([B, T, 3 * H]);
+      const projected = matMulFast(x.reshape([B * T, D]), this.inputKernel).add(this.bias).reshape([B, T, 3 * H]);
       const [projGates, projCandidate] = tf.split(projected, [2 * H, H], 2);
       const gateSteps = tf.unstack(projGates, 1) as tf.Tensor2D[];
       const candidateSteps = tf.unstack(projCandidate, 1) as tf.Tensor2D[];
@@ -158,7 +134,7 @@ export class GruLayer {
       let h: tf.Tensor2D = tf.zeros([B, H]);
       const states: tf.Tensor2D[] = [];
       for (let t = 0; t < T; t++) {
-        const hidden = tf.matMul(h, this.recurrentKernel); // [B, 3H]
+        const hidden = matMulFast(h, this.recurrentKernel) as tf.Tensor2D; // [B, 3H]
         const [hiddenGates, hiddenCandidate] = tf.split(hidden, [2 * H, H], 1);
         const gates = tf.sigmoid(gateSteps[t].add(hiddenGates));
         const [u, r] = tf.split(gates, 2, 1);
@@ -172,9 +148,5 @@ export class GruLayer {
       }
       return { states: tf.stack(states, 1) as tf.Tensor3D, final: h };
     });
-  }
-
-  dispose(): void {
-    for (const v of this.variables()) v.dispose();
   }
 }

@@ -78,7 +78,9 @@ export class ParameterStore {
     const size = shape.reduce((a, b) => a * b, 1);
     const values = initialValues(size, init, this.rng.fork(name));
     // Variable names are global in tfjs; do not name them (two models may coexist).
-    const v = tf.variable(tf.tensor(values, shape, 'float32'), trainable);
+    const initial = tf.tensor(values, shape, 'float32');
+    const v = tf.variable(initial, trainable);
+    initial.dispose();
     this.variables.set(name, v);
     this.trainableFlags.set(name, trainable);
     return v;

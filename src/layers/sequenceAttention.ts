@@ -10,8 +10,8 @@
  * pass scores from any other scorer through `maskedSoftmax`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Rng } from '../random';
-import { glorotUniformValues } from './gru';
+import { ParameterStore } from './params';
+import { matMulFast } from '../ops';
 
 /** Additive mask value for padded positions before a softmax (finite, so no NaN). */
 export const MASKED_SCORE = -1e9;
@@ -35,9 +35,6 @@ export interface EvolutionAttentionConfig {
   stateSize: number;
   /** E, size of the target embedding. */
   targetSize: number;
-  seed?: number;
-  /** Weight-name prefix; default 'evolutionAttention'. */
-  name?: string;
 }
 
 /** a_t = masked softmax_t(h_t W e_a). Weight `kernel` [H, E]. */
@@ -47,24 +44,15 @@ export class EvolutionAttention {
   readonly stateSize: number;
   readonly targetSize: number;
 
-  constructor(config: EvolutionAttentionConfig) {
+  constructor(store: ParameterStore, name: string, config: EvolutionAttentionConfig) {
     const { stateSize, targetSize } = config;
     if (!Number.isInteger(stateSize) || stateSize < 1 || !Number.isInteger(targetSize) || targetSize < 1) {
       throw new Error(`src/layers/sequenceAttention.ts EvolutionAttention: stateSize and targetSize must be positive integers, got ${stateSize}, ${targetSize}`);
     }
-    this.name = config.name ?? 'evolutionAttention';
+    this.name = name;
     this.stateSize = stateSize;
     this.targetSize = targetSize;
-    const rng = new Rng(config.seed ?? 1).fork(this.name);
-    this.kernel = tf.variable(tf.tensor2d(glorotUniformValues(rng, stateSize, targetSize), [stateSize, targetSize]), true);
-  }
-
-  namedWeights(): Record<string, tf.Variable> {
-    return { [`${this.name}/kernel`]: this.kernel };
-  }
-
-  variables(): tf.Variable[] {
-    return [this.kernel];
+    this.kernel = store.weight(`${name}/kernel`, [stateSize, targetSize], { kind: 'glorotUniform', fanIn: stateSize, fanOut: targetSize });
   }
 
   /**
@@ -80,13 +68,9 @@ export class EvolutionAttention {
     }
     return tf.tidy(() => {
       // W e_a for every row once: [B, E] x [E, H] -> [B, H], then h_t . (W e_a).
-      const query = tf.matMul(target, tf.transpose(this.kernel)).reshape([B, H, 1]);
-      const scores = tf.matMul(states, query).reshape([B, T]);
+      const query = matMulFast(target, this.kernel, false, true).reshape([B, H, 1]);
+      const scores = matMulFast(states, query).reshape([B, T]);
       return maskedSoftmax(scores, mask) as tf.Tensor2D;
     });
-  }
-
-  dispose(): void {
-    this.kernel.dispose();
   }
 }

@@ -3,5 +3,6 @@
  * Same values and gradients as the plain tfjs compositions; faster kernel sequences.
  */
 export { matMulFast, transposeLastTwo } from './matMul';
-export { denseFast, DENSE_ACTIVATIONS } from './dense';
+export { denseFast, DENSE_ACTIVATIONS, columnSums, transposedProduct } from './dense';
 export type { DenseActivation } from './dense';
+export { installFastWasmSliceKernels, fastWasmSliceKernelsInstalled } from './wasmSliceKernels';

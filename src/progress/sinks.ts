@@ -89,21 +89,39 @@ export function notebookSink(display: DisplayLike): ProgressSink {
 /** Draws nothing. */
 export const silentSink: ProgressSink = { render() {} };
 
-/**
- * A fresh tslab display when this process is a tslab (Jupyter) kernel that is ready to
- * display, else undefined.
- */
-export function tslabDisplay(): DisplayLike | undefined {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData?: unknown };
-    if (jupyter.lastWriteDisplayData == null) return undefined;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const tslab = require('tslab') as { newDisplay(): DisplayLike };
-    return tslab.newDisplay();
-  } catch {
-    return undefined;
+type WriteDisplayData = (
+  message: { data: Record<string, string>; metadata: Record<string, unknown>; transient: { display_id: string } },
+  update: boolean,
+) => void;
+
+/** The running tslab kernel's display hook (tslab/dist/jupyter.js in require.cache), or undefined. */
+function tslabDisplayHook(): WriteDisplayData | undefined {
+  for (const [file, entry] of Object.entries(require.cache)) {
+    if (!entry || !/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) continue;
+    const hook = (entry.exports as { lastWriteDisplayData?: WriteDisplayData | null }).lastWriteDisplayData;
+    if (typeof hook === 'function') return hook;
   }
+  return undefined;
+}
+
+let displayCounter = 0;
+
+/**
+ * A display that replaces one notebook output in place when this process is a tslab
+ * (Jupyter) kernel: the first draw sends `display_data` with a `display_id`, later draws
+ * `update_display_data` with the same id (what tslab's `newDisplay()` does). Undefined
+ * outside a kernel. `hook` may be injected (tests).
+ */
+export function tslabDisplay(hook: WriteDisplayData | undefined = tslabDisplayHook()): DisplayLike | undefined {
+  if (!hook) return undefined;
+  const displayId = `dil-progress-${process.pid}-${++displayCounter}-${Date.now()}`;
+  let shown = false;
+  const send = (mime: string, content: string) => {
+    const data: Record<string, string> = { [mime]: content };
+    hook({ data, metadata: {}, transient: { display_id: displayId } }, shown);
+    shown = true;
+  };
+  return { text: (s) => send('text/plain', s), html: (s) => send('text/html', s) };
 }
 
 /**

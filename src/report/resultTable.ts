@@ -109,6 +109,7 @@ function formatCell(cell: TableCell, column: TableColumn, style: Style): string 
   const escape = style === 'md' ? escapeMarkdown : escapeLatex;
   if (typeof cell === 'string') return escape(cell);
   if (isMeanStd(cell)) {
+    if (Number.isNaN(cell.mean)) return 'n/a';
     const digits = column.digits ?? 4;
     const m = fixed(cell.mean, digits);
     const s = fixed(cell.std, digits);
@@ -131,11 +132,11 @@ function formatCell(cell: TableCell, column: TableColumn, style: Style): string 
   }
 }
 
-/** Escapes Markdown table text: backslash, pipe, emphasis and code markers, angle brackets; newlines become spaces. */
+/** Escapes Markdown table text: backslash, pipe, emphasis, code, math ($) and strike (~) markers, angle brackets; newlines become spaces. */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/\r?\n/g, ' ')
-    .replace(/([\\|*_`])/g, '\\$1')
+    .replace(/([\\|*_`$~])/g, '\\$1')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;');
 }
@@ -157,11 +158,12 @@ const LATEX_SPECIALS: Record<string, string> = {
   '−': '-',
   '<': '\\textless{}',
   '>': '\\textgreater{}',
+  '|': '\\textbar{}',
 };
 
-/** Escapes LaTeX text-mode specials (\ & % $ # _ { } ~ ^ < >) and maps ± × ⊙ − to math; newlines become spaces. */
+/** Escapes LaTeX text-mode specials (\ & % $ # _ { } ~ ^ < > |) and maps ± × ⊙ − to math; newlines become spaces. */
 export function escapeLatex(text: string): string {
-  return text.replace(/\r?\n/g, ' ').replace(/[\\&%$#_{}~^±×⊙−<>]/g, (ch) => LATEX_SPECIALS[ch]);
+  return text.replace(/\r?\n/g, ' ').replace(/[\\&%$#_{}~^±×⊙−<>|]/g, (ch) => LATEX_SPECIALS[ch]);
 }
 
 /** Quotes one CSV field per RFC 4180 when it holds a comma, quote, CR/LF or leading/trailing space. */

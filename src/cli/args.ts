@@ -1,0 +1,183 @@
+/**
+ * A small command-line flag parser with typed flags, clear errors and generated help.
+ * `--name value` and `--name=value`; booleans take no value (`--json`); `--no-name` is not
+ * supported (say `--name false` where meaningful). Unknown flags and bad values throw
+ * `UsageError` listing what is valid.
+ */
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type FlagType = 'string' | 'number' | 'int' | 'boolean' | 'list';
+
+export interface FlagSpec {
+  /** Long name without dashes, e.g. 'data-dir'. */
+  name: string;
+  type: FlagType;
+  description: string;
+  /** Allowed values (for string and list flags). */
+  values?: readonly string[];
+  /** Shown in help; not applied by the parser. */
+  defaultText?: string;
+  /** May be given several times (values collected in a list). */
+  repeatable?: boolean;
+}
+
+export interface CommandSpec {
+  name: string;
+  /** One line. */
+  summary: string;
+  /** e.g. 'dil ablate <din|dien|dmin|dhan> [flags]'. */
+  usage: string;
+  flags: FlagSpec[];
+  examples: string[];
+  /** Extra paragraphs printed after the flags. */
+  details?: string[];
+}
+
+export type FlagValue = string | number | boolean | string[];
+
+export interface ParsedArgs {
+  flags: Record<string, FlagValue>;
+  positionals: string[];
+}
+
+function parseValue(command: string, spec: FlagSpec, raw: string): FlagValue {
+  const where = `dil ${command}: --${spec.name}`;
+  switch (spec.type) {
+    case 'number': {
+      const v = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(v)) throw new UsageError(`${where} expects a number, got "${raw}"`);
+      return v;
+    }
+    case 'int': {
+      const v = Number(raw);
+      if (!Number.isInteger(v)) throw new UsageError(`${where} expects an integer, got "${raw}"`);
+      return v;
+    }
+    case 'list': {
+      const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      if (spec.values) {
+        for (const item of items) {
+          if (!spec.values.includes(item)) {
+            throw new UsageError(`${where}: "${item}" is not valid; valid values: ${spec.values.join(', ')}`);
+          }
+        }
+      }
+      return items;
+    }
+    case 'string':
+      if (spec.values && !spec.values.includes(raw)) {
+        throw new UsageError(`${where}: "${raw}" is not valid; valid values: ${spec.values.join(', ')}`);
+      }
+      return raw;
+    default:
+      throw new UsageError(`${where} takes no value`);
+  }
+}
+
+/** Parses `argv` (after the command name) against `command.flags`. */
+export function parseArgs(command: CommandSpec, argv: string[]): ParsedArgs {
+  const flags: Record<string, FlagValue> = {};
+  const positionals: string[] = [];
+  const byName = new Map(command.flags.map((f) => [f.name, f]));
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--') || arg === '--') {
+      if (arg.startsWith('-') && arg.length > 1 && arg !== '-h') {
+        throw new UsageError(`dil ${command.name}: unknown option "${arg}"; options are long flags (--name); see dil ${command.name} --help`);
+      }
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const spec = byName.get(name);
+    if (!spec) {
+      const valid = command.flags.map((f) => `--${f.name}`).join(', ');
+      throw new UsageError(`dil ${command.name}: unknown flag "--${name}"; valid flags: ${valid}`);
+    }
+    let value: FlagValue;
+    if (spec.type === 'boolean') {
+      if (eq >= 0) {
+        const raw = arg.slice(eq + 1);
+        if (raw !== 'true' && raw !== 'false') throw new UsageError(`dil ${command.name}: --${name} expects true or false, got "${raw}"`);
+        value = raw === 'true';
+      } else value = true;
+    } else {
+      let raw: string;
+      if (eq >= 0) raw = arg.slice(eq + 1);
+      else {
+        if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) {
+          throw new UsageError(
+            `dil ${command.name}: --${name} needs a value${spec.values ? ` (one of: ${spec.values.join(', ')})` : ''}`,
+          );
+        }
+        raw = argv[++i];
+      }
+      value = parseValue(command.name, spec, raw);
+    }
+    if (spec.repeatable) {
+      const previous = flags[name];
+      const list = Array.isArray(previous) ? previous : [];
+      flags[name] = [...list, ...(Array.isArray(value) ? value : [String(value)])];
+    } else {
+      if (name in flags) throw new UsageError(`dil ${command.name}: --${name} given twice`);
+      flags[name] = value;
+    }
+  }
+  return { flags, positionals };
+}
+
+/** Help text: usage, summary, flags (with valid values and defaults), examples. */
+export function formatHelp(command: CommandSpec): string {
+  const lines = [`Usage: ${command.usage}`, '', command.summary, ''];
+  if (command.flags.length > 0) {
+    lines.push('Flags:');
+    const labels = command.flags.map((f) => `  --${f.name}${f.type === 'boolean' ? '' : ` <${f.type === 'list' ? 'a,b,...' : f.type}>`}`);
+    const width = Math.max(...labels.map((l) => l.length)) + 2;
+    command.flags.forEach((f, i) => {
+      let text = f.description;
+      if (f.values) text += ` (${f.values.join(' | ')})`;
+      if (f.defaultText) text += ` [default: ${f.defaultText}]`;
+      lines.push(`${labels[i].padEnd(width)}${text}`);
+    });
+    lines.push(`${'  --help'.padEnd(width)}this help`);
+    lines.push('');
+  }
+  if (command.details) lines.push(...command.details, '');
+  if (command.examples.length > 0) {
+    lines.push('Examples:');
+    for (const e of command.examples) lines.push(`  ${e}`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+/** Typed getters over parsed flags. */
+export function flagString(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags[name];
+  return v === undefined ? undefined : String(v);
+}
+
+export function flagNumber(args: ParsedArgs, name: string): number | undefined {
+  const v = args.flags[name];
+  return typeof v === 'number' ? v : undefined;
+}
+
+export function flagBool(args: ParsedArgs, name: string): boolean {
+  return args.flags[name] === true;
+}
+
+export function flagList(args: ParsedArgs, name: string): string[] | undefined {
+  const v = args.flags[name];
+  return Array.isArray(v) ? v : undefined;
+}

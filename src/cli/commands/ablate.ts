@@ -1,0 +1,202 @@
+/** `dil ablate <paper>`: runs (or resumes) a paper's ablation sweep and prints its summary tables. */
+import * as path from 'path';
+import { paperExperiments } from '../../experiments/papers';
+import { defaultJobs, runSweep } from '../../experiments/runner';
+import { applyExperimentOverrides, ExperimentSpec, PAPER_NAMES, PaperName, planExperiment, PlannedRun, PROFILE_NAMES, ProfileName } from '../../experiments/spec';
+import { formatSummaryText, summarizeRuns, VariantSummary } from '../../experiments/summary';
+import type { TrainConfig } from '../../train/trainConfig';
+import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
+import type { CliCommand, CliIo } from '../io';
+import { DATA_FLAGS, dataOptionsFromFlags } from './dataFlags';
+import { applyProgressFlag } from './train';
+
+export const ABLATE_COMMAND: CommandSpec = {
+  name: 'ablate',
+  summary: "Run a paper's ablations (variants x seeds), resumable; print mean ± std, p-values (paired t-test vs the base) and RelaImpr.",
+  usage: 'dil ablate <din|dien|dmin|dhan> [flags]',
+  flags: [
+    { name: 'profile', type: 'string', values: PROFILE_NAMES, description: 'smoke (CI), default (synthetic, all ablations), full (paper data and settings)', defaultText: 'default' },
+    { name: 'experiment', type: 'list', description: "only these experiments of the paper (e.g. table4)" },
+    { name: 'variants', type: 'list', description: 'only these variants (names as in --list)' },
+    ...DATA_FLAGS,
+    { name: 'seeds', type: 'int', description: 'number of seeds (1..K)' },
+    { name: 'seed', type: 'int', description: 'run only this seed (what --emit-jobs uses)' },
+    { name: 'epochs', type: 'int', description: 'epochs per run' },
+    { name: 'max-steps', type: 'int', description: 'stop each epoch after this many steps' },
+    { name: 'select-on', type: 'string', values: ['valid', 'test'], description: "split that picks the best epoch ('test' = official repos, flagged)", defaultText: 'valid' },
+    { name: 'jobs', type: 'int', description: 'parallel worker processes (each its own backend)', defaultText: 'number of cores' },
+    { name: 'results', type: 'string', description: 'results folder (records under <results>/runs)', defaultText: 'results' },
+    { name: 'emit-jobs', type: 'boolean', description: 'print one self-contained command per (variant, seed) run and exit' },
+    { name: 'list', type: 'boolean', description: 'list experiments and variants and exit' },
+    { name: 'progress', type: 'string', values: ['auto', 'off', 'log'], description: 'progress bars', defaultText: 'auto' },
+    { name: 'json', type: 'boolean', description: 'print one JSON summary last (variants[{variant, meanAuc, stdAuc, runs, pValue}], skippedRuns)' },
+  ],
+  examples: [
+    'dil ablate dien --profile smoke',
+    'dil ablate dien --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --seeds 3',
+    'dil ablate din --experiment table3 --seeds 5 --jobs 2 --results results/',
+    'dil ablate dmin --emit-jobs --seeds 3 | parallel -j 8     # or one Slurm array task per line',
+  ],
+  details: [
+    'Each finished run is one JSON record under <results>/runs/<paper>/<experiment>/; rerunning skips recorded runs,',
+    'so a killed sweep resumes where it stopped. `dil report <results>` merges records written by any number of machines.',
+  ],
+};
+
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:=,+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}
+
+/** Experiments of the command line, with every override applied. */
+export function experimentsFromArgs(paper: PaperName, args: ParsedArgs): { profile: ProfileName; specs: ExperimentSpec[] } {
+  const profile = (flagString(args, 'profile') ?? 'default') as ProfileName;
+  let specs = paperExperiments(paper, profile);
+  const only = flagList(args, 'experiment');
+  if (only) {
+    const known = specs.map((s) => s.name);
+    for (const name of only) {
+      if (!known.includes(name)) throw new UsageError(`dil ablate ${paper}: unknown experiment "${name}"; valid: ${known.join(', ')}`);
+    }
+    specs = specs.filter((s) => only.includes(s.name));
+  }
+  const train: Partial<TrainConfig> = {};
+  const selectOn = flagString(args, 'select-on');
+  if (selectOn) train.selectOn = selectOn as TrainConfig['selectOn'];
+  const maxSteps = flagNumber(args, 'max-steps');
+  if (maxSteps !== undefined) train.maxStepsPerEpoch = maxSteps;
+  const variants = flagList(args, 'variants');
+  const seed = flagNumber(args, 'seed');
+  const seeds = flagNumber(args, 'seeds');
+  if (seeds !== undefined && seeds < 1) throw new UsageError(`dil ablate: --seeds ${seeds}; expected an integer >= 1`);
+  const resolved: ExperimentSpec[] = [];
+  for (const spec of specs) {
+    // variants not in this experiment are fine when several experiments are selected
+    const mine = variants?.filter((v) => spec.variants.some((sv) => sv.name === v));
+    if (variants && (!mine || mine.length === 0)) {
+      if (specs.length === 1) {
+        throw new UsageError(`dil ablate ${paper}: no variant of ${spec.name} among ${variants.join(', ')}; valid: ${spec.variants.map((v) => v.name).join(', ')}`);
+      }
+      continue;
+    }
+    const out = applyExperimentOverrides(spec, {
+      dataset: flagString(args, 'dataset'),
+      data: dataOptionsFromFlags(args),
+      seeds,
+      epochs: flagNumber(args, 'epochs'),
+      variants: mine,
+      train,
+    });
+    if (seed !== undefined) out.seeds = [seed];
+    resolved.push(out);
+  }
+  if (resolved.length === 0) throw new UsageError(`dil ablate ${paper}: no variant matches --variants ${variants?.join(',')}`);
+  return { profile, specs: resolved };
+}
+
+/** The self-contained command of one run (for --emit-jobs): every given flag but the sweep-level ones, plus the run's identity. */
+export function emitJobCommand(paper: string, args: ParsedArgs, run: PlannedRun, resultsDir: string): string {
+  const drop = new Set(['emit-jobs', 'experiment', 'variants', 'seed', 'jobs', 'results', 'json', 'list', 'progress']);
+  const parts = ['dil', 'ablate', paper];
+  for (const [name, value] of Object.entries(args.flags)) {
+    if (drop.has(name)) continue;
+    if (value === true) parts.push(`--${name}`);
+    else if (value === false) parts.push(`--${name}=false`);
+    else parts.push(`--${name}`, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  parts.push(
+    '--experiment', run.key.experiment, '--variants', run.key.variant, '--seed', String(run.key.seed),
+    '--jobs', '1', '--results', path.resolve(resultsDir), '--progress', 'log',
+  );
+  return parts.map(shellQuote).join(' ');
+}
+
+interface AblateJsonVariant extends Pick<VariantSummary, 'variant' | 'meanAuc' | 'stdAuc' | 'runs' | 'pValue'> {
+  experiment: string;
+  label: string;
+  meanGauc: number;
+  stdGauc: number;
+  diffAuc: number;
+  relaImpr: number;
+}
+
+async function runAblate(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(ABLATE_COMMAND, argv);
+  const paper = args.positionals[0];
+  if (!paper) throw new UsageError(`dil ablate: which paper? expected one of: ${PAPER_NAMES.join(', ')}`);
+  if (!(PAPER_NAMES as readonly string[]).includes(paper)) {
+    throw new UsageError(`dil ablate: unknown paper "${paper}"; expected one of: ${PAPER_NAMES.join(', ')}`);
+  }
+  if (args.positionals.length > 1) throw new UsageError(`dil ablate: unexpected argument "${args.positionals[1]}"`);
+  applyProgressFlag(args);
+  const { profile, specs } = experimentsFromArgs(paper as PaperName, args);
+  const resultsDir = flagString(args, 'results') ?? 'results';
+  const plans = specs.map((spec) => ({ spec, runs: planExperiment(spec) }));
+  if (flagBool(args, 'list')) {
+    for (const { spec } of plans) {
+      io.out(`${spec.paper}/${spec.name}: ${spec.title} [${spec.dataset}, seeds ${spec.seeds.join(',')}]`);
+      for (const v of spec.variants) io.out(`  ${v.name.padEnd(22)} ${v.label}${v.name === spec.baseVariant ? '  (base)' : ''}`);
+    }
+    return 0;
+  }
+  if (flagBool(args, 'emit-jobs')) {
+    for (const { runs } of plans) for (const run of runs) io.out(emitJobCommand(paper, args, run, resultsDir));
+    return 0;
+  }
+  const allRuns = plans.flatMap((p) => p.runs);
+  const jobs = flagNumber(args, 'jobs') ?? defaultJobs();
+  if (jobs < 1) throw new UsageError(`dil ablate: --jobs ${jobs}; expected an integer >= 1`);
+  io.err(`dil ablate ${paper} (profile ${profile}): ${allRuns.length} runs in ${plans.length} experiment(s), ${jobs} job(s), records in ${path.join(resultsDir, 'runs')}`);
+  const result = await runSweep(allRuns, { resultsDir, jobs, log: (line) => io.err(line) });
+  const jsonVariants: AblateJsonVariant[] = [];
+  const experiments: unknown[] = [];
+  for (const { spec, runs } of plans) {
+    const keys = new Set(runs.map((r) => `${r.key.variant}/${r.key.seed}/${r.key.configHash}`));
+    const records = result.records.filter((r) => r.paper === spec.paper && r.experiment === spec.name && keys.has(`${r.variant}/${r.seed}/${r.configHash}`));
+    const summary = summarizeRuns(records, {
+      variants: spec.variants.map((v) => ({ name: v.name, label: v.label })),
+      baseVariant: spec.baseVariant,
+    });
+    io.err('');
+    io.err(formatSummaryText(summary, `${spec.title} — ${spec.dataset}, ${spec.seeds.length} seed(s)`).trimEnd());
+    experiments.push({ experiment: spec.name, title: spec.title, dataset: spec.dataset, baseVariant: spec.baseVariant, selectedOnTest: summary.selectedOnTest, variants: summary.variants });
+    for (const v of summary.variants) {
+      jsonVariants.push({
+        experiment: spec.name,
+        variant: v.variant,
+        label: v.label,
+        meanAuc: v.meanAuc,
+        stdAuc: v.stdAuc,
+        meanGauc: v.meanGauc,
+        stdGauc: v.stdGauc,
+        diffAuc: v.diffAuc,
+        relaImpr: v.relaImpr,
+        runs: v.runs,
+        pValue: v.pValue,
+      });
+    }
+  }
+  if (result.failures.length > 0) {
+    io.err(`${result.failures.length} run(s) failed:`);
+    for (const f of result.failures) io.err(`  ${f.run.key.experiment}/${f.run.key.variant} seed ${f.run.key.seed}: ${f.error}`);
+  }
+  if (flagBool(args, 'json')) {
+    io.out(
+      JSON.stringify({
+        paper,
+        profile,
+        variants: jsonVariants,
+        skippedRuns: result.skipped,
+        executedRuns: result.executed,
+        failedRuns: result.failures.length,
+        experiments,
+      }),
+    );
+  }
+  return result.failures.length > 0 ? 1 : 0;
+}
+
+export const ablateCommand: CliCommand = {
+  name: 'ablate',
+  summary: ABLATE_COMMAND.summary,
+  run: (argv, io) => (argv.includes('--help') || argv.includes('-h') ? Promise.resolve((io.out(formatHelp(ABLATE_COMMAND)), 0)) : runAblate(argv, io)),
+};

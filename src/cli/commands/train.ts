@@ -1,0 +1,199 @@
+/** `dil train`: trains one model, prints per-epoch metrics, optionally saves a checkpoint. */
+import { useBestBackend } from '../../backend';
+import { MODEL_NAMES } from '../../models/model';
+import { datasetForRun } from '../../experiments/executeRun';
+import { resolveRunConfig } from '../../experiments/runConfig';
+import { formatSummaryLineOfEpoch } from './format';
+import { saveCheckpoint } from '../../train/checkpoint';
+import { effectiveModelOptions, trainModel } from '../../train/trainer';
+import { TrainConfig, TRAIN_PRESET_NAMES, TrainPresetName } from '../../train/trainConfig';
+import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
+import type { CliCommand, CliIo } from '../io';
+import { DATA_FLAGS, dataOptionsFromFlags } from './dataFlags';
+
+export const TRAIN_COMMAND: CommandSpec = {
+  name: 'train',
+  summary: 'Train one model on a dataset; report validation/test AUC, gAUC, logloss per epoch.',
+  usage: 'dil train --model <name> --dataset <spec> [flags]',
+  flags: [
+    { name: 'model', type: 'string', values: MODEL_NAMES, description: 'model to train' },
+    ...DATA_FLAGS,
+    { name: 'preset', type: 'string', values: TRAIN_PRESET_NAMES, description: "optimizer/schedule of an official repo (default: the model's paper)" },
+    { name: 'epochs', type: 'int', description: 'training epochs' },
+    { name: 'seed', type: 'int', description: 'seed of initialisation, shuffling, negatives and splits', defaultText: '1' },
+    { name: 'batch-size', type: 'int', description: 'training batch size' },
+    { name: 'lr', type: 'number', description: 'initial learning rate' },
+    { name: 'optimizer', type: 'string', values: ['sgd', 'adam'], description: 'optimizer' },
+    { name: 'clip-norm', type: 'number', description: 'clip gradients by global norm (0 = off)' },
+    { name: 'dropout', type: 'number', description: 'dropout rate in the MLP' },
+    { name: 'l2', type: 'number', description: 'L2 on the embedding rows of each batch' },
+    { name: 'mba', type: 'number', description: 'mini-batch aware regularization lambda (DIN: 0.01)' },
+    { name: 'aux', type: 'number', description: 'auxiliary-loss weight alpha (DIEN: 1; 0 = off)' },
+    { name: 'gru', type: 'string', values: ['attention', 'AIGRU', 'AGRU', 'AUGRU'], description: "interest evolution of dien ('attention' = two-layer GRU attention); sets option evolution" },
+    { name: 'activation', type: 'string', values: ['dice', 'prelu', 'sigmoid', 'relu'], description: 'MLP activation (sets option mlp.activation)' },
+    { name: 'heads', type: 'int', description: 'number of interest heads H_E (dmin)' },
+    { name: 'pooling', type: 'string', values: ['flat', 'hierarchical'], description: 'interest pooling (dhan)' },
+    { name: 'option', type: 'string', repeatable: true, description: 'any model option as key=value, nested keys with dots (mlp.hidden=[80,40]); value parsed as JSON when possible; repeatable' },
+    { name: 'select-on', type: 'string', values: ['valid', 'test'], description: "split that picks the best epoch ('test' = official-code behaviour, flagged)", defaultText: 'valid' },
+    { name: 'max-steps', type: 'int', description: 'stop each epoch after this many steps (smoke runs)' },
+    { name: 'save', type: 'string', description: 'write a checkpoint (weights + config) of the best epoch to this folder' },
+    { name: 'progress', type: 'string', values: ['auto', 'off', 'log'], description: 'progress bars', defaultText: 'auto' },
+    { name: 'json', type: 'boolean', description: 'print one JSON object last (test.auc, test.gauc, test.logloss, samplesPerSecond, ...)' },
+  ],
+  examples: [
+    'dil train --model din --activation dice --dataset synthetic:default:tiny --epochs 1',
+    'dil train --model dien --gru AUGRU --aux 1 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --protocol dien --epochs 3 --seed 1',
+    'dil train --model dmin --heads 4 --dataset synthetic:multi --save checkpoints/dmin --json',
+  ],
+  details: ['The best epoch is chosen on the validation split unless --select-on test is given; --json prints the summary object as the last stdout line.'],
+};
+
+/** Default training preset per model (the repo the model comes from). */
+export function defaultPresetFor(model: string): TrainPresetName {
+  if (model === 'dien') return 'dien';
+  if (model === 'dmin') return 'dmin';
+  if (model === 'dhan') return 'dhan';
+  return 'din';
+}
+
+function parseOptionValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Sets options[a][b][c] = value for the path ['a', 'b', 'c'], creating objects on the way. */
+function setPath(options: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node = options;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+/** Model options from --gru/--activation/--heads/--pooling/--option. */
+export function modelOptionsFromFlags(args: ParsedArgs): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  const gru = flagString(args, 'gru');
+  if (gru !== undefined) options.evolution = gru;
+  const activation = flagString(args, 'activation');
+  if (activation !== undefined) options.mlp = { activation };
+  const heads = flagNumber(args, 'heads');
+  if (heads !== undefined) options.heads = heads;
+  const pooling = flagString(args, 'pooling');
+  if (pooling !== undefined) options.pooling = pooling;
+  for (const entry of flagList(args, 'option') ?? []) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new UsageError(`dil train: --option "${entry}" must look like key=value`);
+    setPath(options, entry.slice(0, eq).split('.'), parseOptionValue(entry.slice(eq + 1)));
+  }
+  return options;
+}
+
+/** Train-config overrides from the training flags. */
+export function trainOverridesFromFlags(args: ParsedArgs): Partial<TrainConfig> {
+  const o: Partial<TrainConfig> = {};
+  const set = <K extends keyof TrainConfig>(key: K, value: TrainConfig[K] | undefined) => {
+    if (value !== undefined) o[key] = value;
+  };
+  set('epochs', flagNumber(args, 'epochs'));
+  set('batchSize', flagNumber(args, 'batch-size'));
+  set('learningRate', flagNumber(args, 'lr'));
+  set('optimizer', flagString(args, 'optimizer') as TrainConfig['optimizer'] | undefined);
+  set('clipNorm', flagNumber(args, 'clip-norm'));
+  set('dropout', flagNumber(args, 'dropout'));
+  set('l2', flagNumber(args, 'l2'));
+  set('mba', flagNumber(args, 'mba'));
+  set('auxWeight', flagNumber(args, 'aux'));
+  set('selectOn', flagString(args, 'select-on') as TrainConfig['selectOn'] | undefined);
+  set('maxStepsPerEpoch', flagNumber(args, 'max-steps'));
+  // A learning rate given without a schedule keeps the preset's schedule shape.
+  return o;
+}
+
+export function applyProgressFlag(args: ParsedArgs): void {
+  const progress = flagString(args, 'progress');
+  if (progress && progress !== 'auto') process.env.DIL_PROGRESS = progress;
+}
+
+async function runTrain(argv: string[], io: CliIo): Promise<number> {
+  const args = parseArgs(TRAIN_COMMAND, argv);
+  if (args.positionals.length > 0) throw new UsageError(`dil train: unexpected argument "${args.positionals[0]}"; see dil train --help`);
+  const model = flagString(args, 'model');
+  if (!model) throw new UsageError(`dil train: --model is required (one of: ${MODEL_NAMES.join(', ')})`);
+  const dataset = flagString(args, 'dataset');
+  if (!dataset) throw new UsageError("dil train: --dataset is required, e.g. --dataset synthetic:default:tiny or --dataset amazon:Beauty --data-dir DIR");
+  applyProgressFlag(args);
+  const json = flagBool(args, 'json');
+  const preset = (flagString(args, 'preset') as TrainPresetName | undefined) ?? defaultPresetFor(model);
+  const config = resolveRunConfig({
+    model,
+    modelOptions: modelOptionsFromFlags(args),
+    dataset,
+    data: dataOptionsFromFlags(args),
+    train: trainOverridesFromFlags(args),
+    trainPreset: preset,
+    seed: flagNumber(args, 'seed') ?? 1,
+  });
+  const backend = await useBestBackend({ quiet: json });
+  const data = await datasetForRun(config);
+  io.err(data.describe());
+  const job = { model: config.model, modelOptions: config.modelOptions, train: config.train, seed: config.seed };
+  const { outcome, model: trained } = await trainModel(data, job, {
+    progress: true,
+    onEpoch: (m) => io.err(formatSummaryLineOfEpoch(m)),
+  });
+  try {
+    const best = outcome.best;
+    io.err(
+      `best epoch ${outcome.bestEpoch + 1} (selected on ${outcome.selectedOn}${outcome.selectedOn === 'test' ? ' — OFFICIAL-CODE BEHAVIOUR, optimistic' : ''}): ` +
+        `test AUC ${best.test.auc.toFixed(4)}, gAUC ${best.test.gauc.toFixed(4)}, logloss ${best.test.logloss.toFixed(4)}; ` +
+        `${outcome.samplesPerSecond.toFixed(0)} samples/s`,
+    );
+    const save = flagString(args, 'save');
+    if (save) {
+      saveCheckpoint(save, {
+        model: trained,
+        modelOptions: effectiveModelOptions(job),
+        sizes: data.sizes,
+        seed: config.seed,
+        dataset: { name: data.name, checksum: data.checksum, maxLen: data.maxLen, levels: data.levels },
+        runConfig: config,
+        metrics: best,
+      });
+      io.err(`checkpoint written to ${save}`);
+    }
+    if (json) {
+      io.out(
+        JSON.stringify({
+          model: config.model,
+          dataset: data.name,
+          datasetChecksum: data.checksum,
+          seed: config.seed,
+          backend: backend.name,
+          bestEpoch: outcome.bestEpoch,
+          selectedOn: outcome.selectedOn,
+          test: best.test,
+          valid: best.valid ?? null,
+          samplesPerSecond: outcome.samplesPerSecond,
+          wallSeconds: outcome.wallSeconds,
+          history: outcome.history,
+          config,
+        }),
+      );
+    }
+  } finally {
+    trained.dispose();
+  }
+  return 0;
+}
+
+export const trainCommand: CliCommand = {
+  name: 'train',
+  summary: TRAIN_COMMAND.summary,
+  run: (argv, io) => (argv.includes('--help') || argv.includes('-h') ? Promise.resolve((io.out(formatHelp(TRAIN_COMMAND)), 0)) : runTrain(argv, io)),
+};

@@ -1,0 +1,25 @@
+/** sha256 of files and of JSON-able values, for cache keys and run records. */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+
+/** Hex sha256 of a file's bytes, streamed. */
+export async function fileSha256(file: string): Promise<string> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** JSON with object keys sorted, so equal values always give equal text. */
+export function stableStringify(value: unknown): string {
+  if (value === undefined || typeof value === 'function') return 'null';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined && typeof obj[k] !== 'function').sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(obj[k])}`).join(',')}}`;
+}
+
+/** Hex sha256 of a value's stable JSON, shortened to 16 hex digits. */
+export function valueHash(value: unknown): string {
+  return crypto.createHash('sha256').update(stableStringify(value)).digest('hex').slice(0, 16);
+}

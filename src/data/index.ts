@@ -1,0 +1,47 @@
+/**
+ * Data layer: readers (Amazon 2014 dump, MovieLens, any behaviour log), the DIN and DIEN
+ * protocols, the synthetic generator with ground truth, datasets and batches, the processed-
+ * dataset cache, the Amazon downloader, statistics.
+ *
+ * Entry point: `loadDataset(spec, options)` -> `Dataset` (see types.ts); `dataset.batches(...)`
+ * yields `Batch` (batch.ts).
+ */
+export type { Batch, FeatureSizes } from './batch';
+export type {
+  BatchOptions,
+  CategoryHierarchy,
+  Dataset,
+  DatasetStats,
+  HistoryLengthStats,
+  MultiLabelAttribute,
+  NegativeSampler,
+  ProgressCallback,
+  ProtocolName,
+  SampleTable,
+  SplitName,
+  SyntheticGroundTruth,
+  UserSequences,
+  Vocabularies,
+} from './types';
+export { SPLIT_NAMES } from './types';
+export type { LoadDatasetOptions } from './options';
+export { LOAD_OPTION_KEYS } from './options';
+export { loadDataset, datasetStats, parseDatasetSpec, DATA_PIPELINE_VERSION } from './load';
+export type { ParsedSpec } from './load';
+export type { SyntheticOptions } from './synthetic';
+export { SYNTHETIC_DEFAULTS, SYNTHETIC_PRESETS, SYNTHETIC_SIZES, resolveSyntheticOptions, generateSynthetic } from './synthetic';
+export { downloadAmazon, verifyGzip, amazonFileNames, AMAZON_BASE_URL } from './download';
+export type { DownloadAmazonOptions, DownloadResult } from './download';
+export { readAmazon, amazonFiles, parseReviewLine, parseMetaLine, categoryLevels } from './amazon';
+export { readMovieLens, MOVIELENS_TEST_FRACTION } from './movielens';
+export { readBehaviourLogFile } from './logFile';
+export type { BehaviourLog } from './behaviourLog';
+export { applyProtocol, dinProtocol, dienProtocol } from './protocols';
+export type { ProtocolOptions } from './protocols';
+export { InMemoryDataset, buildHierarchy, serializeDatasetParts, deserializeDatasetParts } from './dataset';
+export type { DatasetParts } from './dataset';
+export { DataFormatError } from './errors';
+export { parsePythonLiteral, PythonLiteralError } from './pythonLiteral';
+export type { PyValue } from './pythonLiteral';
+export { readLines, isGzipFile } from './lines';
+export { writeFileAtomic } from './cache';

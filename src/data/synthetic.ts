@@ -1,0 +1,270 @@
+/**
+ * Synthetic click data with known ground truth, the kit's built-in default dataset.
+ *
+ * World: `topCategories` x `subPerTop` sub-categories x `itemsPerSub` items; every item also
+ * has a brand (brands belong to a top category). Category levels in batches:
+ *   level 0 'sub' (the leaf, like the Amazon category), level 1 'top' (its parent), level 2 'brand'
+ *   (present when brands > 0; not part of the tree).
+ *
+ * Users: each holds `interests` concurrent interests, each a sub-category node, with weights.
+ * Over `historyLength + 1` steps every interest drifts: with probability `drift` per step it
+ * moves to another sub-category — a sibling under the same top, or with probability
+ * `driftJumpTop` anywhere in the tree. At step t < historyLength the user clicks one item:
+ * pick an interest by weight; with probability `behaviourNoise` a uniformly random item,
+ * otherwise with probability `topSpread` an item of any sub-category under the interest's top,
+ * else an item of the interest's own sub-category.
+ *
+ * Targets (at the last step, with the interests after the last drift): `targetsPerUser`
+ * candidates, half near a current interest (same sub or same top), half uniformly random; the
+ * click probability is
+ *   match  = max_k [ (1 - topWeight) * 1{sub(target) = sub_k} + topWeight * 1{top(target) = top_k} ]
+ *   p(click) = noise + (1 - 2 * noise) * match
+ * and the label is drawn from it.
+ *
+ * Where each paper's mechanism should help:
+ *   drift      (preset 'drift': drift 0.15) — interests move, the latest behaviours predict the
+ *              targets better than old ones: AUGRU / interest evolution (DIEN);
+ *   interests  (preset 'multi': 4 concurrent interests) — several interests at once: DMIN's heads;
+ *   topWeight  (preset 'hier': topWeight 0.8, topSpread 0.6) — clicks follow the top category and
+ *              behaviours spread over its sub-categories: DHAN's hierarchical pooling.
+ */
+import { Rng } from '../random';
+import { emptySampleTable, SampleTableBuilder } from './sampleTable';
+import type { SampleTable, SplitName, SyntheticGroundTruth, UserSequences } from './types';
+import { holdOutUsers } from './userSplit';
+
+export interface SyntheticOptions {
+  users: number;
+  topCategories: number;
+  subPerTop: number;
+  itemsPerSub: number;
+  /** Number of brands (0: no brand level). */
+  brands: number;
+  historyLength: number;
+  targetsPerUser: number;
+  /** Concurrent interests per user (K). */
+  interests: number;
+  /** Per step probability that an interest moves. */
+  drift: number;
+  /** Share of drift moves that leave the current top category. */
+  driftJumpTop: number;
+  /** Weight of the top-level match in the click model (1 - topWeight on the sub-level). */
+  topWeight: number;
+  /** Probability a behaviour picks any sub-category under the interest's top. */
+  topSpread: number;
+  /** Probability a behaviour is a uniformly random item. */
+  behaviourNoise: number;
+  /** Label noise: click probability ranges over [noise, 1 - noise]. */
+  noise: number;
+}
+
+export const SYNTHETIC_DEFAULTS: SyntheticOptions = {
+  users: 20000,
+  topCategories: 8,
+  subPerTop: 6,
+  itemsPerSub: 20,
+  brands: 32,
+  historyLength: 30,
+  targetsPerUser: 4,
+  interests: 2,
+  drift: 0.05,
+  driftJumpTop: 0.3,
+  topWeight: 0.3,
+  topSpread: 0.2,
+  behaviourNoise: 0.1,
+  noise: 0.05,
+};
+
+/** Named presets: each stresses one paper's mechanism. */
+export const SYNTHETIC_PRESETS: Record<string, Partial<SyntheticOptions>> = {
+  default: {},
+  drift: { drift: 0.15, interests: 1, driftJumpTop: 0.5 },
+  multi: { interests: 4, drift: 0.02 },
+  hier: { topWeight: 0.8, topSpread: 0.6, drift: 0.03 },
+};
+
+/** Sizes: 'tiny' builds and trains in seconds (CI, smoke notebooks); 'default' for real ablations. */
+export const SYNTHETIC_SIZES: Record<string, Partial<SyntheticOptions>> = {
+  tiny: { users: 400, historyLength: 15, itemsPerSub: 8, brands: 12 },
+  small: { users: 4000, historyLength: 20 },
+  default: {},
+};
+
+export interface SyntheticBuild {
+  options: SyntheticOptions;
+  levelNames: string[];
+  vocab: { users: string[]; items: string[]; cats: string[][] };
+  itemCats: Int32Array[];
+  sequences: UserSequences;
+  splits: Record<SplitName, SampleTable>;
+  groundTruth: SyntheticGroundTruth;
+  behaviours: number;
+}
+
+export function resolveSyntheticOptions(preset: string, size: string, overrides: Partial<SyntheticOptions> = {}): SyntheticOptions {
+  if (!(preset in SYNTHETIC_PRESETS)) throw new Error(`synthetic: unknown preset '${preset}'; expected one of: ${Object.keys(SYNTHETIC_PRESETS).join(', ')}`);
+  if (!(size in SYNTHETIC_SIZES)) throw new Error(`synthetic: unknown size '${size}'; expected one of: ${Object.keys(SYNTHETIC_SIZES).join(', ')}`);
+  for (const k of Object.keys(overrides)) {
+    if (!(k in SYNTHETIC_DEFAULTS)) throw new Error(`synthetic: unknown option '${k}'; expected one of: ${Object.keys(SYNTHETIC_DEFAULTS).join(', ')}`);
+  }
+  const o: SyntheticOptions = { ...SYNTHETIC_DEFAULTS, ...SYNTHETIC_SIZES[size], ...SYNTHETIC_PRESETS[preset], ...overrides };
+  const ints: (keyof SyntheticOptions)[] = ['users', 'topCategories', 'subPerTop', 'itemsPerSub', 'historyLength', 'targetsPerUser', 'interests'];
+  for (const k of ints) if (!(Number.isInteger(o[k]) && o[k] >= 1)) throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected an integer >= 1`);
+  if (!(Number.isInteger(o.brands) && o.brands >= 0)) throw new Error(`synthetic: brands=${o.brands} is invalid; expected an integer >= 0`);
+  for (const k of ['drift', 'driftJumpTop', 'topWeight', 'topSpread', 'behaviourNoise'] as const) {
+    if (!(o[k] >= 0 && o[k] <= 1)) throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected a number in [0, 1]`);
+  }
+  if (!(o.noise >= 0 && o.noise < 0.5)) throw new Error(`synthetic: noise=${o.noise} is invalid; expected a number in [0, 0.5)`);
+  return o;
+}
+
+export function generateSynthetic(o: SyntheticOptions, seed: number, split: { validFraction: number; testFraction: number }): SyntheticBuild {
+  const root = new Rng(seed);
+  const worldRng = root.fork('synthetic-world');
+  const userRng = root.fork('synthetic-users');
+  const S = o.topCategories * o.subPerTop;
+  const I = S * o.itemsPerSub;
+  // Items: id = 1 + sub * itemsPerSub + j; sub = top * subPerTop + s.
+  const items = ['<pad>'];
+  const subOf = new Int32Array(I + 1);
+  const topOf = new Int32Array(I + 1);
+  const brandOf = new Int32Array(I + 1);
+  const brandsPerTop = o.brands > 0 ? Math.max(1, Math.floor(o.brands / o.topCategories)) : 0;
+  for (let sub = 0; sub < S; sub++) {
+    const top = Math.floor(sub / o.subPerTop);
+    for (let j = 0; j < o.itemsPerSub; j++) {
+      const id = 1 + sub * o.itemsPerSub + j;
+      items.push(`item-${top}-${sub % o.subPerTop}-${j}`);
+      subOf[id] = sub + 1;
+      topOf[id] = top + 1;
+      if (o.brands > 0) {
+        const b = Math.min(o.brands - 1, top * brandsPerTop + worldRng.int(0, brandsPerTop));
+        brandOf[id] = b + 1;
+      }
+    }
+  }
+  const subNames = ['<pad>'];
+  for (let sub = 0; sub < S; sub++) subNames.push(`sub-${Math.floor(sub / o.subPerTop)}-${sub % o.subPerTop}`);
+  const topNames = ['<pad>'];
+  for (let t = 0; t < o.topCategories; t++) topNames.push(`top-${t}`);
+  const cats = [subNames, topNames];
+  const itemCats = [subOf, topOf];
+  const levelNames = ['sub', 'top'];
+  if (o.brands > 0) {
+    const brandNames = ['<pad>'];
+    for (let b = 0; b < o.brands; b++) brandNames.push(`brand-${b}`);
+    cats.push(brandNames);
+    itemCats.push(brandOf);
+    levelNames.push('brand');
+  }
+
+  const U = o.users;
+  const K = o.interests;
+  const T = o.historyLength;
+  const steps = T + 1;
+  const trajectory = new Int32Array((U + 1) * steps * K);
+  const weights = new Float32Array((U + 1) * K);
+  const offsets = new Int32Array(U + 2);
+  const seqItems = new Int32Array(U * T);
+  const itemOfSub = (sub0: number, rng: Rng): number => 1 + sub0 * o.itemsPerSub + rng.int(0, o.itemsPerSub);
+  const subInTop = (top0: number, rng: Rng): number => top0 * o.subPerTop + rng.int(0, o.subPerTop);
+  const users = ['<pad>'];
+  const targets: { user: number; item: number; p: number; label: number }[][] = [[]];
+  for (let u = 1; u <= U; u++) {
+    users.push(`user-${u}`);
+    const rng = userRng.fork(`u${u}`);
+    // Initial interests (0-based sub ids) and weights.
+    const cur = new Int32Array(K);
+    let wsum = 0;
+    for (let k = 0; k < K; k++) {
+      cur[k] = rng.int(0, S);
+      const w = 0.5 + rng.next();
+      weights[u * K + k] = w;
+      wsum += w;
+    }
+    for (let k = 0; k < K; k++) weights[u * K + k] /= wsum;
+    offsets[u] = (u - 1) * T;
+    for (let t = 0; t < steps; t++) {
+      if (t > 0) {
+        for (let k = 0; k < K; k++) {
+          if (rng.next() < o.drift) {
+            const top0 = Math.floor(cur[k] / o.subPerTop);
+            if (rng.next() < o.driftJumpTop || o.subPerTop === 1) cur[k] = rng.int(0, S);
+            else {
+              let s = subInTop(top0, rng);
+              if (s === cur[k]) s = top0 * o.subPerTop + ((cur[k] % o.subPerTop) + 1) % o.subPerTop;
+              cur[k] = s;
+            }
+          }
+        }
+      }
+      for (let k = 0; k < K; k++) trajectory[(u * steps + t) * K + k] = cur[k] + 1;
+      if (t < T) {
+        let r = rng.next();
+        let k = 0;
+        while (k < K - 1 && r >= weights[u * K + k]) {
+          r -= weights[u * K + k];
+          k++;
+        }
+        let item: number;
+        if (rng.next() < o.behaviourNoise) item = rng.int(1, I + 1);
+        else if (rng.next() < o.topSpread) item = itemOfSub(subInTop(Math.floor(cur[k] / o.subPerTop), rng), rng);
+        else item = itemOfSub(cur[k], rng);
+        seqItems[(u - 1) * T + t] = item;
+      }
+    }
+    const list: { user: number; item: number; p: number; label: number }[] = [];
+    for (let j = 0; j < o.targetsPerUser; j++) {
+      let item: number;
+      if (j % 2 === 0) {
+        const k = rng.int(0, K);
+        item = rng.next() < 0.5 ? itemOfSub(cur[k], rng) : itemOfSub(subInTop(Math.floor(cur[k] / o.subPerTop), rng), rng);
+      } else item = rng.int(1, I + 1);
+      let match = 0;
+      for (let k = 0; k < K; k++) {
+        const m = (1 - o.topWeight) * (subOf[item] === cur[k] + 1 ? 1 : 0) + o.topWeight * (topOf[item] === Math.floor(cur[k] / o.subPerTop) + 1 ? 1 : 0);
+        if (m > match) match = m;
+      }
+      const p = o.noise + (1 - 2 * o.noise) * match;
+      list.push({ user: u, item, p, label: rng.next() < p ? 1 : 0 });
+    }
+    targets.push(list);
+  }
+  offsets[U + 1] = U * T;
+
+  const all = new Int32Array(U);
+  for (let u = 1; u <= U; u++) all[u - 1] = u;
+  const testMark = holdOutUsers(all, split.testFraction, 'exact', root.fork('synthetic-test'));
+  const rest = all.filter((_, i) => !testMark[i]);
+  const validMark = holdOutUsers(rest, split.validFraction, 'exact', root.fork('synthetic-valid'));
+  const where = new Uint8Array(U + 1);
+  all.forEach((u, i) => (where[u] = testMark[i] ? 2 : 0));
+  rest.forEach((u, i) => (where[u] = validMark[i] ? 1 : 0));
+  const builders = [new SampleTableBuilder(), new SampleTableBuilder(), new SampleTableBuilder()];
+  const probs: number[][] = [[], [], []];
+  for (let u = 1; u <= U; u++) {
+    for (const s of targets[u]) {
+      builders[where[u]].add(u, s.item, s.label, T);
+      probs[where[u]].push(s.p);
+    }
+  }
+  const splits = { train: builders[0].build(), valid: builders[1].build(), test: builders[2].build() };
+  if (splits.train.user.length === 0) splits.train = emptySampleTable();
+  return {
+    options: o,
+    levelNames,
+    vocab: { users, items, cats },
+    itemCats,
+    sequences: { offsets, items: seqItems },
+    splits,
+    behaviours: U * T,
+    groundTruth: {
+      interests: K,
+      steps,
+      trajectory,
+      interestWeights: weights,
+      clickProbability: { train: Float32Array.from(probs[0]), valid: Float32Array.from(probs[1]), test: Float32Array.from(probs[2]) },
+      options: { ...o },
+    },
+  };
+}

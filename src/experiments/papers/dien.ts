@@ -1,0 +1,68 @@
+/**
+ * DIEN (AAAI'19) experiments:
+ * - table4: BaseModel, two-layer GRU attention, GRU+AIGRU, GRU+AGRU, GRU+AUGRU, DIEN (AUGRU + aux loss).
+ * - table2: BaseModel, Wide&Deep, PNN, DIN, two-layer GRU attention, DIEN.
+ * DIEN protocol (one (neg, pos) pair per user at the last review, users split 90/10); global AUC.
+ */
+import type { ExperimentSpec, ProfileName } from '../spec';
+import { buildExperiment, PaperExperimentTemplate } from './build';
+
+const COMMON = {
+  paper: 'dien' as const,
+  syntheticPreset: 'drift' as const,
+  fullDataset: 'amazon:Books',
+  protocol: 'dien' as const,
+  fullData: { maxLen: 100 },
+  trainPreset: 'dien' as const,
+  model: 'dien',
+  modelOptions: {},
+  notes: ['DIEN protocol; AUC is the global test AUC (DIEN Tables 2 and 4 report mean ± std over 5 runs).'],
+};
+
+const BASE = { name: 'base', label: 'BaseModel', overrides: { model: 'base', modelOptions: { mlp: { activation: 'prelu' } }, train: { auxWeight: 0 } } };
+const TWO_LAYER = { name: 'gru-gru-att', label: 'Two layer GRU Attention', overrides: { modelOptions: { evolution: 'attention' }, train: { auxWeight: 0 } } };
+const DIEN_FULL = { name: 'dien', label: 'DIEN', overrides: { modelOptions: { evolution: 'AUGRU' }, train: { auxWeight: 1 } } };
+
+export const DIEN_TABLE4: PaperExperimentTemplate = {
+  ...COMMON,
+  name: 'table4',
+  title: 'DIEN Table 4: effect of AUGRU and the auxiliary loss',
+  variants: [
+    { ...BASE, smoke: true },
+    TWO_LAYER,
+    { name: 'gru-aigru', label: 'BaseModel + GRU + AIGRU', overrides: { modelOptions: { evolution: 'AIGRU' }, train: { auxWeight: 0 } } },
+    { name: 'gru-agru', label: 'BaseModel + GRU + AGRU', overrides: { modelOptions: { evolution: 'AGRU' }, train: { auxWeight: 0 } } },
+    { name: 'gru-augru', label: 'BaseModel + GRU + AUGRU', overrides: { modelOptions: { evolution: 'AUGRU' }, train: { auxWeight: 0 } }, smoke: true },
+    { ...DIEN_FULL, smoke: true },
+  ],
+  baseVariant: 'base',
+  published: [
+    { tableId: 'dien-table4', column: 'Electronics' },
+    { tableId: 'dien-table4', column: 'Books' },
+  ],
+};
+
+export const DIEN_TABLE2: PaperExperimentTemplate = {
+  ...COMMON,
+  name: 'table2',
+  title: 'DIEN Table 2: models on the DIEN protocol',
+  variants: [
+    { ...BASE, smoke: true },
+    { name: 'wdl', label: 'Wide&Deep', overrides: { model: 'wdl', modelOptions: { mlp: { activation: 'prelu' } }, train: { auxWeight: 0 } } },
+    { name: 'pnn', label: 'PNN', overrides: { model: 'pnn', modelOptions: { mlp: { activation: 'prelu' } }, train: { auxWeight: 0 } } },
+    { name: 'din', label: 'DIN', overrides: { model: 'din', modelOptions: { mlp: { activation: 'dice' } }, train: { auxWeight: 0 } } },
+    TWO_LAYER,
+    { ...DIEN_FULL, smoke: true },
+  ],
+  baseVariant: 'base',
+  published: [
+    { tableId: 'dien-table2', column: 'Electronics' },
+    { tableId: 'dien-table2', column: 'Books' },
+  ],
+};
+
+export const DIEN_TEMPLATES = [DIEN_TABLE4, DIEN_TABLE2];
+
+export function dienExperiments(profile: ProfileName): ExperimentSpec[] {
+  return DIEN_TEMPLATES.map((t) => buildExperiment(t, profile));
+}

@@ -1,0 +1,35 @@
+/**
+ * What the profiles change in every paper's experiments:
+ * - smoke:   tiny synthetic data, 1 seed, 1 short epoch, the few variants that carry each
+ *            ablation's point (CI; each notebook's runs finish in about a minute on one core);
+ * - default: the built-in synthetic dataset (size 'small'), every ablation row, 3 seeds;
+ * - full:    the paper's data and settings (Amazon via --data-dir, official optimizer presets,
+ *            5 seeds as DIN/DIEN report).
+ */
+import type { TrainConfig } from '../../train/trainConfig';
+import type { ProfileName } from '../spec';
+
+export interface ProfileSettings {
+  /** Synthetic size suffix (smoke, default) or undefined for real data (full). */
+  syntheticSize?: 'tiny' | 'small';
+  seeds: number[];
+  /** Train overrides applied on top of the paper's preset. */
+  train: Partial<TrainConfig>;
+  /** Keep only the variants flagged `smoke` in the spec. */
+  smokeVariantsOnly: boolean;
+}
+
+export function profileSettings(profile: ProfileName): ProfileSettings {
+  switch (profile) {
+    case 'smoke':
+      return { syntheticSize: 'tiny', seeds: [1], train: { epochs: 1, maxStepsPerEpoch: 8, batchSize: 64, evalBatchSize: 512, maxEvalRows: 512 }, smokeVariantsOnly: true };
+    case 'default':
+      return { syntheticSize: 'small', seeds: [1, 2, 3], train: { epochs: 2 }, smokeVariantsOnly: false };
+    case 'full':
+      return { seeds: [1, 2, 3, 4, 5], train: {}, smokeVariantsOnly: false };
+    default: {
+      const never: never = profile;
+      throw new Error(`src/experiments/papers/profiles.ts: unknown profile ${String(never)}`);
+    }
+  }
+}

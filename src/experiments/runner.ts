@@ -1,0 +1,197 @@
+/**
+ * Runs a sweep: every planned (variant, seed) run whose record is missing, either in this
+ * process (`jobs` = 1) or in `jobs` worker processes (each with its own TensorFlow.js backend:
+ * the wasm backend uses one core per process). Records are written by whoever ran the run,
+ * atomically, as each run finishes; a killed sweep loses only the runs in flight, and a rerun
+ * skips every recorded run.
+ */
+import { ChildProcess, fork } from 'child_process';
+import * as os from 'os';
+import * as path from 'path';
+import { ProgressBar, ProgressSink } from '../progress';
+import { PlannedRun } from './spec';
+import { isRunRecorded, readRunRecord, RunRecord, runRecordPath } from './runRecord';
+
+export interface SweepOptions {
+  /** Folder holding `runs/` (default `results`). */
+  resultsDir: string;
+  /** Parallel worker processes; 1 runs in this process. Default: number of cores. */
+  jobs?: number;
+  /** Executes one run in this process (jobs = 1). Default: `executePlannedRun`. */
+  execute?: (run: PlannedRun, resultsDir: string) => Promise<RunRecord>;
+  /** Progress sink of the sweep bar (default: automatic). */
+  progressSink?: ProgressSink;
+  /** Log lines (run started/finished/failed). Default: none. */
+  log?: (line: string) => void;
+  /** Environment of worker processes (default process.env plus DIL_PROGRESS=off). */
+  workerEnv?: NodeJS.ProcessEnv;
+  /** Stop at the first failed run (default false: record the failure, go on). */
+  failFast?: boolean;
+}
+
+export interface SweepFailure {
+  run: PlannedRun;
+  error: string;
+}
+
+export interface SweepResult {
+  planned: number;
+  /** Runs whose records already existed. */
+  skipped: number;
+  /** Runs executed now. */
+  executed: number;
+  failures: SweepFailure[];
+  /** Records of every planned run that has one (found or new), in plan order. */
+  records: RunRecord[];
+}
+
+/** Default number of parallel jobs: the machine's cores. */
+export function defaultJobs(): number {
+  const available = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, available);
+}
+
+/** Splits a plan into runs already recorded and runs to do. */
+export function partitionPlan(runs: PlannedRun[], resultsDir: string): { done: PlannedRun[]; todo: PlannedRun[] } {
+  const done: PlannedRun[] = [];
+  const todo: PlannedRun[] = [];
+  for (const run of runs) (isRunRecorded(resultsDir, run.key) ? done : todo).push(run);
+  return { done, todo };
+}
+
+function describeRun(run: PlannedRun): string {
+  return `${run.key.paper}/${run.key.experiment}/${run.key.variant} seed ${run.key.seed}`;
+}
+
+/** Runs the missing runs of `runs`; see the module comment. */
+export async function runSweep(runs: PlannedRun[], options: SweepOptions): Promise<SweepResult> {
+  const resultsDir = options.resultsDir;
+  const jobs = options.jobs ?? defaultJobs();
+  if (!(Number.isInteger(jobs) && jobs >= 1)) {
+    throw new Error(`src/experiments/runner.ts: jobs = ${jobs}; expected an integer >= 1`);
+  }
+  const log = options.log ?? (() => {});
+  const { done, todo } = partitionPlan(runs, resultsDir);
+  if (done.length > 0) log(`skipping ${done.length} recorded run(s), running ${todo.length}`);
+  const bar = new ProgressBar({ label: 'sweep', total: todo.length, unit: 'runs', sink: options.progressSink, minIntervalMs: 0 });
+  bar.update(0, `${done.length} recorded`);
+  const failures: SweepFailure[] = [];
+  let executed = 0;
+  const onFinished = (run: PlannedRun, error?: string) => {
+    if (error) {
+      failures.push({ run, error });
+      log(`FAILED ${describeRun(run)}: ${error}`);
+    } else {
+      executed++;
+      log(`finished ${describeRun(run)}`);
+    }
+    bar.tick(1, `${executed} done, ${failures.length} failed`);
+  };
+  if (todo.length > 0) {
+    if (jobs === 1 || todo.length === 1) await runInProcess(todo, resultsDir, options, onFinished);
+    else await runInWorkers(todo, resultsDir, Math.min(jobs, todo.length), options, onFinished);
+  }
+  bar.finish();
+  const records: RunRecord[] = [];
+  for (const run of runs) {
+    if (isRunRecorded(resultsDir, run.key)) records.push(readRunRecord(runRecordPath(resultsDir, run.key)));
+  }
+  return { planned: runs.length, skipped: done.length, executed, failures, records };
+}
+
+async function runInProcess(
+  todo: PlannedRun[],
+  resultsDir: string,
+  options: SweepOptions,
+  onFinished: (run: PlannedRun, error?: string) => void,
+): Promise<void> {
+  const execute = options.execute ?? (await import('./executeRun')).executePlannedRun;
+  for (const run of todo) {
+    try {
+      await execute(run, resultsDir);
+      onFinished(run);
+    } catch (err) {
+      onFinished(run, err instanceof Error ? err.message : String(err));
+      if (options.failFast) throw err;
+    }
+  }
+}
+
+/** Message from the parent to a worker. */
+export interface WorkerRequest {
+  type: 'run';
+  run: PlannedRun;
+  resultsDir: string;
+}
+
+/** Message from a worker to the parent. */
+export type WorkerReply = { type: 'ready' } | { type: 'done'; file: string } | { type: 'error'; error: string };
+
+/** Path and node arguments that start the worker module (TypeScript via tsx, or compiled JS). */
+export function workerCommand(): { module: string; execArgv: string[] } {
+  const isTs = __filename.endsWith('.ts');
+  const module = path.join(__dirname, isTs ? 'worker.ts' : 'worker.js');
+  return { module, execArgv: isTs ? ['--import', 'tsx'] : [] };
+}
+
+function runInWorkers(
+  todo: PlannedRun[],
+  resultsDir: string,
+  jobs: number,
+  options: SweepOptions,
+  onFinished: (run: PlannedRun, error?: string) => void,
+): Promise<void> {
+  const { module, execArgv } = workerCommand();
+  const env = options.workerEnv ?? { ...process.env, DIL_PROGRESS: 'off' };
+  const queue = [...todo];
+  return new Promise((resolve, reject) => {
+    let active = 0;
+    let stopped = false;
+    const children: ChildProcess[] = [];
+    const stopAll = (err: Error) => {
+      if (stopped) return;
+      stopped = true;
+      for (const child of children) child.kill();
+      reject(err);
+    };
+    const startWorker = () => {
+      const child = fork(module, [], { execArgv, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      children.push(child);
+      active++;
+      let current: PlannedRun | undefined;
+      const next = () => {
+        current = queue.shift();
+        if (!current) {
+          child.disconnect();
+          return;
+        }
+        const request: WorkerRequest = { type: 'run', run: current, resultsDir };
+        child.send(request);
+      };
+      child.on('message', (message: WorkerReply) => {
+        if (message.type === 'ready') next();
+        else if (message.type === 'done' || message.type === 'error') {
+          const run = current!;
+          current = undefined;
+          onFinished(run, message.type === 'error' ? message.error : undefined);
+          if (message.type === 'error' && options.failFast) {
+            stopAll(new Error(`${describeRun(run)} failed: ${message.error}`));
+            return;
+          }
+          next();
+        }
+      });
+      child.on('exit', (code, signal) => {
+        active--;
+        if (current && !stopped) {
+          onFinished(current, `worker exited (${signal ?? `code ${code}`}) during the run`);
+          current = undefined;
+          if (queue.length > 0) startWorker();
+        }
+        if (active === 0 && !stopped) resolve();
+      });
+      child.on('error', (err) => stopAll(err));
+    };
+    for (let i = 0; i < jobs; i++) startWorker();
+  });
+}

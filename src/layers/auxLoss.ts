@@ -1,0 +1,115 @@
+/**
+ * DIEN's auxiliary loss (also used on DMIN's behaviour refiner): the state after behaviour t
+ * must tell the next real behaviour e_b[t+1] from a sampled negative e^_b[t+1].
+ *
+ * Paper (DIEN §4.2): L_aux = -1/N sum_i sum_t [ log sigma(h_t, e_b[t+1]) + log(1 - sigma(h_t, e^_b[t+1])) ],
+ * sigma(x, y) = 1 / (1 + exp(-x . y)) (inner product, needs H = E). Only pairs whose step t+1
+ * is a real behaviour count. The model adds alpha * L_aux to the target loss (alpha = 1 in the
+ * paper and code).
+ *
+ * Options:
+ * - `scorer: 'inner'` (paper, default) | 'mlp'. Porting note: the official aux net
+ *   (mouna99/dien `auxiliary_net`) is BN -> 100 sigmoid -> 50 sigmoid -> 2 softmax on [h_t, e].
+ *   'mlp' implements it with the BN as a learned per-feature affine (the official BN runs in
+ *   inference mode, papers.md P-DIN-5) and the 2-way softmax as one logit (equivalent).
+ * - `reduction: 'perSample'` (paper, default: sum over valid steps, mean over the B rows)
+ *   | 'perStep' (mean over the valid (row, step) pairs) | 'official'. Porting note: the
+ *   official code takes `reduce_mean` over all B x (T-1) entries, masked ones included
+ *   (papers.md P-DIEN-6), so its value depends on the padded length T.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ParameterStore } from './params';
+import { denseFast } from '../ops';
+
+export type AuxLossScorer = 'inner' | 'mlp';
+export type AuxLossReduction = 'perSample' | 'perStep' | 'official';
+
+export interface AuxLossConfig {
+  /** H, size of the states. */
+  stateSize: number;
+  /** E, size of a behaviour embedding ('inner' needs E = H). */
+  embeddingSize: number;
+  scorer?: AuxLossScorer;
+  reduction?: AuxLossReduction;
+  /** Hidden sizes of the 'mlp' scorer; default [100, 50] (official). */
+  hiddenUnits?: number[];
+}
+
+export const AUX_LOSS_DEFAULTS = { scorer: 'inner' as AuxLossScorer, reduction: 'perSample' as AuxLossReduction, hiddenUnits: [100, 50] };
+
+/** The auxiliary loss; weights only for the 'mlp' scorer. */
+export class AuxiliaryLoss {
+  readonly scorer: AuxLossScorer;
+  readonly reduction: AuxLossReduction;
+  readonly name: string;
+  readonly stateSize: number;
+  readonly embeddingSize: number;
+  private readonly layers: { kernel: tf.Variable; bias: tf.Variable }[] = [];
+  private scale?: tf.Variable;
+  private shift?: tf.Variable;
+
+  constructor(store: ParameterStore, name: string, config: AuxLossConfig) {
+    const c = { ...AUX_LOSS_DEFAULTS, ...config };
+    if (c.scorer !== 'inner' && c.scorer !== 'mlp') throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: scorer must be 'inner' or 'mlp', got ${String(c.scorer)}`);
+    if (!['perSample', 'perStep', 'official'].includes(c.reduction)) throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: reduction must be perSample, perStep or official, got ${String(c.reduction)}`);
+    if (c.scorer === 'inner' && c.stateSize !== c.embeddingSize) {
+      throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: scorer 'inner' needs stateSize = embeddingSize, got ${c.stateSize} and ${c.embeddingSize} (use scorer 'mlp')`);
+    }
+    this.scorer = c.scorer;
+    this.reduction = c.reduction;
+    this.name = name;
+    this.stateSize = c.stateSize;
+    this.embeddingSize = c.embeddingSize;
+    if (c.scorer === 'mlp') {
+      const inSize = c.stateSize + c.embeddingSize;
+      this.scale = store.weight(`${name}/inputScale`, [inSize], { kind: 'constant', value: 1 });
+      this.shift = store.weight(`${name}/inputShift`, [inSize], { kind: 'zeros' });
+      const sizes = [inSize, ...c.hiddenUnits, 1];
+      for (let i = 0; i + 1 < sizes.length; i++) {
+        const kernel = store.weight(`${name}/dense${i}/kernel`, [sizes[i], sizes[i + 1]], { kind: 'glorotUniform', fanIn: sizes[i], fanOut: sizes[i + 1] });
+        const bias = store.weight(`${name}/dense${i}/bias`, [sizes[i + 1]], { kind: 'zeros' });
+        this.layers.push({ kernel, bias });
+      }
+    }
+  }
+
+  /** Logits of sigma(h, e): states [N, H], items [N, E] -> [N]. */
+  private logits(states: tf.Tensor2D, items: tf.Tensor2D): tf.Tensor1D {
+    if (this.scorer === 'inner') return states.mul(items).sum(1);
+    let x: tf.Tensor2D = tf.concat([states, items], 1).mul(this.scale as tf.Variable).add(this.shift as tf.Variable);
+    this.layers.forEach(({ kernel, bias }, i) => {
+      x = denseFast(x, kernel, bias, i + 1 < this.layers.length ? 'sigmoid' : 'linear') as tf.Tensor2D;
+    });
+    return x.reshape([-1]);
+  }
+
+  /**
+   * @param states [B, T, H] h_t, the state after behaviour t
+   * @param behaviours [B, T, E] e_b[t], the embedded history
+   * @param negatives [B, T, E] e^_b[t], sampled negatives (position t is the negative of behaviour t)
+   * @param mask [B, T]
+   * @returns scalar L_aux (0 when T < 2)
+   */
+  apply(states: tf.Tensor3D, behaviours: tf.Tensor3D, negatives: tf.Tensor3D, mask: tf.Tensor2D): tf.Scalar {
+    const [B, T, H] = states.shape;
+    const E = behaviours.shape[2];
+    if (H !== this.stateSize || E !== this.embeddingSize) throw new Error(`src/layers/auxLoss.ts ${this.name}.apply: expected states [B, T, ${this.stateSize}] and behaviours [B, T, ${this.embeddingSize}], got [${states.shape}] and [${behaviours.shape}]`);
+    if (behaviours.shape[0] !== B || behaviours.shape[1] !== T || negatives.shape.join() !== behaviours.shape.join() || mask.shape[0] !== B || mask.shape[1] !== T) {
+      throw new Error(`src/layers/auxLoss.ts ${this.name}.apply: behaviours, negatives [B, T, E] and mask [B, T] must match states [${states.shape}]; got [${behaviours.shape}], [${negatives.shape}], [${mask.shape}]`);
+    }
+    if (T < 2) return tf.scalar(0);
+    return tf.tidy(() => {
+      const N = B * (T - 1);
+      const h = states.slice([0, 0, 0], [B, T - 1, H]).reshape([N, H]) as tf.Tensor2D;
+      const pos = behaviours.slice([0, 1, 0], [B, T - 1, E]).reshape([N, E]) as tf.Tensor2D;
+      const neg = negatives.slice([0, 1, 0], [B, T - 1, E]).reshape([N, E]) as tf.Tensor2D;
+      const pairMask = mask.slice([0, 1], [B, T - 1]).reshape([N]);
+      // -log sigma(z) = softplus(-z); -log(1 - sigma(z)) = softplus(z)
+      const perPair = tf.softplus(this.logits(h, pos).neg()).add(tf.softplus(this.logits(h, neg))).mul(pairMask);
+      const total = perPair.sum();
+      if (this.reduction === 'perSample') return total.div(B) as tf.Scalar;
+      if (this.reduction === 'official') return total.div(N) as tf.Scalar;
+      return total.div(tf.maximum(pairMask.sum(), 1)) as tf.Scalar;
+    });
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * DMIN's multi-interest extractor (Xiao et al., CIKM'20; papers.md §4.2).
+ *
+ * H_E heads of self-attention over the (refined) behaviour sequence z [B, T, D]; head h gives
+ * its own sequence
+ *   s_h = LayerNorm(z + softmax(Q_h K_h^T / sqrt(dk) + padding mask) V_h Wo_h)     [B, T, D]
+ * and each head's sequence is pooled by its own target-aware attention unit (DIN style) whose
+ * query at step t includes a position embedding p_t of the REVERSE position (most recent
+ * behaviour = 0):
+ *   q_{h,t} = [e_a ; p_t] Wq_h + bq_h                                            [B, T, D]
+ *   score_{h,t} = MLP_h([q, s, q - s, q * s])   (hidden 80-40 sigmoid, linear output)
+ *   w_h = masked softmax_t(score_h)   (or raw scores with `normalize: 'none'`)
+ *   interest_h = sum_t w_{h,t} s_{h,t}                                            [B, D]
+ * Output: the H_E interests concatenated, [B, H_E * D].
+ *
+ * Porting note: the DMIN paper text was not available here (papers.md §4.1); this follows the
+ * official code (`Model_DNN_Multi_Head`: per-head attention 80-40 sigmoid with softmax, query
+ * `Dense([target; position_emb])`, position embedding size 2, each head projected back to the
+ * model width with residual + LayerNorm). The official code adds an FFN after the heads and
+ * uses no padding mask in its self-attention (causal only); here every head masks padded
+ * keys and there is no FFN. Positions beyond `maxPositions - 1` share the last row.
+ * All heads run as one batched computation ([H_E, ...] matMuls).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { ParameterStore } from './params';
+import { LayerNorm } from './layerNorm';
+import { denseFast, matMulFast } from '../ops';
+import { maskedSoftmax, MASKED_SCORE } from './sequenceAttention';
+
+export interface MultiInterestConfig {
+  /** D, width of the behaviour sequence (and of each interest). */
+  size: number;
+  /** Dt, width of the target embedding. */
+  targetSize: number;
+  /** H_E, number of interest heads. Default 4 (DMIN repo). */
+  heads?: number;
+  /** Width of one head's Q/K/V; default D. */
+  headSize?: number;
+  /** Reverse-position embedding in the query. Default true. */
+  positionEncoding?: boolean;
+  /** Size of the position embedding; default 2 (DMIN repo). */
+  positionDim?: number;
+  /** Rows of the position table; default 100. */
+  maxPositions?: number;
+  /** Hidden sizes of each head's attention MLP; default [80, 40] (sigmoid). */
+  attentionUnits?: number[];
+  /** 'softmax' (official, default) | 'none' (raw scores, as in the DIN paper). */
+  normalize?: 'softmax' | 'none';
+}
+
+export const MULTI_INTEREST_DEFAULTS = { heads: 4, positionEncoding: true, positionDim: 2, maxPositions: 100, attentionUnits: [80, 40], normalize: 'softmax' as 'softmax' | 'none' };
+
+export interface MultiInterestOutput {
+  /** [B, H_E * D] concatenated interests. */
+  interests: tf.Tensor2D;
+  /** [H_E, B, T, D] per-head sequences. */
+  headSequences: tf.Tensor4D;
+  /** [H_E, B, T] pooling weights. */
+  weights: tf.Tensor3D;
+}
+
+/**
+ * Reverse positions [B*T] (int32): position t of a row with `len` behaviours gets
+ * min(len - 1 - t, maxPositions - 1); padded positions get 0.
+ */
+export function reversePositions(histLen: Int32Array, T: number, maxPositions: number): Int32Array {
+  const out = new Int32Array(histLen.length * T);
+  histLen.forEach((len, b) => {
+    for (let t = 0; t < Math.min(len, T); t++) out[b * T + t] = Math.min(len - 1 - t, maxPositions - 1);
+  });
+  return out;
+}
+
+export class MultiInterestExtractor {
+  readonly size: number;
+  readonly targetSize: number;
+  readonly heads: number;
+  readonly headSize: number;
+  readonly positionEncoding: boolean;
+  readonly positionDim: number;
+  readonly maxPositions: number;
+  readonly normalize: 'softmax' | 'none';
+  readonly name: string;
+  readonly qkvKernel: tf.Variable;
+  readonly qkvBias: tf.Variable;
+  readonly outKernel: tf.Variable;
+  readonly outBias: tf.Variable;
+  readonly norm: LayerNorm;
+  readonly queryTargetKernel: tf.Variable;
+  readonly queryPositionKernel?: tf.Variable;
+  readonly queryBias: tf.Variable;
+  readonly positionTable?: tf.Variable;
+  /** Per-head attention MLP layers: kernel [H_E, in, out], bias [H_E, 1, out]. */
+  readonly mlp: { kernel: tf.Variable; bias: tf.Variable }[] = [];
+
+  constructor(store: ParameterStore, name: string, config: MultiInterestConfig) {
+    const c = { ...MULTI_INTEREST_DEFAULTS, ...config };
+    const where = `src/layers/multiInterest.ts MultiInterestExtractor(${name})`;
+    const D = c.size;
+    const dk = c.headSize ?? D;
+    const HE = c.heads;
+    for (const [k, v] of Object.entries({ size: D, targetSize: c.targetSize, heads: HE, headSize: dk, positionDim: c.positionDim, maxPositions: c.maxPositions })) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${k} must be a positive integer, got ${v}`);
+    }
+    if (c.normalize !== 'softmax' && c.normalize !== 'none') throw new Error(`${where}: normalize must be 'softmax' or 'none', got ${String(c.normalize)}`);
+    this.size = D;
+    this.targetSize = c.targetSize;
+    this.heads = HE;
+    this.headSize = dk;
+    this.positionEncoding = c.positionEncoding;
+    this.positionDim = c.positionDim;
+    this.maxPositions = c.maxPositions;
+    this.normalize = c.normalize;
+    this.name = name;
+    this.qkvKernel = store.weight(`${name}/qkvKernel`, [D, 3 * HE * dk], { kind: 'glorotUniform', fanIn: D, fanOut: dk });
+    this.qkvBias = store.weight(`${name}/qkvBias`, [3 * HE * dk], { kind: 'zeros' });
+    this.outKernel = store.weight(`${name}/outKernel`, [HE, dk, D], { kind: 'glorotUniform', fanIn: dk, fanOut: D });
+    this.outBias = store.weight(`${name}/outBias`, [HE, 1, D], { kind: 'zeros' });
+    this.norm = new LayerNorm(store, `${name}/norm`, { size: D });
+    const queryIn = c.targetSize + (c.positionEncoding ? c.positionDim : 0);
+    this.queryTargetKernel = store.weight(`${name}/queryTargetKernel`, [c.targetSize, HE * D], { kind: 'glorotUniform', fanIn: queryIn, fanOut: D });
+    if (c.positionEncoding) {
+      this.queryPositionKernel = store.weight(`${name}/queryPositionKernel`, [c.positionDim, HE * D], { kind: 'glorotUniform', fanIn: queryIn, fanOut: D });
+      this.positionTable = store.weight(`${name}/positionTable`, [c.maxPositions, c.positionDim], { kind: 'normal', std: 0.1 });
+    }
+    this.queryBias = store.weight(`${name}/queryBias`, [HE * D], { kind: 'zeros' });
+    const sizes = [4 * D, ...c.attentionUnits, 1];
+    for (let i = 0; i + 1 < sizes.length; i++) {
+      this.mlp.push({
+        kernel: store.weight(`${name}/unit/dense${i}/kernel`, [HE, sizes[i], sizes[i + 1]], { kind: 'glorotUniform', fanIn: sizes[i], fanOut: sizes[i + 1] }),
+        bias: store.weight(`${name}/unit/dense${i}/bias`, [HE, 1, sizes[i + 1]], { kind: 'zeros' }),
+      });
+    }
+  }
+
+  /**
+   * @param z [B, T, D] behaviour sequence (refiner output or embeddings)
+   * @param target [B, Dt]
+   * @param mask [B, T]
+   * @param positions [B, T] int32 reverse positions (see reversePositions); needed when
+   *   positionEncoding is on
+   */
+  apply(z: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D, positions?: tf.Tensor2D): MultiInterestOutput {
+    const [B, T, D] = z.shape;
+    const where = `src/layers/multiInterest.ts ${this.name}.apply`;
+    if (D !== this.size || target.shape[0] !== B || target.shape[1] !== this.targetSize || mask.shape[0] !== B || mask.shape[1] !== T) {
+      throw new Error(`${where}: expected z [B, T, ${this.size}], target [B, ${this.targetSize}], mask [B, T]; got [${z.shape}], [${target.shape}], [${mask.shape}]`);
+    }
+    if (this.positionEncoding && (!positions || positions.shape[0] !== B || positions.shape[1] !== T)) {
+      throw new Error(`${where}: positionEncoding needs positions [${B}, ${T}] (int32 reverse positions)`);
+    }
+    const HE = this.heads;
+    const dk = this.headSize;
+    return tf.tidy(() => {
+      // --- H_E self-attention heads, batched as [H_E * B, T, dk] ---
+      const qkv = denseFast(z, this.qkvKernel, this.qkvBias); // [B, T, 3 * HE * dk]
+      const split = tf.transpose(qkv.reshape([B, T, 3, HE, dk]), [2, 3, 0, 1, 4]).reshape([3, HE * B, T, dk]);
+      const [q, k, v] = tf.unstack(split, 0) as tf.Tensor3D[];
+      const keyMask = mask.reshape([1, B, 1, T]).tile([HE, 1, T, 1]).reshape([HE * B, T, T]);
+      const scores = matMulFast(q, k, false, true).mul(1 / Math.sqrt(dk));
+      const att = tf.softmax(scores.add(tf.scalar(1).sub(keyMask).mul(MASKED_SCORE))).mul(keyMask);
+      const context = matMulFast(att, v).reshape([HE, B * T, dk]); // [HE, B*T, dk]
+      const projected = matMulFast(context, this.outKernel).add(this.outBias); // [HE, B*T, D]
+      const seq = this.norm.apply(projected.add(z.reshape([1, B * T, D])) as tf.Tensor3D); // [HE, B*T, D]
+      const seqMasked = seq.mul(mask.reshape([1, B * T, 1])) as tf.Tensor3D;
+      // --- per-head, per-position queries [HE, B*T, D] ---
+      let query = matMulFast(target, this.queryTargetKernel).add(this.queryBias).reshape([B, 1, HE, D]); // [B, 1, HE, D]
+      if (this.positionEncoding) {
+        const p = tf.gather(this.positionTable as tf.Variable, (positions as tf.Tensor2D).reshape([B * T])); // [B*T, P]
+        const qp = matMulFast(p, this.queryPositionKernel as tf.Variable).reshape([B, T, HE, D]);
+        query = query.add(qp);
+      } else {
+        query = query.tile([1, T, 1, 1]);
+      }
+      const q2 = tf.transpose(query, [2, 0, 1, 3]).reshape([HE, B * T, D]);
+      // --- per-head activation unit on [q, s, q - s, q * s] ---
+      let x: tf.Tensor3D = tf.concat([q2, seqMasked, q2.sub(seqMasked), q2.mul(seqMasked)], 2) as tf.Tensor3D; // [HE, B*T, 4D]
+      this.mlp.forEach(({ kernel, bias }, i) => {
+        x = matMulFast(x, kernel).add(bias) as tf.Tensor3D;
+        if (i + 1 < this.mlp.length) x = tf.sigmoid(x);
+      });
+      const raw = x.reshape([HE, B, T]);
+      const maskHE = mask.reshape([1, B, T]).tile([HE, 1, 1]);
+      const weights = (this.normalize === 'softmax' ? maskedSoftmax(raw, maskHE) : raw.mul(maskHE)) as tf.Tensor3D;
+      const headSequences = seqMasked.reshape([HE, B, T, D]) as tf.Tensor4D;
+      const pooled = matMulFast(weights.reshape([HE * B, 1, T]), headSequences.reshape([HE * B, T, D])).reshape([HE, B, D]);
+      const interests = tf.transpose(pooled, [1, 0, 2]).reshape([B, HE * D]) as tf.Tensor2D;
+      return { interests, headSequences, weights };
+    });
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The baselines of the papers' tables, as short compositions over the same embeddings:
+ *
+ *   lr      logit = w · [user?, target, pool(history)] + b                 (no hidden layer)
+ *   base    MLP([user?, target, pool(history), target ⊙ pool?])             Embedding&MLP
+ *   wdl     base + wide part w · [target, pool, target ⊙ pool]              Wide&Deep
+ *   pnn     MLP([... base ..., <target, pool>])                             product layer
+ *   deepfm  base + first-order w · [target, pool] + FM over the fields      DeepFM
+ *
+ * pool = masked sum (DIEN paper's BaseModel) or masked mean (DIN repo's BaseModel).
+ * Activation default 'prelu' (DIN paper Table 3: all but LR use PReLU; DIEN code DNN/PNN/Wide).
+ * LR over one-hot features equals a linear unit over learned embeddings of the same ids
+ * (w · e_j is a free scalar per id once the embedding is trained).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { FeatureSizes } from '../data/batch';
+import { ClickHead } from '../layers/clickHead';
+import { Dense } from '../layers/dense';
+import { MLP_DEFAULTS, MlpConfig } from '../layers/mlp';
+import { poolSequence, SequencePooling, SEQUENCE_POOLINGS } from '../layers/pooling';
+import { interestFeatures, interestFeatureWidth } from './features';
+import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelName, ModelOutput, resolveConfig } from './model';
+
+export interface LrConfig extends CommonModelConfig {
+  /** History pooling; default 'sum'. */
+  pooling: SequencePooling;
+}
+
+export interface BaselineConfig extends CommonModelConfig {
+  /** History pooling: 'sum' (DIEN paper BaseModel, default) or 'mean' (DIN repo BaseModel). */
+  pooling: SequencePooling;
+  /** Add target ⊙ pooled history to the MLP input (DIEN code: yes). Default true. */
+  productFeature: boolean;
+  /** Top MLP (default 200-80, PReLU, batch norm on the input). */
+  mlp: MlpConfig;
+}
+
+export const LR_DEFAULTS: Readonly<LrConfig> = Object.freeze({ embedding: { ...EMBEDDING_DEFAULTS }, pooling: 'sum' as SequencePooling });
+
+export const BASELINE_DEFAULTS: Readonly<BaselineConfig> = Object.freeze({
+  embedding: { ...EMBEDDING_DEFAULTS },
+  pooling: 'sum' as SequencePooling,
+  productFeature: true,
+  mlp: { ...MLP_DEFAULTS, activation: 'prelu' as const },
+});
+
+function checkPooling(p: string, where: string): void {
+  if (!(SEQUENCE_POOLINGS as readonly string[]).includes(p)) throw new Error(`${where}: pooling must be one of ${SEQUENCE_POOLINGS.join(', ')}, got ${String(p)}`);
+}
+
+/** target [B, De] and pooled history [B, De] of a batch. */
+function targetAndPooled(inputs: ModelInputs, pooling: SequencePooling): { target: tf.Tensor2D; pooled: tf.Tensor2D } {
+  return { target: inputs.target(), pooled: poolSequence(inputs.history(), inputs.mask, pooling) };
+}
+
+/** Logistic regression over the target and the pooled history. */
+export class LrModel extends CtrModelBase<LrConfig> {
+  private readonly linear: Dense;
+
+  constructor(config: ConfigOverrides<LrConfig> | undefined, sizes: FeatureSizes, seed: number) {
+    super('lr', resolveConfig(LR_DEFAULTS, config, 'src/models/baselines.ts lr config'), sizes, seed);
+    checkPooling(this.config.pooling, 'src/models/baselines.ts lr');
+    const De = this.embeddings.behaviourDim;
+    this.linear = new Dense(this.params, 'lr/linear', this.config.embedding.userDim + 2 * De, 1);
+  }
+
+  forward(inputs: ModelInputs, _training: boolean): ModelOutput {
+    return {
+      logit: tf.tidy(() => {
+        const { target, pooled } = targetAndPooled(inputs, this.config.pooling);
+        return tf.reshape(this.linear.apply(interestFeatures(inputs, target, pooled, false)), [-1]) as tf.Tensor1D;
+      }),
+    };
+  }
+}
+
+/** Shared skeleton of base, wdl, pnn and deepfm: pooled history -> features -> MLP head. */
+abstract class EmbeddingMlpModel extends CtrModelBase<BaselineConfig> {
+  protected readonly head: ClickHead;
+
+  constructor(name: ModelName, config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number, extraColumns: number) {
+    super(name, resolveConfig(BASELINE_DEFAULTS, config, `src/models/baselines.ts ${name} config`), sizes, seed);
+    checkPooling(this.config.pooling, `src/models/baselines.ts ${name}`);
+    const width = interestFeatureWidth(this.embeddings.behaviourDim, this.config.embedding.userDim, this.config.productFeature, extraColumns);
+    this.head = new ClickHead(this.params, `${name}/head`, width, this.config.mlp, seed);
+  }
+
+  /** Extra [B, *] MLP input columns (PNN's inner product). */
+  protected extraColumns(_target: tf.Tensor2D, _pooled: tf.Tensor2D): tf.Tensor2D[] {
+    return [];
+  }
+
+  /** A [B] term added to the deep logit (wide part, FM). */
+  protected shallowLogit(_inputs: ModelInputs, _target: tf.Tensor2D, _pooled: tf.Tensor2D): tf.Tensor1D | undefined {
+    return undefined;
+  }
+
+  forward(inputs: ModelInputs, training: boolean): ModelOutput {
+    return {
+      logit: tf.tidy(() => {
+        const { target, pooled } = targetAndPooled(inputs, this.config.pooling);
+        const features = interestFeatures(inputs, target, pooled, this.config.productFeature, this.extraColumns(target, pooled));
+        const deep = this.head.apply(features, training);
+        const shallow = this.shallowLogit(inputs, target, pooled);
+        return shallow ? (tf.add(deep, shallow) as tf.Tensor1D) : deep;
+      }),
+    };
+  }
+}
+
+/** BaseModel (Embedding&MLP). */
+export class BaseModel extends EmbeddingMlpModel {
+  constructor(config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
+    super('base', config, sizes, seed, 0);
+  }
+}
+
+/** Wide&Deep: the deep part of BaseModel plus a linear (wide) part over the raw and crossed features. */
+export class WideDeepModel extends EmbeddingMlpModel {
+  private readonly wide: Dense;
+
+  constructor(config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
+    super('wdl', config, sizes, seed, 0);
+    this.wide = new Dense(this.params, 'wdl/wide', 3 * this.embeddings.behaviourDim, 1);
+  }
+
+  protected override shallowLogit(_inputs: ModelInputs, target: tf.Tensor2D, pooled: tf.Tensor2D): tf.Tensor1D {
+    return tf.reshape(this.wide.apply(tf.concat([target, pooled, tf.mul(target, pooled)], 1)), [-1]) as tf.Tensor1D;
+  }
+}
+
+/** PNN: BaseModel's input plus the inner product <target, pooled> as a product-layer column. */
+export class PnnModel extends EmbeddingMlpModel {
+  constructor(config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
+    super('pnn', config, sizes, seed, 1);
+  }
+
+  protected override extraColumns(target: tf.Tensor2D, pooled: tf.Tensor2D): tf.Tensor2D[] {
+    return [tf.sum(tf.mul(target, pooled), 1, true) as tf.Tensor2D];
+  }
+}
+
+/**
+ * DeepFM: BaseModel's deep part + first-order linear term + factorisation machine over the
+ * fields (target item, target categories, pooled history item, pooled categories, user),
+ * second order = 1/2 Σ_d [(Σ_f v_fd)^2 − Σ_f v_fd^2]. Needs itemDim = catDim (= userDim if on).
+ */
+export class DeepFmModel extends EmbeddingMlpModel {
+  private readonly firstOrder: Dense;
+  private readonly fieldDim: number;
+
+  constructor(config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
+    super('deepfm', config, sizes, seed, 0);
+    const e = this.config.embedding;
+    if (e.catLevels > 0 && e.catDim !== e.itemDim) throw new Error(`src/models/baselines.ts deepfm: FM fields need itemDim = catDim, got ${e.itemDim} and ${e.catDim}`);
+    if (e.userDim > 0 && e.userDim !== e.itemDim) throw new Error(`src/models/baselines.ts deepfm: FM fields need userDim = itemDim, got ${e.userDim} and ${e.itemDim}`);
+    this.fieldDim = e.itemDim;
+    this.firstOrder = new Dense(this.params, 'deepfm/firstOrder', 2 * this.embeddings.behaviourDim, 1);
+  }
+
+  protected override shallowLogit(inputs: ModelInputs, target: tf.Tensor2D, pooled: tf.Tensor2D): tf.Tensor1D {
+    const B = target.shape[0];
+    const d = this.fieldDim;
+    const fields: tf.Tensor3D[] = [tf.reshape(target, [B, -1, d]), tf.reshape(pooled, [B, -1, d])];
+    if (inputs.userRows) fields.push(tf.reshape(inputs.user(), [B, 1, d]));
+    const v = tf.concat(fields, 1); // [B, F, d]
+    const second = tf.mul(0.5, tf.sum(tf.sub(tf.square(tf.sum(v, 1)), tf.sum(tf.square(v), 1)), 1)); // [B]
+    const first = tf.reshape(this.firstOrder.apply(tf.concat([target, pooled], 1)), [-1]);
+    return tf.add(first, second) as tf.Tensor1D;
+  }
+}

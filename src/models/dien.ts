@@ -1,0 +1,175 @@
+/**
+ * DIEN, Deep Interest Evolution Network (Zhou et al., AAAI'19, arXiv 1809.03672), and the
+ * rows of its Table 4 as config values:
+ *
+ *   | Table 4 row                       | config                                   |
+ *   | Two layer GRU attention           | { evolution: 'attention', auxLoss: 0 }   |
+ *   | BaseModel + GRU + AIGRU           | { evolution: 'AIGRU', auxLoss: 0 }       |
+ *   | BaseModel + GRU + AGRU            | { evolution: 'AGRU', auxLoss: 0 }        |
+ *   | BaseModel + GRU + AUGRU           | { evolution: 'AUGRU', auxLoss: 0 }       |
+ *   | DIEN (AUGRU + auxiliary loss)     | { evolution: 'AUGRU', auxLoss: 1 } (default) |
+ *
+ * Composition (shapes with De = behaviour width, H = hidden size):
+ *   e = history embeddings [B, T, De], e_a = target [B, De]
+ *   interest extractor: h = GRU(e) [B, T, H]; aux loss on (h, e, sampled negatives) x alpha
+ *   a = softmax over valid steps of h_t W e_a [B, T]              (src/layers/sequenceAttention.ts)
+ *   interest evolution: AIGRU / AGRU / AUGRU(h, a) -> final state [B, H];
+ *     'attention': h2 = GRU(h), interest = sum_t a2_t h2_t with a2 the attention on h2
+ *   MLP input [user?, e_a, sum_t e_t, e_a * sum_t e_t, interest] -> 200 -> 80 (Dice) -> 1
+ * Defaults from the DIEN code (embedding 18 + 18, hidden 36, MLP 200-80 Dice, BN on the input).
+ *
+ * Porting note: the official attention (`din_fcn_attention`) is a DIN-style MLP with softmax;
+ * `evolutionAttention: 'activationUnit'` selects it (paper: bilinear h_t W e_a, the default).
+ * The official AUGRU gate convention is `gateConvention: 'official'` (see src/layers/gru.ts).
+ * The official sum of history embeddings is unmasked (P-DIEN-5); here padding is masked.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { FeatureSizes } from '../data/batch';
+import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelOutput, resolveConfig } from './model';
+import { interestFeatures, interestFeatureWidth } from './features';
+import { ParameterStore } from '../layers/params';
+import { AttentionGateConvention, GruLayer } from '../layers/gru';
+import { EvolutionAttention } from '../layers/sequenceAttention';
+import { AuxiliaryLoss, AuxLossReduction, AuxLossScorer } from '../layers/auxLoss';
+import { AttentionUnit, AttentionUnitConfig } from '../layers/attentionUnit';
+import { MlpConfig, MLP_DEFAULTS } from '../layers/mlp';
+import { ClickHead } from '../layers/clickHead';
+import { poolSequence } from '../layers/pooling';
+import { matMulFast } from '../ops';
+
+export type DienEvolution = 'attention' | 'AIGRU' | 'AGRU' | 'AUGRU';
+export const DIEN_EVOLUTIONS: readonly DienEvolution[] = ['attention', 'AIGRU', 'AGRU', 'AUGRU'];
+
+/** The interest extractor + evolution block (also used by DHAN on top of DIEN). */
+export interface InterestEvolutionConfig {
+  /** H, hidden size of both recurrent layers. Default 36 (DIEN code). */
+  hiddenSize: number;
+  /** Table 4 row (see the file comment). Default 'AUGRU'. */
+  evolution: DienEvolution;
+  /** alpha, weight of the auxiliary loss; 0 = off. Default 1 (paper and code). */
+  auxLoss: number;
+  /** AUGRU's meaning of a_t: 'paper' (default) or 'official' (Porting note in src/layers/gru.ts). */
+  gateConvention: AttentionGateConvention;
+  /** 'bilinear' (paper, default) or 'activationUnit' (official DIN-style MLP with softmax). */
+  evolutionAttention: 'bilinear' | 'activationUnit';
+  /** Config of the activation unit when evolutionAttention = 'activationUnit'. */
+  attentionUnit: Partial<AttentionUnitConfig>;
+  /** Auxiliary-loss scorer: 'inner' (paper, default) or 'mlp' (official aux net). */
+  auxScorer: AuxLossScorer;
+  /** Auxiliary-loss reduction: 'perSample' (paper, default), 'perStep', 'official'. */
+  auxReduction: AuxLossReduction;
+}
+
+export const INTEREST_EVOLUTION_DEFAULTS: Readonly<InterestEvolutionConfig> = Object.freeze({
+  hiddenSize: 36,
+  evolution: 'AUGRU' as DienEvolution,
+  auxLoss: 1,
+  gateConvention: 'paper' as AttentionGateConvention,
+  evolutionAttention: 'bilinear' as const,
+  attentionUnit: { normalize: 'softmax' as const },
+  auxScorer: 'inner' as AuxLossScorer,
+  auxReduction: 'perSample' as AuxLossReduction,
+});
+
+export interface InterestEvolutionOutput {
+  /** [B, H] the final interest. */
+  interest: tf.Tensor2D;
+  /** Auxiliary loss times alpha (absent when alpha = 0). */
+  auxLoss?: tf.Scalar;
+  /** [B, T] evolution attention. */
+  attention: tf.Tensor2D;
+}
+
+/** GRU interest extractor (+ auxiliary loss) and attention-driven interest evolution. */
+export class InterestEvolution {
+  readonly config: Readonly<InterestEvolutionConfig>;
+  private readonly extractor: GruLayer;
+  private readonly evolver: GruLayer;
+  private readonly bilinear?: EvolutionAttention;
+  private readonly unit?: AttentionUnit;
+  private readonly aux?: AuxiliaryLoss;
+
+  constructor(store: ParameterStore, readonly name: string, readonly behaviourDim: number, config: Partial<InterestEvolutionConfig> = {}) {
+    const c: InterestEvolutionConfig = { ...INTEREST_EVOLUTION_DEFAULTS, ...config };
+    const where = `src/models/dien.ts: ${name}`;
+    if (!DIEN_EVOLUTIONS.includes(c.evolution)) throw new Error(`${where}: evolution must be one of ${DIEN_EVOLUTIONS.join(', ')}, got ${String(c.evolution)}`);
+    if (!(c.auxLoss >= 0) || !Number.isFinite(c.auxLoss)) throw new Error(`${where}: auxLoss (alpha) must be a finite number >= 0, got ${c.auxLoss}`);
+    if (c.evolutionAttention !== 'bilinear' && c.evolutionAttention !== 'activationUnit') throw new Error(`${where}: evolutionAttention must be 'bilinear' or 'activationUnit', got ${String(c.evolutionAttention)}`);
+    this.config = Object.freeze(c);
+    const H = c.hiddenSize;
+    this.extractor = new GruLayer(store, `${name}/extractorGru`, { inputSize: behaviourDim, hiddenSize: H, kind: 'GRU' });
+    this.evolver = new GruLayer(store, `${name}/evolutionGru`, { inputSize: H, hiddenSize: H, kind: c.evolution === 'attention' ? 'GRU' : c.evolution, convention: c.gateConvention });
+    if (c.evolutionAttention === 'bilinear') {
+      this.bilinear = new EvolutionAttention(store, `${name}/attention`, { stateSize: H, targetSize: behaviourDim });
+    } else {
+      if (H !== behaviourDim) throw new Error(`${where}: evolutionAttention 'activationUnit' needs hiddenSize = behaviour width (${behaviourDim}), got ${H}`);
+      this.unit = new AttentionUnit(store, `${name}/attentionUnit`, H, { ...c.attentionUnit });
+    }
+    if (c.auxLoss > 0) this.aux = new AuxiliaryLoss(store, `${name}/auxLoss`, { stateSize: H, embeddingSize: behaviourDim, scorer: c.auxScorer, reduction: c.auxReduction });
+  }
+
+  private attend(states: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    if (this.bilinear) return this.bilinear.apply(states, target, mask);
+    return (this.unit as AttentionUnit).weights(target, states, mask, training);
+  }
+
+  /**
+   * @param inputs the batch's embeddings (negatives are read from it when alpha > 0)
+   * @param history [B, T, De]; @param target [B, De]
+   */
+  apply(inputs: ModelInputs, history: tf.Tensor3D, target: tf.Tensor2D, training: boolean): InterestEvolutionOutput {
+    const mask = inputs.mask;
+    const { states } = this.extractor.apply(history, mask);
+    let auxLoss: tf.Scalar | undefined;
+    if (this.aux) auxLoss = this.aux.apply(states, history, inputs.negHistory(), mask).mul(this.config.auxLoss) as tf.Scalar;
+    if (this.config.evolution === 'attention') {
+      const second = this.evolver.apply(states, mask).states;
+      const attention = this.attend(second, target, mask, training);
+      const [B, T] = attention.shape;
+      const interest = matMulFast(attention.reshape([B, 1, T]), second).reshape([B, this.config.hiddenSize]) as tf.Tensor2D;
+      return { interest, auxLoss, attention };
+    }
+    const attention = this.attend(states, target, mask, training);
+    const { final } = this.evolver.apply(states, mask, attention);
+    return { interest: final, auxLoss, attention };
+  }
+}
+
+export interface DienConfig extends CommonModelConfig, InterestEvolutionConfig {
+  /** The top MLP (defaults: DIEN code, 200-80 Dice, BN on the input). */
+  mlp: MlpConfig;
+}
+
+export const DIEN_DEFAULTS: Readonly<DienConfig> = Object.freeze({
+  embedding: { ...EMBEDDING_DEFAULTS },
+  ...INTEREST_EVOLUTION_DEFAULTS,
+  attentionUnit: { ...INTEREST_EVOLUTION_DEFAULTS.attentionUnit },
+  mlp: { ...MLP_DEFAULTS, activation: 'dice' as const },
+});
+
+export class DienModel extends CtrModelBase<DienConfig> {
+  private readonly evolution: InterestEvolution;
+  private readonly head: ClickHead;
+
+  constructor(config: ConfigOverrides<DienConfig> | undefined, sizes: FeatureSizes, seed: number) {
+    super('dien', resolveConfig(DIEN_DEFAULTS, config, 'src/models/dien.ts dien config'), sizes, seed);
+    const De = this.embeddings.behaviourDim;
+    const { embedding, mlp, ...evolution } = this.config;
+    this.evolution = new InterestEvolution(this.params, 'dien', De, evolution);
+    const width = interestFeatureWidth(De, embedding.userDim, true, this.config.hiddenSize);
+    this.head = new ClickHead(this.params, 'dien/head', width, mlp, seed);
+  }
+
+  forward(inputs: ModelInputs, training: boolean): ModelOutput {
+    return tf.tidy(() => {
+      const history = inputs.history();
+      const target = inputs.target();
+      const { interest, auxLoss } = this.evolution.apply(inputs, history, target, training);
+      const summed = poolSequence(history, inputs.mask, 'sum');
+      const features = interestFeatures(inputs, target, summed, true, [interest]);
+      const logit = this.head.apply(features, training);
+      return auxLoss ? { logit, auxLoss } : { logit };
+    });
+  }
+}
+

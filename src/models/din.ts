@@ -1,0 +1,64 @@
+/**
+ * DIN (Zhou et al., KDD'18): the history is pooled by the local activation unit with the
+ * target as query, then the MLP head:
+ *   interest = Σ_t a(e_t, e_target) e_t                          (attentionUnit.ts)
+ *   logit    = MLP([user?, e_target, interest, e_target ⊙ interest])
+ * (DIN code's final input [u_emb, i_emb, u_emb ⊙ i_emb], papers.md §1.3.)
+ * Ablations as config fields: `mlp.activation` 'dice' (default, "DIN with Dice") or 'prelu'
+ * (paper's plain "DIN" row); `attention.normalize` 'none' (paper) or 'softmax' (code).
+ * MBA regularization is a training option (src/train/step.ts `embeddingRegularization`).
+ * Porting note: the DIN code's per-item bias `item_b` is not included.
+ * Paper sizes: DIN code embeds items and categories with 64 each; set
+ * `embedding: { itemDim: 64, catDim: 64 }` and `mlp: { hidden: [80, 40] }` to match it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { FeatureSizes } from '../data/batch';
+import { ATTENTION_UNIT_DEFAULTS, AttentionUnit, AttentionUnitConfig } from '../layers/attentionUnit';
+import { ClickHead } from '../layers/clickHead';
+import { MLP_DEFAULTS, MlpConfig } from '../layers/mlp';
+import { interestFeatures, interestFeatureWidth } from './features';
+import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelOutput, resolveConfig } from './model';
+
+export interface DinConfig extends CommonModelConfig {
+  /** Local activation unit (default 80-40 sigmoid, normalize 'none'). */
+  attention: AttentionUnitConfig;
+  /** Add target ⊙ interest to the MLP input (DIN code: yes). Default true. */
+  productFeature: boolean;
+  /** Top MLP (default 200-80, Dice, batch norm on the input). */
+  mlp: MlpConfig;
+}
+
+export const DIN_DEFAULTS: Readonly<DinConfig> = Object.freeze({
+  embedding: { ...EMBEDDING_DEFAULTS },
+  attention: { ...ATTENTION_UNIT_DEFAULTS },
+  productFeature: true,
+  mlp: { ...MLP_DEFAULTS, activation: 'dice' as const },
+});
+
+export class DinModel extends CtrModelBase<DinConfig> {
+  readonly attention: AttentionUnit;
+  readonly head: ClickHead;
+
+  constructor(config: ConfigOverrides<DinConfig> | undefined, sizes: FeatureSizes, seed: number) {
+    super('din', resolveConfig(DIN_DEFAULTS, config, 'src/models/din.ts din config'), sizes, seed);
+    const De = this.embeddings.behaviourDim;
+    this.attention = new AttentionUnit(this.params, 'din/attention', De, this.config.attention);
+    this.head = new ClickHead(this.params, 'din/head', interestFeatureWidth(De, this.config.embedding.userDim, this.config.productFeature), this.config.mlp, seed);
+  }
+
+  /** The attention-pooled interest [B, De] and its weights [B, T] (for plots). */
+  interest(inputs: ModelInputs, training: boolean): { target: tf.Tensor2D; pooled: tf.Tensor2D; weights: tf.Tensor2D } {
+    const target = inputs.target();
+    const { pooled, weights } = this.attention.apply(target, inputs.history(), inputs.mask, training);
+    return { target, pooled, weights };
+  }
+
+  forward(inputs: ModelInputs, training: boolean): ModelOutput {
+    return {
+      logit: tf.tidy(() => {
+        const { target, pooled } = this.interest(inputs, training);
+        return this.head.apply(interestFeatures(inputs, target, pooled, this.config.productFeature), training);
+      }),
+    };
+  }
+}

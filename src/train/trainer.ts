@@ -1,0 +1,179 @@
+/**
+ * The one trainer for every model: epochs of `trainStep` over the shuffled training split
+ * with the configured optimizer and learning-rate schedule, regularization and clipping;
+ * after each epoch the validation and test splits are scored; the best epoch is chosen on
+ * `selectOn` (validation by default) and its weights are restored into the model at the end.
+ *
+ *   const { outcome, model } = await trainModel(dataset, { model: 'din', modelOptions: {}, train, seed: 1 });
+ *   outcome.best.test.auc; outcome.history[0].trainLoss; model.dispose();
+ */
+import type { Dataset } from '../data/types';
+import type { CtrModel, ModelWeights } from '../models/model';
+import { createModel, MODEL_DEFAULTS } from '../models';
+import { autoProgressSink, ProgressBar, ProgressSink, silentSink } from '../progress';
+import type { EpochMetrics, SplitMetrics, TrainOutcome } from '../experiments/runRecord';
+import { evaluateSplit } from './evaluate';
+import { createOptimizer } from './optimizers';
+import { EmbeddingRegularization, trainStep, TrainStepOptions } from './step';
+import { learningRateAt, TrainConfig, validateTrainConfig } from './trainConfig';
+
+export interface TrainJob {
+  /** Model registry name. */
+  model: string;
+  modelOptions: Record<string, unknown>;
+  train: TrainConfig;
+  /** Seed of initialisation and shuffling. */
+  seed: number;
+}
+
+export interface TrainModelOptions {
+  /** Called after each epoch with its metrics (training curves). */
+  onEpoch?: (metrics: EpochMetrics) => void;
+  /** Progress sink for the per-epoch bars; default silent (`true` = automatic). */
+  progress?: ProgressSink | boolean;
+}
+
+export interface TrainedModel {
+  outcome: TrainOutcome;
+  /** The model with the weights of the best epoch; the caller disposes it. */
+  model: CtrModel;
+}
+
+/**
+ * Model options the trainer adds from the train config, for models whose config has the
+ * field: `mlp.dropout` = train.dropout when > 0, and `auxLoss` (the weight alpha by which the
+ * model multiplies its auxiliary loss) = train.auxWeight. Explicit model options win.
+ */
+export function effectiveModelOptions(job: TrainJob): Record<string, unknown> {
+  const options: Record<string, unknown> = { ...job.modelOptions };
+  const defaults = (MODEL_DEFAULTS as Record<string, object | undefined>)[job.model] ?? {};
+  if (job.train.dropout > 0 && 'mlp' in defaults) {
+    const mlp = (options.mlp ?? {}) as Record<string, unknown>;
+    if (mlp.dropout === undefined) options.mlp = { ...mlp, dropout: job.train.dropout };
+  }
+  if ('auxLoss' in defaults && options.auxLoss === undefined) options.auxLoss = job.train.auxWeight;
+  return options;
+}
+
+/** True when model `name` has an auxiliary loss (its config has `auxLoss`). */
+export function modelHasAuxLoss(name: string): boolean {
+  const defaults = (MODEL_DEFAULTS as Record<string, object | undefined>)[name];
+  return defaults !== undefined && 'auxLoss' in defaults;
+}
+
+/** Step options (L2 / MBA / clipping) from the train config and the dataset's counts. */
+export function stepOptionsFor(train: TrainConfig, dataset: Dataset): TrainStepOptions {
+  const options: TrainStepOptions = {};
+  if (train.clipNorm > 0) options.clipNorm = train.clipNorm;
+  let regularization: EmbeddingRegularization | undefined;
+  if (train.mba > 0 && train.l2 > 0) {
+    throw new Error('src/train/trainer.ts: train.mba and train.l2 are both > 0; expected at most one embedding regularizer');
+  }
+  if (train.mba > 0) regularization = { kind: 'mba', lambda: train.mba, counts: { items: dataset.itemCounts, cats: dataset.catCounts } };
+  else if (train.l2 > 0) regularization = { kind: 'l2', lambda: train.l2 };
+  if (regularization) options.embeddingRegularization = regularization;
+  return options;
+}
+
+function better(candidate: SplitMetrics, best: SplitMetrics | undefined, metric: 'auc' | 'gauc'): boolean {
+  if (!best) return true;
+  const c = candidate[metric];
+  const b = best[metric];
+  if (Number.isNaN(b)) return !Number.isNaN(c);
+  return c > b;
+}
+
+/** Trains a new model on `dataset`; see the module comment. */
+export async function trainModel(dataset: Dataset, job: TrainJob, options: TrainModelOptions = {}): Promise<TrainedModel> {
+  const train = job.train;
+  validateTrainConfig(train);
+  const hasValid = dataset.splitSize('valid') > 0;
+  if (train.selectOn === 'valid' && !hasValid) {
+    throw new Error(
+      `src/train/trainer.ts: selectOn is 'valid' but dataset ${dataset.name} has an empty valid split; ` +
+        "load it with validFraction > 0 or choose selectOn 'test' (official-code behaviour)",
+    );
+  }
+  if (dataset.splitSize('train') === 0) throw new Error(`src/train/trainer.ts: dataset ${dataset.name} has an empty train split`);
+  const sink: ProgressSink =
+    options.progress === true ? autoProgressSink() : options.progress === false || options.progress === undefined ? silentSink : options.progress;
+  const optimizer = createOptimizer({ kind: train.optimizer, learningRate: train.learningRate });
+  const stepOptions = stepOptionsFor(train, dataset);
+  const modelOptions = effectiveModelOptions(job);
+  const needsAux = modelHasAuxLoss(job.model) && Number(modelOptions.auxLoss) > 0;
+  const model = createModel(job.model, modelOptions, dataset.sizes, job.seed);
+  const history: EpochMetrics[] = [];
+  let bestEpoch = -1;
+  let bestSelected: SplitMetrics | undefined;
+  let bestWeights: ModelWeights | undefined;
+  let trainSeconds = 0;
+  let trainSamples = 0;
+  const started = performance.now();
+  try {
+    const stepsPerEpochFull = dataset.numBatches('train', train.batchSize);
+    const stepsPerEpoch = train.maxStepsPerEpoch > 0 ? Math.min(train.maxStepsPerEpoch, stepsPerEpochFull) : stepsPerEpochFull;
+    for (let epoch = 0; epoch < train.epochs; epoch++) {
+      const bar = new ProgressBar({ label: `epoch ${epoch + 1}/${train.epochs}`, total: stepsPerEpoch, unit: 'steps', sink });
+      const epochStart = performance.now();
+      let steps = 0;
+      let samples = 0;
+      let lossSum = 0;
+      let auxSum = 0;
+      let sawAux = false;
+      let learningRate = learningRateAt(train, epoch, optimizer.step);
+      for (const batch of dataset.batches('train', train.batchSize, { shuffle: true, seed: job.seed, epoch, auxNegatives: needsAux })) {
+        learningRate = learningRateAt(train, epoch, optimizer.step);
+        optimizer.learningRate = learningRate;
+        const result = trainStep(model, batch, optimizer, stepOptions);
+        steps++;
+        samples += batch.size;
+        lossSum += result.loss;
+        auxSum += result.auxLoss;
+        if (result.auxLoss !== 0) sawAux = true;
+        bar.tick(1, `loss ${(lossSum / steps).toFixed(4)}`);
+        if (steps >= stepsPerEpoch) break;
+        // let a notebook or a progress timer breathe between steps
+        if (steps % 50 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+      const seconds = (performance.now() - epochStart) / 1000;
+      bar.finish(`loss ${(lossSum / Math.max(1, steps)).toFixed(4)}`);
+      trainSeconds += seconds;
+      trainSamples += samples;
+      const metrics: EpochMetrics = {
+        epoch,
+        trainLoss: lossSum / Math.max(1, steps),
+        learningRate,
+        steps,
+        samples,
+        seconds,
+        samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+      };
+      if (sawAux) metrics.auxLoss = auxSum / Math.max(1, steps);
+      if (hasValid) metrics.valid = evaluateSplit(model, dataset, 'valid', train.evalBatchSize, train.maxEvalRows);
+      metrics.test = evaluateSplit(model, dataset, 'test', train.evalBatchSize, train.maxEvalRows);
+      history.push(metrics);
+      options.onEpoch?.(metrics);
+      const selected = train.selectOn === 'valid' ? metrics.valid! : metrics.test;
+      if (better(selected, bestSelected, train.selectMetric)) {
+        bestSelected = selected;
+        bestEpoch = epoch;
+        if (epoch < train.epochs - 1) bestWeights = model.getWeights();
+        else bestWeights = undefined; // the model already holds them
+      }
+    }
+    if (bestWeights) model.setWeights(bestWeights);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
+  const best = history[bestEpoch];
+  const outcome: TrainOutcome = {
+    history,
+    bestEpoch,
+    selectedOn: train.selectOn,
+    best: { ...(best.valid ? { valid: best.valid } : {}), test: best.test! },
+    samplesPerSecond: trainSeconds > 0 ? trainSamples / trainSeconds : 0,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+  return { outcome, model };
+}

@@ -1,0 +1,94 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { useBestBackend } from '../../src/backend';
+import { Rng } from '../../src/random';
+import { ParameterStore } from '../../src/layers/params';
+import { AttentionUnit } from '../../src/layers/attentionUnit';
+import { buildClusterGroupings, clusterGroupingTensors, clusterVectors, hierarchicalPooling, AttentionWeightsFn } from '../../src/layers/hierarchicalAttention';
+import { checkGradients, maskFromLengths, maxAbsDiff, uniformTensor } from './seq-helpers';
+
+before(async () => {
+  await useBestBackend({ quiet: true });
+});
+
+describe('hierarchical attention (src/layers/hierarchicalAttention.ts)', () => {
+  // Row 0: cats [7, 3, 7, 5], parents [1, 2, 1, 2]; row 1: cats [3, 3, pad, pad], parents [2, 2, 0, 0].
+  const B = 2;
+  const T = 4;
+  const mask = Float32Array.from([1, 1, 1, 1, 1, 1, 0, 0]);
+  const cats = Int32Array.from([7, 3, 7, 5, 3, 3, 0, 0]);
+  const parents = Int32Array.from([1, 2, 1, 2, 2, 2, 0, 0]);
+
+  it('groups behaviours by distinct ids per row (first appearance order), masks empty clusters, nests levels', () => {
+    const [g1, g2] = buildClusterGroupings(B, T, mask, [cats, parents]);
+    assert.equal(g1.clusters, 3);
+    assert.deepEqual([...g1.clusterIds], [7, 3, 5, 3, 0, 0]);
+    assert.deepEqual([...g1.clusterMask], [1, 1, 1, 1, 0, 0]);
+    // row 0: t0 -> c0, t1 -> c1, t2 -> c0, t3 -> c2; row 1: t0, t1 -> c0; padding unassigned
+    assert.deepEqual([...g1.assignment], [1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // level 2 groups the 3 clusters of row 0 by parent: {7} -> 1, {3, 5} -> 2
+    assert.equal(g2.units, 3);
+    assert.equal(g2.clusters, 2);
+    assert.deepEqual([...g2.clusterIds], [1, 2, 2, 0]);
+    assert.deepEqual([...g2.assignment], [1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0]);
+    assert.throws(() => buildClusterGroupings(B, T, mask, [cats, Int32Array.from([1, 2, 9, 2, 2, 2, 0, 0])]), /not nested/);
+  });
+
+  it('cluster vectors are weight-normalised sums inside each cluster (hand-computed)', () => {
+    const [g1] = clusterGroupingTensors(B, buildClusterGroupings(B, T, mask, [cats]));
+    const e = tf.tensor3d([[[1, 0], [0, 1], [3, 2], [5, 5]], [[2, 2], [4, 0], [9, 9], [9, 9]]]);
+    const w = tf.tensor2d([[1, 2, 3, 4], [1, 3, 0, 0]]);
+    const c = clusterVectors(e, w, g1).arraySync();
+    // row 0 cluster 7: (1*[1,0] + 3*[3,2]) / 4 = [2.5, 1.5]; cluster 3: [0,1]; cluster 5: [5,5]
+    assert.deepEqual(c[0], [[2.5, 1.5], [0, 1], [5, 5]]);
+    // row 1 cluster 3: (1*[2,2] + 3*[4,0]) / 4 = [3.5, 0.5]; two empty clusters -> zeros
+    assert.deepEqual(c[1], [[3.5, 0.5], [0, 0], [0, 0]]);
+  });
+
+  const D = 3;
+  const rng = new Rng(5);
+  const behaviours = uniformTensor(rng, [B, T, D]) as tf.Tensor3D;
+  const target = uniformTensor(rng, [B, D]) as tf.Tensor2D;
+  const maskT = maskFromLengths([4, 2], T);
+  const asFn = (u: AttentionUnit): AttentionWeightsFn => (q, k, m) => u.weights(q, k, m, true);
+
+  it('every behaviour in its own cluster reproduces DIN pooling with the level-2 unit', () => {
+    const store = new ParameterStore(7);
+    const level1 = new AttentionUnit(store, 'l1', D, { normalize: 'softmax' });
+    const level2 = new AttentionUnit(store, 'l2', D, {});
+    const own = Int32Array.from([1, 2, 3, 4, 5, 6, 0, 0]);
+    const groupings = clusterGroupingTensors(B, buildClusterGroupings(B, T, mask, [own]));
+    const out = hierarchicalPooling(target, behaviours, maskT, groupings, [asFn(level1), asFn(level2)]);
+    const din = level2.apply(target, behaviours, maskT, true).pooled;
+    assert.ok(maxAbsDiff(out.hierarchical, din) < 1e-5);
+    assert.ok(maxAbsDiff(out.flat, level1.apply(target, behaviours, maskT, true).pooled) < 1e-6);
+  });
+
+  it('padding invariance and gradients vs finite differences (three attention levels)', () => {
+    const store = new ParameterStore(8);
+    const units = [0, 1, 2].map((i) => new AttentionUnit(store, `l${i}`, D, { normalize: 'softmax', hidden: [4] }));
+    const groupings = clusterGroupingTensors(B, buildClusterGroupings(B, T, mask, [cats, parents]));
+    const out = hierarchicalPooling(target, behaviours, maskT, groupings, units.map(asFn));
+    // two more padded steps with garbage
+    const T2 = T + 2;
+    const pad = (a: Int32Array | Float32Array, v: number[]): number[] => [...a.slice(0, 4), v[0], v[0], ...a.slice(4), v[0], v[0]];
+    const mask2 = Float32Array.from(pad(mask, [0]));
+    const groupings2 = clusterGroupingTensors(B, buildClusterGroupings(B, T2, mask2, [Int32Array.from(pad(cats, [0])), Int32Array.from(pad(parents, [0]))]));
+    const garbage = uniformTensor(new Rng(9), [B, 2, D], -4, 4);
+    const behaviours2 = tf.concat([behaviours, garbage], 1) as tf.Tensor3D;
+    const out2 = hierarchicalPooling(target, behaviours2, tf.tensor2d(mask2, [B, T2]), groupings2, units.map(asFn));
+    assert.ok(maxAbsDiff(out.hierarchical, out2.hierarchical) < 1e-5);
+    assert.ok(maxAbsDiff(out.flat, out2.flat) < 1e-5);
+    const bv = tf.variable(behaviours.clone());
+    const tv = tf.variable(target.clone());
+    const r = uniformTensor(new Rng(10), [B, D]);
+    checkGradients(() => tf.tidy(() => hierarchicalPooling(tv as unknown as tf.Tensor2D, bv as unknown as tf.Tensor3D, maskT, groupings, units.map(asFn)).hierarchical.mul(r).sum() as tf.Scalar),
+      [bv, tv, ...store.trainable().map((p) => p.variable)], { maxEntries: 6 });
+  });
+
+  it('rejects a wrong number of attention units', () => {
+    const groupings = clusterGroupingTensors(B, buildClusterGroupings(B, T, mask, [cats]));
+    assert.throws(() => hierarchicalPooling(target, behaviours, maskT, groupings, []), /hierarchicalAttention\.ts.*needs 2 attention units/);
+  });
+});

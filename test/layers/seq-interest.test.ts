@@ -1,0 +1,124 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { useBestBackend } from '../../src/backend';
+import { Rng } from '../../src/random';
+import { ParameterStore } from '../../src/layers/params';
+import { MultiHeadSelfAttention } from '../../src/layers/multiHeadAttention';
+import { MultiInterestExtractor, reversePositions } from '../../src/layers/multiInterest';
+import { maskedSoftmax } from '../../src/layers/sequenceAttention';
+import { checkGradients, maskFromLengths, maxAbsDiff, uniformTensor } from './seq-helpers';
+
+before(async () => {
+  await useBestBackend({ quiet: true });
+});
+
+const B = 2;
+const T = 4;
+const D = 4;
+const lengths = [4, 2];
+
+/** Appends `extra` padded steps filled with noise. */
+function padMore(x: tf.Tensor3D, extra: number, seed: number): tf.Tensor3D {
+  return tf.concat([x, uniformTensor(new Rng(seed), [x.shape[0], extra, x.shape[2]], -3, 3)], 1) as tf.Tensor3D;
+}
+
+describe('MultiHeadSelfAttention (src/layers/multiHeadAttention.ts)', () => {
+  const x = uniformTensor(new Rng(1), [B, T, D]) as tf.Tensor3D;
+  const mask = maskFromLengths(lengths, T);
+
+  it('one head without FFN equals a direct computation of LayerNorm(x + softmax(QK^T/sqrt(d)) V Wo)', () => {
+    const store = new ParameterStore(2);
+    const mh = new MultiHeadSelfAttention(store, 'mh', { size: D, heads: 1, ffnSize: 0 });
+    const got = mh.apply(x, mask);
+    const W = store.get('mh/qkvKernel');
+    const expected = tf.tidy(() => {
+      const [wq, wk, wv] = tf.split(W, 3, 1);
+      const rows: tf.Tensor[] = [];
+      lengths.forEach((len, b) => {
+        const xb = x.slice([b, 0, 0], [1, len, D]).reshape([len, D]) as tf.Tensor2D;
+        const a = tf.softmax(tf.matMul(tf.matMul(xb, wq), tf.matMul(xb, wk), false, true).div(Math.sqrt(D)));
+        const ctx = tf.matMul(tf.matMul(a, tf.matMul(xb, wv)), store.get('mh/outKernel'));
+        const y = xb.add(ctx);
+        const m = y.mean(1, true);
+        const v = y.sub(m).square().mean(1, true);
+        const n = y.sub(m).div(v.add(1e-6).sqrt());
+        rows.push(tf.concat([n, tf.zeros([T - len, D])], 0));
+      });
+      return tf.stack(rows);
+    });
+    assert.ok(maxAbsDiff(got, expected) < 1e-5);
+  });
+
+  for (const options of [{ causal: false, paddingMask: true }, { causal: true, paddingMask: true }, { causal: true, paddingMask: false }]) {
+    it(`padding invariance and gradients (causal ${options.causal}, paddingMask ${options.paddingMask})`, () => {
+      const store = new ParameterStore(3);
+      const mh = new MultiHeadSelfAttention(store, 'mh', { size: D, heads: 2, ...options });
+      const base = mh.apply(x, mask);
+      const more = mh.apply(padMore(x, 3, 9), maskFromLengths(lengths, T + 3));
+      assert.ok(maxAbsDiff(more.slice([0, 0, 0], [B, T, D]), base) < 1e-5);
+      const xv = tf.variable(x.clone());
+      const r = uniformTensor(new Rng(4), [B, T, D]);
+      checkGradients(() => tf.tidy(() => mh.apply(xv as unknown as tf.Tensor3D, mask).mul(r).sum() as tf.Scalar), [xv, ...store.trainable().map((p) => p.variable)], { maxEntries: 8, eps: 2e-3 }); // small eps: the FFN ReLU has kinks
+    });
+  }
+
+  it('causal-only (official) equals causal + padding mask on valid positions; causal output ignores later steps', () => {
+    const a = new MultiHeadSelfAttention(new ParameterStore(5), 'mh', { size: D, heads: 2, causal: true, paddingMask: false });
+    const b = new MultiHeadSelfAttention(new ParameterStore(5), 'mh', { size: D, heads: 2, causal: true, paddingMask: true });
+    assert.ok(maxAbsDiff(a.apply(x, mask), b.apply(x, mask)) < 1e-6);
+    const full = tf.ones([B, T]) as tf.Tensor2D;
+    const changed = tf.concat([x.slice([0, 0, 0], [B, 2, D]), uniformTensor(new Rng(6), [B, 2, D])], 1) as tf.Tensor3D;
+    const y1 = a.apply(x, full).slice([0, 0, 0], [B, 2, D]);
+    const y2 = a.apply(changed, full).slice([0, 0, 0], [B, 2, D]);
+    assert.ok(maxAbsDiff(y1, y2) < 1e-6);
+  });
+
+  it('rejects heads that do not divide the width', () => {
+    assert.throws(() => new MultiHeadSelfAttention(new ParameterStore(1), 'mh', { size: 36, heads: 8 }), /multiHeadAttention\.ts.*heads must be/);
+  });
+});
+
+describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
+  const z = uniformTensor(new Rng(11), [B, T, D]) as tf.Tensor3D;
+  const target = uniformTensor(new Rng(12), [B, 3]) as tf.Tensor2D;
+  const mask = maskFromLengths(lengths, T);
+
+  it('reverse positions: most recent = 0, padding 0, capped at maxPositions - 1', () => {
+    assert.deepEqual([...reversePositions(Int32Array.from([3, 1]), 4, 100)], [2, 1, 0, 0, 0, 0, 0, 0]);
+    assert.deepEqual([...reversePositions(Int32Array.from([4]), 4, 2)], [1, 1, 1, 0]);
+  });
+
+  it('one head without position encoding = DIN-style pooling (softmax of MLP([q,k,q-k,q*k])) of the head sequence', () => {
+    const store = new ParameterStore(13);
+    const ex = new MultiInterestExtractor(store, 'mi', { size: D, targetSize: 3, heads: 1, positionEncoding: false, attentionUnits: [5, 3] });
+    const out = ex.apply(z, target, mask);
+    const expected = tf.tidy(() => {
+      const keys = out.headSequences.reshape([B, T, D]);
+      const q = tf.matMul(target, ex.queryTargetKernel).add(ex.queryBias).reshape([B, 1, D]).tile([1, T, 1]);
+      let h: tf.Tensor = tf.concat([q, keys, q.sub(keys), q.mul(keys)], 2).reshape([B * T, 4 * D]);
+      ex.mlp.forEach(({ kernel, bias }, i) => {
+        h = tf.matMul(h, kernel.reshape(kernel.shape.slice(1) as [number, number])).add(bias.reshape([-1]));
+        if (i + 1 < ex.mlp.length) h = tf.sigmoid(h);
+      });
+      const w = maskedSoftmax(h.reshape([B, T]), mask);
+      return tf.matMul(w.reshape([B, 1, T]), keys).reshape([B, D]);
+    });
+    assert.ok(maxAbsDiff(out.interests, expected) < 1e-5);
+  });
+
+  it('padding invariance with position encoding, and gradients match finite differences', () => {
+    const store = new ParameterStore(14);
+    const ex = new MultiInterestExtractor(store, 'mi', { size: D, targetSize: 3, heads: 2, attentionUnits: [4] });
+    const pos = tf.tensor2d(reversePositions(Int32Array.from(lengths), T, 100), [B, T], 'int32');
+    const base = ex.apply(z, target, mask, pos).interests;
+    const posMore = tf.tensor2d(reversePositions(Int32Array.from(lengths), T + 2, 100), [B, T + 2], 'int32');
+    const more = ex.apply(padMore(z, 2, 15), target, maskFromLengths(lengths, T + 2), posMore).interests;
+    assert.ok(maxAbsDiff(base, more) < 1e-5);
+    const zv = tf.variable(z.clone());
+    const tv = tf.variable(target.clone());
+    const r = uniformTensor(new Rng(16), [B, 2 * D]);
+    const targets = [zv, tv, ...store.trainable().map((p) => p.variable)];
+    checkGradients(() => tf.tidy(() => ex.apply(zv as unknown as tf.Tensor3D, tv as unknown as tf.Tensor2D, mask, pos).interests.mul(r).sum() as tf.Scalar), targets, { maxEntries: 6 });
+  });
+});
