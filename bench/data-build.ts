@@ -10,7 +10,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { loadDataset, writeFileAtomic } from '../src/data';
+import { loadDataset } from '../src/data';
+import { writeFileAtomic } from '../src/data/cache';
 
 const BEAUTY_REVIEWS = 198502;
 const BOOKS = { reviews: 8898041, users: 603668, items: 367982 };

@@ -54,7 +54,8 @@ export const PYTORCH_REFERENCE_MODEL: Readonly<Record<BenchModelName, 'DIN' | 'D
  *   (no product feature, no batch norm, no Dice).
  * - DIEN: GRU 36 + AUGRU; the DIN-style 80-40 sigmoid attention unit with a masked softmax;
  *   auxiliary loss with the official 100-50-1 scorer and one negative per step; top MLP 200-80 ReLU.
- * - DMIN (4 heads) and DHAN (2 levels) use their defaults plus the same top MLP.
+ * - DMIN (4 interest heads, 4 refiner heads) and DHAN (one 2-level hierarchy: category, parent)
+ *   use their defaults plus the same top MLP.
  * The resolved config of every model is saved in the bench record.
  */
 export function benchModelOverrides(name: BenchModelName, shape: Readonly<BenchShape> = BENCH_SHAPE): object {
@@ -67,19 +68,18 @@ export function benchModelOverrides(name: BenchModelName, shape: Readonly<BenchS
       return {
         embedding,
         mlp,
-        productFeature: false,
-        evolution: {
-          hiddenSize: 36,
-          evolution: 'AUGRU',
-          auxLoss: 1,
-          evolutionAttention: 'activationUnit',
-          attentionUnit: { hidden: [80, 40], activation: 'sigmoid', normalize: 'softmax' },
-          auxScorer: 'mlp',
-        },
+        hiddenSize: 36,
+        evolution: 'AUGRU',
+        auxLoss: 1,
+        evolutionAttention: 'activationUnit',
+        // The attention unit's own defaults are the 80-40 sigmoid MLP.
+        attentionUnit: { normalize: 'softmax' },
+        auxScorer: 'mlp',
       };
     case 'dmin':
-      return { embedding, mlp, heads: 4 };
+      return { embedding, mlp, interestHeads: 4, refinerHeads: 4 };
     case 'dhan':
-      return { embedding: { ...embedding }, mlp, levels: 2 };
+      // One hierarchy over batch category levels 0 (800 categories) and 1 (40 parents).
+      return { embedding, mlp, dimensions: [[0, 1]] };
   }
 }

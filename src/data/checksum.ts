@@ -2,11 +2,19 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
 
-/** Hex sha256 of a file's bytes, streamed. */
+const memo = new Map<string, string>();
+
+/** Hex sha256 of a file's bytes, streamed (memoised per path, size and modification time). */
 export async function fileSha256(file: string): Promise<string> {
+  const st = fs.statSync(file);
+  const key = `${file}\0${st.size}\0${st.mtimeMs}`;
+  const known = memo.get(key);
+  if (known) return known;
   const hash = crypto.createHash('sha256');
   for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  const digest = hash.digest('hex');
+  memo.set(key, digest);
+  return digest;
 }
 
 /** JSON with object keys sorted, so equal values always give equal text. */

@@ -227,12 +227,16 @@ export class InMemoryDataset implements Dataset {
   }
 
   historyLengthStats(): HistoryLengthStats {
-    const all: number[] = [];
-    for (const s of SPLIT_NAMES) for (const v of this.splits[s].histLen) all.push(v);
+    const all = new Int32Array(SPLIT_NAMES.reduce((n, s) => n + this.splits[s].histLen.length, 0));
+    let at = 0;
+    for (const s of SPLIT_NAMES) {
+      all.set(this.splits[s].histLen, at);
+      at += this.splits[s].histLen.length;
+    }
     const edges = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
     const counts = new Array(edges.length).fill(0);
-    if (all.length === 0) return { min: 0, max: 0, mean: 0, median: 0, p90: 0, truncatedShare: 0, edges: [...edges, Infinity], counts };
-    const sorted = Float64Array.from(all).sort();
+    if (all.length === 0) return { min: 0, max: 0, mean: 0, median: 0, p90: 0, truncatedShare: 0, edges, counts };
+    const sorted = all.slice().sort();
     let sum = 0;
     let truncated = 0;
     for (const v of all) {
@@ -250,7 +254,7 @@ export class InMemoryDataset implements Dataset {
       median: q(0.5),
       p90: q(0.9),
       truncatedShare: truncated / all.length,
-      edges: [...edges, Infinity],
+      edges,
       counts,
     };
   }

@@ -43,5 +43,3 @@ export type { DatasetParts } from './dataset';
 export { DataFormatError } from './errors';
 export { parsePythonLiteral, PythonLiteralError } from './pythonLiteral';
 export type { PyValue } from './pythonLiteral';
-export { readLines, isGzipFile } from './lines';
-export { writeFileAtomic } from './cache';

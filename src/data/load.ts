@@ -8,8 +8,9 @@
  *   'movielens'                      + dataDir (ratings.csv, movies.csv)
  *   'log:<path>'                     + itemTable, protocol, logColumns
  */
+import * as fs from 'fs';
 import * as path from 'path';
-import { readAmazon } from './amazon';
+import { amazonFiles, readAmazon } from './amazon';
 import type { BehaviourLog } from './behaviourLog';
 import { cacheFile, readCachedParts, writeCachedParts } from './cache';
 import { fileSha256, valueHash } from './checksum';
@@ -128,7 +129,6 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
   let resolved: Record<string, unknown>;
   if (parsed.kind === 'amazon') {
     const dir = requireDataDir(o, `'amazon:${parsed.category}'`);
-    const { amazonFiles } = await import('./amazon');
     const f = amazonFiles(parsed.category, dir);
     sourceFiles = [f.reviews, f.meta];
     name = `amazon:${parsed.category}`;
@@ -150,7 +150,6 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
   let key: string | undefined;
   let file: string | undefined;
   if (o.cacheDir) {
-    const fs = await import('fs');
     const sums: string[] = [];
     for (const f of sourceFiles) sums.push(fs.existsSync(f) ? await fileSha256(f) : 'missing');
     key = valueHash({ v: DATA_PIPELINE_VERSION, name, sums, resolved });

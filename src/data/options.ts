@@ -27,7 +27,13 @@ export interface LoadDatasetOptions {
   userSplit?: 'exact' | 'bernoulli';
   /** Sampler of the target negatives. Default: DIN 'uniform' (DIN repo), DIEN 'popularity' (DIEN repo). */
   negatives?: NegativeSampler;
-  /** Sampler of the auxiliary-loss negatives in batches. Default: 'popularity' (DIEN data_iterator). */
+  /**
+   * Sampler of the auxiliary-loss negatives in batches, one per history position, re-drawn per epoch.
+   * Default: 'popularity' (DIEN data_iterator: a random reviews-info row).
+   * Porting note: the DIEN paper only says "randomly sampled from item set except the item shown in
+   * corresponding review", which reads as uniform ('uniform' here); the official data_iterator draws 5
+   * popularity-proportional negatives per position and uses only the first, so one is drawn here.
+   */
   auxNegatives?: NegativeSampler;
   /**
    * Porting note: the DIEN scripts only exclude the positive at the same position, so negatives

@@ -28,7 +28,3 @@ export class SampleTableBuilder {
     };
   }
 }
-
-export function emptySampleTable(): SampleTable {
-  return { user: new Int32Array(0), target: new Int32Array(0), label: new Uint8Array(0), histLen: new Int32Array(0) };
-}

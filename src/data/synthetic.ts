@@ -29,7 +29,7 @@
  *              behaviours spread over its sub-categories: DHAN's hierarchical pooling.
  */
 import { Rng } from '../random';
-import { emptySampleTable, SampleTableBuilder } from './sampleTable';
+import { SampleTableBuilder } from './sampleTable';
 import type { SampleTable, SplitName, SyntheticGroundTruth, UserSequences } from './types';
 import { holdOutUsers } from './userSplit';
 
@@ -249,7 +249,6 @@ export function generateSynthetic(o: SyntheticOptions, seed: number, split: { va
     }
   }
   const splits = { train: builders[0].build(), valid: builders[1].build(), test: builders[2].build() };
-  if (splits.train.user.length === 0) splits.train = emptySampleTable();
   return {
     options: o,
     levelNames,

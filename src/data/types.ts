@@ -66,7 +66,7 @@ export interface HistoryLengthStats {
   p90: number;
   /** Share of samples whose history is longer than maxLen (truncated to the latest maxLen). */
   truncatedShare: number;
-  /** Histogram: counts[i] samples with history length in [edges[i], edges[i+1]). */
+  /** Histogram: counts[i] samples with history length in [edges[i], edges[i+1]); the last bin is open-ended. */
   edges: number[];
   counts: number[];
 }

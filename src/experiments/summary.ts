@@ -143,7 +143,7 @@ export function formatSummaryText(summary: ExperimentSummary, title?: string): s
     `${fmt(v.meanAuc, 4)} ± ${fmt(v.stdAuc, 5)}`,
     v.variant === summary.baseVariant ? 'base' : `${v.diffAuc >= 0 ? '+' : ''}${fmt(v.diffAuc, 4)}`,
     v.variant === summary.baseVariant ? '' : Number.isNaN(v.pValue) ? 'n/a' : v.pValue < 0.001 ? '< 0.001' : v.pValue.toFixed(3),
-    v.variant === summary.baseVariant ? '0.00%' : `${fmt(v.relaImpr, 2)}%`,
+    v.variant === summary.baseVariant ? '0.00%' : Number.isFinite(v.relaImpr) ? `${v.relaImpr.toFixed(2)}%` : 'n/a',
     String(v.runs),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));

@@ -11,9 +11,9 @@
  * (`scale: 1 / Math.sqrt(D)`); `normalize: 'softmax'` offers that behaviour.
  *
  * Performance (issue 7): with the first weight W [4D, H] split in row blocks Wq, Wk, Wd, Wp,
- *   [q, k, q-k, q*k] W = q (Wq + Wd) + [k, q*k] [[Wk - Wd], [Wp]]
+ *   [q, k, q-k, q*k] W = q (Wq + Wd) + k (Wk - Wd) + (q*k) Wp
  * so the query part is computed once per row instead of once per position and the
- * four-way concat disappears. `firstLayer: 'concat'` computes the literal concat (reference).
+ * four-way concat (and its gradient's slices) disappear. `firstLayer: 'concat'` computes the literal concat (reference).
  * Both use the same stored weight, so checkpoints are interchangeable.
  *
  * Weights: `<name>/dense0/kernel` [4D, H1], `<name>/dense0/bias`, then `<name>/dense<i>/...`,
@@ -109,8 +109,8 @@ export class AttentionUnit {
     }
     const [wq, wk, wd, wp] = tf.split(this.first.kernel, 4, 0);
     const queryPart = denseFast(query, tf.add(wq, wd), this.first.bias); // [B, H1]
-    const keyWeight = tf.concat([tf.sub(wk, wd), wp], 0); // [2D, H1]
-    const keyPart = denseFast(tf.concat([keys, qk], 2), keyWeight); // [B, T, H1]
+    // Two products instead of one over concat([k, q*k]): the concat's gradient (SplitV) copies.
+    const keyPart = tf.add(denseFast(keys, tf.sub(wk, wd)), denseFast(qk, wp)); // [B, T, H1]
     return tf.add(keyPart, tf.expandDims(queryPart, 1)) as tf.Tensor3D;
   }
 

@@ -61,6 +61,9 @@ export class AuxiliaryLoss {
     this.stateSize = c.stateSize;
     this.embeddingSize = c.embeddingSize;
     if (c.scorer === 'mlp') {
+      if (!Array.isArray(c.hiddenUnits) || c.hiddenUnits.length < 1 || c.hiddenUnits.some((u) => !Number.isInteger(u) || u < 1)) {
+        throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: hiddenUnits must be a non-empty list of positive integers, got ${JSON.stringify(c.hiddenUnits)}`);
+      }
       const inSize = c.stateSize + c.embeddingSize;
       this.scale = store.weight(`${name}/inputScale`, [inSize], { kind: 'constant', value: 1 });
       this.shift = store.weight(`${name}/inputShift`, [inSize], { kind: 'zeros' });
@@ -73,14 +76,30 @@ export class AuxiliaryLoss {
     }
   }
 
-  /** Logits of sigma(h, e): states [N, H], items [N, E] -> [N]. */
-  private logits(states: tf.Tensor2D, items: tf.Tensor2D): tf.Tensor1D {
-    if (this.scorer === 'inner') return states.mul(items).sum(1);
-    let x: tf.Tensor2D = tf.concat([states, items], 1).mul(this.scale as tf.Variable).add(this.shift as tf.Variable);
-    this.layers.forEach(({ kernel, bias }, i) => {
-      x = denseFast(x, kernel, bias, i + 1 < this.layers.length ? 'sigmoid' : 'linear') as tf.Tensor2D;
+  /**
+   * Logits of sigma(h, e+) and sigma(h, e-): states [N, H], positives and negatives [N, E]
+   * -> [2, N] (row 0 positives, row 1 negatives).
+   * The 'mlp' scorer computes its first layer on [h, e] as h Wh + e We (W split in row blocks,
+   * the input affine folded into W and b), so h's part is computed once for both items and
+   * positives and negatives run through the rest of the net as one [2N, .] batch.
+   */
+  private pairLogits(states: tf.Tensor2D, positives: tf.Tensor2D, negatives: tf.Tensor2D): tf.Tensor2D {
+    const N = states.shape[0];
+    if (this.scorer === 'inner') return tf.stack([states.mul(positives).sum(1), states.mul(negatives).sum(1)]) as tf.Tensor2D;
+    const H = this.stateSize;
+    const [first, ...rest] = this.layers;
+    const units = first.kernel.shape[1] as number;
+    // (x * scale + shift) W + b = x (scale[:, None] * W) + (shift W + b)
+    const kernel = first.kernel.mul((this.scale as tf.Variable).reshape([-1, 1])) as tf.Tensor2D;
+    const bias = first.bias.add(tf.matMul((this.shift as tf.Variable).reshape([1, -1]), first.kernel).reshape([-1]));
+    const [kernelH, kernelE] = tf.split(kernel, [H, this.embeddingSize], 0);
+    const statePart = denseFast(states, kernelH, bias); // [N, U]
+    const itemPart = denseFast(tf.concat([positives, negatives], 0), kernelE).reshape([2, N, units]); // [2, N, U]
+    let x = tf.sigmoid(itemPart.add(statePart.reshape([1, N, units]))).reshape([2 * N, units]) as tf.Tensor2D;
+    rest.forEach(({ kernel: k, bias: b }, i) => {
+      x = denseFast(x, k, b, i + 1 < rest.length ? 'sigmoid' : 'linear') as tf.Tensor2D;
     });
-    return x.reshape([-1]);
+    return x.reshape([2, N]);
   }
 
   /**
@@ -105,7 +124,8 @@ export class AuxiliaryLoss {
       const neg = negatives.slice([0, 1, 0], [B, T - 1, E]).reshape([N, E]) as tf.Tensor2D;
       const pairMask = mask.slice([0, 1], [B, T - 1]).reshape([N]);
       // -log sigma(z) = softplus(-z); -log(1 - sigma(z)) = softplus(z)
-      const perPair = tf.softplus(this.logits(h, pos).neg()).add(tf.softplus(this.logits(h, neg))).mul(pairMask);
+      const signs = tf.tensor2d([-1, 1], [2, 1]);
+      const perPair = tf.softplus(this.pairLogits(h, pos, neg).mul(signs)).sum(0).mul(pairMask);
       const total = perPair.sum();
       if (this.reduction === 'perSample') return total.div(B) as tf.Scalar;
       if (this.reduction === 'official') return total.div(N) as tf.Scalar;

@@ -2,14 +2,13 @@
  * Embedding tables with sparse per-batch updates.
  *
  * Tables live in JS `Float32Array`s [V, D] (not tf.Variables). For one batch,
- * `FeatureEmbeddings.lookup(batch)` collects the item ids the batch uses (targets,
- * histories, auxiliary negatives), deduplicates them and builds ONE leaf tensor
- * `behaviourRows` [U, De] whose row u is the behaviour vector of the u-th distinct item:
- * `[item embedding | category embedding of level 0 | level 1 | ...]` (every category level
- * is a function of the item, by the data contract in src/data/batch.ts, so the pair never
- * needs two gathers and a concat). Models gather from that leaf with local index tensors.
- * The trainer differentiates the loss w.r.t. the leaves, `sparseGradients()` splits and
- * sums the row gradients back per table row, and a sparse optimizer updates only those rows.
+ * `FeatureEmbeddings.lookup(batch)` copies the rows the batch uses into leaf tensors, one per
+ * field: target [B, De], history [B, T, De], auxiliary negatives [B, T, De], user [B, Du].
+ * A behaviour vector is `[item embedding | category embedding of level 0 | level 1 | ...]`
+ * (every category level is a function of the item, by the data contract in
+ * src/data/batch.ts). The trainer differentiates the loss w.r.t. the leaves,
+ * `sparseGradients()` sums the gradients back per table row, and a sparse optimizer
+ * updates only those rows (what DIN's MBA regularization needs).
  *
  * Id 0 is padding in every vocabulary: row 0 of every table is zero and never updated,
  * so padded positions gather zeros.
@@ -94,33 +93,27 @@ export interface SparseRowGradient {
 }
 
 /**
- * The embeddings of one batch: leaf tensors (differentiable) and local index tensors.
+ * The embeddings of one batch, gathered in JS from the tables into leaf tensors.
  * Owned by whoever called `lookup`; `dispose()` frees every tensor it made.
- * The accessors create new tensors (gathers) each call: call them inside the forward pass
- * (a tidy or gradient scope), once per field.
+ * The accessors return the SAME leaf tensor on every call: do not dispose what they return.
+ *
+ * Why gather in JS: the wasm `GatherV2` kernel took 15-28 ms for [128, 50] ids over a
+ * [3663, 36] row block (measured here), while uploading the gathered [128, 50, 36] array
+ * takes ~0.3 ms; and the row gradients are then summed per id in JS (no UnsortedSegmentSum).
  */
 export class BatchEmbeddings {
-  /** [U, De] leaf: behaviour vector of each distinct item of the batch. */
-  readonly behaviourRows: tf.Tensor2D;
-  /** [U] the item id of each row of behaviourRows (row 0 is item 0). */
-  readonly uniqueItems: Int32Array;
-  /** [Uu, Du] leaf: user rows, when the user feature is on. */
+  /** [B, De] leaf: target behaviour vectors. */
+  readonly targetRows: tf.Tensor2D;
+  /** [B, T, De] leaf: history behaviour vectors (zeros at padding). */
+  readonly historyRows: tf.Tensor3D;
+  /** [B, T, De] leaf: auxiliary negatives, when the batch has them. */
+  readonly negHistoryRows?: tf.Tensor3D;
+  /** [B, Du] leaf: user vectors, when the user feature is on. */
   readonly userRows?: tf.Tensor2D;
-  readonly uniqueUsers?: Int32Array;
-  /** [B] int32 local index of the target item. */
-  readonly targetIndex: tf.Tensor1D;
-  /** [B, T] int32 local index of every history position (padding -> row of item 0 = zeros). */
-  readonly historyIndex: tf.Tensor2D;
-  /** [B, T] int32 local index of the auxiliary negatives, when the batch has them. */
-  readonly negHistoryIndex?: tf.Tensor2D;
-  /** [B] int32 local index of the user. */
-  readonly userIndex?: tf.Tensor1D;
   /** [B, T] float32 1 = real behaviour (from the batch). */
   readonly mask: tf.Tensor2D;
   /** De = itemDim + catLevels * catDim. */
   readonly behaviourDim: number;
-  private readonly itemCounts: Int32Array;
-  private readonly userCounts?: Int32Array;
 
   constructor(
     readonly owner: FeatureEmbeddings,
@@ -128,212 +121,161 @@ export class BatchEmbeddings {
   ) {
     const { size: B, maxLen: T } = batch;
     validateBatch(batch, owner);
-    const items = owner.items;
-    const catTables = owner.cats;
     const De = owner.behaviourDim;
     this.behaviourDim = De;
-    // --- distinct items (0 first, so padding maps to a zero row) ---
-    const slot = owner.scratchSlots(items.vocab);
-    const unique: number[] = [0];
-    const counts: number[] = [0];
-    slot[0] = 0;
-    const cats0: number[][] = catTables.map(() => [0]);
-    const local = (ids: Int32Array, catArrays: Int32Array[] | undefined, what: string): Int32Array => {
-      const out = new Int32Array(ids.length);
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i];
-        if (id < 0 || id >= items.vocab || !Number.isInteger(id)) {
-          throw new Error(`src/layers/embedding.ts: batch.${what}[${i}] = ${id} is outside the item table (expected 0..${items.vocab - 1})`);
-        }
-        let s = slot[id];
-        if (s < 0) {
-          s = unique.length;
-          slot[id] = s;
-          unique.push(id);
-          counts.push(0);
-          for (let l = 0; l < catTables.length; l++) cats0[l].push(catArrays ? catArrays[l][i] : -1);
-        }
-        counts[s]++;
-        if (catArrays) {
-          for (let l = 0; l < catTables.length; l++) {
-            const c = catArrays[l][i];
-            const known = cats0[l][s];
-            if (known === -1) cats0[l][s] = c;
-            else if (known !== c) {
-              throw new Error(`src/layers/embedding.ts: item ${id} has category ${known} and ${c} at level ${l} in one batch (${what}[${i}]); every category level must be a function of the item`);
-            }
-          }
-        }
-        out[i] = s;
-      }
-      return out;
-    };
-    let targetLocal: Int32Array, historyLocal: Int32Array, negLocal: Int32Array | undefined;
-    try {
-      targetLocal = local(batch.targetItems, batch.targetCats, 'targetItems');
-      historyLocal = local(batch.histItems, batch.histCats, 'histItems');
-      if (batch.negHistItems) {
-        if (!batch.negHistCats) throw new Error('src/layers/embedding.ts: batch.negHistItems is present but batch.negHistCats is missing');
-        negLocal = local(batch.negHistItems, batch.negHistCats, 'negHistItems');
-      }
-    } finally {
-      for (const id of unique) slot[id] = -1;
+    this.targetRows = tf.tensor2d(this.gatherBehaviours(batch.targetItems, batch.targetCats, 'targetItems', 'targetCats'), [B, De]);
+    this.historyRows = tf.tensor3d(this.gatherBehaviours(batch.histItems, batch.histCats, 'histItems', 'histCats'), [B, T, De]);
+    if (batch.negHistItems) {
+      if (!batch.negHistCats) throw new Error('src/layers/embedding.ts: batch.negHistItems is present but batch.negHistCats is missing');
+      this.negHistoryRows = tf.tensor3d(this.gatherBehaviours(batch.negHistItems, batch.negHistCats, 'negHistItems', 'negHistCats'), [B, T, De]);
     }
-    counts[0] = 0; // padding never counts
-    const U = unique.length;
-    const rows = new Float32Array(U * De);
-    const Di = items.dim;
-    for (let u = 0; u < U; u++) {
-      const id = unique[u];
-      rows.set(items.values.subarray(id * Di, (id + 1) * Di), u * De);
-      let offset = Di;
-      for (let l = 0; l < catTables.length; l++) {
-        const table = catTables[l];
-        const c = cats0[l][u];
-        if (c < 0 || c >= table.vocab) {
-          throw new Error(`src/layers/embedding.ts: category ${c} of item ${id} at level ${l} is outside table ${table.name} (expected 0..${table.vocab - 1})`);
-        }
-        if (id === 0 && c !== 0) throw new Error(`src/layers/embedding.ts: padding item 0 has category ${c} at level ${l}; expected 0`);
-        rows.set(table.values.subarray(c * table.dim, (c + 1) * table.dim), u * De + offset);
-        offset += table.dim;
-      }
-    }
-    this.uniqueItems = Int32Array.from(unique);
-    this.itemCounts = Int32Array.from(counts);
-    this.catOfRow = cats0.map((c) => Int32Array.from(c));
-    this.behaviourRows = tf.tensor2d(rows, [U, De]);
-    this.targetIndex = tf.tensor1d(targetLocal, 'int32');
-    this.historyIndex = tf.tensor2d(historyLocal, [B, T], 'int32');
-    if (negLocal) this.negHistoryIndex = tf.tensor2d(negLocal, [B, T], 'int32');
     this.mask = tf.tensor2d(batch.histMask, [B, T], 'float32');
-    // --- users ---
     const users = owner.users;
     if (users) {
-      const uslot = owner.scratchSlots(users.vocab, 'users');
-      const uniqueU: number[] = [];
-      const countsU: number[] = [];
-      const idx = new Int32Array(B);
-      try {
-        for (let b = 0; b < B; b++) {
-          const id = batch.users[b];
-          users.checkId(id, `batch.users[${b}]`);
-          let s = uslot[id];
-          if (s < 0) {
-            s = uniqueU.length;
-            uslot[id] = s;
-            uniqueU.push(id);
-            countsU.push(0);
-          }
-          countsU[s]++;
-          idx[b] = s;
-        }
-      } finally {
-        for (const id of uniqueU) uslot[id] = -1;
+      const out = new Float32Array(B * users.dim);
+      for (let b = 0; b < B; b++) {
+        const id = batch.users[b];
+        users.checkId(id, `batch.users[${b}]`);
+        out.set(users.values.subarray(id * users.dim, (id + 1) * users.dim), b * users.dim);
       }
-      const urows = new Float32Array(uniqueU.length * users.dim);
-      uniqueU.forEach((id, s) => urows.set(users.values.subarray(id * users.dim, (id + 1) * users.dim), s * users.dim));
-      this.uniqueUsers = Int32Array.from(uniqueU);
-      this.userCounts = Int32Array.from(countsU);
-      this.userRows = tf.tensor2d(urows, [uniqueU.length, users.dim]);
-      this.userIndex = tf.tensor1d(idx, 'int32');
+      this.userRows = tf.tensor2d(out, [B, users.dim]);
     }
   }
 
-  /** [U] per embedded level: the category id of each row of behaviourRows. */
-  readonly catOfRow: Int32Array[];
+  /** [N * De] behaviour vectors [item | cat level 0 | ...] of `items` (id 0 -> zeros; checks ids and the item -> category function). */
+  private gatherBehaviours(items: Int32Array, cats: Int32Array[], itemField: string, catField: string): Float32Array {
+    const owner = this.owner;
+    const De = this.behaviourDim;
+    const table = owner.items;
+    const Di = table.dim;
+    const out = new Float32Array(items.length * De);
+    for (let i = 0; i < items.length; i++) {
+      const id = items[i];
+      if (!(id >= 0 && id < table.vocab) || !Number.isInteger(id)) {
+        throw new Error(`src/layers/embedding.ts: batch.${itemField}[${i}] = ${id} is outside the item table (expected 0..${table.vocab - 1})`);
+      }
+      const base = i * De;
+      if (id !== 0) out.set(table.values.subarray(id * Di, (id + 1) * Di), base);
+      let offset = Di;
+      for (let l = 0; l < owner.cats.length; l++) {
+        const ct = owner.cats[l];
+        const c = cats[l][i];
+        if (!(c >= 0 && c < ct.vocab)) {
+          throw new Error(`src/layers/embedding.ts: batch.${catField}[${l}][${i}] = ${c} is outside table ${ct.name} (expected 0..${ct.vocab - 1})`);
+        }
+        if (id === 0 && c !== 0) throw new Error(`src/layers/embedding.ts: batch.${catField}[${l}][${i}] = ${c} for padding item 0; expected 0`);
+        const known = owner.catOfItem(l, id, c);
+        if (known !== c) {
+          throw new Error(`src/layers/embedding.ts: item ${id} has category ${known} and ${c} at level ${l} (batch.${catField}[${l}][${i}]); every category level must be a function of the item`);
+        }
+        if (c !== 0) out.set(ct.values.subarray(c * ct.dim, (c + 1) * ct.dim), base + offset);
+        offset += ct.dim;
+      }
+    }
+    return out;
+  }
 
-  /** The tensors to differentiate the loss against (behaviourRows, then userRows if any). */
+  /** The tensors to differentiate the loss against: target, history, [negatives], [user]. */
   leaves(): tf.Tensor[] {
-    return this.userRows ? [this.behaviourRows, this.userRows] : [this.behaviourRows];
+    const out: tf.Tensor[] = [this.targetRows, this.historyRows];
+    if (this.negHistoryRows) out.push(this.negHistoryRows);
+    if (this.userRows) out.push(this.userRows);
+    return out;
   }
 
-  /** [B, De] target behaviour vector. */
+  /** [B, De] target behaviour vector (the leaf itself: do not dispose). */
   target(): tf.Tensor2D {
-    return tf.gather(this.behaviourRows, this.targetIndex) as tf.Tensor2D;
+    return this.targetRows;
   }
 
-  /** [B, T, De] history behaviour vectors; padded positions are zero vectors. */
+  /** [B, T, De] history behaviour vectors, zero vectors at padding (the leaf itself: do not dispose). */
   history(): tf.Tensor3D {
-    return tf.gather(this.behaviourRows, this.historyIndex) as unknown as tf.Tensor3D;
+    return this.historyRows;
   }
 
   /** [B, T, De] auxiliary negative behaviour vectors (throws if the batch has none). */
   negHistory(): tf.Tensor3D {
-    if (!this.negHistoryIndex) {
+    if (!this.negHistoryRows) {
       throw new Error('src/layers/embedding.ts: negHistory(): the batch has no negHistItems; build the dataset with auxiliary negatives');
     }
-    return tf.gather(this.behaviourRows, this.negHistoryIndex) as unknown as tf.Tensor3D;
+    return this.negHistoryRows;
   }
 
   /** [B, Du] user embedding (throws if the user feature is off). */
   user(): tf.Tensor2D {
-    if (!this.userRows || !this.userIndex) throw new Error('src/layers/embedding.ts: user(): userDim is 0 in the embedding config');
-    return tf.gather(this.userRows, this.userIndex) as tf.Tensor2D;
+    if (!this.userRows) throw new Error('src/layers/embedding.ts: user(): userDim is 0 in the embedding config');
+    return this.userRows;
   }
 
   /**
-   * Splits the leaf gradients (as returned for `leaves()`, same order) into per-table row
-   * gradients, summing the category parts of items that share a category. Padding rows
-   * are dropped. `leafGrads[i]` is the flat [U*De] (or [Uu*Du]) gradient array.
+   * Sums the leaf gradients (same order as `leaves()`, flat arrays) per table row: the item
+   * part of every position to its item, each category part to its category. Padding (id 0)
+   * is dropped.
    */
   sparseGradients(leafGrads: Float32Array[]): SparseRowGradient[] {
-    const expected = this.leaves().length;
-    if (leafGrads.length !== expected) throw new Error(`src/layers/embedding.ts: sparseGradients: got ${leafGrads.length} leaf gradients, expected ${expected}`);
+    const leaves = this.leaves();
+    if (leafGrads.length !== leaves.length) throw new Error(`src/layers/embedding.ts: sparseGradients: got ${leafGrads.length} leaf gradients, expected ${leaves.length}`);
+    leafGrads.forEach((g, i) => {
+      if (g.length !== leaves[i].size) throw new Error(`src/layers/embedding.ts: sparseGradients: gradient ${i} has ${g.length} values, expected ${leaves[i].size}`);
+    });
+    const batch = this.batch;
+    const owner = this.owner;
     const De = this.behaviourDim;
-    const U = this.uniqueItems.length;
-    const g = leafGrads[0];
-    if (g.length !== U * De) throw new Error(`src/layers/embedding.ts: sparseGradients: behaviour gradient has ${g.length} values, expected ${U * De}`);
+    const sources: { items: Int32Array; cats: Int32Array[]; grad: Float32Array }[] = [
+      { items: batch.targetItems, cats: batch.targetCats, grad: leafGrads[0] },
+      { items: batch.histItems, cats: batch.histCats, grad: leafGrads[1] },
+    ];
+    if (this.negHistoryRows) sources.push({ items: batch.negHistItems as Int32Array, cats: batch.negHistCats as Int32Array[], grad: leafGrads[2] });
     const out: SparseRowGradient[] = [];
-    const items = this.owner.items;
-    const Di = items.dim;
-    // items: rows 1..U-1 (row 0 is padding)
-    const itemIds = this.uniqueItems.slice(1);
-    const itemGrads = new Float32Array((U - 1) * Di);
-    for (let u = 1; u < U; u++) itemGrads.set(g.subarray(u * De, u * De + Di), (u - 1) * Di);
-    out.push({ table: items, ids: itemIds, grads: itemGrads, batchCounts: this.itemCounts.slice(1) });
-    let offset = Di;
-    this.owner.cats.forEach((table, l) => {
+    const accumulate = (table: EmbeddingTable, key: string, visit: (add: (id: number, grad: Float32Array, offset: number) => void) => void): void => {
       const D = table.dim;
-      const slot = this.owner.scratchSlots(table.vocab, `cat${l}`);
+      const slot = owner.scratchSlots(table.vocab, key);
       const ids: number[] = [];
       const counts: number[] = [];
-      const acc: number[] = [];
+      let acc = new Float32Array(64 * D);
       try {
-        for (let u = 1; u < U; u++) {
-          const c = this.catOfRow[l][u];
-          if (c === 0) continue;
-          let s = slot[c];
+        visit((id, grad, offset) => {
+          if (id === 0) return;
+          let s = slot[id];
           if (s < 0) {
             s = ids.length;
-            slot[c] = s;
-            ids.push(c);
+            slot[id] = s;
+            ids.push(id);
             counts.push(0);
-            for (let d = 0; d < D; d++) acc.push(0);
+            if ((s + 1) * D > acc.length) {
+              const bigger = new Float32Array(acc.length * 2);
+              bigger.set(acc);
+              acc = bigger;
+            }
           }
-          counts[s] += this.itemCounts[u];
-          const base = u * De + offset;
-          for (let d = 0; d < D; d++) acc[s * D + d] += g[base + d];
-        }
+          counts[s]++;
+          const base = s * D;
+          for (let d = 0; d < D; d++) acc[base + d] += grad[offset + d];
+        });
       } finally {
-        for (const c of ids) slot[c] = -1;
+        for (const id of ids) slot[id] = -1;
       }
-      out.push({ table, ids: Int32Array.from(ids), grads: Float32Array.from(acc), batchCounts: Int32Array.from(counts) });
-      offset += D;
+      out.push({ table, ids: Int32Array.from(ids), grads: acc.slice(0, ids.length * D), batchCounts: Int32Array.from(counts) });
+    };
+    accumulate(owner.items, 'items', (add) => {
+      for (const src of sources) for (let i = 0; i < src.items.length; i++) add(src.items[i], src.grad, i * De);
     });
-    if (this.userRows && this.uniqueUsers && this.userCounts) {
-      const users = this.owner.users as EmbeddingTable;
-      const gu = leafGrads[1];
-      const keep: number[] = [];
-      this.uniqueUsers.forEach((id, s) => {
-        if (id !== 0) keep.push(s);
+    let offset = owner.items.dim;
+    owner.cats.forEach((table, l) => {
+      const o = offset;
+      accumulate(table, `cat${l}`, (add) => {
+        for (const src of sources) {
+          const cats = src.cats[l];
+          for (let i = 0; i < cats.length; i++) add(cats[i], src.grad, i * De + o);
+        }
       });
-      const grads = new Float32Array(keep.length * users.dim);
-      keep.forEach((s, n) => grads.set(gu.subarray(s * users.dim, (s + 1) * users.dim), n * users.dim));
-      out.push({
-        table: users,
-        ids: Int32Array.from(keep.map((s) => (this.uniqueUsers as Int32Array)[s])),
-        grads,
-        batchCounts: Int32Array.from(keep.map((s) => (this.userCounts as Int32Array)[s])),
+      offset += table.dim;
+    });
+    if (this.userRows && owner.users) {
+      const users = owner.users;
+      const g = leafGrads[leafGrads.length - 1];
+      accumulate(users, 'users', (add) => {
+        for (let b = 0; b < batch.size; b++) add(batch.users[b], g, b * users.dim);
       });
     }
     return out;
@@ -341,13 +283,11 @@ export class BatchEmbeddings {
 
   /** Frees every tensor this lookup made. */
   dispose(): void {
-    this.behaviourRows.dispose();
-    this.targetIndex.dispose();
-    this.historyIndex.dispose();
-    this.negHistoryIndex?.dispose();
+    this.targetRows.dispose();
+    this.historyRows.dispose();
+    this.negHistoryRows?.dispose();
     this.mask.dispose();
     this.userRows?.dispose();
-    this.userIndex?.dispose();
   }
 }
 
@@ -382,6 +322,8 @@ export class FeatureEmbeddings {
   readonly cats: EmbeddingTable[];
   readonly users?: EmbeddingTable;
   private readonly scratch = new Map<string, Int32Array>();
+  /** Per embedded level: the category first seen for each item (0 = not seen yet). */
+  private readonly itemCats: Int32Array[];
 
   constructor(sizes: FeatureSizes, config: Partial<EmbeddingConfig>, seed: number) {
     const c: EmbeddingConfig = { ...EMBEDDING_DEFAULTS, ...config };
@@ -393,6 +335,19 @@ export class FeatureEmbeddings {
     this.cats = [];
     for (let l = 0; l < c.catLevels; l++) this.cats.push(new EmbeddingTable(`embedding.cats${l}`, sizes.cats[l], c.catDim, seed, c.initStd));
     if (c.userDim > 0) this.users = new EmbeddingTable('embedding.users', sizes.users, c.userDim, seed, c.initStd);
+    this.itemCats = this.cats.map(() => new Int32Array(sizes.items));
+  }
+
+  /**
+   * The category of `item` at `level`, remembered from the first batch that showed it;
+   * `seen` is this batch's value (recorded when the item is new). Items and categories are
+   * tied for the life of the tables, so a batch contradicting an earlier one is an error.
+   */
+  catOfItem(level: number, item: number, seen: number): number {
+    const memo = this.itemCats[level];
+    if (item === 0) return seen === 0 ? 0 : -1;
+    if (memo[item] === 0) memo[item] = seen;
+    return memo[item];
   }
 
   /** De: width of one behaviour vector = itemDim + catLevels * catDim. */

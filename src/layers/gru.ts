@@ -22,7 +22,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParameterStore } from './params';
-import { matMulFast } from '../ops';
+import { denseFast, matMulFast } from '../ops';
 
 export type GruKind = 'GRU' | 'AIGRU' | 'AGRU' | 'AUGRU';
 export const GRU_KINDS: readonly GruKind[] = ['GRU', 'AIGRU', 'AGRU', 'AUGRU'];
@@ -49,9 +49,16 @@ export interface GruConfig {
   kind?: GruKind;
   /** Meaning of a_t in AUGRU; default 'paper'. */
   convention?: AttentionGateConvention;
+  /**
+   * 'fused' (default): the recurrence is one custom-gradient op with a hand-written
+   * backpropagation through time (no per-op tape, weight gradients as one matMul over all
+   * steps). 'autodiff': the same forward as plain tf ops differentiated by tfjs (reference;
+   * the tests check both give the same values and gradients).
+   */
+  implementation?: 'fused' | 'autodiff';
 }
 
-export const GRU_DEFAULTS = { kind: 'GRU' as GruKind, convention: 'paper' as AttentionGateConvention };
+export const GRU_DEFAULTS = { kind: 'GRU' as GruKind, convention: 'paper' as AttentionGateConvention, implementation: 'fused' as 'fused' | 'autodiff' };
 
 export interface GruOutput {
   /** [B, T, H] the state after each step (a padded step repeats the previous state). */
@@ -70,6 +77,7 @@ export class GruLayer {
   readonly hiddenSize: number;
   readonly kind: GruKind;
   readonly convention: AttentionGateConvention;
+  readonly implementation: 'fused' | 'autodiff';
   readonly name: string;
   readonly inputKernel: tf.Variable;
   readonly recurrentKernel: tf.Variable;
@@ -85,6 +93,8 @@ export class GruLayer {
     this.hiddenSize = c.hiddenSize;
     this.kind = c.kind;
     this.convention = c.convention;
+    if (c.implementation !== 'fused' && c.implementation !== 'autodiff') throw new Error(`src/layers/gru.ts GruLayer: implementation must be 'fused' or 'autodiff', got ${String(c.implementation)}`);
+    this.implementation = c.implementation;
     this.name = name;
     const D = c.inputSize;
     const H = c.hiddenSize;
@@ -114,39 +124,207 @@ export class GruLayer {
       // AIGRU: i'_t = a_t * i_t.
       const x = this.kind === 'AIGRU' ? inputs.mul(a as tf.Tensor3D) : inputs;
       // All input projections at once: [B*T, D] x [D, 3H] + b -> [B, T, 3H].
-      const projected = matMulFast(x.reshape([B * T, D]), this.inputKernel).add(this.bias).reshape([B, T, 3 * H]);
-      const [projGates, projCandidate] = tf.split(projected, [2 * H, H], 2);
-      const gateSteps = tf.unstack(projGates, 1) as tf.Tensor2D[];
-      const candidateSteps = tf.unstack(projCandidate, 1) as tf.Tensor2D[];
-      // Per-step gate scales, [B, 1] each:
-      //   GRU, AIGRU:        g = m * u
-      //   AGRU:              g = m * a
-      //   AUGRU (paper):     g = (m * a) * u
-      //   AUGRU (official):  g = m - m * (1 - a) * (1 - u)
-      let scaleSteps: tf.Tensor2D[];
-      let keepSteps: tf.Tensor2D[] | undefined;
-      if (this.kind === 'AGRU' || (this.kind === 'AUGRU' && this.convention === 'paper')) {
-        scaleSteps = tf.unstack(m.mul(a as tf.Tensor3D), 1) as tf.Tensor2D[];
+      const projected = denseFast(x, this.inputKernel, this.bias) as tf.Tensor3D;
+      // Gate scales [B, T, 1] (see RecurrenceMode):
+      //   GRU, AIGRU:        g = s * u        with s = m
+      //   AGRU:              g = s            with s = m * a
+      //   AUGRU (paper):     g = s * u        with s = m * a
+      //   AUGRU (official):  g = s - k * (1 - u)   with s = m, k = m * (1 - a)
+      let mode: RecurrenceMode;
+      let scale: tf.Tensor3D;
+      let keep: tf.Tensor3D | undefined;
+      if (this.kind === 'AGRU') {
+        mode = 'replace';
+        scale = m.mul(a as tf.Tensor3D) as tf.Tensor3D;
+      } else if (this.kind === 'AUGRU' && this.convention === 'official') {
+        mode = 'official';
+        scale = m as tf.Tensor3D;
+        keep = m.mul(tf.scalar(1).sub(a as tf.Tensor3D)) as tf.Tensor3D;
       } else {
-        scaleSteps = tf.unstack(m, 1) as tf.Tensor2D[];
-        if (this.kind === 'AUGRU') keepSteps = tf.unstack(m.mul(tf.scalar(1).sub(a as tf.Tensor3D)), 1) as tf.Tensor2D[];
+        mode = 'update';
+        scale = (this.kind === 'AUGRU' ? m.mul(a as tf.Tensor3D) : m) as tf.Tensor3D;
       }
-      let h: tf.Tensor2D = tf.zeros([B, H]);
-      const states: tf.Tensor2D[] = [];
-      for (let t = 0; t < T; t++) {
-        const hidden = matMulFast(h, this.recurrentKernel) as tf.Tensor2D; // [B, 3H]
-        const [hiddenGates, hiddenCandidate] = tf.split(hidden, [2 * H, H], 1);
-        const gates = tf.sigmoid(gateSteps[t].add(hiddenGates));
-        const [u, r] = tf.split(gates, 2, 1);
-        const candidate = tf.tanh(candidateSteps[t].add(r.mul(hiddenCandidate)));
-        let g: tf.Tensor2D;
-        if (this.kind === 'AGRU') g = scaleSteps[t];
-        else if (keepSteps) g = scaleSteps[t].sub(keepSteps[t].mul(tf.scalar(1).sub(u)));
-        else g = scaleSteps[t].mul(u);
-        h = h.add(g.mul(candidate.sub(h)));
-        states.push(h);
-      }
-      return { states: tf.stack(states, 1) as tf.Tensor3D, final: h };
+      const states = this.implementation === 'fused'
+        ? fusedRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, scale, keep)
+        : autodiffRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, scale, keep);
+      const final = states.slice([0, T - 1, 0], [B, 1, H]).reshape([B, H]) as tf.Tensor2D;
+      return { states, final };
     });
   }
+}
+
+/**
+ * How the per-step update weight g_t (h_t = h_{t-1} + g_t * (c_t - h_{t-1})) is formed from
+ * the update gate u_t and the scale inputs s_t, k_t [B, 1]:
+ * 'update': g = s * u; 'replace': g = s; 'official': g = s - k * (1 - u).
+ */
+export type RecurrenceMode = 'update' | 'replace' | 'official';
+
+/** One forward step shared by both implementations. Returns the new state and what backprop needs. */
+function forwardStep(mode: RecurrenceMode, h: tf.Tensor2D, projGates: tf.Tensor2D, projCandidate: tf.Tensor2D, recurrentKernel: tf.Tensor2D, s: tf.Tensor2D, k: tf.Tensor2D | undefined, H: number) {
+  const hidden = matMulFast(h, recurrentKernel) as tf.Tensor2D; // [B, 3H]
+  const [hiddenGates, hiddenCandidate] = tf.split(hidden, [2 * H, H], 1) as tf.Tensor2D[];
+  const gates = tf.sigmoid(projGates.add(hiddenGates)) as tf.Tensor2D; // [B, 2H] = [u | r]
+  const [u, r] = tf.split(gates, 2, 1) as tf.Tensor2D[];
+  const candidate = tf.tanh(projCandidate.add(r.mul(hiddenCandidate))) as tf.Tensor2D;
+  let g: tf.Tensor2D;
+  if (mode === 'replace') g = s;
+  else if (mode === 'official') g = s.sub((k as tf.Tensor2D).mul(tf.scalar(1).sub(u)));
+  else g = s.mul(u);
+  const next = h.add(g.mul(candidate.sub(h))) as tf.Tensor2D;
+  return { next, gates, u, r, candidate, hiddenCandidate, g };
+}
+
+/**
+ * The recurrence as plain tf ops (tfjs differentiates it).
+ * projected [B, T, 3H] (x W + b, blocks u | r | c), recurrentKernel [H, 3H], scale / keep [B, T, 1] -> states [B, T, H].
+ */
+export function autodiffRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [B, T, H3] = projected.shape;
+    const H = H3 / 3;
+    const [projGates, projCandidate] = tf.split(projected, [2 * H, H], 2);
+    const gateSteps = tf.unstack(projGates, 1) as tf.Tensor2D[];
+    const candidateSteps = tf.unstack(projCandidate, 1) as tf.Tensor2D[];
+    const scaleSteps = tf.unstack(scale, 1) as tf.Tensor2D[];
+    const keepSteps = keep ? (tf.unstack(keep, 1) as tf.Tensor2D[]) : undefined;
+    let h: tf.Tensor2D = tf.zeros([B, H]);
+    const states: tf.Tensor2D[] = [];
+    for (let t = 0; t < T; t++) {
+      h = forwardStep(mode, h, gateSteps[t], candidateSteps[t], recurrentKernel, scaleSteps[t], keepSteps?.[t], H).next;
+      states.push(h);
+    }
+    return tf.stack(states, 1) as tf.Tensor3D;
+  });
+}
+
+type RecurrenceFn = (projected: tf.Tensor, recurrentKernel: tf.Tensor, scale: tf.Tensor, keep: tf.Tensor) => tf.Tensor;
+const fusedCache = new Map<RecurrenceMode, RecurrenceFn>();
+
+/**
+ * Forward: the same step as `forwardStep`, with tanh(z) computed as 2 sigmoid(2z) - 1 (wasm's
+ * tanh kernel is ~5x slower than its sigmoid; the factor 2 is folded into the candidate
+ * block of the projections and of U once per sequence) and U split once into its gate and
+ * candidate blocks (no per-step split of the hidden product).
+ *
+ * Backward (backpropagation through time), per step t from T-1 down to 0, with dh the
+ * gradient reaching h_t (output at t plus the carry from step t+1):
+ *   dc = dh * g;  dg = dh * (c - h_{t-1});  dh_{t-1} = dh - dc + dHidden U^T
+ *   dPreC = dc * (1 - c^2);  dr = dPreC * (U_c h_{t-1})
+ *   du = dg * s ('update') | dg * k ('official') | 0 ('replace')
+ *   dPreGates = [du, dr] * G * (1 - G)  with G = [u | r]
+ *   dProjected_t = [dPreGates, dPreC];  dHidden_t = dProjected_t * [1, 1, r]
+ * Everything that does not depend on dh ((c - h_{t-1}), 1 - c^2, G(1 - G), [1, 1, r]) is
+ * computed for all steps at once before the loop; after it, dU = [h_{t-1}]^T [dHidden_t] is
+ * ONE matMul over all B*T rows, and ds_t = sum_H(dg * u) ('update') | sum_H(dg),
+ * dk_t = -sum_H(dg * (1 - u)) are one reduction each.
+ */
+function makeFusedRecurrence(mode: RecurrenceMode): RecurrenceFn {
+  const f = (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const projected = args[0] as tf.Tensor3D;
+    const recurrentKernel = args[1] as tf.Tensor2D;
+    const scale = args[2] as tf.Tensor3D;
+    const keep = args[3] as tf.Tensor3D;
+    const [B, T, H3] = projected.shape;
+    const H = H3 / 3;
+    const [projGates, projCandidate] = tf.split(projected, [2 * H, H], 2);
+    const [kernelGates, kernelCandidate] = tf.split(recurrentKernel, [2 * H, H], 1) as tf.Tensor2D[];
+    const kernelCandidate2 = kernelCandidate.mul(2) as tf.Tensor2D;
+    const gateSteps = tf.unstack(projGates, 1) as tf.Tensor2D[];
+    const candidateSteps = tf.unstack(projCandidate.mul(2), 1) as tf.Tensor2D[];
+    const scaleSteps = tf.unstack(scale, 1) as tf.Tensor2D[];
+    const keepSteps = mode === 'official' ? (tf.unstack(keep, 1) as tf.Tensor2D[]) : undefined;
+    const one = tf.scalar(1);
+    let h: tf.Tensor2D = tf.zeros([B, H]);
+    const hPrev: tf.Tensor[] = [];
+    const gatesAll: tf.Tensor[] = [];
+    const candidates: tf.Tensor[] = [];
+    const hidden2: tf.Tensor[] = [];
+    const weights: tf.Tensor[] = [];
+    const states: tf.Tensor2D[] = [];
+    for (let t = 0; t < T; t++) {
+      const G = tf.sigmoid(gateSteps[t].add(tf.matMul(h, kernelGates))) as tf.Tensor2D;
+      const [u, r] = tf.split(G, 2, 1) as tf.Tensor2D[];
+      const hc2 = tf.matMul(h, kernelCandidate2);
+      const c = tf.sigmoid(candidateSteps[t].add(r.mul(hc2))).mul(2).sub(one) as tf.Tensor2D;
+      let g: tf.Tensor2D;
+      if (mode === 'replace') g = scaleSteps[t];
+      else if (mode === 'official') g = scaleSteps[t].sub((keepSteps as tf.Tensor2D[])[t].mul(one.sub(u)));
+      else g = scaleSteps[t].mul(u);
+      hPrev.push(h);
+      gatesAll.push(G);
+      candidates.push(c);
+      hidden2.push(hc2);
+      weights.push(g);
+      h = h.add(g.mul(c.sub(h))) as tf.Tensor2D;
+      states.push(h);
+    }
+    const value = tf.stack(states, 1) as tf.Tensor3D;
+    save([recurrentKernel, scale, keep, ...hPrev, ...gatesAll, ...candidates, ...hidden2, ...weights]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const U = saved[0] as tf.Tensor2D;
+        const sAll = saved[1] as tf.Tensor3D;
+        const kAll = saved[2] as tf.Tensor3D;
+        const list = (i: number): tf.Tensor[] => saved.slice(3 + i * T, 3 + (i + 1) * T);
+        const Hp = tf.stack(list(0), 1); // [B, T, H]
+        const Gs = tf.stack(list(1), 1); // [B, T, 2H]
+        const Cs = tf.stack(list(2), 1); // [B, T, H]
+        const hcHalf = tf.stack(list(3), 1).mul(0.5); // U_c h_{t-1}, [B, T, H]
+        const gSteps = list(4) as tf.Tensor2D[];
+        const one1 = tf.scalar(1);
+        const [Us, Rs] = tf.split(Gs, 2, 2);
+        const diffSteps = tf.unstack(Cs.sub(Hp), 1) as tf.Tensor2D[];
+        const dtanhSteps = tf.unstack(one1.sub(Cs.square()), 1) as tf.Tensor2D[];
+        const dsigSteps = tf.unstack(Gs.mul(one1.sub(Gs)), 1) as tf.Tensor2D[];
+        const hcSteps = tf.unstack(hcHalf, 1) as tf.Tensor2D[];
+        const rExtSteps = tf.unstack(tf.concat([tf.ones([B, T, 2 * H]), Rs], 2), 1) as tf.Tensor2D[];
+        const sSteps = mode === 'update' ? (tf.unstack(sAll, 1) as tf.Tensor2D[]) : undefined;
+        const kSteps = mode === 'official' ? (tf.unstack(kAll, 1) as tf.Tensor2D[]) : undefined;
+        const dStates = tf.unstack(dy, 1) as tf.Tensor2D[];
+        const Ut = tf.transpose(U) as tf.Tensor2D; // [3H, H]
+        const zerosH = mode === 'replace' ? tf.zeros([B, H]) : undefined;
+        const dProj: tf.Tensor2D[] = new Array(T);
+        const dHidden: tf.Tensor2D[] = new Array(T);
+        const dgSteps: tf.Tensor2D[] = new Array(T);
+        let carry: tf.Tensor2D | undefined;
+        for (let t = T - 1; t >= 0; t--) {
+          const dh = carry ? dStates[t].add(carry) : dStates[t];
+          const dc = dh.mul(gSteps[t]);
+          const dg = dh.mul(diffSteps[t]) as tf.Tensor2D;
+          const dPreC = dc.mul(dtanhSteps[t]);
+          const dr = dPreC.mul(hcSteps[t]);
+          let du: tf.Tensor2D;
+          if (mode === 'update') du = dg.mul((sSteps as tf.Tensor2D[])[t]);
+          else if (mode === 'official') du = dg.mul((kSteps as tf.Tensor2D[])[t]);
+          else du = zerosH as tf.Tensor2D;
+          const dPreGates = tf.concat([du, dr], 1).mul(dsigSteps[t]);
+          dProj[t] = tf.concat([dPreGates, dPreC], 1) as tf.Tensor2D;
+          dHidden[t] = dProj[t].mul(rExtSteps[t]) as tf.Tensor2D;
+          dgSteps[t] = dg;
+          if (t > 0) carry = dh.sub(dc).add(tf.matMul(dHidden[t], Ut)) as tf.Tensor2D;
+        }
+        const dProjected = tf.stack(dProj, 1);
+        const dU = tf.matMul(tf.transpose(Hp.reshape([B * T, H])), tf.stack(dHidden, 1).reshape([B * T, 3 * H]));
+        const dG = tf.stack(dgSteps, 1); // [B, T, H]
+        const dS = (mode === 'update' ? dG.mul(Us) : dG).sum(2, true);
+        const dK = mode === 'official' ? dG.mul(one1.sub(Us)).sum(2, true).neg() : tf.zeros([B, T, 1]);
+        return [dProjected, dU, dS, dK];
+      },
+    };
+  };
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as RecurrenceFn;
+}
+
+/**
+ * The recurrence as one custom-gradient op (see makeFusedRecurrence); same values as
+ * `autodiffRecurrence`. Shapes as there; `keep` is needed for mode 'official' only.
+ */
+export function fusedRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D): tf.Tensor3D {
+  const fn = fusedCache.get(mode) ?? makeFusedRecurrence(mode);
+  fusedCache.set(mode, fn);
+  if (mode === 'official' && !keep) throw new Error("src/layers/gru.ts fusedRecurrence: mode 'official' needs keep [B, T, 1]");
+  return tf.tidy(() => fn(projected, recurrentKernel, scale, keep ?? tf.zeros(scale.shape)) as tf.Tensor3D);
 }

@@ -14,7 +14,7 @@
  *
  * Grouping is computed in JS from the batch arrays (`buildClusterGroupings`): the clusters
  * of a row are the distinct ids present in it (in order of first appearance); one-hot
- * assignment matrices [B, N, C] keep everything dense matMuls.
+ * membership matrices [B, C, N] keep everything dense matMuls.
  *
  * The activation units themselves (DIN's local activation unit, src/layers) are passed in as
  * functions, so this file holds only the hierarchical recursion.
@@ -34,8 +34,8 @@ export interface ClusterGroupingArrays {
   units: number;
   /** C, maximum number of clusters in a row of the batch (at least 1). */
   clusters: number;
-  /** [B * N * C] one-hot row-major [B, N, C]; all-zero rows for masked units. */
-  assignment: Float32Array;
+  /** [B * C * N] row-major [B, C, N]: 1 where unit n belongs to cluster c (masked units belong to none). */
+  membership: Float32Array;
   /** [B * C] 1 = the cluster exists in this row. */
   clusterMask: Float32Array;
   /** [B * C] the grouping id of each cluster (0 for empty clusters). */
@@ -97,17 +97,17 @@ export function buildClusterGroupings(B: number, T: number, histMask: Float32Arr
       assignPairs.push(pairs);
     }
     const C = Math.max(1, ...clustersPerRow.map((c) => c.length));
-    const assignment = new Float32Array(B * N * C);
+    const membership = new Float32Array(B * C * N);
     const clusterMask = new Float32Array(B * C);
     const clusterIds = new Int32Array(B * C);
     for (let b = 0; b < B; b++) {
-      for (const [u, c] of assignPairs[b]) assignment[(b * N + u) * C + c] = 1;
+      for (const [u, c] of assignPairs[b]) membership[(b * C + c) * N + u] = 1;
       idsPerRow[b].forEach((id, c) => {
         clusterMask[b * C + c] = 1;
         clusterIds[b * C + c] = id;
       });
     }
-    out.push({ units: N, clusters: C, assignment, clusterMask, clusterIds });
+    out.push({ units: N, clusters: C, membership, clusterMask, clusterIds });
     members = clustersPerRow;
     N = C;
     unitIndexOf = (_b, u) => u;
@@ -117,8 +117,8 @@ export function buildClusterGroupings(B: number, T: number, histMask: Float32Arr
 
 /** Tensors of one grouping step (see ClusterGroupingArrays). */
 export interface ClusterGrouping {
-  /** [B, N, C] one-hot assignment of units to clusters. */
-  assignment: tf.Tensor3D;
+  /** [B, C, N] membership of units in clusters. */
+  membership: tf.Tensor3D;
   /** [B, C] */
   clusterMask: tf.Tensor2D;
 }
@@ -126,7 +126,7 @@ export interface ClusterGrouping {
 /** Makes tensors of grouping arrays (caller disposes, or call inside a tidy). */
 export function clusterGroupingTensors(B: number, groupings: ClusterGroupingArrays[]): ClusterGrouping[] {
   return groupings.map((g) => ({
-    assignment: tf.tensor3d(g.assignment, [B, g.units, g.clusters]),
+    membership: tf.tensor3d(g.membership, [B, g.clusters, g.units]),
     clusterMask: tf.tensor2d(g.clusterMask, [B, g.clusters]),
   }));
 }
@@ -141,16 +141,15 @@ export interface HierarchicalPoolingOutput {
 }
 
 /**
- * Cluster vectors c = (A^T (w * e)) / (A^T w) of one level.
- * @param units [B, N, D]; @param weights [B, N]; @param grouping assignment [B, N, C]
+ * Cluster vectors c = (M (w * e)) / (M w) of one level, M the membership [B, C, N].
+ * @param units [B, N, D]; @param weights [B, N]; @param grouping membership [B, C, N]
  * @returns [B, C, D]; empty clusters are zero vectors.
  */
 export function clusterVectors(units: tf.Tensor3D, weights: tf.Tensor2D, grouping: ClusterGrouping): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, N] = weights.shape;
-    const A = grouping.assignment;
-    const C = A.shape[2];
-    const At = tf.transpose(A, [0, 2, 1]) as tf.Tensor3D; // [B, C, N]
+    const At = grouping.membership; // [B, C, N]
+    const C = At.shape[1];
     const w = weights.reshape([B, N, 1]);
     const weightedSum = matMulFast(At, units.mul(w) as tf.Tensor3D); // [B, C, D]
     const weightSum = matMulFast(At, w as tf.Tensor3D); // [B, C, 1]
@@ -179,8 +178,8 @@ export function hierarchicalPooling(
     throw new Error(`src/layers/hierarchicalAttention.ts hierarchicalPooling: needs ${groupings.length + 1} attention units (one per level), got ${units.length}`);
   }
   const [B, T, D] = behaviours.shape;
-  if (groupings.length > 0 && (groupings[0].assignment.shape[0] !== B || groupings[0].assignment.shape[1] !== T)) {
-    throw new Error(`src/layers/hierarchicalAttention.ts hierarchicalPooling: first grouping must be [${B}, ${T}, C], got [${groupings[0].assignment.shape}]`);
+  if (groupings.length > 0 && (groupings[0].membership.shape[0] !== B || groupings[0].membership.shape[2] !== T)) {
+    throw new Error(`src/layers/hierarchicalAttention.ts hierarchicalPooling: first grouping membership must be [${B}, C, ${T}], got [${groupings[0].membership.shape}]`);
   }
   return tf.tidy(() => {
     const levelWeights: tf.Tensor2D[] = [];

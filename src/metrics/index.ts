@@ -4,7 +4,7 @@ export { gauc, gaucDetailed } from './gauc';
 export type { GaucResult } from './gauc';
 export { logloss } from './logloss';
 export { relaImpr } from './relaImpr';
-export { bootstrapAucCi, quantileSorted } from './bootstrap';
+export { bootstrapAucCi } from './bootstrap';
 export type { BootstrapOptions, ConfidenceInterval } from './bootstrap';
 export { studentTCdf, studentTTwoSidedP } from './studentT';
 export { logGamma, regularizedIncompleteBeta } from './specialFunctions';

@@ -37,9 +37,10 @@ export function terminalSink(stream: TextStream = process.stderr): ProgressSink 
 export function logSink(stream: TextStream = process.stderr, everyPercent = 10, everySeconds = 30): ProgressSink {
   let lastBucket = -1;
   let lastSeconds = -Infinity;
+  let lastLine = '';
   return {
     render(state, final) {
-      let due = final;
+      let due = false;
       if (state.total && state.total > 0) {
         const bucket = Math.floor(((state.done / state.total) * 100) / everyPercent);
         if (bucket > lastBucket) {
@@ -50,7 +51,16 @@ export function logSink(stream: TextStream = process.stderr, everyPercent = 10, 
         due = true;
         lastSeconds = state.elapsedSeconds;
       }
-      if (due) stream.write(`${formatProgressLine(state)}\n`);
+      if (final) {
+        // the final line unless the same count was just printed
+        const line = formatProgressLine(state);
+        if (line.split(' elapsed ')[0] !== lastLine.split(' elapsed ')[0]) stream.write(`${line}\n`);
+        return;
+      }
+      if (due) {
+        lastLine = formatProgressLine(state);
+        stream.write(`${lastLine}\n`);
+      }
     },
   };
 }

@@ -1,13 +1,13 @@
 /**
- * Executes notebooks with Jupyter (`jupyter nbconvert --execute --to notebook`) on the kit's
+ * Executes notebooks with Jupyter (nbclient, the engine of `jupyter nbconvert --execute`) on the kit's
  * tslab kernel ("dil-tslab", registered by `npm run setup`), either in place or into an output
  * folder (default `results/notebooks/`). Parameters reach the notebooks' first cell as
  * environment variables: DIL_PROFILE, DIL_DATASET, DIL_DATA_DIR, DIL_SEEDS, DIL_JOBS, DIL_RESULTS.
  *
- * Each notebook runs under a wall-clock timeout (its whole process group is stopped when it
- * expires) and a per-cell timeout; any cell error fails the notebook with the cell's source and
- * error text. Outputs are written to a temporary folder and renamed into place, so a failed run
- * never overwrites a good executed notebook.
+ * Each notebook runs under a wall-clock limit and a per-cell limit; any cell error fails the
+ * notebook with the cell's number, source and error text. Outputs are written to a temporary
+ * folder and renamed into place, so a failed run never overwrites a good executed notebook; a
+ * failed run leaves `<name>.failed.ipynb` (partially executed) in the output folder.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -48,8 +48,8 @@ export interface ExecuteNotebooksOptions {
   cellTimeoutSeconds?: number;
   /** Jupyter kernel (default `dil-tslab`). */
   kernelName?: string;
-  /** The jupyter executable (default DIL_JUPYTER, /usr/bin/jupyter, or `jupyter` on PATH). */
-  jupyter?: string;
+  /** The Python with nbclient (default `findJupyterPython()`). */
+  python?: string;
   /** Base environment (default process.env). */
   env?: NodeJS.ProcessEnv;
   /** Run the remaining notebooks after a failure (the error lists all failures). Default false. */
@@ -60,7 +60,7 @@ export interface ExecuteNotebooksOptions {
 
 export interface NotebookRun {
   notebook: string;
-  /** The executed notebook's path (absent when the run failed). */
+  /** The executed notebook's path (on failure: the partially executed `<name>.failed.ipynb`, if any). */
   output?: string;
   ok: boolean;
   seconds: number;
@@ -113,67 +113,156 @@ export function notebookEnvironment(parameters: NotebookParameters = {}): Record
   return env;
 }
 
-/** The jupyter executable that has nbconvert; throws with install instructions otherwise. */
-export function findJupyter(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [env.DIL_JUPYTER, '/usr/bin/jupyter', 'jupyter'].filter((c): c is string => Boolean(c && c.trim()));
+/**
+ * The Python that runs Jupyter (it must import nbclient): `DIL_PYTHON`, else the interpreter
+ * named in the `jupyter` script's first line (DIL_JUPYTER, /usr/bin/jupyter or on PATH), else
+ * /usr/bin/python3, else python3. Throws with install instructions when none imports nbclient.
+ */
+export function findJupyterPython(env: NodeJS.ProcessEnv = process.env): string {
+  const candidates: string[] = [];
+  if (env.DIL_PYTHON?.trim()) candidates.push(env.DIL_PYTHON.trim());
+  const jupyters = [env.DIL_JUPYTER, '/usr/bin/jupyter'].filter((c): c is string => Boolean(c && c.trim()));
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) if (dir) jupyters.push(path.join(dir, 'jupyter'));
+  for (const jupyter of jupyters) {
+    try {
+      const first = fs.readFileSync(jupyter, 'utf8').slice(0, 300).split('\n')[0];
+      const match = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+      if (match) candidates.push(match[1].endsWith('/env') && match[2] ? match[2] : match[1]);
+    } catch {
+      // not a readable script; try the next one
+    }
+  }
+  candidates.push('/usr/bin/python3', 'python3');
+  const tried: string[] = [];
   for (const candidate of candidates) {
-    const probe = spawnSync(candidate, ['nbconvert', '--version'], { encoding: 'utf8', env });
+    if (tried.includes(candidate)) continue;
+    tried.push(candidate);
+    const probe = spawnSync(candidate, ['-c', 'import nbclient, nbformat'], { encoding: 'utf8', env });
     if (probe.status === 0) return candidate;
   }
   throw new Error(
-    `src/report/executeNotebooks.ts: no jupyter with nbconvert found (tried ${candidates.join(', ')}); ` +
-      'run `npm run setup`, install Jupyter (Debian: apt-get install jupyter-nbconvert python3-nbclient), or set DIL_JUPYTER',
+    `src/report/executeNotebooks.ts: no Python with nbclient and nbformat found (tried ${tried.join(', ')}); ` +
+      'run `npm run setup`, install Jupyter (Debian: apt-get install jupyter-nbconvert python3-nbclient), or set DIL_PYTHON',
   );
 }
 
 /**
- * Extracts the failing cell and its error from nbconvert's stderr (the text after
- * "An error occurred while executing the following cell:"), or the last lines otherwise.
+ * Runs one notebook with nbclient, cell by cell, so the failing cell's index, source and error
+ * output (tslab writes the exception to the cell's stderr) can be reported. The executed (or
+ * partially executed) notebook is always written; one JSON result line is printed last.
+ * argv: source, destination, kernel, per-cell timeout s, whole-notebook timeout s, working dir.
  */
-export function nbconvertErrorText(stderr: string): string {
-  const marker = 'An error occurred while executing the following cell:';
-  const at = stderr.lastIndexOf(marker);
-  // Strip ANSI colour codes that kernels put in tracebacks.
+const NBCLIENT_DRIVER = `
+import json, sys, time
+import nbformat
+from nbclient import NotebookClient
+source, destination, kernel = sys.argv[1], sys.argv[2], sys.argv[3]
+cell_timeout, notebook_timeout, cwd = float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+deadline = time.time() + notebook_timeout
+nb = nbformat.read(source, as_version=4)
+client = NotebookClient(nb, kernel_name=kernel, timeout=int(cell_timeout), resources={'metadata': {'path': cwd}})
+result = {'ok': True}
+def error_text(cell):
+    texts = []
+    for out in cell.get('outputs', []):
+        if out.get('output_type') == 'stream' and out.get('name') == 'stderr':
+            texts.append(out.get('text', ''))
+        elif out.get('output_type') == 'error':
+            texts.append('%s: %s\\n%s' % (out.get('ename'), out.get('evalue'), '\\n'.join(out.get('traceback', []))))
+    return ''.join(texts)[-8000:]
+try:
+    with client.setup_kernel():
+        try:
+            sys.stderr.write('DIL-KERNEL-PID %s\\n' % client.km.provisioner.pid)
+            sys.stderr.flush()
+        except Exception:
+            pass
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != 'code':
+                continue
+            remaining = deadline - time.time()
+            if remaining <= 0:
+                result = {'ok': False, 'cell': index, 'source': cell.source, 'kind': 'NotebookTimeout',
+                          'message': 'the whole-notebook time limit of %d s ran out before this cell' % notebook_timeout, 'outputs': ''}
+                break
+            client.timeout = int(max(1, min(cell_timeout, remaining)))
+            try:
+                client.execute_cell(cell, index)
+            except Exception as err:
+                result = {'ok': False, 'cell': index, 'source': cell.source, 'kind': type(err).__name__,
+                          'message': str(err)[-3000:], 'outputs': error_text(cell)}
+                break
+except Exception as err:
+    result = {'ok': False, 'kind': type(err).__name__, 'message': str(err)[-3000:]}
+finally:
+    nbformat.write(nb, destination)
+sys.stdout.write('DIL-RESULT ' + json.dumps(result) + '\\n')
+`;
+
+interface DriverResult {
+  ok: boolean;
+  cell?: number;
+  source?: string;
+  kind?: string;
+  message?: string;
+  outputs?: string;
+}
+
+/** Formats the driver's failure report: cell number and source, error kind, the cell's error output. */
+export function notebookFailureText(result: DriverResult): string {
+  const lines: string[] = [];
+  if (result.cell !== undefined) lines.push(`cell ${result.cell} failed (${result.kind ?? 'error'}):`);
+  else lines.push(`notebook failed (${result.kind ?? 'error'}):`);
+  if (result.source) lines.push('------------------', result.source.trimEnd(), '------------------');
   // eslint-disable-next-line no-control-regex
   const clean = (text: string): string => text.replace(/\u001b\[[0-9;]*m/g, '').trim();
-  if (at >= 0) return clean(stderr.slice(at)).slice(0, 6000);
-  const timeout = /Cell execution timed out|CellTimeoutError|TimeoutError[^\n]*/.exec(stderr);
-  if (timeout) return `cell timed out: ${clean(timeout[0])}`;
-  const lines = clean(stderr).split('\n');
-  return lines.slice(-30).join('\n');
+  const outputs = clean(result.outputs ?? '');
+  if (outputs) lines.push(outputs);
+  else if (result.message) lines.push(clean(result.message));
+  return lines.join('\n');
 }
 
 interface ProcessResult {
   code: number | null;
+  stdout: string;
   stderr: string;
   timedOut: boolean;
   startError?: string;
 }
 
-function runGroup(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number): Promise<ProcessResult> {
+function runDriver(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number): Promise<ProcessResult> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    let kernelPid: number | undefined;
     let timedOut = false;
     let settled = false;
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      if (stderr.length > 400_000) stderr = stderr.slice(-200_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout = (stdout + chunk.toString('utf8')).slice(-400_000);
     });
-    const stopGroup = (signal: NodeJS.Signals): void => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // the group is already gone
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-400_000);
+      const pid = /DIL-KERNEL-PID (\d+)/.exec(stderr);
+      if (pid) kernelPid = Number(pid[1]);
+    });
+    // The kernel runs in its own session: stop it by its id, and the driver by its group.
+    const stopAll = (signal: NodeJS.Signals): void => {
+      for (const target of [child.pid === undefined ? undefined : -child.pid, kernelPid]) {
+        if (target === undefined) continue;
+        try {
+          process.kill(target, signal);
+        } catch {
+          // already gone
+        }
       }
     };
     const timer = setTimeout(() => {
       timedOut = true;
-      stopGroup('SIGTERM');
-      setTimeout(() => stopGroup('SIGKILL'), 5000).unref();
+      stopAll('SIGTERM');
+      setTimeout(() => stopAll('SIGKILL'), 5000).unref();
     }, timeoutMs);
-    const onParentExit = (): void => stopGroup('SIGKILL');
+    const onParentExit = (): void => stopAll('SIGKILL');
     process.once('exit', onParentExit);
     const finish = (result: ProcessResult): void => {
       if (settled) return;
@@ -182,8 +271,9 @@ function runGroup(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: 
       process.removeListener('exit', onParentExit);
       resolve(result);
     };
-    child.once('error', (err) => finish({ code: null, stderr, timedOut, startError: err.message }));
-    child.once('close', (code) => finish({ code, stderr, timedOut }));
+    child.once('error', (err) => finish({ code: null, stdout, stderr, timedOut, startError: err.message }));
+    // 'exit', not 'close': a stray kernel holding the pipes must not keep us waiting.
+    child.once('exit', (code) => setTimeout(() => finish({ code, stdout, stderr, timedOut }), 100));
   });
 }
 
@@ -195,43 +285,55 @@ export async function executeNotebook(
   const source = path.resolve(notebook);
   if (!fs.existsSync(source)) throw new Error(`src/report/executeNotebooks.ts: notebook ${source} does not exist`);
   const baseEnv = options.env ?? process.env;
-  const jupyter = options.jupyter ?? findJupyter(baseEnv);
+  const python = options.python ?? findJupyterPython(baseEnv);
   const timeoutSeconds = options.timeoutSeconds ?? 3600;
   const cellTimeout = options.cellTimeoutSeconds ?? timeoutSeconds;
   const parameters: NotebookParameters = { ...options.parameters };
   if (parameters.resultsDir === undefined) parameters.resultsDir = reportResultsDir(baseEnv);
   const env = { ...baseEnv, ...notebookEnvironment(parameters) };
-  const destination = options.inPlace
-    ? source
-    : path.join(path.resolve(options.outputDir ?? path.join(parameters.resultsDir, 'notebooks')), path.basename(source));
+  const outputDir = path.resolve(options.outputDir ?? path.join(parameters.resultsDir, 'notebooks'));
+  const destination = options.inPlace ? source : path.join(outputDir, path.basename(source));
+  const failedCopy = path.join(outputDir, path.basename(source).replace(/\.ipynb$/, '.failed.ipynb'));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-nbexec-'));
+  const written = path.join(scratch, path.basename(source));
   const started = Date.now();
   try {
     const args = [
-      'nbconvert',
-      '--execute',
-      '--to',
-      'notebook',
-      '--output-dir',
-      scratch,
-      `--ExecutePreprocessor.kernel_name=${options.kernelName ?? 'dil-tslab'}`,
-      `--ExecutePreprocessor.timeout=${Math.max(1, Math.round(cellTimeout))}`,
+      '-c',
+      NBCLIENT_DRIVER,
       source,
+      written,
+      options.kernelName ?? 'dil-tslab',
+      String(Math.max(1, Math.round(cellTimeout))),
+      String(Math.max(1, Math.round(timeoutSeconds))),
+      path.dirname(source),
     ];
-    const result = await runGroup(jupyter, args, env, path.dirname(source), timeoutSeconds * 1000);
+    // The driver enforces both limits itself; this is the backstop if it hangs.
+    const result = await runDriver(python, args, env, path.dirname(source), (timeoutSeconds + 90) * 1000);
     const seconds = (Date.now() - started) / 1000;
-    const written = path.join(scratch, path.basename(source));
-    if (result.startError) return { notebook: source, ok: false, seconds, error: `cannot start ${jupyter}: ${result.startError}` };
-    if (result.timedOut) {
-      return { notebook: source, ok: false, seconds, error: `timed out after ${timeoutSeconds} s (whole notebook)\n${nbconvertErrorText(result.stderr)}` };
-    }
-    if (result.code !== 0 || !fs.existsSync(written)) {
-      return { notebook: source, ok: false, seconds, error: nbconvertErrorText(result.stderr) };
+    if (result.startError) return { notebook: source, ok: false, seconds, error: `cannot start ${python}: ${result.startError}` };
+    const line = result.stdout.split('\n').find((l) => l.startsWith('DIL-RESULT '));
+    let driver: DriverResult | undefined;
+    if (line) driver = JSON.parse(line.slice('DIL-RESULT '.length)) as DriverResult;
+    const ok = Boolean(driver?.ok) && result.code === 0 && fs.existsSync(written);
+    if (!ok) {
+      let error = driver ? notebookFailureText(driver) : `the notebook driver exited with code ${result.code}:\n${result.stderr.trim().split('\n').slice(-30).join('\n')}`;
+      if (result.timedOut) error = `timed out after ${timeoutSeconds} s (whole notebook)\n${error}`;
+      let output: string | undefined;
+      if (fs.existsSync(written)) {
+        fs.mkdirSync(outputDir, { recursive: true });
+        fs.copyFileSync(written, `${failedCopy}.tmp-${process.pid}`);
+        fs.renameSync(`${failedCopy}.tmp-${process.pid}`, failedCopy);
+        output = failedCopy;
+        error += `\n(partially executed notebook: ${failedCopy})`;
+      }
+      return { notebook: source, ok: false, seconds, error, output };
     }
     fs.mkdirSync(path.dirname(destination), { recursive: true });
     const tmp = `${destination}.tmp-${process.pid}`;
     fs.copyFileSync(written, tmp);
     fs.renameSync(tmp, destination);
+    if (fs.existsSync(failedCopy)) fs.rmSync(failedCopy, { force: true });
     return { notebook: source, output: destination, ok: true, seconds };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
@@ -244,11 +346,11 @@ export async function executeNotebook(
  */
 export async function executeNotebooks(options: ExecuteNotebooksOptions): Promise<NotebookRun[]> {
   if (options.notebooks.length === 0) throw new Error('src/report/executeNotebooks.ts: no notebooks given');
-  const jupyter = options.jupyter ?? findJupyter(options.env ?? process.env);
+  const python = options.python ?? findJupyterPython(options.env ?? process.env);
   const runs: NotebookRun[] = [];
   for (const notebook of options.notebooks) {
     options.onProgress?.(`${path.basename(notebook)}: executing`);
-    const run = await executeNotebook(notebook, { ...options, jupyter });
+    const run = await executeNotebook(notebook, { ...options, python });
     runs.push(run);
     options.onProgress?.(`${path.basename(notebook)}: ${run.ok ? 'ok' : 'FAILED'} in ${run.seconds.toFixed(0)} s${run.output ? ` -> ${run.output}` : ''}`);
     if (!run.ok && !options.keepGoing) break;

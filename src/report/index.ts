@@ -55,9 +55,9 @@ export {
   NotebookExecutionError,
   executeNotebook,
   executeNotebooks,
-  findJupyter,
+  findJupyterPython,
   listNotebooks,
-  nbconvertErrorText,
+  notebookFailureText,
   notebookEnvironment,
 } from './executeNotebooks';
 export type { ExecuteNotebooksOptions, NotebookParameters, NotebookProfile, NotebookRun } from './executeNotebooks';

@@ -41,8 +41,9 @@ export interface TrainedModel {
 
 /**
  * Model options the trainer adds from the train config, for models whose config has the
- * field: `mlp.dropout` = train.dropout when > 0, and `auxLoss` (the weight alpha by which the
- * model multiplies its auxiliary loss) = train.auxWeight. Explicit model options win.
+ * field: `mlp.dropout` = train.dropout when > 0, and the auxiliary-loss weight alpha =
+ * train.auxWeight (`auxLoss` of DIEN/DMIN; `dien.auxLoss` of DHAN on DIEN). Explicit model
+ * options win.
  */
 export function effectiveModelOptions(job: TrainJob): Record<string, unknown> {
   const options: Record<string, unknown> = { ...job.modelOptions };
@@ -51,14 +52,21 @@ export function effectiveModelOptions(job: TrainJob): Record<string, unknown> {
     const mlp = (options.mlp ?? {}) as Record<string, unknown>;
     if (mlp.dropout === undefined) options.mlp = { ...mlp, dropout: job.train.dropout };
   }
-  if ('auxLoss' in defaults && options.auxLoss === undefined) options.auxLoss = job.train.auxWeight;
+  if ('auxLoss' in defaults) {
+    if (options.auxLoss === undefined) options.auxLoss = job.train.auxWeight;
+  } else if ('dien' in defaults && options.onDien === true) {
+    const dien = (options.dien ?? {}) as Record<string, unknown>;
+    if (dien.auxLoss === undefined) options.dien = { ...dien, auxLoss: job.train.auxWeight };
+  }
   return options;
 }
 
-/** True when model `name` has an auxiliary loss (its config has `auxLoss`). */
-export function modelHasAuxLoss(name: string): boolean {
-  const defaults = (MODEL_DEFAULTS as Record<string, object | undefined>)[name];
-  return defaults !== undefined && 'auxLoss' in defaults;
+/** The auxiliary-loss weight in a resolved model config (0 when the model has none). */
+export function auxWeightOf(config: object): number {
+  const c = config as { auxLoss?: unknown; onDien?: unknown; dien?: { auxLoss?: unknown } };
+  if (typeof c.auxLoss === 'number') return c.auxLoss;
+  if (c.onDien === true && typeof c.dien?.auxLoss === 'number') return c.dien.auxLoss;
+  return 0;
 }
 
 /** Step options (L2 / MBA / clipping) from the train config and the dataset's counts. */
@@ -99,9 +107,8 @@ export async function trainModel(dataset: Dataset, job: TrainJob, options: Train
     options.progress === true ? autoProgressSink() : options.progress === false || options.progress === undefined ? silentSink : options.progress;
   const optimizer = createOptimizer({ kind: train.optimizer, learningRate: train.learningRate });
   const stepOptions = stepOptionsFor(train, dataset);
-  const modelOptions = effectiveModelOptions(job);
-  const needsAux = modelHasAuxLoss(job.model) && Number(modelOptions.auxLoss) > 0;
-  const model = createModel(job.model, modelOptions, dataset.sizes, job.seed);
+  const model = createModel(job.model, effectiveModelOptions(job), dataset.sizes, job.seed);
+  const needsAux = auxWeightOf(model.config) > 0;
   const history: EpochMetrics[] = [];
   let bestEpoch = -1;
   let bestSelected: SplitMetrics | undefined;
@@ -149,8 +156,8 @@ export async function trainModel(dataset: Dataset, job: TrainJob, options: Train
         samplesPerSecond: seconds > 0 ? samples / seconds : 0,
       };
       if (sawAux) metrics.auxLoss = auxSum / Math.max(1, steps);
-      if (hasValid) metrics.valid = evaluateSplit(model, dataset, 'valid', train.evalBatchSize, train.maxEvalRows);
-      metrics.test = evaluateSplit(model, dataset, 'test', train.evalBatchSize, train.maxEvalRows);
+      if (hasValid) metrics.valid = evaluateSplit(model, dataset, 'valid', train.evalBatchSize, train.maxEvalRows, needsAux);
+      metrics.test = evaluateSplit(model, dataset, 'test', train.evalBatchSize, train.maxEvalRows, needsAux);
       history.push(metrics);
       options.onEpoch?.(metrics);
       const selected = train.selectOn === 'valid' ? metrics.valid! : metrics.test;

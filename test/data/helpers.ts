@@ -18,8 +18,16 @@ export function skipUnless(dir: string, files: string[]): string | false {
   return msg;
 }
 
+const created: string[] = [];
+process.on('exit', () => {
+  for (const dir of created) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed when the test process exits. */
 export function tmpDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `dil-data-${label}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `dil-data-${label}-`));
+  created.push(dir);
+  return dir;
 }
 
 /** Writes `text` to dir/name, gzipped when name ends with .gz. */

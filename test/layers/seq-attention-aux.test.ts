@@ -90,6 +90,37 @@ describe('AuxiliaryLoss (src/layers/auxLoss.ts)', () => {
     });
   }
 
+  it('mlp scorer (official aux net) equals a direct computation: affine on [h, e] -> sigmoid layers -> logit', () => {
+    const store = new ParameterStore(4);
+    const aux = new AuxiliaryLoss(store, 'aux', { stateSize: H, embeddingSize: H, scorer: 'mlp', hiddenUnits: [5, 3], reduction: 'perStep' });
+    tf.tidy(() => {
+      store.get('aux/inputScale').assign(uniformTensor(new Rng(5), [2 * H], 0.5, 1.5) as tf.Tensor1D);
+      store.get('aux/inputShift').assign(uniformTensor(new Rng(6), [2 * H]) as tf.Tensor1D);
+      store.get('aux/dense0/bias').assign(uniformTensor(new Rng(7), [5]) as tf.Tensor1D);
+    });
+    const got = aux.apply(hT, eT, nT, maskFromLengths(lengths, T)).dataSync()[0];
+    const logit = (h: number[], e: number[]): number => tf.tidy(() => {
+      let x: tf.Tensor = tf.tensor2d([[...h, ...e]]).mul(store.get('aux/inputScale')).add(store.get('aux/inputShift'));
+      for (let i = 0; i < 3; i++) {
+        x = tf.matMul(x as tf.Tensor2D, store.get(`aux/dense${i}/kernel`) as tf.Tensor2D).add(store.get(`aux/dense${i}/bias`));
+        if (i < 2) x = tf.sigmoid(x);
+      }
+      return x.dataSync()[0];
+    });
+    const h = hT.arraySync();
+    const e = eT.arraySync();
+    const n = nT.arraySync();
+    let total = 0;
+    let pairs = 0;
+    lengths.forEach((len, b) => {
+      for (let t = 0; t + 1 < len; t++) {
+        total += Math.log1p(Math.exp(-logit(h[b][t], e[b][t + 1]))) + Math.log1p(Math.exp(logit(h[b][t], n[b][t + 1])));
+        pairs++;
+      }
+    });
+    assert.ok(Math.abs(got - total / pairs) < 1e-5, `${got} vs ${total / pairs}`);
+  });
+
   it('padded pairs do not count: garbage at padded positions leaves the loss unchanged', () => {
     const aux = new AuxiliaryLoss(new ParameterStore(1), 'aux', { stateSize: H, embeddingSize: H, scorer: 'mlp', hiddenUnits: [4] });
     const mask = maskFromLengths(lengths, T);

@@ -25,13 +25,14 @@ describe('hierarchical attention (src/layers/hierarchicalAttention.ts)', () => {
     assert.equal(g1.clusters, 3);
     assert.deepEqual([...g1.clusterIds], [7, 3, 5, 3, 0, 0]);
     assert.deepEqual([...g1.clusterMask], [1, 1, 1, 1, 0, 0]);
-    // row 0: t0 -> c0, t1 -> c1, t2 -> c0, t3 -> c2; row 1: t0, t1 -> c0; padding unassigned
-    assert.deepEqual([...g1.assignment], [1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // membership [B, C, T]: row 0: c0 = {t0, t2}, c1 = {t1}, c2 = {t3}; row 1: c0 = {t0, t1}; padding in none
+    assert.deepEqual([...g1.membership], [1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     // level 2 groups the 3 clusters of row 0 by parent: {7} -> 1, {3, 5} -> 2
     assert.equal(g2.units, 3);
     assert.equal(g2.clusters, 2);
     assert.deepEqual([...g2.clusterIds], [1, 2, 2, 0]);
-    assert.deepEqual([...g2.assignment], [1, 0, 0, 1, 0, 1, 1, 0, 0, 0, 0, 0]);
+    // membership [B, 2, 3]: row 0: parent 1 = {c0}, parent 2 = {c1, c2}; row 1: parent 2 = {c0}
+    assert.deepEqual([...g2.membership], [1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0]);
     assert.throws(() => buildClusterGroupings(B, T, mask, [cats, Int32Array.from([1, 2, 9, 2, 2, 2, 0, 0])]), /not nested/);
   });
 

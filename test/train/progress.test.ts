@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  formatDuration,
+  formatProgressDuration as formatDuration,
   formatProgressLine,
   logSink,
   notebookSink,

@@ -31,8 +31,8 @@ export const TRAIN_COMMAND: CommandSpec = {
     { name: 'aux', type: 'number', description: 'auxiliary-loss weight alpha (DIEN: 1; 0 = off)' },
     { name: 'gru', type: 'string', values: ['attention', 'AIGRU', 'AGRU', 'AUGRU'], description: "interest evolution of dien ('attention' = two-layer GRU attention); sets option evolution" },
     { name: 'activation', type: 'string', values: ['dice', 'prelu', 'sigmoid', 'relu'], description: 'MLP activation (sets option mlp.activation)' },
-    { name: 'heads', type: 'int', description: 'number of interest heads H_E (dmin)' },
-    { name: 'pooling', type: 'string', values: ['flat', 'hierarchical'], description: 'interest pooling (dhan)' },
+    { name: 'heads', type: 'int', description: 'number of interest heads H_E of dmin (sets option interestHeads)' },
+    { name: 'pooling', type: 'string', values: ['flat', 'hierarchical'], description: 'interest pooling of dhan (sets option pooling)' },
     { name: 'option', type: 'string', repeatable: true, description: 'any model option as key=value, nested keys with dots (mlp.hidden=[80,40]); value parsed as JSON when possible; repeatable' },
     { name: 'select-on', type: 'string', values: ['valid', 'test'], description: "split that picks the best epoch ('test' = official-code behaviour, flagged)", defaultText: 'valid' },
     { name: 'max-steps', type: 'int', description: 'stop each epoch after this many steps (smoke runs)' },
@@ -83,7 +83,7 @@ export function modelOptionsFromFlags(args: ParsedArgs): Record<string, unknown>
   const activation = flagString(args, 'activation');
   if (activation !== undefined) options.mlp = { activation };
   const heads = flagNumber(args, 'heads');
-  if (heads !== undefined) options.heads = heads;
+  if (heads !== undefined) options.interestHeads = heads;
   const pooling = flagString(args, 'pooling');
   if (pooling !== undefined) options.pooling = pooling;
   for (const entry of flagList(args, 'option') ?? []) {

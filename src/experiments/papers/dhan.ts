@@ -1,7 +1,8 @@
 /**
  * DHAN (SIGIR'20) ablations (paper tables not verifiable here, see papers.md §5):
- * - pooling: DIN (flat attention) vs DHAN hierarchical pooling with and without the remedy
- *   (concatenating the flat item-level vector against over-centralisation);
+ * - pooling: flat attention pooling (= DIN) vs DHAN hierarchical pooling with and without the
+ *   remedy (concatenating the flat item-level vector against over-centralisation), and a
+ *   three-level hierarchy (category -> parent);
  * - ondien: DIEN vs DHAN vs DHAN on DIEN (DIEN plus the hierarchical branch, DHAN_DIEN code).
  */
 import type { ExperimentSpec, ProfileName } from '../spec';
@@ -17,11 +18,12 @@ export const DHAN_POOLING: PaperExperimentTemplate = {
   fullData: { maxLen: 100 },
   trainPreset: 'din',
   model: 'dhan',
-  modelOptions: { pooling: 'hierarchical', remedy: true, base: 'din' },
+  modelOptions: { pooling: 'hierarchical', remedy: true, dimensions: [[0]] },
   variants: [
-    { name: 'flat', label: 'DIN (flat attention)', overrides: { model: 'din', modelOptions: { pooling: undefined, remedy: undefined, base: undefined } }, smoke: true },
+    { name: 'flat', label: 'Flat attention pooling (DIN)', overrides: { modelOptions: { pooling: 'flat' } }, smoke: true },
     { name: 'hierarchical', label: 'DHAN, hierarchical without remedy', overrides: { modelOptions: { remedy: false } } },
     { name: 'hierarchical-remedy', label: 'DHAN (hierarchical + remedy)', overrides: {}, smoke: true },
+    { name: 'hierarchical-3level', label: 'DHAN, category -> parent (3 attention levels)', overrides: { modelOptions: { dimensions: [[0, 1]] } } },
   ],
   baseVariant: 'flat',
   notes: ['DHAN_DIN protocol = DIN protocol; the official code keeps only categories with >= 300 items and inherits the pre-fix BN leak.'],
@@ -39,9 +41,9 @@ export const DHAN_ON_DIEN: PaperExperimentTemplate = {
   model: 'dhan',
   modelOptions: { pooling: 'hierarchical', remedy: true },
   variants: [
-    { name: 'dien', label: 'DIEN', overrides: { model: 'dien', modelOptions: { gru: 'AUGRU', pooling: undefined, remedy: undefined }, train: { auxWeight: 1 } }, smoke: true },
-    { name: 'dhan', label: 'DHAN', overrides: { modelOptions: { base: 'din' }, train: { auxWeight: 0 } } },
-    { name: 'dhan-dien', label: 'DHAN on DIEN', overrides: { modelOptions: { base: 'dien', gru: 'AUGRU' }, train: { auxWeight: 1 } }, smoke: true },
+    { name: 'dien', label: 'DIEN', overrides: { model: 'dien', modelOptions: { evolution: 'AUGRU', pooling: undefined, remedy: undefined }, train: { auxWeight: 1 } }, smoke: true },
+    { name: 'dhan', label: 'DHAN', overrides: { modelOptions: { onDien: false }, train: { auxWeight: 0 } } },
+    { name: 'dhan-dien', label: 'DHAN on DIEN', overrides: { modelOptions: { onDien: true }, train: { auxWeight: 1 } }, smoke: true },
   ],
   baseVariant: 'dien',
   notes: ['DHAN_DIEN code: DIEN settings (Adam 1e-3 halved per epoch, 3 epochs) plus the hierarchical branch.'],

@@ -16,7 +16,7 @@ const COMMON = {
   fullData: { maxLen: 20 },
   trainPreset: 'dmin' as const,
   model: 'dmin',
-  modelOptions: { heads: 4, refiner: true, positionEncoding: true },
+  modelOptions: { interestHeads: 4, refiner: true, positionEncoding: true },
   notes: ['DMIN paper tables are unverified (full text unavailable); official code: maxlen 20, Adam 1e-3, 3 epochs, aux weight 1.'],
 };
 
@@ -25,10 +25,10 @@ export const DMIN_HEADS: PaperExperimentTemplate = {
   name: 'heads',
   title: 'DMIN: number of interest heads H_E',
   variants: [
-    { name: 'heads-1', label: 'DMIN H_E = 1', overrides: { modelOptions: { heads: 1 } }, smoke: true },
-    { name: 'heads-2', label: 'DMIN H_E = 2', overrides: { modelOptions: { heads: 2 } } },
-    { name: 'heads-4', label: 'DMIN H_E = 4', overrides: { modelOptions: { heads: 4 } }, smoke: true },
-    { name: 'heads-8', label: 'DMIN H_E = 8', overrides: { modelOptions: { heads: 8 } } },
+    { name: 'heads-1', label: 'DMIN H_E = 1', overrides: { modelOptions: { interestHeads: 1 } }, smoke: true },
+    { name: 'heads-2', label: 'DMIN H_E = 2', overrides: { modelOptions: { interestHeads: 2 } } },
+    { name: 'heads-4', label: 'DMIN H_E = 4', overrides: { modelOptions: { interestHeads: 4 } }, smoke: true },
+    { name: 'heads-8', label: 'DMIN H_E = 8', overrides: { modelOptions: { interestHeads: 8 } } },
   ],
   baseVariant: 'heads-1',
 };
@@ -39,7 +39,13 @@ export const DMIN_COMPONENTS: PaperExperimentTemplate = {
   title: 'DMIN components: behaviour refiner, auxiliary loss, position encoding',
   variants: [
     { name: 'dmin', label: 'DMIN', overrides: {}, smoke: true },
-    { name: 'no-refiner', label: 'DMIN without behaviour refiner', overrides: { modelOptions: { refiner: false } }, smoke: true },
+    {
+      name: 'no-refiner',
+      label: 'DMIN without behaviour refiner (and its auxiliary loss)',
+      // the auxiliary loss is computed on the refiner's output, so it goes with it
+      overrides: { modelOptions: { refiner: false }, train: { auxWeight: 0 } },
+      smoke: true,
+    },
     { name: 'no-aux', label: 'DMIN without auxiliary loss', overrides: { train: { auxWeight: 0 } } },
     { name: 'no-position', label: 'DMIN without position encoding', overrides: { modelOptions: { positionEncoding: false } } },
   ],

@@ -1,0 +1,118 @@
+/**
+ * Runs the plain-PyTorch reference of the bench shape (`ref_din.py`, kept OUTSIDE the project,
+ * by default at `<repo>/../shared/bench/pytorch-reference`) and reads its one-line JSON result.
+ *
+ * Threads: `OMP_NUM_THREADS = MKL_NUM_THREADS = threads`, `OPENBLAS_NUM_THREADS = 1` (OpenBLAS
+ * threads on top of torch's made DIEN 2.5x slower and erratic, per the reference's README),
+ * and `--threads` for torch.set_num_threads.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export interface PytorchRun {
+  model: 'DIN' | 'DIEN';
+  threads: number;
+  trainSamplesPerSecond: number;
+  scoreSamplesPerSecond: number;
+  trainMedianStepMs: number;
+  scoreMedianStepMs: number;
+  trainP10Ms: number;
+  trainP90Ms: number;
+  scoreP10Ms: number;
+  scoreP90Ms: number;
+  steps: number;
+  torchVersion?: string;
+  /** The JSON line the script printed. */
+  raw: unknown;
+}
+
+export interface PytorchAvailability {
+  available: boolean;
+  /** Why not, when unavailable (printed by the bench). */
+  reason?: string;
+  python: string;
+  referenceDir: string;
+  torchVersion?: string;
+}
+
+/** `<repoRoot>/../shared/bench/pytorch-reference`, or `DIL_PYTORCH_REFERENCE` when set. */
+export function defaultReferenceDir(repoRoot: string, env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.DIL_PYTORCH_REFERENCE?.trim();
+  return fromEnv ? path.resolve(fromEnv) : path.resolve(repoRoot, '..', 'shared', 'bench', 'pytorch-reference');
+}
+
+/** Checks that the reference script exists and that `python` imports torch. */
+export function checkPytorch(python: string, referenceDir: string): PytorchAvailability {
+  const base = { python, referenceDir };
+  const script = path.join(referenceDir, 'ref_din.py');
+  if (!fs.existsSync(script)) {
+    return { ...base, available: false, reason: `no PyTorch reference at ${script} (set --pytorch-dir or DIL_PYTORCH_REFERENCE)` };
+  }
+  const probe = spawnSync(python, ['-c', 'import torch, sys; sys.stdout.write(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
+  if (probe.error) return { ...base, available: false, reason: `${python} did not start: ${probe.error.message}` };
+  if (probe.status !== 0) {
+    const last = (probe.stderr || '').trim().split('\n').pop() ?? '';
+    return { ...base, available: false, reason: `${python} cannot import torch (${last}); on Debian: apt-get install -y python3-torch python3-numpy` };
+  }
+  return { ...base, available: true, torchVersion: probe.stdout.trim() };
+}
+
+function num(x: unknown, field: string, where: string): number {
+  if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${where}: field ${field} must be a finite number, got ${JSON.stringify(x)}`);
+  return x;
+}
+
+/**
+ * Parses the reference's output: the LAST line of stdout that is a JSON object with `train`
+ * and `infer` summaries. Throws naming what is missing.
+ */
+export function parsePytorchOutput(stdout: string, expected: { model: 'DIN' | 'DIEN'; threads: number }): PytorchRun {
+  const where = 'src/bench/pytorch.ts: parsePytorchOutput';
+  const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
+  if (lines.length === 0) throw new Error(`${where}: no JSON line in the reference's output: ${JSON.stringify(stdout.slice(-300))}`);
+  let obj: Record<string, unknown>;
+  try {
+    obj = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
+  } catch (err) {
+    throw new Error(`${where}: last JSON line does not parse (${(err as Error).message}): ${lines[lines.length - 1].slice(0, 300)}`);
+  }
+  const train = obj.train as Record<string, unknown> | undefined;
+  const infer = obj.infer as Record<string, unknown> | undefined;
+  if (!train || !infer) throw new Error(`${where}: expected "train" and "infer" objects, got keys ${Object.keys(obj).join(', ')}`);
+  if (obj.model !== undefined && obj.model !== expected.model) throw new Error(`${where}: expected model ${expected.model}, output is for ${String(obj.model)}`);
+  const env = obj.env as Record<string, unknown> | undefined;
+  return {
+    model: expected.model,
+    threads: typeof obj.threads === 'number' ? obj.threads : expected.threads,
+    trainSamplesPerSecond: num(train.samples_per_s, 'train.samples_per_s', where),
+    scoreSamplesPerSecond: num(infer.samples_per_s, 'infer.samples_per_s', where),
+    trainMedianStepMs: num(train.median_step_ms, 'train.median_step_ms', where),
+    scoreMedianStepMs: num(infer.median_step_ms, 'infer.median_step_ms', where),
+    trainP10Ms: num(train.p10_ms, 'train.p10_ms', where),
+    trainP90Ms: num(train.p90_ms, 'train.p90_ms', where),
+    scoreP10Ms: num(infer.p10_ms, 'infer.p10_ms', where),
+    scoreP90Ms: num(infer.p90_ms, 'infer.p90_ms', where),
+    steps: num(train.steps, 'train.steps', where),
+    torchVersion: typeof env?.torch === 'string' ? env.torch : undefined,
+    raw: obj,
+  };
+}
+
+/** The environment the reference runs with for `threads`. */
+export function pytorchEnv(threads: number, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`src/bench/pytorch.ts: threads must be a positive integer, got ${threads}`);
+  return { ...base, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
+}
+
+/** Runs `ref_din.py --model <model> --threads <threads>` and parses its result. */
+export function runPytorchReference(opts: { python: string; referenceDir: string; model: 'DIN' | 'DIEN'; threads: number; warmup: number; steps: number; timeoutMs?: number }): PytorchRun {
+  const script = path.join(opts.referenceDir, 'ref_din.py');
+  const args = [script, '--model', opts.model, '--threads', String(opts.threads), '--warmup', String(opts.warmup), '--steps', String(opts.steps)];
+  const res = spawnSync(opts.python, args, { encoding: 'utf8', env: pytorchEnv(opts.threads), timeout: opts.timeoutMs ?? 900_000, maxBuffer: 16 * 1024 * 1024 });
+  if (res.error) throw new Error(`src/bench/pytorch.ts: ${opts.python} ${args.join(' ')} failed to run: ${res.error.message}`);
+  if (res.status !== 0) {
+    throw new Error(`src/bench/pytorch.ts: ${opts.python} ${args.join(' ')} exited with ${res.status}: ${(res.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
+  }
+  return parsePytorchOutput(res.stdout, { model: opts.model, threads: opts.threads });
+}

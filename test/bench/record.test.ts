@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { phaseFromStepMs, SubjectMeasurement } from '../../src/bench/measure';
+import { BenchRecord, BENCH_RECORD_SCHEMA, missingEntry, modelEntry, pytorchPairs, ratio, recordFileName, validateBenchRecord, writeBenchRecord } from '../../src/bench/record';
+import { BENCH_SHAPE } from '../../src/bench/shape';
+import { formatBenchTable } from '../../src/bench/table';
+import type { PytorchRun } from '../../src/bench/pytorch';
+
+function measurement(trainMs: number, scoreMs: number): SubjectMeasurement {
+  return {
+    train: phaseFromStepMs([trainMs, trainMs], 128),
+    score: phaseFromStepMs([scoreMs, scoreMs], 128),
+    tensors: { beforeRun: 3, afterWarmup: 10, minDuringRun: 10, maxDuringRun: 10, afterRun: 10, growth: 0 },
+    memory: { rssPeakBytes: 300 * 2 ** 20, jsHeapPeakBytes: 1, tensorBytesPeak: 1 },
+  };
+}
+
+function run(model: 'DIN' | 'DIEN', threads: number, train: number, score: number): Omit<PytorchRun, 'raw'> {
+  return { model, threads, trainSamplesPerSecond: train, scoreSamplesPerSecond: score, trainMedianStepMs: 1, scoreMedianStepMs: 1, trainP10Ms: 1, trainP90Ms: 1, scoreP10Ms: 1, scoreP90Ms: 1, steps: 50 };
+}
+
+function record(models: BenchRecord['models']): BenchRecord {
+  return {
+    schema: BENCH_RECORD_SCHEMA,
+    createdAt: '2026-11-24T07:30:00.000Z',
+    backend: 'wasm',
+    backendReason: 'test',
+    oursThreads: 1,
+    environment: { node: 'v20', tfjs: '4.22.0', platform: 'linux x64', cpus: 2, cpuModel: 'x', loadAverageAtStart: [0, 0, 0] },
+    shape: { ...BENCH_SHAPE },
+    optimizer: { kind: 'adam', learningRate: 1e-3 },
+    warmup: 10,
+    steps: 50,
+    kernels: [],
+    models,
+    pytorch: { available: true, python: '/usr/bin/python3', referenceDir: '/x', runs: [] },
+    notes: [],
+  };
+}
+
+test('ratio is ours / theirs, null when either side is missing or not positive', () => {
+  assert.equal(ratio(3000, 1500), 2);
+  assert.equal(ratio(500, 2000), 0.25);
+  assert.equal(ratio(null, 100), null);
+  assert.equal(ratio(100, undefined), null);
+  assert.equal(ratio(100, 0), null);
+  assert.equal(ratio(Number.NaN, 10), null);
+});
+
+test('modelEntry: 64 ms per 128-sample step = 2000 samples/s; ratios against 1 and 2 threads', () => {
+  const runs = [run('DIN', 1, 2500, 16000), run('DIN', 2, 3200, 20000), run('DIEN', 1, 900, 6000)];
+  const pairs = pytorchPairs(runs, 'DIN');
+  assert.deepEqual(pairs, { '1': { trainSamplesPerSecond: 2500, scoreSamplesPerSecond: 16000 }, '2': { trainSamplesPerSecond: 3200, scoreSamplesPerSecond: 20000 } });
+  const e = modelEntry(measurement(64, 8), pairs, 1);
+  assert.equal(e.trainSamplesPerSecond, 2000);
+  assert.equal(e.scoreSamplesPerSecond, 16000);
+  assert.equal(e.ratioTrain, 2000 / 2500);
+  assert.equal(e.ratioScore, 1);
+  assert.equal(e.ratioTrain2Threads, 2000 / 3200);
+  assert.equal(e.ratioScore2Threads, 16000 / 20000);
+  const noRef = modelEntry(measurement(64, 8), pytorchPairs(runs, undefined), 1);
+  assert.equal(noRef.ratioTrain, null);
+  assert.equal(noRef.pytorch, null);
+  assert.equal(pytorchPairs([], 'DIN'), null);
+});
+
+test('validateBenchRecord accepts the documented shape and names what is wrong otherwise', () => {
+  const good = record({ din: modelEntry(measurement(64, 8), null, 1), dmin: missingEntry('skipped', 'not implemented') });
+  assert.deepEqual(validateBenchRecord(JSON.parse(JSON.stringify(good))), []);
+  const bad = JSON.parse(JSON.stringify(good));
+  delete bad.models.din.ratioTrain;
+  bad.models.dmin.status = 'maybe';
+  bad.backend = '';
+  const errors = validateBenchRecord(bad);
+  assert.ok(errors.some((e) => e.includes('models.din.ratioTrain')));
+  assert.ok(errors.some((e) => e.includes('models.dmin.status')));
+  assert.ok(errors.some((e) => e.includes('backend')));
+  const zero = JSON.parse(JSON.stringify(good));
+  zero.models.din.trainSamplesPerSecond = 0;
+  assert.ok(validateBenchRecord(zero).some((e) => e.includes('must be positive')));
+  assert.deepEqual(validateBenchRecord(null), ['record is not an object']);
+});
+
+test('writeBenchRecord writes a timestamped file and latest.json with the same content, no temp files left', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-bench-'));
+  try {
+    const r = record({ din: modelEntry(measurement(64, 8), pytorchPairs([run('DIN', 1, 1000, 8000)], 'DIN'), 1) });
+    const { file, latest } = writeBenchRecord(r, path.join(dir, 'results', 'bench'));
+    assert.equal(path.basename(file), recordFileName(new Date(r.createdAt)));
+    assert.equal(path.basename(file), 'bench-2026-11-24T07-30-00-000Z.json');
+    const parsed = JSON.parse(fs.readFileSync(latest, 'utf8'));
+    assert.deepEqual(parsed, JSON.parse(fs.readFileSync(file, 'utf8')));
+    assert.equal(parsed.models.din.trainSamplesPerSecond, 2000);
+    assert.equal(parsed.models.din.ratioTrain, 2);
+    assert.equal(parsed.models.din.ratioScore, 2);
+    assert.equal(parsed.backend, 'wasm');
+    assert.deepEqual(fs.readdirSync(path.dirname(file)).sort(), [path.basename(file), 'latest.json'].sort());
+    const broken = record({ din: { ...missingEntry('failed', 'x'), status: 'ok' } });
+    assert.throws(() => writeBenchRecord(broken, dir), /invalid bench record/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('formatBenchTable prints one row per model with rates, ratios, and skipped reasons', () => {
+  const r = record({
+    din: modelEntry(measurement(64, 8), pytorchPairs([run('DIN', 1, 1000, 8000), run('DIN', 2, 4000, 32000)], 'DIN'), 1),
+    dhan: missingEntry('skipped', 'model "dhan" is not implemented yet'),
+  });
+  const text = formatBenchTable(r);
+  const lines = text.split('\n');
+  const din = lines.find((l) => l.startsWith('| din '));
+  assert.ok(din, text);
+  assert.match(din!, /\| 2,000 \(2,000-2,000\) \| 1,000 \| 2\.00x \| 4,000 \| 0\.50x \|/);
+  assert.match(din!, /\| 16,000 \(16,000-16,000\) \| 8,000 \| 2\.00x \| 32,000 \| 0\.50x \| \+0 \| 300 \|/);
+  assert.ok(lines.some((l) => l.startsWith('| dhan | skipped: model "dhan" is not implemented yet')));
+  assert.match(text, /Backend wasm \(1 thread\)/);
+});

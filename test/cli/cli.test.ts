@@ -1,0 +1,147 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { main } from '../../src/cli/main';
+import type { CliIo } from '../../src/cli/io';
+import { parseArgs, UsageError } from '../../src/cli/args';
+import { ABLATE_COMMAND } from '../../src/cli/commands/ablate';
+import { resolveRunConfig, runConfigHash } from '../../src/experiments/runConfig';
+import { RunRecord, runRecordPath, writeRunRecord } from '../../src/experiments/runRecord';
+
+function capture(): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
+}
+
+async function dil(...argv: string[]) {
+  const io = capture();
+  const code = await main(argv, io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+}
+
+test('help: top level and every command, with examples', async () => {
+  const top = await dil('--help');
+  assert.equal(top.code, 0);
+  for (const name of ['data', 'train', 'eval', 'ablate', 'report', 'bench', 'reproduce']) assert.match(top.out, new RegExp(`\\n  ${name} `));
+  for (const name of ['data', 'train', 'eval', 'ablate', 'report', 'reproduce']) {
+    const help = await dil(name, '--help');
+    assert.equal(help.code, 0, name);
+    assert.match(help.out, /^Usage: dil /);
+    assert.match(help.out, /Examples:\n  dil /);
+  }
+  assert.match((await dil('train', '--help')).out, /--gru <string> +.*\(attention \| AIGRU \| AGRU \| AUGRU\)/);
+});
+
+test('bad input: unknown command, unknown flag, bad values list what is valid', async () => {
+  const unknown = await dil('trian');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.err, /unknown command "trian"; valid commands: data, train, eval, ablate, report, bench, reproduce/);
+  const flag = await dil('train', '--model', 'din', '--epoch', '3');
+  assert.equal(flag.code, 2);
+  assert.match(flag.err, /unknown flag "--epoch"; valid flags: --model, .*--epochs/);
+  const model = await dil('train', '--model', 'dinn', '--dataset', 'synthetic');
+  assert.match(model.err, /--model: "dinn" is not valid; valid values: lr, base, wdl, pnn, deepfm, din, dien, dmin, dhan/);
+  const gru = await dil('train', '--model', 'dien', '--gru', 'LSTM');
+  assert.match(gru.err, /--gru: "LSTM" is not valid; valid values: attention, AIGRU, AGRU, AUGRU/);
+  assert.match((await dil('train', '--model', 'din', '--epochs', 'two')).err, /--epochs expects an integer, got "two"/);
+  assert.match((await dil('train', '--model', 'din', '--epochs')).err, /--epochs needs a value/);
+  assert.match((await dil('train', '--dataset', 'synthetic')).err, /--model is required \(one of: lr, base/);
+  assert.match((await dil('ablate', 'dein')).err, /unknown paper "dein"; expected one of: din, dien, dmin, dhan/);
+  assert.match((await dil('ablate', 'dien', '--profile', 'huge')).err, /"huge" is not valid; valid values: smoke, default, full/);
+  assert.match((await dil('ablate', 'dien', '--experiment', 'table9')).err, /unknown experiment "table9"; valid: table4, table2/);
+  assert.match((await dil('data', 'foo')).err, /expected a subcommand, one of: amazon, stats/);
+  assert.match((await dil('eval')).err, /--load <checkpoint folder> is required/);
+  const missing = await dil('eval', '--load', path.join(os.tmpdir(), 'no-such-checkpoint-dil'));
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /no checkpoint\.json/);
+  assert.throws(() => parseArgs(ABLATE_COMMAND, ['dien', '--seeds', '2', '--seeds', '3']), UsageError);
+});
+
+test('ablate --list and --emit-jobs: one self-contained command per (variant, seed)', async () => {
+  const list = await dil('ablate', 'dmin', '--list');
+  assert.equal(list.code, 0);
+  assert.match(list.out, /dmin\/heads: .*\n  heads-1 +DMIN H_E = 1  \(base\)/);
+  const emitted = await dil('ablate', 'dien', '--experiment', 'table4', '--seeds', '3', '--epochs', '2', '--emit-jobs', '--results', 'out dir');
+  assert.equal(emitted.code, 0);
+  const lines = emitted.out.split('\n');
+  assert.equal(lines.length, 6 * 3);
+  assert.equal(new Set(lines).size, lines.length);
+  const first = lines[0];
+  assert.match(first, /^dil ablate dien /);
+  assert.match(first, /--seeds 3/);
+  assert.match(first, /--epochs 2/);
+  assert.match(first, /--experiment table4 --variants base --seed 1 --jobs 1 --results '[^']*out dir'/);
+  assert.doesNotMatch(first, /--emit-jobs/);
+});
+
+function fakeRecord(variant: string, label: string, seed: number, auc: number): RunRecord {
+  const config = resolveRunConfig({ model: 'dien', dataset: 'synthetic:drift', seed, modelOptions: { evolution: variant } });
+  return {
+    format: 'dil-run/1', paper: 'dien', experiment: 'table4', variant, label, seed,
+    configHash: runConfigHash(config), config, datasetChecksum: 'cafe', backend: 'wasm', gitCommit: 'abc', host: 'h',
+    startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z', selectedOnTest: seed === 3 && variant === 'dien',
+    history: [], bestEpoch: 0, selectedOn: 'valid', best: { test: { auc, gauc: auc, logloss: 0.6, rows: 100 } },
+    samplesPerSecond: 1000, wallSeconds: 1,
+  };
+}
+
+test('report merges records from several machines into md/csv/tex tables', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-report-'));
+  try {
+    // two "machines" wrote into two folders that are then merged under one results dir
+    const rows: [string, string, number, number][] = [
+      ['base', 'BaseModel', 1, 0.70], ['base', 'BaseModel', 2, 0.71], ['base', 'BaseModel', 3, 0.69],
+      ['dien', 'DIEN', 1, 0.75], ['dien', 'DIEN', 2, 0.77], ['dien', 'DIEN', 3, 0.76],
+    ];
+    for (const [variant, label, seed, auc] of rows) {
+      const r = fakeRecord(variant, label, seed, auc);
+      writeRunRecord(runRecordPath(dir, { paper: r.paper, experiment: r.experiment, variant, seed, configHash: r.configHash }), r);
+    }
+    const result = await dil('report', dir, '--json');
+    assert.equal(result.code, 0, result.err);
+    const json = JSON.parse(result.out.split('\n').pop()!);
+    assert.equal(json.records, 6);
+    const summary = json.experiments[0];
+    assert.deepEqual(summary.variants.map((v: { variant: string }) => v.variant), ['base', 'dien']);
+    assert.ok(Math.abs(summary.variants[1].meanAuc - 0.76) < 1e-12);
+    const md = fs.readFileSync(path.join(dir, 'tables', 'dien', 'table4.md'), 'utf8');
+    assert.match(md, /DIEN Table 4/);
+    assert.match(md, /\| DIEN \| 0\.7600 ± 0\.0100 \|/);
+    assert.match(md, /TEST split/); // one run selected on test: flagged
+    assert.ok(fs.existsSync(path.join(dir, 'tables', 'dien', 'table4.csv')));
+    assert.ok(fs.existsSync(path.join(dir, 'tables', 'dien', 'table4.tex')));
+    const empty = await dil('report', path.join(dir, 'tables'));
+    assert.equal(empty.code, 1);
+    assert.match(empty.err, /no run records/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('train --json --save, then eval --load scores the same test split', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-train-'));
+  try {
+    const trained = await dil(
+      'train', '--model', 'dien', '--gru', 'AUGRU', '--aux', '1', '--dataset', 'synthetic:drift:tiny', '--epochs', '1',
+      '--max-steps', '4', '--seed', '5', '--save', dir, '--progress', 'off', '--json',
+    );
+    assert.equal(trained.code, 0, trained.err);
+    const result = JSON.parse(trained.out.split('\n').pop()!);
+    for (const key of ['auc', 'gauc', 'logloss']) assert.equal(typeof result.test[key], 'number');
+    assert.ok(result.samplesPerSecond > 0);
+    assert.equal(result.config.modelOptions.evolution, 'AUGRU');
+    assert.equal(result.config.train.auxWeight, 1);
+    assert.equal(result.history[0].steps, 4);
+    assert.ok(result.history[0].auxLoss > 0, 'the aux loss is on');
+    const evaluated = await dil('eval', '--load', dir, '--json');
+    assert.equal(evaluated.code, 0, evaluated.err);
+    const metrics = JSON.parse(evaluated.out.split('\n').pop()!);
+    assert.equal(metrics.auc, result.test.auc);
+    assert.equal(metrics.logloss, result.test.logloss);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

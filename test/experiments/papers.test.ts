@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBestBackend } from '../../src/backend';
+import { availableModels, createModel, MODEL_NAMES } from '../../src/models';
+import { paperExperiments } from '../../src/experiments/papers';
+import { PAPER_NAMES, planExperiment, PROFILE_NAMES } from '../../src/experiments/spec';
+import { effectiveModelOptions } from '../../src/train/trainer';
+
+const TABLE_ROWS: Record<string, Record<string, string[]>> = {
+  din: {
+    table3: ['LR', 'BaseModel', 'Wide&Deep', 'PNN', 'DeepFM', 'DIN', 'DIN with Dice'],
+  },
+  dien: {
+    table4: ['BaseModel', 'Two layer GRU Attention', 'BaseModel + GRU + AIGRU', 'BaseModel + GRU + AGRU', 'BaseModel + GRU + AUGRU', 'DIEN'],
+  },
+};
+
+test('paper specs: every paper x profile plans; default = all variants x 3 seeds; smoke is small', () => {
+  for (const paper of PAPER_NAMES) {
+    for (const profile of PROFILE_NAMES) {
+      const specs = paperExperiments(paper, profile);
+      assert.ok(specs.length >= 1);
+      for (const spec of specs) {
+        const plan = planExperiment(spec);
+        assert.ok(spec.variants.some((v) => v.name === spec.baseVariant), `${paper}/${spec.name}: base variant present`);
+        for (const run of plan) assert.ok((MODEL_NAMES as readonly string[]).includes(run.config.model), run.config.model);
+        if (profile === 'smoke') {
+          assert.deepEqual(spec.seeds, [1]);
+          assert.ok(plan.length <= 3, `${paper}/${spec.name} smoke has ${plan.length} runs`);
+          assert.match(spec.dataset, /^synthetic:.*:tiny$/);
+          assert.equal(plan[0].config.train.epochs, 1);
+        }
+        if (profile === 'default') {
+          assert.deepEqual(spec.seeds, [1, 2, 3]);
+          assert.match(spec.dataset, /^synthetic:/);
+        }
+        if (profile === 'full') assert.doesNotMatch(spec.dataset, /^synthetic/);
+      }
+    }
+  }
+  for (const [paper, tables] of Object.entries(TABLE_ROWS)) {
+    for (const [name, rows] of Object.entries(tables)) {
+      const spec = paperExperiments(paper as never, 'default').find((s) => s.name === name)!;
+      assert.deepEqual(spec.variants.map((v) => v.label), rows);
+    }
+  }
+  // the DIEN Table 4 ablation differs only in the evolution layer and the aux weight
+  const table4 = planExperiment(paperExperiments('dien', 'default').find((s) => s.name === 'table4')!);
+  const bySeed1 = table4.filter((r) => r.key.seed === 1);
+  assert.deepEqual(
+    bySeed1.map((r) => [r.config.model, r.config.modelOptions.evolution ?? null, r.config.train.auxWeight]),
+    [['base', null, 0], ['dien', 'attention', 0], ['dien', 'AIGRU', 0], ['dien', 'AGRU', 0], ['dien', 'AUGRU', 0], ['dien', 'AUGRU', 1]],
+  );
+});
+
+test('paper specs: every variant of an implemented model builds with its options (no typo passes)', async () => {
+  await useBestBackend({ quiet: true });
+  const sizes = { users: 5, items: 20, cats: [4, 2] };
+  const available = availableModels() as string[];
+  let built = 0;
+  for (const paper of PAPER_NAMES) {
+    for (const spec of paperExperiments(paper, 'default')) {
+      for (const run of planExperiment({ ...spec, seeds: [1] })) {
+        if (!available.includes(run.config.model)) continue; // not implemented yet
+        const options = effectiveModelOptions({ model: run.config.model, modelOptions: run.config.modelOptions, train: run.config.train, seed: 1 });
+        const model = createModel(run.config.model, options, sizes, 1);
+        model.dispose();
+        built++;
+      }
+    }
+  }
+  assert.ok(built >= 10, `${built} variant models built`);
+});
