@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
 import { summarize } from '../src/bench/stats';
-import { matMulFast, denseFast, installFastWasmSliceKernels } from '../src/ops';
+import { matMulFast, denseFast, installFastWasmKernels } from '../src/ops';
 
 function argNumber(name: string, fallback: number): number {
   const i = process.argv.indexOf(name);
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   const k3c = k3;
   sliceSection(q3c, k3c, 'tfjs-backend-wasm kernels');
   if (backend.name === 'wasm') {
-    installFastWasmSliceKernels();
+    installFastWasmKernels();
     sliceSection(q3c, k3c, 'copy-free Slice/Unpack/SplitV from src/ops');
   }
 

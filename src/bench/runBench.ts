@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../backend';
 import type { Batch, FeatureSizes } from '../data/batch';
 import { availableModels, createModel, CtrModel, registerModel } from '../models';
-import { fastWasmSliceKernelsInstalled, installFastWasmSliceKernels } from '../ops';
+import { fastWasmKernelsInstalled, installFastWasmKernels } from '../ops';
 import { createOptimizer } from '../train/optimizers';
 import { predict, trainStep } from '../train/step';
 import { makeBenchBatches } from './batches';
@@ -200,8 +200,8 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   const backend = await useBestBackend({ quiet: !options.verbose });
   const kernels: string[] = ['UnsortedSegmentSum (src/kernels)'];
   if (backend.name === 'wasm') {
-    if (!fastWasmSliceKernelsInstalled()) {
-      installFastWasmSliceKernels();
+    if (!fastWasmKernelsInstalled()) {
+      installFastWasmKernels();
       log(options, 'bench: installed the copy-free wasm Slice/Unpack/SplitV kernels (src/ops); backend.ts does not install them yet');
     }
     kernels.push('Slice/Unpack/SplitV copy-free (src/ops)');

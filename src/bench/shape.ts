@@ -75,6 +75,8 @@ export function benchModelOverrides(name: BenchModelName, shape: Readonly<BenchS
         // The attention unit's own defaults are the 80-40 sigmoid MLP.
         attentionUnit: { normalize: 'softmax' },
         auxScorer: 'mlp',
+        // The reference averages the auxiliary loss over the valid (row, step) pairs.
+        auxReduction: 'perStep',
       };
     case 'dmin':
       return { embedding, mlp, interestHeads: 4, refinerHeads: 4 };

@@ -13,3 +13,5 @@ export { executePlannedRun, datasetForRun } from './executeRun';
 export { summarizeRuns, groupRecordsByExperiment, formatSummaryText } from './summary';
 export type { ExperimentSummary, VariantSummary, SummaryOptions } from './summary';
 export { gitCommit, hostDescription } from './provenance';
+export { runAblation, ablationSpecs, ablationOptionsFromEnv } from './ablation';
+export type { AblationOptions, AblationResult, AblationExperimentResult } from './ablation';

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ProgressBar, ProgressSink } from '../progress';
 import { PlannedRun } from './spec';
-import { isRunRecorded, readRunRecord, RunRecord, runRecordPath } from './runRecord';
+import { isRunRecorded, readRunRecord, RunRecord, runRecordPath, writeRunRecord } from './runRecord';
 
 export interface SweepOptions {
   /** Folder holding `runs/` (default `results`). */
@@ -40,6 +40,11 @@ export interface SweepResult {
   skipped: number;
   /** Runs executed now. */
   executed: number;
+  /**
+   * Runs not executed because another run of the plan has the same resolved config (the same
+   * base variant in two tables): their record is a copy under their own experiment/variant.
+   */
+  reused: number;
   failures: SweepFailure[];
   /** Records of every planned run that has one (found or new), in plan order. */
   records: RunRecord[];
@@ -71,8 +76,21 @@ export async function runSweep(runs: PlannedRun[], options: SweepOptions): Promi
     throw new Error(`src/experiments/runner.ts: jobs = ${jobs}; expected an integer >= 1`);
   }
   const log = options.log ?? (() => {});
-  const { done, todo } = partitionPlan(runs, resultsDir);
+  const { done, todo: missing } = partitionPlan(runs, resultsDir);
+  // one execution per distinct config; the other runs with that config reuse its record
+  const sources = new Map<string, PlannedRun>();
+  for (const run of done) if (!sources.has(run.key.configHash)) sources.set(run.key.configHash, run);
+  const todo: PlannedRun[] = [];
+  const aliases: PlannedRun[] = [];
+  for (const run of missing) {
+    if (sources.has(run.key.configHash)) aliases.push(run);
+    else {
+      sources.set(run.key.configHash, run);
+      todo.push(run);
+    }
+  }
   if (done.length > 0) log(`skipping ${done.length} recorded run(s), running ${todo.length}`);
+  if (aliases.length > 0) log(`${aliases.length} run(s) share the config of another run and reuse its record`);
   const bar = new ProgressBar({ label: 'sweep', total: todo.length, unit: 'runs', sink: options.progressSink, minIntervalMs: 0 });
   bar.update(0, `${done.length} recorded`);
   const failures: SweepFailure[] = [];
@@ -92,11 +110,25 @@ export async function runSweep(runs: PlannedRun[], options: SweepOptions): Promi
     else await runInWorkers(todo, resultsDir, Math.min(jobs, todo.length), options, onFinished);
   }
   bar.finish();
+  let reused = 0;
+  for (const alias of aliases) {
+    const source = sources.get(alias.key.configHash)!;
+    if (!isRunRecorded(resultsDir, source.key)) continue; // the source failed: so does the alias
+    const record = readRunRecord(runRecordPath(resultsDir, source.key));
+    writeRunRecord(runRecordPath(resultsDir, alias.key), {
+      ...record,
+      paper: alias.key.paper,
+      experiment: alias.key.experiment,
+      variant: alias.key.variant,
+      label: alias.label,
+    });
+    reused++;
+  }
   const records: RunRecord[] = [];
   for (const run of runs) {
     if (isRunRecorded(resultsDir, run.key)) records.push(readRunRecord(runRecordPath(resultsDir, run.key)));
   }
-  return { planned: runs.length, skipped: done.length, executed, failures, records };
+  return { planned: runs.length, skipped: done.length, executed, reused, failures, records };
 }
 
 async function runInProcess(

@@ -123,23 +123,30 @@ export class BatchEmbeddings {
     validateBatch(batch, owner);
     const De = owner.behaviourDim;
     this.behaviourDim = De;
-    this.targetRows = tf.tensor2d(this.gatherBehaviours(batch.targetItems, batch.targetCats, 'targetItems', 'targetCats'), [B, De]);
-    this.historyRows = tf.tensor3d(this.gatherBehaviours(batch.histItems, batch.histCats, 'histItems', 'histCats'), [B, T, De]);
+    // Gather everything in JS first (this validates the batch), then make the tensors, so a
+    // rejected batch leaves no tensor behind.
+    const targetValues = this.gatherBehaviours(batch.targetItems, batch.targetCats, 'targetItems', 'targetCats');
+    const historyValues = this.gatherBehaviours(batch.histItems, batch.histCats, 'histItems', 'histCats');
+    let negValues: Float32Array | undefined;
     if (batch.negHistItems) {
       if (!batch.negHistCats) throw new Error('src/layers/embedding.ts: batch.negHistItems is present but batch.negHistCats is missing');
-      this.negHistoryRows = tf.tensor3d(this.gatherBehaviours(batch.negHistItems, batch.negHistCats, 'negHistItems', 'negHistCats'), [B, T, De]);
+      negValues = this.gatherBehaviours(batch.negHistItems, batch.negHistCats, 'negHistItems', 'negHistCats');
     }
-    this.mask = tf.tensor2d(batch.histMask, [B, T], 'float32');
     const users = owner.users;
+    let userValues: Float32Array | undefined;
     if (users) {
-      const out = new Float32Array(B * users.dim);
+      userValues = new Float32Array(B * users.dim);
       for (let b = 0; b < B; b++) {
         const id = batch.users[b];
         users.checkId(id, `batch.users[${b}]`);
-        out.set(users.values.subarray(id * users.dim, (id + 1) * users.dim), b * users.dim);
+        userValues.set(users.values.subarray(id * users.dim, (id + 1) * users.dim), b * users.dim);
       }
-      this.userRows = tf.tensor2d(out, [B, users.dim]);
     }
+    this.targetRows = tf.tensor2d(targetValues, [B, De]);
+    this.historyRows = tf.tensor3d(historyValues, [B, T, De]);
+    if (negValues) this.negHistoryRows = tf.tensor3d(negValues, [B, T, De]);
+    if (userValues && users) this.userRows = tf.tensor2d(userValues, [B, users.dim]);
+    this.mask = tf.tensor2d(batch.histMask, [B, T], 'float32');
   }
 
   /** [N * De] behaviour vectors [item | cat level 0 | ...] of `items` (id 0 -> zeros; checks ids and the item -> category function). */
@@ -324,6 +331,8 @@ export class FeatureEmbeddings {
   private readonly scratch = new Map<string, Int32Array>();
   /** Per embedded level: the category first seen for each item (0 = not seen yet). */
   private readonly itemCats: Int32Array[];
+  /** (level, item) pairs recorded by the lookup in progress, undone if it fails. */
+  private journal: number[] = [];
 
   constructor(sizes: FeatureSizes, config: Partial<EmbeddingConfig>, seed: number) {
     const c: EmbeddingConfig = { ...EMBEDDING_DEFAULTS, ...config };
@@ -346,7 +355,10 @@ export class FeatureEmbeddings {
   catOfItem(level: number, item: number, seen: number): number {
     const memo = this.itemCats[level];
     if (item === 0) return seen === 0 ? 0 : -1;
-    if (memo[item] === 0) memo[item] = seen;
+    if (memo[item] === 0 && seen !== 0) {
+      memo[item] = seen;
+      this.journal.push(level, item);
+    }
     return memo[item];
   }
 
@@ -362,7 +374,16 @@ export class FeatureEmbeddings {
 
   /** Builds the per-batch leaves and index tensors (caller disposes the result). */
   lookup(batch: Batch): BatchEmbeddings {
-    return new BatchEmbeddings(this, batch);
+    this.journal = [];
+    try {
+      return new BatchEmbeddings(this, batch);
+    } catch (err) {
+      // a rejected batch must not leave its item -> category pairs behind
+      for (let i = 0; i < this.journal.length; i += 2) this.itemCats[this.journal[i]][this.journal[i + 1]] = 0;
+      throw err;
+    } finally {
+      this.journal = [];
+    }
   }
 
   /** @internal scratch array of `size` entries filled with -1 (id -> local slot). */

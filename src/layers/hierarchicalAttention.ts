@@ -20,7 +20,6 @@
  * functions, so this file holds only the hierarchical recursion.
  */
 import * as tf from '@tensorflow/tfjs';
-import { matMulFast } from '../ops';
 
 /**
  * Attention weights of `keys` against `query`: query [B, Dq], keys [B, N, D], mask [B, N]
@@ -40,6 +39,8 @@ export interface ClusterGroupingArrays {
   clusterMask: Float32Array;
   /** [B * C] the grouping id of each cluster (0 for empty clusters). */
   clusterIds: Int32Array;
+  /** [B * N] segment of every unit: b * C + c, or B * C (a dummy segment) for masked units. */
+  segmentIds: Int32Array;
 }
 
 /**
@@ -100,14 +101,18 @@ export function buildClusterGroupings(B: number, T: number, histMask: Float32Arr
     const membership = new Float32Array(B * C * N);
     const clusterMask = new Float32Array(B * C);
     const clusterIds = new Int32Array(B * C);
+    const segmentIds = new Int32Array(B * N).fill(B * C);
     for (let b = 0; b < B; b++) {
-      for (const [u, c] of assignPairs[b]) membership[(b * C + c) * N + u] = 1;
+      for (const [u, c] of assignPairs[b]) {
+        membership[(b * C + c) * N + u] = 1;
+        segmentIds[b * N + u] = b * C + c;
+      }
       idsPerRow[b].forEach((id, c) => {
         clusterMask[b * C + c] = 1;
         clusterIds[b * C + c] = id;
       });
     }
-    out.push({ units: N, clusters: C, membership, clusterMask, clusterIds });
+    out.push({ units: N, clusters: C, membership, clusterMask, clusterIds, segmentIds });
     members = clustersPerRow;
     N = C;
     unitIndexOf = (_b, u) => u;
@@ -117,8 +122,10 @@ export function buildClusterGroupings(B: number, T: number, histMask: Float32Arr
 
 /** Tensors of one grouping step (see ClusterGroupingArrays). */
 export interface ClusterGrouping {
-  /** [B, C, N] membership of units in clusters. */
-  membership: tf.Tensor3D;
+  /** [B * N] int32 segment ids (see ClusterGroupingArrays.segmentIds). */
+  segmentIds: tf.Tensor1D;
+  /** C */
+  clusters: number;
   /** [B, C] */
   clusterMask: tf.Tensor2D;
 }
@@ -126,7 +133,8 @@ export interface ClusterGrouping {
 /** Makes tensors of grouping arrays (caller disposes, or call inside a tidy). */
 export function clusterGroupingTensors(B: number, groupings: ClusterGroupingArrays[]): ClusterGrouping[] {
   return groupings.map((g) => ({
-    membership: tf.tensor3d(g.membership, [B, g.clusters, g.units]),
+    segmentIds: tf.tensor1d(g.segmentIds, 'int32'),
+    clusters: g.clusters,
     clusterMask: tf.tensor2d(g.clusterMask, [B, g.clusters]),
   }));
 }
@@ -141,22 +149,30 @@ export interface HierarchicalPoolingOutput {
 }
 
 /**
- * Cluster vectors c = (M (w * e)) / (M w) of one level, M the membership [B, C, N].
- * @param units [B, N, D]; @param weights [B, N]; @param grouping membership [B, C, N]
+ * Cluster vectors c = (sum_{n in c} w_n e_n) / (sum_{n in c} w_n) of one level, as two
+ * segment sums over the B*N units (O(B*N*D), no [B, C, N] product; masked units go to a
+ * dummy segment that is dropped).
+ * @param units [B, N, D]; @param weights [B, N]
  * @returns [B, C, D]; empty clusters are zero vectors.
  */
 export function clusterVectors(units: tf.Tensor3D, weights: tf.Tensor2D, grouping: ClusterGrouping): tf.Tensor3D {
   return tf.tidy(() => {
-    const [B, N] = weights.shape;
-    const At = grouping.membership; // [B, C, N]
-    const C = At.shape[1];
-    const w = weights.reshape([B, N, 1]);
-    const weightedSum = matMulFast(At, units.mul(w) as tf.Tensor3D); // [B, C, D]
-    const weightSum = matMulFast(At, w as tf.Tensor3D); // [B, C, 1]
+    const [B, N, D] = units.shape;
+    const C = grouping.clusters;
+    const w = weights.reshape([B * N, 1]);
+    const segments = B * C + 1;
+    const weightedSum = tf.unsortedSegmentSum(units.reshape([B * N, D]).mul(w), grouping.segmentIds, segments).slice([0, 0], [B * C, D]).reshape([B, C, D]);
+    const weightSum = tf.unsortedSegmentSum(w, grouping.segmentIds, segments).slice([0, 0], [B * C, 1]).reshape([B, C, 1]);
     // Empty clusters: numerator 0; make the denominator 1 there.
     const empty = tf.scalar(1).sub(grouping.clusterMask).reshape([B, C, 1]);
     return weightedSum.div(weightSum.add(empty)) as tf.Tensor3D;
   });
+}
+
+/** sum_n w_n x_n: x [B, N, D], w [B, N] -> [B, D]. */
+function weightedPool(x: tf.Tensor3D, w: tf.Tensor2D): tf.Tensor2D {
+  const [B, N] = w.shape;
+  return x.mul(w.reshape([B, N, 1])).sum(1) as tf.Tensor2D;
 }
 
 /**
@@ -178,8 +194,8 @@ export function hierarchicalPooling(
     throw new Error(`src/layers/hierarchicalAttention.ts hierarchicalPooling: needs ${groupings.length + 1} attention units (one per level), got ${units.length}`);
   }
   const [B, T, D] = behaviours.shape;
-  if (groupings.length > 0 && (groupings[0].membership.shape[0] !== B || groupings[0].membership.shape[2] !== T)) {
-    throw new Error(`src/layers/hierarchicalAttention.ts hierarchicalPooling: first grouping membership must be [${B}, C, ${T}], got [${groupings[0].membership.shape}]`);
+  if (groupings.length > 0 && groupings[0].segmentIds.shape[0] !== B * T) {
+    throw new Error(`src/layers/hierarchicalAttention.ts hierarchicalPooling: first grouping must have B*T = ${B * T} segment ids, got ${groupings[0].segmentIds.shape[0]}`);
   }
   return tf.tidy(() => {
     const levelWeights: tf.Tensor2D[] = [];
@@ -189,10 +205,9 @@ export function hierarchicalPooling(
     for (let level = 0; level <= groupings.length; level++) {
       const w = units[level](target, current, currentMask);
       levelWeights.push(w);
-      if (level === 0) flat = matMulFast(w.reshape([B, 1, T]), behaviours).reshape([B, D]) as tf.Tensor2D;
+      if (level === 0) flat = weightedPool(behaviours, w);
       if (level === groupings.length) {
-        const n = current.shape[1];
-        const hierarchical = matMulFast(w.reshape([B, 1, n]), current).reshape([B, D]) as tf.Tensor2D;
+        const hierarchical = weightedPool(current, w);
         return { hierarchical, flat: flat as tf.Tensor2D, levelWeights };
       }
       current = clusterVectors(current, w, groupings[level]);

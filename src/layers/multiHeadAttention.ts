@@ -104,15 +104,16 @@ export class MultiHeadSelfAttention {
     const dk = D / h;
     return tf.tidy(() => {
       const qkv = denseFast(x, this.qkvKernel, this.qkvBias); // [B, T, 3D]
-      // [B, T, 3, h, dk] -> [3, B, h, T, dk] -> three [B*h, T, dk]
-      const split = tf.transpose(qkv.reshape([B, T, 3, h, dk]), [2, 0, 3, 1, 4]).reshape([3, B * h, T, dk]);
+      // Head-major layout with rank-3 transposes only (wasm's rank-5 transpose is ~50x slower):
+      // [B*T, 3h, dk] -> [3h, B*T, dk] -> three [h*B, T, dk]
+      const split = tf.transpose(qkv.reshape([B * T, 3 * h, dk]), [1, 0, 2]).reshape([3, h * B, T, dk]);
       const [q, k, v] = tf.unstack(split, 0) as tf.Tensor3D[];
       const scale = 1 / Math.sqrt(this.scaleKind === 'perHead' ? dk : D);
-      const scores = matMulFast(q, k, false, true).mul(scale).reshape([B, h, T, T]);
-      const allowed = this.allowedMask(mask, B, T); // [B, 1, T, T] or broadcastable
+      const scores = matMulFast(q, k, false, true).mul(scale).reshape([h, B, T, T]);
+      const allowed = this.allowedMask(mask, B, T); // [1, B, T, T] or [1, B|1, 1|T, T]
       const weights = tf.softmax(scores.add(tf.scalar(1).sub(allowed).mul(MASKED_SCORE))).mul(allowed);
-      const context = matMulFast(weights.reshape([B * h, T, T]), v); // [B*h, T, dk]
-      const merged = tf.transpose(context.reshape([B, h, T, dk]), [0, 2, 1, 3]).reshape([B, T, D]);
+      const context = matMulFast(weights.reshape([h * B, T, T]), v); // [h*B, T, dk]
+      const merged = tf.transpose(context.reshape([h, B * T, dk]), [1, 0, 2]).reshape([B, T, D]);
       const attended = denseFast(merged, this.outKernel, this.outBias);
       let y = this.norm1.apply(x.add(attended) as tf.Tensor3D);
       if (this.ffn) {
@@ -124,10 +125,10 @@ export class MultiHeadSelfAttention {
     });
   }
 
-  /** [B, 1, T, T] (or [1, 1, T, T]) 1 where query t may attend key s. */
+  /** 1 where query t may attend key s, broadcastable to [h, B, T, T]: [1, B, 1, T], [1, 1, T, T] or [1, B, T, T]. */
   private allowedMask(mask: tf.Tensor2D, B: number, T: number): tf.Tensor4D {
     let allowed: tf.Tensor4D | undefined;
-    if (this.paddingMask) allowed = mask.reshape([B, 1, 1, T]).tile([1, 1, T, 1]) as tf.Tensor4D;
+    if (this.paddingMask) allowed = mask.reshape([1, B, 1, T]) as tf.Tensor4D;
     if (this.causal) {
       const causal = tf.linalg.bandPart(tf.ones([T, T]), -1, 0).reshape([1, 1, T, T]) as tf.Tensor4D;
       allowed = allowed ? (allowed.mul(causal) as tf.Tensor4D) : causal;

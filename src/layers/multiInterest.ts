@@ -83,15 +83,16 @@ export class MultiInterestExtractor {
   readonly name: string;
   readonly qkvKernel: tf.Variable;
   readonly qkvBias: tf.Variable;
-  readonly outKernel: tf.Variable;
-  readonly outBias: tf.Variable;
+  /** Per head: output projection [dk, D] and bias [D]. */
+  readonly outKernels: tf.Variable[] = [];
+  readonly outBiases: tf.Variable[] = [];
   readonly norm: LayerNorm;
   readonly queryTargetKernel: tf.Variable;
   readonly queryPositionKernel?: tf.Variable;
   readonly queryBias: tf.Variable;
   readonly positionTable?: tf.Variable;
-  /** Per-head attention MLP layers: kernel [H_E, in, out], bias [H_E, 1, out]. */
-  readonly mlp: { kernel: tf.Variable; bias: tf.Variable }[] = [];
+  /** Per head, the attention MLP layers: kernel [in, out], bias [out] (first layer in = 4D). */
+  readonly mlp: { kernel: tf.Variable; bias: tf.Variable }[][] = [];
 
   constructor(store: ParameterStore, name: string, config: MultiInterestConfig) {
     const c = { ...MULTI_INTEREST_DEFAULTS, ...config };
@@ -114,8 +115,10 @@ export class MultiInterestExtractor {
     this.name = name;
     this.qkvKernel = store.weight(`${name}/qkvKernel`, [D, 3 * HE * dk], { kind: 'glorotUniform', fanIn: D, fanOut: dk });
     this.qkvBias = store.weight(`${name}/qkvBias`, [3 * HE * dk], { kind: 'zeros' });
-    this.outKernel = store.weight(`${name}/outKernel`, [HE, dk, D], { kind: 'glorotUniform', fanIn: dk, fanOut: D });
-    this.outBias = store.weight(`${name}/outBias`, [HE, 1, D], { kind: 'zeros' });
+    for (let h = 0; h < HE; h++) {
+      this.outKernels.push(store.weight(`${name}/head${h}/outKernel`, [dk, D], { kind: 'glorotUniform', fanIn: dk, fanOut: D }));
+      this.outBiases.push(store.weight(`${name}/head${h}/outBias`, [D], { kind: 'zeros' }));
+    }
     this.norm = new LayerNorm(store, `${name}/norm`, { size: D });
     const queryIn = c.targetSize + (c.positionEncoding ? c.positionDim : 0);
     this.queryTargetKernel = store.weight(`${name}/queryTargetKernel`, [c.targetSize, HE * D], { kind: 'glorotUniform', fanIn: queryIn, fanOut: D });
@@ -124,12 +127,19 @@ export class MultiInterestExtractor {
       this.positionTable = store.weight(`${name}/positionTable`, [c.maxPositions, c.positionDim], { kind: 'normal', std: 0.1 });
     }
     this.queryBias = store.weight(`${name}/queryBias`, [HE * D], { kind: 'zeros' });
+    if (!Array.isArray(c.attentionUnits) || c.attentionUnits.length < 1 || c.attentionUnits.some((u) => !Number.isInteger(u) || u < 1)) {
+      throw new Error(`${where}: attentionUnits must be a non-empty list of positive integers, got ${JSON.stringify(c.attentionUnits)}`);
+    }
     const sizes = [4 * D, ...c.attentionUnits, 1];
-    for (let i = 0; i + 1 < sizes.length; i++) {
-      this.mlp.push({
-        kernel: store.weight(`${name}/unit/dense${i}/kernel`, [HE, sizes[i], sizes[i + 1]], { kind: 'glorotUniform', fanIn: sizes[i], fanOut: sizes[i + 1] }),
-        bias: store.weight(`${name}/unit/dense${i}/bias`, [HE, 1, sizes[i + 1]], { kind: 'zeros' }),
-      });
+    for (let h = 0; h < HE; h++) {
+      const layers: { kernel: tf.Variable; bias: tf.Variable }[] = [];
+      for (let i = 0; i + 1 < sizes.length; i++) {
+        layers.push({
+          kernel: store.weight(`${name}/head${h}/unit/dense${i}/kernel`, [sizes[i], sizes[i + 1]], { kind: 'glorotUniform', fanIn: sizes[i], fanOut: sizes[i + 1] }),
+          bias: store.weight(`${name}/head${h}/unit/dense${i}/bias`, [sizes[i + 1]], { kind: 'zeros' }),
+        });
+      }
+      this.mlp.push(layers);
     }
   }
 
@@ -152,38 +162,50 @@ export class MultiInterestExtractor {
     const HE = this.heads;
     const dk = this.headSize;
     return tf.tidy(() => {
-      // --- H_E self-attention heads, batched as [H_E * B, T, dk] ---
+      const N = B * T;
+      // --- H_E self-attention heads, head-major [H_E * B, T, dk] (rank-3 transposes only) ---
       const qkv = denseFast(z, this.qkvKernel, this.qkvBias); // [B, T, 3 * HE * dk]
-      const split = tf.transpose(qkv.reshape([B, T, 3, HE, dk]), [2, 3, 0, 1, 4]).reshape([3, HE * B, T, dk]);
+      const split = tf.transpose(qkv.reshape([N, 3 * HE, dk]), [1, 0, 2]).reshape([3, HE * B, T, dk]);
       const [q, k, v] = tf.unstack(split, 0) as tf.Tensor3D[];
-      const keyMask = mask.reshape([1, B, 1, T]).tile([HE, 1, T, 1]).reshape([HE * B, T, T]);
-      const scores = matMulFast(q, k, false, true).mul(1 / Math.sqrt(dk));
-      const att = tf.softmax(scores.add(tf.scalar(1).sub(keyMask).mul(MASKED_SCORE))).mul(keyMask);
-      const context = matMulFast(att, v).reshape([HE, B * T, dk]); // [HE, B*T, dk]
-      const projected = matMulFast(context, this.outKernel).add(this.outBias); // [HE, B*T, D]
-      const seq = this.norm.apply(projected.add(z.reshape([1, B * T, D])) as tf.Tensor3D); // [HE, B*T, D]
-      const seqMasked = seq.mul(mask.reshape([1, B * T, 1])) as tf.Tensor3D;
-      // --- per-head, per-position queries [HE, B*T, D] ---
-      let query = matMulFast(target, this.queryTargetKernel).add(this.queryBias).reshape([B, 1, HE, D]); // [B, 1, HE, D]
+      const keyMask = mask.reshape([1, B, 1, T]);
+      const scores = matMulFast(q, k, false, true).mul(1 / Math.sqrt(dk)).reshape([HE, B, T, T]);
+      const att = tf.softmax(scores.add(tf.scalar(1).sub(keyMask).mul(MASKED_SCORE))).mul(keyMask).reshape([HE * B, T, T]);
+      const contexts = tf.unstack(matMulFast(att, v).reshape([HE, N, dk]), 0) as tf.Tensor2D[]; // HE x [B*T, dk]
+      // --- per-head, per-position queries: HE x [B*T, D] ---
+      let query = matMulFast(target, this.queryTargetKernel).add(this.queryBias).reshape([B, 1, HE * D]);
       if (this.positionEncoding) {
-        const p = tf.gather(this.positionTable as tf.Variable, (positions as tf.Tensor2D).reshape([B * T])); // [B*T, P]
-        const qp = matMulFast(p, this.queryPositionKernel as tf.Variable).reshape([B, T, HE, D]);
-        query = query.add(qp);
+        const p = tf.gather(this.positionTable as tf.Variable, (positions as tf.Tensor2D).reshape([N])); // [B*T, P]
+        query = query.add(matMulFast(p, this.queryPositionKernel as tf.Variable).reshape([B, T, HE * D]));
       } else {
-        query = query.tile([1, T, 1, 1]);
+        query = query.tile([1, T, 1]);
       }
-      const q2 = tf.transpose(query, [2, 0, 1, 3]).reshape([HE, B * T, D]);
-      // --- per-head activation unit on [q, s, q - s, q * s] ---
-      let x: tf.Tensor3D = tf.concat([q2, seqMasked, q2.sub(seqMasked), q2.mul(seqMasked)], 2) as tf.Tensor3D; // [HE, B*T, 4D]
-      this.mlp.forEach(({ kernel, bias }, i) => {
-        x = matMulFast(x, kernel).add(bias) as tf.Tensor3D;
-        if (i + 1 < this.mlp.length) x = tf.sigmoid(x);
-      });
-      const raw = x.reshape([HE, B, T]);
-      const maskHE = mask.reshape([1, B, T]).tile([HE, 1, 1]);
+      const queries = tf.unstack(tf.transpose(query.reshape([N, HE, D]), [1, 0, 2]), 0) as tf.Tensor2D[];
+      const z2 = z.reshape([N, D]);
+      const maskColumn = mask.reshape([N, 1]);
+      const sequences: tf.Tensor2D[] = [];
+      const rawScores: tf.Tensor[] = [];
+      for (let head = 0; head < HE; head++) {
+        // s_h = LayerNorm(z + context_h Wo_h + bo_h), zero at padding
+        const sh = this.norm.apply(z2.add(denseFast(contexts[head], this.outKernels[head], this.outBiases[head])) as tf.Tensor2D).mul(maskColumn) as tf.Tensor2D;
+        sequences.push(sh);
+        // First layer on [q, s, q - s, q * s] with W = [Wq; Ws; Wd; Wp]:
+        //   q (Wq + Wd) + [s, q * s] [Ws - Wd; Wp]   (no four-way concat)
+        const qh = queries[head];
+        const layers = this.mlp[head];
+        const [wq, ws, wd, wp] = tf.split(layers[0].kernel, 4, 0);
+        const queryPart = denseFast(qh, wq.add(wd), layers[0].bias);
+        const seqPart = denseFast(tf.concat([sh, qh.mul(sh)], 1), tf.concat([ws.sub(wd), wp], 0));
+        let x = tf.sigmoid(queryPart.add(seqPart)) as tf.Tensor2D;
+        for (let i = 1; i < layers.length; i++) {
+          x = denseFast(x, layers[i].kernel, layers[i].bias, i + 1 < layers.length ? 'sigmoid' : 'linear') as tf.Tensor2D;
+        }
+        rawScores.push(x.reshape([B, T]));
+      }
+      const raw = tf.stack(rawScores, 0) as tf.Tensor3D; // [HE, B, T]
+      const maskHE = mask.reshape([1, B, T]).tile([HE, 1, 1]) as tf.Tensor3D;
       const weights = (this.normalize === 'softmax' ? maskedSoftmax(raw, maskHE) : raw.mul(maskHE)) as tf.Tensor3D;
-      const headSequences = seqMasked.reshape([HE, B, T, D]) as tf.Tensor4D;
-      const pooled = matMulFast(weights.reshape([HE * B, 1, T]), headSequences.reshape([HE * B, T, D])).reshape([HE, B, D]);
+      const headSequences = tf.stack(sequences, 0).reshape([HE, B, T, D]) as tf.Tensor4D;
+      const pooled = headSequences.mul(weights.reshape([HE, B, T, 1])).sum(2); // [HE, B, D]
       const interests = tf.transpose(pooled, [1, 0, 2]).reshape([B, HE * D]) as tf.Tensor2D;
       return { interests, headSequences, weights };
     });

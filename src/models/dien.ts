@@ -35,7 +35,6 @@ import { AttentionUnit, AttentionUnitConfig } from '../layers/attentionUnit';
 import { MlpConfig, MLP_DEFAULTS } from '../layers/mlp';
 import { ClickHead } from '../layers/clickHead';
 import { poolSequence } from '../layers/pooling';
-import { matMulFast } from '../ops';
 
 export type DienEvolution = 'attention' | 'AIGRU' | 'AGRU' | 'AUGRU';
 export const DIEN_EVOLUTIONS: readonly DienEvolution[] = ['attention', 'AIGRU', 'AGRU', 'AUGRU'];
@@ -125,8 +124,7 @@ export class InterestEvolution {
     if (this.config.evolution === 'attention') {
       const second = this.evolver.apply(states, mask).states;
       const attention = this.attend(second, target, mask, training);
-      const [B, T] = attention.shape;
-      const interest = matMulFast(attention.reshape([B, 1, T]), second).reshape([B, this.config.hiddenSize]) as tf.Tensor2D;
+      const interest = second.mul(attention.expandDims(2)).sum(1) as tf.Tensor2D;
       return { interest, auxLoss, attention };
     }
     const attention = this.attend(states, target, mask, training);

@@ -16,6 +16,7 @@ import type { FeatureSizes } from '../data/batch';
 import { ATTENTION_UNIT_DEFAULTS, AttentionUnit, AttentionUnitConfig } from '../layers/attentionUnit';
 import { ClickHead } from '../layers/clickHead';
 import { MLP_DEFAULTS, MlpConfig } from '../layers/mlp';
+import { poolSequence } from '../layers/pooling';
 import { interestFeatures, interestFeatureWidth } from './features';
 import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelOutput, resolveConfig } from './model';
 
@@ -24,6 +25,11 @@ export interface DinConfig extends CommonModelConfig {
   attention: AttentionUnitConfig;
   /** Add target ⊙ interest to the MLP input (DIN code: yes). Default true. */
   productFeature: boolean;
+  /**
+   * Also feed the masked sum of the history and target ⊙ that sum, as the DIEN repo's DIN
+   * (`[uid, item, Σhist, item ⊙ Σhist, att_fea]`, papers.md §2.4). Default false (DIN repo).
+   */
+  historySum: boolean;
   /** Top MLP (default 200-80, Dice, batch norm on the input). */
   mlp: MlpConfig;
 }
@@ -32,6 +38,7 @@ export const DIN_DEFAULTS: Readonly<DinConfig> = Object.freeze({
   embedding: { ...EMBEDDING_DEFAULTS },
   attention: { ...ATTENTION_UNIT_DEFAULTS },
   productFeature: true,
+  historySum: false,
   mlp: { ...MLP_DEFAULTS, activation: 'dice' as const },
 });
 
@@ -43,7 +50,8 @@ export class DinModel extends CtrModelBase<DinConfig> {
     super('din', resolveConfig(DIN_DEFAULTS, config, 'src/models/din.ts din config'), sizes, seed);
     const De = this.embeddings.behaviourDim;
     this.attention = new AttentionUnit(this.params, 'din/attention', De, this.config.attention);
-    this.head = new ClickHead(this.params, 'din/head', interestFeatureWidth(De, this.config.embedding.userDim, this.config.productFeature), this.config.mlp, seed);
+    const extra = this.config.historySum ? 2 * De : 0;
+    this.head = new ClickHead(this.params, 'din/head', interestFeatureWidth(De, this.config.embedding.userDim, this.config.productFeature, extra), this.config.mlp, seed);
   }
 
   /** The attention-pooled interest [B, De] and its weights [B, T] (for plots). */
@@ -57,7 +65,12 @@ export class DinModel extends CtrModelBase<DinConfig> {
     return {
       logit: tf.tidy(() => {
         const { target, pooled } = this.interest(inputs, training);
-        return this.head.apply(interestFeatures(inputs, target, pooled, this.config.productFeature), training);
+        const extra: tf.Tensor2D[] = [];
+        if (this.config.historySum) {
+          const sum = poolSequence(inputs.history(), inputs.mask, 'sum');
+          extra.push(sum, tf.mul(target, sum) as tf.Tensor2D);
+        }
+        return this.head.apply(interestFeatures(inputs, target, pooled, this.config.productFeature, extra), training);
       }),
     };
   }

@@ -5,4 +5,4 @@
 export { matMulFast, transposeLastTwo } from './matMul';
 export { denseFast, DENSE_ACTIVATIONS, columnSums, transposedProduct } from './dense';
 export type { DenseActivation } from './dense';
-export { installFastWasmSliceKernels, fastWasmSliceKernelsInstalled } from './wasmSliceKernels';
+export { installFastWasmKernels, fastWasmKernelsInstalled } from './wasmKernels';

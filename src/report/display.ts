@@ -16,7 +16,7 @@
 import { randomBytes } from 'crypto';
 import { NamedFigure, PlotlyFigure, StaticImageOptions, StaticImages, WrittenFigure, figureSize, sharedFigureRenderer, writeStaticImages } from './figureRenderer';
 import { plotlySource } from './plotlySource';
-import { ResultTable, WrittenTable, resultTableToMarkdown, writeResultTable } from './resultTable';
+import { ResultTable, resultTableToMarkdown, writeResultTable } from './resultTable';
 
 export type MimeBundle = Record<string, string>;
 
@@ -126,9 +126,15 @@ export interface ShowFigureOptions {
 
 /**
  * Shows a figure inline (interactive + static images) and, given `paper` and `name`, writes it
- * to results/figures. Returns the written paths (undefined when nothing was written).
+ * to results/figures/<paper>/<name>.svg and .png (see `figurePaths`). Resolves to nothing, so a
+ * notebook cell ending with it prints nothing else; `renderAndShowFigure` returns the paths.
  */
-export async function showFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}): Promise<WrittenFigure | undefined> {
+export async function showFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}): Promise<void> {
+  await renderAndShowFigure(figure, options);
+}
+
+/** `showFigure` returning the written paths (undefined when nothing was written). */
+export async function renderAndShowFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}): Promise<WrittenFigure | undefined> {
   let images: StaticImages | undefined;
   let written: WrittenFigure | undefined;
   if (!options.interactiveOnly) {
@@ -147,7 +153,7 @@ export async function showFigure(figure: PlotlyFigure, options: ShowFigureOption
 
 /** `showFigure` for a named figure (paper and name taken from it). */
 export function showNamedFigure(item: NamedFigure, resultsDir?: string): Promise<WrittenFigure | undefined> {
-  return showFigure(item.figure, { paper: item.paper, name: item.name, image: item.image, resultsDir });
+  return renderAndShowFigure(item.figure, { paper: item.paper, name: item.name, image: item.image, resultsDir });
 }
 
 /** Shows Markdown inline (text/markdown + text/plain); prints it outside a notebook. */
@@ -155,9 +161,12 @@ export function showMarkdown(markdown: string): void {
   if (!displayMimeBundle({ 'text/markdown': markdown, 'text/plain': markdown })) console.log(markdown);
 }
 
-/** Writes a table to results/tables (md, csv, tex) and shows its Markdown inline. */
-export function showTable(table: ResultTable, options: { resultsDir?: string; write?: boolean } = {}): WrittenTable | undefined {
-  const written = options.write === false ? undefined : writeResultTable(table, { resultsDir: options.resultsDir });
+/**
+ * Writes a table to results/tables/<paper>/<name>.{md,csv,tex} (unless `write: false`) and shows
+ * its Markdown inline. Returns nothing (a notebook cell ending with it prints nothing else); use
+ * `writeResultTable` for the paths.
+ */
+export function showTable(table: ResultTable, options: { resultsDir?: string; write?: boolean } = {}): void {
+  if (options.write !== false) writeResultTable(table, { resultsDir: options.resultsDir });
   showMarkdown(resultTableToMarkdown(table));
-  return written;
 }

@@ -40,13 +40,14 @@ export {
   figureMimeBundle,
   inNotebook,
   plotlyLoaderHtml,
+  renderAndShowFigure,
   showFigure,
   showMarkdown,
   showNamedFigure,
   showTable,
 } from './display';
 export type { MimeBundle, ShowFigureOptions } from './display';
-export { PUBLISHED_TABLES, publishedTable, publishedValue } from './publishedTables';
+export { PUBLISHED_TABLES, publishedResultTable, publishedTable, publishedValue } from './publishedTables';
 export type { PublishedTable, PublishedValue } from './publishedTables';
 export { curveSeriesFromRecords, recordsCurvesFigure, summaryBarFigure, summaryResultTable } from './summaryReport';
 export type { CurveMetric, PublishedColumn, RecordLike, SummaryLike, SummaryVariantLike } from './summaryReport';
@@ -61,3 +62,19 @@ export {
   notebookEnvironment,
 } from './executeNotebooks';
 export type { ExecuteNotebooksOptions, NotebookParameters, NotebookProfile, NotebookRun } from './executeNotebooks';
+export {
+  categoryDistributionFigure,
+  compareCurvesFigure,
+  datasetStatsTable,
+  describeSettings,
+  groundTruthFigure,
+  historyLengthFigure,
+  loadNotebookDataset,
+  notebookDatasetSpec,
+  notebookExperimentSpec,
+  notebookSettings,
+  runPaperExperiment,
+  showExperiment,
+  writeExperiment,
+} from './notebookSession';
+export type { ExperimentReport, NotebookSettings, ShownExperiment } from './notebookSession';

@@ -8,6 +8,8 @@
  * they exist.
  */
 
+import type { ResultTable } from './resultTable';
+
 export type PublishedValue = number | string | null;
 
 export interface PublishedTable {
@@ -189,4 +191,26 @@ export function publishedValue(id: string, label: string, column: string, asNumb
     return Number.isFinite(parsed) ? parsed : null;
   }
   return value;
+}
+
+/**
+ * A published table as a ResultTable (shown in notebooks next to ours; written, if at all, as
+ * results/tables/<paper>/published-<id>.*), with its source as the first note.
+ */
+export function publishedResultTable(id: string): ResultTable {
+  const table = publishedTable(id);
+  return {
+    paper: table.paper,
+    name: `published-${table.id}`,
+    title: `${table.caption} (published)`,
+    columns: [{ key: 'label', header: 'Model' }, ...table.columns.map((header, i) => ({ key: `c${i}`, header }))],
+    rows: table.rows.map((row) => {
+      const cells: Record<string, string | number | null> = { label: row.label };
+      row.values.forEach((value, i) => {
+        cells[`c${i}`] = value;
+      });
+      return cells;
+    }),
+    notes: [`Source: ${table.source}.`, ...table.notes],
+  };
 }

@@ -51,7 +51,7 @@ test('bad input: unknown command, unknown flag, bad values list what is valid', 
   assert.match((await dil('train', '--dataset', 'synthetic')).err, /--model is required \(one of: lr, base/);
   assert.match((await dil('ablate', 'dein')).err, /unknown paper "dein"; expected one of: din, dien, dmin, dhan/);
   assert.match((await dil('ablate', 'dien', '--profile', 'huge')).err, /"huge" is not valid; valid values: smoke, default, full/);
-  assert.match((await dil('ablate', 'dien', '--experiment', 'table9')).err, /unknown experiment "table9"; valid: table4, table2/);
+  assert.match((await dil('ablate', 'dien', '--experiment', 'table9')).err, /unknown experiment "table9"; expected one of: table4, table2/);
   assert.match((await dil('data', 'foo')).err, /expected a subcommand, one of: amazon, stats/);
   assert.match((await dil('eval')).err, /--load <checkpoint folder> is required/);
   const missing = await dil('eval', '--load', path.join(os.tmpdir(), 'no-such-checkpoint-dil'));
@@ -144,4 +144,13 @@ test('train --json --save, then eval --load scores the same test split', async (
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('data stats --json prints the dataset statistics last', async () => {
+  const result = await dil('data', 'stats', '--dataset', 'synthetic:default:tiny', '--progress', 'off', '--json');
+  assert.equal(result.code, 0, result.err);
+  const stats = JSON.parse(result.out.split('\n').pop()!);
+  assert.equal(stats.name, 'synthetic:default:tiny');
+  assert.equal(stats.fitRows + stats.validRows, stats.trainRows);
+  assert.match((await dil('data', 'amazon', '--data-dir', '/x')).err, /--category is required/);
 });

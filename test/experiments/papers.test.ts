@@ -71,3 +71,23 @@ test('paper specs: every variant of an implemented model builds with its options
   }
   assert.ok(built >= 10, `${built} variant models built`);
 });
+
+test('notebook parameters: ablationOptionsFromEnv and the real-data history cap', async () => {
+  const { ablationOptionsFromEnv, ablationSpecs } = await import('../../src/experiments/ablation');
+  const o = ablationOptionsFromEnv({ DIL_PROFILE: 'smoke', DIL_SEEDS: '1,4', DIL_JOBS: '2', DIL_DATASET: 'amazon:Beauty', DIL_DATA_DIR: '/d' });
+  assert.equal(o.profile, 'smoke');
+  assert.deepEqual(o.seedList, [1, 4]);
+  assert.equal(o.jobs, 2);
+  assert.equal(ablationOptionsFromEnv({ DIL_SEEDS: '3' }).seeds, 3);
+  assert.throws(() => ablationOptionsFromEnv({ DIL_PROFILE: 'big' }), /DIL_PROFILE=big is not a profile; expected one of: smoke, default, full/);
+  assert.throws(() => ablationOptionsFromEnv({ DIL_JOBS: '0' }), /DIL_JOBS=0/);
+  const { specs, notes } = ablationSpecs('dien', { ...o, experiments: ['table4'] });
+  assert.equal(specs[0].dataset, 'amazon:Beauty');
+  assert.deepEqual(specs[0].seeds, [1, 4]);
+  assert.equal(specs[0].data.maxLen, 20);
+  assert.equal(specs[0].data.dataDir, '/d');
+  assert.equal(specs[0].data.protocol, 'dien');
+  assert.match(notes[0], /capped at 20/);
+  assert.equal(ablationSpecs('dien', { dataset: 'amazon:Beauty', data: { maxLen: 50 } }).specs[0].data.maxLen, 50);
+  assert.equal(ablationSpecs('dien', { profile: 'full' }).specs[0].data.maxLen, 100);
+});

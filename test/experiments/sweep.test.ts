@@ -140,3 +140,32 @@ test('a killed sweep resumes: the rerun finishes only the missing runs and keeps
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('runs with the same resolved config in two experiments execute once; the other reuses the record', async () => {
+  const dir = tempDir('reuse');
+  try {
+    const other: ExperimentSpec = { ...TINY_SPEC, name: 'tiny2', variants: [{ name: 'base-again', label: 'Base again', overrides: {} }] };
+    const plan = [...planExperiment(TINY_SPEC), ...planExperiment(other)];
+    const executed: string[] = [];
+    const execute = async (run: (typeof plan)[number], resultsDir: string) => {
+      executed.push(`${run.key.experiment}/${run.key.variant}/${run.key.seed}`);
+      const record = {
+        format: 'dil-run/1', paper: run.key.paper, experiment: run.key.experiment, variant: run.key.variant, label: run.label,
+        seed: run.key.seed, configHash: run.key.configHash, config: run.config, datasetChecksum: 'x', backend: 'cpu', gitCommit: 'g',
+        host: 'h', startedAt: 's', finishedAt: 'f', selectedOnTest: false, history: [], bestEpoch: 0, selectedOn: 'valid',
+        best: { test: { auc: 0.5 + run.key.seed / 10, gauc: 0.5, logloss: 0.7, rows: 1 } }, samplesPerSecond: 1, wallSeconds: 1,
+      } as RunRecord;
+      const { writeRunRecord, runRecordPath } = await import('../../src/experiments/runRecord');
+      writeRunRecord(runRecordPath(resultsDir, run.key), record);
+      return record;
+    };
+    const result = await runSweep(plan, { resultsDir: dir, jobs: 1, execute, progressSink: silentSink });
+    assert.deepEqual(executed, ['tiny/base/1', 'tiny/base/2', 'tiny/din/1', 'tiny/din/2']);
+    assert.equal(result.reused, 2);
+    assert.equal(result.records.length, 6);
+    const again = result.records.filter((r) => r.experiment === 'tiny2');
+    assert.deepEqual(again.map((r) => [r.variant, r.label, r.best.test.auc]), [['base-again', 'Base again', 0.6], ['base-again', 'Base again', 0.7]]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -131,6 +131,11 @@ describe('FeatureEmbeddings', () => {
     const cats = [Int32Array.from(batch.targetCats[0]), batch.targetCats[1]];
     cats[0][0] = catOf(batch.targetItems[0]) === 1 ? 2 : 1;
     const twoCats = bad({ targetCats: cats, histItems: Int32Array.from([batch.targetItems[0], 0, 0, 0, 0, 0]), histCats: [Int32Array.from([catOf(batch.targetItems[0]), 0, 0, 0, 0, 0]), Int32Array.from([parentOf(batch.targetItems[0]), 0, 0, 0, 0, 0])] });
+    const tensors = tf.memory().numTensors;
+    assert.throws(() => emb.lookup(twoCats), /every category level must be a function of the item/);
+    assert.equal(tf.memory().numTensors, tensors, 'a rejected batch leaves no tensor behind');
+    // ...nor its item -> category pairs: the consistent batch is accepted afterwards
+    emb.lookup(batch).dispose();
     assert.throws(() => emb.lookup(twoCats), /every category level must be a function of the item/);
   });
 

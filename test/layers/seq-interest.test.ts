@@ -97,9 +97,9 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
       const keys = out.headSequences.reshape([B, T, D]);
       const q = tf.matMul(target, ex.queryTargetKernel).add(ex.queryBias).reshape([B, 1, D]).tile([1, T, 1]);
       let h: tf.Tensor = tf.concat([q, keys, q.sub(keys), q.mul(keys)], 2).reshape([B * T, 4 * D]);
-      ex.mlp.forEach(({ kernel, bias }, i) => {
-        h = tf.matMul(h, kernel.reshape(kernel.shape.slice(1) as [number, number])).add(bias.reshape([-1]));
-        if (i + 1 < ex.mlp.length) h = tf.sigmoid(h);
+      ex.mlp[0].forEach(({ kernel, bias }, i) => {
+        h = tf.matMul(h, kernel as tf.Tensor2D).add(bias);
+        if (i + 1 < ex.mlp[0].length) h = tf.sigmoid(h);
       });
       const w = maskedSoftmax(h.reshape([B, T]), mask);
       return tf.matMul(w.reshape([B, 1, T]), keys).reshape([B, D]);

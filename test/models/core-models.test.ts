@@ -43,6 +43,7 @@ const VARIANTS: [string, string, object][] = [
   ['din bn official', 'din', { mlp: { batchNormMode: 'officialInference' } }],
   ['din dropout', 'din', { mlp: { dropout: 0.2 } }],
   ['din two levels', 'din', { embedding: { catLevels: 2 } }],
+  ['din history sum (DIEN code)', 'din', { historySum: true }],
 ];
 
 describe('padding invariance', () => {

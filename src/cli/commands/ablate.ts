@@ -1,9 +1,9 @@
 /** `dil ablate <paper>`: runs (or resumes) a paper's ablation sweep and prints its summary tables. */
 import * as path from 'path';
-import { paperExperiments } from '../../experiments/papers';
-import { defaultJobs, runSweep } from '../../experiments/runner';
-import { applyExperimentOverrides, ExperimentSpec, PAPER_NAMES, PaperName, planExperiment, PlannedRun, PROFILE_NAMES, ProfileName } from '../../experiments/spec';
-import { formatSummaryText, summarizeRuns, VariantSummary } from '../../experiments/summary';
+import { ablationSpecs, AblationOptions, runAblation } from '../../experiments/ablation';
+import { defaultJobs } from '../../experiments/runner';
+import { ExperimentSpec, PAPER_NAMES, PaperName, planExperiment, PlannedRun, PROFILE_NAMES, ProfileName } from '../../experiments/spec';
+import { formatSummaryText, VariantSummary } from '../../experiments/summary';
 import type { TrainConfig } from '../../train/trainConfig';
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
@@ -47,50 +47,37 @@ function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:=,+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 
-/** Experiments of the command line, with every override applied. */
-export function experimentsFromArgs(paper: PaperName, args: ParsedArgs): { profile: ProfileName; specs: ExperimentSpec[] } {
-  const profile = (flagString(args, 'profile') ?? 'default') as ProfileName;
-  let specs = paperExperiments(paper, profile);
-  const only = flagList(args, 'experiment');
-  if (only) {
-    const known = specs.map((s) => s.name);
-    for (const name of only) {
-      if (!known.includes(name)) throw new UsageError(`dil ablate ${paper}: unknown experiment "${name}"; valid: ${known.join(', ')}`);
-    }
-    specs = specs.filter((s) => only.includes(s.name));
-  }
+/** Ablation options of the command line. */
+export function ablationOptionsFromArgs(args: ParsedArgs): AblationOptions {
   const train: Partial<TrainConfig> = {};
   const selectOn = flagString(args, 'select-on');
   if (selectOn) train.selectOn = selectOn as TrainConfig['selectOn'];
   const maxSteps = flagNumber(args, 'max-steps');
   if (maxSteps !== undefined) train.maxStepsPerEpoch = maxSteps;
-  const variants = flagList(args, 'variants');
-  const seed = flagNumber(args, 'seed');
   const seeds = flagNumber(args, 'seeds');
   if (seeds !== undefined && seeds < 1) throw new UsageError(`dil ablate: --seeds ${seeds}; expected an integer >= 1`);
-  const resolved: ExperimentSpec[] = [];
-  for (const spec of specs) {
-    // variants not in this experiment are fine when several experiments are selected
-    const mine = variants?.filter((v) => spec.variants.some((sv) => sv.name === v));
-    if (variants && (!mine || mine.length === 0)) {
-      if (specs.length === 1) {
-        throw new UsageError(`dil ablate ${paper}: no variant of ${spec.name} among ${variants.join(', ')}; valid: ${spec.variants.map((v) => v.name).join(', ')}`);
-      }
-      continue;
-    }
-    const out = applyExperimentOverrides(spec, {
-      dataset: flagString(args, 'dataset'),
-      data: dataOptionsFromFlags(args),
-      seeds,
-      epochs: flagNumber(args, 'epochs'),
-      variants: mine,
-      train,
-    });
-    if (seed !== undefined) out.seeds = [seed];
-    resolved.push(out);
+  const seed = flagNumber(args, 'seed');
+  return {
+    profile: (flagString(args, 'profile') ?? 'default') as ProfileName,
+    experiments: flagList(args, 'experiment'),
+    variants: flagList(args, 'variants'),
+    dataset: flagString(args, 'dataset'),
+    data: dataOptionsFromFlags(args),
+    seeds,
+    seedList: seed !== undefined ? [seed] : undefined,
+    epochs: flagNumber(args, 'epochs'),
+    train,
+  };
+}
+
+/** Experiments of the command line, with every override applied. */
+export function experimentsFromArgs(paper: PaperName, args: ParsedArgs): { profile: ProfileName; specs: ExperimentSpec[]; notes: string[] } {
+  const options = ablationOptionsFromArgs(args);
+  try {
+    return { profile: options.profile!, ...ablationSpecs(paper, options) };
+  } catch (err) {
+    throw new UsageError(`dil ablate: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (resolved.length === 0) throw new UsageError(`dil ablate ${paper}: no variant matches --variants ${variants?.join(',')}`);
-  return { profile, specs: resolved };
 }
 
 /** The self-contained command of one run (for --emit-jobs): every given flag but the sweep-level ones, plus the run's identity. */
@@ -128,7 +115,7 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
   }
   if (args.positionals.length > 1) throw new UsageError(`dil ablate: unexpected argument "${args.positionals[1]}"`);
   applyProgressFlag(args);
-  const { profile, specs } = experimentsFromArgs(paper as PaperName, args);
+  const { profile, specs, notes } = experimentsFromArgs(paper as PaperName, args);
   const resultsDir = flagString(args, 'results') ?? 'results';
   const plans = specs.map((spec) => ({ spec, runs: planExperiment(spec) }));
   if (flagBool(args, 'list')) {
@@ -139,23 +126,18 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (flagBool(args, 'emit-jobs')) {
+    for (const note of notes) io.err(`note: ${note}`);
     for (const { runs } of plans) for (const run of runs) io.out(emitJobCommand(paper, args, run, resultsDir));
     return 0;
   }
-  const allRuns = plans.flatMap((p) => p.runs);
   const jobs = flagNumber(args, 'jobs') ?? defaultJobs();
   if (jobs < 1) throw new UsageError(`dil ablate: --jobs ${jobs}; expected an integer >= 1`);
-  io.err(`dil ablate ${paper} (profile ${profile}): ${allRuns.length} runs in ${plans.length} experiment(s), ${jobs} job(s), records in ${path.join(resultsDir, 'runs')}`);
-  const result = await runSweep(allRuns, { resultsDir, jobs, log: (line) => io.err(line) });
+  const runCount = plans.reduce((n, p) => n + p.runs.length, 0);
+  io.err(`dil ablate ${paper} (profile ${profile}): ${runCount} runs in ${plans.length} experiment(s), ${jobs} job(s), records in ${path.join(resultsDir, 'runs')}`);
+  const result = await runAblation(paper as PaperName, { ...ablationOptionsFromArgs(args), jobs, resultsDir, log: (line) => io.err(line) });
   const jsonVariants: AblateJsonVariant[] = [];
   const experiments: unknown[] = [];
-  for (const { spec, runs } of plans) {
-    const keys = new Set(runs.map((r) => `${r.key.variant}/${r.key.seed}/${r.key.configHash}`));
-    const records = result.records.filter((r) => r.paper === spec.paper && r.experiment === spec.name && keys.has(`${r.variant}/${r.seed}/${r.configHash}`));
-    const summary = summarizeRuns(records, {
-      variants: spec.variants.map((v) => ({ name: v.name, label: v.label })),
-      baseVariant: spec.baseVariant,
-    });
+  for (const { spec, summary } of result.experiments) {
     io.err('');
     io.err(formatSummaryText(summary, `${spec.title} — ${spec.dataset}, ${spec.seeds.length} seed(s)`).trimEnd());
     experiments.push({ experiment: spec.name, title: spec.title, dataset: spec.dataset, baseVariant: spec.baseVariant, selectedOnTest: summary.selectedOnTest, variants: summary.variants });
@@ -187,6 +169,7 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
         variants: jsonVariants,
         skippedRuns: result.skipped,
         executedRuns: result.executed,
+        reusedRuns: result.reused,
         failedRuns: result.failures.length,
         experiments,
       }),

@@ -2,14 +2,14 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../../src/backend';
-import { installFastWasmSliceKernels, fastWasmSliceKernelsInstalled } from '../../src/ops';
-import { copyBox } from '../../src/ops/wasmSliceKernels';
+import { installFastWasmKernels, fastWasmKernelsInstalled } from '../../src/ops';
+import { copyBox } from '../../src/ops/wasmKernels';
 
 let onWasm = false;
 before(async () => {
   const choice = await useBestBackend({ quiet: true });
   onWasm = choice.name === 'wasm';
-  if (onWasm) assert.equal(installFastWasmSliceKernels(), true);
+  if (onWasm) assert.equal(installFastWasmKernels(), true);
 });
 
 /** Tensor of `shape` whose flat element i is i (+ offset). */
@@ -57,8 +57,8 @@ test('copyBox copies boxes of rank 1..4, contiguous or not, like element-wise in
 
 test('the copy-free kernels are active on wasm', (t) => {
   if (!onWasm) return t.skip('not on wasm');
-  assert.equal(fastWasmSliceKernelsInstalled(), true);
-  assert.equal(installFastWasmSliceKernels(), true, 'idempotent');
+  assert.equal(fastWasmKernelsInstalled(), true);
+  assert.equal(installFastWasmKernels(), true, 'idempotent');
 });
 
 test('tf.slice on wasm equals element-wise indexing (float32 and int32, bool through cast)', () => {
@@ -128,4 +128,27 @@ test('a slice stays correct when its output allocation grows the wasm heap', () 
     assert.equal(v[v.length - 1], (i + 59) * 1024 * 16 + 1024 * 16 - 1);
   });
   tf.dispose([...keep, big]);
+});
+
+test('Identity on wasm shares the buffer: clones read the same values, survive disposal of the source, and variables stay independent', (t) => {
+  if (!onWasm) return t.skip('not on wasm');
+  const x = iota([3, 4]);
+  const before = tf.memory().numTensors;
+  const y = tf.clone(x);
+  assert.equal(tf.memory().numTensors, before + 1);
+  assert.deepEqual(Array.from(y.dataSync()), Array.from(x.dataSync()));
+  x.dispose();
+  assert.deepEqual(Array.from(y.dataSync()), Array.from({ length: 12 }, (_, i) => i), 'the clone outlives its source');
+  const v = tf.variable(y);
+  const saved = tf.clone(v);
+  v.assign(tf.zeros([3, 4]));
+  assert.deepEqual(Array.from(saved.dataSync()), Array.from({ length: 12 }, (_, i) => i), 'assign does not write into a shared buffer');
+  assert.deepEqual(Array.from(v.dataSync()), new Array(12).fill(0));
+  // gradients that save inputs (mul saves both) stay right
+  const a = iota([2, 2], 'float32', 1);
+  const b = iota([2, 2], 'float32', 5);
+  const [ga, gb] = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.mul(p, q)))([a, b]);
+  assert.deepEqual(Array.from(ga.dataSync()), [5, 6, 7, 8]);
+  assert.deepEqual(Array.from(gb.dataSync()), [1, 2, 3, 4]);
+  tf.dispose([y, v, saved, a, b, ga, gb]);
 });

@@ -1,6 +1,6 @@
 /**
- * Copy-free `Slice`, `Unpack` (tf.unstack) and `SplitV` (tf.split, and the gradient of
- * tf.concat) kernels for the WebAssembly backend.
+ * Copy-free `Slice`, `Unpack` (tf.unstack), `SplitV` (tf.split, and the gradient of
+ * tf.concat) and `Identity` kernels for the WebAssembly backend.
  *
  * Why: tfjs-backend-wasm 4.22's `Slice` starts with `backend.readSync(x.dataId)`, which copies
  * the WHOLE input out of the wasm heap into a fresh JavaScript buffer before copying the slice
@@ -10,7 +10,14 @@
  * These kernels read the input through a view of the heap instead; values are identical
  * (pure copies, no arithmetic).
  *
- * Install after the wasm backend is registered (`installFastWasmSliceKernels()`); the call
+ * `Identity`: tfjs saves every tensor a gradient needs by cloning it (`engine.clone` runs the
+ * Identity kernel), and the wasm Identity copies the whole buffer, so a training forward pass
+ * copies most of its activations once more. The CPU and WebGL backends implement Identity by
+ * sharing the buffer (reference count + 1); tfjs tensors are immutable (a Variable's assign
+ * swaps its buffer, it never writes into it), so sharing is safe. This kernel does the same
+ * on wasm (as the wasm Reshape kernel already does).
+ *
+ * Install after the wasm backend is registered (`installFastWasmKernels()`); the call
  * is idempotent and does nothing when the wasm backend is absent.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -19,14 +26,15 @@ import * as tf from '@tensorflow/tfjs';
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  incRef(dataId: object): void;
 }
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 type KernelFn = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
-const KERNELS = ['Slice', 'Unpack', 'SplitV'] as const;
+const KERNELS = ['Slice', 'Unpack', 'SplitV', 'Identity'] as const;
 const originals = new Map<string, KernelFn>();
-const MARK = Symbol.for('deep-interest-lab.fastWasmSlice');
+const MARK = Symbol.for('deep-interest-lab.fastWasmKernel');
 
 function product(xs: readonly number[], from = 0, to = xs.length): number {
   let p = 1;
@@ -117,13 +125,20 @@ function splitVKernel(args: KernelArgs): tf.TensorInfo[] {
   return splitAlong(args.backend as WasmBackendLike, x, axis, sizes, (s) => x.shape.map((d, i) => (i === axis ? s : d)));
 }
 
-const REPLACEMENTS: Record<(typeof KERNELS)[number], KernelFn> = { Slice: sliceKernel, Unpack: unpackKernel, SplitV: splitVKernel };
+function identityKernel(args: KernelArgs): tf.TensorInfo {
+  const x = args.inputs.x as tf.TensorInfo;
+  if (x.dtype === 'string') return originals.get('Identity')!(args) as tf.TensorInfo;
+  (args.backend as WasmBackendLike).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
+}
+
+const REPLACEMENTS: Record<(typeof KERNELS)[number], KernelFn> = { Slice: sliceKernel, Unpack: unpackKernel, SplitV: splitVKernel, Identity: identityKernel };
 
 /**
- * Replaces the wasm backend's Slice, Unpack and SplitV kernels with copy-free versions.
+ * Replaces the wasm backend's Slice, Unpack, SplitV and Identity kernels with copy-free versions.
  * Returns true when installed (now or before), false when no wasm kernels are registered.
  */
-export function installFastWasmSliceKernels(): boolean {
+export function installFastWasmKernels(): boolean {
   let installed = true;
   for (const name of KERNELS) {
     const current = tf.getKernel(name, 'wasm');
@@ -142,7 +157,7 @@ export function installFastWasmSliceKernels(): boolean {
 }
 
 /** True when the copy-free kernels are the active wasm kernels. */
-export function fastWasmSliceKernelsInstalled(): boolean {
+export function fastWasmKernelsInstalled(): boolean {
   return KERNELS.every((name) => {
     const k = tf.getKernel(name, 'wasm');
     return k !== undefined && (k as unknown as Record<symbol, boolean>)[MARK] === true;

@@ -1,0 +1,297 @@
+/**
+ * What the paper notebooks call, so that they stay thin: read the parameters (DIL_* environment
+ * variables with defaults), run one of a paper's experiments (resumable sweep: finished runs
+ * are reused from their run records), and show + write its table and figures.
+ *
+ *   const settings = notebookSettings();
+ *   const table4 = await runPaperExperiment('dien', 'table4', settings);
+ *   await showExperiment(table4);
+ */
+import type { Dataset } from '../data/types';
+import { loadDataset } from '../data/load';
+import { defaultJobs, runSweep } from '../experiments/runner';
+import { paperExperiments } from '../experiments/papers';
+import { DHAN_TEMPLATES, DIEN_TEMPLATES, DIN_TEMPLATES, DMIN_TEMPLATES } from '../experiments/papers';
+import type { PaperExperimentTemplate } from '../experiments/papers';
+import type { RunRecord } from '../experiments/runRecord';
+import { applyExperimentOverrides, planExperiment } from '../experiments/spec';
+import type { ExperimentSpec, PaperName, ProfileName } from '../experiments/spec';
+import { summarizeRuns } from '../experiments/summary';
+import type { ExperimentSummary } from '../experiments/summary';
+import { renderAndShowFigure, showMarkdown } from './display';
+import type { PlotlyFigure, WrittenFigure } from './figureRenderer';
+import { attentionHeatmapFigure, trainingCurvesFigure, variantBarFigure } from './figures';
+import { NOTEBOOK_PROFILES, NotebookProfile } from './executeNotebooks';
+import { reportResultsDir } from './resultsDir';
+import { ResultTable, WrittenTable, resultTableToMarkdown, writeResultTable } from './resultTable';
+import { CurveMetric, recordsCurvesFigure, summaryBarFigure, summaryResultTable } from './summaryReport';
+
+/** The parameters of a notebook run (first cell). */
+export interface NotebookSettings {
+  profile: NotebookProfile;
+  /** Dataset spec, or undefined for each experiment's own synthetic preset (`synthetic`). */
+  dataset?: string;
+  dataDir?: string;
+  /** Seeds (explicit list), or undefined for the profile's. */
+  seeds?: number[];
+  jobs: number;
+  resultsDir: string;
+}
+
+function parseSeeds(raw: string): number[] {
+  const text = raw.trim();
+  if (/^\d+$/.test(text)) {
+    const count = Number(text);
+    if (count < 1) throw new Error(`DIL_SEEDS=${raw}: expected a positive count or a list like 1,2,3`);
+    return Array.from({ length: count }, (_, i) => i + 1);
+  }
+  const seeds = text.split(',').map((s) => Number(s.trim()));
+  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s))) {
+    throw new Error(`DIL_SEEDS=${raw}: expected a positive count ("3") or a list of integers ("1,2,3")`);
+  }
+  return seeds;
+}
+
+/**
+ * Reads DIL_PROFILE (smoke | default | full; default `default`), DIL_DATASET (`synthetic` =
+ * each experiment's synthetic preset; `amazon:<Category>`, `movielens`), DIL_DATA_DIR,
+ * DIL_SEEDS (count or list), DIL_JOBS (default: cores), DIL_RESULTS (default <project>/results).
+ */
+export function notebookSettings(env: NodeJS.ProcessEnv = process.env): NotebookSettings {
+  const profile = (env.DIL_PROFILE?.trim() || 'default') as NotebookProfile;
+  if (!NOTEBOOK_PROFILES.includes(profile)) {
+    throw new Error(`DIL_PROFILE=${env.DIL_PROFILE}: expected one of ${NOTEBOOK_PROFILES.join(', ')}`);
+  }
+  const datasetRaw = env.DIL_DATASET?.trim();
+  const jobsRaw = env.DIL_JOBS?.trim();
+  const jobs = jobsRaw ? Number(jobsRaw) : defaultJobs();
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`DIL_JOBS=${jobsRaw}: expected a positive integer`);
+  return {
+    profile,
+    dataset: datasetRaw && datasetRaw !== 'synthetic' ? datasetRaw : undefined,
+    dataDir: env.DIL_DATA_DIR?.trim() || undefined,
+    seeds: env.DIL_SEEDS?.trim() ? parseSeeds(env.DIL_SEEDS) : undefined,
+    jobs,
+    resultsDir: reportResultsDir(env),
+  };
+}
+
+/** One line for the notebook: the settings in force. */
+export function describeSettings(settings: NotebookSettings): string {
+  return [
+    `profile=${settings.profile}`,
+    `dataset=${settings.dataset ?? 'synthetic (each experiment\'s preset)'}`,
+    settings.dataDir ? `dataDir=${settings.dataDir}` : '',
+    `seeds=${settings.seeds ? settings.seeds.join(',') : 'profile default'}`,
+    `jobs=${settings.jobs}`,
+    `results=${settings.resultsDir}`,
+  ]
+    .filter(Boolean)
+    .join('  ');
+}
+
+const TEMPLATES: PaperExperimentTemplate[] = [...DIN_TEMPLATES, ...DIEN_TEMPLATES, ...DMIN_TEMPLATES, ...DHAN_TEMPLATES];
+
+/** The experiment spec of `paper`/`experiment` under the notebook's settings. */
+export function notebookExperimentSpec(paper: PaperName, experiment: string, settings: NotebookSettings): ExperimentSpec {
+  const specs = paperExperiments(paper, settings.profile as ProfileName);
+  const found = specs.find((s) => s.name === experiment);
+  if (!found) throw new Error(`no experiment "${experiment}" for ${paper}; expected one of: ${specs.map((s) => s.name).join(', ')}`);
+  let spec = applyExperimentOverrides(found, { dataset: settings.dataset, dataDir: settings.dataDir });
+  if (settings.seeds) spec = { ...spec, seeds: settings.seeds };
+  return spec;
+}
+
+export interface ExperimentReport {
+  spec: ExperimentSpec;
+  template?: PaperExperimentTemplate;
+  records: RunRecord[];
+  summary: ExperimentSummary;
+  table: ResultTable;
+  /** Runs that failed (message per run); their variants are missing from the table. */
+  failures: string[];
+  settings: NotebookSettings;
+}
+
+/**
+ * Runs (or reuses) every run of one experiment and summarises it: mean ± std over seeds, paired
+ * p-value vs the base variant, the paper's published columns.
+ */
+export async function runPaperExperiment(paper: PaperName, experiment: string, settings: NotebookSettings): Promise<ExperimentReport> {
+  const spec = notebookExperimentSpec(paper, experiment, settings);
+  const template = TEMPLATES.find((t) => t.paper === paper && t.name === experiment);
+  const plan = planExperiment(spec);
+  const sweep = await runSweep(plan, { resultsDir: settings.resultsDir, jobs: Math.min(settings.jobs, plan.length) });
+  const metric = template?.metric ?? 'auc';
+  const summary = summarizeRuns(sweep.records, {
+    variants: spec.variants.map((v) => ({ name: v.name, label: v.label })),
+    baseVariant: spec.baseVariant,
+    metric,
+  });
+  const failures = sweep.failures.map((f) => `${f.run.key.variant} seed ${f.run.key.seed}: ${f.error}`);
+  const datasets = [...new Set(sweep.records.map((r) => r.config.dataset))];
+  const notes = [
+    ...(spec.notes ?? []),
+    `Our data: ${datasets.join(', ') || spec.dataset}; seeds ${spec.seeds.join(', ')}.`,
+    ...summary.warnings,
+    ...failures.map((f) => `FAILED run ${f}`),
+  ];
+  const table = summaryResultTable(summary, { title: spec.title, name: experiment, published: template?.published, notes });
+  return { spec, template, records: sweep.records, summary, table, failures, settings };
+}
+
+export interface ShownExperiment {
+  table: WrittenTable;
+  figures: WrittenFigure[];
+}
+
+/**
+ * Shows and writes an experiment's table (results/tables/<paper>/<experiment>.*), its bar chart
+ * with the first published column as markers (<experiment>-bars) and per-epoch curves
+ * (<experiment>-<metric>) for each of `curves` (default test AUC and training loss).
+ * Resolves to nothing (so the notebook prints nothing else); `writeExperiment` returns the paths.
+ */
+export async function showExperiment(report: ExperimentReport, options: { curves?: CurveMetric[] } = {}): Promise<void> {
+  await writeExperiment(report, options);
+}
+
+/** `showExperiment` returning the written table and figure paths. */
+export async function writeExperiment(report: ExperimentReport, options: { curves?: CurveMetric[] } = {}): Promise<ShownExperiment> {
+  const { spec, summary } = report;
+  const table = writeResultTable(report.table, { resultsDir: report.settings.resultsDir });
+  showMarkdown(resultTableToMarkdown(report.table));
+  const figures: WrittenFigure[] = [];
+  if (report.failures.length > 0) showMarkdown(`**${report.failures.length} run(s) failed:**\n\n${report.failures.map((f) => `- ${f}`).join('\n')}`);
+  if (summary.variants.length === 0) return { table, figures };
+  const bars = summaryBarFigure(summary, { title: spec.title, published: report.template?.published?.[0] });
+  const written = await renderAndShowFigure(bars, { paper: spec.paper, name: `${spec.name}-bars`, resultsDir: report.settings.resultsDir });
+  if (written) figures.push(written);
+  for (const metric of options.curves ?? (['testAuc', 'trainLoss'] as CurveMetric[])) {
+    const hasValues = report.records.some((r) => r.history.some((h) => (metric === 'auxLoss' ? h.auxLoss !== undefined : true)));
+    if (!hasValues) continue;
+    const figure = recordsCurvesFigure(report.records, { metric, title: `${spec.title}: ${metric} per epoch` });
+    if (figure.data.length === 0) continue;
+    const file = await renderAndShowFigure(figure, { paper: spec.paper, name: `${spec.name}-${metric}`, resultsDir: report.settings.resultsDir });
+    if (file) figures.push(file);
+  }
+  return { table, figures };
+}
+
+/** The dataset 00-data shows: DIL_DATASET, else the profile's built-in synthetic data. */
+export function notebookDatasetSpec(settings: NotebookSettings, preset = 'default'): string {
+  if (settings.dataset) return settings.dataset;
+  if (settings.profile === 'smoke') return `synthetic:${preset}:tiny`;
+  if (settings.profile === 'default') return `synthetic:${preset}:small`;
+  return `synthetic:${preset}`;
+}
+
+/** Loads the notebook's dataset (DIN protocol unless given). */
+export function loadNotebookDataset(settings: NotebookSettings, options: { spec?: string; protocol?: 'din' | 'dien' } = {}): Promise<Dataset> {
+  return loadDataset(options.spec ?? notebookDatasetSpec(settings), { dataDir: settings.dataDir, protocol: options.protocol ?? 'din' });
+}
+
+/** DIN Table 2 style statistics of datasets, one row each, with split sizes and history lengths. */
+export function datasetStatsTable(datasets: Dataset[], name = 'dataset-stats'): ResultTable {
+  return {
+    paper: 'data',
+    name,
+    title: 'Dataset statistics (DIN Table 2 style) and protocol splits',
+    columns: [
+      { key: 'dataset', header: 'Dataset' },
+      { key: 'protocol', header: 'Protocol' },
+      { key: 'users', header: 'Users', kind: 'number', digits: 0 },
+      { key: 'items', header: 'Goods', kind: 'number', digits: 0 },
+      { key: 'categories', header: 'Categories', kind: 'number', digits: 0 },
+      { key: 'samples', header: 'Behaviours', kind: 'number', digits: 0 },
+      { key: 'train', header: 'Train rows', kind: 'number', digits: 0 },
+      { key: 'valid', header: 'Valid rows', kind: 'number', digits: 0 },
+      { key: 'test', header: 'Test rows', kind: 'number', digits: 0 },
+      { key: 'positive', header: 'Positive share', kind: 'number', digits: 3 },
+      { key: 'histMean', header: 'Mean history', kind: 'number', digits: 1 },
+      { key: 'histMax', header: 'Max history', kind: 'number', digits: 0 },
+    ],
+    rows: datasets.map((d) => {
+      const s = d.stats();
+      return {
+        dataset: s.name,
+        protocol: s.protocol,
+        users: s.users,
+        items: s.items,
+        categories: s.categories,
+        samples: s.samples,
+        train: s.fitRows,
+        valid: s.validRows,
+        test: s.testRows,
+        positive: s.positiveShare,
+        histMean: s.historyLength.mean,
+        histMax: s.historyLength.max,
+      };
+    }),
+    notes: ['Behaviours: reviews (Amazon), positive ratings (MovieLens) or generated clicks (synthetic). Rows: labelled samples of each split.'],
+  };
+}
+
+/** Histogram of history lengths (the data layer's bins). */
+export function historyLengthFigure(dataset: Dataset): PlotlyFigure {
+  const h = dataset.stats().historyLength;
+  const labels = h.counts.map((_, i) => (i + 1 < h.edges.length ? `${h.edges[i]}-${h.edges[i + 1] - 1}` : `${h.edges[i]}+`));
+  return {
+    data: [{ type: 'bar', x: labels, y: h.counts, marker: { color: '#1f77b4' }, name: 'samples' }],
+    layout: {
+      title: { text: `${dataset.name}: history length per sample (mean ${h.mean.toFixed(1)}, median ${h.median}, p90 ${h.p90})` },
+      xaxis: { title: { text: 'history length' } },
+      yaxis: { title: { text: 'samples' } },
+      font: { family: 'DejaVu Sans, Arial, sans-serif', size: 13 },
+    },
+  };
+}
+
+/** Behaviours per level-0 category, the `top` most frequent (from the training-split counts). */
+export function categoryDistributionFigure(dataset: Dataset, top = 30): PlotlyFigure {
+  const counts = dataset.catCounts[0];
+  const ids = Array.from({ length: counts.length - 1 }, (_, i) => i + 1).sort((a, b) => counts[b] - counts[a]).slice(0, top);
+  const names = dataset.vocab.cats[0];
+  const label = (id: number): string => (names && names[id] !== undefined ? String(names[id]) : `cat ${id}`);
+  return variantBarFigure({
+    title: `${dataset.name}: the ${ids.length} most frequent ${dataset.levelNames[0] ?? 'categories'} (training split)`,
+    metric: 'occurrences',
+    variants: ids.map(label),
+    means: ids.map((id) => counts[id]),
+    stds: ids.map(() => 0),
+    axisFloor: 0,
+  });
+}
+
+/**
+ * The synthetic generator's ground truth for one user: which level-0 category each of the
+ * user's concurrent interests sits on at every step (a heat map, interests x steps).
+ */
+export function groundTruthFigure(dataset: Dataset, user = 1): PlotlyFigure {
+  const truth = dataset.groundTruth;
+  if (!truth) throw new Error(`dataset ${dataset.name} has no ground truth (only synthetic data has one)`);
+  const { interests: K, steps } = truth;
+  const z: number[][] = [];
+  for (let k = 0; k < K; k++) {
+    const row: number[] = [];
+    for (let t = 0; t < steps; t++) row.push(truth.trajectory[(user * steps + t) * K + k]);
+    z.push(row);
+  }
+  const weights = Array.from({ length: K }, (_, k) => truth.interestWeights[user * K + k]);
+  const figure = attentionHeatmapFigure({
+    title: `${dataset.name}: ground-truth interests of user ${user} (cell = category id)`,
+    rows: weights.map((w, k) => `interest ${k + 1} (weight ${w.toFixed(2)})`),
+    columns: Array.from({ length: steps }, (_, t) => String(t + 1)),
+    z,
+    rowTitle: 'interest',
+    columnTitle: 'step',
+  });
+  (figure.data[0] as Record<string, unknown>).colorscale = 'Viridis';
+  (figure.data[0] as Record<string, unknown>).colorbar = { title: { text: 'category id' } };
+  return figure;
+}
+
+/** Lines of the per-epoch curves of one experiment for the given variants only (e.g. with / without aux loss). */
+export function compareCurvesFigure(report: ExperimentReport, variants: string[], metric: CurveMetric, title: string): PlotlyFigure {
+  const figure = recordsCurvesFigure(report.records, { metric, variants, title });
+  return figure.data.length > 0 ? figure : trainingCurvesFigure({ title: `${title} (no runs)`, metric, series: [] });
+}
