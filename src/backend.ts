@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmUnsortedSegmentSum } from './kernels/unsortedSegmentSum';
+import { installFastWasmKernels } from './ops/wasmKernels';
 
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_NAMES: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
@@ -37,7 +38,10 @@ function tryLoadNative(): string | undefined {
 async function activate(name: BackendName): Promise<boolean> {
   if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
+    // Kernels the wasm backend lacks (UnsortedSegmentSum: every embedding gradient) and
+    // copy-free replacements of Slice/Unpack/SplitV/Identity (see src/ops/wasmKernels.ts).
     registerWasmUnsortedSegmentSum();
+    installFastWasmKernels();
   }
   try {
     const ok = await tf.setBackend(name);

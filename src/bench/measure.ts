@@ -20,6 +20,8 @@ export interface MeasureOptions {
   steps: number;
   /** Milliseconds clock; injectable for tests. Default performance.now. */
   clock?: () => number;
+  /** This process's CPU time in ms (user + system); injectable for tests. Default process.cpuUsage. */
+  cpuClock?: () => number;
   /** Live tensor count; injectable for tests. Default tf.memory().numTensors. */
   tensorCount?: () => number;
   /** Called after every step (phase, index within the phase, total steps of the phase). */
@@ -59,6 +61,13 @@ export interface PhaseMeasurement {
   /** Samples/s at the 90th and 10th percentile step times (fast and slow end of the spread). */
   samplesPerSecondP90: number;
   samplesPerSecondP10: number;
+  /**
+   * Per-step CPU time of this process (ms) and batchSize * 1000 / its median: what the step
+   * costs when it has a core to itself. On a machine shared with other work the wall-clock
+   * numbers above include waiting for a core; this one mostly does not.
+   */
+  cpuStepMs?: TimingSummary;
+  cpuSamplesPerSecond?: number;
 }
 
 export interface SubjectMeasurement {
@@ -81,6 +90,13 @@ export function phaseFromStepMs(stepMs: number[], batchSize: number): PhaseMeasu
   };
 }
 
+/** Adds the CPU-time summary to a phase (left out when the CPU clock did not advance). */
+function withCpu(p: PhaseMeasurement, cpuMs: number[], batchSize: number): PhaseMeasurement {
+  const s = summarize(cpuMs);
+  if (!(s.median > 0)) return p;
+  return { ...p, cpuStepMs: s, cpuSamplesPerSecond: (batchSize * 1000) / s.median };
+}
+
 /** The wasm heap size, read from the active backend when it is wasm (undefined otherwise). */
 export function wasmHeapBytes(): number | undefined {
   if (tf.getBackend() !== 'wasm') return undefined;
@@ -98,6 +114,10 @@ export function measureSubject(subject: BenchSubject, batches: Batch[], options:
   if (!(Number.isInteger(options.warmup) && options.warmup >= 0)) throw new Error(`${where}: warmup must be an integer >= 0, got ${options.warmup}`);
   if (!(Number.isInteger(options.steps) && options.steps >= 1)) throw new Error(`${where}: steps must be an integer >= 1, got ${options.steps}`);
   const clock = options.clock ?? (() => performance.now());
+  const cpuClock = options.cpuClock ?? (() => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1000;
+  });
   const count = options.tensorCount ?? (() => tf.memory().numTensors);
   const batchSize = batches[0].size;
   const memory: MemoryTrace = { rssPeakBytes: 0, jsHeapPeakBytes: 0, tensorBytesPeak: 0 };
@@ -113,8 +133,8 @@ export function measureSubject(subject: BenchSubject, batches: Batch[], options:
   let cursor = 0;
   const next = () => batches[cursor++ % batches.length];
   let afterWarmup = beforeRun;
-  /** Warm-up steps, then timed steps; returns the timed steps' durations (ms). */
-  const phase = (kind: 'train' | 'score'): number[] => {
+  /** Warm-up steps, then timed steps; returns the timed steps' wall and CPU durations (ms). */
+  const phase = (kind: 'train' | 'score'): { wall: number[]; cpu: number[] } => {
     const run = kind === 'train' ? (b: Batch) => subject.train(b) : (b: Batch) => subject.score(b);
     for (let i = 0; i < options.warmup; i++) {
       run(next());
@@ -123,26 +143,29 @@ export function measureSubject(subject: BenchSubject, batches: Batch[], options:
     // Baseline for the leak check: after the training warm-up (optimizer state exists by then).
     if (kind === 'train') afterWarmup = count();
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < options.steps; i++) {
       const batch = next();
+      const c0 = cpuClock();
       const t0 = clock();
       run(batch);
       times.push(clock() - t0);
+      cpu.push(cpuClock() - c0);
       const n = count();
       minDuringRun = Math.min(minDuringRun, n);
       maxDuringRun = Math.max(maxDuringRun, n);
       sampleMemory();
       options.onStep?.(kind, i, options.steps);
     }
-    return times;
+    return { wall: times, cpu };
   };
   const trainTimes = phase('train');
   const scoreTimes = phase('score');
   const afterRun = count();
   memory.wasmHeapBytes = wasmHeapBytes();
   return {
-    train: phaseFromStepMs(trainTimes, batchSize),
-    score: phaseFromStepMs(scoreTimes, batchSize),
+    train: withCpu(phaseFromStepMs(trainTimes.wall, batchSize), trainTimes.cpu, batchSize),
+    score: withCpu(phaseFromStepMs(scoreTimes.wall, batchSize), scoreTimes.cpu, batchSize),
     tensors: { beforeRun, afterWarmup, minDuringRun, maxDuringRun, afterRun, growth: afterRun - afterWarmup },
     memory,
   };

@@ -30,6 +30,12 @@ export interface BenchModelEntry {
   trainStepMs?: TimingSummary;
   scoreStepMs?: TimingSummary;
   /**
+   * Samples/s by this process's CPU time per step (see PhaseMeasurement.cpuSamplesPerSecond):
+   * the estimate for an idle machine when the wall-clock numbers were taken under load.
+   */
+  trainCpuSamplesPerSecond?: number;
+  scoreCpuSamplesPerSecond?: number;
+  /**
    * ours / PyTorch with the same thread count. Our wasm backend runs one thread, so these
    * compare against PyTorch with 1 thread; null when there is no reference for this model.
    */
@@ -103,6 +109,8 @@ export function modelEntry(m: SubjectMeasurement, reference: Record<string, Pyto
     scoreSpread: { p10: m.score.samplesPerSecondP10, p90: m.score.samplesPerSecondP90 },
     trainStepMs: m.train.stepMs,
     scoreStepMs: m.score.stepMs,
+    trainCpuSamplesPerSecond: m.train.cpuSamplesPerSecond,
+    scoreCpuSamplesPerSecond: m.score.cpuSamplesPerSecond,
     ratioTrain: ratio(m.train.samplesPerSecond, same?.trainSamplesPerSecond),
     ratioScore: ratio(m.score.samplesPerSecond, same?.scoreSamplesPerSecond),
     ratioTrain2Threads: ratio(m.train.samplesPerSecond, two?.trainSamplesPerSecond),

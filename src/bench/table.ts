@@ -25,6 +25,8 @@ export function formatBenchTable(record: BenchRecord): string {
     'ratio 1t',
     'PyTorch 2t',
     'ratio 2t',
+    'train/s by CPU time',
+    'score/s by CPU time',
     'tensors +/-',
     'peak RSS MB',
   ];
@@ -50,6 +52,8 @@ export function formatBenchTable(record: BenchRecord): string {
       fmtRatio(e.ratioScore),
       fmtRate(p2?.scoreSamplesPerSecond),
       fmtRatio(e.ratioScore2Threads),
+      fmtRate(e.trainCpuSamplesPerSecond),
+      fmtRate(e.scoreCpuSamplesPerSecond),
       e.tensors ? `${e.tensors.growth >= 0 ? '+' : ''}${e.tensors.growth}` : '-',
       e.memory ? (e.memory.rssPeakBytes / 2 ** 20).toFixed(0) : '-',
     ]);
@@ -58,6 +62,7 @@ export function formatBenchTable(record: BenchRecord): string {
   const out = [line(header), line(header.map(() => '---')), ...rows.map(line)];
   out.push('');
   out.push(`Backend ${record.backend} (${record.oursThreads} thread); batch ${record.shape.batchSize}, history ${record.shape.maxLen}; median of ${record.steps} steps after ${record.warmup} warm-up; ratio = ours / PyTorch${record.pytorch.torchVersion ? ` ${record.pytorch.torchVersion}` : ''} with 1 or 2 threads.`);
+  out.push('"by CPU time": samples/s from this process\'s CPU time per step (what a step costs with a core to itself; wall-clock ratios are unreliable while other work shares the cores).');
   if (!record.pytorch.available) out.push(`PyTorch reference not run: ${record.pytorch.reason ?? 'unavailable'}`);
   return out.join('\n');
 }

@@ -41,6 +41,8 @@ export interface TrainOutcome {
   selectedOn: 'valid' | 'test';
   /** Metrics at the best epoch. */
   best: { valid?: SplitMetrics; test: SplitMetrics };
+  /** 95% percentile-bootstrap confidence interval of the best epoch's test AUC (200 resamples, seeded by the run seed). */
+  testAucCi?: { lower: number; upper: number; level: number; resamples: number };
   /** Training samples per second over all epochs (excluding evaluation). */
   samplesPerSecond: number;
   /** Wall time of training + evaluation, seconds. */

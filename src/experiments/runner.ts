@@ -213,14 +213,22 @@ function runInWorkers(
           next();
         }
       });
+      let ran = false;
+      child.on('message', () => {
+        ran = true;
+      });
       child.on('exit', (code, signal) => {
         active--;
-        if (current && !stopped) {
+        if (stopped) return;
+        if (current) {
           onFinished(current, `worker exited (${signal ?? `code ${code}`}) during the run`);
           current = undefined;
           if (queue.length > 0) startWorker();
+        } else if (!ran && queue.length > 0 && active === 0) {
+          // no worker could start: fail the remaining runs instead of hanging or dropping them
+          for (const run of queue.splice(0)) onFinished(run, `worker process failed to start (${signal ?? `code ${code}`})`);
         }
-        if (active === 0 && !stopped) resolve();
+        if (active === 0) resolve();
       });
       child.on('error', (err) => stopAll(err));
     };

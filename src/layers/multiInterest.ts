@@ -1,8 +1,8 @@
 /**
  * DMIN's multi-interest extractor (Xiao et al., CIKM'20; papers.md §4.2).
  *
- * H_E heads of self-attention over the (refined) behaviour sequence z [B, T, D]; head h gives
- * its own sequence
+ * H_E heads of self-attention over the (refined) behaviour sequence z [B, T, D]; head h
+ * (width dk, default D / H_E) gives its own sequence, projected back to D:
  *   s_h = LayerNorm(z + softmax(Q_h K_h^T / sqrt(dk) + padding mask) V_h Wo_h)     [B, T, D]
  * and each head's sequence is pooled by its own target-aware attention unit (DIN style) whose
  * query at step t includes a position embedding p_t of the REVERSE position (most recent
@@ -34,7 +34,10 @@ export interface MultiInterestConfig {
   targetSize: number;
   /** H_E, number of interest heads. Default 4 (DMIN repo). */
   heads?: number;
-  /** Width of one head's Q/K/V; default D. */
+  /**
+   * Width of one head's Q/K/V; default round(D / H_E) (at least 1): the heads split the width,
+   * as in the official code (4 heads of 9 for D = 36), and each head is projected back to D.
+   */
   headSize?: number;
   /** Reverse-position embedding in the query. Default true. */
   positionEncoding?: boolean;
@@ -98,7 +101,7 @@ export class MultiInterestExtractor {
     const c = { ...MULTI_INTEREST_DEFAULTS, ...config };
     const where = `src/layers/multiInterest.ts MultiInterestExtractor(${name})`;
     const D = c.size;
-    const dk = c.headSize ?? D;
+    const dk = c.headSize ?? Math.max(1, Math.round(D / c.heads));
     const HE = c.heads;
     for (const [k, v] of Object.entries({ size: D, targetSize: c.targetSize, heads: HE, headSize: dk, positionDim: c.positionDim, maxPositions: c.maxPositions })) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${k} must be a positive integer, got ${v}`);

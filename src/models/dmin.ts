@@ -44,6 +44,8 @@ export interface DminConfig extends CommonModelConfig {
   auxReduction: AuxLossReduction;
   /** H_E, number of interests. Default 4 (DMIN code). */
   interestHeads: number;
+  /** Q/K/V width of one interest head; 0 (default) = round(De / H_E), as the DMIN code splits the width. */
+  interestHeadSize: number;
   /** Reverse-position embedding in each head's query. Default true. */
   positionEncoding: boolean;
   /** Position embedding size; default 2 (DMIN code). */
@@ -68,6 +70,7 @@ export const DMIN_DEFAULTS: Readonly<DminConfig> = Object.freeze({
   auxScorer: 'inner' as AuxLossScorer,
   auxReduction: 'perSample' as AuxLossReduction,
   interestHeads: 4,
+  interestHeadSize: 0,
   positionEncoding: true,
   positionDim: 2,
   maxPositions: 100,
@@ -97,6 +100,7 @@ export class DminModel extends CtrModelBase<DminConfig> {
       size: De,
       targetSize: De,
       heads: c.interestHeads,
+      headSize: c.interestHeadSize > 0 ? c.interestHeadSize : undefined,
       positionEncoding: c.positionEncoding,
       positionDim: c.positionDim,
       maxPositions: c.maxPositions,

@@ -244,15 +244,28 @@ export class HeadlessChromium {
     );
   }
 
-  /** Captures the page as PNG bytes (the whole page when `fullPage`). */
-  async screenshot(options: { fullPage?: boolean; width?: number; height?: number } = {}): Promise<Buffer> {
+  /**
+   * Captures the page as PNG bytes: the viewport (`width` x `height`, default 1200 x 900), the
+   * whole page (`fullPage`), or the page area of the first element matching `selector`.
+   */
+  async screenshot(options: { fullPage?: boolean; width?: number; height?: number; selector?: string } = {}): Promise<Buffer> {
     const width = options.width ?? 1200;
     let height = options.height ?? 900;
     if (options.fullPage) {
       height = Math.min(16384, Math.max(height, await this.evaluate<number>('document.documentElement.scrollHeight')));
     }
     await this.send('Emulation.setDeviceMetricsOverride', { width, height, deviceScaleFactor: 1, mobile: false }, true);
-    const shot = (await this.send('Page.captureScreenshot', { format: 'png', captureBeyondViewport: true }, true)) as { data: string };
+    const params: Record<string, unknown> = { format: 'png', captureBeyondViewport: true };
+    if (options.selector) {
+      const box = await this.evaluate<{ x: number; y: number; width: number; height: number } | null>(
+        `(() => { const el = document.querySelector(${JSON.stringify(options.selector)}); if (!el) return null;
+           const r = el.getBoundingClientRect();
+           return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: Math.max(1, r.width), height: Math.max(1, r.height) }; })()`,
+      );
+      if (!box) throw new Error(`src/report/chromium.ts: screenshot: no element matches ${options.selector}`);
+      params.clip = { ...box, scale: 1 };
+    }
+    const shot = (await this.send('Page.captureScreenshot', params, true)) as { data: string };
     return Buffer.from(shot.data, 'base64');
   }
 

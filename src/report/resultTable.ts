@@ -6,7 +6,8 @@
  * Cell kinds (per column):
  * - `text`     strings (numbers printed as given)
  * - `number`   numbers with `digits` decimals
- * - `meanStd`  `{ mean, std }` printed "m ± s"; CSV gets two columns "<header> mean", "<header> std"
+ * - `meanStd`  `{ mean, std }` printed "m ± s" (just "m" when std is NaN, e.g. one seed); CSV gets
+ *              two columns "<header> mean", "<header> std"
  * - `pvalue`   p-values: "< 0.001" below 0.001, else 3 decimals
  * - `percent`  numbers already in percent units, printed with `digits` decimals and "%"
  * Empty cells: `null` / `undefined`; NaN prints as "n/a".
@@ -112,6 +113,7 @@ function formatCell(cell: TableCell, column: TableColumn, style: Style): string 
     if (Number.isNaN(cell.mean)) return 'n/a';
     const digits = column.digits ?? 4;
     const m = fixed(cell.mean, digits);
+    if (Number.isNaN(cell.std)) return m; // one value: no spread to show
     const s = fixed(cell.std, digits);
     return style === 'md' ? `${m} ± ${s}` : `$${m} \\pm ${s}$`;
   }

@@ -77,7 +77,7 @@ export function summaryResultTable(
     const isBase = v.variant === summary.baseVariant;
     const row: Record<string, TableCell> = {
       model: isBase ? `${v.label} (base)` : v.label,
-      ours: { mean: v.meanAuc, std: v.stdAuc, n: v.runs },
+      ours: { mean: v.meanAuc, std: v.runs < 2 ? NaN : v.stdAuc, n: v.runs },
       diff: isBase ? null : v.diffAuc,
       p: isBase ? null : v.pValue,
       relaImpr: v.relaImpr,
@@ -91,7 +91,7 @@ export function summaryResultTable(
   });
   const notes = [...(options.notes ?? [])];
   for (const p of published) notes.push(`Published column "${p.header ?? `${p.column} (paper)`}": ${publishedTable(p.tableId).source}.`);
-  notes.push('Ours: mean ± sample std over seeds; p: two-sided paired t-test over seeds against the base variant (n/a with fewer than 2 seeds).');
+  notes.push('Ours: mean ± sample std over seeds (no std with one seed); p: two-sided paired t-test over seeds against the base variant (n/a with fewer than 2 seeds).');
   if (summary.selectedOnTest) notes.push('Model selection on the TEST split (official-code behaviour): numbers are optimistic.');
   return {
     paper: summary.paper,

@@ -48,6 +48,8 @@ export interface TrainConfig {
   maxStepsPerEpoch: number;
   /** Score at most this many rows per evaluation split (0 = all); for smoke runs. */
   maxEvalRows: number;
+  /** Resamples of the bootstrap confidence interval of the best test AUC (0 = none). */
+  bootstrapResamples: number;
 }
 
 export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
@@ -66,6 +68,7 @@ export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   selectMetric: 'auc',
   maxStepsPerEpoch: 0,
   maxEvalRows: 0,
+  bootstrapResamples: 200,
 }) as Readonly<TrainConfig>;
 
 export type TrainPresetName = 'din' | 'dien' | 'dmin' | 'dhan';
@@ -152,7 +155,7 @@ export function validateTrainConfig(config: TrainConfig): void {
   if (!(config.dropout >= 0 && config.dropout < 1)) invalid('dropout', config.dropout, 'a number in [0, 1)');
   if (config.selectOn !== 'valid' && config.selectOn !== 'test') invalid('selectOn', config.selectOn, "'valid' or 'test'");
   if (config.selectMetric !== 'auc' && config.selectMetric !== 'gauc') invalid('selectMetric', config.selectMetric, "'auc' or 'gauc'");
-  for (const key of ['maxStepsPerEpoch', 'maxEvalRows'] as const) {
+  for (const key of ['maxStepsPerEpoch', 'maxEvalRows', 'bootstrapResamples'] as const) {
     if (!(Number.isInteger(config[key]) && config[key] >= 0)) invalid(key, config[key], 'an integer >= 0');
   }
 }

@@ -12,7 +12,8 @@ import type { CtrModel, ModelWeights } from '../models/model';
 import { createModel, MODEL_DEFAULTS } from '../models';
 import { autoProgressSink, ProgressBar, ProgressSink, silentSink } from '../progress';
 import type { EpochMetrics, SplitMetrics, TrainOutcome } from '../experiments/runRecord';
-import { evaluateSplit } from './evaluate';
+import { bootstrapAucCi } from '../metrics';
+import { evaluateSplit, scoreSplit } from './evaluate';
 import { createOptimizer } from './optimizers';
 import { EmbeddingRegularization, trainStep, TrainStepOptions } from './step';
 import { learningRateAt, TrainConfig, validateTrainConfig } from './trainConfig';
@@ -115,6 +116,7 @@ export async function trainModel(dataset: Dataset, job: TrainJob, options: Train
   let bestWeights: ModelWeights | undefined;
   let trainSeconds = 0;
   let trainSamples = 0;
+  let testAucCi: TrainOutcome['testAucCi'];
   const started = performance.now();
   try {
     const stepsPerEpochFull = dataset.numBatches('train', train.batchSize);
@@ -169,6 +171,11 @@ export async function trainModel(dataset: Dataset, job: TrainJob, options: Train
       }
     }
     if (bestWeights) model.setWeights(bestWeights);
+    if (train.bootstrapResamples > 0) {
+      const scores = scoreSplit(model, dataset, 'test', train.evalBatchSize, train.maxEvalRows, needsAux);
+      const ci = bootstrapAucCi(scores.labels, scores.probabilities, { resamples: train.bootstrapResamples, seed: job.seed });
+      testAucCi = { lower: ci.lower, upper: ci.upper, level: ci.level, resamples: ci.resamples };
+    }
   } catch (err) {
     model.dispose();
     throw err;
@@ -182,5 +189,6 @@ export async function trainModel(dataset: Dataset, job: TrainJob, options: Train
     samplesPerSecond: trainSeconds > 0 ? trainSamples / trainSeconds : 0,
     wallSeconds: (performance.now() - started) / 1000,
   };
+  if (testAucCi) outcome.testAucCi = testAucCi;
   return { outcome, model };
 }

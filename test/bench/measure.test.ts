@@ -10,6 +10,7 @@ const tiny = { ...BENCH_SHAPE, batchSize: 4, maxLen: 6, minLen: 2, items: 30, ca
 /** A fake subject whose "work" advances a fake clock by scripted amounts and may leak fake tensors. */
 function fakeSubject(trainMs: number[], scoreMs: number[], leakPerTrain: number) {
   let now = 0;
+  let cpuNow = 0;
   let alive = 5;
   let t = 0;
   let s = 0;
@@ -17,7 +18,9 @@ function fakeSubject(trainMs: number[], scoreMs: number[], leakPerTrain: number)
   const subject: BenchSubject = {
     train: (b) => {
       seen.push(b);
-      now += trainMs[t++ % trainMs.length];
+      const ms = trainMs[t++ % trainMs.length];
+      now += ms;
+      cpuNow += ms / 2; // half of the wall time on the CPU: the other half waiting for a core
       alive += leakPerTrain;
     },
     score: (b) => {
@@ -26,15 +29,18 @@ function fakeSubject(trainMs: number[], scoreMs: number[], leakPerTrain: number)
     },
     dispose: () => undefined,
   };
-  return { subject, clock: () => now, tensorCount: () => alive, seen };
+  return { subject, clock: () => now, cpuClock: () => cpuNow, tensorCount: () => alive, seen };
 }
 
 test('measureSubject times only the timed steps and reports throughput per phase', () => {
   const { batches } = makeBenchBatches(3, 1, tiny);
   // warm-up steps take 1000 ms (must not count); timed train steps 10 / 20 / 10 / 20 ms
   const f = fakeSubject([1000, 1000, 10, 20, 10, 20], [1000, 1000, 5, 5, 5, 5], 0);
-  const m = measureSubject(f.subject, batches, { warmup: 2, steps: 4, clock: f.clock, tensorCount: f.tensorCount });
+  const m = measureSubject(f.subject, batches, { warmup: 2, steps: 4, clock: f.clock, cpuClock: f.cpuClock, tensorCount: f.tensorCount });
   assert.equal(m.train.stepMs.n, 4);
+  assert.equal(m.train.cpuStepMs?.median, 7.5);
+  assert.equal(m.train.cpuSamplesPerSecond, (4 * 1000) / 7.5);
+  assert.equal(m.score.cpuSamplesPerSecond, undefined, 'no CPU time advanced while scoring');
   assert.equal(m.train.stepMs.median, 15);
   assert.equal(m.train.stepMs.max, 20);
   assert.equal(m.train.samplesPerSecond, (4 * 1000) / 15);

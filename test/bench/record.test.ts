@@ -11,7 +11,7 @@ import type { PytorchRun } from '../../src/bench/pytorch';
 
 function measurement(trainMs: number, scoreMs: number): SubjectMeasurement {
   return {
-    train: phaseFromStepMs([trainMs, trainMs], 128),
+    train: { ...phaseFromStepMs([trainMs, trainMs], 128), cpuSamplesPerSecond: 4000 },
     score: phaseFromStepMs([scoreMs, scoreMs], 128),
     tensors: { beforeRun: 3, afterWarmup: 10, minDuringRun: 10, maxDuringRun: 10, afterRun: 10, growth: 0 },
     memory: { rssPeakBytes: 300 * 2 ** 20, jsHeapPeakBytes: 1, tensorBytesPeak: 1 },
@@ -115,7 +115,7 @@ test('formatBenchTable prints one row per model with rates, ratios, and skipped 
   const din = lines.find((l) => l.startsWith('| din '));
   assert.ok(din, text);
   assert.match(din!, /\| 2,000 \(2,000-2,000\) \| 1,000 \| 2\.00x \| 4,000 \| 0\.50x \|/);
-  assert.match(din!, /\| 16,000 \(16,000-16,000\) \| 8,000 \| 2\.00x \| 32,000 \| 0\.50x \| \+0 \| 300 \|/);
+  assert.match(din!, /\| 16,000 \(16,000-16,000\) \| 8,000 \| 2\.00x \| 32,000 \| 0\.50x \| 4,000 \| - \| \+0 \| 300 \|/);
   assert.ok(lines.some((l) => l.startsWith('| dhan | skipped: model "dhan" is not implemented yet')));
   assert.match(text, /Backend wasm \(1 thread\)/);
 });

@@ -67,6 +67,8 @@ test('determinism: same seed -> identical metrics to the last digit; another see
   assert.equal(a.history[0].steps, 6);
   assert.ok(a.history[0].valid && a.history[0].test);
   assert.equal(a.history[1].learningRate, 5e-4);
+  assert.ok(a.testAucCi && a.testAucCi.lower <= a.best.test.auc && a.best.test.auc <= a.testAucCi.upper, JSON.stringify(a.testAucCi));
+  assert.deepEqual(a.testAucCi, b.testAucCi);
   const c = await run(4);
   assert.notDeepEqual(metricsOnly(c.history), metricsOnly(a.history));
 });
