@@ -83,12 +83,17 @@ export function ablationSpecs(paper: PaperName, options: AblationOptions = {}): 
 /** Runs (or resumes) the paper's ablations and summarises them. */
 export async function runAblation(paper: PaperName, options: AblationOptions = {}): Promise<AblationResult> {
   const profile = options.profile ?? 'default';
+  const resultsDir = options.resultsDir ?? 'results';
   const { specs, notes } = ablationSpecs(paper, options);
+  // real data: build once per seed, cached for the workers and reruns (the cache path is not part of the run identity)
+  for (const spec of specs) {
+    if (!spec.dataset.startsWith('synthetic') && spec.data.cacheDir === undefined) spec.data = { ...spec.data, cacheDir: path.join(resultsDir, 'cache') };
+  }
   for (const note of notes) options.log?.(`note: ${note}`);
   const plans = specs.map((spec) => ({ spec, runs: planExperiment(spec) }));
   const result = await runSweep(
     plans.flatMap((p) => p.runs),
-    { resultsDir: options.resultsDir ?? 'results', jobs: options.jobs ?? defaultJobs(), log: options.log, progressSink: options.progressSink },
+    { resultsDir, jobs: options.jobs ?? defaultJobs(), log: options.log, progressSink: options.progressSink },
   );
   const experiments = plans.map(({ spec, runs }) => {
     const keys = new Set(runs.map((r) => `${r.key.variant}/${r.key.seed}/${r.key.configHash}`));

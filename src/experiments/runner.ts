@@ -113,7 +113,10 @@ export async function runSweep(runs: PlannedRun[], options: SweepOptions): Promi
   let reused = 0;
   for (const alias of aliases) {
     const source = sources.get(alias.key.configHash)!;
-    if (!isRunRecorded(resultsDir, source.key)) continue; // the source failed: so does the alias
+    if (!isRunRecorded(resultsDir, source.key)) {
+      failures.push({ run: alias, error: `shares its config with ${describeRun(source)}, which failed` });
+      continue;
+    }
     const record = readRunRecord(runRecordPath(resultsDir, source.key));
     writeRunRecord(runRecordPath(resultsDir, alias.key), {
       ...record,

@@ -123,8 +123,11 @@ export class GruLayer {
       const a = this.kind === 'GRU' ? undefined : (attention as tf.Tensor2D).reshape([B, T, 1]);
       // AIGRU: i'_t = a_t * i_t.
       const x = this.kind === 'AIGRU' ? inputs.mul(a as tf.Tensor3D) : inputs;
-      // All input projections at once: [B*T, D] x [D, 3H] + b -> [B, T, 3H].
-      const projected = denseFast(x, this.inputKernel, this.bias) as tf.Tensor3D;
+      const fused = this.implementation === 'fused';
+      // All input projections at once: [B*T, D] x [D, 3H] + b. The fused recurrence works
+      // time-major ([T, B, .]: per-step pieces are contiguous, so splitting and stacking them
+      // is a plain copy), so x is transposed once before the projection.
+      const projected = denseFast(fused ? tf.transpose(x, [1, 0, 2]) : x, this.inputKernel, this.bias) as tf.Tensor3D;
       // Gate scales [B, T, 1] (see RecurrenceMode):
       //   GRU, AIGRU:        g = s * u        with s = m
       //   AGRU:              g = s            with s = m * a
@@ -144,9 +147,13 @@ export class GruLayer {
         mode = 'update';
         scale = (this.kind === 'AUGRU' ? m.mul(a as tf.Tensor3D) : m) as tf.Tensor3D;
       }
-      const states = this.implementation === 'fused'
-        ? fusedRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, scale, keep)
-        : autodiffRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, scale, keep);
+      if (fused) {
+        const timeMajor = (v: tf.Tensor3D): tf.Tensor3D => tf.transpose(v, [1, 0, 2]) as tf.Tensor3D;
+        const statesTM = fusedRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, timeMajor(scale), keep ? timeMajor(keep) : undefined);
+        const final = statesTM.slice([T - 1, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D;
+        return { states: timeMajor(statesTM), final };
+      }
+      const states = autodiffRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, scale, keep);
       const final = states.slice([0, T - 1, 0], [B, 1, H]).reshape([B, H]) as tf.Tensor2D;
       return { states, final };
     });
@@ -212,8 +219,8 @@ const fusedCache = new Map<RecurrenceMode, RecurrenceFn>();
  *   dc = dh * g;  dg = dh * (c - h_{t-1});  dh_{t-1} = dh - dc + dHidden U^T
  *   dPreC = dc * (1 - c^2);  dr = dPreC * (U_c h_{t-1})
  *   du = dg * s ('update') | dg * k ('official') | 0 ('replace')
- *   dPreGates = [du, dr] * G * (1 - G)  with G = [u | r]
- *   dProjected_t = [dPreGates, dPreC];  dHidden_t = dProjected_t * [1, 1, r]
+ *   dPreU = du * u (1 - u);  dPreR = dr * r (1 - r)
+ *   dProjected_t = [dPreU, dPreR, dPreC];  dHidden_t = dProjected_t * [1, 1, r]
  * Everything that does not depend on dh ((c - h_{t-1}), 1 - c^2, G(1 - G), [1, 1, r]) is
  * computed for all steps at once before the loop; after it, dU = [h_{t-1}]^T [dHidden_t] is
  * ONE matMul over all B*T rows, and ds_t = sum_H(dg * u) ('update') | sum_H(dg),
@@ -222,19 +229,19 @@ const fusedCache = new Map<RecurrenceMode, RecurrenceFn>();
 function makeFusedRecurrence(mode: RecurrenceMode): RecurrenceFn {
   const f = (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
-    const projected = args[0] as tf.Tensor3D;
+    const projected = args[0] as tf.Tensor3D; // [T, B, 3H]
     const recurrentKernel = args[1] as tf.Tensor2D;
-    const scale = args[2] as tf.Tensor3D;
-    const keep = args[3] as tf.Tensor3D;
-    const [B, T, H3] = projected.shape;
+    const scale = args[2] as tf.Tensor3D; // [T, B, 1]
+    const keep = args[3] as tf.Tensor3D; // [T, B, 1]
+    const [T, B, H3] = projected.shape;
     const H = H3 / 3;
     const [projGates, projCandidate] = tf.split(projected, [2 * H, H], 2);
     const [kernelGates, kernelCandidate] = tf.split(recurrentKernel, [2 * H, H], 1) as tf.Tensor2D[];
     const kernelCandidate2 = kernelCandidate.mul(2) as tf.Tensor2D;
-    const gateSteps = tf.unstack(projGates, 1) as tf.Tensor2D[];
-    const candidateSteps = tf.unstack(projCandidate.mul(2), 1) as tf.Tensor2D[];
-    const scaleSteps = tf.unstack(scale, 1) as tf.Tensor2D[];
-    const keepSteps = mode === 'official' ? (tf.unstack(keep, 1) as tf.Tensor2D[]) : undefined;
+    const gateSteps = tf.unstack(projGates, 0) as tf.Tensor2D[];
+    const candidateSteps = tf.unstack(projCandidate.mul(2), 0) as tf.Tensor2D[];
+    const scaleSteps = tf.unstack(scale, 0) as tf.Tensor2D[];
+    const keepSteps = mode === 'official' ? (tf.unstack(keep, 0) as tf.Tensor2D[]) : undefined;
     const one = tf.scalar(1);
     let h: tf.Tensor2D = tf.zeros([B, H]);
     const hPrev: tf.Tensor[] = [];
@@ -260,30 +267,34 @@ function makeFusedRecurrence(mode: RecurrenceMode): RecurrenceFn {
       h = h.add(g.mul(c.sub(h))) as tf.Tensor2D;
       states.push(h);
     }
-    const value = tf.stack(states, 1) as tf.Tensor3D;
+    const value = tf.concat(states, 0).reshape([T, B, H]) as tf.Tensor3D;
     save([recurrentKernel, scale, keep, ...hPrev, ...gatesAll, ...candidates, ...hidden2, ...weights]);
     return {
       value,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const U = saved[0] as tf.Tensor2D;
-        const sAll = saved[1] as tf.Tensor3D;
-        const kAll = saved[2] as tf.Tensor3D;
+        const sAll = (saved[1] as tf.Tensor3D).reshape([T * B, 1]);
+        const kAll = (saved[2] as tf.Tensor3D).reshape([T * B, 1]);
         const list = (i: number): tf.Tensor[] => saved.slice(3 + i * T, 3 + (i + 1) * T);
-        const Hp = tf.stack(list(0), 1); // [B, T, H]
-        const Gs = tf.stack(list(1), 1); // [B, T, 2H]
-        const Cs = tf.stack(list(2), 1); // [B, T, H]
-        const hcHalf = tf.stack(list(3), 1).mul(0.5); // U_c h_{t-1}, [B, T, H]
+        // time-major [T*B, .] blocks: rows t*B..(t+1)*B-1 are step t
+        const Hp = tf.concat(list(0), 0); // [T*B, H]
+        const Gs = tf.concat(list(1), 0); // [T*B, 2H]
+        const Cs = tf.concat(list(2), 0); // [T*B, H]
+        const hcHalf = tf.concat(list(3), 0).mul(0.5); // U_c h_{t-1}
         const gSteps = list(4) as tf.Tensor2D[];
         const one1 = tf.scalar(1);
-        const [Us, Rs] = tf.split(Gs, 2, 2);
-        const diffSteps = tf.unstack(Cs.sub(Hp), 1) as tf.Tensor2D[];
-        const dtanhSteps = tf.unstack(one1.sub(Cs.square()), 1) as tf.Tensor2D[];
-        const dsigSteps = tf.unstack(Gs.mul(one1.sub(Gs)), 1) as tf.Tensor2D[];
-        const hcSteps = tf.unstack(hcHalf, 1) as tf.Tensor2D[];
-        const rExtSteps = tf.unstack(tf.concat([tf.ones([B, T, 2 * H]), Rs], 2), 1) as tf.Tensor2D[];
-        const sSteps = mode === 'update' ? (tf.unstack(sAll, 1) as tf.Tensor2D[]) : undefined;
-        const kSteps = mode === 'official' ? (tf.unstack(kAll, 1) as tf.Tensor2D[]) : undefined;
-        const dStates = tf.unstack(dy, 1) as tf.Tensor2D[];
+        const [Us, Rs] = tf.split(Gs, 2, 1);
+        const steps = (x: tf.Tensor): tf.Tensor2D[] => tf.unstack(x.reshape([T, B, -1]), 0) as tf.Tensor2D[];
+        const diffSteps = steps(Cs.sub(Hp));
+        const dtanhSteps = steps(one1.sub(Cs.square()));
+        const [dsigU, dsigR] = tf.split(Gs.mul(one1.sub(Gs)), 2, 1);
+        const dsigUSteps = steps(dsigU);
+        const dsigRSteps = steps(dsigR);
+        const hcSteps = steps(hcHalf);
+        const rExtSteps = steps(tf.concat([tf.ones([T * B, 2 * H]), Rs], 1));
+        const sSteps = mode === 'update' ? steps(sAll) : undefined;
+        const kSteps = mode === 'official' ? steps(kAll) : undefined;
+        const dStates = tf.unstack(dy, 0) as tf.Tensor2D[];
         const Ut = tf.transpose(U) as tf.Tensor2D; // [3H, H]
         const zerosH = mode === 'replace' ? tf.zeros([B, H]) : undefined;
         const dProj: tf.Tensor2D[] = new Array(T);
@@ -296,21 +307,20 @@ function makeFusedRecurrence(mode: RecurrenceMode): RecurrenceFn {
           const dg = dh.mul(diffSteps[t]) as tf.Tensor2D;
           const dPreC = dc.mul(dtanhSteps[t]);
           const dr = dPreC.mul(hcSteps[t]);
-          let du: tf.Tensor2D;
-          if (mode === 'update') du = dg.mul((sSteps as tf.Tensor2D[])[t]);
-          else if (mode === 'official') du = dg.mul((kSteps as tf.Tensor2D[])[t]);
-          else du = zerosH as tf.Tensor2D;
-          const dPreGates = tf.concat([du, dr], 1).mul(dsigSteps[t]);
-          dProj[t] = tf.concat([dPreGates, dPreC], 1) as tf.Tensor2D;
+          let dPreU: tf.Tensor2D;
+          if (mode === 'update') dPreU = dg.mul((sSteps as tf.Tensor2D[])[t]).mul(dsigUSteps[t]);
+          else if (mode === 'official') dPreU = dg.mul((kSteps as tf.Tensor2D[])[t]).mul(dsigUSteps[t]);
+          else dPreU = zerosH as tf.Tensor2D;
+          dProj[t] = tf.concat([dPreU, dr.mul(dsigRSteps[t]), dPreC], 1) as tf.Tensor2D;
           dHidden[t] = dProj[t].mul(rExtSteps[t]) as tf.Tensor2D;
           dgSteps[t] = dg;
           if (t > 0) carry = dh.sub(dc).add(tf.matMul(dHidden[t], Ut)) as tf.Tensor2D;
         }
-        const dProjected = tf.stack(dProj, 1);
-        const dU = tf.matMul(tf.transpose(Hp.reshape([B * T, H])), tf.stack(dHidden, 1).reshape([B * T, 3 * H]));
-        const dG = tf.stack(dgSteps, 1); // [B, T, H]
-        const dS = (mode === 'update' ? dG.mul(Us) : dG).sum(2, true);
-        const dK = mode === 'official' ? dG.mul(one1.sub(Us)).sum(2, true).neg() : tf.zeros([B, T, 1]);
+        const dProjected = tf.concat(dProj, 0).reshape([T, B, 3 * H]);
+        const dU = tf.matMul(tf.transpose(Hp), tf.concat(dHidden, 0));
+        const dG = tf.concat(dgSteps, 0); // [T*B, H]
+        const dS = (mode === 'update' ? dG.mul(Us) : dG).sum(1, true).reshape([T, B, 1]);
+        const dK = mode === 'official' ? dG.mul(one1.sub(Us)).sum(1, true).neg().reshape([T, B, 1]) : tf.zeros([T, B, 1]);
         return [dProjected, dU, dS, dK];
       },
     };
@@ -320,7 +330,8 @@ function makeFusedRecurrence(mode: RecurrenceMode): RecurrenceFn {
 
 /**
  * The recurrence as one custom-gradient op (see makeFusedRecurrence); same values as
- * `autodiffRecurrence`. Shapes as there; `keep` is needed for mode 'official' only.
+ * `autodiffRecurrence` but TIME-MAJOR: projected [T, B, 3H], scale / keep [T, B, 1] ->
+ * states [T, B, H]. `keep` is needed for mode 'official' only.
  */
 export function fusedRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D): tf.Tensor3D {
   const fn = fusedCache.get(mode) ?? makeFusedRecurrence(mode);

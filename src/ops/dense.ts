@@ -13,19 +13,11 @@
  * dx = dz W^T, dW = x^T dz (x flattened to [N, K]), db = sum over rows of dz.
  */
 import * as tf from '@tensorflow/tfjs';
+import { columnSums } from './columnSums';
 
 /** Activations `denseFast` fuses; anything else (Dice, PReLU with learned slope) goes after a 'linear' dense. */
 export type DenseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 export const DENSE_ACTIVATIONS: readonly DenseActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
-
-/**
- * Column sums of a [N, M] matrix as [M]. On wasm `tf.sum(x, 0)` transposes first (~3 ms for
- * [6400, 80]); a [1, N] x [N, M] product of ones gives the same sums in ~0.06 ms.
- */
-export function columnSums(x: tf.Tensor): tf.Tensor {
-  const [n, m] = x.shape as number[];
-  return tf.matMul(tf.ones([1, n]), x).reshape([m]);
-}
 
 /**
  * a^T b for a [N, K], b [N, M] -> [K, M] with plain matMuls only. Transposes whichever operand

@@ -92,3 +92,17 @@ test('columnSums and transposedProduct equal tf.sum(x, 0) and a^T b in both orie
   assert.ok(maxAbsDiff(transposedProduct(wide, narrow), tf.matMul(wide, narrow, true, false)) < 1e-5);
   assert.deepEqual(transposedProduct(wide, narrow).shape, [5, 2]);
 });
+
+test('columnSums of a tall matrix equals a float64 sum per column (1e-6 relative), and rejects non-matrices', () => {
+  const rng = new Rng(33);
+  const n = 3001;
+  const m = 7;
+  const values = new Float32Array(n * m);
+  for (let i = 0; i < values.length; i++) values[i] = rng.normal() + 0.5;
+  const expected = new Array<number>(m).fill(0);
+  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) expected[j] += values[i * m + j];
+  const got = columnSums(tf.tensor2d(values, [n, m])).dataSync();
+  expected.forEach((e, j) => assert.ok(Math.abs(got[j] - e) <= 1e-6 * Math.abs(e) + 1e-4, `column ${j}: ${got[j]} vs ${e}`));
+  assert.throws(() => columnSums(tf.zeros([2, 3, 4])), /float32 \[N, M\] matrix/);
+  assert.throws(() => columnSums(tf.zeros([2, 3], 'int32')), /float32 \[N, M\] matrix/);
+});

@@ -18,7 +18,7 @@ export const ABLATE_COMMAND: CommandSpec = {
     { name: 'profile', type: 'string', values: PROFILE_NAMES, description: 'smoke (CI), default (synthetic, all ablations), full (paper data and settings)', defaultText: 'default' },
     { name: 'experiment', type: 'list', description: "only these experiments of the paper (e.g. table4)" },
     { name: 'variants', type: 'list', description: 'only these variants (names as in --list)' },
-    ...DATA_FLAGS,
+    ...DATA_FLAGS.map((f) => (f.name === 'cache-dir' ? { ...f, defaultText: '<results>/cache for real data' } : f)),
     { name: 'seeds', type: 'int', description: 'number of seeds (1..K)' },
     { name: 'seed', type: 'int', description: 'run only this seed (what --emit-jobs uses)' },
     { name: 'epochs', type: 'int', description: 'epochs per run' },
