@@ -3,7 +3,7 @@
  * `trainStep` (prepare, forward, forward + backward, reading gradients, optimizer updates)
  * and the wasm kernels by total time (tf.profile). For finding hot spots, not a benchmark.
  *
- *   node --import tsx bench/profile.ts din [--steps 10] [--top 25]
+ *   node --import tsx bench/profile.ts din [--steps 10] [--top 25] [--score: kernels of predict instead of trainStep]
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
@@ -116,13 +116,17 @@ async function main(): Promise<void> {
   const profiled = Math.max(3, Math.min(steps, 10));
   const c0 = process.cpuUsage();
   recording = true;
-  for (let i = 0; i < profiled; i++) trainStep(model, batches[i % batches.length], optimizer);
+  const scoring = process.argv.includes('--score');
+  for (let i = 0; i < profiled; i++) {
+    if (scoring) predict(model, batches[i % batches.length]);
+    else trainStep(model, batches[i % batches.length], optimizer);
+  }
   recording = false;
   const cAll = process.cpuUsage(c0);
   const stepCpu = (cAll.user + cAll.system) / 1000 / profiled;
   const total = [...byName.values()].reduce((a, b) => a + b.ms, 0) / profiled;
   const dispatches = [...byName.values()].reduce((a, b) => a + b.calls, 0) / profiled;
-  console.log(`\nkernels per training step (CPU time, mean of ${profiled} steps): ${dispatches.toFixed(0)} dispatches, ${total.toFixed(1)} ms in kernels of ${stepCpu.toFixed(1)} ms CPU per step (the rest: tfjs bookkeeping, JS optimizer, copies)`);
+  console.log(`\nkernels per ${scoring ? 'scoring pass' : 'training step'} (CPU time, mean of ${profiled} steps): ${dispatches.toFixed(0)} dispatches, ${total.toFixed(1)} ms in kernels of ${stepCpu.toFixed(1)} ms CPU per step (the rest: tfjs bookkeeping, JS optimizer, copies)`);
   for (const [k, v] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
     console.log(`  ${k.padEnd(24)} ${(v.ms / profiled).toFixed(2).padStart(7)} ms  ${String(Math.round(v.calls / profiled)).padStart(5)} calls`);
   }

@@ -50,10 +50,11 @@ export interface GruConfig {
   /** Meaning of a_t in AUGRU; default 'paper'. */
   convention?: AttentionGateConvention;
   /**
-   * 'fused' (default): the recurrence is one custom-gradient op with a hand-written
-   * backpropagation through time (no per-op tape, weight gradients as one matMul over all
-   * steps). 'autodiff': the same forward as plain tf ops differentiated by tfjs (reference;
-   * the tests check both give the same values and gradients).
+   * 'fused' (default): under a gradient tape the recurrence is one custom-gradient op with a
+   * hand-written backpropagation through time (no per-op tape, weight gradients as one matMul
+   * over all steps); without a tape (scoring) the plain forward runs. 'autodiff': always the
+   * plain tf ops differentiated by tfjs (reference; the tests check both give the same values
+   * and gradients).
    */
   implementation?: 'fused' | 'autodiff';
 }
@@ -65,6 +66,22 @@ export interface GruOutput {
   states: tf.Tensor3D;
   /** [B, H] the state after the last step, i.e. after the last real behaviour. */
   final: tf.Tensor2D;
+}
+
+/** True inside a tfjs gradient scope (engine's tape on); true as well if the engine does not say. */
+function gradientTapeIsRecording(): boolean {
+  const engine = tf.engine() as unknown as { isTapeOn?: () => boolean };
+  return typeof engine.isTapeOn === 'function' ? engine.isTapeOn() : true;
+}
+
+/**
+ * `tf.unstack(x, axis)` that stays differentiable when x has size 1 along `axis`: tfjs's
+ * Unpack gradient receives a bare tensor instead of a list for a single output and fails, so
+ * a size-1 axis is removed with a reshape instead.
+ */
+export function unstackDifferentiable(x: tf.Tensor, axis: number): tf.Tensor[] {
+  if (x.shape[axis] === 1) return [x.reshape(x.shape.filter((_, i) => i !== axis))];
+  return tf.unstack(x, axis);
 }
 
 /**
@@ -123,7 +140,9 @@ export class GruLayer {
       const a = this.kind === 'GRU' ? undefined : (attention as tf.Tensor2D).reshape([B, T, 1]);
       // AIGRU: i'_t = a_t * i_t.
       const x = this.kind === 'AIGRU' ? inputs.mul(a as tf.Tensor3D) : inputs;
-      const fused = this.implementation === 'fused';
+      // Without a gradient tape (scoring) the plain forward is cheaper: no custom-gradient op,
+      // no time-major transposes.
+      const fused = this.implementation === 'fused' && gradientTapeIsRecording();
       // All input projections at once: [B*T, D] x [D, 3H] + b. The fused recurrence works
       // time-major ([T, B, .]: per-step pieces are contiguous, so splitting and stacking them
       // is a plain copy), so x is transposed once before the projection.
@@ -191,10 +210,10 @@ export function autodiffRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D,
     const [B, T, H3] = projected.shape;
     const H = H3 / 3;
     const [projGates, projCandidate] = tf.split(projected, [2 * H, H], 2);
-    const gateSteps = tf.unstack(projGates, 1) as tf.Tensor2D[];
-    const candidateSteps = tf.unstack(projCandidate, 1) as tf.Tensor2D[];
-    const scaleSteps = tf.unstack(scale, 1) as tf.Tensor2D[];
-    const keepSteps = keep ? (tf.unstack(keep, 1) as tf.Tensor2D[]) : undefined;
+    const gateSteps = unstackDifferentiable(projGates, 1) as tf.Tensor2D[];
+    const candidateSteps = unstackDifferentiable(projCandidate, 1) as tf.Tensor2D[];
+    const scaleSteps = unstackDifferentiable(scale, 1) as tf.Tensor2D[];
+    const keepSteps = keep ? (unstackDifferentiable(keep, 1) as tf.Tensor2D[]) : undefined;
     let h: tf.Tensor2D = tf.zeros([B, H]);
     const states: tf.Tensor2D[] = [];
     for (let t = 0; t < T; t++) {

@@ -26,6 +26,7 @@ import { ParameterStore } from './params';
 import { LayerNorm } from './layerNorm';
 import { denseFast, matMulFast } from '../ops';
 import { maskedSoftmax, MASKED_SCORE } from './sequenceAttention';
+import { unstackDifferentiable } from './gru';
 
 export interface MultiInterestConfig {
   /** D, width of the behaviour sequence (and of each interest). */
@@ -173,7 +174,7 @@ export class MultiInterestExtractor {
       const keyMask = mask.reshape([1, B, 1, T]);
       const scores = matMulFast(q, k, false, true).mul(1 / Math.sqrt(dk)).reshape([HE, B, T, T]);
       const att = tf.softmax(scores.add(tf.scalar(1).sub(keyMask).mul(MASKED_SCORE))).mul(keyMask).reshape([HE * B, T, T]);
-      const contexts = tf.unstack(matMulFast(att, v).reshape([HE, N, dk]), 0) as tf.Tensor2D[]; // HE x [B*T, dk]
+      const contexts = unstackDifferentiable(matMulFast(att, v).reshape([HE, N, dk]), 0) as tf.Tensor2D[]; // HE x [B*T, dk]
       // --- per-head, per-position queries: HE x [B*T, D] ---
       let query = matMulFast(target, this.queryTargetKernel).add(this.queryBias).reshape([B, 1, HE * D]);
       if (this.positionEncoding) {
@@ -182,7 +183,7 @@ export class MultiInterestExtractor {
       } else {
         query = query.tile([1, T, 1]);
       }
-      const queries = tf.unstack(tf.transpose(query.reshape([N, HE, D]), [1, 0, 2]), 0) as tf.Tensor2D[];
+      const queries = unstackDifferentiable(tf.transpose(query.reshape([N, HE, D]), [1, 0, 2]), 0) as tf.Tensor2D[];
       const z2 = z.reshape([N, D]);
       const maskColumn = mask.reshape([N, 1]);
       const sequences: tf.Tensor2D[] = [];

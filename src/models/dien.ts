@@ -57,6 +57,8 @@ export interface InterestEvolutionConfig {
   auxScorer: AuxLossScorer;
   /** Auxiliary-loss reduction: 'perSample' (paper, default), 'perStep', 'official'. */
   auxReduction: AuxLossReduction;
+  /** GRU implementation: 'fused' (hand-written BPTT, default) or 'autodiff' (reference); same values. */
+  recurrentImplementation: 'fused' | 'autodiff';
 }
 
 export const INTEREST_EVOLUTION_DEFAULTS: Readonly<InterestEvolutionConfig> = Object.freeze({
@@ -68,6 +70,7 @@ export const INTEREST_EVOLUTION_DEFAULTS: Readonly<InterestEvolutionConfig> = Ob
   attentionUnit: { normalize: 'softmax' as const },
   auxScorer: 'inner' as AuxLossScorer,
   auxReduction: 'perSample' as AuxLossReduction,
+  recurrentImplementation: 'fused' as const,
 });
 
 export interface InterestEvolutionOutput {
@@ -96,8 +99,9 @@ export class InterestEvolution {
     if (c.evolutionAttention !== 'bilinear' && c.evolutionAttention !== 'activationUnit') throw new Error(`${where}: evolutionAttention must be 'bilinear' or 'activationUnit', got ${String(c.evolutionAttention)}`);
     this.config = Object.freeze(c);
     const H = c.hiddenSize;
-    this.extractor = new GruLayer(store, `${name}/extractorGru`, { inputSize: behaviourDim, hiddenSize: H, kind: 'GRU' });
-    this.evolver = new GruLayer(store, `${name}/evolutionGru`, { inputSize: H, hiddenSize: H, kind: c.evolution === 'attention' ? 'GRU' : c.evolution, convention: c.gateConvention });
+    const implementation = c.recurrentImplementation;
+    this.extractor = new GruLayer(store, `${name}/extractorGru`, { inputSize: behaviourDim, hiddenSize: H, kind: 'GRU', implementation });
+    this.evolver = new GruLayer(store, `${name}/evolutionGru`, { inputSize: H, hiddenSize: H, kind: c.evolution === 'attention' ? 'GRU' : c.evolution, convention: c.gateConvention, implementation });
     if (c.evolutionAttention === 'bilinear') {
       this.bilinear = new EvolutionAttention(store, `${name}/attention`, { stateSize: H, targetSize: behaviourDim });
     } else {

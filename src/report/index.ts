@@ -78,3 +78,5 @@ export {
   writeExperiment,
 } from './notebookSession';
 export type { ExperimentReport, NotebookSettings, ShownExperiment } from './notebookSession';
+export { trainVariantModel, userAttention } from './userAttention';
+export type { UserAttention } from './userAttention';

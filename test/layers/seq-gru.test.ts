@@ -176,6 +176,16 @@ describe('GruLayer (src/layers/gru.ts)', () => {
     }
   });
 
+  it('a length-1 sequence is differentiable in both implementations (tfjs unstack of a size-1 axis)', () => {
+    for (const implementation of ['fused', 'autodiff'] as const) {
+      const store = new ParameterStore(3);
+      const g = new GruLayer(store, 'gru', { inputSize: D, hiddenSize: H, kind: 'AUGRU', implementation });
+      const x1 = tf.variable(xT.slice([0, 0, 0], [B, 1, D]));
+      const { grads } = tf.variableGrads(() => g.apply(x1 as unknown as tf.Tensor3D, tf.ones([B, 1]) as tf.Tensor2D, tf.ones([B, 1]).mul(0.5) as tf.Tensor2D).final.sum() as tf.Scalar, [x1]);
+      assert.ok(grads[x1.name].abs().sum().dataSync()[0] > 0, implementation);
+    }
+  });
+
   it('rejects bad input with the file name', () => {
     const g = layer('AUGRU');
     assert.throws(() => g.apply(xT, maskT), /gru\.ts.*AUGRU needs attention/);

@@ -76,3 +76,34 @@ describe('sequence models (src/models/{dien,dmin,dhan}.ts)', () => {
     });
   }
 });
+
+describe('sequence models: checkpoints and config errors', () => {
+  it('getWeights / setWeights round-trips every parameter (a second model with another seed gives identical logits)', () => {
+    const makers: ((seed: number) => CtrModel)[] = [
+      (seed) => new DienModel({ ...small }, SIZES, seed),
+      (seed) => new DminModel({ ...small, interestHeads: 2 }, SIZES, seed),
+      (seed) => new DhanModel({ ...small, dimensions: [[0, 1]], onDien: true }, SIZES, seed),
+    ];
+    const batch = tinyBatch(7);
+    for (const make of makers) {
+      const a = make(1);
+      const b = make(2);
+      const la = logits(a, batch);
+      const before = logits(b, batch);
+      assert.ok(la.some((v, i) => Math.abs(v - before[i]) > 1e-6), `${a.name}: different seeds should give different logits`);
+      b.setWeights(a.getWeights());
+      const lb = logits(b, batch);
+      la.forEach((v, i) => assert.ok(Math.abs(v - lb[i]) < 1e-6, `${a.name} row ${i}`));
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it('rejects unknown fields and impossible combinations with the file name', () => {
+    assert.throws(() => new DienModel({ evolution: 'LSTM' } as never, SIZES, 1), /dien\.ts.*evolution must be one of/);
+    assert.throws(() => new DienModel({ gru: 'AUGRU' } as never, SIZES, 1), /dien\.ts.*unknown config field "gru"/);
+    assert.throws(() => new DminModel({ refiner: false }, SIZES, 1), /dmin\.ts.*auxLoss > 0 needs the behaviour refiner/);
+    assert.throws(() => new DminModel({ refinerHeads: 5 }, SIZES, 1), /multiHeadAttention\.ts.*heads must be/);
+    assert.throws(() => new DhanModel({ dimensions: [[0, 7]] }, SIZES, 1), /dhan\.ts.*dimensions must be/);
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * The attention a trained model gives one user's history, for the papers' illustrations
+ * (DIN: the weights of one user's behaviours for two candidate items; DMIN: per interest head).
+ *
+ * Run records keep metrics, not weights, so `trainVariantModel` retrains one variant of an
+ * experiment (same resolved config and seed as its recorded run, hence the same model).
+ * Supported models: those exposing `interest(inputs, training) -> { weights [B, T] }` (DIN) and
+ * `interests(inputs) -> { weights [H_E, B, T] }` (DMIN).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Batch } from '../data/batch';
+import type { Dataset } from '../data/types';
+import { datasetForRun } from '../experiments/executeRun';
+import { variantRunConfig } from '../experiments/spec';
+import type { CtrModel, ModelInputs } from '../models/model';
+import { trainModel } from '../train/trainer';
+import type { ExperimentReport } from './notebookSession';
+
+/** Trains `variant` of the experiment with `seed` (default: the first seed) and returns the model (caller disposes) and its dataset. */
+export async function trainVariantModel(report: ExperimentReport, variantName: string, seed?: number): Promise<{ model: CtrModel; dataset: Dataset }> {
+  const variant = report.spec.variants.find((v) => v.name === variantName);
+  if (!variant) {
+    throw new Error(`src/report/userAttention.ts: experiment ${report.spec.paper}/${report.spec.name} has no variant "${variantName}"; variants: ${report.spec.variants.map((v) => v.name).join(', ')}`);
+  }
+  const config = variantRunConfig(report.spec, variant, seed ?? report.spec.seeds[0]);
+  const dataset = await datasetForRun(config);
+  const { model } = await trainModel(dataset, { model: config.model, modelOptions: config.modelOptions, train: config.train, seed: config.seed });
+  return { model, dataset };
+}
+
+export interface UserAttention {
+  user: number;
+  /** Labels of the user's behaviours, oldest first ("item (category)"). */
+  behaviours: string[];
+  /** Labels of the candidate items. */
+  candidates: string[];
+  /** [candidate][behaviour] attention weights (DIN-style models). */
+  weights?: number[][];
+  /** [head][behaviour] weights of the first candidate (multi-interest models). */
+  headWeights?: number[][];
+}
+
+function rowOf(array: Int32Array | Float32Array, row: number, width: number): number[] {
+  return Array.from(array.subarray(row * width, (row + 1) * width));
+}
+
+/**
+ * Two-row batch: row `row` of `source` twice, the second with `otherItem` as the target.
+ * Arrays are copied; every per-level category follows the item.
+ */
+function twoCandidateBatch(dataset: Dataset, source: Batch, row: number, otherItem: number): Batch {
+  const T = source.maxLen;
+  const twice = <A extends Int32Array | Float32Array>(array: A, width: number, make: (n: number) => A): A => {
+    const out = make(2 * width);
+    out.set(array.subarray(row * width, (row + 1) * width), 0);
+    out.set(array.subarray(row * width, (row + 1) * width), width);
+    return out;
+  };
+  const ints = (n: number) => new Int32Array(n);
+  const floats = (n: number) => new Float32Array(n);
+  const targets = Int32Array.from([source.targetItems[row], otherItem]);
+  return {
+    size: 2,
+    maxLen: T,
+    levels: source.levels,
+    users: twice(source.users, 1, ints),
+    targetItems: targets,
+    targetCats: dataset.itemCats.slice(0, source.levels).map((cats) => Int32Array.from([cats[targets[0]], cats[targets[1]]])),
+    histItems: twice(source.histItems, T, ints),
+    histCats: source.histCats.map((c) => twice(c, T, ints)),
+    histMask: twice(source.histMask, T, floats),
+    histLen: twice(source.histLen, 1, ints),
+    labels: Float32Array.from([1, 0]),
+    negHistItems: source.negHistItems ? twice(source.negHistItems, T, ints) : undefined,
+    negHistCats: source.negHistCats ? source.negHistCats.map((c) => twice(c, T, ints)) : undefined,
+  };
+}
+
+/**
+ * The attention of `model` over the history of one test user (the one with the longest
+ * history among the first test rows, unless `row` is given) for two candidates: the user's
+ * real next item and an item of another category.
+ */
+export function userAttention(model: CtrModel, dataset: Dataset, options: { row?: number } = {}): UserAttention {
+  const first = dataset.batches('test', 256, { shuffle: false }).next();
+  if (first.done) throw new Error(`src/report/userAttention.ts: dataset ${dataset.name} has no test rows`);
+  const batch = first.value;
+  let row = options.row ?? 0;
+  if (options.row === undefined) for (let b = 0; b < batch.size; b++) if (batch.histLen[b] > batch.histLen[row]) row = b;
+  const cats0 = dataset.itemCats[0];
+  const target = batch.targetItems[row];
+  let other = -1;
+  for (let b = 0; b < batch.size && other < 0; b++) if (cats0[batch.targetItems[b]] !== cats0[target]) other = batch.targetItems[b];
+  if (other < 0) other = target === 1 ? 2 : 1;
+  const probe = twoCandidateBatch(dataset, batch, row, other);
+  const len = batch.histLen[row];
+  const label = (item: number): string => `${dataset.vocab.items[item] ?? item} (${dataset.vocab.cats[0][cats0[item]] ?? cats0[item]})`;
+  const result: UserAttention = {
+    user: batch.users[row],
+    behaviours: rowOf(batch.histItems, row, batch.maxLen).slice(0, len).map(label),
+    candidates: [label(target), label(other)],
+  };
+  const inputs: ModelInputs = model.prepare(probe);
+  try {
+    const withInterest = model as unknown as { interest?: (i: ModelInputs, training: boolean) => { weights: tf.Tensor2D } };
+    const withInterests = model as unknown as { interests?: (i: ModelInputs) => { weights: tf.Tensor3D } };
+    if (typeof withInterest.interest === 'function') {
+      const weights = tf.tidy(() => withInterest.interest!(inputs, false).weights.arraySync() as number[][]);
+      result.weights = weights.map((w) => w.slice(0, len));
+    } else if (typeof withInterests.interests === 'function') {
+      // DMIN's extractor returns [H_E, B, T]: row 0 of every head is the first candidate.
+      const heads = tf.tidy(() => withInterests.interests!(inputs).weights.arraySync() as number[][][]);
+      result.headWeights = heads.map((head) => head[0].slice(0, len));
+    } else {
+      throw new Error(`src/report/userAttention.ts: model "${model.name}" exposes no attention weights (expected interest() like DIN or interests() like DMIN)`);
+    }
+  } finally {
+    inputs.dispose();
+  }
+  return result;
+}
