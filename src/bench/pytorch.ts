@@ -13,6 +13,13 @@ import * as path from 'node:path';
 export interface PytorchRun {
   model: 'DIN' | 'DIEN';
   threads: number;
+  /**
+   * 'wall': the reference's own timing (time.perf_counter). 'cpu': the same script run with
+   * time.perf_counter replaced by time.process_time, i.e. the process's CPU time per step,
+   * comparable with our CPU-time throughput when other work shares the cores (meaningful
+   * for 1 thread only: with n threads it adds up n threads' time).
+   */
+  clock: 'wall' | 'cpu';
   trainSamplesPerSecond: number;
   scoreSamplesPerSecond: number;
   trainMedianStepMs: number;
@@ -67,7 +74,7 @@ function num(x: unknown, field: string, where: string): number {
  * Parses the reference's output: the LAST line of stdout that is a JSON object with `train`
  * and `infer` summaries. Throws naming what is missing.
  */
-export function parsePytorchOutput(stdout: string, expected: { model: 'DIN' | 'DIEN'; threads: number }): PytorchRun {
+export function parsePytorchOutput(stdout: string, expected: { model: 'DIN' | 'DIEN'; threads: number; clock?: 'wall' | 'cpu' }): PytorchRun {
   const where = 'src/bench/pytorch.ts: parsePytorchOutput';
   const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
   if (lines.length === 0) throw new Error(`${where}: no JSON line in the reference's output: ${JSON.stringify(stdout.slice(-300))}`);
@@ -85,6 +92,7 @@ export function parsePytorchOutput(stdout: string, expected: { model: 'DIN' | 'D
   return {
     model: expected.model,
     threads: typeof obj.threads === 'number' ? obj.threads : expected.threads,
+    clock: expected.clock ?? 'wall',
     trainSamplesPerSecond: num(train.samples_per_s, 'train.samples_per_s', where),
     scoreSamplesPerSecond: num(infer.samples_per_s, 'infer.samples_per_s', where),
     trainMedianStepMs: num(train.median_step_ms, 'train.median_step_ms', where),
@@ -105,14 +113,34 @@ export function pytorchEnv(threads: number, base: NodeJS.ProcessEnv = process.en
   return { ...base, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
 }
 
+/**
+ * Python that runs a script as __main__ with `time.perf_counter` replaced by
+ * `time.process_time` (the reference reads the clock through the `time` module at call time).
+ * Arguments: <script> <script args...>. Nothing is copied; the reference stays where it is.
+ */
+export const CPU_CLOCK_WRAPPER = [
+  'import runpy, sys, time',
+  'time.perf_counter = time.process_time',
+  'script = sys.argv[1]',
+  'sys.argv = sys.argv[1:]',
+  "runpy.run_path(script, run_name='__main__')",
+].join('\n');
+
+/** The python arguments for one reference run. */
+export function pytorchArgs(script: string, model: 'DIN' | 'DIEN', threads: number, warmup: number, steps: number, clock: 'wall' | 'cpu'): string[] {
+  const scriptArgs = [script, '--model', model, '--threads', String(threads), '--warmup', String(warmup), '--steps', String(steps)];
+  return clock === 'cpu' ? ['-c', CPU_CLOCK_WRAPPER, ...scriptArgs] : scriptArgs;
+}
+
 /** Runs `ref_din.py --model <model> --threads <threads>` and parses its result. */
-export function runPytorchReference(opts: { python: string; referenceDir: string; model: 'DIN' | 'DIEN'; threads: number; warmup: number; steps: number; timeoutMs?: number }): PytorchRun {
+export function runPytorchReference(opts: { python: string; referenceDir: string; model: 'DIN' | 'DIEN'; threads: number; warmup: number; steps: number; clock?: 'wall' | 'cpu'; timeoutMs?: number }): PytorchRun {
   const script = path.join(opts.referenceDir, 'ref_din.py');
-  const args = [script, '--model', opts.model, '--threads', String(opts.threads), '--warmup', String(opts.warmup), '--steps', String(opts.steps)];
+  const clock = opts.clock ?? 'wall';
+  const args = pytorchArgs(script, opts.model, opts.threads, opts.warmup, opts.steps, clock);
   const res = spawnSync(opts.python, args, { encoding: 'utf8', env: pytorchEnv(opts.threads), timeout: opts.timeoutMs ?? 900_000, maxBuffer: 16 * 1024 * 1024 });
   if (res.error) throw new Error(`src/bench/pytorch.ts: ${opts.python} ${args.join(' ')} failed to run: ${res.error.message}`);
   if (res.status !== 0) {
     throw new Error(`src/bench/pytorch.ts: ${opts.python} ${args.join(' ')} exited with ${res.status}: ${(res.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
   }
-  return parsePytorchOutput(res.stdout, { model: opts.model, threads: opts.threads });
+  return parsePytorchOutput(res.stdout, { model: opts.model, threads: opts.threads, clock });
 }

@@ -44,7 +44,13 @@ export interface BenchModelEntry {
   /** ours (1 thread, one process) / PyTorch with 2 threads. */
   ratioTrain2Threads: number | null;
   ratioScore2Threads: number | null;
-  /** The reference's numbers by thread count ("1", "2"), when it ran. */
+  /**
+   * ours by CPU time / PyTorch (1 thread) by CPU time: both sides' cost with a core to
+   * themselves, the comparison to read when the machine was loaded. Null without both.
+   */
+  ratioTrainCpu?: number | null;
+  ratioScoreCpu?: number | null;
+  /** The reference's numbers by thread count ("1", "2"; "1-cpu" = 1 thread timed by CPU time), when it ran. */
   pytorch: Record<string, PytorchPair> | null;
   tensors?: TensorTrace;
   memory?: MemoryTrace;
@@ -92,7 +98,8 @@ export function pytorchPairs(runs: Omit<PytorchRun, 'raw'>[], model: 'DIN' | 'DI
   const out: Record<string, PytorchPair> = {};
   for (const r of runs) {
     if (r.model !== model) continue;
-    out[String(r.threads)] = { trainSamplesPerSecond: r.trainSamplesPerSecond, scoreSamplesPerSecond: r.scoreSamplesPerSecond };
+    const key = r.clock === 'cpu' ? `${r.threads}-cpu` : String(r.threads);
+    out[key] = { trainSamplesPerSecond: r.trainSamplesPerSecond, scoreSamplesPerSecond: r.scoreSamplesPerSecond };
   }
   return Object.keys(out).length > 0 ? out : null;
 }
@@ -101,6 +108,7 @@ export function pytorchPairs(runs: Omit<PytorchRun, 'raw'>[], model: 'DIN' | 'DI
 export function modelEntry(m: SubjectMeasurement, reference: Record<string, PytorchPair> | null, oursThreads: number, config?: unknown): BenchModelEntry {
   const same = reference?.[String(oursThreads)];
   const two = reference?.['2'];
+  const cpu = reference?.['1-cpu'];
   return {
     status: 'ok',
     trainSamplesPerSecond: m.train.samplesPerSecond,
@@ -115,6 +123,8 @@ export function modelEntry(m: SubjectMeasurement, reference: Record<string, Pyto
     ratioScore: ratio(m.score.samplesPerSecond, same?.scoreSamplesPerSecond),
     ratioTrain2Threads: ratio(m.train.samplesPerSecond, two?.trainSamplesPerSecond),
     ratioScore2Threads: ratio(m.score.samplesPerSecond, two?.scoreSamplesPerSecond),
+    ratioTrainCpu: ratio(m.train.cpuSamplesPerSecond, cpu?.trainSamplesPerSecond),
+    ratioScoreCpu: ratio(m.score.cpuSamplesPerSecond, cpu?.scoreSamplesPerSecond),
     pytorch: reference,
     tensors: m.tensors,
     memory: m.memory,

@@ -31,6 +31,8 @@ export interface BenchOptions {
   seed: number;
   /** PyTorch thread counts to run (empty = skip the reference). */
   pytorchThreads: number[];
+  /** Also run the 1-thread reference timed by CPU time (for comparisons on a loaded machine). */
+  pytorchCpuClock: boolean;
   python: string;
   /** Where ref_din.py lives. */
   pytorchDir: string;
@@ -55,6 +57,7 @@ export function defaultBenchOptions(root: string = repoRoot()): BenchOptions {
     batches: 16,
     seed: 1,
     pytorchThreads: [1, 2],
+    pytorchCpuClock: true,
     python: '/usr/bin/python3',
     pytorchDir: defaultReferenceDir(root),
     resultsDir: path.join(root, 'results', 'bench'),
@@ -70,6 +73,7 @@ export const BENCH_USAGE = `Usage: npm run bench -- [flags]   (or: dil bench [fl
   --batches N                   distinct batches cycled through, default 16
   --seed N                      data and weight seed, default 1
   --pytorch-threads 1,2         thread counts for the PyTorch reference; 'none' skips it
+  --no-pytorch-cpu-clock        skip the extra 1-thread reference run timed by CPU time
   --python PATH                 default /usr/bin/python3
   --pytorch-dir DIR             default <repo>/../shared/bench/pytorch-reference (or DIL_PYTORCH_REFERENCE)
   --results DIR                 default <repo>/results/bench
@@ -117,6 +121,9 @@ export function parseBenchArgs(argv: string[], base: BenchOptions = defaultBench
         o.pytorchThreads = raw === 'none' ? [] : raw.split(',').map((s) => positiveInt(flag, s.trim(), 1));
         break;
       }
+      case '--no-pytorch-cpu-clock':
+        o.pytorchCpuClock = false;
+        break;
       case '--python':
         o.python = value() ?? '';
         break;
@@ -284,14 +291,16 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
       record.pytorch.reason = avail.reason;
       log(options, `bench: PyTorch reference skipped: ${avail.reason}`);
     } else {
+      const plan: { threads: number; clock: 'wall' | 'cpu' }[] = options.pytorchThreads.map((threads) => ({ threads, clock: 'wall' as const }));
+      if (options.pytorchCpuClock) plan.push({ threads: 1, clock: 'cpu' });
       for (const model of wanted) {
-        for (const threads of options.pytorchThreads) {
-          log(options, `bench: PyTorch reference ${model}, ${threads} thread(s) ...`);
+        for (const { threads, clock } of plan) {
+          log(options, `bench: PyTorch reference ${model}, ${threads} thread(s)${clock === 'cpu' ? ', timed by CPU time' : ''} ...`);
           try {
-            runs.push(runPytorchReference({ python: options.python, referenceDir: options.pytorchDir, model, threads, warmup: options.warmup, steps: options.steps }));
+            runs.push(runPytorchReference({ python: options.python, referenceDir: options.pytorchDir, model, threads, warmup: options.warmup, steps: options.steps, clock }));
           } catch (err) {
             const message = err instanceof Error ? err.message : String(err);
-            notes.push(`PyTorch ${model} with ${threads} threads failed: ${message}`);
+            notes.push(`PyTorch ${model} with ${threads} threads (${clock} clock) failed: ${message}`);
             log(options, `bench: ${message}`);
           }
         }

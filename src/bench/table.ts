@@ -26,7 +26,11 @@ export function formatBenchTable(record: BenchRecord): string {
     'PyTorch 2t',
     'ratio 2t',
     'train/s by CPU time',
+    'PyTorch 1t by CPU',
+    'ratio',
     'score/s by CPU time',
+    'PyTorch 1t by CPU',
+    'ratio',
     'tensors +/-',
     'peak RSS MB',
   ];
@@ -53,7 +57,11 @@ export function formatBenchTable(record: BenchRecord): string {
       fmtRate(p2?.scoreSamplesPerSecond),
       fmtRatio(e.ratioScore2Threads),
       fmtRate(e.trainCpuSamplesPerSecond),
+      fmtRate(e.pytorch?.['1-cpu']?.trainSamplesPerSecond),
+      fmtRatio(e.ratioTrainCpu),
       fmtRate(e.scoreCpuSamplesPerSecond),
+      fmtRate(e.pytorch?.['1-cpu']?.scoreSamplesPerSecond),
+      fmtRatio(e.ratioScoreCpu),
       e.tensors ? `${e.tensors.growth >= 0 ? '+' : ''}${e.tensors.growth}` : '-',
       e.memory ? (e.memory.rssPeakBytes / 2 ** 20).toFixed(0) : '-',
     ]);

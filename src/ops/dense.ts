@@ -10,12 +10,13 @@
  * Shapes: x [..., K] (any leading dims, e.g. [B, K] or [B, T, K]), w [K, M], bias [M] -> [..., M].
  *
  * Gradient with y = act(z), z = x W + b:  dz = dy * act'(z) (written in terms of y),
- * dx = dz W^T, dW = x^T dz (x flattened to [N, K]), db = sum over rows of dz.
+ * dx = dz W^T, dW = x^T dz (x flattened to [N, K]), db = sum over rows of dz (`columnSums`).
+ * 'tanh' is not fusable on wasm: it runs as a separate kernel after the fused linear product.
  */
 import * as tf from '@tensorflow/tfjs';
 import { columnSums } from './columnSums';
 
-/** Activations `denseFast` fuses; anything else (Dice, PReLU with learned slope) goes after a 'linear' dense. */
+/** Activations `denseFast` applies (all but 'tanh' inside the fused kernel); anything else (Dice, PReLU with learned slope) goes after a 'linear' dense. */
 export type DenseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 export const DENSE_ACTIVATIONS: readonly DenseActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 

@@ -7,7 +7,9 @@
  * Each notebook runs under a wall-clock limit and a per-cell limit; any cell error fails the
  * notebook with the cell's number, source and error text. Outputs are written to a temporary
  * folder and renamed into place, so a failed run never overwrites a good executed notebook; a
- * failed run leaves `<name>.failed.ipynb` (partially executed) in the output folder.
+ * failed run leaves `<name>.failed.ipynb` (partially executed) in the output folder. A
+ * successfully executed notebook is signed in the local Jupyter trust database (as if the user
+ * had run it), so its interactive figures render when opened on this machine.
  */
 import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -195,6 +197,14 @@ try:
 except Exception as err:
     result = {'ok': False, 'kind': type(err).__name__, 'message': str(err)[-3000:]}
 finally:
+    if result.get('ok'):
+        # Outputs we just produced are as trusted as cells the user ran: sign the notebook in the
+        # local trust database so Jupyter Notebook / JupyterLab run its figure scripts on open.
+        try:
+            from nbformat.sign import NotebookNotary
+            NotebookNotary().sign(nb)
+        except Exception:
+            pass
     nbformat.write(nb, destination)
 sys.stdout.write('DIL-RESULT ' + json.dumps(result) + '\\n')
 `;

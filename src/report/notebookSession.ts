@@ -20,7 +20,7 @@ import { summarizeRuns } from '../experiments/summary';
 import type { ExperimentSummary } from '../experiments/summary';
 import { renderAndShowFigure, showMarkdown } from './display';
 import type { PlotlyFigure, WrittenFigure } from './figureRenderer';
-import { attentionHeatmapFigure, trainingCurvesFigure, variantBarFigure } from './figures';
+import { attentionHeatmapFigure, trainingCurvesFigure } from './figures';
 import { NOTEBOOK_PROFILES, NotebookProfile } from './executeNotebooks';
 import { reportResultsDir } from './resultsDir';
 import { ResultTable, WrittenTable, resultTableToMarkdown, writeResultTable } from './resultTable';
@@ -190,8 +190,12 @@ export function loadNotebookDataset(settings: NotebookSettings, options: { spec?
   return loadDataset(options.spec ?? notebookDatasetSpec(settings), { dataDir: settings.dataDir, protocol: options.protocol ?? 'din' });
 }
 
-/** DIN Table 2 style statistics of datasets, one row each, with split sizes and history lengths. */
+/**
+ * DIN Table 2 style statistics of datasets, one row each (identical datasets, e.g. synthetic
+ * data loaded under two protocols, once), with split sizes and history lengths.
+ */
 export function datasetStatsTable(datasets: Dataset[], name = 'dataset-stats'): ResultTable {
+  datasets = datasets.filter((d, i) => datasets.findIndex((e) => e.checksum === d.checksum) === i);
   return {
     paper: 'data',
     name,
@@ -252,14 +256,15 @@ export function categoryDistributionFigure(dataset: Dataset, top = 30): PlotlyFi
   const ids = Array.from({ length: counts.length - 1 }, (_, i) => i + 1).sort((a, b) => counts[b] - counts[a]).slice(0, top);
   const names = dataset.vocab.cats[0];
   const label = (id: number): string => (names && names[id] !== undefined ? String(names[id]) : `cat ${id}`);
-  return variantBarFigure({
-    title: `${dataset.name}: the ${ids.length} most frequent ${dataset.levelNames[0] ?? 'categories'} (training split)`,
-    metric: 'occurrences',
-    variants: ids.map(label),
-    means: ids.map((id) => counts[id]),
-    stds: ids.map(() => 0),
-    axisFloor: 0,
-  });
+  return {
+    data: [{ type: 'bar', x: ids.map(label), y: ids.map((id) => counts[id]), marker: { color: '#1f77b4' }, name: 'occurrences' }],
+    layout: {
+      title: { text: `${dataset.name}: the ${ids.length} most frequent categories (level "${dataset.levelNames[0] ?? 0}", training split)` },
+      xaxis: { tickangle: -40, automargin: true },
+      yaxis: { title: { text: 'occurrences (targets + histories)' } },
+      font: { family: 'DejaVu Sans, Arial, sans-serif', size: 13 },
+    },
+  };
 }
 
 /**

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkPytorch, defaultReferenceDir, parsePytorchOutput, pytorchEnv } from '../../src/bench/pytorch';
+import { spawnSync } from 'node:child_process';
+import { checkPytorch, CPU_CLOCK_WRAPPER, defaultReferenceDir, parsePytorchOutput, pytorchArgs, pytorchEnv } from '../../src/bench/pytorch';
 import { parseBenchArgs, defaultBenchOptions } from '../../src/bench/runBench';
 
 const SAMPLE = JSON.stringify({
@@ -76,4 +77,32 @@ test('parseBenchArgs: flags, defaults and errors', () => {
   assert.throws(() => parseBenchArgs(['--steps', '0'], base), /--steps expects an integer >= 1/);
   assert.throws(() => parseBenchArgs(['--steps'], base), /got nothing/);
   assert.throws(() => parseBenchArgs(['--fast'], base), /unknown flag "--fast"/);
+});
+
+test('pytorchArgs: the wall clock runs the script directly, the CPU clock through the wrapper', () => {
+  assert.deepEqual(pytorchArgs('/r/ref_din.py', 'DIN', 1, 10, 50, 'wall'), ['/r/ref_din.py', '--model', 'DIN', '--threads', '1', '--warmup', '10', '--steps', '50']);
+  const cpu = pytorchArgs('/r/ref_din.py', 'DIEN', 1, 3, 5, 'cpu');
+  assert.equal(cpu[0], '-c');
+  assert.equal(cpu[1], CPU_CLOCK_WRAPPER);
+  assert.deepEqual(cpu.slice(2), ['/r/ref_din.py', '--model', 'DIEN', '--threads', '1', '--warmup', '3', '--steps', '5']);
+  assert.equal(parsePytorchOutput(SAMPLE, { model: 'DIEN', threads: 2, clock: 'cpu' }).clock, 'cpu');
+  assert.equal(parsePytorchOutput(SAMPLE, { model: 'DIEN', threads: 2 }).clock, 'wall');
+});
+
+test('the CPU-clock wrapper runs a script as __main__ with its arguments and time.perf_counter = process_time', (t) => {
+  const python = '/usr/bin/python3';
+  if (!fs.existsSync(python)) return t.skip('no /usr/bin/python3');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-wrap-'));
+  try {
+    const script = path.join(dir, 'probe.py');
+    fs.writeFileSync(script, 'import sys, time, json\nif __name__ == "__main__":\n    print(json.dumps({"argv": sys.argv[1:], "cpu": time.perf_counter is time.process_time}))\n');
+    const args = pytorchArgs(script, 'DIN', 1, 2, 3, 'cpu');
+    const res = spawnSync(python, args, { encoding: 'utf8' });
+    assert.equal(res.status, 0, res.stderr);
+    const out = JSON.parse(res.stdout.trim());
+    assert.equal(out.cpu, true);
+    assert.deepEqual(out.argv, ['--model', 'DIN', '--threads', '1', '--warmup', '2', '--steps', '3']);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

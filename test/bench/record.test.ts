@@ -18,8 +18,8 @@ function measurement(trainMs: number, scoreMs: number): SubjectMeasurement {
   };
 }
 
-function run(model: 'DIN' | 'DIEN', threads: number, train: number, score: number): Omit<PytorchRun, 'raw'> {
-  return { model, threads, trainSamplesPerSecond: train, scoreSamplesPerSecond: score, trainMedianStepMs: 1, scoreMedianStepMs: 1, trainP10Ms: 1, trainP90Ms: 1, scoreP10Ms: 1, scoreP90Ms: 1, steps: 50 };
+function run(model: 'DIN' | 'DIEN', threads: number, train: number, score: number, clock: 'wall' | 'cpu' = 'wall'): Omit<PytorchRun, 'raw'> {
+  return { model, threads, clock, trainSamplesPerSecond: train, scoreSamplesPerSecond: score, trainMedianStepMs: 1, scoreMedianStepMs: 1, trainP10Ms: 1, trainP90Ms: 1, scoreP10Ms: 1, scoreP90Ms: 1, steps: 50 };
 }
 
 function record(models: BenchRecord['models']): BenchRecord {
@@ -65,6 +65,18 @@ test('modelEntry: 64 ms per 128-sample step = 2000 samples/s; ratios against 1 a
   assert.equal(noRef.ratioTrain, null);
   assert.equal(noRef.pytorch, null);
   assert.equal(pytorchPairs([], 'DIN'), null);
+  assert.equal(e.ratioTrainCpu, null, 'no CPU-clock reference run');
+});
+
+test('CPU-time ratios use the 1-thread reference run timed by CPU time', () => {
+  const runs = [run('DIN', 1, 500, 4000), run('DIN', 1, 2500, 20000, 'cpu')];
+  const pairs = pytorchPairs(runs, 'DIN');
+  assert.deepEqual(Object.keys(pairs ?? {}).sort(), ['1', '1-cpu']);
+  const e = modelEntry(measurement(64, 8), pairs, 1);
+  // ours by CPU time: train 4000 (fixture); score has no CPU figure
+  assert.equal(e.ratioTrainCpu, 4000 / 2500);
+  assert.equal(e.ratioScoreCpu, null);
+  assert.equal(e.ratioTrain, 2000 / 500, 'wall ratio against the wall-clock run');
 });
 
 test('validateBenchRecord accepts the documented shape and names what is wrong otherwise', () => {
@@ -115,7 +127,7 @@ test('formatBenchTable prints one row per model with rates, ratios, and skipped 
   const din = lines.find((l) => l.startsWith('| din '));
   assert.ok(din, text);
   assert.match(din!, /\| 2,000 \(2,000-2,000\) \| 1,000 \| 2\.00x \| 4,000 \| 0\.50x \|/);
-  assert.match(din!, /\| 16,000 \(16,000-16,000\) \| 8,000 \| 2\.00x \| 32,000 \| 0\.50x \| 4,000 \| - \| \+0 \| 300 \|/);
+  assert.match(din!, /\| 16,000 \(16,000-16,000\) \| 8,000 \| 2\.00x \| 32,000 \| 0\.50x \| 4,000 \| - \| - \| - \| - \| - \| \+0 \| 300 \|/);
   assert.ok(lines.some((l) => l.startsWith('| dhan | skipped: model "dhan" is not implemented yet')));
   assert.match(text, /Backend wasm \(1 thread\)/);
 });

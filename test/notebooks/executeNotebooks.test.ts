@@ -5,6 +5,7 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import {
   NotebookExecutionError,
   executeNotebook,
   executeNotebooks,
+  findJupyterPython,
   notebookEnvironment,
 } from '../../src/report/executeNotebooks';
 
@@ -48,6 +50,9 @@ test('a notebook runs on the dil-tslab kernel and sees its parameters; the execu
   assert.equal(runs[0].ok, true);
   assert.equal(runs[0].output, path.join(outDir, 'parameters.ipynb'));
   assert.match(outputText(runs[0].output!), /PROFILE=smoke SEEDS=2 DATASET=synthetic/);
+  // Signed in the local trust database, so Jupyter runs its figure scripts when it is opened.
+  const check = spawnSync(findJupyterPython(), ['-c', 'import nbformat, sys\nfrom nbformat.sign import NotebookNotary\nprint(NotebookNotary().check_signature(nbformat.read(sys.argv[1], 4)))', runs[0].output!], { encoding: 'utf8' });
+  assert.equal(check.stdout.trim(), 'True', check.stderr);
   // The source notebook keeps no outputs.
   assert.doesNotMatch(outputText(path.join(fixtures, 'parameters.ipynb')), /PROFILE=/);
 });
