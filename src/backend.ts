@@ -95,3 +95,29 @@ export async function useBestBackend(options: { quiet?: boolean } = {}): Promise
 export function currentBackend(): BackendChoice | undefined {
   return chosen;
 }
+
+/**
+ * Loads danfojs-node (DataFrames for the notebooks) on any backend.
+ *
+ * danfojs-node requires `@tensorflow/tfjs-node`. package.json's `overrides` alias that
+ * dependency to `@tensorflow/tfjs`, but npm dedupes it against our own optional
+ * `@tensorflow/tfjs-node`, which is present yet unusable where its native library could not be
+ * downloaded. So when the native package does not load, danfojs-node's request for it is
+ * answered with `@tensorflow/tfjs` (the same instance the kit uses), which is all the override
+ * meant to do.
+ */
+export function loadDanfo(): typeof import('danfojs-node') {
+  if (tryLoadNative() === undefined) return require('danfojs-node');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const Module = require('module') as { _resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string };
+  const original = Module._resolveFilename;
+  Module._resolveFilename = function (request, parent, ...rest) {
+    const fromDanfo = parent?.filename !== undefined && /[\\/]danfojs-node[\\/]/.test(parent.filename);
+    return original.call(this, fromDanfo && request === '@tensorflow/tfjs-node' ? '@tensorflow/tfjs' : request, parent, ...rest);
+  };
+  try {
+    return require('danfojs-node');
+  } finally {
+    Module._resolveFilename = original;
+  }
+}
