@@ -64,6 +64,28 @@ export const DHAN_DEFAULTS: Readonly<DhanConfig> = Object.freeze({
   mlp: { ...MLP_DEFAULTS, activation: 'dice' as const },
 });
 
+/** The attention tree of one hierarchy dimension (see DhanModel.attentionTree). */
+export interface DhanAttentionTree {
+  /** [B, T] level-1 weights as the behaviour unit gives them (softmax over the row's history by default). */
+  behaviourWeights: tf.Tensor2D;
+  /** [B, T] level-1 weights divided by their cluster's sum (what a cluster vector weights its behaviours with); 0 at padding. */
+  withinClusterWeights: tf.Tensor2D;
+  /** [B, C] level-2 weights of the clusters (0 for empty cluster slots). */
+  clusterWeights: tf.Tensor2D;
+  /** Weights of every attention level of the dimension: [B, T], [B, C_1], [B, C_2], ... */
+  levelWeights: tf.Tensor2D[];
+  /** The batch category level the clusters group by (the dimension's first level). */
+  categoryLevel: number;
+  /** C, cluster slots per row (the batch maximum). */
+  clusters: number;
+  /** [B * T] cluster slot c of every behaviour, -1 at padding. */
+  clusterOf: Int32Array;
+  /** [B * C] category id (at the dimension's first level) of each cluster slot; 0 for empty slots. */
+  clusterIds: Int32Array;
+  /** [B * C] 1 = the cluster slot exists in the row. */
+  clusterMask: Float32Array;
+}
+
 export class DhanModel extends CtrModelBase<DhanConfig> {
   readonly itemUnit: AttentionUnit;
   /** clusterUnits[k][l]: unit of cluster level l of dimension k. */
@@ -107,6 +129,57 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
       return out.hierarchical;
     });
     return { hierarchical, flat: flat as tf.Tensor2D };
+  }
+
+  /**
+   * The attention tree of hierarchy dimension `dimension` (default 0) for every row and its
+   * target, in inference mode: the same weights `pooled` computes (read only, for plots).
+   * Tensors are the caller's to dispose. Throws for `pooling: 'flat'` (no tree).
+   */
+  attentionTree(inputs: ModelInputs, dimension = 0): DhanAttentionTree {
+    const where = 'src/models/dhan.ts attentionTree';
+    if (this.config.pooling === 'flat') throw new Error(`${where}: pooling 'flat' has no cluster level (use pooling 'hierarchical')`);
+    const levels = this.config.dimensions[dimension];
+    if (!levels) throw new Error(`${where}: dimension ${dimension} does not exist; the model has ${this.config.dimensions.length} dimension(s)`);
+    const batch = inputs.batch;
+    const { size: B, maxLen: T } = batch;
+    const ids = levels.map((l) => {
+      const a = batch.histCats[l];
+      if (!a) throw new Error(`${where}: dimension ${dimension} uses category level ${l} but the batch carries ${batch.histCats.length} level(s)`);
+      return a;
+    });
+    const arrays = buildClusterGroupings(B, T, batch.histMask, ids);
+    const first = arrays[0];
+    const C = first.clusters;
+    const clusterOf = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) {
+      const segment = first.segmentIds[b * T + t];
+      clusterOf[b * T + t] = segment === B * C ? -1 : segment - b * C;
+    }
+    const asFn = (u: AttentionUnit): AttentionWeightsFn => (q, k, m) => u.weights(q, k, m, false);
+    const tensors = tf.tidy(() => {
+      const history = inputs.history();
+      const target = inputs.target();
+      const groupings = clusterGroupingTensors(B, arrays);
+      const { levelWeights } = hierarchicalPooling(target, history, inputs.mask, groupings, [asFn(this.itemUnit), ...this.clusterUnits[dimension].map(asFn)]);
+      const w = levelWeights[0].reshape([B * T]);
+      const sums = tf.unsortedSegmentSum(w, groupings[0].segmentIds, B * C + 1);
+      const own = tf.gather(sums, groupings[0].segmentIds);
+      const padding = tf.scalar(1).sub(inputs.mask.reshape([B * T]));
+      const within = w.div(own.add(padding)).mul(inputs.mask.reshape([B * T])).reshape([B, T]) as tf.Tensor2D;
+      return { levelWeights, within };
+    });
+    return {
+      behaviourWeights: tensors.levelWeights[0],
+      withinClusterWeights: tensors.within,
+      clusterWeights: tensors.levelWeights[1],
+      levelWeights: tensors.levelWeights,
+      categoryLevel: levels[0],
+      clusters: C,
+      clusterOf,
+      clusterIds: first.clusterIds,
+      clusterMask: first.clusterMask,
+    };
   }
 
   forward(inputs: ModelInputs, training: boolean): ModelOutput {

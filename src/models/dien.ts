@@ -117,6 +117,22 @@ export class InterestEvolution {
   }
 
   /**
+   * The evolution attention a_t alone (no auxiliary loss, no evolution GRU for the gated
+   * rows): the same weights `apply` computes and feeds to AIGRU / AGRU / AUGRU (or, for the
+   * 'attention' row, pools the second GRU's states with).
+   * @param history [B, T, De]; @param target [B, De]
+   * @returns [B, T] weights (bilinear / softmax unit: sum 1 over the valid steps, 0 at padding)
+   */
+  attentionWeights(inputs: ModelInputs, history: tf.Tensor3D, target: tf.Tensor2D, training = false): tf.Tensor2D {
+    return tf.tidy(() => {
+      const mask = inputs.mask;
+      const { states } = this.extractor.apply(history, mask);
+      const attended = this.config.evolution === 'attention' ? this.evolver.apply(states, mask).states : states;
+      return this.attend(attended, target, mask, training);
+    });
+  }
+
+  /**
    * @param inputs the batch's embeddings (negatives are read from it when alpha > 0)
    * @param history [B, T, De]; @param target [B, De]
    */
@@ -160,6 +176,15 @@ export class DienModel extends CtrModelBase<DienConfig> {
     this.evolution = new InterestEvolution(this.params, 'dien', De, evolution);
     const width = interestFeatureWidth(De, embedding.userDim, true, this.config.hiddenSize);
     this.head = new ClickHead(this.params, 'dien/head', width, mlp, seed);
+  }
+
+  /**
+   * The interest-evolution attention a_t of every row for its target (inference mode; read
+   * only, for plots of one user's attention over time).
+   * @returns [B, T] (caller disposes); padded steps are 0
+   */
+  evolutionAttention(inputs: ModelInputs): tf.Tensor2D {
+    return tf.tidy(() => this.evolution.attentionWeights(inputs, inputs.history(), inputs.target(), false));
   }
 
   forward(inputs: ModelInputs, training: boolean): ModelOutput {

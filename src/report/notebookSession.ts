@@ -9,14 +9,14 @@
  */
 import type { Dataset } from '../data/types';
 import { loadDataset } from '../data/load';
-import { defaultJobs, runSweep } from '../experiments/runner';
+import { ablationSpecs, runAblation } from '../experiments/ablation';
+import type { AblationOptions } from '../experiments/ablation';
+import { defaultJobs } from '../experiments/runner';
 import { paperExperiments } from '../experiments/papers';
 import { DHAN_TEMPLATES, DIEN_TEMPLATES, DIN_TEMPLATES, DMIN_TEMPLATES } from '../experiments/papers';
 import type { PaperExperimentTemplate } from '../experiments/papers';
 import type { RunRecord } from '../experiments/runRecord';
-import { applyExperimentOverrides, planExperiment } from '../experiments/spec';
 import type { ExperimentSpec, PaperName, ProfileName } from '../experiments/spec';
-import { summarizeRuns } from '../experiments/summary';
 import type { ExperimentSummary } from '../experiments/summary';
 import { renderAndShowFigure, showMarkdown } from './display';
 import type { PlotlyFigure, WrittenFigure } from './figureRenderer';
@@ -92,14 +92,29 @@ export function describeSettings(settings: NotebookSettings): string {
 
 const TEMPLATES: PaperExperimentTemplate[] = [...DIN_TEMPLATES, ...DIEN_TEMPLATES, ...DMIN_TEMPLATES, ...DHAN_TEMPLATES];
 
-/** The experiment spec of `paper`/`experiment` under the notebook's settings. */
+/**
+ * The options `dil ablate <paper> --experiment <experiment>` would use for the notebook's
+ * settings (profile, dataset, data dir, seeds, jobs, results folder), so a notebook and the
+ * CLI plan the same runs (same config hashes: records are shared) with the same choices
+ * (e.g. the profile's history cap on real data, the dataset cache under <results>/cache).
+ */
+export function notebookAblationOptions(experiment: string, settings: NotebookSettings): AblationOptions {
+  return {
+    profile: settings.profile as ProfileName,
+    experiments: [experiment],
+    dataset: settings.dataset,
+    dataDir: settings.dataDir,
+    seedList: settings.seeds,
+    jobs: settings.jobs,
+    resultsDir: settings.resultsDir,
+  };
+}
+
+/** The experiment spec of `paper`/`experiment` under the notebook's settings (as `dil ablate` plans it; no run executed). */
 export function notebookExperimentSpec(paper: PaperName, experiment: string, settings: NotebookSettings): ExperimentSpec {
-  const specs = paperExperiments(paper, settings.profile as ProfileName);
-  const found = specs.find((s) => s.name === experiment);
-  if (!found) throw new Error(`no experiment "${experiment}" for ${paper}; expected one of: ${specs.map((s) => s.name).join(', ')}`);
-  let spec = applyExperimentOverrides(found, { dataset: settings.dataset, dataDir: settings.dataDir });
-  if (settings.seeds) spec = { ...spec, seeds: settings.seeds };
-  return spec;
+  const known = paperExperiments(paper, settings.profile as ProfileName).map((s) => s.name);
+  if (!known.includes(experiment)) throw new Error(`no experiment "${experiment}" for ${paper}; expected one of: ${known.join(', ')}`);
+  return ablationSpecs(paper, notebookAblationOptions(experiment, settings)).specs[0];
 }
 
 export interface ExperimentReport {
@@ -115,29 +130,27 @@ export interface ExperimentReport {
 
 /**
  * Runs (or reuses) every run of one experiment and summarises it: mean ± std over seeds, paired
- * p-value vs the base variant, the paper's published columns.
+ * p-value vs the base variant, the paper's published columns. Goes through `runAblation`
+ * exactly like `dil ablate` (profile history cap on real data, dataset cache under
+ * <results>/cache), so the notebook and the CLI share run records.
  */
 export async function runPaperExperiment(paper: PaperName, experiment: string, settings: NotebookSettings): Promise<ExperimentReport> {
-  const spec = notebookExperimentSpec(paper, experiment, settings);
+  notebookExperimentSpec(paper, experiment, settings); // clear error for an unknown experiment
   const template = TEMPLATES.find((t) => t.paper === paper && t.name === experiment);
-  const plan = planExperiment(spec);
-  const sweep = await runSweep(plan, { resultsDir: settings.resultsDir, jobs: Math.min(settings.jobs, plan.length) });
   const metric = template?.metric ?? 'auc';
-  const summary = summarizeRuns(sweep.records, {
-    variants: spec.variants.map((v) => ({ name: v.name, label: v.label })),
-    baseVariant: spec.baseVariant,
-    metric,
-  });
-  const failures = sweep.failures.map((f) => `${f.run.key.variant} seed ${f.run.key.seed}: ${f.error}`);
-  const datasets = [...new Set(sweep.records.map((r) => r.config.dataset))];
+  const result = await runAblation(paper, { ...notebookAblationOptions(experiment, settings), metric });
+  const { spec, summary, records } = result.experiments[0];
+  const failures = result.failures.map((f) => `${f.run.key.variant} seed ${f.run.key.seed}: ${f.error}`);
+  const datasets = [...new Set(records.map((r) => r.config.dataset))];
   const notes = [
     ...(spec.notes ?? []),
     `Our data: ${datasets.join(', ') || spec.dataset}; seeds ${spec.seeds.join(', ')}.`,
+    ...result.notes,
     ...summary.warnings,
     ...failures.map((f) => `FAILED run ${f}`),
   ];
   const table = summaryResultTable(summary, { title: spec.title, name: experiment, published: template?.published, notes });
-  return { spec, template, records: sweep.records, summary, table, failures, settings };
+  return { spec, template, records, summary, table, failures, settings };
 }
 
 export interface ShownExperiment {

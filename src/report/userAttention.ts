@@ -4,8 +4,11 @@
  *
  * Run records keep metrics, not weights, so `trainVariantModel` retrains one variant of an
  * experiment (same resolved config and seed as its recorded run, hence the same model).
- * Supported models: those exposing `interest(inputs, training) -> { weights [B, T] }` (DIN) and
- * `interests(inputs) -> { weights [H_E, B, T] }` (DMIN).
+ * Supported models: those exposing `interest(inputs, training) -> { weights [B, T] }` (DIN),
+ * `interests(inputs) -> { weights [H_E, B, T] }` (DMIN), `evolutionAttention(inputs) -> [B, T]`
+ * (DIEN: the evolution attention a_t over the history, oldest step first, i.e. over time) and
+ * `attentionTree(inputs)` (DHAN: level-1 weights within each category cluster, level-2 weights
+ * of the clusters).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/batch';
@@ -13,6 +16,8 @@ import type { Dataset } from '../data/types';
 import { datasetForRun } from '../experiments/executeRun';
 import { variantRunConfig } from '../experiments/spec';
 import type { CtrModel, ModelInputs } from '../models/model';
+import type { DhanAttentionTree } from '../models/dhan';
+import type { AttentionCluster } from './figures';
 import { trainModel } from '../train/trainer';
 import type { ExperimentReport } from './notebookSession';
 
@@ -34,8 +39,15 @@ export interface UserAttention {
   behaviours: string[];
   /** Labels of the candidate items. */
   candidates: string[];
-  /** [candidate][behaviour] attention weights (DIN-style models). */
+  /**
+   * [candidate][behaviour] attention weights: DIN's activation weights, or DIEN's evolution
+   * attention a_t (one weight per step of the history, oldest first).
+   */
   weights?: number[][];
+  /** What `weights` are: 'activation' (DIN-style pooling) or 'evolution' (DIEN's a_t over time). */
+  weightsKind?: 'activation' | 'evolution';
+  /** [candidate] DHAN's attention tree: clusters (categories) with their level-2 weights, each with its behaviours' level-1 weights within the cluster. */
+  trees?: AttentionCluster[][];
   /** [head][behaviour] weights of the first candidate (multi-interest models). */
   headWeights?: number[][];
 }
@@ -77,6 +89,31 @@ function twoCandidateBatch(dataset: Dataset, source: Batch, row: number, otherIt
 }
 
 /**
+ * Row `row` of a DHAN attention tree as clusters (in order of first appearance in the
+ * history), each with its level-2 weight and its behaviours' level-1 weights within the cluster.
+ */
+function treeClusters(dataset: Dataset, tree: DhanAttentionTree, row: number, batch: Batch, len: number): AttentionCluster[] {
+  const T = batch.maxLen;
+  const C = tree.clusters;
+  const within = tree.withinClusterWeights.arraySync()[row];
+  const clusterWeights = tree.clusterWeights.arraySync()[row];
+  const names = dataset.vocab.cats[tree.categoryLevel];
+  const clusters: AttentionCluster[] = [];
+  for (let c = 0; c < C; c++) {
+    if (tree.clusterMask[row * C + c] === 0) continue;
+    const id = tree.clusterIds[row * C + c];
+    const items: AttentionCluster['items'] = [];
+    for (let t = 0; t < len; t++) {
+      if (tree.clusterOf[row * T + t] !== c) continue;
+      const item = batch.histItems[row * T + t];
+      items.push({ label: `${t + 1}. ${dataset.vocab.items[item] ?? item}`, weight: within[t] });
+    }
+    clusters.push({ label: names?.[id] !== undefined ? String(names[id]) : `category ${id}`, weight: clusterWeights[c], items });
+  }
+  return clusters;
+}
+
+/**
  * The attention of `model` over the history of one test user (the one with the longest
  * history among the first test rows, unless `row` is given) for two candidates: the user's
  * real next item and an item of another category.
@@ -104,15 +141,29 @@ export function userAttention(model: CtrModel, dataset: Dataset, options: { row?
   try {
     const withInterest = model as unknown as { interest?: (i: ModelInputs, training: boolean) => { weights: tf.Tensor2D } };
     const withInterests = model as unknown as { interests?: (i: ModelInputs) => { weights: tf.Tensor3D } };
+    const withEvolution = model as unknown as { evolutionAttention?: (i: ModelInputs) => tf.Tensor2D };
+    const withTree = model as unknown as { attentionTree?: (i: ModelInputs) => DhanAttentionTree };
     if (typeof withInterest.interest === 'function') {
       const weights = tf.tidy(() => withInterest.interest!(inputs, false).weights.arraySync() as number[][]);
       result.weights = weights.map((w) => w.slice(0, len));
+      result.weightsKind = 'activation';
     } else if (typeof withInterests.interests === 'function') {
       // DMIN's extractor returns [H_E, B, T]: row 0 of every head is the first candidate.
       const heads = tf.tidy(() => withInterests.interests!(inputs).weights.arraySync() as number[][][]);
       result.headWeights = heads.map((head) => head[0].slice(0, len));
+    } else if (typeof withEvolution.evolutionAttention === 'function') {
+      const weights = tf.tidy(() => withEvolution.evolutionAttention!(inputs).arraySync() as number[][]);
+      result.weights = weights.map((w) => w.slice(0, len));
+      result.weightsKind = 'evolution';
+    } else if (typeof withTree.attentionTree === 'function') {
+      const tree = withTree.attentionTree(inputs);
+      try {
+        result.trees = [0, 1].map((candidate) => treeClusters(dataset, tree, candidate, probe, len));
+      } finally {
+        tf.dispose([...tree.levelWeights, tree.withinClusterWeights]);
+      }
     } else {
-      throw new Error(`src/report/userAttention.ts: model "${model.name}" exposes no attention weights (expected interest() like DIN or interests() like DMIN)`);
+      throw new Error(`src/report/userAttention.ts: model "${model.name}" exposes no attention weights (expected interest() like DIN, interests() like DMIN, evolutionAttention() like DIEN or attentionTree() like DHAN)`);
     }
   } finally {
     inputs.dispose();

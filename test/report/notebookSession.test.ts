@@ -32,3 +32,21 @@ test('notebook experiment specs follow the settings: dataset, seeds, profile var
   assert.equal(notebookDatasetSpec({ ...smoke, profile: 'default' }, 'hier'), 'synthetic:hier:small');
   assert.equal(notebookDatasetSpec({ ...smoke, dataset: 'movielens' }), 'movielens');
 });
+
+test('notebook experiments are planned exactly like `dil ablate` (history cap on real data, same run hashes)', async () => {
+  const { parseArgs } = await import('../../src/cli/args');
+  const { ABLATE_COMMAND, experimentsFromArgs } = await import('../../src/cli/commands/ablate');
+  const { planExperiment } = await import('../../src/experiments/spec');
+  const settings = notebookSettings({ DIL_PROFILE: 'default', DIL_DATASET: 'amazon:Beauty', DIL_DATA_DIR: '/data/beauty', DIL_SEEDS: '2,5', DIL_RESULTS: '/tmp/r' });
+  const spec = notebookExperimentSpec('dien', 'table4', settings);
+  assert.equal(spec.data.maxLen, 20, 'the default profile caps real histories at 20 as the CLI does');
+  const cli = experimentsFromArgs('dien', parseArgs(ABLATE_COMMAND, ['dien', '--experiment', 'table4', '--dataset', 'amazon:Beauty', '--data-dir', '/data/beauty', '--seed', '2']));
+  const hashes = (s: typeof spec) => planExperiment(s).map((r) => `${r.key.variant}/${r.key.seed}/${r.key.configHash}`);
+  const cliSeed2 = hashes(cli.specs[0]);
+  assert.ok(cliSeed2.length > 0);
+  assert.deepEqual(hashes(spec).filter((h) => h.includes('/2/')), cliSeed2, 'same runs (config hashes) as `dil ablate`, so records are shared');
+  assert.deepEqual(spec.seeds, [2, 5]);
+  // synthetic data keeps the experiment's own maxLen (no cap)
+  const synthetic = notebookExperimentSpec('dien', 'table4', notebookSettings({ DIL_PROFILE: 'default', DIL_RESULTS: '/tmp/r' }));
+  assert.equal(synthetic.data.maxLen, undefined);
+});
