@@ -11,7 +11,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadDataset } from '../src/data';
-import { writeFileAtomic } from '../src/data/cache';
+import { writeFileAtomic } from '../src/atomicWrite';
 
 const BEAUTY_REVIEWS = 198502;
 const BOOKS = { reviews: 8898041, users: 603668, items: 367982 };

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../atomicWrite';
 import type { MemoryTrace, SubjectMeasurement, TensorTrace } from './measure';
 import type { PytorchRun } from './pytorch';
 import type { BenchModelName, BenchShape } from './shape';
@@ -180,12 +181,6 @@ export function recordFileName(date: Date): string {
   return `bench-${date.toISOString().replace(/[:.]/g, '-')}.json`;
 }
 
-function writeAtomic(file: string, text: string): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
-
 /** Writes the record to `<dir>/<recordFileName>` and `<dir>/latest.json` (each atomically). */
 export function writeBenchRecord(record: BenchRecord, dir: string): { file: string; latest: string } {
   const errors = validateBenchRecord(record);
@@ -194,7 +189,7 @@ export function writeBenchRecord(record: BenchRecord, dir: string): { file: stri
   const text = `${JSON.stringify(record, null, 2)}\n`;
   const file = path.join(dir, recordFileName(new Date(record.createdAt)));
   const latest = path.join(dir, 'latest.json');
-  writeAtomic(file, text);
-  writeAtomic(latest, text);
+  writeFileAtomic(file, text);
+  writeFileAtomic(latest, text);
   return { file, latest };
 }

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeFileAtomic } from '../atomicWrite';
 import { DatasetParts, deserializeDatasetParts, serializeDatasetParts } from './dataset';
 
 export function cacheFile(cacheDir: string, name: string, key: string): string {
@@ -12,18 +13,6 @@ export function cacheFile(cacheDir: string, name: string, key: string): string {
   return path.join(cacheDir, `${safe}-${key}.dilds`);
 }
 
-/** Writes `data` to `file` atomically. */
-export function writeFileAtomic(file: string, data: Buffer | string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  try {
-    fs.writeFileSync(tmp, data);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw err;
-  }
-}
 
 export function readCachedParts(file: string): DatasetParts | undefined {
   if (!fs.existsSync(file)) return undefined;

@@ -6,6 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { writeFileAtomic } from '../atomicWrite';
 import { RunConfig } from './runConfig';
 
 /** Metrics of one split at one epoch. */
@@ -95,17 +96,10 @@ export function runRecordPath(resultsDir: string, key: RunKey): string {
   return path.join(resultsDir, 'runs', key.paper, key.experiment, `${key.variant}__seed${key.seed}__${key.configHash}.json`);
 }
 
-/** Writes `text` to `file` atomically: `<file>.tmp-<pid>` then rename. */
-export function writeFileAtomicSync(file: string, text: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, text);
-  fs.renameSync(tmp, file);
-}
 
 /** JSON.stringify that keeps NaN/Infinity as null (JSON has neither). */
 export function writeRunRecord(file: string, record: RunRecord): void {
-  writeFileAtomicSync(file, `${JSON.stringify(record, null, 1)}\n`);
+  writeFileAtomic(file, `${JSON.stringify(record, null, 1)}\n`);
 }
 
 /** Reads and checks one record; throws naming the file on a malformed one. */

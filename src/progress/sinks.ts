@@ -3,6 +3,7 @@
  * output rewritten in place through tslab's display API (Jupyter `update_display_data`),
  * a plain log that prints at most a few lines (CI logs, pipes), or nothing.
  */
+import { tslabDisplayHook, WriteDisplayData } from '../tslabHook';
 import { formatProgressLine, ProgressState } from './format';
 
 export interface ProgressSink {
@@ -99,20 +100,6 @@ export function notebookSink(display: DisplayLike): ProgressSink {
 /** Draws nothing. */
 export const silentSink: ProgressSink = { render() {} };
 
-type WriteDisplayData = (
-  message: { data: Record<string, string>; metadata: Record<string, unknown>; transient: { display_id: string } },
-  update: boolean,
-) => void;
-
-/** The running tslab kernel's display hook (tslab/dist/jupyter.js in require.cache), or undefined. */
-function tslabDisplayHook(): WriteDisplayData | undefined {
-  for (const [file, entry] of Object.entries(require.cache)) {
-    if (!entry || !/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) continue;
-    const hook = (entry.exports as { lastWriteDisplayData?: WriteDisplayData | null }).lastWriteDisplayData;
-    if (typeof hook === 'function') return hook;
-  }
-  return undefined;
-}
 
 let displayCounter = 0;
 

@@ -14,23 +14,11 @@
  * kernel the display functions only write files and return.
  */
 import { randomBytes } from 'crypto';
+import { MimeBundle, tslabDisplayHook } from '../tslabHook';
 import { NamedFigure, PlotlyFigure, StaticImageOptions, StaticImages, WrittenFigure, figureSize, sharedFigureRenderer, writeStaticImages } from './figureRenderer';
 import { plotlySource } from './plotlySource';
 import { ResultTable, resultTableToMarkdown, writeResultTable } from './resultTable';
 
-export type MimeBundle = Record<string, string>;
-
-type WriteDisplayData = (message: { data: MimeBundle; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
-
-/** The running tslab kernel's display hook, or undefined outside a tslab kernel. */
-function tslabDisplayHook(): WriteDisplayData | undefined {
-  for (const [file, entry] of Object.entries(require.cache)) {
-    if (!entry || !/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) continue;
-    const hook = (entry.exports as { lastWriteDisplayData?: WriteDisplayData | null }).lastWriteDisplayData;
-    if (typeof hook === 'function') return hook;
-  }
-  return undefined;
-}
 
 /** True when running inside a tslab kernel cell (so bundles can be displayed). */
 export function inNotebook(): boolean {

@@ -5,7 +5,7 @@
  * `results/figures/<paper>/<name>.svg` and `.png`, written atomically.
  */
 import * as path from 'path';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFileAtomic } from '../atomicWrite';
 import { ChromiumOptions, HeadlessChromium } from './chromium';
 import { plotlySource } from './plotlySource';
 import { reportResultsDir } from './resultsDir';

@@ -46,7 +46,8 @@ export {
   showNamedFigure,
   showTable,
 } from './display';
-export type { MimeBundle, ShowFigureOptions } from './display';
+export type { ShowFigureOptions } from './display';
+export type { MimeBundle } from '../tslabHook';
 export { PUBLISHED_TABLES, publishedResultTable, publishedTable, publishedValue } from './publishedTables';
 export type { PublishedTable, PublishedValue } from './publishedTables';
 export { curveSeriesFromRecords, recordsCurvesFigure, summaryBarFigure, summaryResultTable } from './summaryReport';

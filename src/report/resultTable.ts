@@ -13,7 +13,7 @@
  * Empty cells: `null` / `undefined`; NaN prints as "n/a".
  */
 import * as path from 'path';
-import { writeFileAtomic } from './atomicWrite';
+import { writeFileAtomic } from '../atomicWrite';
 import { reportResultsDir } from './resultsDir';
 
 export interface MeanStd {

@@ -15,7 +15,7 @@ import type { FeatureSizes } from '../data/batch';
 import type { NamedWeight } from '../layers/params';
 import type { CtrModel, ModelWeights } from '../models/model';
 import { createModel } from '../models';
-import { writeFileAtomicSync } from '../experiments/runRecord';
+import { writeFileAtomic } from '../atomicWrite';
 
 export const CHECKPOINT_FORMAT = 'dil-checkpoint/1';
 
@@ -87,8 +87,8 @@ export function saveCheckpoint(dir: string, input: SaveCheckpointInput): Checkpo
     savedAt: new Date().toISOString(),
   };
   fs.mkdirSync(dir, { recursive: true });
-  writeFileAtomicSync(path.join(dir, 'weights.bin'), buffer);
-  writeFileAtomicSync(path.join(dir, 'checkpoint.json'), `${JSON.stringify(meta, null, 1)}\n`);
+  writeFileAtomic(path.join(dir, 'weights.bin'), buffer);
+  writeFileAtomic(path.join(dir, 'checkpoint.json'), `${JSON.stringify(meta, null, 1)}\n`);
   return meta;
 }
 

@@ -50,3 +50,45 @@ test('notebook experiments are planned exactly like `dil ablate` (history cap on
   const synthetic = notebookExperimentSpec('dien', 'table4', notebookSettings({ DIL_PROFILE: 'default', DIL_RESULTS: '/tmp/r' }));
   assert.equal(synthetic.data.maxLen, undefined);
 });
+
+test('datasetFrames: danfojs DataFrames of the samples agree with the dataset\'s own arrays', async () => {
+  const { useBestBackend } = await import('../../src/backend');
+  const { loadDataset } = await import('../../src/data/load');
+  const { datasetFrames } = await import('../../src/report/notebookSession');
+  await useBestBackend({ quiet: true });
+  const dataset = await loadDataset('amazon:Tiny', { dataDir: path.join(__dirname, '..', '..', 'data', 'fixtures', 'amazon-tiny'), protocol: 'din' });
+  const frames = datasetFrames(dataset);
+  const splits = ['train', 'valid', 'test'] as const;
+  const total = splits.reduce((n, s) => n + dataset.splitSize(s), 0);
+  assert.deepEqual(frames.samples.shape, [total, 5]);
+  const rows = (frame: { columns: string[]; values: unknown[] }) =>
+    (frame.values as unknown[][]).map((row) => Object.fromEntries(frame.columns.map((c, i) => [c, row[i]]))) as Record<string, number | string>[];
+  const perSplit = new Map(rows(frames.perSplit).map((r) => [r.split, r]));
+  for (const s of splits) {
+    const n = dataset.splitSize(s);
+    if (n === 0) continue;
+    const table = dataset.splits[s];
+    const row = perSplit.get(s)!;
+    assert.equal(row.histLen_count, n, `${s}: samples`);
+    assert.ok(Math.abs((row.label_mean as number) - table.label.reduce((a, v) => a + v, 0) / n) < 1e-9, `${s}: positive share`);
+    assert.ok(Math.abs((row.histLen_mean as number) - table.histLen.reduce((a, v) => a + v, 0) / n) < 1e-9, `${s}: mean history`);
+    assert.equal(row.histLen_max, Math.max(...table.histLen));
+  }
+  // history-length distribution: counts per length, sorted, summing to all samples
+  const lengths = rows(frames.historyLengths);
+  assert.equal(lengths.reduce((a, r) => a + (r.user_count as number), 0), total);
+  for (let i = 1; i < lengths.length; i++) assert.ok((lengths[i].histLen as number) > (lengths[i - 1].histLen as number));
+  const all = splits.flatMap((s) => Array.from(dataset.splits[s].histLen));
+  for (const r of lengths) assert.equal(r.user_count, all.filter((v) => v === r.histLen).length);
+  // categories: counts sum to all samples, most frequent first
+  const cats = rows(frames.categories);
+  assert.equal(cats.reduce((a, r) => a + (r.label_count as number), 0), total);
+  for (let i = 1; i < cats.length; i++) assert.ok((cats[i].label_count as number) <= (cats[i - 1].label_count as number));
+  // describe(): count and mean of the history lengths over every sample
+  assert.deepEqual(frames.described.index.slice(0, 2), ['count', 'mean']);
+  const described = frames.described.values as number[][];
+  const histColumn = frames.described.columns.indexOf('histLen');
+  assert.equal(described[0][histColumn], total);
+  assert.ok(Math.abs(described[1][histColumn] - all.reduce((a, v) => a + v, 0) / total) < 1e-9);
+  assert.ok(lengths.length > 1, 'the fixture has several history lengths');
+});

@@ -53,7 +53,7 @@ test('logSink prints at most one line per 10% step', () => {
 
 test('notebook display: first display_data, then update_display_data with the same display_id', () => {
   const messages: { data: Record<string, string>; transient: { display_id: string }; update: boolean }[] = [];
-  const display = tslabDisplay((message, update) => messages.push({ ...message, update }));
+  const display = tslabDisplay((message, update) => messages.push({ data: message.data, transient: message.transient as { display_id: string }, update }));
   assert.ok(display);
   let clock = 0;
   const bar = new ProgressBar({ label: 'nb', total: 10, sink: notebookSink(display!), minIntervalMs: 0, now: () => (clock += 1000) });

@@ -1,6 +1,6 @@
 /**
- * Atomic file writes for everything the report layer produces (tables, figures, executed
- * notebooks): write `<file>.tmp-<pid>` next to the target, then rename over it, so a reader
+ * Atomic file writes for everything the kit writes (dataset caches, run records, checkpoints,
+ * tables, figures, benchmark records): write `<file>.tmp-<pid>` next to the target, then rename over it, so a reader
  * never sees a half-written file and an interrupted run leaves the previous version intact.
  */
 import * as fs from 'fs';
