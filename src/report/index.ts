@@ -66,18 +66,20 @@ export type { ExecuteNotebooksOptions, NotebookParameters, NotebookProfile, Note
 export {
   categoryDistributionFigure,
   compareCurvesFigure,
+  datasetFrames,
   datasetStatsTable,
   describeSettings,
   groundTruthFigure,
   historyLengthFigure,
   loadNotebookDataset,
   notebookDatasetSpec,
+  notebookAblationOptions,
   notebookExperimentSpec,
   notebookSettings,
   runPaperExperiment,
   showExperiment,
   writeExperiment,
 } from './notebookSession';
-export type { ExperimentReport, NotebookSettings, ShownExperiment } from './notebookSession';
+export type { DatasetFrames, ExperimentReport, NotebookSettings, ShownExperiment } from './notebookSession';
 export { trainVariantModel, userAttention } from './userAttention';
 export type { UserAttention } from './userAttention';
