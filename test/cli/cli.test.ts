@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as zlib from 'zlib';
+import { loadDataset } from '../../src/data';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
 import { parseArgs, UsageError } from '../../src/cli/args';
@@ -152,5 +154,30 @@ test('data stats --json prints the dataset statistics last', async () => {
   const stats = JSON.parse(result.out.split('\n').pop()!);
   assert.equal(stats.name, 'synthetic:default:tiny');
   assert.equal(stats.fitRows + stats.validRows, stats.trainRows);
-  assert.match((await dil('data', 'amazon', '--data-dir', '/x')).err, /--category is required/);
+  assert.match((await dil('data', 'amazon', '--data-dir', '/x')).err, /the category is required/);
+});
+
+test('data amazon <Category> fetches both files into --data-dir, then builds the same dataset as the loader', async () => {
+  const fixtures = path.resolve(__dirname, '../../data/fixtures/amazon-tiny');
+  const mirror = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-mirror-'));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-raw-'));
+  for (const name of ['reviews_Tiny_5.json', 'meta_Tiny.json']) {
+    fs.writeFileSync(path.join(mirror, `${name}.gz`), zlib.gzipSync(fs.readFileSync(path.join(fixtures, name))));
+  }
+  const result = await dil('data', 'amazon', 'Tiny', '--from-dir', mirror, '--data-dir', dataDir, '--progress', 'off', '--json');
+  assert.equal(result.code, 0, result.err);
+  assert.deepEqual(fs.readdirSync(dataDir).sort(), ['meta_Tiny.json.gz', 'reviews_Tiny_5.json.gz']);
+  const stats = JSON.parse(result.out.split('\n').pop()!);
+  const expected = (await loadDataset('amazon:Tiny', { dataDir: fixtures })).stats();
+  assert.equal(stats.users, expected.users);
+  assert.equal(stats.items, expected.items);
+  assert.equal(stats.trainRows, expected.trainRows);
+  assert.equal(stats.testRows, expected.testRows);
+  // Present files are not fetched again; a missing source is a clear error and leaves no file behind.
+  assert.match((await dil('data', 'amazon', 'Tiny', '--from-dir', mirror, '--data-dir', dataDir, '--progress', 'off')).err, /present: .*reviews_Tiny_5\.json\.gz/);
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-raw-'));
+  const missing = await dil('data', 'amazon', 'Nothing', '--from-dir', mirror, '--data-dir', empty, '--progress', 'off');
+  assert.equal(missing.code, 1);
+  assert.match(missing.err, /reviews_Nothing_5\.json\.gz not found/);
+  assert.deepEqual(fs.readdirSync(empty), []);
 });

@@ -1,5 +1,8 @@
-/** `dil data amazon|stats`: builds (and caches) a dataset and prints its statistics. */
-import { loadDataset } from '../../data';
+/**
+ * `dil data amazon <Category>`: downloads the category's two 2014 dump files (unless present),
+ * builds the dataset and prints its statistics. `dil data stats`: statistics of any dataset spec.
+ */
+import { downloadAmazon, loadDataset } from '../../data';
 import { ProgressBar } from '../../progress';
 import { CommandSpec, flagBool, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
@@ -9,21 +12,25 @@ import { applyProgressFlag } from './train';
 export const DATA_COMMAND: CommandSpec = {
   name: 'data',
   summary: 'Build a dataset from raw files (cached) and print its statistics (DIN Table 2 style).',
-  usage: 'dil data <amazon|stats> [flags]',
+  usage: 'dil data amazon <Category> [flags] | dil data stats --dataset <spec> [flags]',
   flags: [
-    { name: 'category', type: 'string', description: "Amazon category for 'dil data amazon' (e.g. Beauty, Electronics, Books)" },
+    { name: 'category', type: 'string', description: "Amazon category for 'dil data amazon' (e.g. Beauty, Electronics, Books); or give it as the argument" },
+    { name: 'base-url', type: 'string', description: 'where to download the Amazon files from', defaultText: 'DIL_AMAZON_BASE_URL or the official URL' },
+    { name: 'from-dir', type: 'string', description: 'copy the Amazon files from this local folder instead of downloading' },
+    { name: 'force', type: 'boolean', description: 'download again even when the files are present' },
     ...DATA_FLAGS,
     { name: 'seed', type: 'int', description: 'seed of negatives and splits', defaultText: '1234' },
     { name: 'progress', type: 'string', values: ['auto', 'off', 'log'], description: 'progress bars', defaultText: 'auto' },
     { name: 'json', type: 'boolean', description: 'print the statistics as one JSON object last' },
   ],
   examples: [
+    'dil data amazon Electronics --data-dir data/raw --protocol din --json',
     'dil data amazon --category Beauty --data-dir ../shared/data/amazon-beauty-5core --protocol dien --cache-dir .cache',
     'dil data stats --dataset synthetic:hier:small --json',
   ],
   details: [
-    'amazon: reads reviews_<Category>_5.json(.gz) and meta_<Category>.json(.gz) from --data-dir (download them from',
-    'http://snap.stanford.edu/data/amazon/productGraph/categoryFiles/; see data/README.md).',
+    'amazon: fetches reviews_<Category>_5.json.gz and meta_<Category>.json.gz into --data-dir (default data/raw) unless',
+    'they are there (written as .part, gzip-checked, then renamed), then builds the dataset; see data/README.md.',
   ],
 };
 
@@ -38,9 +45,24 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
   applyProgressFlag(args);
   let spec: string;
   if (sub === 'amazon') {
-    const category = flagString(args, 'category');
-    if (!category) throw new UsageError('dil data amazon: --category is required (e.g. Beauty, Electronics, Books)');
-    if (!flagString(args, 'data-dir')) throw new UsageError('dil data amazon: --data-dir is required (folder with the reviews and meta files)');
+    const category = flagString(args, 'category') ?? args.positionals[1];
+    if (!category) throw new UsageError('dil data amazon: the category is required (e.g. dil data amazon Beauty)');
+    const dataDir = flagString(args, 'data-dir') ?? 'data/raw';
+    args.flags['data-dir'] = dataDir;
+    const downloadBars = new Map<string, ProgressBar>();
+    const fetched = await downloadAmazon(category, {
+      dataDir,
+      baseUrl: flagString(args, 'base-url'),
+      fromDir: flagString(args, 'from-dir'),
+      force: flagBool(args, 'force'),
+      onProgress: (done, total, label) => {
+        let bar = downloadBars.get(label);
+        if (!bar) downloadBars.set(label, (bar = new ProgressBar({ label, total, unit: 'bytes' })));
+        bar.update(done);
+      },
+    });
+    for (const bar of downloadBars.values()) bar.finish();
+    for (const file of fetched.files) io.err(`${fetched.skipped.includes(file) ? 'present' : 'fetched'}: ${file}`);
     spec = `amazon:${category}`;
   } else {
     const dataset = flagString(args, 'dataset');
