@@ -2,8 +2,11 @@
  * The one module that knows which TensorFlow.js backend runs.
  *
  * `useBestBackend()` picks, in order: the native TensorFlow backend when
- * `@tensorflow/tfjs-node` loads (it cannot install without internet: its install step
- * downloads the TensorFlow C library), else WebAssembly, else the pure-JS CPU backend.
+ * `@tensorflow/tfjs-node` loads, else WebAssembly, else the pure-JS CPU backend.
+ * `@tensorflow/tfjs-node` is an optional peer dependency, installed by the user where it can
+ * install: its install step downloads the TensorFlow C library, which fails without internet
+ * (and, as a regular or optional dependency, npm dedupes danfojs-node's hard dependency onto
+ * it, so that failure would fail the whole `npm ci`).
  * `DIL_BACKEND=tensorflow|wasm|cpu` forces one. It prints one line saying which runs and why.
  * Nothing else in the kit may depend on which backend is present.
  */
@@ -24,6 +27,15 @@ export interface BackendChoice {
 let chosen: BackendChoice | undefined;
 
 function tryLoadNative(): string | undefined {
+  try {
+    // danfojs-node's dependency on '@tensorflow/tfjs-node' is aliased to '@tensorflow/tfjs'
+    // (package.json overrides), so the name can resolve to plain tfjs: that is not native.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const installed = (require('@tensorflow/tfjs-node/package.json') as { name?: string }).name;
+    if (installed !== '@tensorflow/tfjs-node') return 'not installed (npm install @tensorflow/tfjs-node to use native TensorFlow)';
+  } catch {
+    return 'not installed (npm install @tensorflow/tfjs-node to use native TensorFlow)';
+  }
   try {
     // A plain require, so that bundlers and the TypeScript build leave it optional.
     // eslint-disable-next-line @typescript-eslint/no-var-requires

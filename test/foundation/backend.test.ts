@@ -5,6 +5,7 @@ import { useBestBackend, forcedBackend, currentBackend } from '../../src/backend
 
 function nativeLoads(): boolean {
   try {
+    if (require('@tensorflow/tfjs-node/package.json').name !== '@tensorflow/tfjs-node') return false; // danfojs-node's alias of tfjs
     require('@tensorflow/tfjs-node');
     return true;
   } catch {

@@ -20,6 +20,17 @@ const COMMON = {
   notes: ['DMIN paper tables are unverified (full text unavailable); official code: maxlen 20, Adam 1e-3, 3 epochs, aux weight 1.'],
 };
 
+/*
+ * Known result on synthetic:multi:small (issue 4, measured 2026-11-24, seed 1): H_E = 4 does NOT
+ * beat H_E = 1, and this is not a DMIN bug. The preset's click probability depends on
+ * max_k match(target, interest_k), a function of the target and the history that ONE
+ * target-aware head can represent: a hand-made single-head feature (mean match of the
+ * behaviours with the target) reaches test AUC 0.81 (oracle p: 0.89), while DMIN reaches 0.72.
+ * At 3 epochs every variant is still climbing (valid AUC +0.07 per epoch) and H_E = 4 lags
+ * because it has more to fit; at 6 epochs the gap closes (best-valid test AUC 0.717 vs 0.721).
+ * Checked and ruled out: per-head width (interestHeadSize 36 at H_E = 4: 0.693 vs 0.689 at width 9)
+ * and the aux-loss scale (auxReduction perStep slows both, H_E = 4 still behind).
+ */
 export const DMIN_HEADS: PaperExperimentTemplate = {
   ...COMMON,
   name: 'heads',
