@@ -44,11 +44,12 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
   }
   applyProgressFlag(args);
   let spec: string;
+  let amazonDataDir: string | undefined;
   if (sub === 'amazon') {
     const category = flagString(args, 'category') ?? args.positionals[1];
     if (!category) throw new UsageError('dil data amazon: the category is required (e.g. dil data amazon Beauty)');
     const dataDir = flagString(args, 'data-dir') ?? 'data/raw';
-    args.flags['data-dir'] = dataDir;
+    amazonDataDir = dataDir;
     const downloadBars = new Map<string, ProgressBar>();
     const fetched = await downloadAmazon(category, {
       dataDir,
@@ -73,6 +74,7 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
   const seed = args.flags.seed as number | undefined;
   const dataset = await loadDataset(spec, {
     ...dataOptionsFromFlags(args),
+    ...(amazonDataDir !== undefined ? { dataDir: amazonDataDir } : {}),
     ...(seed !== undefined ? { seed } : {}),
     onProgress: (done, total, label) => {
       let bar = bars.get(label);
