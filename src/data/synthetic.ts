@@ -6,7 +6,8 @@
  *   level 0 'sub' (the leaf, like the Amazon category), level 1 'top' (its parent), level 2 'brand'
  *   (present when brands > 0; not part of the tree).
  *
- * Users: each holds `interests` concurrent interests, each a sub-category node, with weights.
+ * Users: each holds `interests` concurrent interests, each a sub-category node, with weights
+ * (random, or `dominantInterest` for the first and the rest shared equally by the others).
  * Over `historyLength + 1` steps every interest drifts: with probability `drift` per step it
  * moves to another sub-category — a sibling under the same top, or with probability
  * `driftJumpTop` anywhere in the tree. At step t < historyLength the user clicks one item:
@@ -25,15 +26,19 @@
  *   drift      (preset 'drift': drift 0.15) — interests move, the latest behaviours predict the
  *              targets better than old ones: AUGRU / interest evolution (DIEN);
  *   interests  (preset 'multi': 4 concurrent interests) — several interests at once: DMIN's heads;
- *   topWeight  (preset 'hier': topWeight 0.8, topSpread 0.6) — clicks follow the top category and
- *              behaviours spread over its sub-categories: meant for DHAN's hierarchical pooling.
+ *   minor interests (preset 'hier': 4 interests, one of them drawing 70% of the behaviours,
+ *              clicks follow the TOP category only (topWeight 1), behaviours spread over its
+ *              sub-categories (topSpread 1), 8 targets per user) — a target of a minor interest
+ *              is backed by two or three behaviours among twenty: DHAN's hierarchical pooling.
  *
  * Measured (2026-11-24, 'small' size, 3 epochs, 3 seeds): under 'drift' AUGRU beats AIGRU, and
- * on 'default' DIN (softmax attention) beats BaseModel. Under 'hier' hierarchical pooling does NOT
- * beat flat pooling (0.857 vs 0.862), and under 'multi' DMIN with 4 heads does not beat 1 head:
- * here the click signal is how MANY behaviours share the target's top category, which a
- * within-cluster weighted mean cannot see (src/experiments/papers/dhan.ts has the evidence).
- * A generator whose signal depends on grouping rather than counting is still to be designed.
+ * on 'default' DIN (softmax attention) beats BaseModel. Under 'multi' DMIN with 4 heads does not
+ * beat 1 head (src/experiments/papers/dmin.ts). The first 'hier' preset (2 balanced interests,
+ * topWeight 0.8) did not let hierarchical pooling beat flat pooling: its click signal was how
+ * MANY behaviours share the target's top category, which the sum-pooled features already give.
+ * The current 'hier' (2026-12-02) puts the signal in minor interests: flat softmax attention
+ * must pick two behaviours out of twenty, while a cluster vector weighs a cluster the same
+ * whatever its size (src/experiments/papers/dhan.ts has the numbers).
  */
 import { Rng } from '../random';
 import { SampleTableBuilder } from './sampleTable';
@@ -63,6 +68,12 @@ export interface SyntheticOptions {
   behaviourNoise: number;
   /** Label noise: click probability ranges over [noise, 1 - noise]. */
   noise: number;
+  /**
+   * Share of behaviours drawn from the user's first interest (0 = every interest weighs
+   * 0.5 + U(0, 1) before normalisation). With K > 1 the other interests share the rest
+   * equally: a dominant interest and minor ones that targets still hit as often.
+   */
+  dominantInterest: number;
 }
 
 export const SYNTHETIC_DEFAULTS: SyntheticOptions = {
@@ -80,6 +91,7 @@ export const SYNTHETIC_DEFAULTS: SyntheticOptions = {
   topSpread: 0.2,
   behaviourNoise: 0.1,
   noise: 0.05,
+  dominantInterest: 0,
 };
 
 /** Named presets: each stresses one paper's mechanism. */
@@ -87,7 +99,7 @@ export const SYNTHETIC_PRESETS: Record<string, Partial<SyntheticOptions>> = {
   default: {},
   drift: { drift: 0.15, interests: 1, driftJumpTop: 0.5 },
   multi: { interests: 4, drift: 0.02 },
-  hier: { topWeight: 0.8, topSpread: 0.6, drift: 0.03 },
+  hier: { interests: 4, dominantInterest: 0.7, topWeight: 1, topSpread: 1, behaviourNoise: 0.05, targetsPerUser: 8, drift: 0.03 },
 };
 
 /** Sizes: 'tiny' builds and trains in seconds (CI, smoke notebooks); 'default' for real ablations. */
@@ -118,7 +130,7 @@ export function resolveSyntheticOptions(preset: string, size: string, overrides:
   const ints: (keyof SyntheticOptions)[] = ['users', 'topCategories', 'subPerTop', 'itemsPerSub', 'historyLength', 'targetsPerUser', 'interests'];
   for (const k of ints) if (!(Number.isInteger(o[k]) && o[k] >= 1)) throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected an integer >= 1`);
   if (!(Number.isInteger(o.brands) && o.brands >= 0)) throw new Error(`synthetic: brands=${o.brands} is invalid; expected an integer >= 0`);
-  for (const k of ['drift', 'driftJumpTop', 'topWeight', 'topSpread', 'behaviourNoise'] as const) {
+  for (const k of ['drift', 'driftJumpTop', 'topWeight', 'topSpread', 'behaviourNoise', 'dominantInterest'] as const) {
     if (!(o[k] >= 0 && o[k] <= 1)) throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected a number in [0, 1]`);
   }
   if (!(o.noise >= 0 && o.noise < 0.5)) throw new Error(`synthetic: noise=${o.noise} is invalid; expected a number in [0, 0.5)`);
@@ -186,8 +198,8 @@ export function generateSynthetic(o: SyntheticOptions, seed: number, split: { va
     for (let k = 0; k < K; k++) {
       cur[k] = rng.int(0, S);
       const w = 0.5 + rng.next();
-      weights[u * K + k] = w;
-      wsum += w;
+      weights[u * K + k] = o.dominantInterest > 0 && K > 1 ? (k === 0 ? o.dominantInterest : (1 - o.dominantInterest) / (K - 1)) : w;
+      wsum += weights[u * K + k];
     }
     for (let k = 0; k < K; k++) weights[u * K + k] /= wsum;
     offsets[u] = (u - 1) * T;

@@ -50,12 +50,13 @@ test('ground truth: click probabilities follow the documented formula and labels
   const p = recomputedProbabilities(ds, 'train');
   const gtp = ds.groundTruth!.clickProbability.train;
   p.forEach((v, i) => assert.ok(Math.abs(v - gtp[i]) < 1e-6, `row ${i}: ${v} vs ${gtp[i]}`));
-  // Mean label vs mean probability: n = 3,240 rows, sd of the mean < 0.009.
+  // Mean label vs mean probability: n = 25,920 rows (8 targets per user), sd of the mean < 0.004.
   const meanP = p.reduce((a, b) => a + b, 0) / p.length;
   const meanL = ds.splits.train.label.reduce((a, b) => a + b, 0) / p.length;
   assert.ok(Math.abs(meanP - meanL) < 0.03, `mean label ${meanL} vs mean p ${meanP}`);
-  // hier: a top-only match gives noise + (1 - 2 noise) * 0.8 = 0.05 + 0.9 * 0.8 = 0.77.
-  assert.ok(p.some((v) => Math.abs(v - 0.77) < 1e-9));
+  // hier: topWeight 1, so p is noise = 0.05 (no interest's top) or 1 - noise = 0.95, both present.
+  assert.ok(p.every((v) => Math.abs(v - 0.05) < 1e-6 || Math.abs(v - 0.95) < 1e-6));
+  assert.ok(p.some((v) => v > 0.5) && p.some((v) => v < 0.5));
 });
 
 test('without noise or spread, every behaviour is an item of one of the current interests', async () => {
@@ -69,6 +70,28 @@ test('without noise or spread, every behaviour is an item of one of the current 
       assert.ok(current.includes(sub), `user ${u} step ${t}: sub ${sub} not in ${current}`);
     }
   }
+});
+
+test('dominantInterest: the first interest draws that share of the behaviours, the others share the rest', async () => {
+  const ds = await loadDataset('synthetic:tiny', { synthetic: { interests: 4, dominantInterest: 0.7, behaviourNoise: 0, topSpread: 0, drift: 0 } });
+  const gt = ds.groundTruth!;
+  const K = 4;
+  for (let u = 1; u < ds.sizes.users; u++) assert.deepEqual(Array.from(gt.interestWeights.subarray(u * K, u * K + K), (w) => Number(w.toFixed(6))), [0.7, 0.1, 0.1, 0.1]);
+  // Users whose four interests are four distinct subs: share of behaviours in the first one's sub.
+  // About 350 such users x 15 behaviours: the share's sd is about 0.006.
+  const { offsets, items } = ds.sequences;
+  let first = 0;
+  let n = 0;
+  for (let u = 1; u < ds.sizes.users; u++) {
+    const subs = Array.from(gt.trajectory.subarray(u * gt.steps * K, u * gt.steps * K + K));
+    if (new Set(subs).size < K) continue;
+    for (let t = offsets[u]; t < offsets[u + 1]; t++) {
+      n++;
+      if (ds.itemCats[0][items[t]] === subs[0]) first++;
+    }
+  }
+  assert.ok(n > 4000, `only ${n} behaviours`);
+  assert.ok(Math.abs(first / n - 0.7) < 0.025, `share of the dominant interest ${first / n}`);
 });
 
 test('drift: interests move at the documented rate, and recent behaviours predict clicks better than old ones', async () => {
@@ -113,9 +136,11 @@ test('drift: interests move at the documented rate, and recent behaviours predic
 
 test('presets and sizes resolve as documented; bad knobs are rejected', () => {
   assert.equal(resolveSyntheticOptions('multi', 'default').interests, 4);
-  assert.equal(resolveSyntheticOptions('hier', 'tiny').topWeight, 0.8);
+  assert.equal(resolveSyntheticOptions('hier', 'tiny').topWeight, 1);
+  assert.equal(resolveSyntheticOptions('hier', 'tiny').dominantInterest, 0.7);
   assert.equal(resolveSyntheticOptions('default', 'tiny').users, 400);
   assert.equal(resolveSyntheticOptions('drift', 'default', { drift: 0.3 }).drift, 0.3);
   assert.throws(() => resolveSyntheticOptions('default', 'tiny', { noise: 0.6 }), /noise=0.6 is invalid; expected a number in \[0, 0.5\)/);
   assert.throws(() => resolveSyntheticOptions('default', 'tiny', { users: 0 }), /users=0 is invalid/);
+  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { dominantInterest: 1.5 }), /dominantInterest=1.5 is invalid; expected a number in \[0, 1\]/);
 });
