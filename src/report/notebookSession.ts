@@ -98,11 +98,12 @@ const TEMPLATES: PaperExperimentTemplate[] = [...DIN_TEMPLATES, ...DIEN_TEMPLATE
  * settings (profile, dataset, data dir, seeds, jobs, results folder), so a notebook and the
  * CLI plan the same runs (same config hashes: records are shared) with the same choices
  * (e.g. the profile's history cap on real data, the dataset cache under <results>/cache).
+ * `experiment` undefined: every experiment of the paper (what `dil reproduce` runs first).
  */
-export function notebookAblationOptions(experiment: string, settings: NotebookSettings): AblationOptions {
+export function notebookAblationOptions(experiment: string | undefined, settings: NotebookSettings): AblationOptions {
   return {
     profile: settings.profile as ProfileName,
-    experiments: [experiment],
+    experiments: experiment === undefined ? undefined : [experiment],
     dataset: settings.dataset,
     dataDir: settings.dataDir,
     seedList: settings.seeds,

@@ -92,3 +92,29 @@ test('datasetFrames: danfojs DataFrames of the samples agree with the dataset\'s
   assert.ok(Math.abs(described[1][histColumn] - all.reduce((a, v) => a + v, 0) / total) < 1e-9);
   assert.ok(lengths.length > 1, 'the fixture has several history lengths');
 });
+
+test('dil reproduce runs a notebook\'s sweeps first: the notebook then finds every run recorded', async () => {
+  const fs = await import('node:fs');
+  const os = await import('node:os');
+  const { runAblation } = await import('../../src/experiments/ablation');
+  const { notebookAblationOptions } = await import('../../src/report/notebookSession');
+  const { notebookPaper } = await import('../../src/cli/commands/reproduce');
+  assert.equal(notebookPaper('/x/notebooks/01-din.ipynb'), 'din');
+  assert.equal(notebookPaper('04-dhan.ipynb'), 'dhan');
+  assert.equal(notebookPaper('00-data.ipynb'), undefined);
+  const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-reproduce-'));
+  try {
+    const settings = notebookSettings({ DIL_PROFILE: 'smoke', DIL_JOBS: '1', DIL_RESULTS: resultsDir });
+    const first = await runAblation('din', notebookAblationOptions(undefined, settings));
+    assert.equal(first.failures.length, 0);
+    assert.ok(first.executed >= 3, `executed ${first.executed}`);
+    // what the notebook's cells then call, one experiment at a time
+    for (const experiment of ['table3', 'regularization', 'softmax']) {
+      const again = await runAblation('din', notebookAblationOptions(experiment, settings));
+      assert.equal(again.executed, 0, `${experiment}: the notebook would retrain ${again.executed} run(s)`);
+      assert.ok(again.experiments[0].records.length > 0);
+    }
+  } finally {
+    fs.rmSync(resultsDir, { recursive: true, force: true });
+  }
+});

@@ -1,6 +1,13 @@
-/** `dil reproduce`: executes the paper notebooks headless (REPORT's notebook executor). */
+/**
+ * `dil reproduce`: runs the sweeps of the selected paper notebooks in the terminal (progress
+ * bar, both cores, resumable), then executes the notebooks headless; the notebooks plan the
+ * same runs and find them recorded, so they only summarise, draw and write.
+ */
 import * as path from 'path';
-import { executeNotebooks, listNotebooks, NOTEBOOK_PROFILES, NotebookProfile } from '../../report/executeNotebooks';
+import { runAblation } from '../../experiments/ablation';
+import { PAPER_NAMES, PaperName } from '../../experiments/spec';
+import { executeNotebooks, listNotebooks, NOTEBOOK_PROFILES, NotebookParameters, NotebookProfile, notebookEnvironment } from '../../report/executeNotebooks';
+import { notebookAblationOptions, notebookSettings } from '../../report/notebookSession';
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
 
@@ -18,10 +25,34 @@ export const REPRODUCE_COMMAND: CommandSpec = {
     { name: 'results', type: 'string', description: 'results folder', defaultText: 'results' },
     { name: 'in-place', type: 'boolean', description: 'overwrite the notebooks with their executed versions' },
     { name: 'keep-going', type: 'boolean', description: 'run the remaining notebooks after a failure' },
-    { name: 'timeout', type: 'int', description: 'seconds per notebook', defaultText: '3600' },
+    { name: 'timeout', type: 'int', description: 'seconds per notebook (after its sweeps ran)', defaultText: '3600' },
+    { name: 'sweeps-first', type: 'boolean', description: "run each paper's sweeps in the terminal before its notebook (--sweeps-first=false: inside the notebook)", defaultText: 'true' },
   ],
   examples: ['dil reproduce --profile smoke', 'dil reproduce --notebooks 02 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --seeds 3'],
+  details: [
+    "Each paper notebook's sweeps (every experiment of the paper, all variants x seeds) run first, in the terminal,",
+    'with a progress bar and `--jobs` workers; an interrupted run resumes from its run records.',
+  ],
 };
+
+/** The paper a notebook reruns, from its file name (`01-din.ipynb` -> din); undefined for 00-data. */
+export function notebookPaper(notebook: string): PaperName | undefined {
+  const match = /^\d+-([a-z]+)/.exec(path.basename(notebook));
+  return match && (PAPER_NAMES as readonly string[]).includes(match[1]) ? (match[1] as PaperName) : undefined;
+}
+
+/**
+ * Runs every experiment of `paper` exactly as its notebook will plan them (the notebook's own
+ * settings, read from the environment the notebook gets). Returns the number of failed runs.
+ */
+async function runNotebookSweeps(paper: PaperName, parameters: NotebookParameters, io: CliIo): Promise<number> {
+  const settings = notebookSettings({ ...process.env, ...notebookEnvironment(parameters) });
+  const options = notebookAblationOptions(undefined, settings);
+  io.err(`dil reproduce: ${paper} sweeps (profile ${settings.profile}, ${settings.jobs} job(s), records in ${path.join(settings.resultsDir, 'runs')})`);
+  const result = await runAblation(paper, { ...options, log: (line) => io.err(line) });
+  for (const f of result.failures) io.err(`  ${f.run.key.experiment}/${f.run.key.variant} seed ${f.run.key.seed} failed: ${f.error}`);
+  return result.failures.length;
+}
 
 async function runReproduce(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(REPRODUCE_COMMAND, argv);
@@ -32,19 +63,30 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
     notebooks = notebooks.filter((n) => only.some((prefix) => path.basename(n).startsWith(prefix)));
     if (notebooks.length === 0) throw new UsageError(`dil reproduce: no notebook matches --notebooks ${only.join(',')}; available: ${listNotebooks().map((n) => path.basename(n)).join(', ')}`);
   }
+  const parameters: NotebookParameters = {
+    profile: (flagString(args, 'profile') ?? 'default') as NotebookProfile,
+    dataset: flagString(args, 'dataset'),
+    dataDir: flagString(args, 'data-dir') ? path.resolve(flagString(args, 'data-dir')!) : undefined,
+    seeds: flagNumber(args, 'seeds'),
+    jobs: flagNumber(args, 'jobs'),
+    resultsDir: path.resolve(flagString(args, 'results') ?? 'results'),
+  };
+  const keepGoing = flagBool(args, 'keep-going');
+  if (args.flags['sweeps-first'] !== false) {
+    for (const paper of notebooks.map(notebookPaper).filter((p): p is PaperName => p !== undefined)) {
+      const failedRuns = await runNotebookSweeps(paper, parameters, io);
+      if (failedRuns > 0 && !keepGoing) {
+        io.err(`dil reproduce: ${failedRuns} ${paper} run(s) failed; fix them or pass --keep-going (their notebook would retry them)`);
+        return 1;
+      }
+    }
+  }
   const runs = await executeNotebooks({
     notebooks,
     inPlace: flagBool(args, 'in-place'),
-    parameters: {
-      profile: (flagString(args, 'profile') ?? 'default') as NotebookProfile,
-      dataset: flagString(args, 'dataset'),
-      dataDir: flagString(args, 'data-dir') ? path.resolve(flagString(args, 'data-dir')!) : undefined,
-      seeds: flagNumber(args, 'seeds'),
-      jobs: flagNumber(args, 'jobs'),
-      resultsDir: path.resolve(flagString(args, 'results') ?? 'results'),
-    },
+    parameters,
     timeoutSeconds: flagNumber(args, 'timeout'),
-    keepGoing: flagBool(args, 'keep-going'),
+    keepGoing,
     onProgress: (line) => io.err(line),
   });
   const failed = runs.filter((r) => !r.ok);
