@@ -10,6 +10,7 @@ import { executeNotebooks, listNotebooks, NOTEBOOK_PROFILES, NotebookParameters,
 import { notebookAblationOptions, notebookSettings } from '../../report/notebookSession';
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
+import { applyProgressFlag } from './train';
 
 export const REPRODUCE_COMMAND: CommandSpec = {
   name: 'reproduce',
@@ -26,6 +27,7 @@ export const REPRODUCE_COMMAND: CommandSpec = {
     { name: 'in-place', type: 'boolean', description: 'overwrite the notebooks with their executed versions' },
     { name: 'keep-going', type: 'boolean', description: 'run the remaining notebooks after a failure' },
     { name: 'timeout', type: 'int', description: 'seconds per notebook (after its sweeps ran)', defaultText: '3600' },
+    { name: 'progress', type: 'string', values: ['auto', 'off', 'log'], description: 'progress bars of the sweeps', defaultText: 'auto' },
     { name: 'sweeps-first', type: 'boolean', description: "run each paper's sweeps in the terminal before its notebook (--sweeps-first=false: inside the notebook)", defaultText: 'true' },
   ],
   examples: ['dil reproduce --profile smoke', 'dil reproduce --notebooks 02 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --seeds 3'],
@@ -72,6 +74,7 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
     resultsDir: path.resolve(flagString(args, 'results') ?? 'results'),
   };
   const keepGoing = flagBool(args, 'keep-going');
+  applyProgressFlag(args);
   if (args.flags['sweeps-first'] !== false) {
     for (const paper of notebooks.map(notebookPaper).filter((p): p is PaperName => p !== undefined)) {
       const failedRuns = await runNotebookSweeps(paper, parameters, io);
