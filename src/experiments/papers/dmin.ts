@@ -30,6 +30,20 @@ const COMMON = {
  * because it has more to fit; at 6 epochs the gap closes (best-valid test AUC 0.717 vs 0.721).
  * Checked and ruled out: per-head width (interestHeadSize 36 at H_E = 4: 0.693 vs 0.689 at width 9)
  * and the aux-loss scale (auxReduction perStep slows both, H_E = 4 still behind).
+ *
+ * Further designs tried 2026-12-02 (seed 1 first, 3 epochs, 8-16 targets per user; generator
+ * knobs written for the trial and not kept), each meant to need two attention selections whose
+ * contents the sum-pooled features cannot give: complementary sub-categories (click needs an
+ * interest in the target's sub AND in its fixed complement): H_E = 1 0.7935 / 0.7942 vs H_E = 4
+ * 0.8049 / 0.7948 (seeds 1, 2); "bundles" of 2 ingredient categories: 0.7854 vs 0.7861; a session
+ * interest on top of long-term ones: 0.7422 vs 0.7435 ('multi'), 0.8530 vs 0.8554 ('hier');
+ * a recency conjunction (the target's sub AND a sibling sub among the last 4 behaviours, 16
+ * targets per user): seeds 1-3 0.7117 / 0.7047 / 0.7273 vs 0.7295 / 0.7103 / 0.7267, with equal
+ * or lower validation AUC for H_E = 4. In every design H_E = 4 is behind after epoch 1 and only
+ * catches up by epoch 3, and both stay far below the oracle (0.87-0.91): what limits them at
+ * this data size is learning the selections at all, not the number of heads. One softmax head
+ * over layer-normalised values can also carry two selections at once (the mix and its norm), so
+ * no design here provably needs several heads.
  */
 export const DMIN_HEADS: PaperExperimentTemplate = {
   ...COMMON,
