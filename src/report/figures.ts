@@ -49,14 +49,33 @@ export interface VariantBarInput {
 }
 
 /** Bar per variant with ± std error bars; `published` adds diamond markers at the paper's values. */
+/**
+ * A category label broken into lines of at most `width` characters at spaces (Plotly draws
+ * `<br>` as a line break), so long variant names stay readable side by side.
+ */
+export function wrapTickLabel(label: string, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of label.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join('<br>');
+}
+
 export function variantBarFigure(input: VariantBarInput): PlotlyFigure {
   const n = input.variants.length;
+  // about 110 characters of tick labels fit across the figure's width
+  const ticks = input.variants.map((v) => wrapTickLabel(v, Math.max(10, Math.floor(110 / Math.max(1, n)))));
   requireSameLength('variantBarFigure', { means: input.means, stds: input.stds, published: input.published }, n);
   const data: Array<Record<string, unknown>> = [
     {
       type: 'bar',
       name: 'ours (mean ± std over seeds)',
-      x: input.variants,
+      x: ticks,
       y: input.means,
       error_y: { type: 'data', array: input.stds, visible: true },
       marker: { color: PALETTE[0] },
@@ -72,7 +91,7 @@ export function variantBarFigure(input: VariantBarInput): PlotlyFigure {
       type: 'scatter',
       mode: 'markers',
       name: input.publishedLabel ?? 'published',
-      x: input.variants,
+      x: ticks,
       y: ys,
       marker: { symbol: 'diamond', size: 12, color: PALETTE[1] },
     });
@@ -88,7 +107,7 @@ export function variantBarFigure(input: VariantBarInput): PlotlyFigure {
     data,
     layout: baseLayout(input.title, {
       yaxis: { title: { text: input.metric }, range: [floor, max + 0.2 * span], zeroline: false, gridcolor: '#e5e5e5' },
-      xaxis: { tickangle: n > 5 ? -30 : 0, automargin: true },
+      xaxis: { tickangle: 0, automargin: true },
       showlegend: data.length > 1,
       legend: { orientation: 'h', y: -0.25 },
     }),

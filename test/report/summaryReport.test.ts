@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { curveSeriesFromRecords, summaryBarFigure, summaryResultTable, SummaryLike, RecordLike } from '../../src/report/summaryReport';
 import { publishedResultTable, publishedValue, PUBLISHED_TABLES } from '../../src/report/publishedTables';
 import { resultTableToCsv, resultTableToMarkdown } from '../../src/report/resultTable';
-import { attentionTreeFigure, variantBarFigure } from '../../src/report/figures';
+import { attentionTreeFigure, variantBarFigure, wrapTickLabel } from '../../src/report/figures';
 
 const summary: SummaryLike = {
   paper: 'dien',
@@ -97,4 +97,16 @@ test('figure builders reject mismatched lengths and scale the attention tree by 
   assert.deepEqual(trace.ids, ['root', 'c0', 'c0-i0', 'c0-i1', 'c1', 'c1-i0']);
   assert.deepEqual(trace.values, [0, 0, 0.1875, 0.5625, 0, 0.25]);
   assert.deepEqual(trace.parents, ['', 'root', 'c0', 'c0', 'root', 'c1']);
+});
+
+test('wrapTickLabel breaks long variant names at spaces into lines of at most the width', () => {
+  assert.equal(wrapTickLabel('DHAN, hierarchical without remedy', 12), 'DHAN,<br>hierarchical<br>without<br>remedy');
+  assert.equal(wrapTickLabel('Flat attention pooling (DIN)', 22), 'Flat attention pooling<br>(DIN)');
+  assert.equal(wrapTickLabel('LR', 10), 'LR');
+  // a single word longer than the width stays whole
+  assert.equal(wrapTickLabel('Wide&Deep-with-a-long-name x', 10), 'Wide&Deep-with-a-long-name<br>x');
+  const bars = variantBarFigure({ title: 't', metric: 'AUC', variants: ['BaseModel + GRU + AUGRU', 'DIN'], means: [0.7, 0.8], stds: [0, 0] });
+  assert.deepEqual((bars.data[0] as { x: string[] }).x, ['BaseModel + GRU + AUGRU', 'DIN'], 'two bars: 55 characters each fit on one line');
+  const many = variantBarFigure({ title: 't', metric: 'AUC', variants: Array.from({ length: 6 }, (_, i) => `BaseModel + GRU + AUGRU ${i}`), means: Array(6).fill(0.7), stds: Array(6).fill(0) });
+  assert.equal((many.data[0] as { x: string[] }).x[0], 'BaseModel + GRU +<br>AUGRU 0');
 });
