@@ -69,7 +69,11 @@ export function wrapTickLabel(label: string, width: number): string {
 export function variantBarFigure(input: VariantBarInput): PlotlyFigure {
   const n = input.variants.length;
   // about 110 characters of tick labels fit across the figure's width
-  const ticks = input.variants.map((v) => wrapTickLabel(v, Math.max(10, Math.floor(110 / Math.max(1, n)))));
+  // the mean goes under the name, where no error bar can cover it
+  const ticks = input.variants.map((v, i) => {
+    const name = wrapTickLabel(v, Math.max(10, Math.floor(110 / Math.max(1, n))));
+    return Number.isFinite(input.means[i]) ? `${name}<br><b>${input.means[i].toFixed(4)}</b>` : name;
+  });
   requireSameLength('variantBarFigure', { means: input.means, stds: input.stds, published: input.published }, n);
   const data: Array<Record<string, unknown>> = [
     {
@@ -79,8 +83,6 @@ export function variantBarFigure(input: VariantBarInput): PlotlyFigure {
       y: input.means,
       error_y: { type: 'data', array: input.stds, visible: true },
       marker: { color: PALETTE[0] },
-      text: input.means.map((m) => (Number.isFinite(m) ? m.toFixed(4) : '')),
-      textposition: 'outside',
     },
   ];
   const finite = input.means.filter((v, i) => Number.isFinite(v) && Number.isFinite(input.stds[i]));

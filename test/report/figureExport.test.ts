@@ -72,7 +72,8 @@ test('a bar figure with error bars exports as a real SVG and a PNG of the reques
   assert.equal(parsed.errors, 0);
   assert.equal(parsed.root, 'svg');
   assert.equal(parsed.namespace, 'http://www.w3.org/2000/svg');
-  for (const label of ['BaseModel', 'DIN', 'DIEN', 'Ablation AUC', 'test AUC', 'paper']) {
+  // each category label is the variant's name with its mean on a second line (two tspans)
+  for (const label of ['BaseModel0.7435', 'DIN0.7603', 'DIEN0.7792', 'Ablation AUC', 'test AUC', 'paper']) {
     assert.ok(parsed.texts.includes(label), `SVG text "${label}" in ${JSON.stringify(parsed.texts)}`);
   }
   assert.equal(parsed.bars, 3, 'one bar path per variant');
