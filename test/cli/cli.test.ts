@@ -181,3 +181,15 @@ test('data amazon <Category> fetches both files into --data-dir, then builds the
   assert.match(missing.err, /reviews_Nothing_5\.json\.gz not found/);
   assert.deepEqual(fs.readdirSync(empty), []);
 });
+
+test('dil reproduce: --sweeps-first and --progress take only their documented values', async () => {
+  const bad = await dil('reproduce', '--sweeps-first=no', '--notebooks', '01');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--sweeps-first expects true or false, got "no"/);
+  const progress = await dil('reproduce', '--progress', 'fancy');
+  assert.equal(progress.code, 2);
+  assert.match(progress.err, /--progress.*auto, off, log|auto \| off \| log/);
+  const none = await dil('reproduce', '--sweeps-first=false', '--notebooks', '99');
+  assert.equal(none.code, 2);
+  assert.match(none.err, /no notebook matches --notebooks 99; available: 00-data.ipynb/);
+});

@@ -14,7 +14,7 @@ import { applyProgressFlag } from './train';
 
 export const REPRODUCE_COMMAND: CommandSpec = {
   name: 'reproduce',
-  summary: 'Execute the notebooks (00-data, 01-din, 02-dien, 03-dmin, 04-dhan) with Jupyter; figures and tables land in the results folder.',
+  summary: "Run each paper's ablation sweeps, then execute the notebooks (00-data, 01-din, 02-dien, 03-dmin, 04-dhan) with Jupyter; figures and tables land in the results folder.",
   usage: 'dil reproduce [flags]',
   flags: [
     { name: 'profile', type: 'string', values: NOTEBOOK_PROFILES, description: 'size of the runs inside the notebooks', defaultText: 'default' },
