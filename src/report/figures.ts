@@ -68,10 +68,10 @@ export function wrapTickLabel(label: string, width: number): string {
 
 export function variantBarFigure(input: VariantBarInput): PlotlyFigure {
   const n = input.variants.length;
-  // about 90 characters of tick labels fit across the figure's width
+  // about 80 characters of tick labels fit across the figure's width
   // the mean goes under the name, where no error bar can cover it
   const ticks = input.variants.map((v, i) => {
-    const name = wrapTickLabel(v, Math.max(10, Math.floor(90 / Math.max(1, n))));
+    const name = wrapTickLabel(v, Math.max(10, Math.floor(80 / Math.max(1, n))));
     return Number.isFinite(input.means[i]) ? `${name}<br><b>${input.means[i].toFixed(4)}</b>` : name;
   });
   requireSameLength('variantBarFigure', { means: input.means, stds: input.stds, published: input.published }, n);

@@ -106,7 +106,7 @@ test('wrapTickLabel breaks long variant names at spaces into lines of at most th
   // a single word longer than the width stays whole
   assert.equal(wrapTickLabel('Wide&Deep-with-a-long-name x', 10), 'Wide&Deep-with-a-long-name<br>x');
   const bars = variantBarFigure({ title: 't', metric: 'AUC', variants: ['BaseModel + GRU + AUGRU', 'DIN'], means: [0.7, 0.8], stds: [0, 0] });
-  assert.deepEqual((bars.data[0] as { x: string[] }).x, ['BaseModel + GRU + AUGRU<br><b>0.7000</b>', 'DIN<br><b>0.8000</b>'], 'two bars: 45 characters each fit on one line; the mean under the name');
+  assert.deepEqual((bars.data[0] as { x: string[] }).x, ['BaseModel + GRU + AUGRU<br><b>0.7000</b>', 'DIN<br><b>0.8000</b>'], 'two bars: 40 characters each fit on one line; the mean under the name');
   const many = variantBarFigure({ title: 't', metric: 'AUC', variants: Array.from({ length: 6 }, (_, i) => `BaseModel + GRU + AUGRU ${i}`), means: Array(6).fill(0.7), stds: Array(6).fill(0) });
-  assert.equal((many.data[0] as { x: string[] }).x[0], 'BaseModel + GRU<br>+ AUGRU 0<br><b>0.7000</b>');
+  assert.equal((many.data[0] as { x: string[] }).x[0], 'BaseModel +<br>GRU + AUGRU 0<br><b>0.7000</b>');
 });
