@@ -48,7 +48,6 @@ export interface VariantBarInput {
   axisFloor?: number;
 }
 
-/** Bar per variant with ± std error bars; `published` adds diamond markers at the paper's values. */
 /**
  * A category label broken into lines of at most `width` characters at spaces (Plotly draws
  * `<br>` as a line break), so long variant names stay readable side by side.
@@ -66,15 +65,18 @@ export function wrapTickLabel(label: string, width: number): string {
   return lines.join('<br>');
 }
 
+/**
+ * Bar per variant with ± std error bars; `published` adds diamond markers at the paper's values.
+ * Each category label is the variant's name, wrapped (about 80 characters fit across the
+ * figure), with the mean under it, where no error bar can cover it.
+ */
 export function variantBarFigure(input: VariantBarInput): PlotlyFigure {
   const n = input.variants.length;
-  // about 80 characters of tick labels fit across the figure's width
-  // the mean goes under the name, where no error bar can cover it
+  requireSameLength('variantBarFigure', { means: input.means, stds: input.stds, published: input.published }, n);
   const ticks = input.variants.map((v, i) => {
     const name = wrapTickLabel(v, Math.max(10, Math.floor(80 / Math.max(1, n))));
     return Number.isFinite(input.means[i]) ? `${name}<br><b>${input.means[i].toFixed(4)}</b>` : name;
   });
-  requireSameLength('variantBarFigure', { means: input.means, stds: input.stds, published: input.published }, n);
   const data: Array<Record<string, unknown>> = [
     {
       type: 'bar',
