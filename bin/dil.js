@@ -8,6 +8,12 @@ if (!fs.existsSync(entry)) {
   console.error(`dil: ${entry} is missing; build the kit first with: npm run build`);
   process.exit(2);
 }
+// `dil ... | head`: a closed pipe ends the command quietly, as Unix tools do, instead of a stack trace
+process.stdout.on('error', (err) => {
+  if (err && err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 require(entry)
   .main(process.argv.slice(2))
   .then((code) => { process.exitCode = code; })

@@ -193,3 +193,12 @@ test('dil reproduce: --sweeps-first and --progress take only their documented va
   assert.equal(none.code, 2);
   assert.match(none.err, /no notebook matches --notebooks 99; available: 00-data.ipynb/);
 });
+
+test('dil piped into head: the closed pipe ends the command quietly (no EPIPE stack trace)', async () => {
+  const { spawnSync } = await import('child_process');
+  const bin = path.join(__dirname, '..', '..', 'bin', 'dil.js');
+  const result = spawnSync('bash', ['-c', `node ${JSON.stringify(bin)} ablate dien --list | head -1; echo "status \${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
+  assert.match(result.stdout, /^dien\/table4: /);
+  assert.doesNotMatch(result.stderr, /EPIPE|Error/);
+  assert.match(result.stderr, /status 0/);
+});
