@@ -173,8 +173,10 @@ export function flagNumber(args: ParsedArgs, name: string): number | undefined {
   return typeof v === 'number' ? v : undefined;
 }
 
-export function flagBool(args: ParsedArgs, name: string): boolean {
-  return args.flags[name] === true;
+/** A boolean flag; `fallback` when it is absent (flags that default to on: `--name=false` turns them off). */
+export function flagBool(args: ParsedArgs, name: string, fallback = false): boolean {
+  const v = args.flags[name];
+  return v === undefined ? fallback : v === true;
 }
 
 export function flagList(args: ParsedArgs, name: string): string[] | undefined {

@@ -197,6 +197,7 @@ export function generateSynthetic(o: SyntheticOptions, seed: number, split: { va
     let wsum = 0;
     for (let k = 0; k < K; k++) {
       cur[k] = rng.int(0, S);
+      // drawn even when dominantInterest replaces it, so the other draws (and presets) are unchanged
       const w = 0.5 + rng.next();
       weights[u * K + k] = o.dominantInterest > 0 && K > 1 ? (k === 0 ? o.dominantInterest : (1 - o.dominantInterest) / (K - 1)) : w;
       wsum += weights[u * K + k];

@@ -75,7 +75,7 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
   };
   const keepGoing = flagBool(args, 'keep-going');
   applyProgressFlag(args);
-  if (args.flags['sweeps-first'] !== false) {
+  if (flagBool(args, 'sweeps-first', true)) {
     for (const paper of notebooks.map(notebookPaper).filter((p): p is PaperName => p !== undefined)) {
       const failedRuns = await runNotebookSweeps(paper, parameters, io);
       if (failedRuns > 0 && !keepGoing) {
