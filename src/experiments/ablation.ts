@@ -25,7 +25,7 @@ export interface AblationOptions extends ExperimentOverrides {
   jobs?: number;
   /** Results folder (default 'results'). */
   resultsDir?: string;
-  /** Metric of the summaries (default 'auc'). */
+  /** Metric of the summaries (default: each experiment's own, see ExperimentSpec.metric). */
   metric?: 'auc' | 'gauc';
   log?: (line: string) => void;
   progressSink?: ProgressSink;
@@ -103,7 +103,7 @@ export async function runAblation(paper: PaperName, options: AblationOptions = {
     const summary = summarizeRuns(records, {
       variants: spec.variants.map((v) => ({ name: v.name, label: v.label })),
       baseVariant: spec.baseVariant,
-      metric: options.metric ?? 'auc',
+      metric: options.metric ?? spec.metric ?? 'auc',
     });
     if (!summary.paper) {
       summary.paper = spec.paper;

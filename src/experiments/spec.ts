@@ -43,6 +43,8 @@ export interface ExperimentSpec {
   variants: Variant[];
   /** Name of the variant the summary compares against (DIN: BaseModel). */
   baseVariant: string;
+  /** Main metric of the summary ('gauc' for DIN, whose paper "AUC" is the user-weighted AUC). Default 'auc'. */
+  metric?: 'auc' | 'gauc';
   seeds: number[];
   /** Lines printed under the summary table (protocol, sources, deviations). */
   notes?: string[];

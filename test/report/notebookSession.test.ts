@@ -108,6 +108,13 @@ test('dil reproduce runs a notebook\'s sweeps first: the notebook then finds eve
     const first = await runAblation('din', notebookAblationOptions(undefined, settings));
     assert.equal(first.failures.length, 0);
     assert.ok(first.executed >= 3, `executed ${first.executed}`);
+    // `dil ablate din` summarises by DIN's own metric, the user-weighted AUC, as its notebook does
+    for (const { summary, records } of first.experiments) {
+      assert.equal(summary.metric, 'gauc');
+      const base = summary.variants.find((v) => v.variant === summary.baseVariant)!;
+      const gaucs = records.filter((r) => r.variant === summary.baseVariant).map((r) => r.best.test.gauc);
+      assert.ok(gaucs.length > 0 && Math.abs(base.meanAuc - gaucs.reduce((a, b) => a + b, 0) / gaucs.length) < 1e-12);
+    }
     // what the notebook's cells then call, one experiment at a time
     for (const experiment of ['table3', 'regularization', 'softmax']) {
       const again = await runAblation('din', notebookAblationOptions(experiment, settings));

@@ -137,9 +137,12 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
   const result = await runAblation(paper as PaperName, { ...ablationOptionsFromArgs(args), jobs, resultsDir, log: (line) => io.err(line) });
   const jsonVariants: AblateJsonVariant[] = [];
   const experiments: unknown[] = [];
+  // the tables go to stdout, unless stdout carries the --json summary
+  const json = flagBool(args, 'json');
+  const printTable = (line: string) => (json ? io.err(line) : io.out(line));
   for (const { spec, summary } of result.experiments) {
-    io.err('');
-    io.err(formatSummaryText(summary, `${spec.title} — ${spec.dataset}, ${spec.seeds.length} seed(s)`).trimEnd());
+    printTable('');
+    printTable(formatSummaryText(summary, `${spec.title} — ${spec.dataset}, ${spec.seeds.length} seed(s)`).trimEnd());
     experiments.push({ experiment: spec.name, title: spec.title, dataset: spec.dataset, baseVariant: spec.baseVariant, selectedOnTest: summary.selectedOnTest, variants: summary.variants });
     for (const v of summary.variants) {
       jsonVariants.push({
@@ -161,7 +164,7 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
     io.err(`${result.failures.length} run(s) failed:`);
     for (const f of result.failures) io.err(`  ${f.run.key.experiment}/${f.run.key.variant} seed ${f.run.key.seed}: ${f.error}`);
   }
-  if (flagBool(args, 'json')) {
+  if (json) {
     io.out(
       JSON.stringify({
         paper,

@@ -56,6 +56,7 @@ export function buildExperiment(template: PaperExperimentTemplate, profile: Prof
     },
     variants: variants.map(({ smoke: _smoke, ...v }) => v),
     baseVariant: template.baseVariant,
+    metric: template.metric ?? 'auc',
     seeds: settings.seeds,
     notes: [...(template.notes ?? []), `profile: ${profile}`],
   };
