@@ -139,8 +139,7 @@ export interface ExperimentReport {
 export async function runPaperExperiment(paper: PaperName, experiment: string, settings: NotebookSettings): Promise<ExperimentReport> {
   notebookExperimentSpec(paper, experiment, settings); // clear error for an unknown experiment
   const template = TEMPLATES.find((t) => t.paper === paper && t.name === experiment);
-  const metric = template?.metric ?? 'auc';
-  const result = await runAblation(paper, { ...notebookAblationOptions(experiment, settings), metric });
+  const result = await runAblation(paper, notebookAblationOptions(experiment, settings)); // summarised by the paper's metric (spec.metric)
   const { spec, summary, records } = result.experiments[0];
   const failures = result.failures.map((f) => `${f.run.key.variant} seed ${f.run.key.seed}: ${f.error}`);
   const datasets = [...new Set(records.map((r) => r.config.dataset))];
