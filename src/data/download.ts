@@ -79,7 +79,9 @@ function fetchToFile(url: string, dest: string, label: string, o: DownloadAmazon
         done += c.length;
         o.onProgress?.(done, total, label);
       });
-      const out = fs.createWriteStream(dest);
+      // opened now, not lazily: a request error can reject (and the caller remove `dest`) before a
+      // lazy open would have created the file, which then outlived the cleanup
+      const out = fs.createWriteStream(dest, { fd: fs.openSync(dest, 'w') });
       pipeline(res, out).then(() => {
         if (total > 0 && done !== total) reject(new Error(`${url}: connection closed after ${done} of ${total} bytes`));
         else resolve();
