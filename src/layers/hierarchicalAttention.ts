@@ -13,8 +13,8 @@
  * concatenation [hierarchical, flat, target] of the paper.
  *
  * Grouping is computed in JS from the batch arrays (`buildClusterGroupings`): the clusters
- * of a row are the distinct ids present in it (in order of first appearance); one-hot
- * membership matrices [B, C, N] keep everything dense matMuls.
+ * of a row are the distinct ids present in it (in order of first appearance); every unit
+ * gets a segment id b * C + c, and cluster sums are segment sums.
  *
  * The activation units themselves (DIN's local activation unit, src/layers) are passed in as
  * functions, so this file holds only the hierarchical recursion.
@@ -33,8 +33,6 @@ export interface ClusterGroupingArrays {
   units: number;
   /** C, maximum number of clusters in a row of the batch (at least 1). */
   clusters: number;
-  /** [B * C * N] row-major [B, C, N]: 1 where unit n belongs to cluster c (masked units belong to none). */
-  membership: Float32Array;
   /** [B * C] 1 = the cluster exists in this row. */
   clusterMask: Float32Array;
   /** [B * C] the grouping id of each cluster (0 for empty clusters). */
@@ -98,13 +96,11 @@ export function buildClusterGroupings(B: number, T: number, histMask: Float32Arr
       assignPairs.push(pairs);
     }
     const C = Math.max(1, ...clustersPerRow.map((c) => c.length));
-    const membership = new Float32Array(B * C * N);
     const clusterMask = new Float32Array(B * C);
     const clusterIds = new Int32Array(B * C);
     const segmentIds = new Int32Array(B * N).fill(B * C);
     for (let b = 0; b < B; b++) {
       for (const [u, c] of assignPairs[b]) {
-        membership[(b * C + c) * N + u] = 1;
         segmentIds[b * N + u] = b * C + c;
       }
       idsPerRow[b].forEach((id, c) => {
@@ -112,7 +108,7 @@ export function buildClusterGroupings(B: number, T: number, histMask: Float32Arr
         clusterIds[b * C + c] = id;
       });
     }
-    out.push({ units: N, clusters: C, membership, clusterMask, clusterIds, segmentIds });
+    out.push({ units: N, clusters: C, clusterMask, clusterIds, segmentIds });
     members = clustersPerRow;
     N = C;
     unitIndexOf = (_b, u) => u;

@@ -25,14 +25,16 @@ describe('hierarchical attention (src/layers/hierarchicalAttention.ts)', () => {
     assert.equal(g1.clusters, 3);
     assert.deepEqual([...g1.clusterIds], [7, 3, 5, 3, 0, 0]);
     assert.deepEqual([...g1.clusterMask], [1, 1, 1, 1, 0, 0]);
-    // membership [B, C, T]: row 0: c0 = {t0, t2}, c1 = {t1}, c2 = {t3}; row 1: c0 = {t0, t1}; padding in none
-    assert.deepEqual([...g1.membership], [1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    // segment b * C + c of every behaviour: row 0: c0 = {t0, t2}, c1 = {t1}, c2 = {t3}; row 1: c0 = {t0, t1};
+    // padding in the dummy segment B * C = 6
+    assert.deepEqual([...g1.segmentIds], [0, 1, 0, 2, 3, 3, 6, 6]);
     // level 2 groups the 3 clusters of row 0 by parent: {7} -> 1, {3, 5} -> 2
     assert.equal(g2.units, 3);
     assert.equal(g2.clusters, 2);
     assert.deepEqual([...g2.clusterIds], [1, 2, 2, 0]);
-    // membership [B, 2, 3]: row 0: parent 1 = {c0}, parent 2 = {c1, c2}; row 1: parent 2 = {c0}
-    assert.deepEqual([...g2.membership], [1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0]);
+    // segments of the level-1 clusters (C = 2): row 0: parent 1 = {c0}, parent 2 = {c1, c2}; row 1: parent 2 = {c0};
+    // row 1's empty clusters c1, c2 in the dummy segment B * C = 4
+    assert.deepEqual([...g2.segmentIds], [0, 1, 1, 2, 4, 4]);
     assert.throws(() => buildClusterGroupings(B, T, mask, [cats, Int32Array.from([1, 2, 9, 2, 2, 2, 0, 0])]), /not nested/);
   });
 
