@@ -140,7 +140,7 @@ export function formatSummaryText(summary: ExperimentSummary, title?: string): s
   const header = ['Model', `${metricName} (mean ± std)`, 'diff vs base', 'p (paired t)', 'RelaImpr', 'runs'];
   const rows = summary.variants.map((v) => [
     v.label,
-    `${fmt(v.meanAuc, 4)} ± ${fmt(v.stdAuc, 5)}`,
+    `${fmt(v.meanAuc, 4)} ± ${fmt(v.stdAuc, 4)}`,
     v.variant === summary.baseVariant ? 'base' : `${v.diffAuc >= 0 ? '+' : ''}${fmt(v.diffAuc, 4)}`,
     v.variant === summary.baseVariant ? '' : Number.isNaN(v.pValue) ? 'n/a' : v.pValue < 0.001 ? '< 0.001' : v.pValue.toFixed(3),
     v.variant === summary.baseVariant ? '0.00%' : Number.isFinite(v.relaImpr) ? `${v.relaImpr.toFixed(2)}%` : 'n/a',

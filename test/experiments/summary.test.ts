@@ -67,7 +67,7 @@ test('summarizeRuns: mean, std, diff, paired t-test by seed, RelaImpr', () => {
   assert.equal(a.pairs, 3);
   assert.ok(Math.abs(a.relaImpr - relaImpr(a.meanAuc, b.meanAuc)) < 1e-12);
   const text = formatSummaryText(summary, 'DIEN Table 4');
-  assert.match(text, /GRU\+AUGRU\s+0\.7633 ± 0\.01528\s+\+0\.0533/);
+  assert.match(text, /GRU\+AUGRU\s+0\.7633 ± 0\.0153\s+\+0\.0533/);
 });
 
 test('summarizeRuns: pairs only shared seeds; test-set selection is flagged', () => {
