@@ -75,8 +75,8 @@ const COMMON = {
  *   - 12,000 users x 12 targets, 4 epochs: 0.7928 vs 0.7917 (counts: 0.796, oracle 0.895);
  *   - brand embedded in every behaviour (embedding.catLevels 3), 8,000 users x 12 targets:
  *     3 epochs 0.8024 vs 0.7936; 8 epochs, best validation epoch: 0.8089 vs 0.8091 (oracle
- *     0.899; 1,238 s and 1,869 s). Validation AUC peaked at
- *     epoch 5 (H_E = 1) and 7 (H_E = 4), then fell.
+ *     0.899; 1,238 s and 1,869 s). Validation AUC peaked at epoch 5 (H_E = 1) and 7 (H_E = 4),
+ *     then fell.
  * What was not tried: 10x more data. H_E = 4 trains at about 570 samples/s on one wasm core
  * (the 116,640-row run above: 4 epochs in 817 s), so one run of 1.2M rows x 5 epochs takes
  * about 3 h. The 6 runs of a 3-seed comparison do not fit in a session on this 2-core machine.
