@@ -92,6 +92,9 @@ function requireDataDir(o: LoadDatasetOptions, what: string): string {
 export async function loadDataset(spec: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
   const o = validateLoadOptions(options);
   const parsed = parseDatasetSpec(spec);
+  if (parsed.kind !== 'synthetic' && o.synthetic !== undefined && Object.keys(o.synthetic).length > 0) {
+    throw new Error(`loadDataset: synthetic options (${Object.keys(o.synthetic).join(', ')}) apply to 'synthetic[:preset][:size]' specs only, not to '${spec}'`);
+  }
   const r = resolve(parsed, o);
   const warn = o.onWarning ?? (() => undefined);
 

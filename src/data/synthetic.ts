@@ -20,7 +20,16 @@
  * click probability is
  *   match  = max_k [ (1 - topWeight) * 1{sub(target) = sub_k} + topWeight * 1{top(target) = top_k} ]
  *   p(click) = noise + (1 - 2 * noise) * match
- * and the label is drawn from it.
+ * and the label is drawn from it. Two other click rules (`clickRule`) replace `match`; both pair
+ * every sub-category with a partner, the sibling whose index under the same top differs in
+ * the last bit (s XOR 1; needs an even `subPerTop`):
+ *   'recentPair': match = 1 when the target's sub AND its partner both occur among the last
+ *                 `recentWindow` behaviours, else 0;
+ *   'brandPair':  match = 1 when the history holds an item of the target's brand in the
+ *                 target's sub AND one of the target's brand in the partner sub, else 0.
+ * They were built to need two attention selections that the sum-pooled features cannot
+ * give, for DMIN's interest heads; no preset uses them (src/experiments/papers/dmin.ts has
+ * what they gave).
  *
  * Where each paper's mechanism should help:
  *   drift      (preset 'drift': drift 0.15) — interests move, the latest behaviours predict the
@@ -74,7 +83,14 @@ export interface SyntheticOptions {
    * equally: a dominant interest and minor ones that targets still hit as often.
    */
   dominantInterest: number;
+  /** Click rule: 'interests' (the formula above, default), 'recentPair' or 'brandPair'. */
+  clickRule: SyntheticClickRule;
+  /** Window of the 'recentPair' rule: how many of the latest behaviours count. */
+  recentWindow: number;
 }
+
+export type SyntheticClickRule = 'interests' | 'recentPair' | 'brandPair';
+export const SYNTHETIC_CLICK_RULES: readonly SyntheticClickRule[] = ['interests', 'recentPair', 'brandPair'];
 
 export const SYNTHETIC_DEFAULTS: SyntheticOptions = {
   users: 20000,
@@ -92,6 +108,8 @@ export const SYNTHETIC_DEFAULTS: SyntheticOptions = {
   behaviourNoise: 0.1,
   noise: 0.05,
   dominantInterest: 0,
+  clickRule: 'interests',
+  recentWindow: 6,
 };
 
 /** Named presets: each stresses one paper's mechanism. */
@@ -127,14 +145,37 @@ export function resolveSyntheticOptions(preset: string, size: string, overrides:
     if (!(k in SYNTHETIC_DEFAULTS)) throw new Error(`synthetic: unknown option '${k}'; expected one of: ${Object.keys(SYNTHETIC_DEFAULTS).join(', ')}`);
   }
   const o: SyntheticOptions = { ...SYNTHETIC_DEFAULTS, ...SYNTHETIC_SIZES[size], ...SYNTHETIC_PRESETS[preset], ...overrides };
-  const ints: (keyof SyntheticOptions)[] = ['users', 'topCategories', 'subPerTop', 'itemsPerSub', 'historyLength', 'targetsPerUser', 'interests'];
+  const ints = ['users', 'topCategories', 'subPerTop', 'itemsPerSub', 'historyLength', 'targetsPerUser', 'interests', 'recentWindow'] as const;
   for (const k of ints) if (!(Number.isInteger(o[k]) && o[k] >= 1)) throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected an integer >= 1`);
+  if (!SYNTHETIC_CLICK_RULES.includes(o.clickRule)) throw new Error(`synthetic: clickRule=${o.clickRule} is invalid; expected one of: ${SYNTHETIC_CLICK_RULES.join(', ')}`);
+  if (o.clickRule !== 'interests' && o.subPerTop % 2 !== 0) throw new Error(`synthetic: clickRule=${o.clickRule} pairs sub-categories and needs an even subPerTop, got subPerTop=${o.subPerTop}`);
+  if (o.clickRule === 'brandPair' && o.brands === 0) throw new Error('synthetic: clickRule=brandPair needs brands > 0');
   if (!(Number.isInteger(o.brands) && o.brands >= 0)) throw new Error(`synthetic: brands=${o.brands} is invalid; expected an integer >= 0`);
   for (const k of ['drift', 'driftJumpTop', 'topWeight', 'topSpread', 'behaviourNoise', 'dominantInterest'] as const) {
     if (!(o[k] >= 0 && o[k] <= 1)) throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected a number in [0, 1]`);
   }
   if (!(o.noise >= 0 && o.noise < 0.5)) throw new Error(`synthetic: noise=${o.noise} is invalid; expected a number in [0, 0.5)`);
   return o;
+}
+
+/**
+ * `match` of the 'recentPair' and 'brandPair' rules (see the module comment) for one target.
+ * @param history the user's T behaviours (item ids), oldest first
+ */
+function pairRuleMatch(o: SyntheticOptions, item: number, history: Int32Array, subOf: Int32Array, brandOf: Int32Array): number {
+  const sub = subOf[item];
+  // 1-based ids: sub - 1 = top * subPerTop + s; the partner has index s XOR 1 under the same top
+  const partner = sub - 1 - ((sub - 1) % o.subPerTop) + (((sub - 1) % o.subPerTop) ^ 1) + 1;
+  const from = o.clickRule === 'recentPair' ? Math.max(0, history.length - o.recentWindow) : 0;
+  let own = false;
+  let other = false;
+  for (let t = from; t < history.length; t++) {
+    const b = history[t];
+    if (o.clickRule === 'brandPair' && brandOf[b] !== brandOf[item]) continue;
+    if (subOf[b] === sub) own = true;
+    if (subOf[b] === partner) other = true;
+  }
+  return own && other ? 1 : 0;
 }
 
 export function generateSynthetic(o: SyntheticOptions, seed: number, split: { validFraction: number; testFraction: number }): SyntheticBuild {
@@ -241,9 +282,13 @@ export function generateSynthetic(o: SyntheticOptions, seed: number, split: { va
         item = rng.next() < 0.5 ? itemOfSub(cur[k], rng) : itemOfSub(subInTop(Math.floor(cur[k] / o.subPerTop), rng), rng);
       } else item = rng.int(1, I + 1);
       let match = 0;
-      for (let k = 0; k < K; k++) {
-        const m = (1 - o.topWeight) * (subOf[item] === cur[k] + 1 ? 1 : 0) + o.topWeight * (topOf[item] === Math.floor(cur[k] / o.subPerTop) + 1 ? 1 : 0);
-        if (m > match) match = m;
+      if (o.clickRule === 'interests') {
+        for (let k = 0; k < K; k++) {
+          const m = (1 - o.topWeight) * (subOf[item] === cur[k] + 1 ? 1 : 0) + o.topWeight * (topOf[item] === Math.floor(cur[k] / o.subPerTop) + 1 ? 1 : 0);
+          if (m > match) match = m;
+        }
+      } else {
+        match = pairRuleMatch(o, item, seqItems.subarray((u - 1) * T, u * T), subOf, brandOf);
       }
       const p = o.noise + (1 - 2 * o.noise) * match;
       list.push({ user: u, item, p, label: rng.next() < p ? 1 : 0 });

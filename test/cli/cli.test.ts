@@ -79,6 +79,23 @@ test('ablate --list and --emit-jobs: one self-contained command per (variant, se
   assert.doesNotMatch(first, /--emit-jobs/);
 });
 
+test('--synthetic key=value reaches the generator (train, ablate --emit-jobs); bad entries say what is expected', async () => {
+  const trained = await dil('train', '--model', 'din', '--dataset', 'synthetic:default:tiny', '--synthetic', 'clickRule=brandPair', '--synthetic', 'subPerTop=2', '--epochs', '1', '--max-steps', '2', '--progress', 'off', '--json');
+  assert.equal(trained.code, 0, trained.err);
+  const summary = JSON.parse(trained.out.split('\n').pop()!);
+  const expected = await loadDataset('synthetic:default:tiny', { seed: 1, synthetic: { clickRule: 'brandPair', subPerTop: 2 } });
+  const plain = await loadDataset('synthetic:default:tiny', { seed: 1 });
+  assert.equal(summary.datasetChecksum, expected.checksum);
+  assert.notEqual(expected.checksum, plain.checksum);
+  const emitted = await dil('ablate', 'dmin', '--experiment', 'heads', '--variants', 'heads-1', '--seeds', '1', '--synthetic', 'users=500', '--synthetic', 'clickRule=recentPair', '--synthetic', 'subPerTop=2', '--emit-jobs');
+  assert.equal(emitted.code, 0, emitted.err);
+  assert.match(emitted.out, /--synthetic users=500 --synthetic clickRule=recentPair --synthetic subPerTop=2 /);
+  assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'users')).err, /--synthetic "users" must look like key=value/);
+  assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'clickRule=pairs', '--epochs', '1')).err, /clickRule=pairs is invalid; expected one of: interests, recentPair, brandPair/);
+  assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'users=many', '--epochs', '1')).err, /users=many is invalid; expected an integer >= 1/);
+  assert.match((await dil('train', '--model', 'din', '--dataset', 'movielens', '--data-dir', 'nowhere', '--synthetic', 'users=5')).err, /synthetic options \(users\) apply to 'synthetic\[:preset\]\[:size\]' specs only, not to 'movielens'/);
+});
+
 function fakeRecord(variant: string, label: string, seed: number, auc: number): RunRecord {
   const config = resolveRunConfig({ model: 'dien', dataset: 'synthetic:drift', seed, modelOptions: { evolution: variant } });
   return {

@@ -134,6 +134,36 @@ test('drift: interests move at the documented rate, and recent behaviours predic
   assert.ok(Math.abs(share(stable, true) - share(stable, false)) < 0.05);
 });
 
+test("click rules 'recentPair' and 'brandPair': p follows the rule, recomputed from the histories and category names", async () => {
+  const world = { subPerTop: 2, interests: 4, topSpread: 0.5, targetsPerUser: 8 };
+  for (const clickRule of ['recentPair', 'brandPair'] as const) {
+    const ds = await loadDataset('synthetic:small', { seed: 3, synthetic: { ...world, clickRule, recentWindow: 5 } });
+    const subNames = ds.vocab.cats[0];
+    // the partner of 'sub-T-S' is 'sub-T-(S xor 1)', looked up by name
+    const partnerOf = (sub: number) => subNames.indexOf(subNames[sub].replace(/-(\d+)$/, (_, s) => `-${Number(s) ^ 1}`));
+    const t = ds.splits.train;
+    const { offsets, items } = ds.sequences;
+    const gtp = ds.groundTruth!.clickProbability.train;
+    let positives = 0;
+    for (let r = 0; r < t.user.length; r++) {
+      const target = t.target[r];
+      const sub = ds.itemCats[0][target];
+      const history = Array.from(items.subarray(offsets[t.user[r]], offsets[t.user[r] + 1]));
+      const considered = clickRule === 'recentPair' ? history.slice(-5) : history.filter((i) => ds.itemCats[2][i] === ds.itemCats[2][target]);
+      const subs = considered.map((i) => ds.itemCats[0][i]);
+      const both = subs.includes(sub) && subs.includes(partnerOf(sub));
+      if (both) positives++;
+      assert.ok(Math.abs(gtp[r] - (both ? 0.95 : 0.05)) < 1e-6, `${clickRule} row ${r}: p ${gtp[r]}, rule says ${both}`);
+    }
+    // both outcomes occur often enough to learn from (25,920 rows)
+    assert.ok(positives > 0.1 * t.user.length && positives < 0.5 * t.user.length, `${clickRule}: ${positives} of ${t.user.length} rows match`);
+  }
+  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { clickRule: 'pairs' as never }), /clickRule=pairs is invalid; expected one of: interests, recentPair, brandPair/);
+  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { clickRule: 'brandPair', subPerTop: 3 }), /needs an even subPerTop, got subPerTop=3/);
+  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { clickRule: 'brandPair', subPerTop: 2, brands: 0 }), /brandPair needs brands > 0/);
+  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { recentWindow: 0 }), /recentWindow=0 is invalid; expected an integer >= 1/);
+});
+
 test('presets and sizes resolve as documented; bad knobs are rejected', () => {
   assert.equal(resolveSyntheticOptions('multi', 'default').interests, 4);
   assert.equal(resolveSyntheticOptions('hier', 'tiny').topWeight, 1);

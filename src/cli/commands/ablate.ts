@@ -88,6 +88,7 @@ export function emitJobCommand(paper: string, args: ParsedArgs, run: PlannedRun,
     if (drop.has(name)) continue;
     if (value === true) parts.push(`--${name}`);
     else if (value === false) parts.push(`--${name}=false`);
+    else if (Array.isArray(value) && ABLATE_COMMAND.flags.some((f) => f.name === name && f.repeatable)) for (const v of value) parts.push(`--${name}`, v);
     else parts.push(`--${name}`, Array.isArray(value) ? value.join(',') : String(value));
   }
   parts.push(

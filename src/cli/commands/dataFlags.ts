@@ -1,6 +1,6 @@
 /** Flags shared by commands that load a dataset, and their translation to loader options. */
 import type { FlagSpec, ParsedArgs } from '../args';
-import { flagNumber, flagString } from '../args';
+import { flagList, flagNumber, flagString, UsageError } from '../args';
 import type { RunDataOptions } from '../../experiments/runConfig';
 
 export const DATA_FLAGS: FlagSpec[] = [
@@ -14,6 +14,12 @@ export const DATA_FLAGS: FlagSpec[] = [
   { name: 'max-len', type: 'int', description: 'history length fed to the models (latest behaviours kept)' },
   { name: 'valid-fraction', type: 'number', description: 'share of training users carved out for model selection', defaultText: '0.1' },
   { name: 'cache-dir', type: 'string', description: 'processed-dataset cache directory', defaultText: 'no cache' },
+  {
+    name: 'synthetic',
+    type: 'string',
+    repeatable: true,
+    description: 'a synthetic-data option as key=value (users=12000, clickRule=brandPair; see src/data/synthetic.ts); repeatable',
+  },
 ];
 
 /** Loader options from the shared data flags (undefined entries omitted). */
@@ -29,5 +35,19 @@ export function dataOptionsFromFlags(args: ParsedArgs): RunDataOptions {
   if (validFraction !== undefined) options.validFraction = validFraction;
   const cacheDir = flagString(args, 'cache-dir');
   if (cacheDir !== undefined) options.cacheDir = cacheDir;
+  const synthetic = flagList(args, 'synthetic');
+  if (synthetic !== undefined) options.synthetic = syntheticOverrides(synthetic);
   return options;
+}
+
+/** `key=value` entries -> generator overrides; numeric values become numbers. */
+export function syntheticOverrides(entries: string[]): Record<string, number | string> {
+  const overrides: Record<string, number | string> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--synthetic "${entry}" must look like key=value, e.g. --synthetic users=12000`);
+    const value = entry.slice(eq + 1);
+    overrides[entry.slice(0, eq)] = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+  }
+  return overrides;
 }

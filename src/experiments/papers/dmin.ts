@@ -34,8 +34,9 @@ const COMMON = {
  * (the mix and its norm), so no design here provably needs several heads.
  *
  * Measured, test AUC of H_E = 1 vs H_E = 4. Size 'small' (4,000 users), 3 epochs, seed 1
- * unless stated. Generator knobs were written for each trial and not kept; each rule is
- * stated here in full.
+ * unless stated. The last two rules are the generator's `clickRule` options 'recentPair' and
+ * 'brandPair' (src/data/synthetic.ts; set with `--synthetic key=value`, the README has a
+ * command). The knobs of the others were written for the trial and not kept.
  * - 'multi' preset (click = max_k match with 4 concurrent interests), 3 seeds:
  *   0.7173 ± 0.0123 vs 0.7046 ± 0.0164. A hand-made one-head feature (mean match of the
  *   behaviours with the target) reaches 0.81 (oracle 0.89). At 6 epochs: 0.717 vs 0.721.
