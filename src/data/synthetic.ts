@@ -164,8 +164,9 @@ export function resolveSyntheticOptions(preset: string, size: string, overrides:
  */
 function pairRuleMatch(o: SyntheticOptions, item: number, history: Int32Array, subOf: Int32Array, brandOf: Int32Array): number {
   const sub = subOf[item];
-  // 1-based ids: sub - 1 = top * subPerTop + s; the partner has index s XOR 1 under the same top
-  const partner = sub - 1 - ((sub - 1) % o.subPerTop) + (((sub - 1) % o.subPerTop) ^ 1) + 1;
+  // sub - 1 = top * subPerTop + s (ids are 1-based); the partner is s XOR 1 under the same top
+  const s = (sub - 1) % o.subPerTop;
+  const partner = sub - s + (s ^ 1);
   const from = o.clickRule === 'recentPair' ? Math.max(0, history.length - o.recentWindow) : 0;
   let own = false;
   let other = false;
