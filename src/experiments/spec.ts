@@ -63,6 +63,8 @@ export interface ExperimentOverrides {
   train?: Partial<TrainConfig>;
   /** Extra data options (maxLen, cacheDir...). */
   data?: RunDataOptions;
+  /** Model options applied to every variant (a variant's own options win). */
+  modelOptions?: Record<string, unknown>;
 }
 
 /** Applies CLI-level overrides to a spec (returns a new spec; unknown variant names throw). */
@@ -83,7 +85,7 @@ export function applyExperimentOverrides(spec: ExperimentSpec, overrides: Experi
     ...spec,
     dataset: overrides.dataset ?? spec.dataset,
     data: { ...spec.data, ...(overrides.data ?? {}), ...(overrides.dataDir !== undefined ? { dataDir: overrides.dataDir } : {}) },
-    base: { ...spec.base, train },
+    base: { ...spec.base, train, modelOptions: mergeDeep(spec.base.modelOptions, overrides.modelOptions) },
     variants,
     seeds: overrides.seeds !== undefined ? Array.from({ length: overrides.seeds }, (_, i) => i + 1) : spec.seeds,
   };

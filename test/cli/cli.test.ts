@@ -8,7 +8,8 @@ import { loadDataset } from '../../src/data';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
 import { parseArgs, UsageError } from '../../src/cli/args';
-import { ABLATE_COMMAND } from '../../src/cli/commands/ablate';
+import { ABLATE_COMMAND, experimentsFromArgs } from '../../src/cli/commands/ablate';
+import { variantRunConfig } from '../../src/experiments/spec';
 import { resolveRunConfig, runConfigHash } from '../../src/experiments/runConfig';
 import { RunRecord, runRecordPath, writeRunRecord } from '../../src/experiments/runRecord';
 
@@ -94,6 +95,25 @@ test('--synthetic key=value reaches the generator (train, ablate --emit-jobs); b
   assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'clickRule=pairs', '--epochs', '1')).err, /clickRule=pairs is invalid; expected one of: interests, recentPair, brandPair/);
   assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'users=many', '--epochs', '1')).err, /users=many is invalid; expected an integer >= 1/);
   assert.match((await dil('train', '--model', 'din', '--dataset', 'movielens', '--data-dir', 'nowhere', '--synthetic', 'users=5')).err, /synthetic options \(users\) apply to 'synthetic\[:preset\]\[:size\]' specs only, not to 'movielens'/);
+});
+
+test('ablate --aux and --option apply to every variant; a variant\'s own setting wins', () => {
+  const argv = ['dmin', '--aux', '0.5', '--option', 'embedding.catLevels=3', '--option', 'positionDim=4', '--seeds', '1'];
+  const { specs } = experimentsFromArgs('dmin', parseArgs(ABLATE_COMMAND, argv));
+  const config = (experiment: string, variant: string) => {
+    const spec = specs.find((s) => s.name === experiment)!;
+    return variantRunConfig(spec, spec.variants.find((v) => v.name === variant)!, 1);
+  };
+  const heads2 = config('heads', 'heads-2');
+  assert.equal(heads2.train.auxWeight, 0.5);
+  assert.deepEqual(heads2.modelOptions.embedding, { catLevels: 3 });
+  assert.equal(heads2.modelOptions.positionDim, 4);
+  assert.equal(heads2.modelOptions.interestHeads, 2);
+  assert.equal(config('components', 'dmin').train.auxWeight, 0.5);
+  // the variants that switch the auxiliary loss or the position encoding off keep their setting
+  assert.equal(config('components', 'no-aux').train.auxWeight, 0);
+  assert.equal(config('components', 'no-position').modelOptions.positionEncoding, false);
+  assert.throws(() => experimentsFromArgs('dmin', parseArgs(ABLATE_COMMAND, ['dmin', '--option', 'catLevels'])), /dil ablate: --option "catLevels" must look like key=value/);
 });
 
 function fakeRecord(variant: string, label: string, seed: number, auc: number): RunRecord {

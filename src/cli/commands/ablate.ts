@@ -8,6 +8,7 @@ import type { TrainConfig } from '../../train/trainConfig';
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
 import { DATA_FLAGS, dataOptionsFromFlags } from './dataFlags';
+import { addOptionEntries } from './optionFlags';
 import { applyProgressFlag } from './train';
 
 export const ABLATE_COMMAND: CommandSpec = {
@@ -23,6 +24,8 @@ export const ABLATE_COMMAND: CommandSpec = {
     { name: 'seed', type: 'int', description: 'run only this seed (what --emit-jobs uses)' },
     { name: 'epochs', type: 'int', description: 'epochs per run' },
     { name: 'max-steps', type: 'int', description: 'stop each epoch after this many steps' },
+    { name: 'aux', type: 'number', description: "auxiliary-loss weight alpha of every variant (a variant's own setting wins)" },
+    { name: 'option', type: 'string', repeatable: true, description: "model option of every variant as key=value, nested keys with dots (a variant's own setting wins); repeatable" },
     { name: 'select-on', type: 'string', values: ['valid', 'test'], description: "split that picks the best epoch ('test' = official repos, flagged)", defaultText: 'valid' },
     { name: 'jobs', type: 'int', description: 'parallel worker processes (each its own backend)', defaultText: 'number of cores' },
     { name: 'results', type: 'string', description: 'results folder (records under <results>/runs)', defaultText: 'results' },
@@ -54,6 +57,9 @@ export function ablationOptionsFromArgs(args: ParsedArgs): AblationOptions {
   if (selectOn) train.selectOn = selectOn as TrainConfig['selectOn'];
   const maxSteps = flagNumber(args, 'max-steps');
   if (maxSteps !== undefined) train.maxStepsPerEpoch = maxSteps;
+  const aux = flagNumber(args, 'aux');
+  if (aux !== undefined) train.auxWeight = aux;
+  const optionEntries = flagList(args, 'option');
   const seeds = flagNumber(args, 'seeds');
   if (seeds !== undefined && seeds < 1) throw new UsageError(`dil ablate: --seeds ${seeds}; expected an integer >= 1`);
   const seed = flagNumber(args, 'seed');
@@ -67,6 +73,7 @@ export function ablationOptionsFromArgs(args: ParsedArgs): AblationOptions {
     seedList: seed !== undefined ? [seed] : undefined,
     epochs: flagNumber(args, 'epochs'),
     train,
+    modelOptions: optionEntries ? addOptionEntries({}, optionEntries, 'dil ablate') : undefined,
   };
 }
 

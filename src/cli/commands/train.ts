@@ -10,6 +10,7 @@ import { TrainConfig, TRAIN_PRESET_NAMES, TrainPresetName } from '../../train/tr
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
 import { DATA_FLAGS, dataOptionsFromFlags } from './dataFlags';
+import { addOptionEntries } from './optionFlags';
 
 export const TRAIN_COMMAND: CommandSpec = {
   name: 'train',
@@ -56,25 +57,6 @@ export function defaultPresetFor(model: string): TrainPresetName {
   return 'din';
 }
 
-function parseOptionValue(raw: string): unknown {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-/** Sets options[a][b][c] = value for the path ['a', 'b', 'c'], creating objects on the way. */
-function setPath(options: Record<string, unknown>, keys: string[], value: unknown): void {
-  let node = options;
-  for (const key of keys.slice(0, -1)) {
-    const next = node[key];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
-    node = node[key] as Record<string, unknown>;
-  }
-  node[keys[keys.length - 1]] = value;
-}
-
 /** Model options from --gru/--activation/--heads/--pooling/--option. */
 export function modelOptionsFromFlags(args: ParsedArgs): Record<string, unknown> {
   const options: Record<string, unknown> = {};
@@ -86,12 +68,7 @@ export function modelOptionsFromFlags(args: ParsedArgs): Record<string, unknown>
   if (heads !== undefined) options.interestHeads = heads;
   const pooling = flagString(args, 'pooling');
   if (pooling !== undefined) options.pooling = pooling;
-  for (const entry of flagList(args, 'option') ?? []) {
-    const eq = entry.indexOf('=');
-    if (eq <= 0) throw new UsageError(`dil train: --option "${entry}" must look like key=value`);
-    setPath(options, entry.slice(0, eq).split('.'), parseOptionValue(entry.slice(eq + 1)));
-  }
-  return options;
+  return addOptionEntries(options, flagList(args, 'option') ?? [], 'dil train');
 }
 
 /** Train-config overrides from the training flags. */

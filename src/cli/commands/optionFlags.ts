@@ -1,0 +1,35 @@
+/** `--option key=value` entries (model options, nested keys with dots) -> an options object. */
+import { UsageError } from '../args';
+
+/** JSON when it parses (numbers, booleans, arrays), else the raw string. */
+function parseOptionValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Sets options[a][b][c] = value for the path ['a', 'b', 'c'], creating objects on the way. */
+function setPath(options: Record<string, unknown>, keys: string[], value: unknown): void {
+  let node = options;
+  for (const key of keys.slice(0, -1)) {
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[keys[keys.length - 1]] = value;
+}
+
+/**
+ * Adds every `key=value` entry to `options` (e.g. 'mlp.hidden=[80,40]' sets
+ * options.mlp.hidden = [80, 40]) and returns it; `command` names the command in errors.
+ */
+export function addOptionEntries(options: Record<string, unknown>, entries: string[], command: string): Record<string, unknown> {
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    if (eq <= 0) throw new UsageError(`${command}: --option "${entry}" must look like key=value`);
+    setPath(options, entry.slice(0, eq).split('.'), parseOptionValue(entry.slice(eq + 1)));
+  }
+  return options;
+}
