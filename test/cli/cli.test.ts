@@ -10,6 +10,7 @@ import type { CliIo } from '../../src/cli/io';
 import { parseArgs, UsageError } from '../../src/cli/args';
 import { ABLATE_COMMAND, experimentsFromArgs } from '../../src/cli/commands/ablate';
 import { variantRunConfig } from '../../src/experiments/spec';
+import { modelOptionsFromFlags, TRAIN_COMMAND } from '../../src/cli/commands/train';
 import { resolveRunConfig, runConfigHash } from '../../src/experiments/runConfig';
 import { RunRecord, runRecordPath, writeRunRecord } from '../../src/experiments/runRecord';
 
@@ -95,6 +96,12 @@ test('--synthetic key=value reaches the generator (train, ablate --emit-jobs); b
   assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'clickRule=pairs', '--epochs', '1')).err, /clickRule=pairs is invalid; expected one of: interests, recentPair, brandPair/);
   assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'users=many', '--epochs', '1')).err, /users=many is invalid; expected an integer >= 1/);
   assert.match((await dil('train', '--model', 'din', '--dataset', 'movielens', '--data-dir', 'nowhere', '--synthetic', 'users=5')).err, /synthetic options \(users\) apply to 'synthetic\[:preset\]\[:size\]' specs only, not to 'movielens'/);
+});
+
+test('train --option: nested keys with dots, JSON values, combined with the named flags', () => {
+  const args = parseArgs(TRAIN_COMMAND, ['--model', 'dmin', '--activation', 'prelu', '--option', 'mlp.hidden=[80,40]', '--option', 'interestNormalize=none', '--option', 'refiner=false', '--heads', '2']);
+  assert.deepEqual(modelOptionsFromFlags(args), { mlp: { activation: 'prelu', hidden: [80, 40] }, interestHeads: 2, interestNormalize: 'none', refiner: false });
+  assert.throws(() => modelOptionsFromFlags(parseArgs(TRAIN_COMMAND, ['--option', '=3'])), /dil train: --option "=3" must look like key=value/);
 });
 
 test('ablate --aux and --option apply to every variant; a variant\'s own setting wins', () => {
