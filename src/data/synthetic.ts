@@ -28,8 +28,9 @@
  *   'brandPair':  match = 1 when the history holds an item of the target's brand in the
  *                 target's sub AND one of the target's brand in the partner sub, else 0.
  * They were built to need two attention selections that the sum-pooled features cannot
- * give, for DMIN's interest heads; no preset uses them (src/experiments/papers/dmin.ts has
- * what they gave).
+ * give, for DMIN's interest heads. No preset uses them. Under 'brandPair' without the
+ * auxiliary loss, 4 heads beat 1 on every seed (src/experiments/papers/dmin.ts has the
+ * command and the numbers).
  *
  * Where each paper's mechanism should help:
  *   drift      (preset 'drift': drift 0.15) — interests move, the latest behaviours predict the
