@@ -32,6 +32,8 @@ const COMMON = {
  * - H_E = 4: 0.8545 / 0.8528 / 0.8550, 0.8541 ± 0.0012.
  *
  * H_E = 4 is ahead on every seed (paired t p = 0.07). The runs took 27 min 39 s with 2 jobs.
+ * H_E = 2 (variant heads-2, same command) does not help: 0.8551 / 0.8403 / 0.8501, 0.8485 ± 0.0075.
+ * Only H_E = 4, the number of concurrent interests of 'multi', beats one head.
  * With the auxiliary loss on (alpha 1, per-sample sum over steps: about 17 per row against
  * 0.44 for the click loss), the same setting gives 0.8024 vs 0.7936 at 3 epochs and 0.8089
  * vs 0.8091 at 8 epochs (seed 1). Both variants then stay near what the count features give.
