@@ -73,7 +73,7 @@ export function ablationOptionsFromArgs(args: ParsedArgs): AblationOptions {
     seedList: seed !== undefined ? [seed] : undefined,
     epochs: flagNumber(args, 'epochs'),
     train,
-    modelOptions: optionEntries ? addOptionEntries({}, optionEntries, 'dil ablate') : undefined,
+    modelOptions: optionEntries ? addOptionEntries({}, optionEntries, 'dil ablate: --option') : undefined,
   };
 }
 

@@ -1,6 +1,7 @@
 /** Flags shared by commands that load a dataset, and their translation to loader options. */
 import type { FlagSpec, ParsedArgs } from '../args';
-import { flagList, flagNumber, flagString, UsageError } from '../args';
+import { flagList, flagNumber, flagString } from '../args';
+import { addOptionEntries } from './optionFlags';
 import type { RunDataOptions } from '../../experiments/runConfig';
 
 export const DATA_FLAGS: FlagSpec[] = [
@@ -36,18 +37,7 @@ export function dataOptionsFromFlags(args: ParsedArgs): RunDataOptions {
   const cacheDir = flagString(args, 'cache-dir');
   if (cacheDir !== undefined) options.cacheDir = cacheDir;
   const synthetic = flagList(args, 'synthetic');
-  if (synthetic !== undefined) options.synthetic = syntheticOverrides(synthetic);
+  // values parsed as JSON when possible (users=12000 -> 12000); the generator checks names and values
+  if (synthetic !== undefined) options.synthetic = addOptionEntries({}, synthetic, '--synthetic') as RunDataOptions['synthetic'];
   return options;
-}
-
-/** `key=value` entries -> generator overrides; numeric values become numbers. */
-export function syntheticOverrides(entries: string[]): Record<string, number | string> {
-  const overrides: Record<string, number | string> = {};
-  for (const entry of entries) {
-    const eq = entry.indexOf('=');
-    if (eq <= 0 || eq === entry.length - 1) throw new UsageError(`--synthetic "${entry}" must look like key=value, e.g. --synthetic users=12000`);
-    const value = entry.slice(eq + 1);
-    overrides[entry.slice(0, eq)] = value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
-  }
-  return overrides;
 }

@@ -1,4 +1,4 @@
-/** `--option key=value` entries (model options, nested keys with dots) -> an options object. */
+/** `key=value` entries (`--option`, `--synthetic`; nested keys with dots) -> an options object. */
 import { UsageError } from '../args';
 
 /** JSON when it parses (numbers, booleans, arrays), else the raw string. */
@@ -23,12 +23,13 @@ function setPath(options: Record<string, unknown>, keys: string[], value: unknow
 
 /**
  * Adds every `key=value` entry to `options` (e.g. 'mlp.hidden=[80,40]' sets
- * options.mlp.hidden = [80, 40]) and returns it; `command` names the command in errors.
+ * options.mlp.hidden = [80, 40]) and returns it; `flag` names the command and flag in errors
+ * (e.g. 'dil train: --option').
  */
-export function addOptionEntries(options: Record<string, unknown>, entries: string[], command: string): Record<string, unknown> {
+export function addOptionEntries(options: Record<string, unknown>, entries: string[], flag: string): Record<string, unknown> {
   for (const entry of entries) {
     const eq = entry.indexOf('=');
-    if (eq <= 0) throw new UsageError(`${command}: --option "${entry}" must look like key=value`);
+    if (eq <= 0) throw new UsageError(`${flag} "${entry}" must look like key=value`);
     setPath(options, entry.slice(0, eq).split('.'), parseOptionValue(entry.slice(eq + 1)));
   }
   return options;

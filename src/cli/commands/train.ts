@@ -68,7 +68,7 @@ export function modelOptionsFromFlags(args: ParsedArgs): Record<string, unknown>
   if (heads !== undefined) options.interestHeads = heads;
   const pooling = flagString(args, 'pooling');
   if (pooling !== undefined) options.pooling = pooling;
-  return addOptionEntries(options, flagList(args, 'option') ?? [], 'dil train');
+  return addOptionEntries(options, flagList(args, 'option') ?? [], 'dil train: --option');
 }
 
 /** Train-config overrides from the training flags. */
