@@ -15,9 +15,11 @@
  *      pairs (z_t, e_{t+1}) against sampled negatives, t = 0..len-2; reduction `auxReduction`
  *      ('official' = the DMIN code's: every batch padded to maxLen, see the Porting note there).
  *   3. multi-interest extractor (src/layers/multiInterest.ts) on z: H_E = `interestHeads`
- *      heads of width De / H_E, each a self-attention with padding mask (not causal), scale
- *      1/sqrt(De / H_E), projected back to De, s_h = LayerNorm_h(z + head_h) (one LayerNorm
- *      per head) [B, T, De]; pooled by its own DIN unit (80-40 sigmoid, masked softmax) with
+ *      heads of width De / H_E (Q, K, V from one Dense De -> 3 De), each a self-attention with
+ *      padding mask (+ causal mask if `interestCausal`), scores scaled by `interestScale`,
+ *      projected back to De by its own Dense, s_h = LayerNorm_h(z + head_h) (one LayerNorm per
+ *      head), + FFN_h(s_h) if `interestFfn` [B, T, De], zero at padded steps; pooled by its own
+ *      DIN unit (80-40 sigmoid on [q, s, q - s, q * s], masked softmax) with
  *      query_t = Dense_h([e_a ; p_t]), p_t = position embedding (`positionDim`) of the position
  *      id of step t (`positionOrder`: 'forward' gives step t the id t, oldest behaviour 0)
  *      -> interests [B, H_E * De]
@@ -36,6 +38,13 @@
  * Porting note: the official refiner scales by 1/sqrt(De) and has no LayerNorm after its FFN:
  * `refinerScale: 'official', refinerFfnLayerNorm: false`; defaults are the Transformer's
  * (1/sqrt(De / heads), second LayerNorm).
+ * Porting note: the official interest heads are causal, scale by 1/sqrt(De) and end in a
+ * per-head FFN: `interestCausal: true, interestScale: 'official', interestFfn: true`.
+ * With these and `refinerScale: 'official', refinerFfnLayerNorm: false, auxScorer: 'mlp',
+ * auxReduction: 'official'`, refiner, auxiliary loss and extractor follow the official
+ * `Model_DNN_Multi_Head`, except for its LayerNorm epsilon (1e-8 there, 1e-6 here); its
+ * history sum in the MLP input is unmasked (padding rows included), here masked; the MLP's
+ * BatchNorm and Dice conventions are options of src/layers/mlp.ts.
  * Porting note: `positionOrder: 'reverse'` numbers the steps from the most recent (id 0)
  * backwards, so a position id means the same recency whatever the history length; the
  * official code counts forward from the oldest step of the (truncated) history.
@@ -86,6 +95,12 @@ export interface DminConfig extends CommonModelConfig {
   interestAttentionUnits: number[];
   /** 'softmax' (code, default) or 'none'. */
   interestNormalize: 'softmax' | 'none';
+  /** Causal mask in the interest heads' self-attention. Default false (DMIN code: true; Porting note in src/layers/multiInterest.ts). */
+  interestCausal: boolean;
+  /** Interest-head score scale: 'perHead' 1/sqrt(De / H_E) (default) | 'official' 1/sqrt(De) (DMIN code). */
+  interestScale: 'perHead' | 'official';
+  /** Per-head FFN (De -> 2 De ReLU -> De, residual) after each head's LayerNorm. Default false (DMIN code: true). */
+  interestFfn: boolean;
   /** Top MLP. */
   mlp: MlpConfig;
 }
@@ -109,6 +124,9 @@ export const DMIN_DEFAULTS: Readonly<DminConfig> = Object.freeze({
   maxPositions: 100,
   interestAttentionUnits: [80, 40],
   interestNormalize: 'softmax' as const,
+  interestCausal: false,
+  interestScale: 'perHead' as const,
+  interestFfn: false,
   mlp: { ...MLP_DEFAULTS, activation: 'dice' as const },
 });
 
@@ -153,6 +171,9 @@ export class DminModel extends CtrModelBase<DminConfig> {
       maxPositions: c.maxPositions,
       attentionUnits: c.interestAttentionUnits,
       normalize: c.interestNormalize,
+      causal: c.interestCausal,
+      scale: c.interestScale,
+      ffn: c.interestFfn,
     });
     const width = interestFeatureWidth(De, c.embedding.userDim, true, c.interestHeads * De);
     this.head = new ClickHead(this.params, 'dmin/head', width, c.mlp, seed);

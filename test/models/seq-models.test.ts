@@ -24,7 +24,11 @@ const VARIANTS: Variant[] = [
   { label: 'dmin default', make: () => new DminModel({ ...small }, SIZES, 1) },
   { label: 'dmin no refiner, no aux', make: () => new DminModel({ ...small, refiner: false, auxLoss: 0 }, SIZES, 1) },
   { label: 'dmin non-causal refiner (padding mask), no aux', make: () => new DminModel({ ...small, auxLoss: 0, refinerCausal: false, refinerPaddingMask: true }, SIZES, 1) },
-  { label: 'dmin official refiner scale, no FFN LayerNorm, mlp aux official, reverse positions', make: () => new DminModel({ ...small, refinerScale: 'official', refinerFfnLayerNorm: false, auxScorer: 'mlp', auxReduction: 'official', positionOrder: 'reverse' }, SIZES, 1) },
+  {
+    label: 'dmin official options (refiner scale and no FFN LayerNorm, causal heads with FFN, mlp aux official)',
+    make: () => new DminModel({ ...small, refinerScale: 'official', refinerFfnLayerNorm: false, interestCausal: true, interestScale: 'official', interestFfn: true, auxScorer: 'mlp', auxReduction: 'official' }, SIZES, 1),
+  },
+  { label: 'dmin reverse positions', make: () => new DminModel({ ...small, positionOrder: 'reverse' }, SIZES, 1) },
   ...[1, 2, 8].map((h) => ({ label: `dmin H_E ${h}`, make: () => new DminModel({ ...small, interestHeads: h }, SIZES, 1) })),
   { label: 'dmin no position encoding', make: () => new DminModel({ ...small, positionEncoding: false }, SIZES, 1) },
   { label: 'dhan simplified', make: () => new DhanModel({ ...small }, SIZES, 1) },
@@ -83,6 +87,7 @@ describe('sequence models: checkpoints and config errors', () => {
     const makers: ((seed: number) => CtrModel)[] = [
       (seed) => new DienModel({ ...small }, SIZES, seed),
       (seed) => new DminModel({ ...small, interestHeads: 2 }, SIZES, seed),
+      (seed) => new DminModel({ ...small, interestHeads: 2, interestFfn: true }, SIZES, seed),
       (seed) => new DhanModel({ ...small, dimensions: [[0, 1]], onDien: true }, SIZES, seed),
     ];
     const batch = tinyBatch(7);
