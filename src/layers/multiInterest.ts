@@ -3,10 +3,11 @@
  *
  * H_E heads of self-attention over the (refined) behaviour sequence z [B, T, D]; head h
  * (width dk, default D / H_E) gives its own sequence, projected back to D:
- *   s_h = LayerNorm(z + softmax(Q_h K_h^T / sqrt(dk) + padding mask) V_h Wo_h)     [B, T, D]
- * and each head's sequence is pooled by its own target-aware attention unit (DIN style) whose
- * query at step t includes a position embedding p_t of the REVERSE position (most recent
- * behaviour = 0):
+ *   s_h = LayerNorm_h(z + softmax(Q_h K_h^T * scale + mask) V_h Wo_h + bo_h)       [B, T, D]
+ *   optional FFN (`ffn`): s_h = s_h + relu(s_h W1_h + b1_h) W2_h + b2_h   (D -> 2D -> D)
+ * (one LayerNorm per head, as in the official code) and each head's sequence is pooled by its
+ * own target-aware attention unit (DIN style) whose query at step t includes a position
+ * embedding p_t (position ids: see forwardPositions / reversePositions):
  *   q_{h,t} = [e_a ; p_t] Wq_h + bq_h                                            [B, T, D]
  *   score_{h,t} = MLP_h([q, s, q - s, q * s])   (hidden 80-40 sigmoid, linear output)
  *   w_h = masked softmax_t(score_h)   (or raw scores with `normalize: 'none'`)
@@ -16,9 +17,13 @@
  * Porting note: the DMIN paper text was not available here (papers.md §4.1); this follows the
  * official code (`Model_DNN_Multi_Head`: per-head attention 80-40 sigmoid with softmax, query
  * `Dense([target; position_emb])`, position embedding size 2, each head projected back to the
- * model width with residual + LayerNorm). The official code adds an FFN after the heads and
- * uses no padding mask in its self-attention (causal only); here every head masks padded
- * keys and there is no FFN. Positions beyond `maxPositions - 1` share the last row.
+ * model width with residual + its own LayerNorm). Every head masks padded keys.
+ * Porting note: the official heads (`self_multi_head_attn_v2`) also apply the causal mask
+ * (step t sees steps <= t; with post-padding that mask alone keeps valid steps off padding),
+ * scale by 1/sqrt(D) and add a per-head FFN (2D ReLU, residual, no LayerNorm):
+ * `{ causal: true, scale: 'official', ffn: true }`. Defaults: no causal mask (nothing here is
+ * scored against a later behaviour), 1/sqrt(dk) as in the Transformer, no FFN.
+ * Positions beyond `maxPositions - 1` share the last row.
  * All heads run as one batched computation ([H_E, ...] matMuls).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -40,7 +45,7 @@ export interface MultiInterestConfig {
    * as in the official code (4 heads of 9 for D = 36), and each head is projected back to D.
    */
   headSize?: number;
-  /** Reverse-position embedding in the query. Default true. */
+  /** Position embedding in the query (ids given to `apply`). Default true. */
   positionEncoding?: boolean;
   /** Size of the position embedding; default 2 (DMIN repo). */
   positionDim?: number;
@@ -50,9 +55,25 @@ export interface MultiInterestConfig {
   attentionUnits?: number[];
   /** 'softmax' (official, default) | 'none' (raw scores, as in the DIN paper). */
   normalize?: 'softmax' | 'none';
+  /** Add the causal (lower-triangular) mask to the heads' padding mask. Default false (Porting note). */
+  causal?: boolean;
+  /** Head score scale: 'perHead' 1/sqrt(dk) (default) | 'official' 1/sqrt(D). */
+  scale?: 'perHead' | 'official';
+  /** Per-head FFN D -> 2D ReLU -> D with residual after the LayerNorm. Default false (Porting note). */
+  ffn?: boolean;
 }
 
-export const MULTI_INTEREST_DEFAULTS = { heads: 4, positionEncoding: true, positionDim: 2, maxPositions: 100, attentionUnits: [80, 40], normalize: 'softmax' as 'softmax' | 'none' };
+export const MULTI_INTEREST_DEFAULTS = {
+  heads: 4,
+  positionEncoding: true,
+  positionDim: 2,
+  maxPositions: 100,
+  attentionUnits: [80, 40],
+  normalize: 'softmax' as 'softmax' | 'none',
+  causal: false,
+  scale: 'perHead' as 'perHead' | 'official',
+  ffn: false,
+};
 
 export interface MultiInterestOutput {
   /** [B, H_E * D] concatenated interests. */
@@ -64,8 +85,22 @@ export interface MultiInterestOutput {
 }
 
 /**
+ * Forward positions [B*T] (int32), the official code's (`tf.range(maxlen)` over post-padded
+ * histories): step t gets min(t, maxPositions - 1), so the oldest behaviour kept is 0. Padded
+ * steps get their index too (they are masked in the pooling).
+ */
+export function forwardPositions(histLen: Int32Array, T: number, maxPositions: number): Int32Array {
+  const out = new Int32Array(histLen.length * T);
+  for (let b = 0; b < histLen.length; b++) {
+    for (let t = 0; t < T; t++) out[b * T + t] = Math.min(t, maxPositions - 1);
+  }
+  return out;
+}
+
+/**
  * Reverse positions [B*T] (int32): position t of a row with `len` behaviours gets
- * min(len - 1 - t, maxPositions - 1); padded positions get 0.
+ * min(len - 1 - t, maxPositions - 1), so the most recent behaviour is 0 whatever the length;
+ * padded positions get 0.
  */
 export function reversePositions(histLen: Int32Array, T: number, maxPositions: number): Int32Array {
   const out = new Int32Array(histLen.length * T);
@@ -84,13 +119,18 @@ export class MultiInterestExtractor {
   readonly positionDim: number;
   readonly maxPositions: number;
   readonly normalize: 'softmax' | 'none';
+  readonly causal: boolean;
+  readonly scaleKind: 'perHead' | 'official';
   readonly name: string;
   readonly qkvKernel: tf.Variable;
   readonly qkvBias: tf.Variable;
   /** Per head: output projection [dk, D] and bias [D]. */
   readonly outKernels: tf.Variable[] = [];
   readonly outBiases: tf.Variable[] = [];
-  readonly norm: LayerNorm;
+  /** Per head: the LayerNorm of its residual (official: `layer_norm(name + str(head_index))`). */
+  readonly norms: LayerNorm[] = [];
+  /** Per head, the FFN (when `ffn`): [D, 2D], [2D], [2D, D], [D]. */
+  readonly ffns: { k1: tf.Variable; b1: tf.Variable; k2: tf.Variable; b2: tf.Variable }[] = [];
   readonly queryTargetKernel: tf.Variable;
   readonly queryPositionKernel?: tf.Variable;
   readonly queryBias: tf.Variable;
@@ -108,6 +148,7 @@ export class MultiInterestExtractor {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${k} must be a positive integer, got ${v}`);
     }
     if (c.normalize !== 'softmax' && c.normalize !== 'none') throw new Error(`${where}: normalize must be 'softmax' or 'none', got ${String(c.normalize)}`);
+    if (c.scale !== 'perHead' && c.scale !== 'official') throw new Error(`${where}: scale must be 'perHead' or 'official', got ${String(c.scale)}`);
     this.size = D;
     this.targetSize = c.targetSize;
     this.heads = HE;
@@ -116,14 +157,24 @@ export class MultiInterestExtractor {
     this.positionDim = c.positionDim;
     this.maxPositions = c.maxPositions;
     this.normalize = c.normalize;
+    this.causal = !!c.causal;
+    this.scaleKind = c.scale;
     this.name = name;
     this.qkvKernel = store.weight(`${name}/qkvKernel`, [D, 3 * HE * dk], { kind: 'glorotUniform', fanIn: D, fanOut: dk });
     this.qkvBias = store.weight(`${name}/qkvBias`, [3 * HE * dk], { kind: 'zeros' });
     for (let h = 0; h < HE; h++) {
       this.outKernels.push(store.weight(`${name}/head${h}/outKernel`, [dk, D], { kind: 'glorotUniform', fanIn: dk, fanOut: D }));
       this.outBiases.push(store.weight(`${name}/head${h}/outBias`, [D], { kind: 'zeros' }));
+      this.norms.push(new LayerNorm(store, `${name}/head${h}/norm`, { size: D }));
+      if (c.ffn) {
+        this.ffns.push({
+          k1: store.weight(`${name}/head${h}/ffn/kernel1`, [D, 2 * D], { kind: 'glorotUniform', fanIn: D, fanOut: 2 * D }),
+          b1: store.weight(`${name}/head${h}/ffn/bias1`, [2 * D], { kind: 'zeros' }),
+          k2: store.weight(`${name}/head${h}/ffn/kernel2`, [2 * D, D], { kind: 'glorotUniform', fanIn: 2 * D, fanOut: D }),
+          b2: store.weight(`${name}/head${h}/ffn/bias2`, [D], { kind: 'zeros' }),
+        });
+      }
     }
-    this.norm = new LayerNorm(store, `${name}/norm`, { size: D });
     const queryIn = c.targetSize + (c.positionEncoding ? c.positionDim : 0);
     this.queryTargetKernel = store.weight(`${name}/queryTargetKernel`, [c.targetSize, HE * D], { kind: 'glorotUniform', fanIn: queryIn, fanOut: D });
     if (c.positionEncoding) {
@@ -151,8 +202,8 @@ export class MultiInterestExtractor {
    * @param z [B, T, D] behaviour sequence (refiner output or embeddings)
    * @param target [B, Dt]
    * @param mask [B, T]
-   * @param positions [B, T] int32 reverse positions (see reversePositions); needed when
-   *   positionEncoding is on
+   * @param positions [B, T] int32 position ids (forwardPositions or reversePositions); needed
+   *   when positionEncoding is on
    */
   apply(z: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D, positions?: tf.Tensor2D): MultiInterestOutput {
     const [B, T, D] = z.shape;
@@ -161,7 +212,7 @@ export class MultiInterestExtractor {
       throw new Error(`${where}: expected z [B, T, ${this.size}], target [B, ${this.targetSize}], mask [B, T]; got [${z.shape}], [${target.shape}], [${mask.shape}]`);
     }
     if (this.positionEncoding && (!positions || positions.shape[0] !== B || positions.shape[1] !== T)) {
-      throw new Error(`${where}: positionEncoding needs positions [${B}, ${T}] (int32 reverse positions)`);
+      throw new Error(`${where}: positionEncoding needs positions [${B}, ${T}] (int32 position ids)`);
     }
     const HE = this.heads;
     const dk = this.headSize;
@@ -171,9 +222,11 @@ export class MultiInterestExtractor {
       const qkv = denseFast(z, this.qkvKernel, this.qkvBias); // [B, T, 3 * HE * dk]
       const split = tf.transpose(qkv.reshape([N, 3 * HE, dk]), [1, 0, 2]).reshape([3, HE * B, T, dk]);
       const [q, k, v] = tf.unstack(split, 0) as tf.Tensor3D[];
-      const keyMask = mask.reshape([1, B, 1, T]);
-      const scores = matMulFast(q, k, false, true).mul(1 / Math.sqrt(dk)).reshape([HE, B, T, T]);
-      const att = tf.softmax(scores.add(tf.scalar(1).sub(keyMask).mul(MASKED_SCORE))).mul(keyMask).reshape([HE * B, T, T]);
+      let allowed: tf.Tensor = mask.reshape([1, B, 1, T]);
+      if (this.causal) allowed = allowed.mul(tf.linalg.bandPart(tf.ones([T, T]), -1, 0).reshape([1, 1, T, T]));
+      const scale = 1 / Math.sqrt(this.scaleKind === 'perHead' ? dk : D);
+      const scores = matMulFast(q, k, false, true).mul(scale).reshape([HE, B, T, T]);
+      const att = tf.softmax(scores.add(tf.scalar(1).sub(allowed).mul(MASKED_SCORE))).mul(allowed).reshape([HE * B, T, T]);
       const contexts = unstackDifferentiable(matMulFast(att, v).reshape([HE, N, dk]), 0) as tf.Tensor2D[]; // HE x [B*T, dk]
       // --- per-head, per-position queries: HE x [B*T, D] ---
       let query = matMulFast(target, this.queryTargetKernel).add(this.queryBias).reshape([B, 1, HE * D]);
@@ -189,8 +242,11 @@ export class MultiInterestExtractor {
       const sequences: tf.Tensor2D[] = [];
       const rawScores: tf.Tensor[] = [];
       for (let head = 0; head < HE; head++) {
-        // s_h = LayerNorm(z + context_h Wo_h + bo_h), zero at padding
-        const sh = this.norm.apply(z2.add(denseFast(contexts[head], this.outKernels[head], this.outBiases[head])) as tf.Tensor2D).mul(maskColumn) as tf.Tensor2D;
+        // s_h = LayerNorm_h(z + context_h Wo_h + bo_h) (+ FFN_h), zero at padding
+        let normed = this.norms[head].apply(z2.add(denseFast(contexts[head], this.outKernels[head], this.outBiases[head])) as tf.Tensor2D);
+        const f = this.ffns[head];
+        if (f) normed = normed.add(denseFast(denseFast(normed, f.k1, f.b1, 'relu'), f.k2, f.b2)) as tf.Tensor2D;
+        const sh = normed.mul(maskColumn) as tf.Tensor2D;
         sequences.push(sh);
         // First layer on [q, s, q - s, q * s] with W = [Wq; Ws; Wd; Wp]:
         //   q (Wq + Wd) + [s, q * s] [Ws - Wd; Wp]   (no four-way concat)

@@ -5,7 +5,7 @@ import { useBestBackend } from '../../src/backend';
 import { Rng } from '../../src/random';
 import { ParameterStore } from '../../src/layers/params';
 import { MultiHeadSelfAttention } from '../../src/layers/multiHeadAttention';
-import { MultiInterestExtractor, reversePositions } from '../../src/layers/multiInterest';
+import { forwardPositions, MultiInterestExtractor, reversePositions } from '../../src/layers/multiInterest';
 import { maskedSoftmax } from '../../src/layers/sequenceAttention';
 import { checkGradients, maskFromLengths, maxAbsDiff, uniformTensor } from './seq-helpers';
 
@@ -107,6 +107,39 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
     assert.ok(maxAbsDiff(out.interests, expected) < 1e-5);
   });
 
+  it("official head options (causal, scale 1/sqrt(D), per-head FFN): one head equals a direct computation", () => {
+    const store = new ParameterStore(17);
+    const ex = new MultiInterestExtractor(store, 'mi', { size: D, targetSize: 3, heads: 1, headSize: D, positionEncoding: false, attentionUnits: [4], causal: true, scale: 'official', ffn: true });
+    const got = ex.apply(z, target, mask).headSequences.reshape([B, T, D]);
+    const expected = tf.tidy(() => {
+      const [wq, wk, wv] = tf.split(ex.qkvKernel, 3, 1);
+      const rows: tf.Tensor[] = [];
+      lengths.forEach((len, b) => {
+        const zb = z.slice([b, 0, 0], [1, len, D]).reshape([len, D]) as tf.Tensor2D;
+        const causal = tf.linalg.bandPart(tf.ones([len, len]), -1, 0);
+        const scores = tf.matMul(tf.matMul(zb, wq), tf.matMul(zb, wk), false, true).div(Math.sqrt(D));
+        const a = tf.softmax(scores.add(tf.scalar(1).sub(causal).mul(-1e9)));
+        const y = zb.add(tf.matMul(tf.matMul(a, tf.matMul(zb, wv)), ex.outKernels[0]).add(ex.outBiases[0]));
+        const m = y.mean(1, true);
+        const n = y.sub(m).div(y.sub(m).square().mean(1, true).add(1e-6).sqrt());
+        const f = ex.ffns[0];
+        const out = n.add(tf.matMul(tf.relu(tf.matMul(n, f.k1).add(f.b1)), f.k2).add(f.b2));
+        rows.push(tf.concat([out, tf.zeros([T - len, D])], 0));
+      });
+      return tf.stack(rows);
+    });
+    assert.ok(maxAbsDiff(got, expected) < 1e-5);
+  });
+
+  it('causal heads: head sequences at steps <= t ignore the steps after t', () => {
+    const ex = new MultiInterestExtractor(new ParameterStore(18), 'mi', { size: D, targetSize: 3, heads: 2, positionEncoding: false, attentionUnits: [4], causal: true });
+    const full = tf.ones([B, T]) as tf.Tensor2D;
+    const base = ex.apply(z, target, full).headSequences;
+    const changed = tf.concat([z.slice([0, 0, 0], [B, 2, D]), uniformTensor(new Rng(19), [B, T - 2, D])], 1) as tf.Tensor3D;
+    const out = ex.apply(changed, target, full).headSequences;
+    assert.ok(maxAbsDiff(out.slice([0, 0, 0, 0], [2, B, 2, D]), base.slice([0, 0, 0, 0], [2, B, 2, D])) < 1e-6);
+  });
+
   it('padding invariance with position encoding, and gradients match finite differences', () => {
     const store = new ParameterStore(14);
     const ex = new MultiInterestExtractor(store, 'mi', { size: D, targetSize: 3, heads: 2, attentionUnits: [4] });
@@ -120,5 +153,18 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
     const r = uniformTensor(new Rng(16), [B, 2 * D]);
     const targets = [zv, tv, ...store.trainable().map((p) => p.variable)];
     checkGradients(() => tf.tidy(() => ex.apply(zv as unknown as tf.Tensor3D, tv as unknown as tf.Tensor2D, mask, pos).interests.mul(r).sum() as tf.Scalar), targets, { maxEntries: 6 });
+  });
+
+  it('official head options: padding invariance and gradients match finite differences', () => {
+    const store = new ParameterStore(20);
+    const ex = new MultiInterestExtractor(store, 'mi', { size: D, targetSize: 3, heads: 2, attentionUnits: [4], causal: true, scale: 'official', ffn: true });
+    const pos = tf.tensor2d(forwardPositions(Int32Array.from(lengths), T, 100), [B, T], 'int32');
+    const base = ex.apply(z, target, mask, pos).interests;
+    const posMore = tf.tensor2d(forwardPositions(Int32Array.from(lengths), T + 2, 100), [B, T + 2], 'int32');
+    const more = ex.apply(padMore(z, 2, 21), target, maskFromLengths(lengths, T + 2), posMore).interests;
+    assert.ok(maxAbsDiff(base, more) < 1e-5);
+    const zv = tf.variable(z.clone());
+    const r = uniformTensor(new Rng(22), [B, 2 * D]);
+    checkGradients(() => tf.tidy(() => ex.apply(zv as unknown as tf.Tensor3D, target, mask, pos).interests.mul(r).sum() as tf.Scalar), [zv, ...store.trainable().map((p) => p.variable)], { maxEntries: 6, eps: 2e-3 }); // small eps: the FFN ReLU has kinks
   });
 });
