@@ -42,6 +42,13 @@ export const DIEN_TABLE4: PaperExperimentTemplate = {
   ],
 };
 
+/**
+ * The DIN of DIEN Table 2 is the DIEN repository's `Model_DIN`, not the DIN repository's model:
+ * MLP input [uid, item, Σhist, item ⊙ Σhist, attention-pooled] (no item ⊙ attention-pooled),
+ * masked softmax attention without scaling (`din_attention`), Dice.
+ */
+const DIEN_REPO_DIN = { historySum: true, productFeature: false, attention: { normalize: 'softmax' as const }, mlp: { activation: 'dice' as const } };
+
 export const DIEN_TABLE2: PaperExperimentTemplate = {
   ...COMMON,
   name: 'table2',
@@ -50,7 +57,7 @@ export const DIEN_TABLE2: PaperExperimentTemplate = {
     { ...BASE, smoke: true },
     { name: 'wdl', label: 'Wide&Deep', overrides: { model: 'wdl', modelOptions: { mlp: { activation: 'prelu' } }, train: { auxWeight: 0 } } },
     { name: 'pnn', label: 'PNN', overrides: { model: 'pnn', modelOptions: { mlp: { activation: 'prelu' } }, train: { auxWeight: 0 } } },
-    { name: 'din', label: 'DIN', overrides: { model: 'din', modelOptions: { mlp: { activation: 'dice' } }, train: { auxWeight: 0 } } },
+    { name: 'din', label: 'DIN', overrides: { model: 'din', modelOptions: DIEN_REPO_DIN, train: { auxWeight: 0 } } },
     TWO_LAYER,
     { ...DIEN_FULL, smoke: true },
   ],
