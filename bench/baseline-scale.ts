@@ -43,7 +43,7 @@ async function main(): Promise<void> {
         const pooled = tf.sum(tf.mul(inputs.history(), tf.expandDims(inputs.mask, 2)), 1);
         const pooledFor = pooling === 'mean' ? tf.div(pooled, tf.maximum(tf.sum(inputs.mask, 1, true), 1)) : pooled;
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const shallow = (m as any).shallowLogit(inputs, target, pooledFor) as tf.Tensor1D;
+        const shallow = ((m as any).shallowLogit(inputs, target, pooledFor) as tf.Tensor1D | undefined) ?? tf.zerosLike(full);
         const deep = tf.sub(full, shallow);
         const norm = (x: tf.Tensor) => tf.mean(tf.norm(x, 'euclidean', 1)).dataSync()[0];
         return [tf.mean(tf.abs(deep)).dataSync()[0], tf.mean(tf.abs(shallow)).dataSync()[0], norm(pooledFor), norm(target)];
