@@ -85,7 +85,7 @@ export const DIEN_AUX_REDUCTION: PaperExperimentTemplate = {
   title: 'DIEN auxiliary loss: paper (per-sample sum) vs official code (mean over entries) reduction',
   variants: [
     { name: 'augru', label: 'GRU + AUGRU, no auxiliary loss', overrides: { modelOptions: { evolution: 'AUGRU' }, train: { auxWeight: 0 } }, smoke: true },
-    { name: 'dien-per-sample', label: 'DIEN, auxiliary loss per sample (paper)', overrides: { modelOptions: { evolution: 'AUGRU', auxReduction: 'perSample' }, train: { auxWeight: 1 } } },
+    { name: 'dien-per-sample', label: 'DIEN, auxiliary loss per sample (paper)', overrides: { modelOptions: { evolution: 'AUGRU', auxReduction: 'perSample' }, train: { auxWeight: 1 } }, smoke: true },
     { name: 'dien-official', label: 'DIEN, auxiliary loss mean over entries (official code)', overrides: { modelOptions: { evolution: 'AUGRU', auxReduction: 'official' }, train: { auxWeight: 1 } }, smoke: true },
   ],
   baseVariant: 'augru',
