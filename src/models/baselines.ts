@@ -1,16 +1,25 @@
 /**
- * The baselines of the papers' tables, as short compositions over the same embeddings:
+ * The baselines of the papers' tables, as short compositions over the same embeddings.
+ * Default MLP inputs are the rows of the DIEN repository (mouna99/dien `script/model.py`):
  *
  *   lr      logit = w · [user?, target, pool(history)] + b                 (no hidden layer)
- *   base    MLP([user?, target, pool(history), target ⊙ pool?])             Embedding&MLP
- *   wdl     base + wide part w · [target, pool, target ⊙ pool]              Wide&Deep
- *   pnn     MLP([... base ..., <target, pool>])                             product layer
- *   deepfm  base + first-order w · [target, pool] + FM over the fields      DeepFM
+ *   base    MLP([user?, target, pool])                                      Model_DNN (BaseModel)
+ *   wdl     MLP([user?, target, pool]) + w · [target, pool, target ⊙ pool]  Model_WideDeep
+ *   pnn     MLP([user?, target, pool, target ⊙ pool])                       Model_PNN
+ *   deepfm  MLP([user?, target, pool]) + first order w · [target, pool]     DeepFM (no DIEN-repo row)
+ *             + FM over the fields
  *
- * pool = masked sum (DIEN paper's BaseModel) or masked mean (DIN repo's BaseModel).
+ * target ⊙ pool is what distinguishes PNN from BaseModel in both official repositories; the
+ * other baselines take it only with `productFeature: true`.
+ * pool = masked sum (DIEN paper's BaseModel, default) or masked mean (DIN repo's BaseModel).
  * Activation default 'prelu' (DIN paper Table 3: all but LR use PReLU; DIEN code DNN/PNN/Wide).
  * LR over one-hot features equals a linear unit over learned embeddings of the same ids
  * (w · e_j is a free scalar per id once the embedding is trained).
+ *
+ * Training: the sum-pooled linear parts (lr, wdl's wide unit, deepfm's first order and FM)
+ * have no normalisation, so their logit grows with the history length; they need Adam (the
+ * DIEN repo's optimizer, `dil train`'s default for these models). Under the DIN repo's SGD at
+ * lr 1.0 they diverge unless pooling is 'mean' (docs/findings/baselines.md).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSizes } from '../data/batch';
@@ -27,9 +36,20 @@ export interface LrConfig extends CommonModelConfig {
 }
 
 export interface BaselineConfig extends CommonModelConfig {
-  /** History pooling: 'sum' (DIEN paper BaseModel, default) or 'mean' (DIN repo BaseModel). */
+  /**
+   * History pooling: 'sum' (DIEN paper and code, default) or 'mean'.
+   * Porting note: the DIEN code's sum is not masked, so it also adds the trainable id-0 row
+   * once per padded position (papers.md P-DIEN-5); the kit's sum skips padding. The DIN repo's baselines (base_model, wide_deep, pnn, deepFM) pool by the
+   * masked mean, then pass it through a batch norm and a Dense(128) before the MLP (an affine
+   * map the MLP's first layer can absorb), feed no user, and add a per-item bias `item_b`;
+   * 'mean' gives their pooling, the projection and the item bias are not included.
+   */
   pooling: SequencePooling;
-  /** Add target ⊙ pooled history to the MLP input (DIEN code: yes). Default true. */
+  /**
+   * Add target ⊙ pooled history to the MLP input. Default true for pnn (Model_PNN, DIN repo
+   * pnn), false for base, wdl and deepfm (Model_DNN, Model_WideDeep; DIN repo base_model,
+   * wide_deep, deepFM).
+   */
   productFeature: boolean;
   /** Top MLP (default 200-80, PReLU, batch norm on the input). */
   mlp: MlpConfig;
@@ -37,12 +57,16 @@ export interface BaselineConfig extends CommonModelConfig {
 
 export const LR_DEFAULTS: Readonly<LrConfig> = Object.freeze({ embedding: { ...EMBEDDING_DEFAULTS }, pooling: 'sum' as SequencePooling });
 
+/** Defaults of base, wdl and deepfm: [user?, target, Σ history] into a 200-80 PReLU MLP. */
 export const BASELINE_DEFAULTS: Readonly<BaselineConfig> = Object.freeze({
   embedding: { ...EMBEDDING_DEFAULTS },
   pooling: 'sum' as SequencePooling,
-  productFeature: true,
+  productFeature: false,
   mlp: { ...MLP_DEFAULTS, activation: 'prelu' as const },
 });
+
+/** Defaults of pnn: BASELINE_DEFAULTS plus the product target ⊙ Σ history. */
+export const PNN_DEFAULTS: Readonly<BaselineConfig> = Object.freeze({ ...structuredClone(BASELINE_DEFAULTS), productFeature: true });
 
 function checkPooling(p: string, where: string): void {
   if (!(SEQUENCE_POOLINGS as readonly string[]).includes(p)) throw new Error(`${where}: pooling must be one of ${SEQUENCE_POOLINGS.join(', ')}, got ${String(p)}`);
@@ -76,18 +100,13 @@ export class LrModel extends CtrModelBase<LrConfig> {
 
 /** Shared skeleton of base, wdl, pnn and deepfm: pooled history -> features -> MLP head. */
 abstract class EmbeddingMlpModel extends CtrModelBase<BaselineConfig> {
-  protected readonly head: ClickHead;
+  readonly head: ClickHead;
 
-  constructor(name: ModelName, config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number, extraColumns: number) {
-    super(name, resolveConfig(BASELINE_DEFAULTS, config, `src/models/baselines.ts ${name} config`), sizes, seed);
+  constructor(name: ModelName, defaults: Readonly<BaselineConfig>, config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
+    super(name, resolveConfig(defaults, config, `src/models/baselines.ts ${name} config`), sizes, seed);
     checkPooling(this.config.pooling, `src/models/baselines.ts ${name}`);
-    const width = interestFeatureWidth(this.embeddings.behaviourDim, this.config.embedding.userDim, this.config.productFeature, extraColumns);
+    const width = interestFeatureWidth(this.embeddings.behaviourDim, this.config.embedding.userDim, this.config.productFeature);
     this.head = new ClickHead(this.params, `${name}/head`, width, this.config.mlp, seed);
-  }
-
-  /** Extra [B, *] MLP input columns (PNN's inner product). */
-  protected extraColumns(_target: tf.Tensor2D, _pooled: tf.Tensor2D): tf.Tensor2D[] {
-    return [];
   }
 
   /** A [B] term added to the deep logit (wide part, FM). */
@@ -99,7 +118,7 @@ abstract class EmbeddingMlpModel extends CtrModelBase<BaselineConfig> {
     return {
       logit: tf.tidy(() => {
         const { target, pooled } = targetAndPooled(inputs, this.config.pooling);
-        const features = interestFeatures(inputs, target, pooled, this.config.productFeature, this.extraColumns(target, pooled));
+        const features = interestFeatures(inputs, target, pooled, this.config.productFeature);
         const deep = this.head.apply(features, training);
         const shallow = this.shallowLogit(inputs, target, pooled);
         return shallow ? (tf.add(deep, shallow) as tf.Tensor1D) : deep;
@@ -111,16 +130,21 @@ abstract class EmbeddingMlpModel extends CtrModelBase<BaselineConfig> {
 /** BaseModel (Embedding&MLP). */
 export class BaseModel extends EmbeddingMlpModel {
   constructor(config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super('base', config, sizes, seed, 0);
+    super('base', BASELINE_DEFAULTS, config, sizes, seed);
   }
 }
 
-/** Wide&Deep: the deep part of BaseModel plus a linear (wide) part over the raw and crossed features. */
+/**
+ * Wide&Deep: the deep part of BaseModel plus a linear (wide) part over the raw and crossed
+ * features (DIEN repo `Model_WideDeep`).
+ * Porting note: the DIN repo's wide part is a linear unit over three single-coordinate products
+ * of the projected history and the target; the DIEN repo's is implemented.
+ */
 export class WideDeepModel extends EmbeddingMlpModel {
   private readonly wide: Dense;
 
   constructor(config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super('wdl', config, sizes, seed, 0);
+    super('wdl', BASELINE_DEFAULTS, config, sizes, seed);
     this.wide = new Dense(this.params, 'wdl/wide', 3 * this.embeddings.behaviourDim, 1);
   }
 
@@ -129,14 +153,10 @@ export class WideDeepModel extends EmbeddingMlpModel {
   }
 }
 
-/** PNN: BaseModel's input plus the inner product <target, pooled> as a product-layer column. */
+/** PNN: BaseModel's input plus the product target ⊙ pooled history (DIEN repo `Model_PNN`, DIN repo pnn). */
 export class PnnModel extends EmbeddingMlpModel {
   constructor(config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super('pnn', config, sizes, seed, 1);
-  }
-
-  protected override extraColumns(target: tf.Tensor2D, pooled: tf.Tensor2D): tf.Tensor2D[] {
-    return [tf.sum(tf.mul(target, pooled), 1, true) as tf.Tensor2D];
+    super('pnn', PNN_DEFAULTS, config, sizes, seed);
   }
 }
 
@@ -144,13 +164,15 @@ export class PnnModel extends EmbeddingMlpModel {
  * DeepFM: BaseModel's deep part + first-order linear term + factorisation machine over the
  * fields (target item, target categories, pooled history item, pooled categories, user),
  * second order = 1/2 Σ_d [(Σ_f v_fd)^2 − Σ_f v_fd^2]. Needs itemDim = catDim (= userDim if on).
+ * Porting note: the DIEN repo has no DeepFM; the DIN repo's "FM part" is a linear unit over
+ * [<history, target>, history_0 + target_0]. The FM of the DeepFM paper is implemented.
  */
 export class DeepFmModel extends EmbeddingMlpModel {
   private readonly firstOrder: Dense;
   private readonly fieldDim: number;
 
   constructor(config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super('deepfm', config, sizes, seed, 0);
+    super('deepfm', BASELINE_DEFAULTS, config, sizes, seed);
     const e = this.config.embedding;
     if (e.catLevels > 0 && e.catDim !== e.itemDim) throw new Error(`src/models/baselines.ts deepfm: FM fields need itemDim = catDim, got ${e.itemDim} and ${e.catDim}`);
     if (e.userDim > 0 && e.userDim !== e.itemDim) throw new Error(`src/models/baselines.ts deepfm: FM fields need userDim = itemDim, got ${e.userDim} and ${e.itemDim}`);

@@ -7,7 +7,7 @@
  * config is `model.config` (save it with every result).
  */
 import type { FeatureSizes } from '../data/batch';
-import { BaseModel, DeepFmModel, LrModel, PnnModel, WideDeepModel, BASELINE_DEFAULTS, LR_DEFAULTS } from './baselines';
+import { BaseModel, DeepFmModel, LrModel, PnnModel, WideDeepModel, BASELINE_DEFAULTS, LR_DEFAULTS, PNN_DEFAULTS } from './baselines';
 import { DinModel, DIN_DEFAULTS } from './din';
 import { DienModel, DIEN_DEFAULTS } from './dien';
 import { DminModel, DMIN_DEFAULTS } from './dmin';
@@ -41,7 +41,7 @@ export const MODEL_DEFAULTS: Partial<Record<ModelName, object>> = {
   lr: LR_DEFAULTS,
   base: BASELINE_DEFAULTS,
   wdl: BASELINE_DEFAULTS,
-  pnn: BASELINE_DEFAULTS,
+  pnn: PNN_DEFAULTS,
   deepfm: BASELINE_DEFAULTS,
   din: DIN_DEFAULTS,
   dien: DIEN_DEFAULTS,

@@ -24,7 +24,7 @@ const VARIANTS: [string, string, object][] = [
   ['lr mean', 'lr', { pooling: 'mean' }],
   ['base sum', 'base', { pooling: 'sum' }],
   ['base mean', 'base', { pooling: 'mean' }],
-  ['base no product', 'base', { productFeature: false }],
+  ['base product', 'base', { productFeature: true }],
   ['base user feature', 'base', { embedding: { userDim: 4 } }],
   ['wdl', 'wdl', {}],
   ['pnn', 'pnn', {}],

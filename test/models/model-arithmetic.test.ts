@@ -92,9 +92,9 @@ describe('model arithmetic', () => {
     m.dispose();
   });
 
-  it('din with constant attention scores 1 (normalize none) = BaseModel with sum pooling and the same weights', () => {
+  it('din with constant attention scores 1 (normalize none) = BaseModel with sum pooling and the product feature, same weights', () => {
     const [batch] = tinyBatches(1, 8, 6, 5);
-    const base = createModel('base', { pooling: 'sum' }, TINY_SIZES, 3);
+    const base = createModel('base', { pooling: 'sum', productFeature: true }, TINY_SIZES, 3);
     const din = createModel('din', { mlp: { activation: 'prelu' } }, TINY_SIZES, 3);
     const saved = base.getWeights().weights;
     const dinWeights = din.getWeights().weights.map((w) => {

@@ -19,7 +19,7 @@ export const TRAIN_COMMAND: CommandSpec = {
   flags: [
     { name: 'model', type: 'string', values: MODEL_NAMES, description: 'model to train' },
     ...DATA_FLAGS,
-    { name: 'preset', type: 'string', values: TRAIN_PRESET_NAMES, description: "optimizer/schedule of an official repo (default: the model's paper)" },
+    { name: 'preset', type: 'string', values: TRAIN_PRESET_NAMES, description: "optimizer/schedule of an official repo (default: din for din, dmin for dmin, dhan for dhan, dien for the others)" },
     { name: 'epochs', type: 'int', description: 'training epochs' },
     { name: 'seed', type: 'int', description: 'seed of initialisation, shuffling, negatives and splits', defaultText: '1' },
     { name: 'batch-size', type: 'int', description: 'training batch size' },
@@ -49,12 +49,17 @@ export const TRAIN_COMMAND: CommandSpec = {
   details: ['The best epoch is chosen on the validation split unless --select-on test is given; --json prints the summary object as the last stdout line.'],
 };
 
-/** Default training preset per model (the repo the model comes from). */
+/**
+ * Default training preset per model: the optimizer of the repository whose code the model's
+ * default config follows. DIN: the DIN repo's SGD. The baselines (lr, base, wdl, pnn, deepfm)
+ * default to the DIEN repo's rows (sum pooling, 18-d embeddings, 200-80 PReLU), so they take
+ * its Adam: under SGD at lr 1.0 their sum-pooled linear parts diverge (docs/findings/baselines.md).
+ */
 export function defaultPresetFor(model: string): TrainPresetName {
-  if (model === 'dien') return 'dien';
+  if (model === 'din') return 'din';
   if (model === 'dmin') return 'dmin';
   if (model === 'dhan') return 'dhan';
-  return 'din';
+  return 'dien';
 }
 
 /** Model options from --gru/--activation/--heads/--pooling/--option. */

@@ -65,9 +65,10 @@ export const DHAN_ON_DIEN: PaperExperimentTemplate = {
   model: 'dhan',
   modelOptions: { pooling: 'hierarchical', remedy: true },
   variants: [
-    { name: 'dien', label: 'DIEN', overrides: { model: 'dien', modelOptions: { evolution: 'AUGRU', pooling: undefined, remedy: undefined }, train: { auxWeight: 1 } }, smoke: true },
+    // auxiliary loss reduced as the DHAN_DIEN code does (DIEN's `auxiliary_loss`: mean over B x (T-1) entries)
+    { name: 'dien', label: 'DIEN', overrides: { model: 'dien', modelOptions: { evolution: 'AUGRU', auxReduction: 'official', pooling: undefined, remedy: undefined }, train: { auxWeight: 1 } }, smoke: true },
     { name: 'dhan', label: 'DHAN', overrides: { modelOptions: { onDien: false }, train: { auxWeight: 0 } } },
-    { name: 'dhan-dien', label: 'DHAN on DIEN', overrides: { modelOptions: { onDien: true }, train: { auxWeight: 1 } }, smoke: true },
+    { name: 'dhan-dien', label: 'DHAN on DIEN', overrides: { modelOptions: { onDien: true, dien: { auxReduction: 'official' } }, train: { auxWeight: 1 } }, smoke: true },
   ],
   baseVariant: 'dien',
   notes: ['DHAN_DIEN code: DIEN settings (Adam 1e-3 halved per epoch, 3 epochs) plus the hierarchical branch.'],
