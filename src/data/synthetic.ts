@@ -21,9 +21,9 @@
  * interest's top, else an item of the interest's own sub-category.
  *
  * Targets (at the last step, with the interests after the last drift): `targetsPerUser`
- * candidates, the even-numbered ones near a current interest (same sub or same top), the odd ones
- * random items of the catalog (like served impressions, drawn by popularity); the click
- * probability (syntheticClicks.ts) is
+ * candidates, the even-numbered ones (0-based) near a current interest (same sub or same top),
+ * the odd ones random items of the catalog (like served impressions, drawn by popularity); the
+ * click probability (syntheticClicks.ts) is
  *   match  = max_k [ (1 - topWeight) * 1{sub(target) = sub_k} + topWeight * 1{top(target) = top_k} ]
  *   logit p(click) = logit(noise + (1 - 2 * noise) * match)
  *                  + popularityClick * popularity * (mean_j log r_j - log r_target) + a_u
@@ -90,7 +90,7 @@ export interface SyntheticOptions {
   topWeight: number;
   /** Probability a behaviour picks any sub-category under the interest's top. */
   topSpread: number;
-  /** Probability a behaviour is a uniformly random item. */
+  /** Probability a behaviour is a random item of the catalog (drawn by popularity). */
   behaviourNoise: number;
   /** Label noise: before the popularity and activity terms, click probability ranges over [noise, 1 - noise]. */
   noise: number;
