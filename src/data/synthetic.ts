@@ -26,10 +26,11 @@
  * click probability (syntheticClicks.ts) is
  *   match  = max_k [ (1 - topWeight) * 1{sub(target) = sub_k} + topWeight * 1{top(target) = top_k} ]
  *   logit p(click) = logit(noise + (1 - 2 * noise) * match)
- *                  + popularityClick * popularity * (mean_j log r_j - log r_target) + a_u
- * and the label is drawn from it. The popularity term is the target's log weight centred over the
- * catalog; with popularity = 0 and activity = 0 both terms vanish and the generator gives exactly
- * the data of the kit before they existed: p = noise + (1 - 2 * noise) * match.
+ *                  + popularityClick * popularity * (m - log r_target) + a_u,
+ *   m = sum_j w_j log r_j / sum_j w_j  (the mean log rank of a drawn item)
+ * and the label is drawn from it. The popularity term is the target's log weight relative to an
+ * average drawn item; with popularity = 0 and activity = 0 both terms vanish and the generator
+ * gives exactly the data of the kit before they existed: p = noise + (1 - 2 * noise) * match.
  * Two other click rules (`clickRule`) replace `match`; both pair every sub-category with a
  * partner, the sibling whose index under the same top differs in the last bit (s XOR 1; needs an
  * even `subPerTop`):
@@ -109,7 +110,7 @@ export interface SyntheticOptions {
    * drawn (behaviours, targets). 0: every item equally likely, and no popularity click term.
    */
   popularity: number;
-  /** Weight of the item's log-popularity (centred over the catalog) in the click logit. */
+  /** Weight of the item's log-popularity (relative to an average drawn item) in the click logit. */
   popularityClick: number;
   /**
    * Standard deviation of the per-user click propensity added to the click logit (some users

@@ -7,8 +7,9 @@
  *
  * Popularity (exponent `popularity` = s): a random permutation gives every item a rank
  * r_i in 1..I (1 = most popular), its weight is w_i = r_i^(-s) (Zipf), and
- *   popularityLogit_i = popularityClick * (log w_i - mean_j log w_j)
- *                     = popularityClick * s * (mean_j log r_j - log r_i).
+ *   popularityLogit_i = popularityClick * s * (m - log r_i),  m = sum_j w_j log r_j / sum_j w_j,
+ * the item's log weight relative to that of an average drawn item (centred over the draws, not
+ * the catalog, so a typical target keeps its click rate and the match its contrast).
  * With s = 0 every item weighs the same and the draws are the uniform ones of the kit before
  * popularity existed (same random numbers, same data).
  */
@@ -75,15 +76,17 @@ export function buildSyntheticWorld(o: SyntheticOptions, worldRng: Rng, populari
 
   const popularityRank = new Int32Array(I + 1);
   popularityRank.set(popularityRng.shuffle(Int32Array.from({ length: I }, (_, i) => i + 1)), 1);
-  let meanLogRank = 0;
-  for (let i = 1; i <= I; i++) meanLogRank += Math.log(popularityRank[i]) / I;
-  const popularityLogit = new Float64Array(I + 1);
   // cumulative[i] = w_1 + ... + w_i, so a sub's items (a contiguous id range) are one slice of it
   const cumulative = new Float64Array(I + 1);
+  let weightedLogRank = 0;
   for (let i = 1; i <= I; i++) {
-    if (o.popularity > 0) popularityLogit[i] = o.popularityClick * o.popularity * (meanLogRank - Math.log(popularityRank[i]));
-    cumulative[i] = cumulative[i - 1] + popularityRank[i] ** -o.popularity;
+    const w = popularityRank[i] ** -o.popularity;
+    cumulative[i] = cumulative[i - 1] + w;
+    weightedLogRank += w * Math.log(popularityRank[i]);
   }
+  const meanDrawnLogRank = weightedLogRank / cumulative[I];
+  const popularityLogit = new Float64Array(I + 1);
+  if (o.popularity > 0) for (let i = 1; i <= I; i++) popularityLogit[i] = o.popularityClick * o.popularity * (meanDrawnLogRank - Math.log(popularityRank[i]));
   /** The item in ids first..last (inclusive) whose cumulative-weight interval holds u. */
   const drawIn = (first: number, last: number, rng: Rng): number => {
     const u = cumulative[first - 1] + rng.next() * (cumulative[last] - cumulative[first - 1]);

@@ -29,17 +29,17 @@ test('same seed -> identical bytes; another seed -> other data; tiny builds in w
 
 /**
  * The popularity + activity shift of the click logit for every row, from the documented formula:
- * popularityClick * popularity * (mean_j log rank_j - log rank_item) + activity_user.
+ * popularityClick * popularity * (m - log rank_item) + activity_user, with m the mean log rank
+ * of a drawn item: sum_j w_j log rank_j / sum_j w_j, w_j = rank_j^(-popularity).
  */
 function logitShifts(ds: Dataset, split: 'train' | 'test'): number[] {
   const gt = ds.groundTruth!;
   const o = gt.options as unknown as typeof SYNTHETIC_DEFAULTS;
-  const rank = gt.popularityRank;
-  let meanLogRank = 0;
-  for (let i = 1; i < rank.length; i++) meanLogRank += Math.log(rank[i]);
-  meanLogRank /= rank.length - 1;
+  const rank = Array.from(gt.popularityRank).slice(1);
+  const w = rank.map((r) => r ** -o.popularity);
+  const m = rank.reduce((a, r, j) => a + w[j] * Math.log(r), 0) / w.reduce((a, b) => a + b, 0);
   const t = ds.splits[split];
-  return Array.from(t.user, (u, r) => o.popularityClick * o.popularity * (meanLogRank - Math.log(rank[t.target[r]])) + gt.userActivity[u]);
+  return Array.from(t.user, (u, r) => o.popularityClick * o.popularity * (m - Math.log(gt.popularityRank[t.target[r]])) + gt.userActivity[u]);
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
