@@ -1,36 +1,47 @@
 /**
  * Synthetic click data with known ground truth, the kit's built-in default dataset.
  *
- * World: `topCategories` x `subPerTop` sub-categories x `itemsPerSub` items; every item also
- * has a brand (brands belong to a top category). Category levels in batches:
+ * World (syntheticWorld.ts): `topCategories` x `subPerTop` sub-categories x `itemsPerSub` items;
+ * every item also has a brand (brands belong to a top category). Category levels in batches:
  *   level 0 'sub' (the leaf, like the Amazon category), level 1 'top' (its parent), level 2 'brand'
  *   (present when brands > 0; not part of the tree).
+ * Every item has a popularity rank r (a random permutation, 1 = most popular) and the Zipf weight
+ * w = r^(-popularity). Wherever an item is drawn below ("an item of a sub-category", "a random
+ * item") it is drawn with probability proportional to w among the candidates, as real logs
+ * are dominated by a few popular items. popularity = 0 draws uniformly.
  *
- * Users: each holds `interests` concurrent interests, each a sub-category node, with weights
- * (random, or `dominantInterest` for the first and the rest shared equally by the others).
+ * Users (syntheticUsers.ts): each holds `interests` concurrent interests, each a sub-category
+ * node, with weights (random, or `dominantInterest` for the first and the rest shared equally by
+ * the others), and a click propensity a_u ~ N(0, activity^2).
  * Over `historyLength + 1` steps every interest drifts: with probability `drift` per step it
  * moves to another sub-category — a sibling under the same top, or with probability
  * `driftJumpTop` anywhere in the tree. At step t < historyLength the user clicks one item:
- * pick an interest by weight; with probability `behaviourNoise` a uniformly random item,
- * otherwise with probability `topSpread` an item of any sub-category under the interest's top,
- * else an item of the interest's own sub-category.
+ * pick an interest by weight; with probability `behaviourNoise` a random item of the catalog,
+ * otherwise with probability `topSpread` an item of a uniformly chosen sub-category under the
+ * interest's top, else an item of the interest's own sub-category.
  *
  * Targets (at the last step, with the interests after the last drift): `targetsPerUser`
- * candidates, half near a current interest (same sub or same top), half uniformly random; the
- * click probability is
+ * candidates, the even-numbered ones (0-based) near a current interest (same sub or same top),
+ * the odd ones random items of the catalog (like served impressions, drawn by popularity); the
+ * click probability (syntheticClicks.ts) is
  *   match  = max_k [ (1 - topWeight) * 1{sub(target) = sub_k} + topWeight * 1{top(target) = top_k} ]
- *   p(click) = noise + (1 - 2 * noise) * match
- * and the label is drawn from it. Two other click rules (`clickRule`) replace `match`; both pair
- * every sub-category with a partner, the sibling whose index under the same top differs in
- * the last bit (s XOR 1; needs an even `subPerTop`):
+ *   logit p(click) = logit(noise + (1 - 2 * noise) * match)
+ *                  + popularityClick * popularity * (m - log r_target) + a_u,
+ *   m = sum_j w_j log r_j / sum_j w_j  (the mean log rank of a drawn item)
+ * and the label is drawn from it. The popularity term is the target's log weight relative to an
+ * average drawn item; with popularity = 0 and activity = 0 both terms vanish and the generator
+ * gives exactly the data of the kit before they existed: p = noise + (1 - 2 * noise) * match.
+ * Two other click rules (`clickRule`) replace `match`; both pair every sub-category with a
+ * partner, the sibling whose index under the same top differs in the last bit (s XOR 1; needs an
+ * even `subPerTop`):
  *   'recentPair': match = 1 when the target's sub AND its partner both occur among the last
  *                 `recentWindow` behaviours, else 0;
  *   'brandPair':  match = 1 when the history holds an item of the target's brand in the
  *                 target's sub AND one of the target's brand in the partner sub, else 0.
  * They were built to need two attention selections that the sum-pooled features cannot
  * give, for DMIN's interest heads. No preset uses them. Under 'brandPair' without the
- * auxiliary loss, 4 heads beat 1 on every seed (src/experiments/papers/dmin.ts has the
- * command and the numbers).
+ * auxiliary loss (data without popularity and activity), 4 heads beat 1 on every seed
+ * (src/experiments/papers/dmin.ts has the command and the numbers).
  *
  * Where each paper's mechanism should help:
  *   drift      (preset 'drift': drift 0.15) — interests move, the latest behaviours predict the
@@ -40,18 +51,24 @@
  *              clicks follow the TOP category only (topWeight 1), behaviours spread over its
  *              sub-categories (topSpread 1), 8 targets per user) — a target of a minor interest
  *              is backed by two or three behaviours among twenty: DHAN's hierarchical pooling.
+ * Popularity and activity are the same in every preset: what a model can learn without
+ * matching the target to the history (LR and the item bias of every model).
  *
- * Measured (2026-11-24, 'small' size, 3 epochs, 3 seeds): under 'drift' AUGRU beats AIGRU, and
- * on 'default' DIN (softmax attention) beats BaseModel. Under 'multi' DMIN with 4 heads does not
- * beat 1 head (src/experiments/papers/dmin.ts). The first 'hier' preset (2 balanced interests,
- * topWeight 0.8) did not let hierarchical pooling beat flat pooling: its click signal was how
- * MANY behaviours share the target's top category, which the sum-pooled features already give.
- * The current 'hier' (2026-12-02) puts the signal in minor interests: flat softmax attention
- * must pick two behaviours out of twenty, while a cluster vector weighs a cluster the same
- * whatever its size (src/experiments/papers/dhan.ts has the numbers).
+ * Measured (2026-11-24, 'small' size, 3 epochs, 3 seeds, data without popularity): under 'drift'
+ * AUGRU beats AIGRU, and on 'default' DIN (softmax attention) beats BaseModel. Under 'multi' DMIN
+ * with 4 heads does not beat 1 head (src/experiments/papers/dmin.ts). The first 'hier' preset
+ * (2 balanced interests, topWeight 0.8) did not let hierarchical pooling beat flat pooling: its
+ * click signal was how MANY behaviours share the target's top category, which the sum-pooled
+ * features already give. The current 'hier' (2026-12-02) puts the signal in minor interests: flat
+ * softmax attention must pick two behaviours out of twenty, while a cluster vector weighs a
+ * cluster the same whatever its size (src/experiments/papers/dhan.ts has the numbers). With
+ * popularity and activity: docs/findings/synthetic.md.
  */
 import { Rng } from '../random';
 import { SampleTableBuilder } from './sampleTable';
+import type { SyntheticTarget } from './syntheticUsers';
+import { simulateUser } from './syntheticUsers';
+import { buildSyntheticWorld } from './syntheticWorld';
 import type { SampleTable, SplitName, SyntheticGroundTruth, UserSequences } from './types';
 import { holdOutUsers } from './userSplit';
 
@@ -74,9 +91,9 @@ export interface SyntheticOptions {
   topWeight: number;
   /** Probability a behaviour picks any sub-category under the interest's top. */
   topSpread: number;
-  /** Probability a behaviour is a uniformly random item. */
+  /** Probability a behaviour is a random item of the catalog (drawn by popularity). */
   behaviourNoise: number;
-  /** Label noise: click probability ranges over [noise, 1 - noise]. */
+  /** Label noise: before the popularity and activity terms, click probability ranges over [noise, 1 - noise]. */
   noise: number;
   /**
    * Share of behaviours drawn from the user's first interest (0 = every interest weighs
@@ -88,6 +105,19 @@ export interface SyntheticOptions {
   clickRule: SyntheticClickRule;
   /** Window of the 'recentPair' rule: how many of the latest behaviours count. */
   recentWindow: number;
+  /**
+   * Zipf exponent s of item popularity: item weight rank^(-s) decides how often an item is
+   * drawn (behaviours, targets). 0: every item equally likely, and no popularity click term.
+   */
+  popularity: number;
+  /** Weight of the item's log-popularity (relative to an average drawn item) in the click logit. */
+  popularityClick: number;
+  /**
+   * Standard deviation of the per-user click propensity added to the click logit (some users
+   * click more than others). With popularity = 0 and activity = 0 the data is that of the kit
+   * before both existed.
+   */
+  activity: number;
 }
 
 export type SyntheticClickRule = 'interests' | 'recentPair' | 'brandPair';
@@ -111,6 +141,9 @@ export const SYNTHETIC_DEFAULTS: SyntheticOptions = {
   dominantInterest: 0,
   clickRule: 'interests',
   recentWindow: 6,
+  popularity: 1,
+  popularityClick: 0.6,
+  activity: 0.5,
 };
 
 /** Named presets: each stresses one paper's mechanism. */
@@ -156,149 +189,66 @@ export function resolveSyntheticOptions(preset: string, size: string, overrides:
     if (!(o[k] >= 0 && o[k] <= 1)) throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected a number in [0, 1]`);
   }
   if (!(o.noise >= 0 && o.noise < 0.5)) throw new Error(`synthetic: noise=${o.noise} is invalid; expected a number in [0, 0.5)`);
-  return o;
-}
-
-/**
- * `match` of the 'recentPair' and 'brandPair' rules (see the module comment) for one target.
- * @param history the user's T behaviours (item ids), oldest first
- */
-function pairRuleMatch(o: SyntheticOptions, item: number, history: Int32Array, subOf: Int32Array, brandOf: Int32Array): number {
-  const sub = subOf[item];
-  // sub - 1 = top * subPerTop + s (ids are 1-based); the partner is s XOR 1 under the same top
-  const s = (sub - 1) % o.subPerTop;
-  const partner = sub - s + (s ^ 1);
-  const from = o.clickRule === 'recentPair' ? Math.max(0, history.length - o.recentWindow) : 0;
-  let own = false;
-  let other = false;
-  for (let t = from; t < history.length; t++) {
-    const b = history[t];
-    if (o.clickRule === 'brandPair' && brandOf[b] !== brandOf[item]) continue;
-    if (subOf[b] === sub) own = true;
-    if (subOf[b] === partner) other = true;
+  for (const k of ['popularity', 'popularityClick', 'activity'] as const) {
+    if (!(o[k] >= 0 && Number.isFinite(o[k]))) throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected a finite number >= 0`);
   }
-  return own && other ? 1 : 0;
+  return o;
 }
 
 export function generateSynthetic(o: SyntheticOptions, seed: number, split: { validFraction: number; testFraction: number }): SyntheticBuild {
   const root = new Rng(seed);
-  const worldRng = root.fork('synthetic-world');
+  const world = buildSyntheticWorld(o, root.fork('synthetic-world'), root.fork('synthetic-popularity'));
   const userRng = root.fork('synthetic-users');
-  const S = o.topCategories * o.subPerTop;
-  const I = S * o.itemsPerSub;
-  // Items: id = 1 + sub * itemsPerSub + j; sub = top * subPerTop + s.
-  const items = ['<pad>'];
-  const subOf = new Int32Array(I + 1);
-  const topOf = new Int32Array(I + 1);
-  const brandOf = new Int32Array(I + 1);
-  const brandsPerTop = o.brands > 0 ? Math.max(1, Math.floor(o.brands / o.topCategories)) : 0;
-  for (let sub = 0; sub < S; sub++) {
-    const top = Math.floor(sub / o.subPerTop);
-    for (let j = 0; j < o.itemsPerSub; j++) {
-      const id = 1 + sub * o.itemsPerSub + j;
-      items.push(`item-${top}-${sub % o.subPerTop}-${j}`);
-      subOf[id] = sub + 1;
-      topOf[id] = top + 1;
-      if (o.brands > 0) {
-        const b = Math.min(o.brands - 1, top * brandsPerTop + worldRng.int(0, brandsPerTop));
-        brandOf[id] = b + 1;
-      }
-    }
-  }
-  const subNames = ['<pad>'];
-  for (let sub = 0; sub < S; sub++) subNames.push(`sub-${Math.floor(sub / o.subPerTop)}-${sub % o.subPerTop}`);
-  const topNames = ['<pad>'];
-  for (let t = 0; t < o.topCategories; t++) topNames.push(`top-${t}`);
-  const cats = [subNames, topNames];
-  const itemCats = [subOf, topOf];
-  const levelNames = ['sub', 'top'];
-  if (o.brands > 0) {
-    const brandNames = ['<pad>'];
-    for (let b = 0; b < o.brands; b++) brandNames.push(`brand-${b}`);
-    cats.push(brandNames);
-    itemCats.push(brandOf);
-    levelNames.push('brand');
-  }
-
+  const activityRng = root.fork('synthetic-activity');
   const U = o.users;
   const K = o.interests;
   const T = o.historyLength;
   const steps = T + 1;
   const trajectory = new Int32Array((U + 1) * steps * K);
   const weights = new Float32Array((U + 1) * K);
+  const activity = new Float64Array(U + 1);
   const offsets = new Int32Array(U + 2);
   const seqItems = new Int32Array(U * T);
-  const itemOfSub = (sub0: number, rng: Rng): number => 1 + sub0 * o.itemsPerSub + rng.int(0, o.itemsPerSub);
-  const subInTop = (top0: number, rng: Rng): number => top0 * o.subPerTop + rng.int(0, o.subPerTop);
   const users = ['<pad>'];
-  const targets: { user: number; item: number; p: number; label: number }[][] = [[]];
+  const targets: SyntheticTarget[][] = [[]];
   for (let u = 1; u <= U; u++) {
     users.push(`user-${u}`);
-    const rng = userRng.fork(`u${u}`);
-    // Initial interests (0-based sub ids) and weights.
-    const cur = new Int32Array(K);
-    let wsum = 0;
-    for (let k = 0; k < K; k++) {
-      cur[k] = rng.int(0, S);
-      // drawn even when dominantInterest replaces it, so the other draws (and presets) are unchanged
-      const w = 0.5 + rng.next();
-      weights[u * K + k] = o.dominantInterest > 0 && K > 1 ? (k === 0 ? o.dominantInterest : (1 - o.dominantInterest) / (K - 1)) : w;
-      wsum += weights[u * K + k];
-    }
-    for (let k = 0; k < K; k++) weights[u * K + k] /= wsum;
     offsets[u] = (u - 1) * T;
-    for (let t = 0; t < steps; t++) {
-      if (t > 0) {
-        for (let k = 0; k < K; k++) {
-          if (rng.next() < o.drift) {
-            const top0 = Math.floor(cur[k] / o.subPerTop);
-            if (rng.next() < o.driftJumpTop || o.subPerTop === 1) cur[k] = rng.int(0, S);
-            else {
-              let s = subInTop(top0, rng);
-              if (s === cur[k]) s = top0 * o.subPerTop + ((cur[k] % o.subPerTop) + 1) % o.subPerTop;
-              cur[k] = s;
-            }
-          }
-        }
-      }
-      for (let k = 0; k < K; k++) trajectory[(u * steps + t) * K + k] = cur[k] + 1;
-      if (t < T) {
-        let r = rng.next();
-        let k = 0;
-        while (k < K - 1 && r >= weights[u * K + k]) {
-          r -= weights[u * K + k];
-          k++;
-        }
-        let item: number;
-        if (rng.next() < o.behaviourNoise) item = rng.int(1, I + 1);
-        else if (rng.next() < o.topSpread) item = itemOfSub(subInTop(Math.floor(cur[k] / o.subPerTop), rng), rng);
-        else item = itemOfSub(cur[k], rng);
-        seqItems[(u - 1) * T + t] = item;
-      }
-    }
-    const list: { user: number; item: number; p: number; label: number }[] = [];
-    for (let j = 0; j < o.targetsPerUser; j++) {
-      let item: number;
-      if (j % 2 === 0) {
-        const k = rng.int(0, K);
-        item = rng.next() < 0.5 ? itemOfSub(cur[k], rng) : itemOfSub(subInTop(Math.floor(cur[k] / o.subPerTop), rng), rng);
-      } else item = rng.int(1, I + 1);
-      let match = 0;
-      if (o.clickRule === 'interests') {
-        for (let k = 0; k < K; k++) {
-          const m = (1 - o.topWeight) * (subOf[item] === cur[k] + 1 ? 1 : 0) + o.topWeight * (topOf[item] === Math.floor(cur[k] / o.subPerTop) + 1 ? 1 : 0);
-          if (m > match) match = m;
-        }
-      } else {
-        match = pairRuleMatch(o, item, seqItems.subarray((u - 1) * T, u * T), subOf, brandOf);
-      }
-      const p = o.noise + (1 - 2 * o.noise) * match;
-      list.push({ user: u, item, p, label: rng.next() < p ? 1 : 0 });
-    }
-    targets.push(list);
+    if (o.activity > 0) activity[u] = o.activity * activityRng.normal();
+    targets.push(
+      simulateUser(o, world, userRng.fork(`u${u}`), activity[u], {
+        trajectory: trajectory.subarray(u * steps * K, (u + 1) * steps * K),
+        weights: weights.subarray(u * K, (u + 1) * K),
+        history: seqItems.subarray((u - 1) * T, u * T),
+      }),
+    );
   }
   offsets[U + 1] = U * T;
+  const { splits, clickProbability } = splitByUser(targets, T, root, split);
+  return {
+    options: o,
+    levelNames: world.levelNames,
+    vocab: { users, items: world.items, cats: world.cats },
+    itemCats: world.itemCats,
+    sequences: { offsets, items: seqItems },
+    splits,
+    behaviours: U * T,
+    groundTruth: {
+      interests: K,
+      steps,
+      trajectory,
+      interestWeights: weights,
+      clickProbability,
+      popularityRank: world.popularityRank,
+      userActivity: activity,
+      options: { ...o },
+    },
+  };
+}
 
+/** Holds out whole users for test, then for valid, and gathers each split's rows (users in id order). */
+function splitByUser(targets: SyntheticTarget[][], T: number, root: Rng, split: { validFraction: number; testFraction: number }) {
+  const U = targets.length - 1;
   const all = new Int32Array(U);
   for (let u = 1; u <= U; u++) all[u - 1] = u;
   const testMark = holdOutUsers(all, split.testFraction, 'exact', root.fork('synthetic-test'));
@@ -315,22 +265,8 @@ export function generateSynthetic(o: SyntheticOptions, seed: number, split: { va
       probs[where[u]].push(s.p);
     }
   }
-  const splits = { train: builders[0].build(), valid: builders[1].build(), test: builders[2].build() };
   return {
-    options: o,
-    levelNames,
-    vocab: { users, items, cats },
-    itemCats,
-    sequences: { offsets, items: seqItems },
-    splits,
-    behaviours: U * T,
-    groundTruth: {
-      interests: K,
-      steps,
-      trajectory,
-      interestWeights: weights,
-      clickProbability: { train: Float32Array.from(probs[0]), valid: Float32Array.from(probs[1]), test: Float32Array.from(probs[2]) },
-      options: { ...o },
-    },
+    splits: { train: builders[0].build(), valid: builders[1].build(), test: builders[2].build() },
+    clickProbability: { train: Float32Array.from(probs[0]), valid: Float32Array.from(probs[1]), test: Float32Array.from(probs[2]) },
   };
 }

@@ -121,6 +121,10 @@ export interface SyntheticGroundTruth {
   interestWeights: Float32Array;
   /** Click probability of every sample per split, same order as the split's rows. */
   clickProbability: Record<SplitName, Float32Array>;
+  /** [items(+pad)] popularity rank of each item (1 = most popular; 0 at the padding id). */
+  popularityRank: Int32Array;
+  /** [users(+pad)] each user's click propensity (logit scale; 0 when activity = 0). */
+  userActivity: Float64Array;
   /** The resolved generator options. */
   options: Record<string, number | string>;
 }

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'crypto';
-import { Dataset, loadDataset, resolveSyntheticOptions, SYNTHETIC_DEFAULTS } from '../../src/data';
+import { Dataset, generateSynthetic, loadDataset, resolveSyntheticOptions, SYNTHETIC_DEFAULTS } from '../../src/data';
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
@@ -27,8 +27,29 @@ test('same seed -> identical bytes; another seed -> other data; tiny builds in w
   for (let s = 1; s < a.sizes.cats[0]; s++) assert.equal(a.vocab.cats[1][parentOf[s]], a.vocab.cats[0][s].replace(/^sub-(\d+)-\d+$/, 'top-$1'));
 });
 
-/** Recomputes p(click) of every row from the documented formula and the returned trajectory. */
-function recomputedProbabilities(ds: Dataset, split: 'train' | 'test'): number[] {
+/**
+ * The popularity + activity shift of the click logit for every row, from the documented formula:
+ * popularityClick * popularity * (m - log rank_item) + activity_user, with m the mean log rank
+ * of a drawn item: sum_j w_j log rank_j / sum_j w_j, w_j = rank_j^(-popularity).
+ */
+function logitShifts(ds: Dataset, split: 'train' | 'test'): number[] {
+  const gt = ds.groundTruth!;
+  const o = gt.options as unknown as typeof SYNTHETIC_DEFAULTS;
+  const rank = Array.from(gt.popularityRank).slice(1);
+  const w = rank.map((r) => r ** -o.popularity);
+  const m = rank.reduce((a, r, j) => a + w[j] * Math.log(r), 0) / w.reduce((a, b) => a + b, 0);
+  const t = ds.splits[split];
+  return Array.from(t.user, (u, r) => o.popularityClick * o.popularity * (m - Math.log(gt.popularityRank[t.target[r]])) + gt.userActivity[u]);
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const logit = (p: number) => Math.log(p / (1 - p));
+
+/**
+ * Recomputes p(click) of every row from the documented formula, the returned trajectory and
+ * the popularity ranks and user activities: sigmoid(logit(noise + (1 - 2 noise) match) + shift).
+ */
+function recomputedProbabilities(ds: Dataset, split: 'train' | 'test', shifts = logitShifts(ds, split)): number[] {
   const gt = ds.groundTruth!;
   const o = gt.options as unknown as typeof SYNTHETIC_DEFAULTS;
   const t = ds.splits[split];
@@ -41,22 +62,121 @@ function recomputedProbabilities(ds: Dataset, split: 'train' | 'test'): number[]
       const m = (1 - o.topWeight) * (ds.itemCats[0][item] === sub ? 1 : 0) + o.topWeight * (ds.itemCats[1][item] === top ? 1 : 0);
       match = Math.max(match, m);
     }
-    return o.noise + (1 - 2 * o.noise) * match;
+    return sigmoid(logit(o.noise + (1 - 2 * o.noise) * match) + shifts[r]);
   });
 }
 
-test('ground truth: click probabilities follow the documented formula and labels follow them', async () => {
-  const ds = await loadDataset('synthetic:hier:small', { seed: 1 });
-  const p = recomputedProbabilities(ds, 'train');
-  const gtp = ds.groundTruth!.clickProbability.train;
-  p.forEach((v, i) => assert.ok(Math.abs(v - gtp[i]) < 1e-6, `row ${i}: ${v} vs ${gtp[i]}`));
-  // Mean label vs mean probability: n = 25,920 rows (8 targets per user), sd of the mean < 0.004.
-  const meanP = p.reduce((a, b) => a + b, 0) / p.length;
-  const meanL = ds.splits.train.label.reduce((a, b) => a + b, 0) / p.length;
-  assert.ok(Math.abs(meanP - meanL) < 0.03, `mean label ${meanL} vs mean p ${meanP}`);
-  // hier: topWeight 1, so p is noise = 0.05 (no interest's top) or 1 - noise = 0.95, both present.
+const misses = (a: number[], b: ArrayLike<number>) => a.filter((v, i) => Math.abs(v - b[i]) > 1e-6).length;
+
+test('ground truth: click probabilities follow the documented formula (match, popularity, activity) and labels follow them', async () => {
+  for (const spec of ['synthetic:default:small', 'synthetic:hier:small']) {
+    const ds = await loadDataset(spec, { seed: 1 });
+    const gtp = ds.groundTruth!.clickProbability.train;
+    const p = recomputedProbabilities(ds, 'train');
+    assert.equal(misses(p, gtp), 0, `${spec}: rows whose p differs from the formula`);
+    // Mean label vs mean probability: n >= 12,960 rows, sd of the mean < 0.005.
+    const meanP = p.reduce((a, b) => a + b, 0) / p.length;
+    const meanL = ds.splits.train.label.reduce((a, b) => a + b, 0) / p.length;
+    assert.ok(Math.abs(meanP - meanL) < 0.02, `${spec}: mean label ${meanL} vs mean p ${meanP}`);
+    // Each term matters: leaving out the popularity term, the activity term, or flipping the popularity's sign misses most rows.
+    const shifts = logitShifts(ds, 'train');
+    const activity = Array.from(ds.splits.train.user, (u) => ds.groundTruth!.userActivity[u]);
+    for (const [name, wrong] of [
+      ['no popularity', activity],
+      ['no activity', shifts.map((s, r) => s - activity[r])],
+      ['popularity sign flipped', shifts.map((s, r) => 2 * activity[r] - s)],
+    ] as const) {
+      assert.ok(misses(recomputedProbabilities(ds, 'train', wrong), gtp) > 0.9 * p.length, `${spec}: ${name} should not fit`);
+    }
+  }
+  // hier without popularity and activity: topWeight 1, so p is noise = 0.05 (no interest's top) or 1 - noise = 0.95, both present.
+  const ds = await loadDataset('synthetic:hier:small', { seed: 1, synthetic: { popularity: 0, activity: 0 } });
+  const p = ds.groundTruth!.clickProbability.train;
+  assert.equal(misses(recomputedProbabilities(ds, 'train'), p), 0);
   assert.ok(p.every((v) => Math.abs(v - 0.05) < 1e-6 || Math.abs(v - 0.95) < 1e-6));
   assert.ok(p.some((v) => v > 0.5) && p.some((v) => v < 0.5));
+});
+
+test('popularity: behaviours and random targets are drawn with weight rank^(-popularity); activity has the documented spread', async () => {
+  const popularity = 0.8;
+  const ds = await loadDataset('synthetic:small', { seed: 4, synthetic: { popularity, behaviourNoise: 0, topSpread: 0, activity: 0.7 } });
+  const gt = ds.groundTruth!;
+  const rank = gt.popularityRank;
+  const I = rank.length - 1;
+  assert.deepEqual(Array.from(rank.slice(1)).sort((a, b) => a - b), Array.from({ length: I }, (_, i) => i + 1));
+  const w = Array.from(rank, (r) => (r > 0 ? r ** -popularity : 0));
+  /** Expected log rank of an item drawn with weight w among `ids`, and under a uniform draw. */
+  const expectedLogRank = (ids: number[]) => {
+    const total = ids.reduce((a, i) => a + w[i], 0);
+    return [ids.reduce((a, i) => a + (w[i] / total) * Math.log(rank[i]), 0), ids.reduce((a, i) => a + Math.log(rank[i]) / ids.length, 0)];
+  };
+  const idsOfSub = new Map<number, number[]>();
+  for (let i = 1; i <= I; i++) idsOfSub.set(ds.itemCats[0][i], [...(idsOfSub.get(ds.itemCats[0][i]) ?? []), i]);
+  // Behaviours (no noise, no spread): an item of the interest's sub-category, drawn by weight within it.
+  let observed = 0;
+  let weighted = 0;
+  let uniform = 0;
+  const { items } = ds.sequences;
+  for (const item of items) {
+    const [e, e0] = expectedLogRank(idsOfSub.get(ds.itemCats[0][item])!);
+    observed += Math.log(rank[item]) / items.length;
+    weighted += e / items.length;
+    uniform += e0 / items.length;
+  }
+  // 80,000 behaviours: the sd of the mean log rank is about 0.005; weighted and uniform differ by > 1.
+  assert.ok(Math.abs(observed - weighted) < 0.03, `behaviours: mean log rank ${observed}, expected ${weighted} (uniform ${uniform})`);
+  assert.ok(uniform - weighted > 1);
+  // Targets 1, 3 of each user (rows in order, 4 per user) are drawn from the whole catalog by weight.
+  const t = ds.splits.train;
+  const random = Array.from(t.target).filter((_, r) => r % 4 === 1 || r % 4 === 3);
+  const meanRandom = random.reduce((a, i) => a + Math.log(rank[i]), 0) / random.length;
+  const [catalog] = expectedLogRank(Array.from({ length: I }, (_, i) => i + 1));
+  assert.ok(Math.abs(meanRandom - catalog) < 0.05, `random targets: mean log rank ${meanRandom}, expected ${catalog}`);
+  // Activity: N(0, 0.7^2) per user; 4,000 users, sd of the estimated sd about 0.008.
+  const a = Array.from(gt.userActivity.slice(1));
+  const mean = a.reduce((x, y) => x + y, 0) / a.length;
+  const sd = Math.sqrt(a.reduce((x, y) => x + (y - mean) ** 2, 0) / a.length);
+  assert.ok(Math.abs(mean) < 0.04 && Math.abs(sd - 0.7) < 0.04, `activity mean ${mean}, sd ${sd}`);
+  assert.equal(gt.userActivity[0], 0);
+});
+
+/**
+ * sha256 of every generated array. The hashes below are those of the generator before item
+ * popularity and user activity existed (commit c6dd9a7): with popularity = 0 and activity = 0
+ * the generator must still produce exactly that data.
+ */
+function generatedHash(preset: string, size: string, seed: number, overrides: Record<string, unknown>): string {
+  const g = generateSynthetic(resolveSyntheticOptions(preset, size, { ...overrides, popularity: 0, activity: 0 }), seed, { validFraction: 0.1, testFraction: 0.1 });
+  const h = createHash('sha256');
+  const add = (a: ArrayBufferView) => h.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
+  g.itemCats.forEach(add);
+  add(g.sequences.offsets);
+  add(g.sequences.items);
+  for (const s of ['train', 'valid', 'test'] as const) {
+    const t = g.splits[s];
+    [t.user, t.target, t.label, t.histLen, g.groundTruth.clickProbability[s]].forEach(add);
+  }
+  add(g.groundTruth.trajectory);
+  add(g.groundTruth.interestWeights);
+  h.update(JSON.stringify(g.vocab));
+  return h.digest('hex');
+}
+
+test('popularity 0 and activity 0 reproduce the data of the generator without them, byte for byte', () => {
+  const cases: [string, string, number, Record<string, unknown>, string][] = [
+    ['default', 'tiny', 1, {}, 'e6472f7645b0a57b71300048064d202cf07b181af78cac4ce11cdbe173dc3b75'],
+    ['default', 'tiny', 2, {}, 'a8b50467e3f1ff2db101980c6adfb65f79922e34292b3abb450893887c2fccb7'],
+    ['drift', 'tiny', 1, {}, 'a9e8068e0f7baed685604d28bffe14653d08b80d72eca43a2b48fe2300357923'],
+    ['multi', 'tiny', 1, {}, '27ea026323ee1ad043dd69816b28f51f9817558a5d6458f05efaab9c07613d16'],
+    ['hier', 'tiny', 1, {}, '87e03a02a85530423f1c0b3e1f17de34558d8fd032ce21a62e76d7a8b4dbebd5'],
+    ['default', 'small', 1, {}, '5273be259a5c2215cc46551a14c72a207d8228964fb0e2e565e37c2a2d5f2879'],
+    ['multi', 'tiny', 3, { clickRule: 'brandPair', subPerTop: 2, topSpread: 0.5 }, 'd058d461fa101970da3ea0b2b8dddc6a6f886349ca238b91571bb429a3f0f365'],
+    ['multi', 'tiny', 3, { clickRule: 'recentPair', subPerTop: 2, recentWindow: 5 }, 'fb5bf572dd051e5dc01abc56d8dad7c7abefea3f08ca332efb4430947d201b05'],
+    ['default', 'tiny', 4, { brands: 0, noise: 0 }, 'ce5e35623b8adac675f73253b6a7b5df4d4532eb7084ad0bcb77ef792d508442'],
+  ];
+  for (const [preset, size, seed, overrides, hash] of cases) assert.equal(generatedHash(preset, size, seed, overrides), hash, `${preset}:${size} seed ${seed} ${JSON.stringify(overrides)}`);
+  // with the defaults the data differs
+  assert.notEqual(generateSynthetic(resolveSyntheticOptions('default', 'tiny'), 1, { validFraction: 0.1, testFraction: 0.1 }).sequences.items.join(), generateSynthetic(resolveSyntheticOptions('default', 'tiny', { popularity: 0, activity: 0 }), 1, { validFraction: 0.1, testFraction: 0.1 }).sequences.items.join());
 });
 
 test('without noise or spread, every behaviour is an item of one of the current interests', async () => {
@@ -144,6 +264,7 @@ test("click rules 'recentPair' and 'brandPair': p follows the rule, recomputed f
     const t = ds.splits.train;
     const { offsets, items } = ds.sequences;
     const gtp = ds.groundTruth!.clickProbability.train;
+    const shifts = logitShifts(ds, 'train');
     let positives = 0;
     for (let r = 0; r < t.user.length; r++) {
       const target = t.target[r];
@@ -153,7 +274,8 @@ test("click rules 'recentPair' and 'brandPair': p follows the rule, recomputed f
       const subs = considered.map((i) => ds.itemCats[0][i]);
       const both = subs.includes(sub) && subs.includes(partnerOf(sub));
       if (both) positives++;
-      assert.ok(Math.abs(gtp[r] - (both ? 0.95 : 0.05)) < 1e-6, `${clickRule} row ${r}: p ${gtp[r]}, rule says ${both}`);
+      const p = sigmoid(logit(both ? 0.95 : 0.05) + shifts[r]);
+      assert.ok(Math.abs(gtp[r] - p) < 1e-6, `${clickRule} row ${r}: p ${gtp[r]}, rule says ${both} (${p})`);
     }
     // both outcomes occur often enough to learn from (25,920 rows)
     assert.ok(positives > 0.1 * t.user.length && positives < 0.5 * t.user.length, `${clickRule}: ${positives} of ${t.user.length} rows match`);
@@ -173,4 +295,6 @@ test('presets and sizes resolve as documented; bad knobs are rejected', () => {
   assert.throws(() => resolveSyntheticOptions('default', 'tiny', { noise: 0.6 }), /noise=0.6 is invalid; expected a number in \[0, 0.5\)/);
   assert.throws(() => resolveSyntheticOptions('default', 'tiny', { users: 0 }), /users=0 is invalid/);
   assert.throws(() => resolveSyntheticOptions('default', 'tiny', { dominantInterest: 1.5 }), /dominantInterest=1.5 is invalid; expected a number in \[0, 1\]/);
+  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { popularity: -1 }), /popularity=-1 is invalid; expected a finite number >= 0/);
+  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { activity: Number.NaN }), /activity=NaN is invalid; expected a finite number >= 0/);
 });
