@@ -217,8 +217,11 @@ class DMIN(nn.Module):
 
 
 def build(case):
-    """The reference DMIN of a harness case, using the case's tensors as its parameters."""
-    return DMIN(config_from_kit(case.config, sizes_of(case.params)), tensors=case.params)
+    """The reference DMIN of a harness case, using the case's tensors as its parameters.
+    `referenceOverrides` in the case's config (a test's addition) replace reference config keys."""
+    cfg = config_from_kit(case.config, sizes_of(case.params))
+    cfg.update(case.config.get('referenceOverrides', {}))
+    return DMIN(cfg, tensors=case.params)
 
 
 if __name__ == '__main__':
