@@ -191,6 +191,10 @@ def mlp_head(case, prefix, x, cfg, training):
     if cfg["dropout"] != 0:
         raise ValueError(f"case {case.label}: the reference has no dropout; set mlp.dropout = 0")
     mode = cfg["batchNormMode"]
+    expected = case.p(f"{prefix}/mlp/dense0/kernel").shape[0] if cfg["hidden"] else case.p(f"{prefix}/output/kernel").shape[0]
+    if x.shape[-1] != expected:
+        raise ValueError(f"case {case.label}: the reference's head input has {x.shape[-1]} features, the kit's "
+                         f"{prefix} weights expect {expected}: the kit feeds its MLP different features")
     h = x
     if cfg["batchNorm"] == "input":
         h = batch_norm(case, f"{prefix}/mlp/inputNorm", h, training, mode)
