@@ -10,7 +10,7 @@ Module API
   model = DHAN(cfg, dtype=torch.float64)     # nn.Module; random initial weights
   model.store.load({kit name: array})        # a kit checkpoint (model.getWeights()), strict by name
   out = model(batch, training)               # batch = batch_tensors(kit Batch) (interest_blocks.py)
-      out['logit'] [B], out['target_loss'], out['aux'] (None), out['loss']
+      out['logit'] [B], out['target_loss'], out['aux'] (alpha included; None without DIEN), out['loss']
   out['loss'].backward(); model.store.gradients()   # {kit name: grad}, embedding tables whole [V, D]
 
 Reference config (config_from_kit fills every key):
@@ -19,7 +19,10 @@ Reference config (config_from_kit fills every key):
     (official: [[0]], one dimension, two attention levels); remedy (concat the flat vector);
   attention: the activation unit of every level (hidden, activation, normalize, scale, dice);
   cluster_epsilon: added to every in-cluster weight sum (official 1e-10);
-  mlp: the kit's MlpConfig. (DHAN on DIEN, `onDien`, is not covered by this reference.)
+  on_dien: DHAN on DIEN (official DHAN_DIEN `Model_DHAN`: DIEN's GRU + auxiliary loss + interest
+    evolution beside the HAN branch); dien: the kit's InterestEvolutionConfig (hiddenSize,
+    evolution, gateConvention, evolutionAttention 'bilinear', auxLoss alpha, auxScorer, auxReduction);
+  mlp: the kit's MlpConfig.
 
 Forward (e behaviour embeddings [B, T, D], e_a target [B, D]):
   level 1:  w_t = unit_1(e_a, e_t) over the valid behaviours; flat = sum_t w_t e_t
@@ -27,21 +30,23 @@ Forward (e behaviour embeddings [B, T, D], e_a target [B, D]):
             category ids); c_l = sum_{t in l} w_t e_t / (sum_{t in l} w_t + eps)      [B, C, D]
   level 2:  w_l = unit_2(e_a, c_l) over the clusters present in the row; x = sum_l w_l c_l
             (more levels: clusters grouped again by the next level's ids, same formula)
-  MLP input [user?, e_a, sum_t e_t, e_a * sum_t e_t, x_1..x_K, flat (remedy)] -> logit
+  on DIEN:  h = GRU(e); alpha * L_aux(h); interest = evolution(h, e_a) (dien.py's GRU and evolution)
+  MLP input [user?, e_a, sum_t e_t, e_a * sum_t e_t, x_1..x_K, flat (remedy), interest (on DIEN)] -> logit
+  (official DHAN_DIEN: [uid, item, sum, item * sum, final_state2, att_fea], no remedy: remedy False;
+  the order of the MLP's inputs is a relabelling of its first layer)
 """
 import torch
 from torch import nn
 
 from common import bce_with_logits, main, masked_sum, mlp_head
-from interest_blocks import AttentionUnit, Embeddings, KitParameters, declare_mlp_head, harness_forward, sizes_of
+from dien import Gru, evolve, plain_gru
+from interest_blocks import AttentionUnit, AuxiliaryLoss, Embeddings, KitParameters, declare_mlp_head, harness_forward, sizes_of
 
 OFFICIAL_CLUSTER_EPSILON = 1e-10
 
 
 def config_from_kit(kit, sizes):
     """The reference config reproducing a kit DhanConfig (JSON dict) on FeatureSizes `sizes`."""
-    if kit.get('onDien'):
-        raise ValueError('reference DHAN: onDien (DHAN on DIEN) is not covered by this reference')
     return {
         'sizes': sizes,
         'embedding': kit['embedding'],
@@ -49,7 +54,9 @@ def config_from_kit(kit, sizes):
         'dimensions': kit['dimensions'],
         'remedy': kit['remedy'],
         'attention': kit['attention'],
-        'cluster_epsilon': kit.get('clusterEpsilon', OFFICIAL_CLUSTER_EPSILON),
+        'cluster_epsilon': OFFICIAL_CLUSTER_EPSILON,  # the kit's CLUSTER_EPSILON (src/layers/hierarchicalAttention.ts)
+        'on_dien': kit['onDien'],
+        'dien': kit['dien'],
         'mlp': kit['mlp'],
     }
 
@@ -72,6 +79,23 @@ def pool_clusters(units, weights, membership, eps):
     return weighted / (total + eps).unsqueeze(-1)
 
 
+class PrefixedCase:
+    """What dien.py's functions read of a harness Case (`p`, `has`, `mask`, `label`), with its
+    'dien/...' parameter names mapped to '<prefix>/...' of a store."""
+
+    def __init__(self, store, prefix, mask):
+        self.store, self.prefix, self.mask, self.label = store, prefix, mask, store.label
+
+    def _name(self, name):
+        return self.prefix + name[len('dien'):] if name.startswith('dien/') else name
+
+    def p(self, name):
+        return self.store.p(self._name(name))
+
+    def has(self, name):
+        return self.store.has(self._name(name))
+
+
 class DHAN(nn.Module):
     def __init__(self, cfg, dtype=torch.float64, seed=0, tensors=None):
         super().__init__()
@@ -84,6 +108,20 @@ class DHAN(nn.Module):
         self.cluster_units = [[AttentionUnit(store, f'dhan/dim{k}/level{l + 2}', D, cfg['attention']) for l in range(len(levels))]
                               for k, levels in enumerate(cfg['dimensions'])] if hierarchical else []
         extra = (len(cfg['dimensions']) + (1 if cfg['remedy'] else 0)) * D if hierarchical else D
+        if cfg['on_dien']:
+            dien = cfg['dien']
+            H = dien['hiddenSize']
+            for gru, n_in in (('extractorGru', D), ('evolutionGru', H)):
+                store.weight(f'dhan/dien/{gru}/inputKernel', [n_in, 3 * H])
+                store.weight(f'dhan/dien/{gru}/recurrentKernel', [H, 3 * H])
+                store.weight(f'dhan/dien/{gru}/bias', [3 * H], ('zeros',))
+            if dien['evolutionAttention'] != 'bilinear':
+                raise ValueError('reference DHAN: on DIEN only the bilinear evolution attention is covered (dien.py)')
+            store.weight('dhan/dien/attention/kernel', [H, D])
+            if dien['auxLoss'] > 0:
+                # the kit's DIEN part uses the DIEN code's 'official' length (longest history)
+                self.aux = AuxiliaryLoss(store, 'dhan/dien/auxLoss', H, D, dien['auxScorer'], dien['auxReduction'], 'batchLongest')
+            extra += H
         declare_mlp_head(store, 'dhan/head', cfg['embedding']['userDim'] + 3 * D + extra, cfg['mlp'])
         if tensors is not None:
             store.check_all_used()
@@ -126,11 +164,19 @@ class DHAN(nn.Module):
             extra = [self.hierarchy(k, target, e, w, mask, batch['hist_cats'], training) for k in range(len(self.cfg['dimensions']))]
             if self.cfg['remedy']:
                 extra.append(flat)
+        aux = None
+        if self.cfg['on_dien']:
+            dien, view = self.cfg['dien'], PrefixedCase(self.store, 'dhan/dien', mask)
+            states, _ = plain_gru(Gru(view, 'dien/extractorGru'), e, mask)
+            if dien['auxLoss'] > 0:
+                negatives = self.emb.behaviour(batch['neg_items'], batch['neg_cats'])
+                aux = dien['auxLoss'] * self.aux(states, e, negatives, mask)
+            extra.append(evolve(view, dien, states, target))
         summed = masked_sum(e, mask)
         parts = [self.emb.user(batch['users'])] if self.emb.users is not None else []
         logit = mlp_head(self.store, 'dhan/head', torch.cat(parts + [target, summed, target * summed] + extra, -1), self.cfg['mlp'], training)
         target_loss = bce_with_logits(logit, batch['labels'].to(logit.dtype))
-        return {'logit': logit, 'aux': None, 'target_loss': target_loss, 'loss': target_loss}
+        return {'logit': logit, 'aux': aux, 'target_loss': target_loss, 'loss': target_loss if aux is None else target_loss + aux}
 
 
 def build(case):

@@ -2,7 +2,8 @@
  * DHAN against the independent PyTorch reference (test/reference/dhan.py): logits, losses and
  * every gradient on one fixed batch, for the simplified DHAN (one dimension, two attention
  * levels, official), with and without the remedy concatenation, the DHAN_DIN code's scaled
- * softmax, Dice units, a three-level hierarchy, two dimensions and flat pooling.
+ * softmax, Dice units, a three-level hierarchy, two dimensions, flat pooling, and DHAN on DIEN
+ * (the official DHAN_DIEN: DIEN's GRU, auxiliary loss and AUGRU beside the HAN branch).
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
@@ -21,6 +22,19 @@ const dhan = (extra: object = {}): object => ({
   ...extra,
 });
 
+const dien = (extra: object = {}): object => ({
+  hiddenSize: De,
+  evolution: 'AUGRU',
+  auxLoss: 1,
+  gateConvention: 'official',
+  evolutionAttention: 'bilinear',
+  attentionUnit: { normalize: 'softmax' },
+  auxScorer: 'inner',
+  auxReduction: 'perSample',
+  recurrentImplementation: 'fused',
+  ...extra,
+});
+
 const VARIANTS: [string, object][] = [
   ['dhan simplified (category, two levels), remedy', dhan()],
   ['dhan no remedy, DHAN_DIN scale 1/sqrt(De), prelu head', dhan({ remedy: false, attention: unit({ scale: 1 / Math.sqrt(De) }), mlp: smallMlp('prelu') })],
@@ -28,6 +42,8 @@ const VARIANTS: [string, object][] = [
   ['dhan category -> parent (three levels)', dhan({ dimensions: [[0, 1]] })],
   ['dhan two dimensions [[0], [1]]', dhan({ dimensions: [[0], [1]] })],
   ['dhan flat pooling (DIN ablation)', dhan({ pooling: 'flat' })],
+  ['dhan on DIEN as DHAN_DIEN (no remedy, official AUGRU gates, aux inner)', dhan({ onDien: true, remedy: false, dien: dien() })],
+  ['dhan on DIEN, remedy, paper AUGRU, official aux net and reduction', dhan({ onDien: true, dien: dien({ gateConvention: 'paper', auxScorer: 'mlp', auxReduction: 'official', auxLoss: 0.5 }) })],
 ];
 
 describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
