@@ -7,7 +7,8 @@
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
-import { assertParity, kitCase, ParityCase, ParityOutput, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
+import { withExtraPadding } from '../models/seq-fixtures';
+import { assertParity, kitCase, ParityCase, ParityOutput, referenceBatch, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
 
 const De = SMALL_EMBEDDING.itemDim + SMALL_EMBEDDING.catDim;
 const unit = (extra: object = {}): object => ({ hidden: [8, 4], activation: 'sigmoid', normalize: 'softmax', scale: 1, firstLayer: 'split', ...extra });
@@ -35,6 +36,7 @@ const dien = (extra: object = {}): object => ({
   ...extra,
 });
 
+/** Variants whose label ends in ' (padded batch)' run on the batch with 2 padded steps more than its longest history. */
 const VARIANTS: [string, object][] = [
   ['dhan simplified (category, two levels), remedy', dhan()],
   ['dhan no remedy, DHAN_DIN scale 1/sqrt(De), prelu head', dhan({ remedy: false, attention: unit({ scale: 1 / Math.sqrt(De) }), mlp: smallMlp('prelu') })],
@@ -43,7 +45,7 @@ const VARIANTS: [string, object][] = [
   ['dhan two dimensions [[0], [1]]', dhan({ dimensions: [[0], [1]] })],
   ['dhan flat pooling (DIN ablation)', dhan({ pooling: 'flat' })],
   ['dhan on DIEN as DHAN_DIEN (no remedy, official AUGRU gates, aux inner)', dhan({ onDien: true, remedy: false, dien: dien() })],
-  ['dhan on DIEN, remedy, paper AUGRU, official aux net and reduction', dhan({ onDien: true, dien: dien({ gateConvention: 'paper', auxScorer: 'mlp', auxReduction: 'official', auxLoss: 0.5 }) })],
+  ['dhan on DIEN, remedy, paper AUGRU, official aux net and reduction (padded batch)', dhan({ onDien: true, dien: dien({ gateConvention: 'paper', auxScorer: 'mlp', auxReduction: 'official', auxLoss: 0.5 }) })],
 ];
 
 describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
@@ -51,7 +53,8 @@ describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
   let reference: Map<string, ParityOutput>;
   before(async () => {
     await useBestBackend({ quiet: true });
-    for (const [label, config] of VARIANTS) cases.push(kitCase(label, 'dhan', config));
+    const padded = withExtraPadding(referenceBatch(107), 2);
+    for (const [label, config] of VARIANTS) cases.push(kitCase(label, 'dhan', config, label.endsWith('(padded batch)') ? { batch: padded } : {}));
     reference = runReference('dhan.py', cases);
   });
   for (const [label] of VARIANTS) {
