@@ -129,25 +129,24 @@ class DHAN(nn.Module):
     def hierarchy(self, k, target, e, w, mask, hist_cats, training):
         """Dimension k's pooled vector [B, D] from the level-1 weights w [B, T]."""
         eps = self.cfg['cluster_epsilon']
+        levels = self.cfg['dimensions'][k]
         units, weights, present = e, w, mask > 0
-        # ids of every unit at the current grouping level: behaviours first, then clusters
-        ids_per_level = [hist_cats[l] for l in self.cfg['dimensions'][k]]
-        unit_ids = ids_per_level[0]
+        unit_ids = hist_cats[levels[0]]  # [B, N]: the grouping id of every unit (behaviours first)
+        behaviours_in = None  # [B, T, C] which behaviours make up each current cluster slot
         for j, unit in enumerate(self.cluster_units[k]):
             membership, slots = cluster_slots(unit_ids, present)
             units = pool_clusters(units, weights, membership, eps)
+            behaviours_in = membership if behaviours_in is None else torch.einsum('btn,bnc->btc', behaviours_in.to(e.dtype), membership.to(e.dtype)) > 0
             present = membership.any(1)  # [B, C]
             weights = unit.weights(target, units, present.to(e.dtype), training)
-            if j + 1 < len(self.cluster_units[k]):
-                # every cluster slot's id at the next level (levels are nested: one id per slot)
-                behaviour_ids = ids_per_level[j + 1] if j == 0 else None
-                if behaviour_ids is None:
-                    raise ValueError('reference DHAN: more than two grouping levels are not covered')
+            if j + 1 < len(levels):
+                # each slot's id at the next level: the one id its behaviours share (levels are nested)
+                next_ids = hist_cats[levels[j + 1]]
                 parents = []
                 for c in range(slots.numel()):
-                    values = torch.unique(behaviour_ids[membership[:, :, c]])
+                    values = torch.unique(next_ids[behaviours_in[:, :, c]])
                     if values.numel() != 1:
-                        raise ValueError(f'reference DHAN: level {self.cfg["dimensions"][k][j + 1]} is not nested in level {self.cfg["dimensions"][k][j]} (id {int(slots[c])})')
+                        raise ValueError(f'reference DHAN: level {levels[j + 1]} is not nested in level {levels[j]} (id {int(slots[c])})')
                     parents.append(values[0])
                 unit_ids = torch.stack(parents).unsqueeze(0).expand(e.shape[0], -1)
         return (weights.unsqueeze(-1) * units).sum(1)

@@ -308,7 +308,5 @@ class AuxiliaryLoss:
 
 
 def layer_norm(x, gamma, beta, eps):
-    """(x - mean) / sqrt(var + eps) * gamma + beta over the last axis (official `layer_norm`)."""
-    mean = x.mean(-1, keepdim=True)
-    var = ((x - mean) ** 2).mean(-1, keepdim=True)
-    return (x - mean) / torch.sqrt(var + eps) * gamma + beta
+    """(x - mean) / sqrt(var + eps) * gamma + beta over the last axis, biased variance (official `layer_norm`)."""
+    return F.layer_norm(x, (x.shape[-1],), gamma, beta, eps)
