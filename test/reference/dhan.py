@@ -116,7 +116,7 @@ class DHAN(nn.Module):
                 store.weight(f'dhan/dien/{gru}/recurrentKernel', [H, 3 * H])
                 store.weight(f'dhan/dien/{gru}/bias', [3 * H], ('zeros',))
             if dien['evolutionAttention'] != 'bilinear':
-                raise ValueError('reference DHAN: on DIEN only the bilinear evolution attention is covered (dien.py)')
+                raise ValueError('reference DHAN: on DIEN only the bilinear evolution attention is covered (the kit\'s activationUnit lacks the official query projection, test/reference/dien.test.ts)')
             store.weight('dhan/dien/attention/kernel', [H, D])
             if dien['auxLoss'] > 0:
                 # the kit's DIEN part uses the DIEN code's 'official' length (longest history)
@@ -170,7 +170,7 @@ class DHAN(nn.Module):
             if dien['auxLoss'] > 0:
                 negatives = self.emb.behaviour(batch['neg_items'], batch['neg_cats'])
                 aux = dien['auxLoss'] * self.aux(states, e, negatives, mask)
-            extra.append(evolve(view, dien, states, target))
+            extra.append(evolve(view, dien, states, target, training))
         summed = masked_sum(e, mask)
         parts = [self.emb.user(batch['users'])] if self.emb.users is not None else []
         logit = mlp_head(self.store, 'dhan/head', torch.cat(parts + [target, summed, target * summed] + extra, -1), self.cfg['mlp'], training)
