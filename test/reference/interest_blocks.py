@@ -19,6 +19,7 @@ API
   AuxiliaryLoss(store, prefix, state_size, emb_size, scorer, reduction, official_length)(states, behaviours, negatives, mask)
   layer_norm(x, gamma, beta, eps)
   batch_tensors(kit Batch dict) / batch_from_case(common.Case) -> the batch dict the models take
+  sizes_of({kit name: tensor}) -> FeatureSizes {items, cats, users} from the embedding tables
   harness_forward(build) -> forward(case, training) for common.main (build(case) -> model)
 
 Importing this module imports common.py, which sets torch's default dtype to float64 and one
