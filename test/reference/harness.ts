@@ -16,7 +16,7 @@
  *   runReference(script, cases)    exports the cases to a temp dir, runs
  *                                  `/usr/bin/python3 test/reference/<script>` on it ONCE
  *                                  (torch imports in ~2 s), returns one ParityOutput per case
- *   assertParity(kase, reference, rtol?)
+ *   assertParity(kase, reference, rtol?, gradientFloor?)
  *                                  compares everything; the failure message names the worst
  *                                  quantity (e.g. `grad din/attention/dense0/kernel`)
  *   maxRelativeDifference(a, b, floor?)  max|a - b| / max(max|b|, floor) (b is the reference)
@@ -369,7 +369,7 @@ interface Quantity {
 }
 
 /** Every quantity of one case, paired (tables without their padding row 0). */
-function quantities(kase: ParityCase, ref: ParityOutput): Quantity[] {
+function quantities(kase: ParityCase, ref: ParityOutput, gradientFloor = GRADIENT_FLOOR): Quantity[] {
   const { kit } = kase;
   const q: Quantity[] = [
     { name: 'logits (eval)', kit: kit.logitsEval, reference: ref.logitsEval, where: (i) => `row ${i}` },
@@ -394,7 +394,7 @@ function quantities(kase: ParityCase, ref: ParityOutput): Quantity[] {
   }
   let largest = 0;
   for (const g of q) if (g.name.startsWith('grad ')) for (let i = 0; i < g.reference.length; i++) largest = Math.max(largest, Math.abs(g.reference[i]));
-  for (const g of q) if (g.name.startsWith('grad ')) g.floor = GRADIENT_FLOOR * largest;
+  for (const g of q) if (g.name.startsWith('grad ')) g.floor = gradientFloor * largest;
   return q;
 }
 
@@ -403,8 +403,8 @@ function quantities(kase: ParityCase, ref: ParityOutput): Quantity[] {
  * reference's largest magnitude of that quantity). The message names the worst quantity, its
  * worst entry, and the next-worst ones.
  */
-export function assertParity(kase: ParityCase, ref: ParityOutput, rtol = PARITY_RTOL): void {
-  const rows = quantities(kase, ref).map((q) => ({ q, d: maxRelativeDifference(q.kit, q.reference, q.floor) }));
+export function assertParity(kase: ParityCase, ref: ParityOutput, rtol = PARITY_RTOL, gradientFloor = GRADIENT_FLOOR): void {
+  const rows = quantities(kase, ref, gradientFloor).map((q) => ({ q, d: maxRelativeDifference(q.kit, q.reference, q.floor) }));
   const bad = rows.filter((r) => !(r.d.relative <= rtol)).sort((a, b) => (b.d.relative || Infinity) - (a.d.relative || Infinity));
   if (bad.length === 0) return;
   const describe = ({ q, d }: (typeof rows)[number]): string => {
