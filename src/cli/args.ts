@@ -18,37 +18,45 @@ export type FlagType = 'string' | 'number' | 'int' | 'seed' | 'boolean' | 'list'
 /** Seeds are unsigned 32-bit integers. */
 export const SEED_LIMIT = 2 ** 32;
 
-/** Levenshtein distance (insertions, deletions, substitutions). */
+/** Edit distance: insertions, deletions, substitutions and swaps of neighbours ("dein" -> "dien" is 1). */
 export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    previous = current;
   }
-  return previous[b.length];
+  return d[a.length][b.length];
 }
 
-/** The candidate nearest to `input` when it is a plausible typo (distance <= 2 and under half the length), else undefined. */
+/**
+ * The candidate nearest to `input` when it is a plausible typo (distance <= 2 and at most half
+ * the length), else undefined; among equally near ones, the one sharing the longest prefix, then
+ * the one closest in length ("dinn" -> "din", "dein" -> "dien").
+ */
 export function nearest(input: string, candidates: readonly string[]): string | undefined {
+  const a = input.toLowerCase();
   let best: string | undefined;
-  let bestDistance = Infinity;
+  let bestScore = [Infinity, Infinity, Infinity];
   for (const candidate of candidates) {
-    const d = editDistance(input.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
+    const b = candidate.toLowerCase();
+    let prefix = 0;
+    while (prefix < a.length && a[prefix] === b[prefix]) prefix++;
+    const score = [editDistance(a, b), -prefix, Math.abs(b.length - a.length)];
+    const better = score[0] !== bestScore[0] ? score[0] < bestScore[0] : score[1] !== bestScore[1] ? score[1] < bestScore[1] : score[2] < bestScore[2];
+    if (better) {
       best = candidate;
-      bestDistance = d;
+      bestScore = score;
     }
   }
-  return best !== undefined && bestDistance <= Math.min(2, Math.floor(Math.max(input.length, best.length) / 2)) ? best : undefined;
+  return best !== undefined && bestScore[0] <= Math.min(2, Math.floor(Math.max(input.length, best.length) / 2)) ? best : undefined;
 }
 
-/** '; did you mean "x"?' for a near miss, else ''. */
+/** ' (did you mean "x"?)' for a near miss, else ''. */
 export function didYouMean(input: string, candidates: readonly string[], prefix = ''): string {
   const match = nearest(input, candidates);
-  return match === undefined ? '' : `; did you mean "${prefix}${match}"?`;
+  return match === undefined ? '' : ` (did you mean "${prefix}${match}"?)`;
 }
 
 export interface FlagSpec {
