@@ -20,7 +20,7 @@ const FLAG_OF_OPTION: Record<string, string> = {
 
 /** `message` with every library option name replaced by its flag. */
 export function speakFlags(message: string): string {
-  let out = message.replace(/\b(?:the )?option (\w+)\b/g, (whole, name: string) => FLAG_OF_OPTION[name] ?? whole);
+  let out = message.replace(/\bthe learning rate\b/g, '--lr').replace(/\b(?:the )?option (\w+)\b/g, (whole, name: string) => FLAG_OF_OPTION[name] ?? whole);
   for (const [name, flag] of Object.entries(FLAG_OF_OPTION)) out = out.replace(new RegExp(`(?<![\\w./-])${name}\\b`, 'g'), flag);
   return out;
 }

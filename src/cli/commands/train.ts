@@ -62,6 +62,18 @@ export function defaultPresetFor(model: string): TrainPresetName {
 /** The named flags that set one model option each (the rest comes from --option). */
 const MODEL_OPTION_FLAGS: Record<string, string> = { evolution: 'gru', 'mlp.activation': 'activation', interestHeads: 'heads', pooling: 'pooling' };
 
+/** Named flags whose values mean something for these models only (other models may have a field of that name with other values). */
+const NAMED_FLAG_MODELS: Record<string, readonly string[]> = { pooling: ['dhan'] };
+
+/** Throws when a named model flag was given for a model it does not apply to. */
+export function checkNamedModelFlags(args: ParsedArgs, model: string): void {
+  for (const [flag, models] of Object.entries(NAMED_FLAG_MODELS)) {
+    if (args.flags[flag] !== undefined && !models.includes(model)) {
+      throw new UsageError(`dil train: --${flag} applies to ${models.join(', ')}, not to --model ${model}`);
+    }
+  }
+}
+
 /** The flag that set the model option `keyPath`: the named one when given, else --option. */
 export function flagOfModelOption(args: ParsedArgs, keyPath: string): string {
   const named = MODEL_OPTION_FLAGS[keyPath];
@@ -118,6 +130,7 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
   // every value is checked before the dataset is built or a step is trained
   checkDataFlags('dil train', dataset, args);
   const modelOptions = modelOptionsFromFlags(args);
+  checkNamedModelFlags(args, model);
   checkModelOptions('dil train', model, modelOptions, (keyPath) => flagOfModelOption(args, keyPath));
   const save = flagString(args, 'save');
   if (save !== undefined) checkOutputFolder('dil train: --save', save);
