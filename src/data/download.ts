@@ -103,22 +103,21 @@ async function gunzipHead(file: string, limit = 4096): Promise<string> {
  * line a `{...}` record (JSON for reviews, a Python dict literal for meta). `origin` (the URL,
  * or "present") is named in the message.
  */
-export async function verifyDumpContent(file: string, origin: string): Promise<void> {
+export async function verifyDumpContent(file: string, origin: string, name = path.basename(file)): Promise<void> {
   const head = await gunzipHead(file);
   const first = head.split('\n', 1)[0].trim();
   if (!first.startsWith('{')) {
     const shown = first.length > 60 ? `${first.slice(0, 60)}...` : first;
     const looksHtml = /^<(!doctype|html|head|body|\?xml)/i.test(first);
     throw new Error(
-      `${path.basename(file)} from ${origin}: not an Amazon dump file (first line ${JSON.stringify(shown)}${looksHtml ? ', an HTML page' : ''}); expected one {...} record per line`,
+      `${name} from ${origin}: not an Amazon dump file (first line ${JSON.stringify(shown)}${looksHtml ? ', an HTML page' : ''}); expected one {...} record per line`,
     );
   }
 }
 
 /** Throws when `file` does not have the pinned size/sha256 of `known` (nothing pinned: no check). */
-export async function verifyPinned(file: string, known: KnownDumpFile | undefined, origin: string): Promise<void> {
+export async function verifyPinned(file: string, known: KnownDumpFile | undefined, origin: string, name = path.basename(file)): Promise<void> {
   if (!known) return;
-  const name = path.basename(file);
   const size = fs.statSync(file).size;
   if (known.bytes !== undefined && size !== known.bytes) {
     throw new Error(`${name} from ${origin}: ${size} bytes; the official file has ${known.bytes} bytes`);
@@ -200,8 +199,8 @@ export async function downloadAmazon(category: string, options: DownloadAmazonOp
         fs.copyFileSync(src, part);
         options.onProgress?.(total, total, name);
         await verifyGzip(part);
-        await verifyDumpContent(part, src);
-        await verifyPinned(part, known, src);
+        await verifyDumpContent(part, src, name);
+        await verifyPinned(part, known, src, name);
       } else {
         const url = `${base}/${name}`;
         await fetchToFile(url, part, name, options);
@@ -210,8 +209,8 @@ export async function downloadAmazon(category: string, options: DownloadAmazonOp
         } catch (err) {
           throw withUrl(url, err as Error);
         }
-        await verifyDumpContent(part, url);
-        await verifyPinned(part, known, url);
+        await verifyDumpContent(part, url, name);
+        await verifyPinned(part, known, url, name);
       }
       fs.renameSync(part, final);
     } catch (err) {
