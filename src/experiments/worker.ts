@@ -14,8 +14,12 @@ import type { WorkerReply, WorkerRequest } from './runner';
 /** Milliseconds between checks that the parent is still this worker's parent. */
 const PARENT_CHECK_MS = 500;
 
+/** Sends to the parent; a parent that is gone ends this worker (no EPIPE error). */
 function reply(message: WorkerReply): void {
-  if (process.connected) process.send?.(message);
+  if (!process.connected) process.exit(0);
+  process.send?.(message, undefined, {}, (err) => {
+    if (err) process.exit(0);
+  });
 }
 
 if (require.main === module && process.send) {
