@@ -18,9 +18,20 @@ const FLAG_OF_OPTION: Record<string, string> = {
   interestHeads: '--heads',
 };
 
+/** Training fields named as `train.<field>` in messages (plain words like "epochs" are replaced only there). */
+const FLAG_OF_TRAIN_FIELD: Record<string, string> = {
+  ...FLAG_OF_OPTION,
+  epochs: '--epochs',
+  optimizer: '--optimizer',
+  dropout: '--dropout',
+  l2: '--l2',
+  mba: '--mba',
+};
+
 /** `message` with every library option name replaced by its flag. */
 export function speakFlags(message: string): string {
-  let out = message.replace(/\bthe learning rate\b/g, '--lr').replace(/\b(?:the )?option (\w+)\b/g, (whole, name: string) => FLAG_OF_OPTION[name] ?? whole);
+  let out = message.replace(/\btrain\.(\w+)\b/g, (whole, name: string) => FLAG_OF_TRAIN_FIELD[name] ?? whole);
+  out = out.replace(/\bthe learning rate\b/g, '--lr').replace(/\b(?:the )?option (\w+)\b/g, (whole, name: string) => FLAG_OF_OPTION[name] ?? whole);
   for (const [name, flag] of Object.entries(FLAG_OF_OPTION)) out = out.replace(new RegExp(`(?<![\\w./-])${name}\\b`, 'g'), flag);
   return out;
 }

@@ -126,6 +126,7 @@ test('messages name the flags the user typed, and values are checked before the 
   assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--valid-fraction', '1.5')).err, /--valid-fraction 1\.5; expected a number in \[0, 1\)/);
   assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--max-len', '0')).err, /--max-len 0; expected an integer >= 1/);
   assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--item-table', 'x.csv')).err, /--item-table applies to --dataset log:<path> only/);
+  assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--batch-size', '0')).err, /--batch-size = 0; expected an integer >= 1/);
   // model flags say which model they belong to
   const heads = await dil('train', '--model', 'din', '--heads', '4', '--dataset', 'synthetic:tiny');
   assert.equal(heads.code, 2);

@@ -183,7 +183,8 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
   applyProgressFlag(args);
   const { profile, specs, notes } = experimentsFromArgs(paper as PaperName, args);
   const resultsDir = flagString(args, 'results') ?? 'results';
-  if (!flagBool(args, 'list')) checkOutputFolder('dil ablate: --results', resultsDir);
+  // emitted jobs may write to a folder that exists only where they run
+  if (!flagBool(args, 'list') && !flagBool(args, 'emit-jobs')) checkOutputFolder('dil ablate: --results', resultsDir);
   const plans = specs.map((spec) => ({ spec, runs: planExperiment(spec) }));
   if (flagBool(args, 'list')) {
     for (const { spec } of plans) {
