@@ -11,7 +11,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ProgressBar, ProgressSink } from '../progress';
 import { PlannedRun } from './spec';
-import { claimedByOther, claimRun, releaseRun } from './runClaim';
+import { claimedByOther, claimPath, claimRun, releaseRun } from './runClaim';
 import { isRunRecorded, readRunRecord, RunRecord, runRecordPath, writeRunRecord } from './runRecord';
 
 export interface SweepOptions {
@@ -115,7 +115,8 @@ class ClaimQueue {
       if (this.waiting.length === 0) return undefined;
       if (!this.announced) {
         this.announced = true;
-        this.log(`waiting for ${this.waiting.length} run(s) claimed by other processes`);
+        const files = this.waiting.map((w) => claimPath(this.resultsDir, w.key));
+        this.log(`waiting for ${this.waiting.length} run(s) claimed by other processes (delete a claim whose process is not a sweep: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''})`);
       }
       const still: PlannedRun[] = [];
       for (const w of this.waiting.splice(0)) {

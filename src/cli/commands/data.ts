@@ -4,9 +4,8 @@
  */
 import { downloadAmazon, loadDataset } from '../../data';
 import { ProgressBar } from '../../progress';
-import { CommandSpec, flagBool, flagString, formatHelp, parseArgs, UsageError } from '../args';
+import { CommandSpec, didYouMean, flagBool, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
-import { didYouMean } from '../args';
 import { DATA_FLAGS, checkDataFlags, dataOptionsFromFlags } from './dataFlags';
 import { applyProgressFlag } from './train';
 
