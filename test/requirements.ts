@@ -1,6 +1,6 @@
 /**
  * What some test files need from the machine beyond Node: Jupyter (nbconvert and nbclient, with
- * the kit's dil-tslab kernel registered by `npm run setup`) and a headless Chromium. Where one is
+ * the kit's dil-tslab kernel registered by `npm run setup`), a headless Chromium, GNU parallel. Where one is
  * missing, `skipWithout(...)` gives the one-line skip reason saying what to install, so that
  * `npm test` passes on a fresh machine. Under CI (the CI variable set) nothing is skipped: CI
  * installs both, and a missing one must fail.
@@ -9,11 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { findChromium } from '../src/report/chromium';
 import { findJupyterPython } from '../src/report/executeNotebooks';
 
-export type Requirement = 'jupyter' | 'chromium';
+export type Requirement = 'jupyter' | 'chromium' | 'parallel';
 
 const INSTALL: Record<Requirement, string> = {
   jupyter: 'apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel, then npm run setup (registers the dil-tslab kernel)',
   chromium: 'apt-get install chromium (or set DIL_CHROMIUM=/path/to/chromium)',
+  parallel: 'apt-get install parallel',
 };
 
 const found = new Map<Requirement, string | undefined>();
@@ -22,7 +23,9 @@ const found = new Map<Requirement, string | undefined>();
 export function missing(what: Requirement): string | undefined {
   if (found.has(what)) return found.get(what);
   let reason: string | undefined;
-  if (what === 'chromium') {
+  if (what === 'parallel') {
+    if (spawnSync('parallel', ['--version'], { encoding: 'utf8' }).status !== 0) reason = 'no GNU parallel';
+  } else if (what === 'chromium') {
     try {
       findChromium();
     } catch {

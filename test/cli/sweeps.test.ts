@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadRunRecords } from '../../src/experiments/runRecord';
+import { missing, skipWithout } from '../requirements';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const BIN = path.join(ROOT, 'bin', 'dil.js');
@@ -150,11 +151,8 @@ test('two sweeps on one results folder share the work: every run executes once, 
   assert.deepEqual(files(results, '.lock'), []);
 });
 
-const hasParallel = spawnSync('parallel', ['--version'], { encoding: 'utf8' }).status === 0;
-const parallelSkip = hasParallel ? false : process.env.CI ? false : 'GNU parallel not installed (Debian: apt-get install parallel)';
-
-test('--emit-jobs lines run as printed under GNU parallel from another directory; dil report equals dil ablate', { skip: parallelSkip }, async () => {
-  assert.ok(hasParallel, 'CI is set and GNU parallel is missing: apt-get install parallel');
+test('--emit-jobs lines run as printed under GNU parallel from another directory; dil report equals dil ablate', { skip: skipWithout('parallel') }, async () => {
+  assert.equal(missing('parallel'), undefined, 'CI is set and GNU parallel is missing: apt-get install parallel');
   const dir = tempDir('jobs');
   const jobsResults = path.join(dir, 'via-jobs');
   const emitted = spawnSync(process.execPath, [BIN, ...TINY_SWEEP, '--seeds', '2', '--emit-jobs', '--results', jobsResults], { cwd: ROOT, encoding: 'utf8' });
