@@ -12,7 +12,52 @@ export class UsageError extends Error {
   }
 }
 
-export type FlagType = 'string' | 'number' | 'int' | 'boolean' | 'list';
+/** 'seed': an integer in [0, 2^32) (seeds are 32-bit: larger values would wrap around). */
+export type FlagType = 'string' | 'number' | 'int' | 'seed' | 'boolean' | 'list';
+
+/** Seeds are unsigned 32-bit integers. */
+export const SEED_LIMIT = 2 ** 32;
+
+/** Edit distance: insertions, deletions, substitutions and swaps of neighbours ("dein" -> "dien" is 1). */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * The candidate nearest to `input` when it is a plausible typo (distance <= 2 and at most half
+ * the length), else undefined; among equally near ones, the one sharing the longest prefix, then
+ * the one closest in length ("dinn" -> "din", "dein" -> "dien").
+ */
+export function nearest(input: string, candidates: readonly string[]): string | undefined {
+  const a = input.toLowerCase();
+  let best: string | undefined;
+  let bestScore = [Infinity, Infinity, Infinity];
+  for (const candidate of candidates) {
+    const b = candidate.toLowerCase();
+    let prefix = 0;
+    while (prefix < a.length && a[prefix] === b[prefix]) prefix++;
+    const score = [editDistance(a, b), -prefix, Math.abs(b.length - a.length)];
+    const better = score[0] !== bestScore[0] ? score[0] < bestScore[0] : score[1] !== bestScore[1] ? score[1] < bestScore[1] : score[2] < bestScore[2];
+    if (better) {
+      best = candidate;
+      bestScore = score;
+    }
+  }
+  return best !== undefined && bestScore[0] <= Math.min(2, Math.floor(Math.max(input.length, best.length) / 2)) ? best : undefined;
+}
+
+/** ' (did you mean "x"?)' for a near miss, else ''. */
+export function didYouMean(input: string, candidates: readonly string[], prefix = ''): string {
+  const match = nearest(input, candidates);
+  return match === undefined ? '' : ` (did you mean "${prefix}${match}"?)`;
+}
 
 export interface FlagSpec {
   /** Long name without dashes, e.g. 'data-dir'. */
@@ -59,12 +104,19 @@ function parseValue(command: string, spec: FlagSpec, raw: string): FlagValue {
       if (!Number.isInteger(v)) throw new UsageError(`${where} expects an integer, got "${raw}"`);
       return v;
     }
+    case 'seed': {
+      const v = Number(raw);
+      if (raw.trim() === '' || !Number.isInteger(v) || v < 0 || v >= SEED_LIMIT) {
+        throw new UsageError(`${where} expects an integer in [0, 2^32) = [0, ${SEED_LIMIT - 1}], got "${raw}"`);
+      }
+      return v;
+    }
     case 'list': {
       const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
       if (spec.values) {
         for (const item of items) {
           if (!spec.values.includes(item)) {
-            throw new UsageError(`${where}: "${item}" is not valid; valid values: ${spec.values.join(', ')}`);
+            throw new UsageError(`${where}: "${item}" is not valid; valid values: ${spec.values.join(', ')}${didYouMean(item, spec.values)}`);
           }
         }
       }
@@ -72,7 +124,7 @@ function parseValue(command: string, spec: FlagSpec, raw: string): FlagValue {
     }
     case 'string':
       if (spec.values && !spec.values.includes(raw)) {
-        throw new UsageError(`${where}: "${raw}" is not valid; valid values: ${spec.values.join(', ')}`);
+        throw new UsageError(`${where}: "${raw}" is not valid; valid values: ${spec.values.join(', ')}${didYouMean(raw, spec.values)}`);
       }
       return raw;
     default:
@@ -103,7 +155,8 @@ export function parseArgs(command: CommandSpec, argv: string[]): ParsedArgs {
     const spec = byName.get(name);
     if (!spec) {
       const valid = command.flags.map((f) => `--${f.name}`).join(', ');
-      throw new UsageError(`dil ${command.name}: unknown flag "--${name}"; valid flags: ${valid}`);
+      const names = command.flags.map((f) => f.name);
+      throw new UsageError(`dil ${command.name}: unknown flag "--${name}"${didYouMean(name, names, '--')}; valid flags: ${valid}`);
     }
     let value: FlagValue;
     if (spec.type === 'boolean') {
@@ -142,7 +195,7 @@ export function formatHelp(command: CommandSpec): string {
   const lines = [`Usage: ${command.usage}`, '', command.summary, ''];
   if (command.flags.length > 0) {
     lines.push('Flags:');
-    const labels = command.flags.map((f) => `  --${f.name}${f.type === 'boolean' ? '' : ` <${f.type === 'list' ? 'a,b,...' : f.type}>`}`);
+    const labels = command.flags.map((f) => `  --${f.name}${f.type === 'boolean' ? '' : ` <${f.type === 'list' ? 'a,b,...' : f.type === 'seed' ? 'int' : f.type}>`}`);
     const width = Math.max(...labels.map((l) => l.length)) + 2;
     command.flags.forEach((f, i) => {
       let text = f.description;

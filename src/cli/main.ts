@@ -2,7 +2,7 @@
  * `dil`: the command line of deep-interest-lab. `bin/dil.js` calls `main(process.argv.slice(2))`;
  * running this file directly (node --import tsx src/cli/main.ts ...) does the same.
  */
-import { UsageError } from './args';
+import { didYouMean, UsageError } from './args';
 import { ablateCommand } from './commands/ablate';
 import { benchCommand } from './commands/bench';
 import { dataCommand } from './commands/data';
@@ -10,6 +10,7 @@ import { evalCommand } from './commands/eval';
 import { reportCommand } from './commands/report';
 import { reproduceCommand } from './commands/reproduce';
 import { trainCommand } from './commands/train';
+import { speakFlags } from './flagNames';
 import { CliCommand, CliIo, processIo } from './io';
 
 export const COMMANDS: readonly CliCommand[] = [dataCommand, trainCommand, evalCommand, ablateCommand, reportCommand, benchCommand, reproduceCommand];
@@ -34,13 +35,19 @@ export function mainHelp(): string {
 /** Runs the command line `argv` (without node and script); returns the exit code. */
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (!name) {
+    // no command is a usage error: the usage goes where errors go
+    io.err(mainHelp());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     io.out(mainHelp());
-    return name ? 0 : 1;
+    return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.err(`dil: unknown command "${name}"; valid commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    const names = COMMANDS.map((c) => c.name);
+    io.err(`dil: unknown command "${name}"${didYouMean(name, names)}; valid commands: ${names.join(', ')}`);
     return 2;
   }
   try {
@@ -50,7 +57,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.err(err.message);
       return 2;
     }
-    io.err(`dil ${name}: ${err instanceof Error ? err.message : String(err)}`);
+    io.err(`dil ${name}: ${speakFlags(err instanceof Error ? err.message : String(err))}`);
     if (process.env.DIL_DEBUG && err instanceof Error && err.stack) io.err(err.stack);
     return 1;
   }

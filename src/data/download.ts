@@ -3,7 +3,10 @@
  * `reviews_<Category>_5.json.gz` and `meta_<Category>.json.gz` from the official URLs
  * (papers.md §0), a configurable base URL (option or DIL_AMAZON_BASE_URL), or a local
  * directory. Each file is written to `<name>.part`, its gzip stream is checked end to end,
- * and only then renamed: a half file never carries the final name.
+ * its content must start like a dump file (a `{...}` record per line: an HTML error page that
+ * a server sent gzipped is refused), its size must match a pinned size when one is known, and
+ * only then it is renamed: a half or foreign file never carries the final name. Every network
+ * error names the URL.
  */
 import * as fs from 'fs';
 import * as http from 'http';
@@ -14,6 +17,20 @@ import { pipeline } from 'stream/promises';
 import type { ProgressCallback } from './types';
 
 export const AMAZON_BASE_URL = 'http://snap.stanford.edu/data/amazon/productGraph/categoryFiles';
+
+/** What is known of an official dump file: its exact size in bytes and/or its sha256. */
+export interface KnownDumpFile {
+  bytes?: number;
+  sha256?: string;
+}
+
+/**
+ * Pinned sizes/checksums of the official dump files, by file name. Empty on purpose: no official
+ * file has been measured against the official server for this kit (the shared Beauty files
+ * are a re-packed copy, not the dump). Add `'reviews_<Cat>_5.json.gz': { bytes, sha256 }` only
+ * from a file fetched from AMAZON_BASE_URL; until then the content check above is what guards.
+ */
+export const KNOWN_DUMP_FILES: Readonly<Record<string, KnownDumpFile>> = {};
 
 export interface DownloadAmazonOptions {
   /** Base URL holding the files; default DIL_AMAZON_BASE_URL or the official SNAP URL. */
@@ -27,6 +44,8 @@ export interface DownloadAmazonOptions {
   onProgress?: ProgressCallback;
   /** Milliseconds without data before giving up. Default 60000. */
   timeoutMs?: number;
+  /** Pinned sizes/checksums by file name. Default KNOWN_DUMP_FILES. */
+  knownFiles?: Readonly<Record<string, KnownDumpFile>>;
 }
 
 export interface DownloadResult {
@@ -58,6 +77,63 @@ export async function verifyGzip(file: string): Promise<void> {
   }
 }
 
+/** The first decompressed bytes of a gzip file (at most `limit`). */
+async function gunzipHead(file: string, limit = 4096): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  const gunzip = zlib.createGunzip();
+  const input = fs.createReadStream(file);
+  try {
+    for await (const chunk of input.pipe(gunzip)) {
+      chunks.push(chunk as Buffer);
+      size += (chunk as Buffer).length;
+      if (size >= limit) break;
+    }
+  } catch {
+    // a truncated stream still yields its head; verifyGzip reports the damage
+  } finally {
+    input.destroy();
+    gunzip.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+/**
+ * Throws unless the decompressed content of `file` starts like an Amazon dump file: its first
+ * line a `{...}` record (JSON for reviews, a Python dict literal for meta). `origin` (the URL,
+ * or "present") is named in the message.
+ */
+export async function verifyDumpContent(file: string, origin: string, name = path.basename(file)): Promise<void> {
+  const head = await gunzipHead(file);
+  const first = head.split('\n', 1)[0].trim();
+  if (!first.startsWith('{')) {
+    const shown = first.length > 60 ? `${first.slice(0, 60)}...` : first;
+    const looksHtml = /^<(!doctype|html|head|body|\?xml)/i.test(first);
+    throw new Error(
+      `${name} from ${origin}: not an Amazon dump file (first line ${JSON.stringify(shown)}${looksHtml ? ', an HTML page' : ''}); expected one {...} record per line`,
+    );
+  }
+}
+
+/** Throws when `file` does not have the pinned size/sha256 of `known` (nothing pinned: no check). */
+export async function verifyPinned(file: string, known: KnownDumpFile | undefined, origin: string, name = path.basename(file)): Promise<void> {
+  if (!known) return;
+  const size = fs.statSync(file).size;
+  if (known.bytes !== undefined && size !== known.bytes) {
+    throw new Error(`${name} from ${origin}: ${size} bytes; the official file has ${known.bytes} bytes`);
+  }
+  if (known.sha256 !== undefined) {
+    const { fileSha256 } = await import('./checksum');
+    const sum = await fileSha256(file);
+    if (sum !== known.sha256) throw new Error(`${name} from ${origin}: sha256 ${sum}; the official file has ${known.sha256}`);
+  }
+}
+
+/** `err` with the URL in front (unless it already names it). */
+function withUrl(url: string, err: Error): Error {
+  return err.message.includes(url) ? err : new Error(`${url}: ${err.message}`);
+}
+
 function fetchToFile(url: string, dest: string, label: string, o: DownloadAmazonOptions, redirects = 0): Promise<void> {
   return new Promise((resolve, reject) => {
     const get = url.startsWith('https:') ? https.get : http.get;
@@ -85,10 +161,10 @@ function fetchToFile(url: string, dest: string, label: string, o: DownloadAmazon
       pipeline(res, out).then(() => {
         if (total > 0 && done !== total) reject(new Error(`${url}: connection closed after ${done} of ${total} bytes`));
         else resolve();
-      }, reject);
+      }, (err: Error) => reject(withUrl(url, err)));
     });
     req.setTimeout(o.timeoutMs ?? 60000, () => req.destroy(new Error(`${url}: no data for ${(o.timeoutMs ?? 60000) / 1000} s`)));
-    req.on('error', reject);
+    req.on('error', (err) => reject(withUrl(url, err)));
   });
 }
 
@@ -101,7 +177,14 @@ export async function downloadAmazon(category: string, options: DownloadAmazonOp
   const result: DownloadResult = { files: [], skipped: [] };
   for (const name of names) {
     const final = path.join(dir, name);
+    const known = (options.knownFiles ?? KNOWN_DUMP_FILES)[name];
     if (fs.existsSync(final) && !options.force) {
+      try {
+        await verifyDumpContent(final, 'an earlier download');
+        await verifyPinned(final, known, 'an earlier download');
+      } catch (err) {
+        throw new Error(`${(err as Error).message}; it is kept in ${dir}: pass --force (force: true) to download it again`);
+      }
       result.files.push(final);
       result.skipped.push(final);
       continue;
@@ -115,10 +198,20 @@ export async function downloadAmazon(category: string, options: DownloadAmazonOp
         const total = fs.statSync(src).size;
         fs.copyFileSync(src, part);
         options.onProgress?.(total, total, name);
+        await verifyGzip(part);
+        await verifyDumpContent(part, src, name);
+        await verifyPinned(part, known, src, name);
       } else {
-        await fetchToFile(`${base}/${name}`, part, name, options);
+        const url = `${base}/${name}`;
+        await fetchToFile(url, part, name, options);
+        try {
+          await verifyGzip(part);
+        } catch (err) {
+          throw withUrl(url, err as Error);
+        }
+        await verifyDumpContent(part, url, name);
+        await verifyPinned(part, known, url, name);
       }
-      await verifyGzip(part);
       fs.renameSync(part, final);
     } catch (err) {
       fs.rmSync(part, { force: true });

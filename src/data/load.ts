@@ -158,9 +158,12 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
     key = valueHash({ v: DATA_PIPELINE_VERSION, name, sums, resolved });
     file = cacheFile(o.cacheDir, name, key);
     const cached = readCachedParts(file);
-    if (cached && cached.checksum === key) {
+    if (cached && 'damaged' in cached) {
+      // never silent: a damaged cache means something is wrong with the disk or a copy
+      (o.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(`dataset cache ${file} is damaged (${cached.damaged}); rebuilding it from the raw files`);
+    } else if (cached && cached.parts.checksum === key) {
       warn(`dataset ${name}: loaded from cache ${file}`);
-      return new InMemoryDataset(cached);
+      return new InMemoryDataset(cached.parts);
     }
   }
 

@@ -27,8 +27,8 @@ export async function datasetForRun(config: RunConfig): Promise<Dataset> {
   return dataset;
 }
 
-/** Trains the run and writes its record; returns the record. */
-export async function executePlannedRun(run: PlannedRun, resultsDir: string): Promise<RunRecord> {
+/** Trains the run and writes its record; returns the record. `beforeWrite` runs just before the record is written (a worker exits there when its parent is gone). */
+export async function executePlannedRun(run: PlannedRun, resultsDir: string, hooks: { beforeWrite?: () => void } = {}): Promise<RunRecord> {
   const backend = await useBestBackend({ quiet: true });
   const startedAt = new Date().toISOString();
   const dataset = await datasetForRun(run.config);
@@ -57,6 +57,7 @@ export async function executePlannedRun(run: PlannedRun, resultsDir: string): Pr
     selectedOnTest: run.config.train.selectOn === 'test',
     ...outcome,
   };
+  hooks.beforeWrite?.();
   writeRunRecord(runRecordPath(resultsDir, run.key), record);
   return record;
 }

@@ -16,6 +16,9 @@ export interface RunDataOptions {
   auxNegatives?: 'uniform' | 'popularity';
   cacheDir?: string | false;
   synthetic?: Record<string, number | string>;
+  /** Behaviour logs ('log:<path>'): the item table and the column names (see LoadDatasetOptions). */
+  itemTable?: string;
+  logColumns?: { user?: string; item?: string; timestamp?: string; itemTableItem?: string; categoryColumns?: string[] };
   /** Seed of the dataset (splits, negatives, synthetic data). Default: the run seed. */
   seed?: number;
 }

@@ -3,13 +3,15 @@
  * process (`jobs` = 1) or in `jobs` worker processes (each with its own TensorFlow.js backend:
  * the wasm backend uses one core per process). Records are written by whoever ran the run,
  * atomically, as each run finishes; a killed sweep loses only the runs in flight, and a rerun
- * skips every recorded run.
+ * skips every recorded run. Each run is claimed before it starts (runClaim.ts), so sweeps that
+ * share a results folder split the work; runs another live process holds are waited for.
  */
 import { ChildProcess, fork } from 'child_process';
 import * as os from 'os';
 import * as path from 'path';
 import { ProgressBar, ProgressSink } from '../progress';
 import { PlannedRun } from './spec';
+import { claimedByOther, claimPath, claimRun, releaseRun } from './runClaim';
 import { isRunRecorded, readRunRecord, RunRecord, runRecordPath, writeRunRecord } from './runRecord';
 
 export interface SweepOptions {
@@ -36,7 +38,7 @@ export interface SweepFailure {
 
 export interface SweepResult {
   planned: number;
-  /** Runs whose records already existed. */
+  /** Runs whose records already existed, or that another process (holding their claim) recorded meanwhile. */
   skipped: number;
   /** Runs executed now. */
   executed: number;
@@ -68,6 +70,66 @@ function describeRun(run: PlannedRun): string {
   return `${run.key.paper}/${run.key.experiment}/${run.key.variant} seed ${run.key.seed}`;
 }
 
+/** Milliseconds between looks at runs that other processes hold. */
+const CLAIM_POLL_MS = 300;
+
+/**
+ * The runs still to execute, handed out one claim at a time: `next()` gives a run this process
+ * has claimed, skips runs recorded meanwhile, and once only runs held by other live processes
+ * are left, waits until they are recorded (or their claims go stale and can be taken over).
+ */
+class ClaimQueue {
+  private waiting: PlannedRun[] = [];
+  private announced = false;
+
+  constructor(
+    private readonly todo: PlannedRun[],
+    private readonly resultsDir: string,
+    private readonly onRecordedElsewhere: (run: PlannedRun) => void,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /** Runs not handed out yet. */
+  get pending(): number {
+    return this.todo.length + this.waiting.length;
+  }
+
+  /** Every run not handed out, removed from the queue. */
+  drain(): PlannedRun[] {
+    return [...this.todo.splice(0), ...this.waiting.splice(0)];
+  }
+
+  async next(): Promise<PlannedRun | undefined> {
+    for (;;) {
+      const run = this.todo.shift();
+      if (run) {
+        if (isRunRecorded(this.resultsDir, run.key)) this.onRecordedElsewhere(run);
+        else if (!claimRun(this.resultsDir, run.key)) this.waiting.push(run);
+        else if (isRunRecorded(this.resultsDir, run.key)) {
+          // recorded between the look and the claim
+          releaseRun(this.resultsDir, run.key);
+          this.onRecordedElsewhere(run);
+        } else return run;
+        continue;
+      }
+      if (this.waiting.length === 0) return undefined;
+      if (!this.announced) {
+        this.announced = true;
+        const files = this.waiting.map((w) => claimPath(this.resultsDir, w.key));
+        this.log(`waiting for ${this.waiting.length} run(s) claimed by other processes (delete a claim whose process is not a sweep: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''})`);
+      }
+      const still: PlannedRun[] = [];
+      for (const w of this.waiting.splice(0)) {
+        if (isRunRecorded(this.resultsDir, w.key)) this.onRecordedElsewhere(w);
+        else if (claimedByOther(this.resultsDir, w.key)) still.push(w);
+        else this.todo.push(w); // its claim is gone or stale: ours to take
+      }
+      this.waiting.push(...still);
+      if (this.todo.length === 0 && this.waiting.length > 0) await new Promise((r) => setTimeout(r, CLAIM_POLL_MS));
+    }
+  }
+}
+
 /** Runs the missing runs of `runs`; see the module comment. */
 export async function runSweep(runs: PlannedRun[], options: SweepOptions): Promise<SweepResult> {
   const resultsDir = options.resultsDir;
@@ -95,7 +157,14 @@ export async function runSweep(runs: PlannedRun[], options: SweepOptions): Promi
   bar.update(0, `${done.length} recorded`);
   const failures: SweepFailure[] = [];
   let executed = 0;
+  let recordedElsewhere = 0;
+  const queue = new ClaimQueue(todo, resultsDir, (run) => {
+    recordedElsewhere++;
+    log(`recorded by another process: ${describeRun(run)}`);
+    bar.tick(1, `${executed} done, ${failures.length} failed`);
+  }, log);
   const onFinished = (run: PlannedRun, error?: string) => {
+    releaseRun(resultsDir, run.key);
     if (error) {
       failures.push({ run, error });
       log(`FAILED ${describeRun(run)}: ${error}`);
@@ -106,8 +175,8 @@ export async function runSweep(runs: PlannedRun[], options: SweepOptions): Promi
     bar.tick(1, `${executed} done, ${failures.length} failed`);
   };
   if (todo.length > 0) {
-    if (jobs === 1 || todo.length === 1) await runInProcess(todo, resultsDir, options, onFinished);
-    else await runInWorkers(todo, resultsDir, Math.min(jobs, todo.length), options, onFinished);
+    if (jobs === 1 || todo.length === 1) await runInProcess(queue, resultsDir, options, onFinished);
+    else await runInWorkers(queue, resultsDir, Math.min(jobs, todo.length), options, onFinished);
   }
   bar.finish();
   let reused = 0;
@@ -131,17 +200,17 @@ export async function runSweep(runs: PlannedRun[], options: SweepOptions): Promi
   for (const run of runs) {
     if (isRunRecorded(resultsDir, run.key)) records.push(readRunRecord(runRecordPath(resultsDir, run.key)));
   }
-  return { planned: runs.length, skipped: done.length, executed, reused, failures, records };
+  return { planned: runs.length, skipped: done.length + recordedElsewhere, executed, reused, failures, records };
 }
 
 async function runInProcess(
-  todo: PlannedRun[],
+  queue: ClaimQueue,
   resultsDir: string,
   options: SweepOptions,
   onFinished: (run: PlannedRun, error?: string) => void,
 ): Promise<void> {
   const execute = options.execute ?? (await import('./executeRun')).executePlannedRun;
-  for (const run of todo) {
+  for (let run = await queue.next(); run; run = await queue.next()) {
     try {
       await execute(run, resultsDir);
       onFinished(run);
@@ -170,7 +239,7 @@ export function workerCommand(): { module: string; execArgv: string[] } {
 }
 
 function runInWorkers(
-  todo: PlannedRun[],
+  queue: ClaimQueue,
   resultsDir: string,
   jobs: number,
   options: SweepOptions,
@@ -178,7 +247,6 @@ function runInWorkers(
 ): Promise<void> {
   const { module, execArgv } = workerCommand();
   const env = options.workerEnv ?? { ...process.env, DIL_PROGRESS: 'off' };
-  const queue = [...todo];
   return new Promise((resolve, reject) => {
     let active = 0;
     let stopped = false;
@@ -194,17 +262,25 @@ function runInWorkers(
       children.push(child);
       active++;
       let current: PlannedRun | undefined;
-      const next = () => {
-        current = queue.shift();
+      const next = async () => {
+        current = await queue.next();
+        if (stopped) return;
         if (!current) {
-          child.disconnect();
+          if (child.connected) child.disconnect();
+          return;
+        }
+        if (!child.connected) {
+          // the worker died while we waited for a claim: hand the run back
+          releaseRun(resultsDir, current.key);
+          onFinished(current, 'worker exited before the run started');
+          current = undefined;
           return;
         }
         const request: WorkerRequest = { type: 'run', run: current, resultsDir };
         child.send(request);
       };
       child.on('message', (message: WorkerReply) => {
-        if (message.type === 'ready') next();
+        if (message.type === 'ready') void next();
         else if (message.type === 'done' || message.type === 'error') {
           const run = current!;
           current = undefined;
@@ -213,7 +289,7 @@ function runInWorkers(
             stopAll(new Error(`${describeRun(run)} failed: ${message.error}`));
             return;
           }
-          next();
+          void next();
         }
       });
       let ran = false;
@@ -226,10 +302,10 @@ function runInWorkers(
         if (current) {
           onFinished(current, `worker exited (${signal ?? `code ${code}`}) during the run`);
           current = undefined;
-          if (queue.length > 0) startWorker();
-        } else if (!ran && queue.length > 0 && active === 0) {
+          if (queue.pending > 0) startWorker();
+        } else if (!ran && queue.pending > 0 && active === 0) {
           // no worker could start: fail the remaining runs instead of hanging or dropping them
-          for (const run of queue.splice(0)) onFinished(run, `worker process failed to start (${signal ?? `code ${code}`})`);
+          for (const run of queue.drain()) onFinished(run, `worker process failed to start (${signal ?? `code ${code}`})`);
         }
         if (active === 0) resolve();
       });

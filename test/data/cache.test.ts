@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { deserializeDatasetParts, InMemoryDataset, loadDataset } from '../../src/data';
@@ -43,16 +44,20 @@ test('cache: a truncated cache file is not trusted (rebuilt), and the byte form 
   const cacheDir = tmpDir('cache2');
   const ds = await loadDataset('amazon:Tiny', { dataDir, cacheDir });
   const file = path.join(cacheDir, fs.readdirSync(cacheDir)[0]);
-  const bytes = fs.readFileSync(file);
+  const fileBytes = fs.readFileSync(file);
+  // the dataset's bytes, then their sha256
+  const bytes = fileBytes.subarray(0, fileBytes.length - 32);
   assert.deepEqual(bytes, ds.toBytes());
+  assert.deepEqual(fileBytes.subarray(bytes.length), crypto.createHash('sha256').update(bytes).digest());
   const round = new InMemoryDataset(deserializeDatasetParts(bytes));
   assert.deepEqual(round.toBytes(), bytes);
   assert.deepEqual([...round.batches('test', 4, { epoch: 2 })], [...ds.batches('test', 4, { epoch: 2 })]);
-  fs.writeFileSync(file, bytes.subarray(0, bytes.length - 16));
-  assert.throws(() => deserializeDatasetParts(fs.readFileSync(file), file), /truncated dataset cache file/);
+  assert.throws(() => deserializeDatasetParts(bytes.subarray(0, bytes.length - 16), file), /truncated dataset cache file/);
+  fs.writeFileSync(file, fileBytes.subarray(0, fileBytes.length - 16));
   const notes: string[] = [];
   const rebuilt = await loadDataset('amazon:Tiny', { dataDir, cacheDir, onWarning: (m) => notes.push(m) });
   assert.ok(!notes.some((n) => /loaded from cache/.test(n)));
+  assert.ok(notes.some((n) => /is damaged .*; rebuilding it/.test(n)), notes.join('\n'));
   assert.deepEqual(rebuilt.toBytes(), bytes);
-  assert.deepEqual(fs.readFileSync(file), bytes);
+  assert.deepEqual(fs.readFileSync(file), fileBytes);
 });

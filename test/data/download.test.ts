@@ -5,6 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import type { AddressInfo } from 'net';
@@ -122,4 +123,18 @@ test('fromDir copies local files (checked like downloads)', async () => {
   await assert.rejects(downloadAmazon('Tiny', { fromDir: src, dataDir: dir2 }), /not a gzip file/);
   assert.deepEqual(listing(dir2), ['reviews_Tiny_5.json.gz']);
   await assert.rejects(downloadAmazon('../etc', { fromDir: src, dataDir: dir2 }), /bad category/);
+});
+
+test('pinned sizes: a file whose size differs from the pinned one is refused and not kept; the right size passes', async () => {
+  await withServer('good', async (baseUrl) => {
+    const dir = tmpDir('dl-pinned');
+    const wrong = { 'reviews_Tiny_5.json.gz': { bytes: reviewsGz.length + 1 } };
+    await assert.rejects(downloadAmazon('Tiny', { baseUrl, dataDir: dir, knownFiles: wrong }), new RegExp(`reviews_Tiny_5\\.json\\.gz from ${baseUrl}reviews_Tiny_5\\.json\\.gz: ${reviewsGz.length} bytes; the official file has ${reviewsGz.length + 1} bytes`));
+    assert.deepEqual(listing(dir), []);
+    const right = { 'reviews_Tiny_5.json.gz': { bytes: reviewsGz.length }, 'meta_Tiny.json.gz': { sha256: crypto.createHash('sha256').update(metaGz).digest('hex') } };
+    await downloadAmazon('Tiny', { baseUrl, dataDir: dir, knownFiles: right });
+    assert.deepEqual(listing(dir), ['meta_Tiny.json.gz', 'reviews_Tiny_5.json.gz']);
+    // a present file is held to the pin too
+    await assert.rejects(downloadAmazon('Tiny', { baseUrl, dataDir: dir, knownFiles: wrong }), /from an earlier download: .* bytes; the official file has .*; it is kept in .*: pass --force/);
+  });
 });

@@ -3,13 +3,14 @@
  * `npm run setup`), and a notebook imports the library as a user would: `from 'deep-interest-lab'`
  * (the built dist/, reached through the shim that bin/link-self.js writes).
  */
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useBestBackend } from '../../src/backend';
+import { skipWithout } from '../requirements';
 
 const fixtures = path.join(__dirname, 'fixtures');
 
@@ -28,18 +29,21 @@ function execute(notebook: string): { status: number | null; stderr: string; out
   return { status: res.status, stderr: res.stderr ?? String(res.error ?? ''), outputText };
 }
 
-test('Jupyter executes a tslab notebook that imports the library and prints the backend', async () => {
-  const expected = await useBestBackend({ quiet: true });
-  const run = execute('import-library.ipynb');
-  assert.equal(run.status, 0, `nbconvert failed (run \`npm run setup\` to register the kernel):\n${run.stderr.slice(-3000)}`);
-  assert.match(run.outputText, new RegExp(`BACKEND=${expected.name}\\b`));
-  // The notebook sees the same library build: Rng(7)'s first draw matches ours.
-  const { Rng } = await import('../../src/random');
-  assert.match(run.outputText, new RegExp(`DRAW=${new Rng(7).next()}`));
-});
+// without Jupyter/Chromium this suite is skipped with one line saying what to install (run anyway under CI)
+describe('Jupyter runs tslab notebooks', { skip: skipWithout('jupyter') }, () => {
+  test('Jupyter executes a tslab notebook that imports the library and prints the backend', async () => {
+    const expected = await useBestBackend({ quiet: true });
+    const run = execute('import-library.ipynb');
+    assert.equal(run.status, 0, `nbconvert failed (run \`npm run setup\` to register the kernel):\n${run.stderr.slice(-3000)}`);
+    assert.match(run.outputText, new RegExp(`BACKEND=${expected.name}\\b`));
+    // The notebook sees the same library build: Rng(7)'s first draw matches ours.
+    const { Rng } = await import('../../src/random');
+    assert.match(run.outputText, new RegExp(`DRAW=${new Rng(7).next()}`));
+  });
 
-test('a notebook whose import is broken makes the execution fail', () => {
-  const run = execute('broken-import.ipynb');
-  assert.notEqual(run.status, 0);
-  assert.match(run.stderr, /noSuchExport/);
+  test('a notebook whose import is broken makes the execution fail', () => {
+    const run = execute('broken-import.ipynb');
+    assert.notEqual(run.status, 0);
+    assert.match(run.stderr, /noSuchExport/);
+  });
 });

@@ -7,13 +7,14 @@
  *
  * Needs `npm run build` (pretest does it) and the kernel registered by `npm run setup`.
  */
-import { after, test } from 'node:test';
+import { describe, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { executeNotebook, listNotebooks } from '../../src/report/executeNotebooks';
 import { HeadlessChromium } from '../../src/report/chromium';
+import { skipWithout } from '../requirements';
 
 const root = path.resolve(__dirname, '..', '..');
 const resultsDir = path.join(root, 'results', 'ci-smoke');
@@ -37,62 +38,65 @@ test('the five paper notebooks are there', () => {
   );
 });
 
-for (const notebook of notebooks) {
-  const name = path.basename(notebook, '.ipynb');
-  test(`${name} executes with the smoke profile in under ${NOTEBOOK_LIMIT_SECONDS} s without a cell error`, async () => {
-    const run = await executeNotebook(notebook, {
-      outputDir: executedDir,
-      parameters: { profile: 'smoke', jobs: 1, resultsDir },
-      timeoutSeconds: NOTEBOOK_LIMIT_SECONDS,
+// without Jupyter/Chromium this suite is skipped with one line saying what to install (run anyway under CI)
+describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupyter', 'chromium') }, () => {
+  for (const notebook of notebooks) {
+    const name = path.basename(notebook, '.ipynb');
+    test(`${name} executes with the smoke profile in under ${NOTEBOOK_LIMIT_SECONDS} s without a cell error`, async () => {
+      const run = await executeNotebook(notebook, {
+        outputDir: executedDir,
+        parameters: { profile: 'smoke', jobs: 1, resultsDir },
+        timeoutSeconds: NOTEBOOK_LIMIT_SECONDS,
+      });
+      assert.ok(run.ok, `${name} failed after ${run.seconds.toFixed(0)} s:\n${run.error}`);
+      assert.ok(run.seconds < NOTEBOOK_LIMIT_SECONDS, `${name} took ${run.seconds.toFixed(0)} s`);
+      // Every figure is shown inline with interactive HTML and static images kept in the notebook.
+      const executed = JSON.parse(fs.readFileSync(run.output!, 'utf8')) as {
+        cells: Array<{ outputs?: Array<{ output_type: string; data?: Record<string, unknown> }> }>;
+      };
+      const figures = executed.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.['image/svg+xml'] !== undefined);
+      assert.ok(figures.length > 0, `${name} shows at least one figure`);
+      for (const figure of figures) {
+        assert.ok(figure.data!['image/png'], 'PNG kept for viewers without JavaScript');
+        assert.match(([] as string[]).concat(figure.data!['text/html'] as string | string[]).join(''), /window\.Plotly\.newPlot/);
+      }
+      // ... and written as citable files; a paper notebook also writes at least one table.
+      const paper = name === '00-data' ? 'data' : name.split('-')[1];
+      const figureFiles = fs.readdirSync(path.join(resultsDir, 'figures', paper));
+      assert.ok(figureFiles.some((f) => f.endsWith('.svg')) && figureFiles.some((f) => f.endsWith('.png')));
+      const tableFiles = fs.readdirSync(path.join(resultsDir, 'tables', paper));
+      for (const ext of ['.md', '.csv', '.tex']) assert.ok(tableFiles.some((f) => f.endsWith(ext)), `a ${ext} table for ${paper}`);
     });
-    assert.ok(run.ok, `${name} failed after ${run.seconds.toFixed(0)} s:\n${run.error}`);
-    assert.ok(run.seconds < NOTEBOOK_LIMIT_SECONDS, `${name} took ${run.seconds.toFixed(0)} s`);
-    // Every figure is shown inline with interactive HTML and static images kept in the notebook.
-    const executed = JSON.parse(fs.readFileSync(run.output!, 'utf8')) as {
-      cells: Array<{ outputs?: Array<{ output_type: string; data?: Record<string, unknown> }> }>;
-    };
-    const figures = executed.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.['image/svg+xml'] !== undefined);
-    assert.ok(figures.length > 0, `${name} shows at least one figure`);
-    for (const figure of figures) {
-      assert.ok(figure.data!['image/png'], 'PNG kept for viewers without JavaScript');
-      assert.match(([] as string[]).concat(figure.data!['text/html'] as string | string[]).join(''), /window\.Plotly\.newPlot/);
-    }
-    // ... and written as citable files; a paper notebook also writes at least one table.
-    const paper = name === '00-data' ? 'data' : name.split('-')[1];
-    const figureFiles = fs.readdirSync(path.join(resultsDir, 'figures', paper));
-    assert.ok(figureFiles.some((f) => f.endsWith('.svg')) && figureFiles.some((f) => f.endsWith('.png')));
-    const tableFiles = fs.readdirSync(path.join(resultsDir, 'tables', paper));
-    for (const ext of ['.md', '.csv', '.tex']) assert.ok(tableFiles.some((f) => f.endsWith(ext)), `a ${ext} table for ${paper}`);
-  });
-}
+  }
 
-test('an executed notebook rendered to HTML by nbconvert shows the Plotly figure in Chromium (screenshot kept)', async () => {
-  const executed = path.join(executedDir, '00-data.ipynb');
-  assert.ok(fs.existsSync(executed), 'the 00-data test above wrote the executed notebook');
-  const htmlDir = path.join(resultsDir, 'html');
-  const convert = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', htmlDir, executed], { encoding: 'utf8', timeout: 120_000 });
-  assert.equal(convert.status, 0, convert.stderr);
-  const html = path.join(htmlDir, '00-data.html');
-  // No network: every host name fails to resolve, so CDN links in nbconvert's template fail fast.
-  browser = await HeadlessChromium.launch({ extraFlags: ['--host-resolver-rules=MAP * ~NOTFOUND'] });
-  await browser.navigate(`file://${html}`);
-  const found = await browser.evaluate<{ figures: number; drawn: number; traces: number }>(`new Promise((resolve) => {
-    let tries = 0;
-    const check = () => {
-      const figures = document.querySelectorAll('.dil-plotly-figure').length;
-      const drawn = document.querySelectorAll('.dil-plotly-figure svg.main-svg').length;
-      const traces = document.querySelectorAll('.dil-plotly-figure g.trace').length;
-      if ((figures > 0 && drawn >= figures) || tries++ > 200) resolve({ figures, drawn, traces });
-      else setTimeout(check, 50);
-    };
-    check();
-  })`);
-  assert.ok(found.figures >= 3, `figure divs in the page: ${found.figures}`);
-  assert.ok(found.drawn >= found.figures, `Plotly drew an SVG in every figure div (${found.drawn}/${found.figures})`);
-  assert.ok(found.traces > 0, 'the SVG holds traces');
-  const png = await browser.screenshot({ width: 1200, height: 900, selector: '.dil-plotly-figure' });
-  const shot = path.join(resultsDir, 'screenshots', '00-data.png');
-  fs.mkdirSync(path.dirname(shot), { recursive: true });
-  fs.writeFileSync(shot, png);
-  assert.ok(png.subarray(1, 4).toString('ascii') === 'PNG' && png.length > 10_000, 'a real screenshot');
+  test('an executed notebook rendered to HTML by nbconvert shows the Plotly figure in Chromium (screenshot kept)', async () => {
+    const executed = path.join(executedDir, '00-data.ipynb');
+    assert.ok(fs.existsSync(executed), 'the 00-data test above wrote the executed notebook');
+    const htmlDir = path.join(resultsDir, 'html');
+    const convert = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', htmlDir, executed], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(convert.status, 0, convert.stderr);
+    const html = path.join(htmlDir, '00-data.html');
+    // No network: every host name fails to resolve, so CDN links in nbconvert's template fail fast.
+    browser = await HeadlessChromium.launch({ extraFlags: ['--host-resolver-rules=MAP * ~NOTFOUND'] });
+    await browser.navigate(`file://${html}`);
+    const found = await browser.evaluate<{ figures: number; drawn: number; traces: number }>(`new Promise((resolve) => {
+      let tries = 0;
+      const check = () => {
+        const figures = document.querySelectorAll('.dil-plotly-figure').length;
+        const drawn = document.querySelectorAll('.dil-plotly-figure svg.main-svg').length;
+        const traces = document.querySelectorAll('.dil-plotly-figure g.trace').length;
+        if ((figures > 0 && drawn >= figures) || tries++ > 200) resolve({ figures, drawn, traces });
+        else setTimeout(check, 50);
+      };
+      check();
+    })`);
+    assert.ok(found.figures >= 3, `figure divs in the page: ${found.figures}`);
+    assert.ok(found.drawn >= found.figures, `Plotly drew an SVG in every figure div (${found.drawn}/${found.figures})`);
+    assert.ok(found.traces > 0, 'the SVG holds traces');
+    const png = await browser.screenshot({ width: 1200, height: 900, selector: '.dil-plotly-figure' });
+    const shot = path.join(resultsDir, 'screenshots', '00-data.png');
+    fs.mkdirSync(path.dirname(shot), { recursive: true });
+    fs.writeFileSync(shot, png);
+    assert.ok(png.subarray(1, 4).toString('ascii') === 'PNG' && png.length > 10_000, 'a real screenshot');
+  });
 });

@@ -1,13 +1,16 @@
 /** `dil ablate <paper>`: runs (or resumes) a paper's ablation sweep and prints its summary tables. */
 import * as path from 'path';
+import { paperExperiments } from '../../experiments/papers';
 import { ablationSpecs, AblationOptions, runAblation } from '../../experiments/ablation';
 import { defaultJobs } from '../../experiments/runner';
 import { ExperimentSpec, PAPER_NAMES, PaperName, planExperiment, PlannedRun, PROFILE_NAMES, ProfileName } from '../../experiments/spec';
 import { formatSummaryText, VariantSummary } from '../../experiments/summary';
 import type { TrainConfig } from '../../train/trainConfig';
-import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
+import { CommandSpec, didYouMean, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
-import { DATA_FLAGS, dataOptionsFromFlags } from './dataFlags';
+import { checkOutputFolder } from '../outputPaths';
+import { DATA_FLAGS, PATH_FLAGS, checkDataFlags, dataOptionsFromFlags } from './dataFlags';
+import { checkModelOptions } from './modelOptions';
 import { addOptionEntries } from './optionFlags';
 import { applyProgressFlag } from './train';
 
@@ -21,7 +24,7 @@ export const ABLATE_COMMAND: CommandSpec = {
     { name: 'variants', type: 'list', description: 'only these variants (names as in --list)' },
     ...DATA_FLAGS.map((f) => (f.name === 'cache-dir' ? { ...f, defaultText: '<results>/cache for real data' } : f)),
     { name: 'seeds', type: 'int', description: 'number of seeds (1..K)' },
-    { name: 'seed', type: 'int', description: 'run only this seed (what --emit-jobs uses)' },
+    { name: 'seed', type: 'seed', description: 'run only this seed (what --emit-jobs uses)' },
     { name: 'epochs', type: 'int', description: 'epochs per run' },
     { name: 'max-steps', type: 'int', description: 'stop each epoch after this many steps' },
     { name: 'aux', type: 'number', description: "auxiliary-loss weight alpha of every variant (a variant's own setting wins)" },
@@ -80,19 +83,73 @@ export function ablationOptionsFromArgs(args: ParsedArgs): AblationOptions {
 /** Experiments of the command line, with every override applied. */
 export function experimentsFromArgs(paper: PaperName, args: ParsedArgs): { profile: ProfileName; specs: ExperimentSpec[]; notes: string[] } {
   const options = ablationOptionsFromArgs(args);
+  checkSelection(paper, options.profile!, args);
+  let result: { specs: ExperimentSpec[]; notes: string[] };
   try {
-    return { profile: options.profile!, ...ablationSpecs(paper, options) };
+    result = ablationSpecs(paper, options);
   } catch (err) {
     throw new UsageError(`dil ablate: ${err instanceof Error ? err.message : String(err)}`);
   }
+  if (options.modelOptions) checkSweepModelOptions(result.specs, options.modelOptions);
+  return { profile: options.profile!, ...result };
 }
 
-/** The self-contained command of one run (for --emit-jobs): every given flag but the sweep-level ones, plus the run's identity. */
+/** --experiment and --variants name things of the paper: unknown names list what exists (nearest first). */
+function checkSelection(paper: PaperName, profile: ProfileName, args: ParsedArgs): void {
+  let specs = paperExperiments(paper, profile);
+  const experiments = flagList(args, 'experiment');
+  if (experiments) {
+    const known = specs.map((s) => s.name);
+    for (const name of experiments) {
+      if (!known.includes(name)) throw new UsageError(`dil ablate: --experiment: unknown experiment "${name}" of ${paper}${didYouMean(name, known)}; expected one of: ${known.join(', ')}`);
+    }
+    specs = specs.filter((s) => experiments.includes(s.name));
+  }
+  const variants = flagList(args, 'variants');
+  if (variants) {
+    const known = [...new Set(specs.flatMap((s) => s.variants.map((v) => v.name)))];
+    for (const name of variants) {
+      if (!known.includes(name)) {
+        const where = experiments ? `experiment(s) ${experiments.join(', ')}` : paper;
+        throw new UsageError(`dil ablate: --variants: unknown variant "${name}" of ${where}${didYouMean(name, known)}; variants: ${known.join(', ')} (dil ablate ${paper} --list shows them per experiment)`);
+      }
+    }
+  }
+}
+
+/** --option keys must be fields of at least one model of the sweep (a variant's own setting may drop a field). */
+function checkSweepModelOptions(specs: ExperimentSpec[], modelOptions: Record<string, unknown>): void {
+  const models = [...new Set(specs.flatMap((s) => s.variants.map((v) => v.overrides.model ?? s.base.model)))];
+  let firstError: unknown;
+  for (const model of models) {
+    try {
+      checkModelOptions('dil ablate', model, modelOptions, () => '--option');
+      return;
+    } catch (err) {
+      firstError ??= err;
+    }
+  }
+  if (firstError) throw firstError;
+}
+
+/** This kit's `dil` launcher (bin/dil.js), from src/cli/commands or dist/cli/commands alike. */
+export function kitBin(): string {
+  return path.resolve(__dirname, '..', '..', '..', 'bin', 'dil.js');
+}
+
+/**
+ * The self-contained command of one run (for --emit-jobs): every given flag but the sweep-level
+ * ones, plus the run's identity. It runs as printed from any directory, without `dil` on PATH:
+ * this Node and this kit's launcher by absolute path, and every path flag made absolute.
+ */
 export function emitJobCommand(paper: string, args: ParsedArgs, run: PlannedRun, resultsDir: string): string {
   const drop = new Set(['emit-jobs', 'experiment', 'variants', 'seed', 'jobs', 'results', 'json', 'list', 'progress']);
-  const parts = ['dil', 'ablate', paper];
-  for (const [name, value] of Object.entries(args.flags)) {
+  const parts = [process.execPath, kitBin(), 'ablate', paper];
+  for (const [name, raw] of Object.entries(args.flags)) {
     if (drop.has(name)) continue;
+    let value = raw;
+    if (PATH_FLAGS.includes(name) && typeof value === 'string') value = path.resolve(value);
+    if (name === 'dataset' && typeof value === 'string' && value.startsWith('log:')) value = `log:${path.resolve(value.slice(4))}`;
     if (value === true) parts.push(`--${name}`);
     else if (value === false) parts.push(`--${name}=false`);
     else if (Array.isArray(value) && ABLATE_COMMAND.flags.some((f) => f.name === name && f.repeatable)) for (const v of value) parts.push(`--${name}`, v);
@@ -119,12 +176,15 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
   const paper = args.positionals[0];
   if (!paper) throw new UsageError(`dil ablate: which paper? expected one of: ${PAPER_NAMES.join(', ')}`);
   if (!(PAPER_NAMES as readonly string[]).includes(paper)) {
-    throw new UsageError(`dil ablate: unknown paper "${paper}"; expected one of: ${PAPER_NAMES.join(', ')}`);
+    throw new UsageError(`dil ablate: unknown paper "${paper}"${didYouMean(paper, PAPER_NAMES)}; expected one of: ${PAPER_NAMES.join(', ')}`);
   }
   if (args.positionals.length > 1) throw new UsageError(`dil ablate: unexpected argument "${args.positionals[1]}"`);
+  checkDataFlags('dil ablate', flagString(args, 'dataset'), args);
   applyProgressFlag(args);
   const { profile, specs, notes } = experimentsFromArgs(paper as PaperName, args);
   const resultsDir = flagString(args, 'results') ?? 'results';
+  // emitted jobs may write to a folder that exists only where they run
+  if (!flagBool(args, 'list') && !flagBool(args, 'emit-jobs')) checkOutputFolder('dil ablate: --results', resultsDir);
   const plans = specs.map((spec) => ({ spec, runs: planExperiment(spec) }));
   if (flagBool(args, 'list')) {
     for (const { spec } of plans) {

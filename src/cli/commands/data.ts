@@ -4,9 +4,9 @@
  */
 import { downloadAmazon, loadDataset } from '../../data';
 import { ProgressBar } from '../../progress';
-import { CommandSpec, flagBool, flagString, formatHelp, parseArgs, UsageError } from '../args';
+import { CommandSpec, didYouMean, flagBool, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
-import { DATA_FLAGS, dataOptionsFromFlags } from './dataFlags';
+import { DATA_FLAGS, checkDataFlags, dataOptionsFromFlags } from './dataFlags';
 import { applyProgressFlag } from './train';
 
 export const DATA_COMMAND: CommandSpec = {
@@ -19,7 +19,7 @@ export const DATA_COMMAND: CommandSpec = {
     { name: 'from-dir', type: 'string', description: 'copy the Amazon files from this local folder instead of downloading' },
     { name: 'force', type: 'boolean', description: 'download again even when the files are present' },
     ...DATA_FLAGS,
-    { name: 'seed', type: 'int', description: 'seed of negatives and splits', defaultText: '1234' },
+    { name: 'seed', type: 'seed', description: 'seed of negatives and splits', defaultText: '1234' },
     { name: 'progress', type: 'string', values: ['auto', 'off', 'log'], description: 'progress bars', defaultText: 'auto' },
     { name: 'json', type: 'boolean', description: 'print the statistics as one JSON object last' },
   ],
@@ -40,11 +40,13 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(DATA_COMMAND, argv);
   const sub = args.positionals[0];
   if (!sub || !SUBCOMMANDS.includes(sub)) {
-    throw new UsageError(`dil data: expected a subcommand, one of: ${SUBCOMMANDS.join(', ')}${sub ? ` (got "${sub}")` : ''}`);
+    throw new UsageError(`dil data: expected a subcommand, one of: ${SUBCOMMANDS.join(', ')}${sub ? ` (got "${sub}"${didYouMean(sub, SUBCOMMANDS)})` : ''}`);
   }
+  checkDataFlags(`dil data ${sub}`, sub === 'stats' ? flagString(args, 'dataset') : undefined, args);
   applyProgressFlag(args);
   let spec: string;
   let amazonDataDir: string | undefined;
+  const amazonPresent: string[] = [];
   if (sub === 'amazon') {
     const category = flagString(args, 'category') ?? args.positionals[1];
     if (!category) throw new UsageError('dil data amazon: the category is required (e.g. dil data amazon Beauty)');
@@ -64,6 +66,7 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
     });
     for (const bar of downloadBars.values()) bar.finish();
     for (const file of fetched.files) io.err(`${fetched.skipped.includes(file) ? 'present' : 'fetched'}: ${file}`);
+    amazonPresent.push(...fetched.skipped);
     spec = `amazon:${category}`;
   } else {
     const dataset = flagString(args, 'dataset');
@@ -72,20 +75,41 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
   }
   const bars = new Map<string, ProgressBar>();
   const seed = args.flags.seed as number | undefined;
-  const dataset = await loadDataset(spec, {
-    ...dataOptionsFromFlags(args),
-    ...(amazonDataDir !== undefined ? { dataDir: amazonDataDir } : {}),
-    ...(seed !== undefined ? { seed } : {}),
-    onProgress: (done, total, label) => {
-      let bar = bars.get(label);
-      if (!bar) bars.set(label, (bar = new ProgressBar({ label, total, unit: 'units' })));
-      bar.update(done);
-      if (done >= total) bar.finish();
-    },
-    onWarning: (message) => io.err(`warning: ${message}`),
-  });
+  // a stage's first report comes after its first chunk: its bar starts when the previous stage
+  // reported last, so the rate is not that chunk over a few microseconds
+  let lastReportMs = performance.now();
+  let dataset: Awaited<ReturnType<typeof loadDataset>>;
+  try {
+    dataset = await loadDataset(spec, {
+      ...dataOptionsFromFlags(args),
+      ...(amazonDataDir !== undefined ? { dataDir: amazonDataDir } : {}),
+      ...(seed !== undefined ? { seed } : {}),
+      onProgress: (done, total, label) => {
+        let bar = bars.get(label);
+        if (!bar) {
+          const startMs = lastReportMs;
+          let first = true;
+          const now = () => (first ? ((first = false), startMs) : performance.now());
+          // file stages report bytes read; the protocol stage reports steps
+          bars.set(label, (bar = new ProgressBar({ label, total, unit: label.startsWith('protocol') ? 'steps' : 'bytes', now })));
+        }
+        bar.update(done);
+        if (done >= total) bar.finish();
+        lastReportMs = performance.now();
+      },
+      onWarning: (message) => io.err(`warning: ${message}`),
+    });
+  } catch (err) {
+    // a file kept from an earlier download may be what fails to parse: say how to fetch it again
+    if (amazonPresent.length > 0) {
+      const message = err instanceof Error ? err.message : String(err);
+      throw new Error(`${message}\n(${amazonPresent.join(' and ')} ${amazonPresent.length > 1 ? 'were' : 'was'} already present and not downloaded again; \`dil data amazon ${spec.slice('amazon:'.length)} --force\` downloads ${amazonPresent.length > 1 ? 'them' : 'it'} again)`);
+    }
+    throw err;
+  }
   for (const bar of bars.values()) bar.finish();
-  io.err(dataset.describe());
+  // the statistics are the command's result: stdout (with --json, the JSON object comes last)
+  io.out(dataset.describe());
   if (flagBool(args, 'json')) io.out(JSON.stringify(dataset.stats()));
   return 0;
 }

@@ -7,7 +7,7 @@ import { evaluateSplit } from '../../train/evaluate';
 import { auxWeightOf } from '../../train/trainer';
 import { CommandSpec, flagBool, flagNumber, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
-import { DATA_FLAGS, dataOptionsFromFlags } from './dataFlags';
+import { DATA_FLAGS, checkDataFlags, dataOptionsFromFlags } from './dataFlags';
 
 export const EVAL_COMMAND: CommandSpec = {
   name: 'eval',
@@ -16,7 +16,7 @@ export const EVAL_COMMAND: CommandSpec = {
   flags: [
     { name: 'load', type: 'string', description: 'checkpoint folder' },
     ...DATA_FLAGS,
-    { name: 'seed', type: 'int', description: "dataset seed (splits, negatives)", defaultText: "the checkpoint's" },
+    { name: 'seed', type: 'seed', description: "dataset seed (splits, negatives)", defaultText: "the checkpoint's" },
     { name: 'split', type: 'string', values: ['train', 'valid', 'test'], description: 'split to score', defaultText: 'test' },
     { name: 'batch-size', type: 'int', description: 'scoring batch size', defaultText: '512' },
     { name: 'json', type: 'boolean', description: 'print one JSON object last (auc, gauc, logloss, rows)' },
@@ -34,6 +34,7 @@ async function runEval(argv: string[], io: CliIo): Promise<number> {
   const dir = flagString(args, 'load');
   if (!dir) throw new UsageError('dil eval: --load <checkpoint folder> is required');
   const json = flagBool(args, 'json');
+  checkDataFlags('dil eval', flagString(args, 'dataset'), args);
   await useBestBackend({ quiet: json });
   const { meta } = readCheckpoint(dir);
   const saved = meta.runConfig as RunConfig | undefined;

@@ -10,6 +10,11 @@ function parseOptionValue(raw: string): unknown {
   }
 }
 
+/** Names every object has (prototype members): never option keys. */
+function isPrototypeName(key: string): boolean {
+  return key === '__proto__' || key === 'prototype' || key in Object.prototype;
+}
+
 /** Sets options[a][b][c] = value for the path ['a', 'b', 'c'], creating objects on the way. */
 function setPath(options: Record<string, unknown>, keys: string[], value: unknown): void {
   let node = options;
@@ -30,7 +35,12 @@ export function addOptionEntries(options: Record<string, unknown>, entries: stri
   for (const entry of entries) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw new UsageError(`${flag} "${entry}" must look like key=value`);
-    setPath(options, entry.slice(0, eq).split('.'), parseOptionValue(entry.slice(eq + 1)));
+    const keys = entry.slice(0, eq).split('.');
+    const bad = keys.find((k) => k === '' || isPrototypeName(k));
+    if (bad !== undefined) {
+      throw new UsageError(`${flag} "${entry}": "${bad}" is not an option name${bad === '' ? ' (empty key)' : ' (it names a member every JavaScript object has)'}`);
+    }
+    setPath(options, keys, parseOptionValue(entry.slice(eq + 1)));
   }
   return options;
 }

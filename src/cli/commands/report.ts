@@ -8,6 +8,7 @@ import { summaryResultTable } from '../../report/summaryReport';
 import { CommandSpec, flagBool, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
 import * as fs from 'fs';
+import { checkOutputFolder } from '../outputPaths';
 
 export const REPORT_COMMAND: CommandSpec = {
   name: 'report',
@@ -56,6 +57,9 @@ async function runReport(argv: string[], io: CliIo): Promise<number> {
   if (!dir) throw new UsageError('dil report: which results folder? e.g. dil report results/');
   if (args.positionals.length > 1) throw new UsageError(`dil report: unexpected argument "${args.positionals[1]}"`);
   if (!fs.existsSync(dir)) throw new UsageError(`dil report: results folder ${dir} does not exist`);
+  if (!fs.statSync(dir).isDirectory()) throw new UsageError(`dil report: ${dir} is a file; expected a results folder (the --results of dil ablate, holding runs/)`);
+  const outFlag = flagString(args, 'out');
+  if (outFlag !== undefined) checkOutputFolder('dil report: --out', outFlag);
   const { records, errors } = loadRunRecords(dir);
   for (const e of errors) io.err(`skipped: ${e}`);
   const paper = flagString(args, 'paper');

@@ -6,6 +6,7 @@
 import * as path from 'path';
 import { runAblation } from '../../experiments/ablation';
 import { PAPER_NAMES, PaperName } from '../../experiments/spec';
+import { KIT_ROOT } from '../../experiments/provenance';
 import { executeNotebooks, listNotebooks, NOTEBOOK_PROFILES, NotebookParameters, NotebookProfile, notebookEnvironment } from '../../report/executeNotebooks';
 import { notebookAblationOptions, notebookSettings } from '../../report/notebookSession';
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, UsageError } from '../args';
@@ -59,11 +60,13 @@ async function runNotebookSweeps(paper: PaperName, parameters: NotebookParameter
 async function runReproduce(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(REPRODUCE_COMMAND, argv);
   if (args.positionals.length > 0) throw new UsageError(`dil reproduce: unexpected argument "${args.positionals[0]}"`);
-  let notebooks = listNotebooks();
+  // the kit's own notebooks, wherever the command is run from (npm link, a global install)
+  const notebookDir = path.join(KIT_ROOT, 'notebooks');
+  let notebooks = listNotebooks(notebookDir);
   const only = flagList(args, 'notebooks');
   if (only) {
     notebooks = notebooks.filter((n) => only.some((prefix) => path.basename(n).startsWith(prefix)));
-    if (notebooks.length === 0) throw new UsageError(`dil reproduce: no notebook matches --notebooks ${only.join(',')}; available: ${listNotebooks().map((n) => path.basename(n)).join(', ')}`);
+    if (notebooks.length === 0) throw new UsageError(`dil reproduce: no notebook matches --notebooks ${only.join(',')}; available: ${listNotebooks(notebookDir).map((n) => path.basename(n)).join(', ')}`);
   }
   const parameters: NotebookParameters = {
     profile: (flagString(args, 'profile') ?? 'default') as NotebookProfile,

@@ -9,8 +9,10 @@ import { effectiveModelOptions, trainModel } from '../../train/trainer';
 import { TrainConfig, TRAIN_PRESET_NAMES, TrainPresetName } from '../../train/trainConfig';
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
-import { DATA_FLAGS, dataOptionsFromFlags } from './dataFlags';
+import { checkModelOptions } from './modelOptions';
 import { addOptionEntries } from './optionFlags';
+import { checkOutputFolder } from '../outputPaths';
+import { DATA_FLAGS, checkDataFlags, dataOptionsFromFlags } from './dataFlags';
 
 export const TRAIN_COMMAND: CommandSpec = {
   name: 'train',
@@ -21,7 +23,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     ...DATA_FLAGS,
     { name: 'preset', type: 'string', values: TRAIN_PRESET_NAMES, description: "optimizer/schedule of an official repo (default: din for din, dmin for dmin, dhan for dhan, dien for the others)" },
     { name: 'epochs', type: 'int', description: 'training epochs' },
-    { name: 'seed', type: 'int', description: 'seed of initialisation, shuffling, negatives and splits', defaultText: '1' },
+    { name: 'seed', type: 'seed', description: 'seed of initialisation, shuffling, negatives and splits', defaultText: '1' },
     { name: 'batch-size', type: 'int', description: 'training batch size' },
     { name: 'lr', type: 'number', description: 'initial learning rate' },
     { name: 'optimizer', type: 'string', values: ['sgd', 'adam'], description: 'optimizer' },
@@ -60,6 +62,27 @@ export function defaultPresetFor(model: string): TrainPresetName {
   if (model === 'dmin') return 'dmin';
   if (model === 'dhan') return 'dhan';
   return 'dien';
+}
+
+/** The named flags that set one model option each (the rest comes from --option). */
+const MODEL_OPTION_FLAGS: Record<string, string> = { evolution: 'gru', 'mlp.activation': 'activation', interestHeads: 'heads', pooling: 'pooling' };
+
+/** Named flags whose values mean something for these models only (other models may have a field of that name with other values). */
+const NAMED_FLAG_MODELS: Record<string, readonly string[]> = { pooling: ['dhan'] };
+
+/** Throws when a named model flag was given for a model it does not apply to. */
+export function checkNamedModelFlags(args: ParsedArgs, model: string): void {
+  for (const [flag, models] of Object.entries(NAMED_FLAG_MODELS)) {
+    if (args.flags[flag] !== undefined && !models.includes(model)) {
+      throw new UsageError(`dil train: --${flag} applies to ${models.join(', ')}, not to --model ${model}`);
+    }
+  }
+}
+
+/** The flag that set the model option `keyPath`: the named one when given, else --option. */
+export function flagOfModelOption(args: ParsedArgs, keyPath: string): string {
+  const named = MODEL_OPTION_FLAGS[keyPath];
+  return named !== undefined && args.flags[named] !== undefined ? `--${named}` : '--option';
 }
 
 /** Model options from --gru/--activation/--heads/--pooling/--option. */
@@ -109,12 +132,19 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
   if (!model) throw new UsageError(`dil train: --model is required (one of: ${MODEL_NAMES.join(', ')})`);
   const dataset = flagString(args, 'dataset');
   if (!dataset) throw new UsageError("dil train: --dataset is required, e.g. --dataset synthetic:default:tiny or --dataset amazon:Beauty --data-dir DIR");
+  // every value is checked before the dataset is built or a step is trained
+  checkDataFlags('dil train', dataset, args);
+  const modelOptions = modelOptionsFromFlags(args);
+  checkNamedModelFlags(args, model);
+  checkModelOptions('dil train', model, modelOptions, (keyPath) => flagOfModelOption(args, keyPath));
+  const save = flagString(args, 'save');
+  if (save !== undefined) checkOutputFolder('dil train: --save', save);
   applyProgressFlag(args);
   const json = flagBool(args, 'json');
   const preset = (flagString(args, 'preset') as TrainPresetName | undefined) ?? defaultPresetFor(model);
   const config = resolveRunConfig({
     model,
-    modelOptions: modelOptionsFromFlags(args),
+    modelOptions,
     dataset,
     data: dataOptionsFromFlags(args),
     train: trainOverridesFromFlags(args),
@@ -136,7 +166,6 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
         `test AUC ${best.test.auc.toFixed(4)}, gAUC ${best.test.gauc.toFixed(4)}, logloss ${best.test.logloss.toFixed(4)}; ` +
         `${outcome.samplesPerSecond.toFixed(0)} samples/s`,
     );
-    const save = flagString(args, 'save');
     if (save) {
       saveCheckpoint(save, {
         model: trained,
