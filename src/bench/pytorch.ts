@@ -30,6 +30,8 @@ export interface PytorchRun {
   scoreP90Ms: number;
   steps: number;
   torchVersion?: string;
+  /** The reference's BLAS speed (`env.blas_gflops`, a 512x512 matmul in GFLOP/s); undefined if not reported. */
+  blasGflops?: number;
   /** The JSON line the script printed. */
   raw: unknown;
 }
@@ -103,6 +105,7 @@ export function parsePytorchOutput(stdout: string, expected: { model: 'DIN' | 'D
     scoreP90Ms: num(infer.p90_ms, 'infer.p90_ms', where),
     steps: num(train.steps, 'train.steps', where),
     torchVersion: typeof env?.torch === 'string' ? env.torch : undefined,
+    blasGflops: typeof env?.blas_gflops === 'number' && Number.isFinite(env.blas_gflops) ? env.blas_gflops : undefined,
     raw: obj,
   };
 }

@@ -16,6 +16,10 @@ import { fastWasmKernelsInstalled, installFastWasmKernels } from '../ops';
 import { createOptimizer } from '../train/optimizers';
 import { predict, trainStep } from '../train/step';
 import { makeBenchBatches } from './batches';
+import { limitFraction, modelFlops } from './flops';
+import { measureMatMulGflops } from './matMulSpeed';
+import { ensureOptimisedBlas } from './referenceBlas';
+import { buildClusterGroupings } from '../layers/hierarchicalAttention';
 import { BenchSubject, measureSubject } from './measure';
 import { checkPytorch, defaultReferenceDir, PytorchRun, runPytorchReference } from './pytorch';
 import { BenchRecord, BENCH_RECORD_SCHEMA, missingEntry, modelEntry, pytorchPairs, writeBenchRecord } from './record';
@@ -42,6 +46,13 @@ export interface BenchOptions {
   noWrite: boolean;
   /** Print progress lines. */
   verbose: boolean;
+  /** Install the optimised BLAS for the reference with apt-get when missing (as root). */
+  installBlas: boolean;
+}
+
+/** Threads of the PyTorch run whose ratio counts: every core of this machine. */
+export function allCoresThreads(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
 /** The repository root (two levels above this file, in src/ or dist/). */
@@ -56,13 +67,14 @@ export function defaultBenchOptions(root: string = repoRoot()): BenchOptions {
     steps: 50,
     batches: 16,
     seed: 1,
-    pytorchThreads: [1, 2],
+    pytorchThreads: [...new Set([1, allCoresThreads()])],
     pytorchCpuClock: true,
     python: '/usr/bin/python3',
     pytorchDir: defaultReferenceDir(root),
     resultsDir: path.join(root, 'results', 'bench'),
     noWrite: false,
     verbose: true,
+    installBlas: true,
   };
 }
 
@@ -72,7 +84,9 @@ export const BENCH_USAGE = `Usage: npm run bench -- [flags]   (or: dil bench [fl
   --warmup N                    untimed steps before each phase, default 10
   --batches N                   distinct batches cycled through, default 16
   --seed N                      data and weight seed, default 1
-  --pytorch-threads 1,2         thread counts for the PyTorch reference; 'none' skips it
+  --pytorch-threads 1,N         thread counts for the PyTorch reference (default 1 and this machine's
+                                core count N, whose ratio is the one that counts); 'none' skips it
+  --no-install-blas             never apt-get install the reference's optimised BLAS (libopenblas0-pthread)
   --no-pytorch-cpu-clock        skip the extra 1-thread reference run timed by CPU time
   --python PATH                 default /usr/bin/python3
   --pytorch-dir DIR             default <repo>/../shared/bench/pytorch-reference (or DIL_PYTORCH_REFERENCE)
@@ -133,6 +147,9 @@ export function parseBenchArgs(argv: string[], base: BenchOptions = defaultBench
       case '--results':
         o.resultsDir = path.resolve(value() ?? '');
         break;
+      case '--no-install-blas':
+        o.installBlas = false;
+        break;
       case '--no-write':
         o.noWrite = true;
         break;
@@ -181,11 +198,12 @@ export function ensureBenchModelsRegistered(names: readonly BenchModelName[]): B
 }
 
 /** A model driven through the kit's own trainStep / predict with Adam 1e-3. */
-export function modelSubject(name: BenchModelName, sizes: FeatureSizes, seed: number): { subject: BenchSubject; config: unknown } {
+export function modelSubject(name: BenchModelName, sizes: FeatureSizes, seed: number): { subject: BenchSubject; config: unknown; behaviourDim: number } {
   const model = createModel(name, benchModelOverrides(name), sizes, seed);
   const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
   return {
     config: model.config,
+    behaviourDim: model.embeddings.behaviourDim,
     subject: {
       train: (b: Batch) => {
         trainStep(model, b, optimizer);
@@ -200,6 +218,21 @@ export function modelSubject(name: BenchModelName, sizes: FeatureSizes, seed: nu
 
 function log(o: BenchOptions, msg: string): void {
   if (o.verbose) console.log(msg);
+}
+
+/**
+ * DHAN's clusters per row at each grouping level of each hierarchy dimension, averaged over
+ * `batches` (each batch runs over its padded maximum), for the FLOP count.
+ */
+export function meanClusters(batches: Batch[], dimensions: number[][]): number[][] {
+  return dimensions.map((levels) => {
+    const sums = levels.map(() => 0);
+    for (const b of batches) {
+      const g = buildClusterGroupings(b.size, b.maxLen, b.histMask, levels.map((l) => b.histCats[l]));
+      g.forEach((x, i) => (sums[i] += x.clusters));
+    }
+    return sums.map((x) => x / batches.length);
+  });
 }
 
 /** Runs the whole benchmark; returns the record (written unless noWrite). */
@@ -231,6 +264,7 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
     backend: backend.name,
     backendReason: backend.reason,
     oursThreads: 1,
+    allCoresThreads: allCoresThreads(),
     environment: {
       node: process.version,
       tfjs: (tf.version as Record<string, string>).tfjs ?? tf.version_core,
@@ -250,11 +284,15 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   };
   if (backend.name === 'wasm') notes.push('wasm backend: one thread (its multi-threaded build does not start under Node); "2 threads" compares one process of ours with PyTorch using 2 threads');
 
+  const limit = measureMatMulGflops(512, 8);
+  record.limit = { backend: backend.name, n: limit.n, reps: limit.reps, matMulGflops: limit.bestGflops, medianGflops: limit.medianGflops };
+  log(options, `bench: ${backend.name} matMul [${limit.n}, ${limit.n}] x [${limit.n}, ${limit.n}]: ${limit.bestGflops.toFixed(1)} GFLOP/s (best of ${limit.reps}; median ${limit.medianGflops.toFixed(1)})`);
   const measured = new Map<BenchModelName, ReturnType<typeof measureSubject>>();
+  const flops = new Map<BenchModelName, { trainStep: number; scoring: number }>();
   const configs = new Map<BenchModelName, unknown>();
   const failures = new Map<BenchModelName, { status: 'skipped' | 'failed'; message: string }>();
   for (const name of options.models) {
-    let made: { subject: BenchSubject; config: unknown };
+    let made: { subject: BenchSubject; config: unknown; behaviourDim: number };
     try {
       made = modelSubject(name, data.sizes, options.seed);
     } catch (err) {
@@ -264,6 +302,9 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
       continue;
     }
     configs.set(name, made.config);
+    const dims = name === 'dhan' ? ((made.config as { dimensions?: number[][] }).dimensions ?? []) : [];
+    const count = modelFlops(name, made.config, { B: BENCH_SHAPE.batchSize, T: BENCH_SHAPE.maxLen, De: made.behaviourDim, clusters: dims.length > 0 ? meanClusters(data.batches, dims) : undefined });
+    flops.set(name, { trainStep: count.trainStep, scoring: count.scoring });
     try {
       log(options, `bench: ${name}: ${options.warmup} warm-up + ${options.steps} timed training steps, then the same for scoring ...`);
       const m = measureSubject(made.subject, data.batches, { warmup: options.warmup, steps: options.steps });
@@ -284,6 +325,10 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   if (options.pytorchThreads.length === 0) {
     record.pytorch.reason = 'skipped (--pytorch-threads none)';
   } else if (wanted.length > 0) {
+    const blas = ensureOptimisedBlas({ install: options.installBlas });
+    record.pytorch.blasSetup = blas.message;
+    log(options, `bench: reference BLAS: ${blas.message}`);
+    if (!blas.ok) notes.push(`reference BLAS: ${blas.message}`);
     const avail = checkPytorch(options.python, options.pytorchDir);
     record.pytorch.available = avail.available;
     record.pytorch.torchVersion = avail.torchVersion;
@@ -312,7 +357,18 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   for (const name of options.models) {
     const reference = pytorchPairs(record.pytorch.runs, PYTORCH_REFERENCE_MODEL[name]);
     const m = measured.get(name);
-    if (m) record.models[name] = modelEntry(m, reference, record.oursThreads, configs.get(name));
+    const f = flops.get(name);
+    if (m) {
+      const entry = modelEntry(m, reference, record.oursThreads, configs.get(name), record.allCoresThreads);
+      if (f) {
+        entry.flops = f;
+        entry.limitFractionTrain = limitFraction(f.trainStep, m.train.stepMs.median, limit.bestGflops);
+        entry.limitFractionScore = limitFraction(f.scoring, m.score.stepMs.median, limit.bestGflops);
+        entry.limitFractionTrainCpu = m.train.cpuStepMs ? limitFraction(f.trainStep, m.train.cpuStepMs.median, limit.bestGflops) : null;
+        entry.limitFractionScoreCpu = m.score.cpuStepMs ? limitFraction(f.scoring, m.score.cpuStepMs.median, limit.bestGflops) : null;
+      }
+      record.models[name] = entry;
+    }
     else {
       const f = failures.get(name) ?? { status: 'failed' as const, message: 'not measured' };
       record.models[name] = missingEntry(f.status, f.message, reference);
