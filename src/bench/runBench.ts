@@ -19,6 +19,7 @@ import { makeBenchBatches } from './batches';
 import { limitFraction, modelFlops } from './flops';
 import { measureMatMulGflops } from './matMulSpeed';
 import { ensureOptimisedBlas } from './referenceBlas';
+import { runScaleCommand, SCALE_USAGE } from './scale';
 import { buildClusterGroupings } from '../layers/hierarchicalAttention';
 import { BenchSubject, measureSubject } from './measure';
 import { checkPytorch, defaultReferenceDir, PytorchRun, runPytorchReference } from './pytorch';
@@ -92,7 +93,9 @@ export const BENCH_USAGE = `Usage: npm run bench -- [flags]   (or: dil bench [fl
   --pytorch-dir DIR             default <repo>/../shared/bench/pytorch-reference (or DIL_PYTORCH_REFERENCE)
   --results DIR                 default <repo>/results/bench
   --no-write                    do not write the JSON record
-  --quiet                       no progress lines`;
+  --quiet                       no progress lines
+  --scale                       instead: data at the size of Amazon Electronics and fractions of it
+                                (build time, memory, DIN training; --scale --help for its flags)`;
 
 function positiveInt(flag: string, raw: string | undefined, min: number): number {
   const n = Number(raw);
@@ -383,6 +386,13 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
 
 /** `dil bench` / `npm run bench`: parses argv, runs, prints the table; returns an exit code. */
 export async function runBenchCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--scale') || argv.includes('--scale-child')) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(SCALE_USAGE);
+      return 0;
+    }
+    return runScaleCommand(argv, path.join(repoRoot(), 'results', 'bench'));
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(BENCH_USAGE);
     return 0;
