@@ -159,11 +159,16 @@ export async function measureScalePoint(fraction: number, options: { seed: numbe
   };
 }
 
-/** Per-row costs of a point: build time (protocol + dataset) and memory of the built data per training row. */
-export function perRow(p: ScalePoint): { buildUsPerRow: number; cacheLoadUsPerRow: number; bytesPerRow: number; batchUsPerRow: number; trainUsPerRow: number } {
+/**
+ * Per-row costs of a point: per training row, the build time (protocol + dataset), the cache
+ * load, the memory of the built data and the epoch start (shuffle + first batch); per sample,
+ * building a batch and a DIN training step (by CPU time).
+ */
+export function perRow(p: ScalePoint): { buildUsPerRow: number; cacheLoadUsPerRow: number; bytesPerRow: number; epochStartUsPerRow: number; batchUsPerRow: number; trainUsPerRow: number } {
   return {
     buildUsPerRow: ((p.protocolMs + p.datasetMs) * 1000) / p.trainRows,
     cacheLoadUsPerRow: (p.cacheLoadMs * 1000) / p.trainRows,
+    epochStartUsPerRow: (p.firstBatchMs * 1000) / p.trainRows,
     bytesPerRow: (p.rssBuiltBytes - p.rssBaseBytes) / p.trainRows,
     batchUsPerRow: (p.batchMs * 1000) / 128,
     trainUsPerRow: 1e6 / p.trainCpuSamplesPerSecond,

@@ -39,7 +39,7 @@ function point(fraction: number, rows: number, buildMs: number, builtBytes: numb
 
 test('scaleGrowth: per-row costs of the largest over the smallest size; > 1.5 is worse than linear', () => {
   const linear = [point(0.125, 1000, 10, 50_000, 2000), point(1, 8000, 80, 400_000, 2000)];
-  assert.deepEqual(perRow(linear[1]), { buildUsPerRow: 10, cacheLoadUsPerRow: 1, bytesPerRow: 50, batchUsPerRow: 500 / 128, trainUsPerRow: 500 });
+  assert.deepEqual(perRow(linear[1]), { buildUsPerRow: 10, cacheLoadUsPerRow: 1, bytesPerRow: 50, epochStartUsPerRow: 1000 / 8000, batchUsPerRow: 500 / 128, trainUsPerRow: 500 });
   const g = scaleGrowth(linear);
   assert.equal(g.growth.buildUsPerRow, 1);
   assert.equal(g.growth.bytesPerRow, 1);
