@@ -20,6 +20,7 @@ import { limitFraction, modelFlops } from './flops';
 import { measureMatMulGflops } from './matMulSpeed';
 import { ensureOptimisedBlas } from './referenceBlas';
 import { runScaleCommand, SCALE_USAGE } from './scale';
+import { EPOCH_USAGE, runEpochCommand } from './epoch';
 import { buildClusterGroupings } from '../layers/hierarchicalAttention';
 import { BenchSubject, measureSubject } from './measure';
 import { checkPytorch, defaultReferenceDir, PytorchRun, runPytorchReference } from './pytorch';
@@ -95,7 +96,9 @@ export const BENCH_USAGE = `Usage: npm run bench -- [flags]   (or: dil bench [fl
   --no-write                    do not write the JSON record
   --quiet                       no progress lines
   --scale                       instead: data at the size of Amazon Electronics and fractions of it
-                                (build time, memory, DIN training; --scale --help for its flags)`;
+                                (build time, memory, DIN training; --scale --help for its flags)
+  --epoch                       instead: one real-data epoch of DIN, DIEN, DMIN on Amazon Beauty beside
+                                the peer's epoch times (--epoch --help for its flags)`;
 
 function positiveInt(flag: string, raw: string | undefined, min: number): number {
   const n = Number(raw);
@@ -386,6 +389,13 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
 
 /** `dil bench` / `npm run bench`: parses argv, runs, prints the table; returns an exit code. */
 export async function runBenchCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--epoch')) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(EPOCH_USAGE);
+      return 0;
+    }
+    return runEpochCommand(argv, repoRoot());
+  }
   if (argv.includes('--scale') || argv.includes('--scale-child')) {
     if (argv.includes('--help') || argv.includes('-h')) {
       console.log(SCALE_USAGE);
