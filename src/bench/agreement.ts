@@ -180,11 +180,12 @@ export function formatAgreement(rows: AgreementRow[]): string {
     );
   }
   const done = rows.filter((r) => r.auc.length > 0);
+  lines.push('');
   for (const metric of ['auc', 'gauc'] as const) {
     const ours = ordering(done.map((r) => ({ name: r.name, value: mean(r[metric]) })));
     const peer = ordering(done.map((r) => ({ name: r.name, value: metric === 'auc' ? r.peerAuc : r.peerGauc })));
     const same = ours.join() === peer.join();
-    lines.push('', `ordering by ${metric === 'auc' ? 'AUC' : 'gAUC'}: ours ${ours.join(' > ')}; peer ${peer.join(' > ')} (${same ? 'same' : 'DIFFERENT'})`);
+    lines.push(`ordering by ${metric === 'auc' ? 'AUC' : 'gAUC'}: ours ${ours.join(' > ')}; peer ${peer.join(' > ')} (${same ? 'same' : 'DIFFERENT'})`);
   }
   const within = done.every((r) => Math.abs(mean(r.auc) - r.peerAuc) <= AGREEMENT_TOLERANCE && Math.abs(mean(r.gauc) - r.peerGauc) <= AGREEMENT_TOLERANCE);
   lines.push(`every gap within ${AGREEMENT_TOLERANCE}: ${done.length === 0 ? 'no runs yet' : within ? 'yes' : 'NO'}`);

@@ -68,7 +68,8 @@ export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
         evolution: 'AUGRU',
         auxLoss: 0,
         evolutionAttention: 'activationUnit',
-        attentionUnit: { ...FUXICTR_ATTENTION, normalize: 'softmax' },
+        // dien's attentionUnit takes only overrides; the unit's own defaults are 80-40 sigmoid
+        attentionUnit: { normalize: 'softmax' },
         mlp: FUXICTR_MLP,
       },
       dmin: {
