@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
-import { DataFormatError, loadDataset } from '../../src/data';
+import { Batch, DataFormatError, loadDataset } from '../../src/data';
 import { skipUnless, tmpDir, writeFixture } from './helpers';
 
 const HEADER = 'label,user_id,item_id,cate_id,item_history,cate_history';
@@ -55,7 +55,7 @@ test('csv:<dir> reads every row back: label, user, target, category, history old
   assert.deepEqual([s.users, s.items, s.categories, s.fitRows, s.validRows, s.testRows], [2, 5, 3, 6, 0, 4]);
   assert.equal(ds.name, `csv:${path.basename(dir)}`);
   // the history categories come from cate_history (item a -> 1, b -> 2, c -> 1)
-  const b = ds.batches('test', 4, { shuffle: false, auxNegatives: false }).next().value!;
+  const b = ds.batches('test', 4, { shuffle: false, auxNegatives: false }).next().value as Batch;
   assert.deepEqual(Array.from(b.histCats[0].subarray(0, 3)).map((c) => ds.vocab.cats[0][c]), ['1', '2', '1']);
 });
 
