@@ -4,13 +4,11 @@
  * of the independent PyTorch implementation in ../shared/reference/peer.md (FuxiCTR 2.3.10,
  * one process with 2 torch threads on a 2-core machine).
  *
- * Rows: the kit's own DIN protocol on the 5-core dump (`amazon:Beauty`, no validation split):
- * 307,552 training rows, the count of the peer's CSV, built by the same rules. Settings as the
- * peer's runs: history 50 (latest), batch 128, Adam 1e-3, clipping by global norm 10, no
- * auxiliary loss; DIN attention 80-40 sigmoid without softmax, MLP 200-80 ReLU without batch
- * norm; DIEN GRU 36 + AUGRU with the 80-40 softmax unit; DMIN 4 interest heads, refiner,
- * position embedding 4. The epoch time counts batch building and training steps, not loading
- * or evaluation. `--max-steps N` times the first N steps only and extrapolates to the epoch
+ * Rows: the peer's own files (`csv:<dir>`, ../shared/data/amazon-beauty-din-csv: 307,552
+ * training rows). Settings: the kit's 'fuxictr' run preset (src/experiments/runPresets.ts),
+ * i.e. the peer's: history 50, batch 128, dense Adam 1e-3, clip 10, no auxiliary loss, its
+ * model options. The epoch time counts batch building and training steps, not loading or
+ * evaluation. `--max-steps N` times the first N steps only and extrapolates to the epoch
  * from the steps after the first EPOCH_WARMUP_STEPS (said so in the output).
  */
 import * as os from 'node:os';
@@ -24,27 +22,13 @@ import { fastWasmKernelsInstalled, installFastWasmKernels } from '../ops';
 import { createOptimizer } from '../train/optimizers';
 import { trainStep } from '../train/step';
 import { ensureBenchModelsRegistered } from './runBench';
-import { BENCH_OPTIMIZER } from './shape';
+import { RUN_PRESETS, runPresetModelOptions } from '../experiments/runPresets';
 
 /** Seconds per training epoch of the peer (peer.md: 2-core machine, 2 torch threads). */
 export const PEER_EPOCH_SECONDS: Readonly<Record<string, number>> = Object.freeze({ base: 11, din: 55, dien: 190, dmin: 485 });
 
 export type EpochModel = 'din' | 'dien' | 'dmin';
 export const EPOCH_MODELS: readonly EpochModel[] = ['din', 'dien', 'dmin'];
-
-const mlp = { hidden: [200, 80], activation: 'relu', batchNorm: 'none', dropout: 0 };
-
-/** The peer's model settings (peer.md) as kit config overrides. */
-export function peerModelOverrides(name: EpochModel): object {
-  switch (name) {
-    case 'din':
-      return { attention: { hidden: [80, 40], activation: 'sigmoid', normalize: 'none' }, productFeature: false, mlp };
-    case 'dien':
-      return { hiddenSize: 36, evolution: 'AUGRU', auxLoss: 0, evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' }, mlp };
-    case 'dmin':
-      return { interestHeads: 4, refiner: true, auxLoss: 0, positionDim: 4, mlp };
-  }
-}
 
 export interface EpochResult {
   model: EpochModel;
@@ -85,7 +69,7 @@ export function extrapolateEpoch(seconds: number, warmupSeconds: number, steps: 
 
 export const EPOCH_USAGE = `Usage: npm run bench -- --epoch [flags]
   --models din,dien,dmin   models (default: all three)
-  --data-dir DIR           the Amazon Beauty 5-core dump (default <repo>/../shared/data/amazon-beauty-5core)
+  --data-dir DIR           the peer's BARS-layout CSV files (default <repo>/../shared/data/amazon-beauty-din-csv)
   --max-steps N            time the first N steps of the epoch and extrapolate (default: the whole epoch)
   --seed N                 default 1234
   --results DIR            default <repo>/results/bench
@@ -93,7 +77,7 @@ export const EPOCH_USAGE = `Usage: npm run bench -- --epoch [flags]
 
 /** Runs the epochs; prints a table; returns the exit code. */
 export async function runEpochCommand(argv: string[], repoRoot: string): Promise<number> {
-  const o = { models: [...EPOCH_MODELS] as EpochModel[], dataDir: path.resolve(repoRoot, '..', 'shared', 'data', 'amazon-beauty-5core'), maxSteps: 0, seed: 1234, resultsDir: path.join(repoRoot, 'results', 'bench'), noWrite: false };
+  const o = { models: [...EPOCH_MODELS] as EpochModel[], dataDir: path.resolve(repoRoot, '..', 'shared', 'data', 'amazon-beauty-din-csv'), maxSteps: 0, seed: 1234, resultsDir: path.join(repoRoot, 'results', 'bench'), noWrite: false };
   try {
     for (let i = 0; i < argv.length; i++) {
       const flag = argv[i];
@@ -143,15 +127,16 @@ export async function runEpochCommand(argv: string[], repoRoot: string): Promise
   ensureBenchModelsRegistered(o.models);
   const loadAverageAtStart = os.loadavg();
   const t0 = performance.now();
-  const dataset = await loadDataset('amazon:Beauty', { dataDir: o.dataDir, protocol: 'din', maxLen: 50, validFraction: 0, seed: o.seed });
+  const preset = RUN_PRESETS.fuxictr;
+  const dataset = await loadDataset(`csv:${o.dataDir}`, { ...preset.data, seed: o.seed });
   const loadSeconds = (performance.now() - t0) / 1000;
   const trainRows = dataset.splitSize('train');
   const total = dataset.numBatches('train', 128);
-  console.log(`bench --epoch: amazon:Beauty (kit's DIN protocol) loaded in ${loadSeconds.toFixed(1)} s: ${trainRows.toLocaleString('en-US')} training rows, ${total} steps of 128`);
+  console.log(`bench --epoch: csv:${o.dataDir} loaded in ${loadSeconds.toFixed(1)} s: ${trainRows.toLocaleString('en-US')} training rows, ${total} steps of 128`);
   const results: EpochResult[] = [];
   for (const name of o.models) {
-    const model = createModel(name, peerModelOverrides(name), dataset.sizes, o.seed);
-    const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
+    const model = createModel(name, runPresetModelOptions('fuxictr', name), dataset.sizes, o.seed);
+    const optimizer = createOptimizer({ kind: preset.train.optimizer, learningRate: preset.train.learningRate, embeddingAdam: preset.train.embeddingAdam });
     const cpu = () => {
       const c = process.cpuUsage();
       return (c.user + c.system) / 1e6;
@@ -164,7 +149,7 @@ export async function runEpochCommand(argv: string[], repoRoot: string): Promise
     let [warmWall, warmCpu] = [0, 0];
     try {
       for (const batch of dataset.batches('train', 128, { shuffle: true, seed: o.seed, epoch: 0, auxNegatives: false })) {
-        const r = trainStep(model, batch, optimizer, { clipNorm: 10 });
+        const r = trainStep(model, batch, optimizer, { clipNorm: preset.train.clipNorm });
         if (steps === 0) lossFirst = r.loss;
         lossLast = r.loss;
         steps += 1;
@@ -205,7 +190,7 @@ export async function runEpochCommand(argv: string[], repoRoot: string): Promise
     out.push(line([r.model, `${r.stepsTimed} of ${r.stepsInEpoch}`, `${r.epochSeconds.toFixed(0)}${r.extrapolated ? ' (extrapolated)' : ''}`, r.epochCpuSeconds.toFixed(0), String(r.peerEpochSeconds), `${r.speedup.toFixed(2)}x`, `${r.speedupCpu.toFixed(2)}x`, `${r.lossFirst.toFixed(3)} -> ${r.lossLast.toFixed(3)}`]));
   }
   out.push('');
-  out.push(`One training epoch on amazon:Beauty with the kit's own DIN protocol (${trainRows.toLocaleString('en-US')} rows, the peer's CSV count; no csv reader in this branch), batch 128, history 50, clip 10, no auxiliary loss; ${backend.name} backend, 1 thread; peer: FuxiCTR 2.3.10, 2 torch threads, 2-core machine (../shared/reference/peer.md). Load average at start ${loadAverageAtStart[0].toFixed(1)} on ${os.cpus().length} cores.`);
+  out.push(`One training epoch on the peer's Beauty rows (${trainRows.toLocaleString('en-US')}), the 'fuxictr' run preset (dense Adam 1e-3, batch 128, history 50, clip 10, no auxiliary loss); ${backend.name} backend, 1 thread; peer: FuxiCTR 2.3.10, 2 torch threads, 2-core machine (../shared/reference/peer.md). Load average at start ${loadAverageAtStart[0].toFixed(1)} on ${os.cpus().length} cores.`);
   console.log(`\n${out.join('\n')}`);
   if (!o.noWrite) {
     fs.mkdirSync(o.resultsDir, { recursive: true });
