@@ -13,9 +13,17 @@
  *   'mlp' implements it with the BN as a learned per-feature affine (the official BN runs in
  *   inference mode, papers.md P-DIN-5) and the 2-way softmax as one logit (equivalent).
  * - `reduction: 'perSample'` (paper, default: sum over valid steps, mean over the B rows)
- *   | 'perStep' (mean over the valid (row, step) pairs) | 'official'. Porting note: the
- *   official code takes `reduce_mean` over all B x (T-1) entries, masked ones included
- *   (papers.md P-DIEN-6), so its value depends on the padded length T.
+ *   | 'perStep' (mean over the valid (row, step) pairs) | 'official'.
+ *   Porting note: the official code takes `reduce_mean` over all B x (T_b - 1) entries of its
+ *   padded batch, masked ones counted in the denominator as 0 (papers.md P-DIEN-6); T_b is
+ *   set by `officialLength`: 'batchLongest' (DIEN code, default: each batch is padded to its
+ *   longest history, T_b = max_b len_b from the mask) | 'padded' (DMIN code: every batch is
+ *   padded to maxlen, T_b = the batch's padded length T, the dataset's maxLen here).
+ *   Its click loss is -mean(log softmax * onehot) over B x 2 entries, i.e. half the mean BCE
+ *   the kit uses (src/train/step.ts), so the code's objective is BCE/2 + L_code. 'official'
+ *   returns 2 * L_code: the kit's BCE + 2 * L_code is exactly twice the code's objective, the
+ *   same relative weight of the two terms (Adam's steps do not depend on that overall factor
+ *   but for its epsilon). The value it reports is therefore twice the code's printed aux loss.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParameterStore } from './params';
@@ -23,6 +31,8 @@ import { denseFast } from '../ops';
 
 export type AuxLossScorer = 'inner' | 'mlp';
 export type AuxLossReduction = 'perSample' | 'perStep' | 'official';
+/** The padded length T_b of the 'official' reduction (see the Porting note above). */
+export type AuxLossOfficialLength = 'batchLongest' | 'padded';
 
 export interface AuxLossConfig {
   /** H, size of the states. */
@@ -31,16 +41,19 @@ export interface AuxLossConfig {
   embeddingSize: number;
   scorer?: AuxLossScorer;
   reduction?: AuxLossReduction;
+  /** T_b of the 'official' reduction: 'batchLongest' (DIEN code, default) | 'padded' (DMIN code). */
+  officialLength?: AuxLossOfficialLength;
   /** Hidden sizes of the 'mlp' scorer; default [100, 50] (official). */
   hiddenUnits?: number[];
 }
 
-export const AUX_LOSS_DEFAULTS = { scorer: 'inner' as AuxLossScorer, reduction: 'perSample' as AuxLossReduction, hiddenUnits: [100, 50] };
+export const AUX_LOSS_DEFAULTS = { scorer: 'inner' as AuxLossScorer, reduction: 'perSample' as AuxLossReduction, officialLength: 'batchLongest' as AuxLossOfficialLength, hiddenUnits: [100, 50] };
 
 /** The auxiliary loss; weights only for the 'mlp' scorer. */
 export class AuxiliaryLoss {
   readonly scorer: AuxLossScorer;
   readonly reduction: AuxLossReduction;
+  readonly officialLength: AuxLossOfficialLength;
   readonly name: string;
   readonly stateSize: number;
   readonly embeddingSize: number;
@@ -52,11 +65,13 @@ export class AuxiliaryLoss {
     const c = { ...AUX_LOSS_DEFAULTS, ...config };
     if (c.scorer !== 'inner' && c.scorer !== 'mlp') throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: scorer must be 'inner' or 'mlp', got ${String(c.scorer)}`);
     if (!['perSample', 'perStep', 'official'].includes(c.reduction)) throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: reduction must be perSample, perStep or official, got ${String(c.reduction)}`);
+    if (c.officialLength !== 'batchLongest' && c.officialLength !== 'padded') throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: officialLength must be 'batchLongest' or 'padded', got ${String(c.officialLength)}`);
     if (c.scorer === 'inner' && c.stateSize !== c.embeddingSize) {
       throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: scorer 'inner' needs stateSize = embeddingSize, got ${c.stateSize} and ${c.embeddingSize} (use scorer 'mlp')`);
     }
     this.scorer = c.scorer;
     this.reduction = c.reduction;
+    this.officialLength = c.officialLength;
     this.name = name;
     this.stateSize = c.stateSize;
     this.embeddingSize = c.embeddingSize;
@@ -128,7 +143,11 @@ export class AuxiliaryLoss {
       const perPair = tf.softplus(this.pairLogits(h, pos, neg).mul(signs)).sum(0).mul(pairMask);
       const total = perPair.sum();
       if (this.reduction === 'perSample') return total.div(B) as tf.Scalar;
-      if (this.reduction === 'official') return total.div(N) as tf.Scalar;
+      if (this.reduction === 'official') {
+        // 2 * sum / (B * (T_b - 1)); T_b < 2 means no pair, and total is 0 then
+        const Tb = this.officialLength === 'padded' ? tf.scalar(T) : mask.sum(1).max();
+        return total.mul(2).div(tf.maximum(Tb.sub(1), 1).mul(B)) as tf.Scalar;
+      }
       return total.div(tf.maximum(pairMask.sum(), 1)) as tf.Scalar;
     });
   }

@@ -3,7 +3,9 @@
  *
  *   level 1: w_t = a(e_t, v_A)                  activation-unit weight of every behaviour [B, T]
  *   group behaviours by a level of the item hierarchy (e.g. category); for cluster l:
- *            c_l = sum_{k in l} w_k e_k / sum_{k in l} w_k         (weight-normalised sum) [B, C, D]
+ *            c_l = sum_{k in l} w_k e_k / (sum_{k in l} w_k + eps)  (weight-normalised sum) [B, C, D]
+ *   eps = CLUSTER_EPSILON = 1e-10, as the official code (`attention_item`, `weights_sum + eps`):
+ *   a cluster whose weights all underflow to 0 gets the zero vector instead of 0/0 = NaN.
  *   level 2: w^c_l = a'(c_l, v_A); x = sum_l w^c_l c_l               [B, D]
  * With more levels (category -> parent category -> ...) the cluster vectors of one level are
  * grouped again by the next level and the recursion continues; the last level's clusters
@@ -116,6 +118,9 @@ export function buildClusterGroupings(B: number, T: number, histMask: Float32Arr
   return out;
 }
 
+/** Added to every cluster's weight sum (official code: 1e-10); negligible against any weight sum that has not underflowed. */
+export const CLUSTER_EPSILON = 1e-10;
+
 /** Tensors of one grouping step (see ClusterGroupingArrays). */
 export interface ClusterGrouping {
   /** [B * N] int32 segment ids (see ClusterGroupingArrays.segmentIds). */
@@ -145,7 +150,7 @@ export interface HierarchicalPoolingOutput {
 }
 
 /**
- * Cluster vectors c = (sum_{n in c} w_n e_n) / (sum_{n in c} w_n) of one level, as two
+ * Cluster vectors c = (sum_{n in c} w_n e_n) / (sum_{n in c} w_n + CLUSTER_EPSILON) of one level, as two
  * segment sums over the B*N units (O(B*N*D), no [B, C, N] product; masked units go to a
  * dummy segment that is dropped).
  * @param units [B, N, D]; @param weights [B, N]
@@ -159,9 +164,9 @@ export function clusterVectors(units: tf.Tensor3D, weights: tf.Tensor2D, groupin
     const segments = B * C + 1;
     const weightedSum = tf.unsortedSegmentSum(units.reshape([B * N, D]).mul(w), grouping.segmentIds, segments).slice([0, 0], [B * C, D]).reshape([B, C, D]);
     const weightSum = tf.unsortedSegmentSum(w, grouping.segmentIds, segments).slice([0, 0], [B * C, 1]).reshape([B, C, 1]);
-    // Empty clusters: numerator 0; make the denominator 1 there.
+    // Empty clusters: numerator 0; make the denominator 1 there. Underflowed clusters: eps.
     const empty = tf.scalar(1).sub(grouping.clusterMask).reshape([B, C, 1]);
-    return weightedSum.div(weightSum.add(empty)) as tf.Tensor3D;
+    return weightedSum.div(weightSum.add(empty).add(CLUSTER_EPSILON)) as tf.Tensor3D;
   });
 }
 

@@ -4,9 +4,9 @@
  * H_E heads of self-attention over the (refined) behaviour sequence z [B, T, D]; head h
  * (width dk, default D / H_E) gives its own sequence, projected back to D:
  *   s_h = LayerNorm(z + softmax(Q_h K_h^T / sqrt(dk) + padding mask) V_h Wo_h)     [B, T, D]
- * and each head's sequence is pooled by its own target-aware attention unit (DIN style) whose
- * query at step t includes a position embedding p_t of the REVERSE position (most recent
- * behaviour = 0):
+ * (one LayerNorm per head, as in the official code) and each head's sequence is pooled by its
+ * own target-aware attention unit (DIN style) whose query at step t includes a position
+ * embedding p_t (position ids: see forwardPositions / reversePositions):
  *   q_{h,t} = [e_a ; p_t] Wq_h + bq_h                                            [B, T, D]
  *   score_{h,t} = MLP_h([q, s, q - s, q * s])   (hidden 80-40 sigmoid, linear output)
  *   w_h = masked softmax_t(score_h)   (or raw scores with `normalize: 'none'`)
@@ -16,7 +16,7 @@
  * Porting note: the DMIN paper text was not available here (papers.md §4.1); this follows the
  * official code (`Model_DNN_Multi_Head`: per-head attention 80-40 sigmoid with softmax, query
  * `Dense([target; position_emb])`, position embedding size 2, each head projected back to the
- * model width with residual + LayerNorm). The official code adds an FFN after the heads and
+ * model width with residual + its own LayerNorm). The official code adds an FFN after the heads and
  * uses no padding mask in its self-attention (causal only); here every head masks padded
  * keys and there is no FFN. Positions beyond `maxPositions - 1` share the last row.
  * All heads run as one batched computation ([H_E, ...] matMuls).
@@ -40,7 +40,7 @@ export interface MultiInterestConfig {
    * as in the official code (4 heads of 9 for D = 36), and each head is projected back to D.
    */
   headSize?: number;
-  /** Reverse-position embedding in the query. Default true. */
+  /** Position embedding in the query (ids given to `apply`). Default true. */
   positionEncoding?: boolean;
   /** Size of the position embedding; default 2 (DMIN repo). */
   positionDim?: number;
@@ -64,8 +64,22 @@ export interface MultiInterestOutput {
 }
 
 /**
+ * Forward positions [B*T] (int32), the official code's (`tf.range(maxlen)` over post-padded
+ * histories): step t gets min(t, maxPositions - 1), so the oldest behaviour kept is 0. Padded
+ * steps get their index too (they are masked in the pooling).
+ */
+export function forwardPositions(histLen: Int32Array, T: number, maxPositions: number): Int32Array {
+  const out = new Int32Array(histLen.length * T);
+  for (let b = 0; b < histLen.length; b++) {
+    for (let t = 0; t < T; t++) out[b * T + t] = Math.min(t, maxPositions - 1);
+  }
+  return out;
+}
+
+/**
  * Reverse positions [B*T] (int32): position t of a row with `len` behaviours gets
- * min(len - 1 - t, maxPositions - 1); padded positions get 0.
+ * min(len - 1 - t, maxPositions - 1), so the most recent behaviour is 0 whatever the length;
+ * padded positions get 0.
  */
 export function reversePositions(histLen: Int32Array, T: number, maxPositions: number): Int32Array {
   const out = new Int32Array(histLen.length * T);
@@ -90,7 +104,8 @@ export class MultiInterestExtractor {
   /** Per head: output projection [dk, D] and bias [D]. */
   readonly outKernels: tf.Variable[] = [];
   readonly outBiases: tf.Variable[] = [];
-  readonly norm: LayerNorm;
+  /** Per head: the LayerNorm of its residual (official: `layer_norm(name + str(head_index))`). */
+  readonly norms: LayerNorm[] = [];
   readonly queryTargetKernel: tf.Variable;
   readonly queryPositionKernel?: tf.Variable;
   readonly queryBias: tf.Variable;
@@ -122,8 +137,8 @@ export class MultiInterestExtractor {
     for (let h = 0; h < HE; h++) {
       this.outKernels.push(store.weight(`${name}/head${h}/outKernel`, [dk, D], { kind: 'glorotUniform', fanIn: dk, fanOut: D }));
       this.outBiases.push(store.weight(`${name}/head${h}/outBias`, [D], { kind: 'zeros' }));
+      this.norms.push(new LayerNorm(store, `${name}/head${h}/norm`, { size: D }));
     }
-    this.norm = new LayerNorm(store, `${name}/norm`, { size: D });
     const queryIn = c.targetSize + (c.positionEncoding ? c.positionDim : 0);
     this.queryTargetKernel = store.weight(`${name}/queryTargetKernel`, [c.targetSize, HE * D], { kind: 'glorotUniform', fanIn: queryIn, fanOut: D });
     if (c.positionEncoding) {
@@ -151,8 +166,8 @@ export class MultiInterestExtractor {
    * @param z [B, T, D] behaviour sequence (refiner output or embeddings)
    * @param target [B, Dt]
    * @param mask [B, T]
-   * @param positions [B, T] int32 reverse positions (see reversePositions); needed when
-   *   positionEncoding is on
+   * @param positions [B, T] int32 position ids (forwardPositions or reversePositions); needed
+   *   when positionEncoding is on
    */
   apply(z: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D, positions?: tf.Tensor2D): MultiInterestOutput {
     const [B, T, D] = z.shape;
@@ -161,7 +176,7 @@ export class MultiInterestExtractor {
       throw new Error(`${where}: expected z [B, T, ${this.size}], target [B, ${this.targetSize}], mask [B, T]; got [${z.shape}], [${target.shape}], [${mask.shape}]`);
     }
     if (this.positionEncoding && (!positions || positions.shape[0] !== B || positions.shape[1] !== T)) {
-      throw new Error(`${where}: positionEncoding needs positions [${B}, ${T}] (int32 reverse positions)`);
+      throw new Error(`${where}: positionEncoding needs positions [${B}, ${T}] (int32 position ids)`);
     }
     const HE = this.heads;
     const dk = this.headSize;
@@ -189,8 +204,8 @@ export class MultiInterestExtractor {
       const sequences: tf.Tensor2D[] = [];
       const rawScores: tf.Tensor[] = [];
       for (let head = 0; head < HE; head++) {
-        // s_h = LayerNorm(z + context_h Wo_h + bo_h), zero at padding
-        const sh = this.norm.apply(z2.add(denseFast(contexts[head], this.outKernels[head], this.outBiases[head])) as tf.Tensor2D).mul(maskColumn) as tf.Tensor2D;
+        // s_h = LayerNorm_h(z + context_h Wo_h + bo_h), zero at padding
+        const sh = this.norms[head].apply(z2.add(denseFast(contexts[head], this.outKernels[head], this.outBiases[head])) as tf.Tensor2D).mul(maskColumn) as tf.Tensor2D;
         sequences.push(sh);
         // First layer on [q, s, q - s, q * s] with W = [Wq; Ws; Wd; Wp]:
         //   q (Wq + Wd) + [s, q * s] [Ws - Wd; Wp]   (no four-way concat)

@@ -1,27 +1,51 @@
 /**
  * DMIN, Deep Multi-Interest Network (Xiao et al., CIKM'20; papers.md §4).
  *
- *   e = history embeddings [B, T, De], e_a = target [B, De]
- *   behaviour refiner (optional): z = TransformerBlock(e) [B, T, De]   (src/layers/multiHeadAttention.ts)
- *     auxiliary loss (optional, weight alpha) on (z, e, sampled negatives)  (src/layers/auxLoss.ts)
- *   multi-interest extractor: H_E heads, each head's sequence pooled by a target-aware unit
- *     whose query includes the reverse-position embedding -> [B, H_E * De]  (src/layers/multiInterest.ts)
- *   MLP input [user?, e_a, sum_t e_t, e_a * sum_t e_t, interest_1..H_E] -> 200 -> 80 (Dice) -> 1
+ * Forward pass (B rows, T padded steps, De behaviour width = item 18 + category 18 = 36 by
+ * default; histories post-padded, oldest -> newest, see src/data/batch.ts):
+ *   e = history embeddings [B, T, De], e_a = target embedding [B, De], mask [B, T] (1 = valid)
+ *   1. behaviour refiner (`refiner`, src/layers/multiHeadAttention.ts): z = Refiner(e) [B, T, De]
+ *      `refinerHeads` heads over De, causal lower-triangular mask (`refinerCausal`: step t
+ *      attends to steps s <= t), no padding mask (`refinerPaddingMask`), scores scaled by
+ *      `refinerScale`, y = LayerNorm(e + MHA(e) Wo), z = y + FFN(y) (De -> 2 De ReLU -> De),
+ *      then LayerNorm if `refinerFfnLayerNorm`; rows of padded steps are set to 0.
+ *      With post-padding the causal mask alone keeps every valid step off the padding, so the
+ *      padding mask changes no valid output (the official code has none).
+ *   2. auxiliary loss (`auxLoss` = alpha > 0, src/layers/auxLoss.ts): alpha * L_aux over the
+ *      pairs (z_t, e_{t+1}) against sampled negatives, t = 0..len-2; reduction `auxReduction`
+ *      ('official' = the DMIN code's: every batch padded to maxLen, see the Porting note there).
+ *   3. multi-interest extractor (src/layers/multiInterest.ts) on z: H_E = `interestHeads`
+ *      heads of width De / H_E, each a self-attention with padding mask (not causal), scale
+ *      1/sqrt(De / H_E), projected back to De, s_h = LayerNorm_h(z + head_h) (one LayerNorm
+ *      per head) [B, T, De]; pooled by its own DIN unit (80-40 sigmoid, masked softmax) with
+ *      query_t = Dense_h([e_a ; p_t]), p_t = position embedding (`positionDim`) of the position
+ *      id of step t (`positionOrder`: 'forward' gives step t the id t, oldest behaviour 0)
+ *      -> interests [B, H_E * De]
+ *   4. MLP input [user?, e_a, sum_t mask_t e_t, e_a * sum_t mask_t e_t, interest_1..H_E]
+ *      -> 200 -> 80 (Dice) -> 1 logit [B].
  * Ablations as config fields: `refiner` on/off, `auxLoss` alpha (0 = off), `interestHeads`
  * H_E (1, 2, 4, 8), `positionEncoding` on/off. Defaults from the DMIN code (embedding 18 + 18,
- * 4 refiner heads, 4 interest heads, position embedding 2, aux loss alpha 1, MLP 200-80 Dice).
+ * 4 refiner heads, causal refiner, 4 interest heads, forward positions of size 2, aux loss
+ * alpha 1, MLP 200-80 Dice). The paper text was not available (papers.md §4.1), so the
+ * defaults follow the official code where the paper is unknown.
  *
- * Porting note: the DMIN repo's refiner uses only a causal mask (`refinerCausal: true,
- * refinerPaddingMask: false` reproduces it on valid positions); default: padding mask, no
- * causal mask (FuxiCTR uses both: set both true). The paper text was not available
- * (papers.md §4.1), so the defaults follow the official code where the paper is unknown.
+ * The auxiliary loss scores z_t against e_{t+1}; a refiner that lets z_t see e_{t+1} solves it
+ * by copying, so auxLoss > 0 requires refinerCausal: true (the constructor refuses otherwise).
+ * Porting note: `refinerCausal: false` (padding mask only, as the kit had before) is kept for
+ * runs without the auxiliary loss; FuxiCTR uses both masks (set both true).
+ * Porting note: the official refiner scales by 1/sqrt(De) and has no LayerNorm after its FFN:
+ * `refinerScale: 'official', refinerFfnLayerNorm: false`; defaults are the Transformer's
+ * (1/sqrt(De / heads), second LayerNorm).
+ * Porting note: `positionOrder: 'reverse'` numbers the steps from the most recent (id 0)
+ * backwards, so a position id means the same recency whatever the history length; the
+ * official code counts forward from the oldest step of the (truncated) history.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSizes } from '../data/batch';
 import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelOutput, resolveConfig } from './model';
 import { interestFeatures, interestFeatureWidth } from './features';
 import { MultiHeadSelfAttention } from '../layers/multiHeadAttention';
-import { MultiInterestExtractor, reversePositions } from '../layers/multiInterest';
+import { forwardPositions, MultiInterestExtractor, reversePositions } from '../layers/multiInterest';
 import { AuxiliaryLoss, AuxLossReduction, AuxLossScorer } from '../layers/auxLoss';
 import { MlpConfig, MLP_DEFAULTS } from '../layers/mlp';
 import { ClickHead } from '../layers/clickHead';
@@ -32,10 +56,14 @@ export interface DminConfig extends CommonModelConfig {
   refiner: boolean;
   /** Heads of the refiner; must divide the behaviour width. Default 4 (DMIN code). */
   refinerHeads: number;
-  /** Causal mask in the refiner. Default false (Porting note above). */
+  /** Causal mask in the refiner (step t sees steps <= t). Default true (DMIN code); required when auxLoss > 0. */
   refinerCausal: boolean;
-  /** Padding mask in the refiner. Default true. */
+  /** Padding mask in the refiner. Default false (DMIN code; no effect on valid steps with the causal mask). */
   refinerPaddingMask: boolean;
+  /** Refiner score scale: 'perHead' 1/sqrt(De / heads) (Transformer, default) | 'official' 1/sqrt(De). */
+  refinerScale: 'perHead' | 'official';
+  /** LayerNorm after the refiner's FFN residual. Default true (Transformer); the DMIN code has none. */
+  refinerFfnLayerNorm: boolean;
   /** alpha of the auxiliary loss on the refiner output; 0 = off. Default 1 (DMIN code). Needs the refiner. */
   auxLoss: number;
   /** Auxiliary-loss scorer ('inner' paper default, 'mlp' official net). */
@@ -46,8 +74,10 @@ export interface DminConfig extends CommonModelConfig {
   interestHeads: number;
   /** Q/K/V width of one interest head; 0 (default) = round(De / H_E), as the DMIN code splits the width. */
   interestHeadSize: number;
-  /** Reverse-position embedding in each head's query. Default true. */
+  /** Position embedding in each head's query. Default true. */
   positionEncoding: boolean;
+  /** Position ids: 'forward' (DMIN code, default: step t -> t) | 'reverse' (most recent -> 0). */
+  positionOrder: 'forward' | 'reverse';
   /** Position embedding size; default 2 (DMIN code). */
   positionDim: number;
   /** Rows of the position table; default 100. */
@@ -64,14 +94,17 @@ export const DMIN_DEFAULTS: Readonly<DminConfig> = Object.freeze({
   embedding: { ...EMBEDDING_DEFAULTS },
   refiner: true,
   refinerHeads: 4,
-  refinerCausal: false,
-  refinerPaddingMask: true,
+  refinerCausal: true,
+  refinerPaddingMask: false,
+  refinerScale: 'perHead' as const,
+  refinerFfnLayerNorm: true,
   auxLoss: 1,
   auxScorer: 'inner' as AuxLossScorer,
   auxReduction: 'perSample' as AuxLossReduction,
   interestHeads: 4,
   interestHeadSize: 0,
   positionEncoding: true,
+  positionOrder: 'forward' as const,
   positionDim: 2,
   maxPositions: 100,
   interestAttentionUnits: [80, 40],
@@ -92,10 +125,24 @@ export class DminModel extends CtrModelBase<DminConfig> {
     const where = 'src/models/dmin.ts dmin config';
     if (!(c.auxLoss >= 0) || !Number.isFinite(c.auxLoss)) throw new Error(`${where}: auxLoss (alpha) must be a finite number >= 0, got ${c.auxLoss}`);
     if (c.auxLoss > 0 && !c.refiner) throw new Error(`${where}: auxLoss > 0 needs the behaviour refiner (refiner: true); set auxLoss: 0`);
-    if (c.refiner) {
-      this.refiner = new MultiHeadSelfAttention(this.params, 'dmin/refiner', { size: De, heads: c.refinerHeads, causal: c.refinerCausal, paddingMask: c.refinerPaddingMask });
+    if (c.auxLoss > 0 && c.refinerCausal !== true) {
+      throw new Error(`${where}: auxLoss > 0 needs refinerCausal: true (got refinerCausal: ${String(c.refinerCausal)}, auxLoss: ${c.auxLoss}); the auxiliary loss scores z_t against e_{t+1}, which a non-causal refiner lets z_t see. Set refinerCausal: true, or auxLoss: 0 for a non-causal refiner`);
     }
-    if (c.auxLoss > 0) this.aux = new AuxiliaryLoss(this.params, 'dmin/auxLoss', { stateSize: De, embeddingSize: De, scorer: c.auxScorer, reduction: c.auxReduction });
+    if (c.positionOrder !== 'forward' && c.positionOrder !== 'reverse') throw new Error(`${where}: positionOrder must be 'forward' or 'reverse', got ${String(c.positionOrder)}`);
+    if (c.refiner) {
+      this.refiner = new MultiHeadSelfAttention(this.params, 'dmin/refiner', {
+        size: De,
+        heads: c.refinerHeads,
+        causal: c.refinerCausal,
+        paddingMask: c.refinerPaddingMask,
+        scale: c.refinerScale,
+        ffnLayerNorm: c.refinerFfnLayerNorm,
+      });
+    }
+    if (c.auxLoss > 0) {
+      // the DMIN code pads every batch to maxlen: 'official' divides by B * (T - 1) of the padded batch
+      this.aux = new AuxiliaryLoss(this.params, 'dmin/auxLoss', { stateSize: De, embeddingSize: De, scorer: c.auxScorer, reduction: c.auxReduction, officialLength: 'padded' });
+    }
     this.extractor = new MultiInterestExtractor(this.params, 'dmin/interests', {
       size: De,
       targetSize: De,
@@ -122,7 +169,8 @@ export class DminModel extends CtrModelBase<DminConfig> {
     let positions: tf.Tensor2D | undefined;
     if (this.config.positionEncoding) {
       const { size: B, maxLen: T, histLen } = inputs.batch;
-      positions = tf.tensor2d(reversePositions(histLen, T, this.config.maxPositions), [B, T], 'int32');
+      const ids = this.config.positionOrder === 'forward' ? forwardPositions : reversePositions;
+      positions = tf.tensor2d(ids(histLen, T, this.config.maxPositions), [B, T], 'int32');
     }
     const { interests, weights } = this.extractor.apply(refined, target, mask, positions);
     return { history, target, interests, weights, auxLoss };

@@ -78,7 +78,7 @@ describe('AuxiliaryLoss (src/layers/auxLoss.ts)', () => {
       }
     });
     if (reduction === 'perSample') return total / B;
-    if (reduction === 'official') return total / (B * (T - 1));
+    if (reduction === 'official') return (2 * total) / (B * (Math.max(...lengths) - 1));
     return total / pairs;
   }
 
@@ -89,6 +89,36 @@ describe('AuxiliaryLoss (src/layers/auxLoss.ts)', () => {
       assert.ok(Math.abs(got - reference(reduction)) < 1e-5, `${got} vs ${reference(reduction)}`);
     });
   }
+
+  it("hand-computed ragged batch: 'official' = 2 * sum / (B * (T_b - 1)), T_b = longest history (DIEN) or padded length (DMIN)", () => {
+    // H = 1, lengths [4, 2, 1] padded to T = 6; 7 marks entries no pair may read.
+    const g = 7;
+    const h = tf.tensor2d([[0.5, -1, 2, g, g, g], [2, g, g, g, g, g], [g, g, g, g, g, g]], [3, 6]).reshape([3, 6, 1]) as tf.Tensor3D;
+    const e = tf.tensor2d([[g, 1, 0.5, -0.25, g, g], [g, 1, g, g, g, g], [g, g, g, g, g, g]], [3, 6]).reshape([3, 6, 1]) as tf.Tensor3D;
+    const n = tf.tensor2d([[g, -1, 2, 1, g, g], [g, 0, g, g, g, g], [g, g, g, g, g, g]], [3, 6]).reshape([3, 6, 1]) as tf.Tensor3D;
+    const mask = maskFromLengths([4, 2, 1], 6);
+    // pair (t, t+1): softplus(-h_t e_{t+1}) + softplus(h_t n_{t+1})
+    const sp = (x: number): number => Math.log1p(Math.exp(x));
+    const pairs = [
+      sp(-0.5) + sp(-0.5), // row 0, t = 0: h 0.5, e 1, n -1
+      sp(0.5) + sp(-2), //    row 0, t = 1: h -1, e 0.5, n 2
+      sp(0.5) + sp(2), //     row 0, t = 2: h 2, e -0.25, n 1
+      sp(-2) + Math.LN2, //   row 1, t = 0: h 2, e 1, n 0
+    ];
+    const total = pairs.reduce((a, v) => a + v, 0);
+    const expected = {
+      perSample: total / 3,
+      perStep: total / 4,
+      official: (2 * total) / (3 * (4 - 1)),
+      officialPadded: (2 * total) / (3 * (6 - 1)),
+    };
+    const value = (reduction: AuxLossReduction, officialLength?: 'batchLongest' | 'padded'): number =>
+      new AuxiliaryLoss(new ParameterStore(1), 'aux', { stateSize: 1, embeddingSize: 1, reduction, ...(officialLength ? { officialLength } : {}) }).apply(h, e, n, mask).dataSync()[0];
+    assert.ok(Math.abs(value('perSample') - expected.perSample) < 1e-5);
+    assert.ok(Math.abs(value('perStep') - expected.perStep) < 1e-5);
+    assert.ok(Math.abs(value('official') - expected.official) < 1e-5, `official ${value('official')} vs ${expected.official}`);
+    assert.ok(Math.abs(value('official', 'padded') - expected.officialPadded) < 1e-5, `official padded ${value('official', 'padded')} vs ${expected.officialPadded}`);
+  });
 
   it('mlp scorer (official aux net) equals a direct computation: affine on [h, e] -> sigmoid layers -> logit', () => {
     const store = new ParameterStore(4);

@@ -49,6 +49,28 @@ describe('hierarchical attention (src/layers/hierarchicalAttention.ts)', () => {
     assert.deepEqual(c[1], [[3.5, 0.5], [0, 0], [0, 0]]);
   });
 
+  it('a cluster whose weights underflow to 0 gets the zero vector, not NaN (official eps 1e-10), with finite gradients', () => {
+    const [g1] = clusterGroupingTensors(B, buildClusterGroupings(B, T, mask, [cats]));
+    const e = tf.tensor3d([[[1, 0], [0, 1], [3, 2], [5, 5]], [[2, 2], [4, 0], [9, 9], [9, 9]]]);
+    // the level-1 softmax of scores [0, -200, 0, -300]: exp(-200) underflows in float32
+    const scores = tf.tensor2d([[0, -200, 0, -300], [0, 0, 0, 0]]);
+    const w = tf.softmax(scores.add(tf.tensor2d(mask, [B, T]).sub(1).mul(1e9))) as tf.Tensor2D;
+    assert.equal(w.arraySync()[0][1], 0, 'the weight underflows');
+    const c = clusterVectors(e, w, g1).arraySync();
+    // row 0 cluster 7: (0.5*[1,0] + 0.5*[3,2]) / 1 = [2, 1]; clusters 3 and 5: all weights 0 -> zero vector
+    assert.deepEqual(c[0], [[2, 1], [0, 0], [0, 0]]);
+    const ev = tf.variable(e.clone());
+    const pooled = (): tf.Scalar => tf.tidy(() => {
+      const groupings = clusterGroupingTensors(B, buildClusterGroupings(B, T, mask, [cats]));
+      const level1: AttentionWeightsFn = () => w;
+      const level2: AttentionWeightsFn = (_q, _k, m) => m;
+      return hierarchicalPooling(tf.zeros([B, 2]) as tf.Tensor2D, ev as unknown as tf.Tensor3D, tf.tensor2d(mask, [B, T]), groupings, [level1, level2]).hierarchical.sum() as tf.Scalar;
+    });
+    const { value, grads } = tf.variableGrads(pooled, [ev]);
+    assert.ok(Number.isFinite(value.dataSync()[0]), `pooled value ${value.dataSync()[0]}`);
+    assert.ok([...grads[ev.name].dataSync()].every(Number.isFinite), 'gradients are finite');
+  });
+
   const D = 3;
   const rng = new Rng(5);
   const behaviours = uniformTensor(rng, [B, T, D]) as tf.Tensor3D;

@@ -23,7 +23,8 @@ const VARIANTS: Variant[] = [
   { label: 'dien official gate + activation-unit attention + mlp aux', make: () => new DienModel({ ...small, gateConvention: 'official', evolutionAttention: 'activationUnit', auxScorer: 'mlp', auxReduction: 'official' }, SIZES, 1) },
   { label: 'dmin default', make: () => new DminModel({ ...small }, SIZES, 1) },
   { label: 'dmin no refiner, no aux', make: () => new DminModel({ ...small, refiner: false, auxLoss: 0 }, SIZES, 1) },
-  { label: 'dmin refiner, no aux, causal only', make: () => new DminModel({ ...small, auxLoss: 0, refinerCausal: true, refinerPaddingMask: false }, SIZES, 1) },
+  { label: 'dmin non-causal refiner (padding mask), no aux', make: () => new DminModel({ ...small, auxLoss: 0, refinerCausal: false, refinerPaddingMask: true }, SIZES, 1) },
+  { label: 'dmin official refiner scale, no FFN LayerNorm, mlp aux official, reverse positions', make: () => new DminModel({ ...small, refinerScale: 'official', refinerFfnLayerNorm: false, auxScorer: 'mlp', auxReduction: 'official', positionOrder: 'reverse' }, SIZES, 1) },
   ...[1, 2, 8].map((h) => ({ label: `dmin H_E ${h}`, make: () => new DminModel({ ...small, interestHeads: h }, SIZES, 1) })),
   { label: 'dmin no position encoding', make: () => new DminModel({ ...small, positionEncoding: false }, SIZES, 1) },
   { label: 'dhan simplified', make: () => new DhanModel({ ...small }, SIZES, 1) },
@@ -103,6 +104,7 @@ describe('sequence models: checkpoints and config errors', () => {
     assert.throws(() => new DienModel({ evolution: 'LSTM' } as never, SIZES, 1), /dien\.ts.*evolution must be one of/);
     assert.throws(() => new DienModel({ gru: 'AUGRU' } as never, SIZES, 1), /dien\.ts.*unknown config field "gru"/);
     assert.throws(() => new DminModel({ refiner: false }, SIZES, 1), /dmin\.ts.*auxLoss > 0 needs the behaviour refiner/);
+    assert.throws(() => new DminModel({ positionOrder: 'backward' } as never, SIZES, 1), /dmin\.ts.*positionOrder must be/);
     assert.throws(() => new DminModel({ refinerHeads: 5 }, SIZES, 1), /multiHeadAttention\.ts.*heads must be/);
     assert.throws(() => new DhanModel({ dimensions: [[0, 7]] }, SIZES, 1), /dhan\.ts.*dimensions must be/);
   });

@@ -1,0 +1,188 @@
+"""
+Independent PyTorch DHAN (Xu et al., SIGIR'20, arXiv 2005.12981), written from the paper's
+description and the official code (stellaxu/DHAN: DHAN_DIN/dhan/model.py `attention_item`,
+`attention`; DHAN_DIEN `Model_DHAN`, `first_attention`, `second_attention`), not from the kit's
+TypeScript. Used by the parity test test/reference/dhan.test.ts and by the PyTorch DHAN of the
+benchmark (bench/).
+
+Module API
+  cfg = config_from_kit(kit_config, sizes)   # kit DhanConfig (model.config as JSON) -> reference config
+  model = DHAN(cfg, dtype=torch.float64)     # nn.Module; random initial weights
+  model.store.load({kit name: array})        # a kit checkpoint (model.getWeights()), strict by name
+  out = model(batch, training)               # batch = batch_tensors(kit Batch) (interest_blocks.py)
+      out['logit'] [B], out['target_loss'], out['aux'] (alpha included; None without DIEN), out['loss']
+  out['loss'].backward(); model.store.gradients()   # {kit name: grad}, embedding tables whole [V, D]
+
+Reference config (config_from_kit fills every key):
+  sizes, embedding (as in dmin.py); pooling ('hierarchical' | 'flat' = DIN pooling);
+  dimensions: list of hierarchy dimensions, each a list of batch category levels, finest first
+    (official: [[0]], one dimension, two attention levels); remedy (concat the flat vector);
+  attention: the activation unit of every level (hidden, activation, normalize, scale, dice);
+  cluster_epsilon: added to every in-cluster weight sum (official 1e-10);
+  on_dien: DHAN on DIEN (official DHAN_DIEN `Model_DHAN`: DIEN's GRU + auxiliary loss + interest
+    evolution beside the HAN branch); dien: the kit's InterestEvolutionConfig (hiddenSize,
+    evolution, gateConvention, evolutionAttention 'bilinear', auxLoss alpha, auxScorer, auxReduction);
+  mlp: the kit's MlpConfig.
+
+Forward (e behaviour embeddings [B, T, D], e_a target [B, D]):
+  level 1:  w_t = unit_1(e_a, e_t) over the valid behaviours; flat = sum_t w_t e_t
+  clusters: one slot per category id present in the batch (as the official code loops over
+            category ids); c_l = sum_{t in l} w_t e_t / (sum_{t in l} w_t + eps)      [B, C, D]
+  level 2:  w_l = unit_2(e_a, c_l) over the clusters present in the row; x = sum_l w_l c_l
+            (more levels: clusters grouped again by the next level's ids, same formula)
+  on DIEN:  h = GRU(e); alpha * L_aux(h); interest = evolution(h, e_a) (dien.py's GRU and evolution)
+  MLP input [user?, e_a, sum_t e_t, e_a * sum_t e_t, x_1..x_K, flat (remedy), interest (on DIEN)] -> logit
+  (official DHAN_DIEN: [uid, item, sum, item * sum, final_state2, att_fea], no remedy: remedy False;
+  the order of the MLP's inputs is a relabelling of its first layer)
+"""
+import torch
+from torch import nn
+
+from common import bce_with_logits, main, masked_sum, mlp_head
+from dien import Gru, evolve, plain_gru
+from interest_blocks import AttentionUnit, AuxiliaryLoss, Embeddings, KitParameters, declare_mlp_head, harness_forward, sizes_of
+
+OFFICIAL_CLUSTER_EPSILON = 1e-10
+
+
+def config_from_kit(kit, sizes):
+    """The reference config reproducing a kit DhanConfig (JSON dict) on FeatureSizes `sizes`."""
+    return {
+        'sizes': sizes,
+        'embedding': kit['embedding'],
+        'pooling': kit['pooling'],
+        'dimensions': kit['dimensions'],
+        'remedy': kit['remedy'],
+        'attention': kit['attention'],
+        'cluster_epsilon': OFFICIAL_CLUSTER_EPSILON,  # the kit's CLUSTER_EPSILON (src/layers/hierarchicalAttention.ts)
+        'on_dien': kit['onDien'],
+        'dien': kit['dien'],
+        'mlp': kit['mlp'],
+    }
+
+
+def cluster_slots(ids, present):
+    """
+    Groups units by id. ids [B, N] (int), present [B, N] (bool) ->
+    membership [B, N, C] (float), slot ids [C]: one slot per distinct id present in the batch.
+    """
+    slots = torch.unique(ids[present])
+    membership = (ids.unsqueeze(-1) == slots.view(1, 1, -1)) & present.unsqueeze(-1)
+    return membership, slots
+
+
+def pool_clusters(units, weights, membership, eps):
+    """c = sum_{n in c} w_n u_n / (sum_{n in c} w_n + eps): units [B, N, D], weights [B, N] -> [B, C, D]."""
+    m = membership.to(units.dtype)
+    weighted = torch.einsum('bnc,bn,bnd->bcd', m, weights, units)
+    total = torch.einsum('bnc,bn->bc', m, weights)
+    return weighted / (total + eps).unsqueeze(-1)
+
+
+class PrefixedCase:
+    """What dien.py's functions read of a harness Case (`p`, `has`, `mask`, `label`), with its
+    'dien/...' parameter names mapped to '<prefix>/...' of a store."""
+
+    def __init__(self, store, prefix, mask):
+        self.store, self.prefix, self.mask, self.label = store, prefix, mask, store.label
+
+    def _name(self, name):
+        return self.prefix + name[len('dien'):] if name.startswith('dien/') else name
+
+    def p(self, name):
+        return self.store.p(self._name(name))
+
+    def has(self, name):
+        return self.store.has(self._name(name))
+
+
+class DHAN(nn.Module):
+    def __init__(self, cfg, dtype=torch.float64, seed=0, tensors=None):
+        super().__init__()
+        self.cfg = cfg
+        self.store = store = KitParameters(dtype, seed, tensors)
+        self.emb = Embeddings(store, cfg['sizes'], cfg['embedding'])
+        D = self.emb.dim
+        self.level1 = AttentionUnit(store, 'dhan/level1', D, cfg['attention'])
+        hierarchical = cfg['pooling'] == 'hierarchical'
+        self.cluster_units = [[AttentionUnit(store, f'dhan/dim{k}/level{l + 2}', D, cfg['attention']) for l in range(len(levels))]
+                              for k, levels in enumerate(cfg['dimensions'])] if hierarchical else []
+        extra = (len(cfg['dimensions']) + (1 if cfg['remedy'] else 0)) * D if hierarchical else D
+        if cfg['on_dien']:
+            dien = cfg['dien']
+            H = dien['hiddenSize']
+            for gru, n_in in (('extractorGru', D), ('evolutionGru', H)):
+                store.weight(f'dhan/dien/{gru}/inputKernel', [n_in, 3 * H])
+                store.weight(f'dhan/dien/{gru}/recurrentKernel', [H, 3 * H])
+                store.weight(f'dhan/dien/{gru}/bias', [3 * H], ('zeros',))
+            if dien['evolutionAttention'] != 'bilinear':
+                raise ValueError('reference DHAN: on DIEN only the bilinear evolution attention is covered (dien.py)')
+            store.weight('dhan/dien/attention/kernel', [H, D])
+            if dien['auxLoss'] > 0:
+                # the kit's DIEN part uses the DIEN code's 'official' length (longest history)
+                self.aux = AuxiliaryLoss(store, 'dhan/dien/auxLoss', H, D, dien['auxScorer'], dien['auxReduction'], 'batchLongest')
+            extra += H
+        declare_mlp_head(store, 'dhan/head', cfg['embedding']['userDim'] + 3 * D + extra, cfg['mlp'])
+        if tensors is not None:
+            store.check_all_used()
+
+    def hierarchy(self, k, target, e, w, mask, hist_cats, training):
+        """Dimension k's pooled vector [B, D] from the level-1 weights w [B, T]."""
+        eps = self.cfg['cluster_epsilon']
+        units, weights, present = e, w, mask > 0
+        # ids of every unit at the current grouping level: behaviours first, then clusters
+        ids_per_level = [hist_cats[l] for l in self.cfg['dimensions'][k]]
+        unit_ids = ids_per_level[0]
+        for j, unit in enumerate(self.cluster_units[k]):
+            membership, slots = cluster_slots(unit_ids, present)
+            units = pool_clusters(units, weights, membership, eps)
+            present = membership.any(1)  # [B, C]
+            weights = unit.weights(target, units, present.to(e.dtype), training)
+            if j + 1 < len(self.cluster_units[k]):
+                # every cluster slot's id at the next level (levels are nested: one id per slot)
+                behaviour_ids = ids_per_level[j + 1] if j == 0 else None
+                if behaviour_ids is None:
+                    raise ValueError('reference DHAN: more than two grouping levels are not covered')
+                parents = []
+                for c in range(slots.numel()):
+                    values = torch.unique(behaviour_ids[membership[:, :, c]])
+                    if values.numel() != 1:
+                        raise ValueError(f'reference DHAN: level {self.cfg["dimensions"][k][j + 1]} is not nested in level {self.cfg["dimensions"][k][j]} (id {int(slots[c])})')
+                    parents.append(values[0])
+                unit_ids = torch.stack(parents).unsqueeze(0).expand(e.shape[0], -1)
+        return (weights.unsqueeze(-1) * units).sum(1)
+
+    def forward(self, batch, training):
+        mask = batch['mask'].to(self.store.dtype)
+        e = self.emb.behaviour(batch['hist_items'], batch['hist_cats'])
+        target = self.emb.behaviour(batch['target_items'], batch['target_cats'])
+        w = self.level1.weights(target, e, mask, training)
+        flat = (w.unsqueeze(-1) * e).sum(1)
+        if self.cfg['pooling'] == 'flat':
+            extra = [flat]
+        else:
+            extra = [self.hierarchy(k, target, e, w, mask, batch['hist_cats'], training) for k in range(len(self.cfg['dimensions']))]
+            if self.cfg['remedy']:
+                extra.append(flat)
+        aux = None
+        if self.cfg['on_dien']:
+            dien, view = self.cfg['dien'], PrefixedCase(self.store, 'dhan/dien', mask)
+            states, _ = plain_gru(Gru(view, 'dien/extractorGru'), e, mask)
+            if dien['auxLoss'] > 0:
+                negatives = self.emb.behaviour(batch['neg_items'], batch['neg_cats'])
+                aux = dien['auxLoss'] * self.aux(states, e, negatives, mask)
+            extra.append(evolve(view, dien, states, target))
+        summed = masked_sum(e, mask)
+        parts = [self.emb.user(batch['users'])] if self.emb.users is not None else []
+        logit = mlp_head(self.store, 'dhan/head', torch.cat(parts + [target, summed, target * summed] + extra, -1), self.cfg['mlp'], training)
+        target_loss = bce_with_logits(logit, batch['labels'].to(logit.dtype))
+        return {'logit': logit, 'aux': aux, 'target_loss': target_loss, 'loss': target_loss if aux is None else target_loss + aux}
+
+
+def build(case):
+    """The reference DHAN of a harness case, using the case's tensors as its parameters."""
+    return DHAN(config_from_kit(case.config, sizes_of(case.params)), tensors=case.params)
+
+
+if __name__ == '__main__':
+    main({'dhan': harness_forward(build)})

@@ -1,0 +1,66 @@
+/**
+ * DHAN against the independent PyTorch reference (test/reference/dhan.py): logits, losses and
+ * every gradient on one fixed batch, for the simplified DHAN (one dimension, two attention
+ * levels, official), with and without the remedy concatenation, the DHAN_DIN code's scaled
+ * softmax, Dice units, a three-level hierarchy, two dimensions, flat pooling, and DHAN on DIEN
+ * (the official DHAN_DIEN: DIEN's GRU, auxiliary loss and AUGRU beside the HAN branch).
+ */
+import { before, describe, it } from 'node:test';
+import { useBestBackend } from '../../src/backend';
+import { withExtraPadding } from '../models/seq-fixtures';
+import { assertParity, kitCase, ParityCase, ParityOutput, referenceBatch, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
+
+const De = SMALL_EMBEDDING.itemDim + SMALL_EMBEDDING.catDim;
+const unit = (extra: object = {}): object => ({ hidden: [8, 4], activation: 'sigmoid', normalize: 'softmax', scale: 1, firstLayer: 'split', ...extra });
+const dhan = (extra: object = {}): object => ({
+  embedding: SMALL_EMBEDDING,
+  pooling: 'hierarchical',
+  dimensions: [[0]],
+  remedy: true,
+  attention: unit(),
+  onDien: false,
+  mlp: smallMlp('dice'),
+  ...extra,
+});
+
+const dien = (extra: object = {}): object => ({
+  hiddenSize: De,
+  evolution: 'AUGRU',
+  auxLoss: 1,
+  gateConvention: 'official',
+  evolutionAttention: 'bilinear',
+  attentionUnit: { normalize: 'softmax' },
+  auxScorer: 'inner',
+  auxReduction: 'perSample',
+  recurrentImplementation: 'fused',
+  ...extra,
+});
+
+/** Variants whose label ends in ' (padded batch)' run on the batch with 2 padded steps more than its longest history. */
+const VARIANTS: [string, object][] = [
+  ['dhan simplified (category, two levels), remedy', dhan()],
+  ['dhan no remedy, DHAN_DIN scale 1/sqrt(De), prelu head', dhan({ remedy: false, attention: unit({ scale: 1 / Math.sqrt(De) }), mlp: smallMlp('prelu') })],
+  ['dhan Dice units, user feature', dhan({ attention: unit({ activation: 'dice' }), embedding: { ...SMALL_EMBEDDING, userDim: 3 } })],
+  ['dhan category -> parent (three levels)', dhan({ dimensions: [[0, 1]] })],
+  ['dhan two dimensions [[0], [1]]', dhan({ dimensions: [[0], [1]] })],
+  ['dhan flat pooling (DIN ablation)', dhan({ pooling: 'flat' })],
+  ['dhan on DIEN as DHAN_DIEN (no remedy, official AUGRU gates, aux inner)', dhan({ onDien: true, remedy: false, dien: dien() })],
+  ['dhan on DIEN, remedy, paper AUGRU, official aux net and reduction (padded batch)', dhan({ onDien: true, dien: dien({ gateConvention: 'paper', auxScorer: 'mlp', auxReduction: 'official', auxLoss: 0.5 }) })],
+];
+
+describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
+  const cases: ParityCase[] = [];
+  let reference: Map<string, ParityOutput>;
+  before(async () => {
+    await useBestBackend({ quiet: true });
+    const padded = withExtraPadding(referenceBatch(107), 2);
+    for (const [label, config] of VARIANTS) cases.push(kitCase(label, 'dhan', config, label.endsWith('(padded batch)') ? { batch: padded } : {}));
+    reference = runReference('dhan.py', cases);
+  });
+  for (const [label] of VARIANTS) {
+    it(label, () => {
+      const c = cases.find((k) => k.label === label) as ParityCase;
+      assertParity(c, reference.get(label) as ParityOutput);
+    });
+  }
+});
