@@ -124,7 +124,7 @@ export function ratio(ours: number | null | undefined, theirs: number | null | u
 }
 
 /** The reference's results for one model by thread count. */
-export function pytorchPairs(runs: Omit<PytorchRun, 'raw'>[], model: 'DIN' | 'DIEN' | undefined): Record<string, PytorchPair> | null {
+export function pytorchPairs(runs: Omit<PytorchRun, 'raw'>[], model: PytorchRun['model'] | undefined): Record<string, PytorchPair> | null {
   if (!model) return null;
   const out: Record<string, PytorchPair> = {};
   for (const r of runs) {

@@ -6,6 +6,7 @@
  *
  * Entry points: `npm run bench` (bench/run.ts) and `dil bench`, both via `runBenchCommand(argv)`.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -23,7 +24,7 @@ import { runScaleCommand, SCALE_USAGE } from './scale';
 import { EPOCH_USAGE, runEpochCommand } from './epoch';
 import { buildClusterGroupings } from '../layers/hierarchicalAttention';
 import { BenchSubject, measureSubject } from './measure';
-import { checkPytorch, defaultReferenceDir, PytorchRun, runPytorchReference } from './pytorch';
+import { checkPytorch, defaultReferenceDir, IN_PROJECT_REFERENCE, inProjectReferenceProblem, PytorchRun, referenceInput, runPytorchReference } from './pytorch';
 import { BenchRecord, BENCH_RECORD_SCHEMA, missingEntry, modelEntry, pytorchPairs, writeBenchRecord } from './record';
 import { BENCH_MODELS, BENCH_OPTIMIZER, BENCH_SHAPE, benchModelOverrides, BenchModelName, PYTORCH_REFERENCE_MODEL } from './shape';
 import { formatBenchTable } from './table';
@@ -35,6 +36,9 @@ export interface BenchOptions {
   /** Distinct batches cycled through (the reference uses 16). */
   batches: number;
   seed: number;
+  /** Warm-up and timed steps of each reference run (default: warmup and steps). */
+  pytorchWarmup?: number;
+  pytorchSteps?: number;
   /** PyTorch thread counts to run (empty = skip the reference). */
   pytorchThreads: number[];
   /** Also run the 1-thread reference timed by CPU time (for comparisons on a loaded machine). */
@@ -89,6 +93,8 @@ export const BENCH_USAGE = `Usage: npm run bench -- [flags]   (or: dil bench [fl
   --pytorch-threads 1,N         thread counts for the PyTorch reference (default 1 and this machine's
                                 core count N, whose ratio is the one that counts); 'none' skips it
   --no-install-blas             never apt-get install the reference's optimised BLAS (libopenblas0-pthread)
+  --pytorch-steps N             timed steps of each reference run (default: --steps)
+  --pytorch-warmup N            warm-up steps of each reference run (default: --warmup)
   --no-pytorch-cpu-clock        skip the extra 1-thread reference run timed by CPU time
   --python PATH                 default /usr/bin/python3
   --pytorch-dir DIR             default <repo>/../shared/bench/pytorch-reference (or DIL_PYTORCH_REFERENCE)
@@ -141,6 +147,12 @@ export function parseBenchArgs(argv: string[], base: BenchOptions = defaultBench
         o.pytorchThreads = raw === 'none' ? [] : raw.split(',').map((s) => positiveInt(flag, s.trim(), 1));
         break;
       }
+      case '--pytorch-steps':
+        o.pytorchSteps = positiveInt(flag, value(), 1);
+        break;
+      case '--pytorch-warmup':
+        o.pytorchWarmup = positiveInt(flag, value(), 0);
+        break;
       case '--no-pytorch-cpu-clock':
         o.pytorchCpuClock = false;
         break;
@@ -241,6 +253,17 @@ export function meanClusters(batches: Batch[], dimensions: number[][]): number[]
   });
 }
 
+/** Distinct nonzero ids of category level `level` among the history of a batch, averaged over `batches`. */
+export function meanDistinct(batches: Batch[], level: number): number {
+  let sum = 0;
+  for (const b of batches) {
+    const ids = new Set<number>();
+    for (const c of b.histCats[level]) if (c !== 0) ids.add(c);
+    sum += ids.size;
+  }
+  return sum / batches.length;
+}
+
 /** Runs the whole benchmark; returns the record (written unless noWrite). */
 export async function runBench(options: BenchOptions): Promise<{ record: BenchRecord; table: string; files?: { file: string; latest: string } }> {
   const backend = await useBestBackend({ quiet: !options.verbose });
@@ -327,7 +350,7 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
 
   // The reference runs after ours, never alongside (both would compete for the 2 cores).
   const runs: PytorchRun[] = [];
-  const wanted = [...new Set(options.models.map((m) => PYTORCH_REFERENCE_MODEL[m]).filter((m): m is 'DIN' | 'DIEN' => m !== undefined))];
+  const wanted = [...new Set(options.models.map((m) => PYTORCH_REFERENCE_MODEL[m]))];
   if (options.pytorchThreads.length === 0) {
     record.pytorch.reason = 'skipped (--pytorch-threads none)';
   } else if (wanted.length > 0) {
@@ -344,17 +367,40 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
     } else {
       const plan: { threads: number; clock: 'wall' | 'cpu' }[] = options.pytorchThreads.map((threads) => ({ threads, clock: 'wall' as const }));
       if (options.pytorchCpuClock) plan.push({ threads: 1, clock: 'cpu' });
-      for (const model of wanted) {
-        for (const { threads, clock } of plan) {
-          log(options, `bench: PyTorch reference ${model}, ${threads} thread(s)${clock === 'cpu' ? ', timed by CPU time' : ''} ...`);
-          try {
-            runs.push(runPytorchReference({ python: options.python, referenceDir: options.pytorchDir, model, threads, warmup: options.warmup, steps: options.steps, clock }));
-          } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            notes.push(`PyTorch ${model} with ${threads} threads (${clock} clock) failed: ${message}`);
-            log(options, `bench: ${message}`);
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-bench-ref-'));
+      try {
+        for (const model of wanted) {
+          let input: string | undefined;
+          if (IN_PROJECT_REFERENCE.includes(model)) {
+            const name = options.models.find((m) => PYTORCH_REFERENCE_MODEL[m] === model) as BenchModelName;
+            const problem = inProjectReferenceProblem(repoRoot(), model) ?? (configs.has(name) ? undefined : `the kit's ${name} did not build, so there is no config to give the reference`);
+            if (problem) {
+              notes.push(`PyTorch ${model} reference not run: ${problem}`);
+              log(options, `bench: PyTorch ${model} reference not run: ${problem}`);
+              continue;
+            }
+            if (model === 'DHAN') {
+              const dims = (configs.get(name) as { dimensions?: number[][] }).dimensions ?? [];
+              const batchWide = dims.map((levels) => levels.map((l) => meanDistinct(data.batches, l).toFixed(0)).join(' -> ')).join('; ');
+              const perRow = meanClusters(data.batches, dims).map((cs) => cs.map((c) => c.toFixed(0)).join(' -> ')).join('; ');
+              notes.push(`PyTorch DHAN (test/reference/dhan.py, the official code's layout) pools over one cluster slot per category id present in the whole batch (${batchWide} slots here), the kit over each row's own ids (${perRow} per row, padded to the batch maximum): the reference does more work, so the DHAN ratio flatters the kit`);
+            }
+            input = path.join(tmp, `${name}.json`);
+            fs.writeFileSync(input, referenceInput(model, configs.get(name), data.sizes, data.batches));
+          }
+          for (const { threads, clock } of plan) {
+            log(options, `bench: PyTorch reference ${model}, ${threads} thread(s)${clock === 'cpu' ? ', timed by CPU time' : ''} ...`);
+            try {
+              runs.push(runPytorchReference({ python: options.python, referenceDir: options.pytorchDir, model, threads, warmup: options.pytorchWarmup ?? options.warmup, steps: options.pytorchSteps ?? options.steps, clock, repoRoot: repoRoot(), input }));
+            } catch (err) {
+              const message = err instanceof Error ? err.message : String(err);
+              notes.push(`PyTorch ${model} with ${threads} threads (${clock} clock) failed: ${message}`);
+              log(options, `bench: ${message}`);
+            }
           }
         }
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
       }
     }
   }
