@@ -4,7 +4,10 @@
  *   1. the auxiliary loss: DIEN and DMIN compute it in every forward pass, scoring included,
  *      so scoring needs the negatives' embeddings too; timed against a twin model without the
  *      auxiliary loss (same weights: its logits are checked equal), on the same batches;
- *   2. the batch size: samples/s at 128 (the bench) and 512 (the trainer's evalBatchSize).
+ *   2. negatives in the batch of a model without an auxiliary loss (DIN, DHAN): their
+ *      embeddings are gathered and uploaded for nothing (the bench now drops them, as the
+ *      trainer does);
+ *   3. the batch size: samples/s at 128 (the bench) and 512 (the trainer's evalBatchSize).
  * Calls of the two sides alternate, so load from other processes hits both alike.
  *
  *   node --import tsx bench/scoring.ts [din,dien,dmin,dhan] [steps]
@@ -12,13 +15,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
-import { ensureBenchModelsRegistered } from '../src/bench/runBench';
+import { ensureBenchModelsRegistered, withoutNegatives } from '../src/bench/runBench';
 import { BENCH_MODELS, BENCH_SHAPE, benchModelOverrides, BenchModelName } from '../src/bench/shape';
 import { summarize } from '../src/bench/stats';
 import type { Batch } from '../src/data/batch';
 import { createModel, CtrModel } from '../src/models';
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../src/ops';
 import { predict } from '../src/train/step';
+import { auxWeightOf } from '../src/train/trainer';
 
 /** Median samples/s of `a` and `b` scoring their batches, calls alternating. */
 function alternate(a: () => number, b: () => number, steps: number): [number, number] {
@@ -56,14 +60,17 @@ async function main(): Promise<void> {
   ensureBenchModelsRegistered(names);
   const small = makeBenchBatches(8, 1);
   const large = makeBenchBatches(4, 1, { ...BENCH_SHAPE, batchSize: 512 });
-  const noNegatives = (bs: Batch[]) => bs.map(({ negHistItems: _i, negHistCats: _c, ...rest }) => rest as Batch);
+  const noNegatives = (bs: Batch[]) => bs.map(withoutNegatives);
   console.log(`backend ${backend.name}; ${steps} alternating calls per pair; samples/s (median)`);
   for (const name of names) {
-    const overrides = benchModelOverrides(name) as { auxLoss?: number };
+    const overrides = benchModelOverrides(name);
     const model = createModel(name, overrides, large.sizes, 1);
     const [at128, at512] = alternate(scorer(model, small.batches), scorer(model, large.batches), steps);
     console.log(`${name}: batch 128 ${Math.round(at128)}, batch 512 ${Math.round(at512)}: x${(at512 / at128).toFixed(2)}`);
-    if ((overrides.auxLoss ?? 0) > 0 || name === 'dmin') {
+    if (auxWeightOf(model.config) === 0) {
+      const [withNeg, withoutNeg] = alternate(scorer(model, small.batches), scorer(model, noNegatives(small.batches)), steps);
+      console.log(`${name}: batches with negatives ${Math.round(withNeg)} samples/s, without ${Math.round(withoutNeg)}: x${(withoutNeg / withNeg).toFixed(2)}`);
+    } else {
       const twin = createModel(name, { ...overrides, auxLoss: 0 }, large.sizes, 1);
       const kept = new Set(twin.getWeights().weights.map((w) => w.name));
       twin.setWeights({ model: twin.name, weights: model.getWeights().weights.filter((w) => kept.has(w.name)) });

@@ -16,6 +16,7 @@ import { availableModels, createModel, CtrModel, registerModel } from '../models
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../ops';
 import { createOptimizer } from '../train/optimizers';
 import { predict, trainStep } from '../train/step';
+import { auxWeightOf } from '../train/trainer';
 import { makeBenchBatches } from './batches';
 import { limitFraction, modelFlops } from './flops';
 import { measureMatMulGflops } from './matMulSpeed';
@@ -215,19 +216,38 @@ export function ensureBenchModelsRegistered(names: readonly BenchModelName[]): B
   return done;
 }
 
-/** A model driven through the kit's own trainStep / predict with Adam 1e-3. */
-export function modelSubject(name: BenchModelName, sizes: FeatureSizes, seed: number): { subject: BenchSubject; config: unknown; behaviourDim: number } {
+/** `batch` without the auxiliary negatives. */
+export function withoutNegatives(batch: Batch): Batch {
+  const { negHistItems: _items, negHistCats: _cats, ...rest } = batch;
+  return rest;
+}
+
+/**
+ * A model driven through the kit's own trainStep / predict with Adam 1e-3. A model without an
+ * auxiliary loss gets the batches without their negatives, as the trainer gives them
+ * (otherwise their embeddings are gathered, uploaded and differentiated for nothing).
+ */
+export function modelSubject(name: BenchModelName, sizes: FeatureSizes, seed: number): { subject: BenchSubject; config: unknown; behaviourDim: number; model: CtrModel } {
   const model = createModel(name, benchModelOverrides(name), sizes, seed);
   const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
+  const needsNegatives = auxWeightOf(model.config) > 0;
+  const plain = new WeakMap<Batch, Batch>();
+  const input = (b: Batch): Batch => {
+    if (needsNegatives) return b;
+    let p = plain.get(b);
+    if (!p) plain.set(b, (p = withoutNegatives(b)));
+    return p;
+  };
   return {
+    model,
     config: model.config,
     behaviourDim: model.embeddings.behaviourDim,
     subject: {
       train: (b: Batch) => {
-        trainStep(model, b, optimizer);
+        trainStep(model, input(b), optimizer);
       },
       score: (b: Batch) => {
-        predict(model, b);
+        predict(model, input(b));
       },
       dispose: () => model.dispose(),
     },
@@ -321,7 +341,7 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   const configs = new Map<BenchModelName, unknown>();
   const failures = new Map<BenchModelName, { status: 'skipped' | 'failed'; message: string }>();
   for (const name of options.models) {
-    let made: { subject: BenchSubject; config: unknown; behaviourDim: number };
+    let made: ReturnType<typeof modelSubject>;
     try {
       made = modelSubject(name, data.sizes, options.seed);
     } catch (err) {
