@@ -301,6 +301,9 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   if (loadAverageAtStart[0] > 1.5) {
     notes.push(`load average ${loadAverageAtStart[0].toFixed(2)} at start on ${os.cpus().length} cores: other processes compete, numbers are noisy`);
   }
+  if (loadAverageAtStart[0] > 0.5 && allCoresThreads() > 1) {
+    notes.push(`PyTorch with ${allCoresThreads()} threads needs every core and waits whenever another process holds one (load average ${loadAverageAtStart[0].toFixed(2)} here): its wall-clock rate, and the all-cores ratio, hold only on an idle machine; the CPU-time ratios (second table, one thread each) are the estimate to read`);
+  }
   const registered = ensureBenchModelsRegistered(options.models);
   if (registered.length > 0) {
     notes.push(`registered by the bench (missing from createModel's registry): ${registered.join(', ')}`);
