@@ -10,6 +10,7 @@ import { assertParity, kitCase, ParityCase, ParityOutput, REFERENCE_SKIP, runRef
 const VARIANTS: [string, object][] = [
   ['base sum prelu', { embedding: SMALL_EMBEDDING, pooling: 'sum', productFeature: false, mlp: smallMlp('prelu') }],
   ['base mean dice', { embedding: SMALL_EMBEDDING, pooling: 'mean', productFeature: false, mlp: smallMlp('dice') }],
+  ['base mean relu, BN after every hidden layer', { embedding: SMALL_EMBEDDING, pooling: 'mean', productFeature: false, mlp: { ...smallMlp('relu'), batchNorm: 'hidden' } }],
   ['base sum prelu user', { embedding: { ...SMALL_EMBEDDING, userDim: 3 }, pooling: 'sum', productFeature: false, mlp: smallMlp('prelu') }],
 ];
 

@@ -116,7 +116,7 @@ class DHAN(nn.Module):
                 store.weight(f'dhan/dien/{gru}/recurrentKernel', [H, 3 * H])
                 store.weight(f'dhan/dien/{gru}/bias', [3 * H], ('zeros',))
             if dien['evolutionAttention'] != 'bilinear':
-                raise ValueError('reference DHAN: on DIEN only the bilinear evolution attention is covered (dien.py)')
+                raise ValueError('reference DHAN: on DIEN only the bilinear evolution attention is covered (the kit\'s activationUnit lacks the official query projection, test/reference/dien.test.ts)')
             store.weight('dhan/dien/attention/kernel', [H, D])
             if dien['auxLoss'] > 0:
                 # the kit's DIEN part uses the DIEN code's 'official' length (longest history)
@@ -129,25 +129,24 @@ class DHAN(nn.Module):
     def hierarchy(self, k, target, e, w, mask, hist_cats, training):
         """Dimension k's pooled vector [B, D] from the level-1 weights w [B, T]."""
         eps = self.cfg['cluster_epsilon']
+        levels = self.cfg['dimensions'][k]
         units, weights, present = e, w, mask > 0
-        # ids of every unit at the current grouping level: behaviours first, then clusters
-        ids_per_level = [hist_cats[l] for l in self.cfg['dimensions'][k]]
-        unit_ids = ids_per_level[0]
+        unit_ids = hist_cats[levels[0]]  # [B, N]: the grouping id of every unit (behaviours first)
+        behaviours_in = None  # [B, T, C] which behaviours make up each current cluster slot
         for j, unit in enumerate(self.cluster_units[k]):
             membership, slots = cluster_slots(unit_ids, present)
             units = pool_clusters(units, weights, membership, eps)
+            behaviours_in = membership if behaviours_in is None else torch.einsum('btn,bnc->btc', behaviours_in.to(e.dtype), membership.to(e.dtype)) > 0
             present = membership.any(1)  # [B, C]
             weights = unit.weights(target, units, present.to(e.dtype), training)
-            if j + 1 < len(self.cluster_units[k]):
-                # every cluster slot's id at the next level (levels are nested: one id per slot)
-                behaviour_ids = ids_per_level[j + 1] if j == 0 else None
-                if behaviour_ids is None:
-                    raise ValueError('reference DHAN: more than two grouping levels are not covered')
+            if j + 1 < len(levels):
+                # each slot's id at the next level: the one id its behaviours share (levels are nested)
+                next_ids = hist_cats[levels[j + 1]]
                 parents = []
                 for c in range(slots.numel()):
-                    values = torch.unique(behaviour_ids[membership[:, :, c]])
+                    values = torch.unique(next_ids[behaviours_in[:, :, c]])
                     if values.numel() != 1:
-                        raise ValueError(f'reference DHAN: level {self.cfg["dimensions"][k][j + 1]} is not nested in level {self.cfg["dimensions"][k][j]} (id {int(slots[c])})')
+                        raise ValueError(f'reference DHAN: level {levels[j + 1]} is not nested in level {levels[j]} (id {int(slots[c])})')
                     parents.append(values[0])
                 unit_ids = torch.stack(parents).unsqueeze(0).expand(e.shape[0], -1)
         return (weights.unsqueeze(-1) * units).sum(1)
@@ -171,7 +170,7 @@ class DHAN(nn.Module):
             if dien['auxLoss'] > 0:
                 negatives = self.emb.behaviour(batch['neg_items'], batch['neg_cats'])
                 aux = dien['auxLoss'] * self.aux(states, e, negatives, mask)
-            extra.append(evolve(view, dien, states, target))
+            extra.append(evolve(view, dien, states, target, training))
         summed = masked_sum(e, mask)
         parts = [self.emb.user(batch['users'])] if self.emb.users is not None else []
         logit = mlp_head(self.store, 'dhan/head', torch.cat(parts + [target, summed, target * summed] + extra, -1), self.cfg['mlp'], training)

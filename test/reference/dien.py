@@ -8,7 +8,10 @@
                          ('mlp' scorer: the official aux net on [h_t, e]);
                          'perSample' = Σ l / B (paper: 1/N Σ_i Σ_t), 'perStep' = Σ l / #pairs;
                          times alpha
-    attention            a_t = softmax over real t of h_t W e_a   (paper; kernel W [H, De])
+    attention            a_t = softmax over real t of h_t W e_a   (paper; kernel W [H, De]);
+                         'activationUnit': the official `din_fcn_attention`: query =
+                         PReLU(e_a W_q + b_q) [B, H], then DIN's unit on [q, h_t, q - h_t, q * h_t]
+                         (80 -> 40 sigmoid -> 1), masked softmax
     interest evolution   AIGRU: GRU(a_t h_t); AGRU: h' = (1 - a) h' + a h~;
                          AUGRU: u' = a u, h' = (1 - u') h' + u' h~ (paper), or the official
                          VecAttGRUCell: keep gate k = 1 - u, k' = (1 - a) k, h' = k' h' + (1 - k') h~;
@@ -24,7 +27,8 @@ Kit storage (the only thing taken from the kit): <gru>/inputKernel [D, 3H] and
 """
 import torch
 
-from common import dense, main, masked_softmax, masked_sum, mlp_head
+from common import dense, main, masked_softmax, masked_sum, mlp_head, prelu
+from din import attention_weights
 
 
 class Gru:
@@ -74,6 +78,23 @@ def bilinear_attention(case, states, target):
     return masked_softmax(scores, case.mask)
 
 
+def official_attention(case, cfg, states, target, training):
+    """The official DIEN attention (`din_fcn_attention`, softmax_stag=1): the target is first
+    projected to the state size by a dense layer + PReLU. Kit names: the unit under
+    dien/attentionUnit, the projection dien/attentionUnit/query/{kernel,bias,alpha}."""
+    prefix = "dien/attentionUnit"
+    if not case.has(f"{prefix}/query/kernel"):
+        raise KeyError(f"case {case.label}: the kit's 'activationUnit' attention has no query projection "
+                       f"({prefix}/query/kernel): the official din_fcn_attention projects the target with dense + PReLU first")
+    query = prelu(case, f"{prefix}/query", dense(case, f"{prefix}/query", target))
+    hidden = []
+    while case.has(f"{prefix}/dense{len(hidden)}/kernel"):
+        hidden.append(case.p(f"{prefix}/dense{len(hidden)}/kernel").shape[1])
+    unit = {"hidden": hidden, "activation": "sigmoid", "normalize": "softmax", "scale": 1, "dice": {}}
+    unit.update(cfg["attentionUnit"])
+    return attention_weights(case, prefix, unit, query, states, training)
+
+
 def aux_scores(case, cfg, h, e):
     """Logit of 'e follows h': h [N, H], e [N, E] -> [N]."""
     if cfg["auxScorer"] == "inner":
@@ -110,18 +131,22 @@ def aux_loss(case, cfg, states, history, negatives):
     return cfg["auxLoss"] * loss
 
 
-def evolve(case, cfg, states, target):
+def evolve(case, cfg, states, target, training):
     """Interest evolution -> interest [B, H]."""
     mask = case.mask
     evo = Gru(case, "dien/evolutionGru")
     kind = cfg["evolution"]
-    if cfg["evolutionAttention"] != "bilinear":
-        raise NotImplementedError(f"evolutionAttention {cfg['evolutionAttention']!r} has no reference")
+    if cfg["evolutionAttention"] == "bilinear":
+        attend = lambda h: bilinear_attention(case, h, target)
+    elif cfg["evolutionAttention"] == "activationUnit":
+        attend = lambda h: official_attention(case, cfg, h, target, training)
+    else:
+        raise ValueError(f"unknown evolutionAttention {cfg['evolutionAttention']}")
     if kind == "attention":
         second, _ = plain_gru(evo, states, mask)
-        a2 = bilinear_attention(case, second, target)
+        a2 = attend(second)
         return (a2.unsqueeze(-1) * second).sum(1)
-    a = bilinear_attention(case, states, target)
+    a = attend(states)
     at = lambda t: a[:, t].unsqueeze(1)
     if kind == "AIGRU":
         _, final = plain_gru(evo, states * a.unsqueeze(-1), mask)
@@ -145,7 +170,7 @@ def forward(case, training):
     target = case.target()
     states, _ = plain_gru(Gru(case, "dien/extractorGru"), history, case.mask)
     aux = aux_loss(case, cfg, states, history, case.negatives()) if cfg["auxLoss"] > 0 else None
-    interest = evolve(case, cfg, states, target)
+    interest = evolve(case, cfg, states, target, training)
     summed = masked_sum(history, case.mask)
     parts = [target, summed, target * summed, interest]
     user = case.user()

@@ -51,6 +51,17 @@ describe('dien vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
       assertParity(c, reference.get(label) as ParityOutput);
     });
   }
+  // The official attention (`din_fcn_attention`) projects the target with dense + PReLU before
+  // the unit; the kit's 'activationUnit' option feeds the raw target (and so needs H = De).
+  it(
+    "dien AUGRU with evolutionAttention 'activationUnit' (official din_fcn_attention)",
+    { skip: "kit defect: evolutionAttention 'activationUnit' (src/models/dien.ts) lacks the official query projection PReLU(Dense(e_a)) of mouna99/dien utils.py din_fcn_attention" },
+    async () => {
+      await useBestBackend({ quiet: true });
+      const c = kitCase('activationUnit', 'dien', dien({ evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' } }));
+      assertParity(c, runReference('dien.py', [c]).get(c.label) as ParityOutput);
+    },
+  );
   // Place for auxReduction 'official' once its meaning is fixed: add the case above and its
   // branch in dien.py `aux_loss`.
 });

@@ -64,7 +64,7 @@ def config_from_kit(kit, sizes):
         'aux_scorer': kit['auxScorer'],
         'aux_reduction': kit['auxReduction'],
         'interest_heads': heads,
-        'interest_head_size': kit['interestHeadSize'] if kit['interestHeadSize'] > 0 else max(1, round(D / heads)),
+        'interest_head_size': kit['interestHeadSize'] if kit['interestHeadSize'] > 0 else max(1, math.floor(D / heads + 0.5)),  # JS Math.round
         # The kit's extractor (no config field): padding mask, 1/sqrt(dk), no FFN after the heads.
         'extractor_mask': 'padding',
         'extractor_scale': 'perHead',

@@ -417,13 +417,3 @@ export function assertParity(kase: ParityCase, ref: ParityOutput, rtol = PARITY_
       `${bad.length} of ${rows.length} quantities exceed ${rtol}:\n  ${bad.slice(0, 8).map(describe).join('\n  ')}`,
   );
 }
-
-/** The largest relative difference over all quantities of a case (for reports). */
-export function worstRelativeDifference(kase: ParityCase, ref: ParityOutput): { name: string; relative: number } {
-  let worst = { name: '', relative: 0 };
-  for (const q of quantities(kase, ref)) {
-    const d = maxRelativeDifference(q.kit, q.reference, q.floor);
-    if (!(d.relative <= worst.relative)) worst = { name: q.name, relative: d.relative };
-  }
-  return worst;
-}

@@ -19,6 +19,7 @@ API
   AuxiliaryLoss(store, prefix, state_size, emb_size, scorer, reduction, official_length)(states, behaviours, negatives, mask)
   layer_norm(x, gamma, beta, eps)
   batch_tensors(kit Batch dict) / batch_from_case(common.Case) -> the batch dict the models take
+  sizes_of({kit name: tensor}) -> FeatureSizes {items, cats, users} from the embedding tables
   harness_forward(build) -> forward(case, training) for common.main (build(case) -> model)
 
 Importing this module imports common.py, which sets torch's default dtype to float64 and one
@@ -308,7 +309,5 @@ class AuxiliaryLoss:
 
 
 def layer_norm(x, gamma, beta, eps):
-    """(x - mean) / sqrt(var + eps) * gamma + beta over the last axis (official `layer_norm`)."""
-    mean = x.mean(-1, keepdim=True)
-    var = ((x - mean) ** 2).mean(-1, keepdim=True)
-    return (x - mean) / torch.sqrt(var + eps) * gamma + beta
+    """(x - mean) / sqrt(var + eps) * gamma + beta over the last axis, biased variance (official `layer_norm`)."""
+    return F.layer_norm(x, (x.shape[-1],), gamma, beta, eps)
