@@ -230,17 +230,16 @@ export function formatScaleTable(points: ScalePoint[]): string {
 }
 
 /**
- * Runs every fraction in a child process (`<node> <execArgv> <entry> --scale-child <f>`,
- * the entry being this command's own script) and prints the table; writes
- * `<resultsDir>/scale-<time>.json` unless `noWrite`.
+ * Runs every fraction in a child process (`<node> <execArgv> <command> --scale-child <f>`,
+ * `command` being how this process was started, e.g. `bench/run.ts` or `bin/dil.js bench`) and
+ * prints the table; writes `<resultsDir>/scale-<time>.json` unless `noWrite`.
  */
-export function runScaleBench(options: { fractions: readonly number[]; seed: number; warmup: number; steps: number; resultsDir: string; noWrite: boolean; verbose: boolean }): { points: ScalePoint[]; table: string; file?: string } {
-  const entry = process.argv[1];
+export function runScaleBench(options: { fractions: readonly number[]; seed: number; warmup: number; steps: number; resultsDir: string; noWrite: boolean; verbose: boolean; command: string[] }): { points: ScalePoint[]; table: string; file?: string } {
   const loadAverageAtStart = os.loadavg();
   const points: ScalePoint[] = [];
   for (const f of options.fractions) {
     if (options.verbose) console.log(`bench --scale: fraction ${f} in a child process ...`);
-    const args = [...process.execArgv, entry, '--scale-child', String(f), '--seed', String(options.seed), '--warmup', String(options.warmup), '--steps', String(options.steps)];
+    const args = [...process.execArgv, ...options.command, '--scale-child', String(f), '--seed', String(options.seed), '--warmup', String(options.warmup), '--steps', String(options.steps)];
     const res = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 1_800_000 });
     if (res.status !== 0) throw new Error(`src/bench/scale.ts: the child for fraction ${f} failed (${res.status}): ${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`);
     const json = res.stdout.split('\n').filter((l) => l.startsWith('{')).pop();
@@ -270,7 +269,9 @@ export const SCALE_USAGE = `Usage: npm run bench -- --scale [flags]
 
 /** `--scale` (all sizes, table) and `--scale-child <fraction>` (one size, one JSON line). */
 export async function runScaleCommand(argv: string[], resultsDir: string): Promise<number> {
-  const o = { fractions: [...SCALE_FRACTIONS], seed: 1, warmup: 5, steps: 30, resultsDir, noWrite: false, verbose: true };
+  // The command that started this process, without the bench flags (argv is process.argv's tail).
+  const command = process.argv.slice(1, process.argv.length - argv.length);
+  const o = { fractions: [...SCALE_FRACTIONS], seed: 1, warmup: 5, steps: 30, resultsDir, noWrite: false, verbose: true, command };
   let child: number | undefined;
   const int = (flag: string, raw: string | undefined, min: number) => {
     const n = Number(raw);
