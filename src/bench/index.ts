@@ -17,3 +17,7 @@ export { formatBenchTable } from './table';
 export { runBench, runBenchCommand, parseBenchArgs, defaultBenchOptions, modelSubject, ensureBenchModelsRegistered, BENCH_USAGE } from './runBench';
 // Generic names are exported under specific ones (summarizeTimings, throughputRatio) to avoid clashes in src/index.ts.
 export type { BenchOptions } from './runBench';
+export { modelFlops, limitFraction as flopLimitFraction } from './flops';
+export type { FlopCount, FlopShape } from './flops';
+export { measureMatMulGflops } from './matMulSpeed';
+export { blasRefusal, ensureOptimisedBlas, MIN_REFERENCE_BLAS_GFLOPS } from './referenceBlas';

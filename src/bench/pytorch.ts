@@ -1,6 +1,9 @@
 /**
- * Runs the plain-PyTorch reference of the bench shape (`ref_din.py`, kept OUTSIDE the project,
- * by default at `<repo>/../shared/bench/pytorch-reference`) and reads its one-line JSON result.
+ * Runs the plain-PyTorch references of the bench shape and reads their one-line JSON results:
+ * DIN and DIEN: `ref_din.py`, kept OUTSIDE the project, by default at
+ * `<repo>/../shared/bench/pytorch-reference`; DMIN and DHAN: `bench/pytorch/ref_dmin_dhan.py`,
+ * which times the project's reference modules (test/reference/dmin.py, dhan.py) on the kit's
+ * own config and batches, passed in a JSON input file (`referenceInput`).
  *
  * Threads: `OMP_NUM_THREADS = MKL_NUM_THREADS = threads`, `OPENBLAS_NUM_THREADS = 1` (OpenBLAS
  * threads on top of torch's made DIEN 2.5x slower and erratic, per the reference's README),
@@ -10,8 +13,37 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+export type ReferenceModel = 'DIN' | 'DIEN' | 'DMIN' | 'DHAN';
+
+/** The models `ref_dmin_dhan.py` times (the others are ref_din.py's). */
+export const IN_PROJECT_REFERENCE: readonly ReferenceModel[] = ['DMIN', 'DHAN'];
+
+/** `<repoRoot>/bench/pytorch/ref_dmin_dhan.py`. */
+export function inProjectReferenceScript(repoRoot: string): string {
+  return path.join(repoRoot, 'bench', 'pytorch', 'ref_dmin_dhan.py');
+}
+
+/** Why the in-project DMIN/DHAN reference cannot run here, or undefined. */
+export function inProjectReferenceProblem(repoRoot: string, model: ReferenceModel): string | undefined {
+  const script = inProjectReferenceScript(repoRoot);
+  if (!fs.existsSync(script)) return `no ${script}`;
+  const module = path.join(repoRoot, 'test', 'reference', `${model.toLowerCase()}.py`);
+  if (!fs.existsSync(module)) return `no reference module ${module} (the PyTorch ${model} the script times)`;
+  return undefined;
+}
+
+/**
+ * The JSON input of ref_dmin_dhan.py: the model, the kit's resolved config, the feature sizes
+ * and the batches (typed arrays as plain arrays).
+ */
+export function referenceInput(model: ReferenceModel, config: unknown, sizes: unknown, batches: readonly object[]): string {
+  const plain = (v: unknown): unknown => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : Array.isArray(v) ? v.map(plain) : v);
+  const rows = batches.map((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, plain(v)])));
+  return JSON.stringify({ model, config, sizes, batches: rows });
+}
+
 export interface PytorchRun {
-  model: 'DIN' | 'DIEN';
+  model: ReferenceModel;
   threads: number;
   /**
    * 'wall': the reference's own timing (time.perf_counter). 'cpu': the same script run with
@@ -30,6 +62,8 @@ export interface PytorchRun {
   scoreP90Ms: number;
   steps: number;
   torchVersion?: string;
+  /** The reference's BLAS speed (`env.blas_gflops`, a 512x512 matmul in GFLOP/s); undefined if not reported. */
+  blasGflops?: number;
   /** The JSON line the script printed. */
   raw: unknown;
 }
@@ -74,7 +108,7 @@ function num(x: unknown, field: string, where: string): number {
  * Parses the reference's output: the LAST line of stdout that is a JSON object with `train`
  * and `infer` summaries. Throws naming what is missing.
  */
-export function parsePytorchOutput(stdout: string, expected: { model: 'DIN' | 'DIEN'; threads: number; clock?: 'wall' | 'cpu' }): PytorchRun {
+export function parsePytorchOutput(stdout: string, expected: { model: ReferenceModel; threads: number; clock?: 'wall' | 'cpu' }): PytorchRun {
   const where = 'src/bench/pytorch.ts: parsePytorchOutput';
   const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
   if (lines.length === 0) throw new Error(`${where}: no JSON line in the reference's output: ${JSON.stringify(stdout.slice(-300))}`);
@@ -103,6 +137,7 @@ export function parsePytorchOutput(stdout: string, expected: { model: 'DIN' | 'D
     scoreP90Ms: num(infer.p90_ms, 'infer.p90_ms', where),
     steps: num(train.steps, 'train.steps', where),
     torchVersion: typeof env?.torch === 'string' ? env.torch : undefined,
+    blasGflops: typeof env?.blas_gflops === 'number' && Number.isFinite(env.blas_gflops) ? env.blas_gflops : undefined,
     raw: obj,
   };
 }
@@ -126,17 +161,23 @@ export const CPU_CLOCK_WRAPPER = [
   "runpy.run_path(script, run_name='__main__')",
 ].join('\n');
 
-/** The python arguments for one reference run. */
-export function pytorchArgs(script: string, model: 'DIN' | 'DIEN', threads: number, warmup: number, steps: number, clock: 'wall' | 'cpu'): string[] {
-  const scriptArgs = [script, '--model', model, '--threads', String(threads), '--warmup', String(warmup), '--steps', String(steps)];
+/** The python arguments for one reference run (`extra`: the script's further arguments). */
+export function pytorchArgs(script: string, model: ReferenceModel, threads: number, warmup: number, steps: number, clock: 'wall' | 'cpu', extra: string[] = []): string[] {
+  const scriptArgs = [script, '--model', model, '--threads', String(threads), '--warmup', String(warmup), '--steps', String(steps), ...extra];
   return clock === 'cpu' ? ['-c', CPU_CLOCK_WRAPPER, ...scriptArgs] : scriptArgs;
 }
 
-/** Runs `ref_din.py --model <model> --threads <threads>` and parses its result. */
-export function runPytorchReference(opts: { python: string; referenceDir: string; model: 'DIN' | 'DIEN'; threads: number; warmup: number; steps: number; clock?: 'wall' | 'cpu'; timeoutMs?: number }): PytorchRun {
-  const script = path.join(opts.referenceDir, 'ref_din.py');
+/**
+ * Runs the reference of `model` with `threads` threads and parses its result: ref_din.py for
+ * DIN and DIEN, ref_dmin_dhan.py (`repoRoot` and the `input` file of referenceInput) for DMIN and DHAN.
+ */
+export function runPytorchReference(opts: { python: string; referenceDir: string; model: ReferenceModel; threads: number; warmup: number; steps: number; clock?: 'wall' | 'cpu'; timeoutMs?: number; repoRoot?: string; input?: string }): PytorchRun {
+  const inProject = IN_PROJECT_REFERENCE.includes(opts.model);
+  if (inProject && !(opts.repoRoot && opts.input)) throw new Error(`src/bench/pytorch.ts: the ${opts.model} reference needs repoRoot and an input file`);
+  const script = inProject ? inProjectReferenceScript(opts.repoRoot as string) : path.join(opts.referenceDir, 'ref_din.py');
   const clock = opts.clock ?? 'wall';
-  const args = pytorchArgs(script, opts.model, opts.threads, opts.warmup, opts.steps, clock);
+  const extra = inProject ? ['--input', opts.input as string, '--reference-dir', opts.referenceDir] : [];
+  const args = pytorchArgs(script, opts.model, opts.threads, opts.warmup, opts.steps, clock, extra);
   const res = spawnSync(opts.python, args, { encoding: 'utf8', env: pytorchEnv(opts.threads), timeout: opts.timeoutMs ?? 900_000, maxBuffer: 16 * 1024 * 1024 });
   if (res.error) throw new Error(`src/bench/pytorch.ts: ${opts.python} ${args.join(' ')} failed to run: ${res.error.message}`);
   if (res.status !== 0) {

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '../atomicWrite';
 import type { MemoryTrace, SubjectMeasurement, TensorTrace } from './measure';
 import type { PytorchRun } from './pytorch';
+import { blasRefusal } from './referenceBlas';
 import type { BenchModelName, BenchShape } from './shape';
 import type { TimingSummary } from './stats';
 
@@ -16,6 +17,8 @@ export const BENCH_RECORD_SCHEMA = 'deep-interest-lab/bench/1';
 export interface PytorchPair {
   trainSamplesPerSecond: number;
   scoreSamplesPerSecond: number;
+  /** The reference's BLAS speed in that run (GFLOP/s), when reported. */
+  blasGflops?: number;
 }
 
 export interface BenchModelEntry {
@@ -51,10 +54,31 @@ export interface BenchModelEntry {
    */
   ratioTrainCpu?: number | null;
   ratioScoreCpu?: number | null;
+  /**
+   * THE ratios: ours / PyTorch with as many threads as the machine has cores
+   * (`allCoresThreads`, os.availableParallelism()), what a user of this machine gets from
+   * PyTorch. Null when that reference did not run or was refused (see `refusals`).
+   */
+  ratioTrainAllCores?: number | null;
+  ratioScoreAllCores?: number | null;
+  allCoresThreads?: number;
+  /** Why ratios were withheld (a reference on an unoptimised BLAS, or one that did not report it). */
+  refusals?: string[];
   /** The reference's numbers by thread count ("1", "2"; "1-cpu" = 1 thread timed by CPU time), when it ran. */
   pytorch: Record<string, PytorchPair> | null;
   tensors?: TensorTrace;
   memory?: MemoryTrace;
+  /** FLOPs of one training step and one scoring pass (src/bench/flops.ts). */
+  flops?: { trainStep: number; scoring: number };
+  /**
+   * Fraction of the machine's limit reached: the time the step's FLOPs take at the backend's
+   * measured matMul speed (BenchRecord.limit) / the median step time (wall clock; "Cpu": by
+   * this process's CPU time per step).
+   */
+  limitFractionTrain?: number | null;
+  limitFractionScore?: number | null;
+  limitFractionTrainCpu?: number | null;
+  limitFractionScoreCpu?: number | null;
   /** The model's resolved config. */
   config?: unknown;
 }
@@ -67,6 +91,10 @@ export interface BenchRecord {
   backendReason: string;
   /** Threads our side used (wasm: 1; the multi-threaded wasm build does not start under Node). */
   oursThreads: number;
+  /** The machine's cores (os.availableParallelism()): the PyTorch thread count whose ratio counts. */
+  allCoresThreads?: number;
+  /** The backend's matMul speed measured in this run: the limit of the FLOP fractions. */
+  limit?: { backend: string; n: number; reps: number; matMulGflops: number; medianGflops: number };
   environment: { node: string; tfjs: string; platform: string; cpus: number; cpuModel: string; loadAverageAtStart: number[] };
   shape: BenchShape;
   optimizer: unknown;
@@ -81,6 +109,8 @@ export interface BenchRecord {
     python: string;
     referenceDir: string;
     torchVersion?: string;
+    /** What the BLAS setup step found or did (src/bench/referenceBlas.ts). */
+    blasSetup?: string;
     runs: Omit<PytorchRun, 'raw'>[];
   };
   notes: string[];
@@ -94,22 +124,41 @@ export function ratio(ours: number | null | undefined, theirs: number | null | u
 }
 
 /** The reference's results for one model by thread count. */
-export function pytorchPairs(runs: Omit<PytorchRun, 'raw'>[], model: 'DIN' | 'DIEN' | undefined): Record<string, PytorchPair> | null {
+export function pytorchPairs(runs: Omit<PytorchRun, 'raw'>[], model: PytorchRun['model'] | undefined): Record<string, PytorchPair> | null {
   if (!model) return null;
   const out: Record<string, PytorchPair> = {};
   for (const r of runs) {
     if (r.model !== model) continue;
     const key = r.clock === 'cpu' ? `${r.threads}-cpu` : String(r.threads);
-    out[key] = { trainSamplesPerSecond: r.trainSamplesPerSecond, scoreSamplesPerSecond: r.scoreSamplesPerSecond };
+    out[key] = { trainSamplesPerSecond: r.trainSamplesPerSecond, scoreSamplesPerSecond: r.scoreSamplesPerSecond, ...(r.blasGflops !== undefined ? { blasGflops: r.blasGflops } : {}) };
   }
   return Object.keys(out).length > 0 ? out : null;
 }
 
-/** A model entry from a measurement and the reference's numbers (ratios computed here). */
-export function modelEntry(m: SubjectMeasurement, reference: Record<string, PytorchPair> | null, oursThreads: number, config?: unknown): BenchModelEntry {
-  const same = reference?.[String(oursThreads)];
-  const two = reference?.['2'];
-  const cpu = reference?.['1-cpu'];
+/**
+ * ours / the reference run `key` ("1", "2", "1-cpu") for one phase, or null with the reason
+ * when that run is missing or its BLAS was too slow to be a fair reference (blasRefusal).
+ */
+export function guardedRatio(ours: number | null | undefined, reference: Record<string, PytorchPair> | null, key: string, phase: 'train' | 'score'): { ratio: number | null; refused?: string } {
+  const pair = reference?.[key];
+  if (!pair) return { ratio: null };
+  const refused = blasRefusal(pair.blasGflops);
+  if (refused) return { ratio: null, refused: `PyTorch ${key} thread(s): ${refused}` };
+  return { ratio: ratio(ours, phase === 'train' ? pair.trainSamplesPerSecond : pair.scoreSamplesPerSecond) };
+}
+
+/**
+ * A model entry from a measurement and the reference's numbers (ratios computed here, each
+ * refused when its reference ran on an unoptimised BLAS). `allCoresThreads`: the thread count
+ * of the ratio that counts (the machine's cores).
+ */
+export function modelEntry(m: SubjectMeasurement, reference: Record<string, PytorchPair> | null, oursThreads: number, config?: unknown, allCoresThreads = oursThreads): BenchModelEntry {
+  const refusals = new Set<string>();
+  const r = (ours: number | undefined, key: string, phase: 'train' | 'score') => {
+    const g = guardedRatio(ours, reference, key, phase);
+    if (g.refused) refusals.add(g.refused);
+    return g.ratio;
+  };
   return {
     status: 'ok',
     trainSamplesPerSecond: m.train.samplesPerSecond,
@@ -120,12 +169,16 @@ export function modelEntry(m: SubjectMeasurement, reference: Record<string, Pyto
     scoreStepMs: m.score.stepMs,
     trainCpuSamplesPerSecond: m.train.cpuSamplesPerSecond,
     scoreCpuSamplesPerSecond: m.score.cpuSamplesPerSecond,
-    ratioTrain: ratio(m.train.samplesPerSecond, same?.trainSamplesPerSecond),
-    ratioScore: ratio(m.score.samplesPerSecond, same?.scoreSamplesPerSecond),
-    ratioTrain2Threads: ratio(m.train.samplesPerSecond, two?.trainSamplesPerSecond),
-    ratioScore2Threads: ratio(m.score.samplesPerSecond, two?.scoreSamplesPerSecond),
-    ratioTrainCpu: ratio(m.train.cpuSamplesPerSecond, cpu?.trainSamplesPerSecond),
-    ratioScoreCpu: ratio(m.score.cpuSamplesPerSecond, cpu?.scoreSamplesPerSecond),
+    ratioTrainAllCores: r(m.train.samplesPerSecond, String(allCoresThreads), 'train'),
+    ratioScoreAllCores: r(m.score.samplesPerSecond, String(allCoresThreads), 'score'),
+    allCoresThreads,
+    ratioTrain: r(m.train.samplesPerSecond, String(oursThreads), 'train'),
+    ratioScore: r(m.score.samplesPerSecond, String(oursThreads), 'score'),
+    ratioTrain2Threads: r(m.train.samplesPerSecond, '2', 'train'),
+    ratioScore2Threads: r(m.score.samplesPerSecond, '2', 'score'),
+    ratioTrainCpu: r(m.train.cpuSamplesPerSecond, '1-cpu', 'train'),
+    ratioScoreCpu: r(m.score.cpuSamplesPerSecond, '1-cpu', 'score'),
+    ...(refusals.size > 0 ? { refusals: [...refusals] } : {}),
     pytorch: reference,
     tensors: m.tensors,
     memory: m.memory,

@@ -6,6 +6,7 @@
  *
  * Entry points: `npm run bench` (bench/run.ts) and `dil bench`, both via `runBenchCommand(argv)`.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -15,9 +16,16 @@ import { availableModels, createModel, CtrModel, registerModel } from '../models
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../ops';
 import { createOptimizer } from '../train/optimizers';
 import { predict, trainStep } from '../train/step';
+import { auxWeightOf } from '../train/trainer';
 import { makeBenchBatches } from './batches';
+import { limitFraction, modelFlops } from './flops';
+import { measureMatMulGflops } from './matMulSpeed';
+import { ensureOptimisedBlas } from './referenceBlas';
+import { runScaleCommand, SCALE_USAGE } from './scale';
+import { EPOCH_USAGE, runEpochCommand } from './epoch';
+import { buildClusterGroupings } from '../layers/hierarchicalAttention';
 import { BenchSubject, measureSubject } from './measure';
-import { checkPytorch, defaultReferenceDir, PytorchRun, runPytorchReference } from './pytorch';
+import { checkPytorch, defaultReferenceDir, IN_PROJECT_REFERENCE, inProjectReferenceProblem, PytorchRun, referenceInput, runPytorchReference } from './pytorch';
 import { BenchRecord, BENCH_RECORD_SCHEMA, missingEntry, modelEntry, pytorchPairs, writeBenchRecord } from './record';
 import { BENCH_MODELS, BENCH_OPTIMIZER, BENCH_SHAPE, benchModelOverrides, BenchModelName, PYTORCH_REFERENCE_MODEL } from './shape';
 import { formatBenchTable } from './table';
@@ -29,6 +37,9 @@ export interface BenchOptions {
   /** Distinct batches cycled through (the reference uses 16). */
   batches: number;
   seed: number;
+  /** Warm-up and timed steps of each reference run (default: warmup and steps). */
+  pytorchWarmup?: number;
+  pytorchSteps?: number;
   /** PyTorch thread counts to run (empty = skip the reference). */
   pytorchThreads: number[];
   /** Also run the 1-thread reference timed by CPU time (for comparisons on a loaded machine). */
@@ -42,6 +53,13 @@ export interface BenchOptions {
   noWrite: boolean;
   /** Print progress lines. */
   verbose: boolean;
+  /** Install the optimised BLAS for the reference with apt-get when missing (as root). */
+  installBlas: boolean;
+}
+
+/** Threads of the PyTorch run whose ratio counts: every core of this machine. */
+export function allCoresThreads(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
 }
 
 /** The repository root (two levels above this file, in src/ or dist/). */
@@ -56,13 +74,14 @@ export function defaultBenchOptions(root: string = repoRoot()): BenchOptions {
     steps: 50,
     batches: 16,
     seed: 1,
-    pytorchThreads: [1, 2],
+    pytorchThreads: [...new Set([1, allCoresThreads()])],
     pytorchCpuClock: true,
     python: '/usr/bin/python3',
     pytorchDir: defaultReferenceDir(root),
     resultsDir: path.join(root, 'results', 'bench'),
     noWrite: false,
     verbose: true,
+    installBlas: true,
   };
 }
 
@@ -72,13 +91,21 @@ export const BENCH_USAGE = `Usage: npm run bench -- [flags]   (or: dil bench [fl
   --warmup N                    untimed steps before each phase, default 10
   --batches N                   distinct batches cycled through, default 16
   --seed N                      data and weight seed, default 1
-  --pytorch-threads 1,2         thread counts for the PyTorch reference; 'none' skips it
+  --pytorch-threads 1,N         thread counts for the PyTorch reference (default 1 and this machine's
+                                core count N, whose ratio is the one that counts); 'none' skips it
+  --no-install-blas             never apt-get install the reference's optimised BLAS (libopenblas0-pthread)
+  --pytorch-steps N             timed steps of each reference run (default: --steps)
+  --pytorch-warmup N            warm-up steps of each reference run (default: --warmup)
   --no-pytorch-cpu-clock        skip the extra 1-thread reference run timed by CPU time
   --python PATH                 default /usr/bin/python3
   --pytorch-dir DIR             default <repo>/../shared/bench/pytorch-reference (or DIL_PYTORCH_REFERENCE)
   --results DIR                 default <repo>/results/bench
   --no-write                    do not write the JSON record
-  --quiet                       no progress lines`;
+  --quiet                       no progress lines
+  --scale                       instead: data at the size of Amazon Electronics and fractions of it
+                                (build time, memory, DIN training; --scale --help for its flags)
+  --epoch                       instead: one real-data epoch of DIN, DIEN, DMIN on Amazon Beauty beside
+                                the peer's epoch times (--epoch --help for its flags)`;
 
 function positiveInt(flag: string, raw: string | undefined, min: number): number {
   const n = Number(raw);
@@ -121,6 +148,12 @@ export function parseBenchArgs(argv: string[], base: BenchOptions = defaultBench
         o.pytorchThreads = raw === 'none' ? [] : raw.split(',').map((s) => positiveInt(flag, s.trim(), 1));
         break;
       }
+      case '--pytorch-steps':
+        o.pytorchSteps = positiveInt(flag, value(), 1);
+        break;
+      case '--pytorch-warmup':
+        o.pytorchWarmup = positiveInt(flag, value(), 0);
+        break;
       case '--no-pytorch-cpu-clock':
         o.pytorchCpuClock = false;
         break;
@@ -132,6 +165,9 @@ export function parseBenchArgs(argv: string[], base: BenchOptions = defaultBench
         break;
       case '--results':
         o.resultsDir = path.resolve(value() ?? '');
+        break;
+      case '--no-install-blas':
+        o.installBlas = false;
         break;
       case '--no-write':
         o.noWrite = true;
@@ -180,18 +216,38 @@ export function ensureBenchModelsRegistered(names: readonly BenchModelName[]): B
   return done;
 }
 
-/** A model driven through the kit's own trainStep / predict with Adam 1e-3. */
-export function modelSubject(name: BenchModelName, sizes: FeatureSizes, seed: number): { subject: BenchSubject; config: unknown } {
+/** `batch` without the auxiliary negatives. */
+export function withoutNegatives(batch: Batch): Batch {
+  const { negHistItems: _items, negHistCats: _cats, ...rest } = batch;
+  return rest;
+}
+
+/**
+ * A model driven through the kit's own trainStep / predict with Adam 1e-3. A model without an
+ * auxiliary loss gets the batches without their negatives, as the trainer gives them
+ * (otherwise their embeddings are gathered, uploaded and differentiated for nothing).
+ */
+export function modelSubject(name: BenchModelName, sizes: FeatureSizes, seed: number): { subject: BenchSubject; config: unknown; behaviourDim: number; model: CtrModel } {
   const model = createModel(name, benchModelOverrides(name), sizes, seed);
   const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
+  const needsNegatives = auxWeightOf(model.config) > 0;
+  const plain = new WeakMap<Batch, Batch>();
+  const input = (b: Batch): Batch => {
+    if (needsNegatives) return b;
+    let p = plain.get(b);
+    if (!p) plain.set(b, (p = withoutNegatives(b)));
+    return p;
+  };
   return {
+    model,
     config: model.config,
+    behaviourDim: model.embeddings.behaviourDim,
     subject: {
       train: (b: Batch) => {
-        trainStep(model, b, optimizer);
+        trainStep(model, input(b), optimizer);
       },
       score: (b: Batch) => {
-        predict(model, b);
+        predict(model, input(b));
       },
       dispose: () => model.dispose(),
     },
@@ -200,6 +256,32 @@ export function modelSubject(name: BenchModelName, sizes: FeatureSizes, seed: nu
 
 function log(o: BenchOptions, msg: string): void {
   if (o.verbose) console.log(msg);
+}
+
+/**
+ * DHAN's clusters per row at each grouping level of each hierarchy dimension, averaged over
+ * `batches` (each batch runs over its padded maximum), for the FLOP count.
+ */
+export function meanClusters(batches: Batch[], dimensions: number[][]): number[][] {
+  return dimensions.map((levels) => {
+    const sums = levels.map(() => 0);
+    for (const b of batches) {
+      const g = buildClusterGroupings(b.size, b.maxLen, b.histMask, levels.map((l) => b.histCats[l]));
+      g.forEach((x, i) => (sums[i] += x.clusters));
+    }
+    return sums.map((x) => x / batches.length);
+  });
+}
+
+/** Distinct nonzero ids of category level `level` among the history of a batch, averaged over `batches`. */
+export function meanDistinct(batches: Batch[], level: number): number {
+  let sum = 0;
+  for (const b of batches) {
+    const ids = new Set<number>();
+    for (const c of b.histCats[level]) if (c !== 0) ids.add(c);
+    sum += ids.size;
+  }
+  return sum / batches.length;
 }
 
 /** Runs the whole benchmark; returns the record (written unless noWrite). */
@@ -219,6 +301,9 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   if (loadAverageAtStart[0] > 1.5) {
     notes.push(`load average ${loadAverageAtStart[0].toFixed(2)} at start on ${os.cpus().length} cores: other processes compete, numbers are noisy`);
   }
+  if (loadAverageAtStart[0] > 0.5 && allCoresThreads() > 1) {
+    notes.push(`PyTorch with ${allCoresThreads()} threads needs every core and waits whenever another process holds one (load average ${loadAverageAtStart[0].toFixed(2)} here): its wall-clock rate, and the all-cores ratio, hold only on an idle machine; the CPU-time ratios (second table, one thread each) are the estimate to read`);
+  }
   const registered = ensureBenchModelsRegistered(options.models);
   if (registered.length > 0) {
     notes.push(`registered by the bench (missing from createModel's registry): ${registered.join(', ')}`);
@@ -231,6 +316,7 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
     backend: backend.name,
     backendReason: backend.reason,
     oursThreads: 1,
+    allCoresThreads: allCoresThreads(),
     environment: {
       node: process.version,
       tfjs: (tf.version as Record<string, string>).tfjs ?? tf.version_core,
@@ -250,11 +336,15 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   };
   if (backend.name === 'wasm') notes.push('wasm backend: one thread (its multi-threaded build does not start under Node); "2 threads" compares one process of ours with PyTorch using 2 threads');
 
+  const limit = measureMatMulGflops(512, 8);
+  record.limit = { backend: backend.name, n: limit.n, reps: limit.reps, matMulGflops: limit.bestGflops, medianGflops: limit.medianGflops };
+  log(options, `bench: ${backend.name} matMul [${limit.n}, ${limit.n}] x [${limit.n}, ${limit.n}]: ${limit.bestGflops.toFixed(1)} GFLOP/s (best of ${limit.reps}; median ${limit.medianGflops.toFixed(1)})`);
   const measured = new Map<BenchModelName, ReturnType<typeof measureSubject>>();
+  const flops = new Map<BenchModelName, { trainStep: number; scoring: number }>();
   const configs = new Map<BenchModelName, unknown>();
   const failures = new Map<BenchModelName, { status: 'skipped' | 'failed'; message: string }>();
   for (const name of options.models) {
-    let made: { subject: BenchSubject; config: unknown };
+    let made: ReturnType<typeof modelSubject>;
     try {
       made = modelSubject(name, data.sizes, options.seed);
     } catch (err) {
@@ -264,6 +354,9 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
       continue;
     }
     configs.set(name, made.config);
+    const dims = name === 'dhan' ? ((made.config as { dimensions?: number[][] }).dimensions ?? []) : [];
+    const count = modelFlops(name, made.config, { B: BENCH_SHAPE.batchSize, T: BENCH_SHAPE.maxLen, De: made.behaviourDim, clusters: dims.length > 0 ? meanClusters(data.batches, dims) : undefined });
+    flops.set(name, { trainStep: count.trainStep, scoring: count.scoring });
     try {
       log(options, `bench: ${name}: ${options.warmup} warm-up + ${options.steps} timed training steps, then the same for scoring ...`);
       const m = measureSubject(made.subject, data.batches, { warmup: options.warmup, steps: options.steps });
@@ -280,10 +373,14 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
 
   // The reference runs after ours, never alongside (both would compete for the 2 cores).
   const runs: PytorchRun[] = [];
-  const wanted = [...new Set(options.models.map((m) => PYTORCH_REFERENCE_MODEL[m]).filter((m): m is 'DIN' | 'DIEN' => m !== undefined))];
+  const wanted = [...new Set(options.models.map((m) => PYTORCH_REFERENCE_MODEL[m]))];
   if (options.pytorchThreads.length === 0) {
     record.pytorch.reason = 'skipped (--pytorch-threads none)';
   } else if (wanted.length > 0) {
+    const blas = ensureOptimisedBlas({ install: options.installBlas });
+    record.pytorch.blasSetup = blas.message;
+    log(options, `bench: reference BLAS: ${blas.message}`);
+    if (!blas.ok) notes.push(`reference BLAS: ${blas.message}`);
     const avail = checkPytorch(options.python, options.pytorchDir);
     record.pytorch.available = avail.available;
     record.pytorch.torchVersion = avail.torchVersion;
@@ -293,17 +390,40 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
     } else {
       const plan: { threads: number; clock: 'wall' | 'cpu' }[] = options.pytorchThreads.map((threads) => ({ threads, clock: 'wall' as const }));
       if (options.pytorchCpuClock) plan.push({ threads: 1, clock: 'cpu' });
-      for (const model of wanted) {
-        for (const { threads, clock } of plan) {
-          log(options, `bench: PyTorch reference ${model}, ${threads} thread(s)${clock === 'cpu' ? ', timed by CPU time' : ''} ...`);
-          try {
-            runs.push(runPytorchReference({ python: options.python, referenceDir: options.pytorchDir, model, threads, warmup: options.warmup, steps: options.steps, clock }));
-          } catch (err) {
-            const message = err instanceof Error ? err.message : String(err);
-            notes.push(`PyTorch ${model} with ${threads} threads (${clock} clock) failed: ${message}`);
-            log(options, `bench: ${message}`);
+      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-bench-ref-'));
+      try {
+        for (const model of wanted) {
+          let input: string | undefined;
+          if (IN_PROJECT_REFERENCE.includes(model)) {
+            const name = options.models.find((m) => PYTORCH_REFERENCE_MODEL[m] === model) as BenchModelName;
+            const problem = inProjectReferenceProblem(repoRoot(), model) ?? (configs.has(name) ? undefined : `the kit's ${name} did not build, so there is no config to give the reference`);
+            if (problem) {
+              notes.push(`PyTorch ${model} reference not run: ${problem}`);
+              log(options, `bench: PyTorch ${model} reference not run: ${problem}`);
+              continue;
+            }
+            if (model === 'DHAN') {
+              const dims = (configs.get(name) as { dimensions?: number[][] }).dimensions ?? [];
+              const batchWide = dims.map((levels) => levels.map((l) => meanDistinct(data.batches, l).toFixed(0)).join(' -> ')).join('; ');
+              const perRow = meanClusters(data.batches, dims).map((cs) => cs.map((c) => c.toFixed(0)).join(' -> ')).join('; ');
+              notes.push(`PyTorch DHAN (test/reference/dhan.py, the official code's layout) pools over one cluster slot per category id present in the whole batch (${batchWide} slots here), the kit over each row's own ids (${perRow} per row, padded to the batch maximum): the reference does more work, so the DHAN ratio flatters the kit`);
+            }
+            input = path.join(tmp, `${name}.json`);
+            fs.writeFileSync(input, referenceInput(model, configs.get(name), data.sizes, data.batches));
+          }
+          for (const { threads, clock } of plan) {
+            log(options, `bench: PyTorch reference ${model}, ${threads} thread(s)${clock === 'cpu' ? ', timed by CPU time' : ''} ...`);
+            try {
+              runs.push(runPytorchReference({ python: options.python, referenceDir: options.pytorchDir, model, threads, warmup: options.pytorchWarmup ?? options.warmup, steps: options.pytorchSteps ?? options.steps, clock, repoRoot: repoRoot(), input }));
+            } catch (err) {
+              const message = err instanceof Error ? err.message : String(err);
+              notes.push(`PyTorch ${model} with ${threads} threads (${clock} clock) failed: ${message}`);
+              log(options, `bench: ${message}`);
+            }
           }
         }
+      } finally {
+        fs.rmSync(tmp, { recursive: true, force: true });
       }
     }
   }
@@ -312,7 +432,18 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   for (const name of options.models) {
     const reference = pytorchPairs(record.pytorch.runs, PYTORCH_REFERENCE_MODEL[name]);
     const m = measured.get(name);
-    if (m) record.models[name] = modelEntry(m, reference, record.oursThreads, configs.get(name));
+    const f = flops.get(name);
+    if (m) {
+      const entry = modelEntry(m, reference, record.oursThreads, configs.get(name), record.allCoresThreads);
+      if (f) {
+        entry.flops = f;
+        entry.limitFractionTrain = limitFraction(f.trainStep, m.train.stepMs.median, limit.bestGflops);
+        entry.limitFractionScore = limitFraction(f.scoring, m.score.stepMs.median, limit.bestGflops);
+        entry.limitFractionTrainCpu = m.train.cpuStepMs ? limitFraction(f.trainStep, m.train.cpuStepMs.median, limit.bestGflops) : null;
+        entry.limitFractionScoreCpu = m.score.cpuStepMs ? limitFraction(f.scoring, m.score.cpuStepMs.median, limit.bestGflops) : null;
+      }
+      record.models[name] = entry;
+    }
     else {
       const f = failures.get(name) ?? { status: 'failed' as const, message: 'not measured' };
       record.models[name] = missingEntry(f.status, f.message, reference);
@@ -327,6 +458,20 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
 
 /** `dil bench` / `npm run bench`: parses argv, runs, prints the table; returns an exit code. */
 export async function runBenchCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--epoch')) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(EPOCH_USAGE);
+      return 0;
+    }
+    return runEpochCommand(argv, repoRoot());
+  }
+  if (argv.includes('--scale') || argv.includes('--scale-child')) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      console.log(SCALE_USAGE);
+      return 0;
+    }
+    return runScaleCommand(argv, path.join(repoRoot(), 'results', 'bench'));
+  }
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(BENCH_USAGE);
     return 0;

@@ -39,12 +39,15 @@ export const BENCH_OPTIMIZER: Readonly<OptimizerSpec> = Object.freeze({ kind: 'a
 export type BenchModelName = 'din' | 'dien' | 'dmin' | 'dhan';
 export const BENCH_MODELS: readonly BenchModelName[] = ['din', 'dien', 'dmin', 'dhan'];
 
-/** PyTorch reference model for each bench model (the reference implements DIN and DIEN only). */
-export const PYTORCH_REFERENCE_MODEL: Readonly<Record<BenchModelName, 'DIN' | 'DIEN' | undefined>> = Object.freeze({
+/**
+ * PyTorch reference model for each bench model: DIN and DIEN by the shared ref_din.py, DMIN and
+ * DHAN by bench/pytorch/ref_dmin_dhan.py (src/bench/pytorch.ts).
+ */
+export const PYTORCH_REFERENCE_MODEL: Readonly<Record<BenchModelName, 'DIN' | 'DIEN' | 'DMIN' | 'DHAN'>> = Object.freeze({
   din: 'DIN',
   dien: 'DIEN',
-  dmin: undefined,
-  dhan: undefined,
+  dmin: 'DMIN',
+  dhan: 'DHAN',
 });
 
 /**

@@ -7,10 +7,12 @@
  *   'amazon:<Category>'              + dataDir, protocol 'din' | 'dien'
  *   'movielens'                      + dataDir (ratings.csv, movies.csv)
  *   'log:<path>'                     + itemTable, protocol, logColumns
+ *   'csv:<dir>'                      BARS/FuxiCTR sample files (train, [valid,] test .csv[.gz])
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { amazonFiles, readAmazon } from './amazon';
+import { barsFiles, readBarsCsv } from './barsCsv';
 import type { BehaviourLog } from './behaviourLog';
 import { cacheFile, readCachedParts, writeCachedParts } from './cache';
 import { fileSha256, valueHash } from './checksum';
@@ -29,11 +31,12 @@ export type ParsedSpec =
   | { kind: 'synthetic'; preset: string; size: string }
   | { kind: 'amazon'; category: string }
   | { kind: 'movielens' }
-  | { kind: 'log'; file: string };
+  | { kind: 'log'; file: string }
+  | { kind: 'csv'; dir: string };
 
 /** Parses a dataset spec; throws listing the accepted forms. */
 export function parseDatasetSpec(spec: string): ParsedSpec {
-  const forms = "'synthetic[:preset][:size]', 'amazon:<Category>', 'movielens', 'log:<path>'";
+  const forms = "'synthetic[:preset][:size]', 'amazon:<Category>', 'movielens', 'log:<path>', 'csv:<dir>'";
   if (typeof spec !== 'string' || spec.trim() === '') throw new Error(`dataset spec must be a non-empty string; expected one of ${forms}`);
   const [head, ...rest] = spec.split(':');
   if (head === 'synthetic') {
@@ -53,6 +56,7 @@ export function parseDatasetSpec(spec: string): ParsedSpec {
   }
   if (head === 'movielens' && rest.length === 0) return { kind: 'movielens' };
   if (head === 'log' && rest.length > 0) return { kind: 'log', file: rest.join(':') };
+  if (head === 'csv' && rest.join(':') !== '') return { kind: 'csv', dir: rest.join(':') };
   throw new Error(`unknown dataset spec '${spec}'; expected one of ${forms}`);
 }
 
@@ -124,6 +128,8 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
       groundTruth: g.groundTruth,
     });
   }
+
+  if (parsed.kind === 'csv') return loadBarsCsv(parsed.dir, o, r);
 
   // Real sources: cache key = source checksums + every option that changes the data.
   let sourceFiles: string[];
@@ -229,6 +235,39 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
   }
   if (file) writeCachedParts(file, parts);
   return new InMemoryDataset(parts);
+}
+
+/** 'csv:<dir>': the files are the samples; only maxLen applies (the splits come from the files). */
+async function loadBarsCsv(dir: string, o: LoadDatasetOptions, r: Resolved): Promise<Dataset> {
+  for (const key of ['protocol', 'negatives', 'testFraction', 'userSplit'] as const) {
+    if (o[key] !== undefined) throw new Error(`loadDataset: option ${key} does not apply to 'csv:${dir}' (its rows are the samples, split by file)`);
+  }
+  const files = barsFiles(dir);
+  if (!files.valid && o.validFraction !== undefined && o.validFraction > 0) {
+    throw new Error(`loadDataset: validFraction ${o.validFraction} given but ${dir} has no valid.csv[.gz]; 'csv:<dir>' takes its splits from the files (use validFraction 0, or add valid.csv)`);
+  }
+  const data = await readBarsCsv(dir, { onProgress: o.onProgress });
+  const sums: string[] = [];
+  for (const f of Object.values(files)) sums.push(await fileSha256(f));
+  const name = `csv:${path.basename(path.resolve(dir))}`;
+  const resolved = { maxLen: r.maxLen };
+  return new InMemoryDataset({
+    name,
+    protocol: 'csv',
+    seed: r.seed,
+    maxLen: r.maxLen,
+    levelNames: ['category'],
+    parentLevels: [false],
+    vocab: data.vocab,
+    itemCats: data.itemCats,
+    sequences: data.sequences,
+    splits: data.splits,
+    checksum: valueHash({ v: DATA_PIPELINE_VERSION, name, sums, resolved }),
+    options: resolved,
+    behaviours: data.rows,
+    auxNegatives: r.auxNegatives,
+    allowOwnHistoryNegatives: r.allowOwnHistoryNegatives,
+  });
 }
 
 /** Statistics of a dataset spec (DIN Table 2 style), for `dil data stats --json`. */

@@ -39,7 +39,7 @@ export interface TrainOutcome {
   /** Epoch (0-based) chosen on `selectOn`. */
   bestEpoch: number;
   /** Split the best epoch was chosen on. */
-  selectedOn: 'valid' | 'test';
+  selectedOn: 'valid' | 'test' | 'last';
   /** Metrics at the best epoch. */
   best: { valid?: SplitMetrics; test: SplitMetrics };
   /** 95% percentile-bootstrap confidence interval of the best epoch's test AUC (200 resamples, seeded by the run seed). */

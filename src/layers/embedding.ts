@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Batch, FeatureSizes } from '../data/batch';
 import { Rng } from '../random';
-import type { NamedWeight } from './params';
+import type { GlorotDistribution, NamedWeight } from './params';
 
 /** Embedding sizes. Defaults: DIEN/DMIN code (item 18 + category 18 = 36 per behaviour). */
 export interface EmbeddingConfig {
@@ -37,6 +37,12 @@ export interface EmbeddingConfig {
   userDim: number;
   /** Standard deviation of the normal initialisation of every row but row 0. Default 0.01. */
   initStd: number;
+  /**
+   * Distribution of the model's Glorot-initialised kernels (dense, attention, recurrent):
+   * 'uniform' (default, TF1 `tf.layers.dense`) or 'normal' (FuxiCTR's Xavier-normal). Kept
+   * here beside initStd because this is the one config group every model shares.
+   */
+  glorot: GlorotDistribution;
 }
 
 export const EMBEDDING_DEFAULTS: Readonly<EmbeddingConfig> = Object.freeze({
@@ -45,6 +51,7 @@ export const EMBEDDING_DEFAULTS: Readonly<EmbeddingConfig> = Object.freeze({
   catLevels: 1,
   userDim: 0,
   initStd: 0.01,
+  glorot: 'uniform',
 });
 
 /** One table [V, D] in a JS array; row 0 (padding) is zero. */

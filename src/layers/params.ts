@@ -16,6 +16,8 @@ export type Initializer =
   | { kind: 'constant'; value: number }
   /** Glorot/Xavier uniform over fanIn + fanOut (the default of TF1 `tf.layers.dense`). */
   | { kind: 'glorotUniform'; fanIn: number; fanOut: number }
+  /** Glorot/Xavier normal: std sqrt(2 / (fanIn + fanOut)), same variance as glorotUniform (FuxiCTR's nn.Linear init). */
+  | { kind: 'glorotNormal'; fanIn: number; fanOut: number }
   /** Truncated-free normal with this standard deviation. */
   | { kind: 'normal'; std: number };
 
@@ -42,6 +44,11 @@ export function initialValues(size: number, init: Initializer, rng: Rng): Float3
       for (let i = 0; i < size; i++) out[i] = (rng.next() * 2 - 1) * limit;
       break;
     }
+    case 'glorotNormal': {
+      const std = Math.sqrt(2 / (init.fanIn + init.fanOut));
+      for (let i = 0; i < size; i++) out[i] = rng.normal() * std;
+      break;
+    }
     case 'normal':
       for (let i = 0; i < size; i++) out[i] = rng.normal() * init.std;
       break;
@@ -53,13 +60,23 @@ export function initialValues(size: number, init: Initializer, rng: Rng): Float3
   return out;
 }
 
+/** Distribution of every Glorot-initialised kernel of a store. */
+export type GlorotDistribution = 'uniform' | 'normal';
+
 export class ParameterStore {
   private readonly variables = new Map<string, tf.Variable>();
   private readonly trainableFlags = new Map<string, boolean>();
   private readonly rng: Rng;
 
-  /** `seed` fixes every initial value; each parameter draws from its own fork (by name). */
-  constructor(seed: number) {
+  /**
+   * `seed` fixes every initial value; each parameter draws from its own fork (by name).
+   * `glorot: 'normal'` turns every glorotUniform request of the layers into glorotNormal.
+   */
+  constructor(
+    seed: number,
+    readonly glorot: GlorotDistribution = 'uniform',
+  ) {
+    if (glorot !== 'uniform' && glorot !== 'normal') throw new Error(`src/layers/params.ts: glorot must be 'uniform' or 'normal', got ${String(glorot)}`);
     this.rng = new Rng(seed);
   }
 
@@ -76,6 +93,7 @@ export class ParameterStore {
   private add(name: string, shape: number[], init: Initializer, trainable: boolean): tf.Variable {
     if (this.variables.has(name)) throw new Error(`src/layers/params.ts: parameter "${name}" registered twice`);
     const size = shape.reduce((a, b) => a * b, 1);
+    if (init.kind === 'glorotUniform' && this.glorot === 'normal') init = { kind: 'glorotNormal', fanIn: init.fanIn, fanOut: init.fanOut };
     const values = initialValues(size, init, this.rng.fork(name));
     // Variable names are global in tfjs; do not name them (two models may coexist).
     const initial = tf.tensor(values, shape, 'float32');

@@ -83,7 +83,7 @@ export abstract class CtrModelBase<C extends CommonModelConfig> implements CtrMo
     readonly seed: number,
   ) {
     this.config = Object.freeze(config);
-    this.params = new ParameterStore(seed);
+    this.params = new ParameterStore(seed, config.embedding.glorot);
     this.embeddings = new FeatureEmbeddings(sizes, config.embedding, seed);
   }
 

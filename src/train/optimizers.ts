@@ -3,8 +3,12 @@
  * and the embedding tables (only the rows a batch touched: sparse updates).
  *
  * - `sgd`: w -= lr * g.
- * - `adam`: Kingma & Ba with bias correction by the global step. On tables it is LAZY Adam
- *   (as TF's LazyAdamOptimizer): the moments of a row move only when the row is in the batch.
+ * - `adam`: Kingma & Ba with bias correction by the global step. On tables it is LAZY Adam by
+ *   default (as TF's LazyAdamOptimizer): the moments of a row move only when the row is in the
+ *   batch, so a row seen again after k steps away takes a step of up to ~sqrt(1 - beta2^t) /
+ *   (1 - beta1^t) times larger than dense Adam would. `embeddingAdam: 'dense'` is plain Adam
+ *   over the whole table (TF1 AdamOptimizer of the official code, PyTorch Adam of FuxiCTR):
+ *   every row's moments decay at every step and every row with non-zero moments moves.
  * - `adagrad`: accumulator += g^2; w -= lr * g / (sqrt(accumulator) + epsilon).
  *
  * The learning rate is a field the trainer may change between epochs (DIN: SGD 1.0 then
@@ -27,7 +31,15 @@ export interface OptimizerSpec {
   epsilon?: number;
   /** Adagrad initial accumulator value, default 0.1 (as TF). */
   initialAccumulator?: number;
+  /**
+   * Adam on embedding tables (`applySparse`): 'lazy' (default) updates only the rows of the
+   * batch; 'dense' updates every row but the padding row 0 as if the table's gradient were
+   * dense (zero outside the batch). SGD and Adagrad do not move zero-gradient rows either way.
+   */
+  embeddingAdam?: EmbeddingAdam;
 }
+
+export type EmbeddingAdam = 'lazy' | 'dense';
 
 export interface ParameterOptimizer {
   readonly spec: Readonly<OptimizerSpec>;
@@ -57,6 +69,7 @@ function check(spec: OptimizerSpec): void {
     if (v !== undefined && !(v >= 0 && v < 1)) throw new Error(`${where}: ${k} must be in [0, 1), got ${v}`);
   }
   if (spec.epsilon !== undefined && !(spec.epsilon > 0)) throw new Error(`${where}: epsilon must be > 0, got ${spec.epsilon}`);
+  if (spec.embeddingAdam !== undefined && spec.embeddingAdam !== 'lazy' && spec.embeddingAdam !== 'dense') throw new Error(`${where}: embeddingAdam must be 'lazy' or 'dense', got ${String(spec.embeddingAdam)}`);
   if (spec.initialAccumulator !== undefined && !(spec.initialAccumulator >= 0)) throw new Error(`${where}: initialAccumulator must be >= 0, got ${spec.initialAccumulator}`);
 }
 
@@ -65,6 +78,8 @@ class ArrayOptimizer implements ParameterOptimizer {
   learningRate: number;
   step = 0;
   private readonly slots = new Map<string, Float32Array[]>();
+  /** Zero-filled whole-table gradient buffers of dense Adam, by parameter key. */
+  private readonly tableGrads = new Map<string, Float32Array>();
 
   constructor(spec: OptimizerSpec) {
     check(spec);
@@ -78,6 +93,7 @@ class ArrayOptimizer implements ParameterOptimizer {
 
   reset(): void {
     this.slots.clear();
+    this.tableGrads.clear();
     this.step = 0;
   }
 
@@ -135,11 +151,25 @@ class ArrayOptimizer implements ParameterOptimizer {
     if (grads.length !== ids.length * dim) throw new Error(`src/train/optimizers.ts: applySparse(${key}): ${grads.length} gradient values for ${ids.length} rows of ${dim}`);
     const vocab = param.length / dim;
     const state = this.state(key, param.length);
-    for (let n = 0; n < ids.length; n++) {
-      const id = ids[n];
+    for (const id of ids) {
       if (id < 0 || id >= vocab) throw new Error(`src/train/optimizers.ts: applySparse(${key}): row ${id} outside 0..${vocab - 1}`);
-      this.update(state, param, id * dim, grads, n * dim, dim);
     }
+    if (this.spec.kind === 'adam' && this.spec.embeddingAdam === 'dense') {
+      // Scatter into a zero [V, dim] gradient, update rows 1..V-1, zero the buffer again.
+      let full = this.tableGrads.get(key);
+      if (!full || full.length !== param.length) {
+        full = new Float32Array(param.length);
+        this.tableGrads.set(key, full);
+      }
+      for (let n = 0; n < ids.length; n++) {
+        const base = ids[n] * dim;
+        for (let d = 0; d < dim; d++) full[base + d] += grads[n * dim + d];
+      }
+      this.update(state, param, dim, full, dim, param.length - dim);
+      for (const id of ids) full.fill(0, id * dim, (id + 1) * dim);
+      return;
+    }
+    for (let n = 0; n < ids.length; n++) this.update(state, param, ids[n] * dim, grads, n * dim, dim);
   }
 }
 

@@ -4,6 +4,8 @@
  * resolved config is saved with each result.
  */
 
+import type { EmbeddingAdam } from './optimizers';
+
 export type OptimizerName = 'sgd' | 'adam';
 
 /** Learning-rate schedule (applied before each step). */
@@ -15,12 +17,18 @@ export type LearningRateSchedule =
   /** learningRate * factor^epoch (DIEN repo: factor 0.5, halved after each epoch). */
   | { kind: 'epochDecay'; factor: number };
 
-/** Which split picks the best epoch. */
-export type SelectionSplit = 'valid' | 'test';
+/** Which split picks the best epoch; 'last' keeps the last epoch (no model selection). */
+export type SelectionSplit = 'valid' | 'test' | 'last';
 
 export interface TrainConfig {
   optimizer: OptimizerName;
   learningRate: number;
+  /**
+   * Adam on the embedding tables: 'lazy' moves only the rows of the batch (TF LazyAdam);
+   * 'dense' decays every row's moments at every step (TF1 AdamOptimizer of the official
+   * code, PyTorch Adam). No effect with SGD.
+   */
+  embeddingAdam: EmbeddingAdam;
   schedule: LearningRateSchedule;
   batchSize: number;
   /** Batch size for scoring (no gradient). */
@@ -39,7 +47,8 @@ export interface TrainConfig {
   /**
    * Split used to pick the best epoch. Default 'valid' (carved from the training users).
    * Porting note: the official repos select on the test set ('test'); every report of a run with
-   * selectOn 'test' carries a flag saying so.
+   * selectOn 'test' carries a flag saying so. 'last' reports the last epoch (FuxiCTR protocol
+   * without a validation split).
    */
   selectOn: SelectionSplit;
   /** Metric that selects the best epoch. */
@@ -55,6 +64,7 @@ export interface TrainConfig {
 export const DEFAULT_TRAIN_CONFIG: Readonly<TrainConfig> = Object.freeze({
   optimizer: 'adam',
   learningRate: 1e-3,
+  embeddingAdam: 'lazy',
   schedule: { kind: 'constant' },
   batchSize: 128,
   evalBatchSize: 512,
@@ -136,6 +146,7 @@ export function validateTrainConfig(config: TrainConfig): void {
   }
   if (config.optimizer !== 'sgd' && config.optimizer !== 'adam') invalid('optimizer', config.optimizer, "'sgd' or 'adam'");
   if (!(config.learningRate > 0)) invalid('learningRate', config.learningRate, 'a number > 0');
+  if (config.embeddingAdam !== 'lazy' && config.embeddingAdam !== 'dense') invalid('embeddingAdam', config.embeddingAdam, "'lazy' or 'dense'");
   const s = config.schedule;
   if (!s || typeof s !== 'object') invalid('schedule', s, 'a schedule object');
   if (s.kind === 'dropAtStep') {
@@ -153,7 +164,7 @@ export function validateTrainConfig(config: TrainConfig): void {
     if (!(config[key] >= 0)) invalid(key, config[key], 'a number >= 0');
   }
   if (!(config.dropout >= 0 && config.dropout < 1)) invalid('dropout', config.dropout, 'a number in [0, 1)');
-  if (config.selectOn !== 'valid' && config.selectOn !== 'test') invalid('selectOn', config.selectOn, "'valid' or 'test'");
+  if (!['valid', 'test', 'last'].includes(config.selectOn)) invalid('selectOn', config.selectOn, "'valid', 'test' or 'last'");
   if (config.selectMetric !== 'auc' && config.selectMetric !== 'gauc') invalid('selectMetric', config.selectMetric, "'auc' or 'gauc'");
   for (const key of ['maxStepsPerEpoch', 'maxEvalRows', 'bootstrapResamples'] as const) {
     if (!(Number.isInteger(config[key]) && config[key] >= 0)) invalid(key, config[key], 'an integer >= 0');

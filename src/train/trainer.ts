@@ -106,7 +106,7 @@ export async function trainModel(dataset: Dataset, job: TrainJob, options: Train
   if (dataset.splitSize('train') === 0) throw new Error(`src/train/trainer.ts: dataset ${dataset.name} has an empty train split`);
   const sink: ProgressSink =
     options.progress === true ? autoProgressSink() : options.progress === false || options.progress === undefined ? silentSink : options.progress;
-  const optimizer = createOptimizer({ kind: train.optimizer, learningRate: train.learningRate });
+  const optimizer = createOptimizer({ kind: train.optimizer, learningRate: train.learningRate, embeddingAdam: train.embeddingAdam });
   const stepOptions = stepOptionsFor(train, dataset);
   const model = createModel(job.model, effectiveModelOptions(job), dataset.sizes, job.seed);
   const needsAux = auxWeightOf(model.config) > 0;
@@ -163,7 +163,7 @@ export async function trainModel(dataset: Dataset, job: TrainJob, options: Train
       history.push(metrics);
       options.onEpoch?.(metrics);
       const selected = train.selectOn === 'valid' ? metrics.valid! : metrics.test;
-      if (better(selected, bestSelected, train.selectMetric)) {
+      if (train.selectOn === 'last' || better(selected, bestSelected, train.selectMetric)) {
         bestSelected = selected;
         bestEpoch = epoch;
         if (epoch < train.epochs - 1) bestWeights = model.getWeights();

@@ -36,7 +36,7 @@ test('learning-rate presets: DIN drop at step, DIEN halving per epoch, DMIN cons
   assert.deepEqual([0, 1, 2].map((e) => learningRateAt(dien, e, 0)), [1e-3, 5e-4, 2.5e-4]);
   const dmin = resolveTrainConfig({}, 'dmin');
   assert.equal(learningRateAt(dmin, 2, 10000), 1e-3);
-  assert.throws(() => resolveTrainConfig({ selectOn: 'train' as never }), /train\.selectOn = "train"; expected 'valid' or 'test'/);
+  assert.throws(() => resolveTrainConfig({ selectOn: 'train' as never }), /train\.selectOn = "train"; expected 'valid', 'test' or 'last'/);
   assert.throws(() => resolveTrainConfig({}, 'xyz' as never), /unknown preset "xyz"; expected one of: din, dien, dmin, dhan/);
 });
 
@@ -90,6 +90,13 @@ test('model selection: best epoch on valid by default, on test when asked, error
   onTest.model.dispose();
   const noValid = await loadDataset('synthetic:default:tiny', { seed: 7, validFraction: 0 });
   await assert.rejects(trainModel(noValid, { model: 'base', modelOptions: {}, train, seed: 1 }), /empty valid split/);
+  // 'last': no selection, no valid split needed; the model holds the last epoch's weights
+  const last = await trainModel(noValid, { model: 'base', modelOptions: {}, train: { ...train, selectOn: 'last' }, seed: 1 });
+  assert.equal(last.outcome.bestEpoch, 2);
+  assert.equal(last.outcome.selectedOn, 'last');
+  assert.deepEqual(last.outcome.best.test, last.outcome.history[2].test);
+  assert.equal(evaluateSplit(last.model, noValid, 'test', train.evalBatchSize, train.maxEvalRows).auc, last.outcome.best.test.auc);
+  last.model.dispose();
 });
 
 test('checkpoints: round trip, corrupted weights, mismatched dataset', async () => {

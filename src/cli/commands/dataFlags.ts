@@ -9,7 +9,7 @@ export const DATA_FLAGS: FlagSpec[] = [
   {
     name: 'dataset',
     type: 'string',
-    description: "dataset spec: 'synthetic[:default|drift|multi|hier][:tiny|small|default]', 'amazon:<Category>', 'movielens', 'log:<path>'",
+    description: "dataset spec: 'synthetic[:default|drift|multi|hier][:tiny|small|default]', 'amazon:<Category>', 'movielens', 'log:<path>', 'csv:<dir>' (BARS/FuxiCTR sample files)",
   },
   { name: 'data-dir', type: 'string', description: 'directory holding the raw files (amazon, movielens)' },
   { name: 'item-table', type: 'string', description: "log:<path>: CSV/TSV with a header, the item column then category columns (finest first)" },

@@ -3,6 +3,7 @@ import { useBestBackend } from '../../backend';
 import { MODEL_NAMES } from '../../models/model';
 import { datasetForRun } from '../../experiments/executeRun';
 import { resolveRunConfig } from '../../experiments/runConfig';
+import { applyRunPreset, RUN_PRESET_NAMES } from '../../experiments/runPresets';
 import { formatSummaryLineOfEpoch } from './format';
 import { saveCheckpoint } from '../../train/checkpoint';
 import { effectiveModelOptions, trainModel } from '../../train/trainer';
@@ -21,12 +22,18 @@ export const TRAIN_COMMAND: CommandSpec = {
   flags: [
     { name: 'model', type: 'string', values: MODEL_NAMES, description: 'model to train' },
     ...DATA_FLAGS,
-    { name: 'preset', type: 'string', values: TRAIN_PRESET_NAMES, description: "optimizer/schedule of an official repo (default: din for din, dmin for dmin, dhan for dhan, dien for the others)" },
+    {
+      name: 'preset',
+      type: 'string',
+      values: [...TRAIN_PRESET_NAMES, ...RUN_PRESET_NAMES],
+      description: "optimizer/schedule of an official repo (default: din for din, dmin for dmin, dhan for dhan, dien for the others); 'fuxictr' = the FuxiCTR peer protocol (train, data and model settings, src/experiments/runPresets.ts)",
+    },
     { name: 'epochs', type: 'int', description: 'training epochs' },
     { name: 'seed', type: 'seed', description: 'seed of initialisation, shuffling, negatives and splits', defaultText: '1' },
     { name: 'batch-size', type: 'int', description: 'training batch size' },
     { name: 'lr', type: 'number', description: 'initial learning rate' },
     { name: 'optimizer', type: 'string', values: ['sgd', 'adam'], description: 'optimizer' },
+    { name: 'embedding-adam', type: 'string', values: ['lazy', 'dense'], description: "Adam on the embedding tables: 'lazy' (rows of the batch) or 'dense' (every row, as TF1/PyTorch Adam)" },
     { name: 'clip-norm', type: 'number', description: 'clip gradients by global norm (0 = off)' },
     { name: 'dropout', type: 'number', description: 'dropout rate in the MLP' },
     { name: 'l2', type: 'number', description: 'L2 on the embedding rows of each batch' },
@@ -37,7 +44,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     { name: 'heads', type: 'int', description: 'number of interest heads H_E of dmin (sets option interestHeads)' },
     { name: 'pooling', type: 'string', values: ['flat', 'hierarchical'], description: 'interest pooling of dhan (sets option pooling)' },
     { name: 'option', type: 'string', repeatable: true, description: 'any model option as key=value, nested keys with dots (mlp.hidden=[80,40]); value parsed as JSON when possible; repeatable' },
-    { name: 'select-on', type: 'string', values: ['valid', 'test'], description: "split that picks the best epoch ('test' = official-code behaviour, flagged)", defaultText: 'valid' },
+    { name: 'select-on', type: 'string', values: ['valid', 'test', 'last'], description: "split that picks the best epoch ('test' = official-code behaviour, flagged; 'last' = no selection)", defaultText: 'valid' },
     { name: 'max-steps', type: 'int', description: 'stop each epoch after this many steps (smoke runs)' },
     { name: 'save', type: 'string', description: 'write a checkpoint (weights + config) of the best epoch to this folder' },
     { name: 'progress', type: 'string', values: ['auto', 'off', 'log'], description: 'progress bars', defaultText: 'auto' },
@@ -47,6 +54,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     'dil train --model din --activation dice --dataset synthetic:default:tiny --epochs 1',
     'dil train --model dien --gru AUGRU --aux 1 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --protocol dien --epochs 3 --seed 1',
     'dil train --model dmin --heads 4 --dataset synthetic:multi --save checkpoints/dmin --json',
+    'dil train --model din --dataset csv:../shared/data/amazon-beauty-din-csv --preset fuxictr --seed 2021 --json',
   ],
   details: ['The best epoch is chosen on the validation split unless --select-on test is given; --json prints the summary object as the last stdout line.'],
 };
@@ -109,6 +117,7 @@ export function trainOverridesFromFlags(args: ParsedArgs): Partial<TrainConfig> 
   set('batchSize', flagNumber(args, 'batch-size'));
   set('learningRate', flagNumber(args, 'lr'));
   set('optimizer', flagString(args, 'optimizer') as TrainConfig['optimizer'] | undefined);
+  set('embeddingAdam', flagString(args, 'embedding-adam') as TrainConfig['embeddingAdam'] | undefined);
   set('clipNorm', flagNumber(args, 'clip-norm'));
   set('dropout', flagNumber(args, 'dropout'));
   set('l2', flagNumber(args, 'l2'));
@@ -141,16 +150,16 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
   if (save !== undefined) checkOutputFolder('dil train: --save', save);
   applyProgressFlag(args);
   const json = flagBool(args, 'json');
-  const preset = (flagString(args, 'preset') as TrainPresetName | undefined) ?? defaultPresetFor(model);
-  const config = resolveRunConfig({
+  const preset = flagString(args, 'preset') ?? defaultPresetFor(model);
+  const input = {
     model,
     modelOptions,
     dataset,
     data: dataOptionsFromFlags(args),
     train: trainOverridesFromFlags(args),
-    trainPreset: preset,
     seed: flagNumber(args, 'seed') ?? 1,
-  });
+  };
+  const config = resolveRunConfig(RUN_PRESET_NAMES.includes(preset) ? applyRunPreset(preset, input) : { ...input, trainPreset: preset as TrainPresetName });
   const backend = await useBestBackend({ quiet: json });
   const data = await datasetForRun(config);
   io.err(data.describe());
@@ -162,7 +171,7 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
   try {
     const best = outcome.best;
     io.err(
-      `best epoch ${outcome.bestEpoch + 1} (selected on ${outcome.selectedOn}${outcome.selectedOn === 'test' ? ' — OFFICIAL-CODE BEHAVIOUR, optimistic' : ''}): ` +
+      `${outcome.selectedOn === 'last' ? 'last' : 'best'} epoch ${outcome.bestEpoch + 1} (selected on ${outcome.selectedOn}${outcome.selectedOn === 'test' ? ' — OFFICIAL-CODE BEHAVIOUR, optimistic' : ''}): ` +
         `test AUC ${best.test.auc.toFixed(4)}, gAUC ${best.test.gauc.toFixed(4)}, logloss ${best.test.logloss.toFixed(4)}; ` +
         `${outcome.samplesPerSecond.toFixed(0)} samples/s`,
     );
