@@ -31,7 +31,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     { name: 'batch-size', type: 'int', description: 'training batch size' },
     { name: 'lr', type: 'number', description: 'initial learning rate' },
     { name: 'optimizer', type: 'string', values: ['sgd', 'adam'], description: 'optimizer' },
-    { name: 'embedding-adam', type: 'string', values: ['lazy', 'dense'], description: "Adam on the embedding tables: 'lazy' (rows of the batch) or 'dense' (every row, as TF1/PyTorch Adam)" },
+    { name: 'embedding-adam', type: 'string', values: ['lazy', 'dense'], description: "Adam on the embedding tables: 'dense' (every row, as TF1/PyTorch Adam) or 'lazy' (rows of the batch only)", defaultText: 'dense' },
     { name: 'clip-norm', type: 'number', description: 'clip gradients by global norm (0 = off)' },
     { name: 'dropout', type: 'number', description: 'dropout rate in the MLP' },
     { name: 'l2', type: 'number', description: 'L2 on the embedding rows of each batch' },
