@@ -12,6 +12,8 @@
  *
  * Porting note: FuxiCTR initialises only nn.Linear with Xavier-normal; its GRU keeps PyTorch's
  * uniform(±1/sqrt(H)). Here `glorot: 'normal'` covers every Glorot kernel, recurrent ones too.
+ * The kit's DIEN feeds the DIEN code's [target, Σ history, target ⊙ Σ history, interest] to its
+ * MLP, FuxiCTR's DIEN [target, interest]; no option of src/models/dien.ts removes the sum terms.
  */
 import { mergeDeep, RunConfigInput, RunDataOptions } from './runConfig';
 import type { TrainConfig } from '../train/trainConfig';
