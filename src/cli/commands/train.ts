@@ -54,7 +54,9 @@ export const TRAIN_COMMAND: CommandSpec = {
     'dil train --model dmin --heads 4 --dataset synthetic:multi --save checkpoints/dmin --json',
     'dil train --model din --dataset csv:../shared/data/amazon-beauty-din-csv --preset fuxictr --seed 2021 --json',
   ],
-  details: ['The best epoch is chosen on the validation split unless --select-on test is given; --json prints the summary object as the last stdout line.'],
+  details: [
+    "The best epoch is chosen on the validation split unless --select-on test or last is given (--preset fuxictr: last); --json prints the summary object as the last stdout line.",
+  ],
 };
 
 /** Default training preset per model (the repo the model comes from). */
