@@ -181,7 +181,7 @@ export function formatAgreement(rows: AgreementRow[]): string {
   }
   const done = rows.filter((r) => r.auc.length > 0);
   lines.push('');
-  for (const metric of ['auc', 'gauc'] as const) {
+  for (const metric of done.length ? (['auc', 'gauc'] as const) : []) {
     const ours = ordering(done.map((r) => ({ name: r.name, value: mean(r[metric]) })));
     const peer = ordering(done.map((r) => ({ name: r.name, value: metric === 'auc' ? r.peerAuc : r.peerGauc })));
     const same = ours.join() === peer.join();

@@ -12,13 +12,13 @@
  *
  * Porting note: FuxiCTR initialises only nn.Linear with Xavier-normal; its GRU keeps PyTorch's
  * uniform(±1/sqrt(H)). Here `glorot: 'normal'` covers every Glorot kernel, recurrent ones too.
+ * The kit's DIEN feeds the DIEN code's [target, Σ history, target ⊙ Σ history, interest] to its
+ * MLP, FuxiCTR's DIEN [target, interest]; no option of src/models/dien.ts removes the sum terms.
  */
 import { mergeDeep, RunConfigInput, RunDataOptions } from './runConfig';
 import type { TrainConfig } from '../train/trainConfig';
 
 export interface RunPreset {
-  /** One line for --help. */
-  summary: string;
   /** Every train field (applied before the flags' overrides). */
   train: TrainConfig;
   data: RunDataOptions;
@@ -32,7 +32,6 @@ const FUXICTR_ATTENTION = { hidden: [80, 40], activation: 'sigmoid', scale: 1 };
 
 export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
   fuxictr: {
-    summary: 'the FuxiCTR peer protocol (shared/reference/peer.md): dense Adam 1e-3, batch 128, clip 10, 2 epochs, max-len 50, last epoch',
     train: {
       optimizer: 'adam',
       learningRate: 1e-3,
