@@ -12,8 +12,6 @@
  *
  * Porting note: FuxiCTR initialises only nn.Linear with Xavier-normal; its GRU keeps PyTorch's
  * uniform(±1/sqrt(H)). Here `glorot: 'normal'` covers every Glorot kernel, recurrent ones too.
- * The kit's DIEN feeds the DIEN code's [target, Σ history, target ⊙ Σ history, interest] to its
- * MLP, FuxiCTR's DIEN [target, interest]; no option of src/models/dien.ts removes the sum terms.
  */
 import { mergeDeep, RunConfigInput, RunDataOptions } from './runConfig';
 import type { TrainConfig } from '../train/trainConfig';
@@ -69,6 +67,7 @@ export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
         evolutionAttention: 'activationUnit',
         // dien's attentionUnit takes only overrides; the unit's own defaults are 80-40 sigmoid
         attentionUnit: { normalize: 'softmax' },
+        historySum: false,
         mlp: FUXICTR_MLP,
       },
       dmin: {
@@ -79,6 +78,7 @@ export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
         positionEncoding: true,
         positionDim: 4,
         interestAttentionUnits: [80, 40],
+        historySum: false,
         mlp: FUXICTR_MLP,
       },
     },

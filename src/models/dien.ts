@@ -154,6 +154,11 @@ export class InterestEvolution {
 }
 
 export interface DienConfig extends CommonModelConfig, InterestEvolutionConfig {
+  /**
+   * MLP input [user?, target, Σhist, target ⊙ Σhist, interest] (true, DIEN code, default) or
+   * [user?, target, interest] (false, FuxiCTR's DIEN and the paper's figure).
+   */
+  historySum: boolean;
   /** The top MLP (defaults: DIEN code, 200-80 Dice, BN on the input). */
   mlp: MlpConfig;
 }
@@ -162,6 +167,7 @@ export const DIEN_DEFAULTS: Readonly<DienConfig> = Object.freeze({
   embedding: { ...EMBEDDING_DEFAULTS },
   ...INTEREST_EVOLUTION_DEFAULTS,
   attentionUnit: { ...INTEREST_EVOLUTION_DEFAULTS.attentionUnit },
+  historySum: true,
   mlp: { ...MLP_DEFAULTS, activation: 'dice' as const },
 });
 
@@ -172,9 +178,10 @@ export class DienModel extends CtrModelBase<DienConfig> {
   constructor(config: ConfigOverrides<DienConfig> | undefined, sizes: FeatureSizes, seed: number) {
     super('dien', resolveConfig(DIEN_DEFAULTS, config, 'src/models/dien.ts dien config'), sizes, seed);
     const De = this.embeddings.behaviourDim;
-    const { embedding, mlp, ...evolution } = this.config;
+    const { embedding, mlp, historySum, ...evolution } = this.config;
     this.evolution = new InterestEvolution(this.params, 'dien', De, evolution);
-    const width = interestFeatureWidth(De, embedding.userDim, true, this.config.hiddenSize);
+    const H = this.config.hiddenSize;
+    const width = historySum ? interestFeatureWidth(De, embedding.userDim, true, H) : embedding.userDim + De + H;
     this.head = new ClickHead(this.params, 'dien/head', width, mlp, seed);
   }
 
@@ -192,8 +199,9 @@ export class DienModel extends CtrModelBase<DienConfig> {
       const history = inputs.history();
       const target = inputs.target();
       const { interest, auxLoss } = this.evolution.apply(inputs, history, target, training);
-      const summed = poolSequence(history, inputs.mask, 'sum');
-      const features = interestFeatures(inputs, target, summed, true, [interest]);
+      const features = this.config.historySum
+        ? interestFeatures(inputs, target, poolSequence(history, inputs.mask, 'sum'), true, [interest])
+        : interestFeatures(inputs, target, interest, false);
       const logit = this.head.apply(features, training);
       return auxLoss ? { logit, auxLoss } : { logit };
     });

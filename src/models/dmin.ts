@@ -101,6 +101,11 @@ export interface DminConfig extends CommonModelConfig {
   interestScale: 'perHead' | 'official';
   /** Per-head FFN (De -> 2 De ReLU -> De, residual) after each head's LayerNorm. Default false (DMIN code: true). */
   interestFfn: boolean;
+  /**
+   * MLP input [user?, target, Σhist, target ⊙ Σhist, interests] (true, DMIN code, default) or
+   * [user?, target, interests] (false, FuxiCTR's DMIN).
+   */
+  historySum: boolean;
   /** Top MLP. */
   mlp: MlpConfig;
 }
@@ -127,6 +132,7 @@ export const DMIN_DEFAULTS: Readonly<DminConfig> = Object.freeze({
   interestCausal: false,
   interestScale: 'perHead' as const,
   interestFfn: false,
+  historySum: true,
   mlp: { ...MLP_DEFAULTS, activation: 'dice' as const },
 });
 
@@ -175,7 +181,8 @@ export class DminModel extends CtrModelBase<DminConfig> {
       scale: c.interestScale,
       ffn: c.interestFfn,
     });
-    const width = interestFeatureWidth(De, c.embedding.userDim, true, c.interestHeads * De);
+    const interestWidth = c.interestHeads * De;
+    const width = c.historySum ? interestFeatureWidth(De, c.embedding.userDim, true, interestWidth) : c.embedding.userDim + De + interestWidth;
     this.head = new ClickHead(this.params, 'dmin/head', width, c.mlp, seed);
   }
 
@@ -200,8 +207,10 @@ export class DminModel extends CtrModelBase<DminConfig> {
   forward(inputs: ModelInputs, training: boolean): ModelOutput {
     return tf.tidy(() => {
       const { history, target, interests, auxLoss } = this.interests(inputs);
-      const summed = poolSequence(history, inputs.mask, 'sum');
-      const logit = this.head.apply(interestFeatures(inputs, target, summed, true, [interests]), training);
+      const features = this.config.historySum
+        ? interestFeatures(inputs, target, poolSequence(history, inputs.mask, 'sum'), true, [interests])
+        : interestFeatures(inputs, target, interests, false);
+      const logit = this.head.apply(features, training);
       return auxLoss ? { logit, auxLoss } : { logit };
     });
   }
