@@ -19,9 +19,8 @@ export interface ProfileSettings {
   smokeVariantsOnly: boolean;
   /**
    * History length used when a real dataset replaces the synthetic one in this profile (and no
-   * maxLen is given): 20 as the official DMIN code. With the DIEN code's 100, a DIEN Table-4
-   * sweep on Amazon Beauty (3 seeds) takes several hours on 2 cores instead of well under one;
-   * Beauty histories have median 5, p90 13 (4.6% of samples truncated at 20).
+   * maxLen is given): 20 as the official DMIN code, which truncates few real histories and keeps
+   * sweeps short (docs/findings/performance.md, "Numbers behind choices in the source").
    */
   realDataMaxLen?: number;
 }
