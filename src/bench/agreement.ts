@@ -82,7 +82,7 @@ export const AGREEMENT_MODELS: readonly AgreementModel[] = [
 
 export const AGREEMENT_PRESET = 'fuxictr';
 export const AGREEMENT_DEFAULT_SEEDS = [2021, 2022, 2023];
-/** The largest gap the issue accepts in AUC and gAUC. */
+/** The largest gap to the peer accepted in AUC and gAUC. */
 export const AGREEMENT_TOLERANCE = 0.005;
 
 export const AGREEMENT_COMMAND: CommandSpec = {

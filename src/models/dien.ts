@@ -21,7 +21,7 @@
  * Porting note: the official attention (`din_fcn_attention`) is a DIN-style MLP with softmax;
  * `evolutionAttention: 'activationUnit'` selects it (paper: bilinear h_t W e_a, the default).
  * The official AUGRU gate convention is `gateConvention: 'official'` (see src/layers/gru.ts).
- * The official sum of history embeddings is unmasked (P-DIEN-5); here padding is masked.
+ * The official sum of history embeddings is unmasked (docs/papers.md P-DIEN-5); here padding is masked.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSizes } from '../data/batch';

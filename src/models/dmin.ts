@@ -1,5 +1,5 @@
 /**
- * DMIN, Deep Multi-Interest Network (Xiao et al., CIKM'20; papers.md §4).
+ * DMIN, Deep Multi-Interest Network (Xiao et al., CIKM'20; docs/papers.md §4).
  *
  * Forward pass (B rows, T padded steps, De behaviour width = item 18 + category 18 = 36 by
  * default; histories post-padded, oldest -> newest, see src/data/batch.ts):
@@ -28,7 +28,7 @@
  * Ablations as config fields: `refiner` on/off, `auxLoss` alpha (0 = off), `interestHeads`
  * H_E (1, 2, 4, 8), `positionEncoding` on/off. Defaults from the DMIN code (embedding 18 + 18,
  * 4 refiner heads, causal refiner, 4 interest heads, forward positions of size 2, aux loss
- * alpha 1, MLP 200-80 Dice). The paper text was not available (papers.md §4.1), so the
+ * alpha 1, MLP 200-80 Dice). The paper text was not available (docs/papers.md §4), so the
  * defaults follow the official code where the paper is unknown.
  *
  * The auxiliary loss scores z_t against e_{t+1}; a refiner that lets z_t see e_{t+1} solves it
