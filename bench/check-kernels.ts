@@ -8,7 +8,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
-import { ensureBenchModelsRegistered } from '../src/bench/runBench';
 import { BENCH_MODELS, benchModelOverrides, BenchModelName } from '../src/bench/shape';
 import { createModel } from '../src/models';
 import { installFastWasmKernels } from '../src/ops';
@@ -36,7 +35,6 @@ async function main(): Promise<void> {
   const names = (process.argv[2] ?? BENCH_MODELS.join(',')).split(',') as BenchModelName[];
   const backend = await useBestBackend({ quiet: true });
   if (backend.name !== 'wasm') throw new Error(`needs the wasm backend, running ${backend.name}`);
-  ensureBenchModelsRegistered(names);
   const stock = new Map<BenchModelName, Float32Array[]>();
   for (const n of names) stock.set(n, lossAndGrads(n));
   installFastWasmKernels();

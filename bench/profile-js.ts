@@ -9,7 +9,6 @@
 import * as fs from 'node:fs';
 import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
-import { ensureBenchModelsRegistered } from '../src/bench/runBench';
 import { BENCH_MODELS, BENCH_OPTIMIZER, benchModelOverrides, BenchModelName } from '../src/bench/shape';
 import { createModel } from '../src/models';
 import { installFastWasmKernels } from '../src/ops';
@@ -53,7 +52,6 @@ async function main(): Promise<void> {
   const steps = Number(arg('--steps', '20'));
   const backend = await useBestBackend({ quiet: true });
   if (backend.name === 'wasm') installFastWasmKernels();
-  ensureBenchModelsRegistered([name]);
   const { batches, sizes } = makeBenchBatches(8, 1);
   const model = createModel(name, benchModelOverrides(name), sizes, 1);
   const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });

@@ -11,7 +11,6 @@ import { makeBenchBatches } from '../src/bench/batches';
 import { summarize } from '../src/bench/stats';
 import { BENCH_MODELS, BENCH_OPTIMIZER, benchModelOverrides, BenchModelName } from '../src/bench/shape';
 import { createModel } from '../src/models';
-import { ensureBenchModelsRegistered } from '../src/bench/runBench';
 import { installFastWasmKernels } from '../src/ops';
 import { createOptimizer } from '../src/train/optimizers';
 import { predict, sigmoidCrossEntropy, trainStep } from '../src/train/step';
@@ -28,7 +27,6 @@ async function main(): Promise<void> {
   const top = arg('--top', 25);
   const backend = await useBestBackend();
   if (backend.name === 'wasm' && !process.argv.includes('--original-kernels')) installFastWasmKernels();
-  ensureBenchModelsRegistered([name]);
   const { batches, sizes } = makeBenchBatches(8, 1);
   const model = createModel(name, benchModelOverrides(name), sizes, 1);
   const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });

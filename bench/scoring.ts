@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
-import { ensureBenchModelsRegistered, withoutNegatives } from '../src/bench/runBench';
+import { withoutNegatives } from '../src/bench/runBench';
 import { BENCH_MODELS, BENCH_SHAPE, benchModelOverrides, BenchModelName } from '../src/bench/shape';
 import { summarize } from '../src/bench/stats';
 import type { Batch } from '../src/data/batch';
@@ -57,7 +57,6 @@ async function main(): Promise<void> {
   const steps = Number(process.argv[3] ?? 30);
   const backend = await useBestBackend({ quiet: true });
   if (backend.name === 'wasm' && !fastWasmKernelsInstalled()) installFastWasmKernels();
-  ensureBenchModelsRegistered(names);
   const small = makeBenchBatches(8, 1);
   const large = makeBenchBatches(4, 1, { ...BENCH_SHAPE, batchSize: 512 });
   const noNegatives = (bs: Batch[]) => bs.map(withoutNegatives);

@@ -21,7 +21,6 @@ import { createModel } from '../models';
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../ops';
 import { createOptimizer } from '../train/optimizers';
 import { trainStep } from '../train/step';
-import { ensureBenchModelsRegistered } from './runBench';
 import { RUN_PRESETS, runPresetModelOptions } from '../experiments/runPresets';
 
 /** Seconds per training epoch of the peer (peer.md: 2-core machine, 2 torch threads). */
@@ -124,7 +123,6 @@ export async function runEpochCommand(argv: string[], repoRoot: string): Promise
   }
   const backend = await useBestBackend({ quiet: true });
   if (backend.name === 'wasm' && !fastWasmKernelsInstalled()) installFastWasmKernels();
-  ensureBenchModelsRegistered(o.models);
   const loadAverageAtStart = os.loadavg();
   const t0 = performance.now();
   const preset = RUN_PRESETS.fuxictr;

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../backend';
 import type { Batch, FeatureSizes } from '../data/batch';
-import { availableModels, createModel, CtrModel, registerModel } from '../models';
+import { createModel, CtrModel } from '../models';
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../ops';
 import { createOptimizer } from '../train/optimizers';
 import { predict, trainStep } from '../train/step';
@@ -183,39 +183,6 @@ export function parseBenchArgs(argv: string[], base: BenchOptions = defaultBench
   return o;
 }
 
-/** Module and export names of the sequence models, for `ensureBenchModelsRegistered`. */
-const SEQUENCE_MODEL_MODULES: Partial<Record<BenchModelName, { module: string; cls: string; defaults: string }>> = {
-  dien: { module: '../models/dien', cls: 'DienModel', defaults: 'DIEN_DEFAULTS' },
-  dmin: { module: '../models/dmin', cls: 'DminModel', defaults: 'DMIN_DEFAULTS' },
-  dhan: { module: '../models/dhan', cls: 'DhanModel', defaults: 'DHAN_DEFAULTS' },
-};
-
-/**
- * Registers the sequence models with `createModel` when the registry does not know them yet
- * (their files export the classes; registration is the models' owners' job). Returns the
- * names registered here, so the record can say so.
- */
-export function ensureBenchModelsRegistered(names: readonly BenchModelName[]): BenchModelName[] {
-  const done: BenchModelName[] = [];
-  for (const name of names) {
-    const spec = SEQUENCE_MODEL_MODULES[name];
-    if (!spec || availableModels().includes(name)) continue;
-    let mod: Record<string, unknown>;
-    try {
-      // eslint-disable-next-line @typescript-eslint/no-var-requires
-      mod = require(spec.module) as Record<string, unknown>;
-    } catch {
-      continue;
-    }
-    const Cls = mod[spec.cls] as (new (config: unknown, sizes: FeatureSizes, seed: number) => CtrModel) | undefined;
-    const defaults = mod[spec.defaults] as object | undefined;
-    if (typeof Cls !== 'function' || !defaults) continue;
-    registerModel(name, (config, sizes, seed) => new Cls(config, sizes, seed), defaults);
-    done.push(name);
-  }
-  return done;
-}
-
 /** `batch` without the auxiliary negatives. */
 export function withoutNegatives(batch: Batch): Batch {
   const { negHistItems: _items, negHistCats: _cats, ...rest } = batch;
@@ -289,10 +256,7 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   const backend = await useBestBackend({ quiet: !options.verbose });
   const kernels: string[] = ['UnsortedSegmentSum (src/kernels)'];
   if (backend.name === 'wasm') {
-    if (!fastWasmKernelsInstalled()) {
-      installFastWasmKernels();
-      log(options, 'bench: installed the copy-free wasm Slice/Unpack/SplitV kernels (src/ops); backend.ts does not install them yet');
-    }
+    if (!fastWasmKernelsInstalled()) installFastWasmKernels();
     kernels.push('Slice/Unpack/SplitV copy-free (src/ops)');
   }
   const createdAt = new Date().toISOString();
@@ -303,11 +267,6 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   }
   if (loadAverageAtStart[0] > 0.5 && allCoresThreads() > 1) {
     notes.push(`PyTorch with ${allCoresThreads()} threads needs every core and waits whenever another process holds one (load average ${loadAverageAtStart[0].toFixed(2)} here): its wall-clock rate, and the all-cores ratio, hold only on an idle machine; the CPU-time ratios (second table, one thread each) are the estimate to read`);
-  }
-  const registered = ensureBenchModelsRegistered(options.models);
-  if (registered.length > 0) {
-    notes.push(`registered by the bench (missing from createModel's registry): ${registered.join(', ')}`);
-    log(options, `bench: ${notes[notes.length - 1]}`);
   }
   const data = makeBenchBatches(options.batches, options.seed);
   const record: BenchRecord = {

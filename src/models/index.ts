@@ -24,7 +24,7 @@ export { interestFeatures, interestFeatureWidth } from './features';
 
 type Factory = (config: unknown, sizes: FeatureSizes, seed: number) => CtrModel;
 
-const FACTORIES: Partial<Record<ModelName, Factory>> = {
+const FACTORIES: Record<ModelName, Factory> = {
   lr: (c, s, seed) => new LrModel(c as never, s, seed),
   base: (c, s, seed) => new BaseModel(c as never, s, seed),
   wdl: (c, s, seed) => new WideDeepModel(c as never, s, seed),
@@ -36,8 +36,8 @@ const FACTORIES: Partial<Record<ModelName, Factory>> = {
   dhan: (c, s, seed) => new DhanModel(c as never, s, seed),
 };
 
-/** Defaults of each registered model (a deep copy is merged with the overrides). */
-export const MODEL_DEFAULTS: Partial<Record<ModelName, object>> = {
+/** Defaults of each model (a deep copy is merged with the overrides). */
+export const MODEL_DEFAULTS: Record<ModelName, object> = {
   lr: LR_DEFAULTS,
   base: BASELINE_DEFAULTS,
   wdl: BASELINE_DEFAULTS,
@@ -49,17 +49,6 @@ export const MODEL_DEFAULTS: Partial<Record<ModelName, object>> = {
   dhan: DHAN_DEFAULTS,
 };
 
-/** Registers (or replaces) a model factory; used for the sequence models. */
-export function registerModel(name: ModelName, factory: Factory, defaults: object): void {
-  FACTORIES[name] = factory;
-  MODEL_DEFAULTS[name] = defaults;
-}
-
-/** Names with a working implementation. */
-export function availableModels(): ModelName[] {
-  return MODEL_NAMES.filter((n) => FACTORIES[n] !== undefined);
-}
-
 /**
  * Creates model `name` with `config` overrides (plain object, may be empty), embedding
  * tables sized by `sizes`, and every initial value fixed by `seed`.
@@ -68,7 +57,5 @@ export function createModel(name: ModelName | string, config: object | undefined
   if (!(MODEL_NAMES as readonly string[]).includes(name)) {
     throw new Error(`src/models/index.ts: unknown model "${name}"; expected one of ${MODEL_NAMES.join(', ')}`);
   }
-  const factory = FACTORIES[name as ModelName];
-  if (!factory) throw new Error(`src/models/index.ts: model "${name}" is not implemented yet (available: ${availableModels().join(', ')})`);
-  return factory(config, sizes, seed);
+  return FACTORIES[name as ModelName](config, sizes, seed);
 }

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeBenchBatches } from '../../src/bench/batches';
 import { inProjectReferenceProblem, parsePytorchOutput, pytorchEnv, referenceInput, runPytorchReference } from '../../src/bench/pytorch';
-import { defaultBenchOptions, ensureBenchModelsRegistered, meanClusters, meanDistinct, parseBenchArgs } from '../../src/bench/runBench';
+import { defaultBenchOptions, meanClusters, meanDistinct, parseBenchArgs } from '../../src/bench/runBench';
 import { BENCH_SHAPE, benchModelOverrides } from '../../src/bench/shape';
 import { createModel } from '../../src/models';
 
@@ -56,7 +56,6 @@ test('ref_dmin_dhan.py times the reference DMIN and DHAN modules on the kit\'s c
   if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) return t.skip('no torch in /usr/bin/python3');
   assert.equal(inProjectReferenceProblem(repo, 'DMIN'), undefined);
   assert.match(inProjectReferenceProblem('/nonexistent', 'DHAN') ?? '', /no \/nonexistent\/bench\/pytorch\/ref_dmin_dhan\.py/);
-  ensureBenchModelsRegistered(['dmin', 'dhan']);
   const { batches, sizes } = makeBenchBatches(2, 1, tiny);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-refdd-'));
   try {

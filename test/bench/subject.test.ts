@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeBenchBatches } from '../../src/bench/batches';
-import { ensureBenchModelsRegistered, modelSubject, withoutNegatives } from '../../src/bench/runBench';
+import { modelSubject, withoutNegatives } from '../../src/bench/runBench';
 import { BENCH_OPTIMIZER, BENCH_SHAPE, benchModelOverrides } from '../../src/bench/shape';
 import { createModel } from '../../src/models';
 import { createOptimizer } from '../../src/train/optimizers';
@@ -23,7 +23,6 @@ test('withoutNegatives drops the auxiliary negatives and keeps the rest', () => 
 });
 
 test('the bench trains a model without auxiliary loss on batches without negatives, as the trainer does', () => {
-  ensureBenchModelsRegistered(['din', 'dien']);
   const { batches, sizes } = makeBenchBatches(3, 4, tiny);
   const made = modelSubject('din', sizes, 5);
   const plain = createModel('din', benchModelOverrides('din'), sizes, 5);
