@@ -12,7 +12,8 @@ import type { ProgressSink } from '../progress';
 import { paperExperiments, profileSettings } from './papers';
 import { RunRecord } from './runRecord';
 import { defaultJobs, runSweep, SweepFailure } from './runner';
-import { applyExperimentOverrides, ExperimentOverrides, ExperimentSpec, PaperName, planExperiment, PROFILE_NAMES, ProfileName } from './spec';
+import { readNotebookParameters } from './notebookParameters';
+import { applyExperimentOverrides, ExperimentOverrides, ExperimentSpec, PaperName, planExperiment, ProfileName } from './spec';
 import { ExperimentSummary, summarizeRuns } from './summary';
 
 export interface AblationOptions extends ExperimentOverrides {
@@ -115,34 +116,15 @@ export async function runAblation(paper: PaperName, options: AblationOptions = {
 }
 
 /**
- * Ablation options from the notebook parameters (environment set by `dil reproduce`):
- * DIL_PROFILE, DIL_DATASET, DIL_DATA_DIR, DIL_SEEDS (a count "3" or a list "1,2,3"),
- * DIL_JOBS, DIL_RESULTS. Unset variables leave the profile's defaults.
+ * Ablation options from the notebook parameters (environment set by `dil reproduce`, read by
+ * `readNotebookParameters`). Unset variables leave the profile's defaults.
  */
 export function ablationOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): AblationOptions {
-  const options: AblationOptions = {};
-  const profile = env.DIL_PROFILE?.trim();
-  if (profile) {
-    if (!(PROFILE_NAMES as readonly string[]).includes(profile)) {
-      throw new Error(`DIL_PROFILE=${profile} is not a profile; expected one of: ${PROFILE_NAMES.join(', ')}`);
-    }
-    options.profile = profile as ProfileName;
-  }
-  if (env.DIL_DATASET?.trim()) options.dataset = env.DIL_DATASET.trim();
-  if (env.DIL_DATA_DIR?.trim()) options.dataDir = env.DIL_DATA_DIR.trim();
-  const seeds = env.DIL_SEEDS?.trim();
+  const { seeds, ...values } = readNotebookParameters(env);
+  const options: AblationOptions = { ...values };
   if (seeds) {
-    const parts = seeds.split(',').map((s) => Number(s.trim()));
-    if (parts.some((n) => !Number.isInteger(n))) throw new Error(`DIL_SEEDS=${seeds}; expected a count (3) or a list of integers (1,2,3)`);
-    if (parts.length === 1 && !seeds.includes(',')) options.seeds = parts[0];
-    else options.seedList = parts;
+    if ('count' in seeds) options.seeds = seeds.count;
+    else options.seedList = seeds.list;
   }
-  const jobs = env.DIL_JOBS?.trim();
-  if (jobs) {
-    const n = Number(jobs);
-    if (!(Number.isInteger(n) && n >= 1)) throw new Error(`DIL_JOBS=${jobs}; expected an integer >= 1`);
-    options.jobs = n;
-  }
-  if (env.DIL_RESULTS?.trim()) options.resultsDir = path.resolve(env.DIL_RESULTS.trim());
   return options;
 }

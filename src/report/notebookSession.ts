@@ -19,17 +19,17 @@ import type { PaperExperimentTemplate } from '../experiments/papers';
 import type { RunRecord } from '../experiments/runRecord';
 import type { ExperimentSpec, PaperName, ProfileName } from '../experiments/spec';
 import type { ExperimentSummary } from '../experiments/summary';
+import { readNotebookParameters, seedList } from '../experiments/notebookParameters';
 import { renderAndShowFigure, showMarkdown } from './display';
 import type { PlotlyFigure, WrittenFigure } from './figureRenderer';
 import { attentionHeatmapFigure, trainingCurvesFigure } from './figures';
-import { NOTEBOOK_PROFILES, NotebookProfile } from './executeNotebooks';
 import { reportResultsDir } from './resultsDir';
 import { ResultTable, WrittenTable, resultTableToMarkdown, writeResultTable } from './resultTable';
 import { CurveMetric, recordsCurvesFigure, summaryBarFigure, summaryResultTable } from './summaryReport';
 
 /** The parameters of a notebook run (first cell). */
 export interface NotebookSettings {
-  profile: NotebookProfile;
+  profile: ProfileName;
   /** Dataset spec, or undefined for each experiment's own synthetic preset (`synthetic`). */
   dataset?: string;
   dataDir?: string;
@@ -39,41 +39,21 @@ export interface NotebookSettings {
   resultsDir: string;
 }
 
-function parseSeeds(raw: string): number[] {
-  const text = raw.trim();
-  if (/^\d+$/.test(text)) {
-    const count = Number(text);
-    if (count < 1) throw new Error(`DIL_SEEDS=${raw}: expected a positive count or a list like 1,2,3`);
-    return Array.from({ length: count }, (_, i) => i + 1);
-  }
-  const seeds = text.split(',').map((s) => Number(s.trim()));
-  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s))) {
-    throw new Error(`DIL_SEEDS=${raw}: expected a positive count ("3") or a list of integers ("1,2,3")`);
-  }
-  return seeds;
-}
-
 /**
- * Reads DIL_PROFILE (smoke | default | full; default `default`), DIL_DATASET (`synthetic` =
- * each experiment's synthetic preset; `amazon:<Category>`, `movielens`), DIL_DATA_DIR,
- * DIL_SEEDS (count or list), DIL_JOBS (default: cores), DIL_RESULTS (default <project>/results).
+ * The settings from DIL_PROFILE (smoke | default | full; default `default`), DIL_DATASET
+ * (`synthetic` = each experiment's synthetic preset; `amazon:<Category>`, `movielens`),
+ * DIL_DATA_DIR, DIL_SEEDS (count or list), DIL_JOBS (default: cores), DIL_RESULTS (default
+ * <project>/results), as `readNotebookParameters` reads them.
  */
 export function notebookSettings(env: NodeJS.ProcessEnv = process.env): NotebookSettings {
-  const profile = (env.DIL_PROFILE?.trim() || 'default') as NotebookProfile;
-  if (!NOTEBOOK_PROFILES.includes(profile)) {
-    throw new Error(`DIL_PROFILE=${env.DIL_PROFILE}: expected one of ${NOTEBOOK_PROFILES.join(', ')}`);
-  }
-  const datasetRaw = env.DIL_DATASET?.trim();
-  const jobsRaw = env.DIL_JOBS?.trim();
-  const jobs = jobsRaw ? Number(jobsRaw) : defaultJobs();
-  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`DIL_JOBS=${jobsRaw}: expected a positive integer`);
+  const values = readNotebookParameters(env);
   return {
-    profile,
-    dataset: datasetRaw && datasetRaw !== 'synthetic' ? datasetRaw : undefined,
-    dataDir: env.DIL_DATA_DIR?.trim() || undefined,
-    seeds: env.DIL_SEEDS?.trim() ? parseSeeds(env.DIL_SEEDS) : undefined,
-    jobs,
-    resultsDir: reportResultsDir(env),
+    profile: values.profile ?? 'default',
+    dataset: values.dataset,
+    dataDir: values.dataDir,
+    seeds: values.seeds ? seedList(values.seeds) : undefined,
+    jobs: values.jobs ?? defaultJobs(),
+    resultsDir: values.resultsDir ?? reportResultsDir(env),
   };
 }
 
@@ -102,7 +82,7 @@ const TEMPLATES: PaperExperimentTemplate[] = [...DIN_TEMPLATES, ...DIEN_TEMPLATE
  */
 export function notebookAblationOptions(experiment: string | undefined, settings: NotebookSettings): AblationOptions {
   return {
-    profile: settings.profile as ProfileName,
+    profile: settings.profile,
     experiments: experiment === undefined ? undefined : [experiment],
     dataset: settings.dataset,
     dataDir: settings.dataDir,
@@ -114,7 +94,7 @@ export function notebookAblationOptions(experiment: string | undefined, settings
 
 /** The experiment spec of `paper`/`experiment` under the notebook's settings (as `dil ablate` plans it; no run executed). */
 export function notebookExperimentSpec(paper: PaperName, experiment: string, settings: NotebookSettings): ExperimentSpec {
-  const known = paperExperiments(paper, settings.profile as ProfileName).map((s) => s.name);
+  const known = paperExperiments(paper, settings.profile).map((s) => s.name);
   if (!known.includes(experiment)) throw new Error(`no experiment "${experiment}" for ${paper}; expected one of: ${known.join(', ')}`);
   return ablationSpecs(paper, notebookAblationOptions(experiment, settings)).specs[0];
 }

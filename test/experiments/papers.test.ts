@@ -77,7 +77,7 @@ test('notebook parameters: ablationOptionsFromEnv and the real-data history cap'
   assert.deepEqual(o.seedList, [1, 4]);
   assert.equal(o.jobs, 2);
   assert.equal(ablationOptionsFromEnv({ DIL_SEEDS: '3' }).seeds, 3);
-  assert.throws(() => ablationOptionsFromEnv({ DIL_PROFILE: 'big' }), /DIL_PROFILE=big is not a profile; expected one of: smoke, default, full/);
+  assert.throws(() => ablationOptionsFromEnv({ DIL_PROFILE: 'big' }), /DIL_PROFILE=big: expected one of smoke, default, full/);
   assert.throws(() => ablationOptionsFromEnv({ DIL_JOBS: '0' }), /DIL_JOBS=0/);
   const { specs, notes } = ablationSpecs('dien', { ...o, experiments: ['table4'] });
   assert.equal(specs[0].dataset, 'amazon:Beauty');

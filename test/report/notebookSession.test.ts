@@ -19,6 +19,30 @@ test('notebookSettings: defaults, DIL_* overrides, seeds as a count or a list, c
   assert.throws(() => notebookSettings({ DIL_JOBS: '0' }), /DIL_JOBS=0: expected a positive integer/);
 });
 
+test('DIL_* parameters: the notebook and ablationOptionsFromEnv plan the same experiment (seeds as count or list, synthetic, errors)', async () => {
+  const { ablationOptionsFromEnv, ablationSpecs } = await import('../../src/experiments/ablation');
+  const cases: NodeJS.ProcessEnv[] = [
+    { DIL_PROFILE: 'smoke', DIL_SEEDS: '3' },
+    { DIL_PROFILE: 'smoke', DIL_SEEDS: '2, 9' },
+    { DIL_PROFILE: 'default', DIL_SEEDS: '1', DIL_DATASET: 'synthetic' },
+    { DIL_PROFILE: 'default', DIL_DATASET: 'amazon:Beauty', DIL_DATA_DIR: '/d', DIL_SEEDS: '2' },
+  ];
+  const expected = [[1, 2, 3], [2, 9], [1], [1, 2]];
+  cases.forEach((env, i) => {
+    const fromNotebook = notebookExperimentSpec('dien', 'table4', notebookSettings({ ...env, DIL_RESULTS: '/tmp/r' }));
+    const fromAblation = ablationSpecs('dien', { ...ablationOptionsFromEnv(env), experiments: ['table4'] }).specs[0];
+    assert.deepEqual(fromNotebook.seeds, expected[i], JSON.stringify(env));
+    assert.deepEqual(fromAblation.seeds, expected[i], JSON.stringify(env));
+    assert.equal(fromAblation.dataset, fromNotebook.dataset, JSON.stringify(env));
+    assert.deepEqual(fromAblation.data, fromNotebook.data, JSON.stringify(env));
+  });
+  for (const bad of [{ DIL_SEEDS: '0' }, { DIL_SEEDS: '1,' }, { DIL_SEEDS: '-2' }, { DIL_PROFILE: 'huge' }, { DIL_JOBS: '1.5' }]) {
+    const key = Object.keys(bad)[0];
+    assert.throws(() => notebookSettings(bad), new RegExp(`${key}=`));
+    assert.throws(() => ablationOptionsFromEnv(bad), new RegExp(`${key}=`));
+  }
+});
+
 test('notebook experiment specs follow the settings: dataset, seeds, profile variants', () => {
   const smoke = notebookSettings({ DIL_PROFILE: 'smoke', DIL_RESULTS: '/tmp/r' });
   const spec = notebookExperimentSpec('dien', 'table4', smoke);
