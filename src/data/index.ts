@@ -15,6 +15,7 @@ export type {
   HistoryLengthStats,
   MultiLabelAttribute,
   NegativeSampler,
+  UserSplitMode,
   ProgressCallback,
   ProtocolName,
   SampleTable,

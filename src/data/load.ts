@@ -22,7 +22,7 @@ import { MOVIELENS_TEST_FRACTION, readMovieLens } from './movielens';
 import { LoadDatasetOptions, validateLoadOptions } from './options';
 import { applyProtocol } from './protocols';
 import { SYNTHETIC_PRESETS, SYNTHETIC_SIZES, generateSynthetic, resolveSyntheticOptions } from './synthetic';
-import type { Dataset, DatasetStats, NegativeSampler, ProtocolName } from './types';
+import type { Dataset, DatasetStats, NegativeSampler, ProtocolName, UserSplitMode } from './types';
 
 /** Bumped whenever the processing changes, so old caches are not reused. */
 export const DATA_PIPELINE_VERSION = 1;
@@ -65,7 +65,7 @@ interface Resolved {
   protocol: ProtocolName;
   validFraction: number;
   testFraction: number;
-  userSplit: 'exact' | 'bernoulli';
+  userSplit: UserSplitMode;
   negatives: NegativeSampler;
   auxNegatives: NegativeSampler;
   allowOwnHistoryNegatives: boolean;

@@ -17,7 +17,7 @@ import { columnIndices, detectDelimiter, splitCsvLine } from './csv';
 import { BadLinePolicy, DataFormatError } from './errors';
 import { readLines } from './lines';
 import { SampleTableBuilder } from './sampleTable';
-import type { MultiLabelAttribute, ProgressCallback, SampleTable, SplitName, UserSequences } from './types';
+import type { MultiLabelAttribute, ProgressCallback, SampleTable, SplitName, UserSequences, UserSplitMode } from './types';
 import { holdOutUsers } from './userSplit';
 
 export const MOVIELENS_TEST_FRACTION = 38493 / 138493;
@@ -37,7 +37,7 @@ export interface MovieLensOptions {
   seed: number;
   validFraction: number;
   testFraction: number;
-  userSplit: 'exact' | 'bernoulli';
+  userSplit: UserSplitMode;
   positiveRating: number;
   skipBadLines?: boolean;
   onProgress?: ProgressCallback;

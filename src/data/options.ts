@@ -2,7 +2,7 @@
  * Options of `loadDataset`, their defaults and validation (unknown keys are errors, so a
  * typo never silently builds another dataset).
  */
-import type { NegativeSampler, ProgressCallback, ProtocolName } from './types';
+import type { NegativeSampler, ProgressCallback, ProtocolName, UserSplitMode } from './types';
 import type { SyntheticOptions } from './synthetic';
 
 export interface LoadDatasetOptions {
@@ -24,7 +24,7 @@ export interface LoadDatasetOptions {
    * Porting note: DIEN's split_by_user.py uses an unseeded coin per user (docs/papers.md P-DIEN-9); 'exact' is
    * the default so that row counts are known in advance.
    */
-  userSplit?: 'exact' | 'bernoulli';
+  userSplit?: UserSplitMode;
   /** Sampler of the target negatives. Default: DIN 'uniform' (DIN repo), DIEN 'popularity' (DIEN repo). */
   negatives?: NegativeSampler;
   /**

@@ -16,7 +16,7 @@ import { Rng } from '../random';
 import type { BehaviourLog } from './behaviourLog';
 import { NegativeDrawer } from './negatives';
 import { SampleTableBuilder } from './sampleTable';
-import type { NegativeSampler, ProtocolName, SampleTable, SplitName } from './types';
+import type { NegativeSampler, ProtocolName, SampleTable, SplitName, UserSplitMode } from './types';
 import { holdOutUsers } from './userSplit';
 
 export interface ProtocolOptions {
@@ -24,7 +24,7 @@ export interface ProtocolOptions {
   seed: number;
   validFraction: number;
   testFraction: number;
-  userSplit: 'exact' | 'bernoulli';
+  userSplit: UserSplitMode;
   negatives: NegativeSampler;
   allowOwnHistoryNegatives: boolean;
 }

@@ -20,6 +20,9 @@ export type ProtocolName = 'din' | 'dien';
 /** How negatives are drawn: uniformly over item ids, or proportionally to popularity (review rows). */
 export type NegativeSampler = 'uniform' | 'popularity';
 
+/** How held-out users are drawn (see userSplit.ts): an exact seeded share, or one seeded coin per user. */
+export type UserSplitMode = 'exact' | 'bernoulli';
+
 /** Progress of long work: `done` of `total` units (bytes, rows, users...), `label` says which stage. */
 export type ProgressCallback = (done: number, total: number, label: string) => void;
 

@@ -4,9 +4,10 @@
  * `randint(1,10) == 2`, but seeded).
  */
 import { Rng } from '../random';
+import type { UserSplitMode } from './types';
 
 /** Returns a Uint8Array over `candidates` (1 = held out). */
-export function holdOutUsers(candidates: Int32Array, fraction: number, mode: 'exact' | 'bernoulli', rng: Rng): Uint8Array {
+export function holdOutUsers(candidates: Int32Array, fraction: number, mode: UserSplitMode, rng: Rng): Uint8Array {
   const out = new Uint8Array(candidates.length);
   if (fraction <= 0 || candidates.length === 0) return out;
   if (mode === 'bernoulli') {
