@@ -12,7 +12,7 @@ import { checkOutputFolder } from '../outputPaths';
 import { DATA_FLAGS, PATH_FLAGS, checkDataFlags, dataOptionsFromFlags } from './dataFlags';
 import { checkModelOptions } from './modelOptions';
 import { addOptionEntries } from './optionFlags';
-import { applyProgressFlag } from './train';
+import { applyProgressFlag, PROGRESS_FLAG } from './progressFlag';
 
 export const ABLATE_COMMAND: CommandSpec = {
   name: 'ablate',
@@ -34,7 +34,7 @@ export const ABLATE_COMMAND: CommandSpec = {
     { name: 'results', type: 'string', description: 'results folder (records under <results>/runs)', defaultText: 'results' },
     { name: 'emit-jobs', type: 'boolean', description: 'print one self-contained command per (variant, seed) run and exit' },
     { name: 'list', type: 'boolean', description: 'list experiments and variants and exit' },
-    { name: 'progress', type: 'string', values: ['auto', 'off', 'log'], description: 'progress bars', defaultText: 'auto' },
+    PROGRESS_FLAG,
     { name: 'json', type: 'boolean', description: 'print one JSON summary last (variants[{variant, meanAuc, stdAuc, runs, pValue}], skippedRuns)' },
   ],
   examples: [

@@ -7,7 +7,7 @@ import { ProgressBar } from '../../progress';
 import { CommandSpec, didYouMean, flagBool, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
 import { DATA_FLAGS, checkDataFlags, dataOptionsFromFlags } from './dataFlags';
-import { applyProgressFlag } from './train';
+import { applyProgressFlag, PROGRESS_FLAG } from './progressFlag';
 
 export const DATA_COMMAND: CommandSpec = {
   name: 'data',
@@ -20,7 +20,7 @@ export const DATA_COMMAND: CommandSpec = {
     { name: 'force', type: 'boolean', description: 'download again even when the files are present' },
     ...DATA_FLAGS,
     { name: 'seed', type: 'seed', description: 'seed of negatives and splits', defaultText: '1234' },
-    { name: 'progress', type: 'string', values: ['auto', 'off', 'log'], description: 'progress bars', defaultText: 'auto' },
+    PROGRESS_FLAG,
     { name: 'json', type: 'boolean', description: 'print the statistics as one JSON object last' },
   ],
   examples: [

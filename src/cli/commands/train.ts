@@ -14,6 +14,10 @@ import { checkModelOptions } from './modelOptions';
 import { addOptionEntries } from './optionFlags';
 import { checkOutputFolder } from '../outputPaths';
 import { DATA_FLAGS, checkDataFlags, dataOptionsFromFlags } from './dataFlags';
+import { applyProgressFlag, PROGRESS_FLAG } from './progressFlag';
+
+// reproduce.ts still imports it from here
+export { applyProgressFlag };
 
 export const TRAIN_COMMAND: CommandSpec = {
   name: 'train',
@@ -47,7 +51,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     { name: 'select-on', type: 'string', values: ['valid', 'test', 'last'], description: "split that picks the best epoch ('test' = official-code behaviour, flagged; 'last' = no selection)", defaultText: 'valid' },
     { name: 'max-steps', type: 'int', description: 'stop each epoch after this many steps (smoke runs)' },
     { name: 'save', type: 'string', description: 'write a checkpoint (weights + config) of the best epoch to this folder' },
-    { name: 'progress', type: 'string', values: ['auto', 'off', 'log'], description: 'progress bars', defaultText: 'auto' },
+    PROGRESS_FLAG,
     { name: 'json', type: 'boolean', description: 'print one JSON object last (test.auc, test.gauc, test.logloss, samplesPerSecond, ...)' },
   ],
   examples: [
@@ -129,11 +133,6 @@ export function trainOverridesFromFlags(args: ParsedArgs): Partial<TrainConfig> 
   set('maxStepsPerEpoch', flagNumber(args, 'max-steps'));
   // A learning rate given without a schedule keeps the preset's schedule shape.
   return o;
-}
-
-export function applyProgressFlag(args: ParsedArgs): void {
-  const progress = flagString(args, 'progress');
-  if (progress && progress !== 'auto') process.env.DIL_PROGRESS = progress;
 }
 
 async function runTrain(argv: string[], io: CliIo): Promise<number> {
