@@ -10,6 +10,7 @@ import type {
   BatchOptions,
   CategoryHierarchy,
   Dataset,
+  DatasetFields,
   DatasetStats,
   HistoryLengthStats,
   MultiLabelAttribute,
@@ -23,26 +24,13 @@ import type {
 import { SPLIT_NAMES } from './types';
 
 /** Everything a Dataset is made of (what the cache stores). */
-export interface DatasetParts {
-  name: string;
-  protocol: string;
-  seed: number;
-  maxLen: number;
-  levelNames: string[];
+export interface DatasetParts extends DatasetFields {
   /** parentLevels[l] = true when level l+1 is the parent of level l (category tree). */
   parentLevels: boolean[];
-  vocab: Vocabularies;
-  itemCats: Int32Array[];
-  sequences: UserSequences;
-  splits: Record<SplitName, SampleTable>;
-  checksum: string;
-  options: Record<string, unknown>;
   /** Behaviours in the source (reviews, positive ratings, synthetic clicks). */
   behaviours: number;
   auxNegatives: NegativeSampler;
   allowOwnHistoryNegatives: boolean;
-  groundTruth?: SyntheticGroundTruth;
-  multiLabel?: MultiLabelAttribute;
 }
 
 /** parentOf[l][c] = the most frequent level-(l+1) id among items whose level-l id is c (ties: smallest id). */
@@ -75,42 +63,23 @@ export function buildHierarchy(itemCats: Int32Array[], sizes: number[], parentLe
   return { parentOf };
 }
 
+// The fields of `DatasetFields` are own properties, copied from the parts in the constructor.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface InMemoryDataset extends Readonly<DatasetFields> {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class InMemoryDataset implements Dataset {
-  readonly name: string;
-  readonly protocol: string;
-  readonly seed: number;
-  readonly maxLen: number;
   readonly sizes: FeatureSizes;
   readonly levels: number;
-  readonly levelNames: string[];
   readonly hierarchy: CategoryHierarchy;
-  readonly vocab: Vocabularies;
-  readonly itemCats: Int32Array[];
-  readonly sequences: UserSequences;
-  readonly splits: Record<SplitName, SampleTable>;
-  readonly checksum: string;
-  readonly groundTruth?: SyntheticGroundTruth;
-  readonly multiLabel?: MultiLabelAttribute;
-  readonly options: Record<string, unknown>;
   private counts?: { items: Int32Array; cats: Int32Array[] };
 
   constructor(readonly parts: DatasetParts) {
-    this.name = parts.name;
-    this.protocol = parts.protocol;
-    this.seed = parts.seed;
-    this.maxLen = parts.maxLen;
-    this.levelNames = parts.levelNames;
+    const { parentLevels, behaviours: _behaviours, auxNegatives: _auxNegatives, allowOwnHistoryNegatives: _own, ...fields } = parts;
+    Object.assign(this, fields);
     this.levels = parts.itemCats.length;
-    this.vocab = parts.vocab;
-    this.itemCats = parts.itemCats;
-    this.sequences = parts.sequences;
-    this.splits = parts.splits;
-    this.checksum = parts.checksum;
-    this.groundTruth = parts.groundTruth;
-    this.multiLabel = parts.multiLabel;
-    this.options = parts.options;
     this.sizes = { users: parts.vocab.users.length, items: parts.vocab.items.length, cats: parts.vocab.cats.map((c) => c.length) };
-    this.hierarchy = buildHierarchy(parts.itemCats, this.sizes.cats, parts.parentLevels);
+    this.hierarchy = buildHierarchy(parts.itemCats, this.sizes.cats, parentLevels);
     if (this.levels !== parts.levelNames.length) throw new Error(`dataset ${this.name}: ${this.levels} category levels but ${parts.levelNames.length} level names`);
   }
 

@@ -132,37 +132,41 @@ export interface SyntheticGroundTruth {
   options: Record<string, number | string>;
 }
 
-/** A processed dataset, ready to batch. */
-export interface Dataset {
+/** The fields a dataset is built with (`Dataset` exposes them, `DatasetParts` stores them). */
+export interface DatasetFields {
   /** Canonical spec, e.g. 'amazon:Beauty', 'synthetic:drift'. */
-  readonly name: string;
-  readonly protocol: string;
-  readonly seed: number;
+  name: string;
+  protocol: string;
+  seed: number;
   /** T: every batch pads/truncates histories to this length (latest behaviours kept). */
-  readonly maxLen: number;
+  maxLen: number;
+  /** Name of each level, e.g. ['category', 'parent'] or ['sub', 'top', 'brand']. */
+  levelNames: string[];
+  vocab: Vocabularies;
+  /** L arrays of [items]: category id of every item at each level (0 for padding). */
+  itemCats: Int32Array[];
+  sequences: UserSequences;
+  splits: Record<SplitName, SampleTable>;
+  /** Stable hex string over source checksums and every option that changes the data. */
+  checksum: string;
+  /** Present for synthetic data. */
+  groundTruth?: SyntheticGroundTruth;
+  /** Multi-label item attribute when the source has one (MovieLens: every genre of a movie). */
+  multiLabel?: MultiLabelAttribute;
+  /** The resolved options this dataset was built with (saved with run records). */
+  options: Record<string, unknown>;
+}
+
+/** A processed dataset, ready to batch. */
+export interface Dataset extends Readonly<DatasetFields> {
   readonly sizes: FeatureSizes;
   /** L, category levels carried in batches. */
   readonly levels: number;
-  /** Name of each level, e.g. ['category', 'parent'] or ['sub', 'top', 'brand']. */
-  readonly levelNames: string[];
   readonly hierarchy: CategoryHierarchy;
-  readonly vocab: Vocabularies;
-  /** L arrays of [items]: category id of every item at each level (0 for padding). */
-  readonly itemCats: Int32Array[];
-  readonly sequences: UserSequences;
-  readonly splits: Record<SplitName, SampleTable>;
   /** [items] occurrences of each item in the training split (targets + capped histories), for MBA. */
   readonly itemCounts: Int32Array;
   /** L arrays of [cats]: occurrences of each category in the training split. */
   readonly catCounts: Int32Array[];
-  /** Stable hex string over source checksums and every option that changes the data. */
-  readonly checksum: string;
-  /** Present for synthetic data. */
-  readonly groundTruth?: SyntheticGroundTruth;
-  /** Multi-label item attribute when the source has one (MovieLens: every genre of a movie). */
-  readonly multiLabel?: MultiLabelAttribute;
-  /** The resolved options this dataset was built with (saved with run records). */
-  readonly options: Record<string, unknown>;
 
   splitSize(split: SplitName): number;
   numBatches(split: SplitName, batchSize: number, options?: { dropLast?: boolean }): number;
