@@ -63,23 +63,13 @@ export {
   notebookEnvironment,
 } from './executeNotebooks';
 export type { ExecuteNotebooksOptions, NotebookParameters, NotebookProfile, NotebookRun } from './executeNotebooks';
-export {
-  categoryDistributionFigure,
-  compareCurvesFigure,
-  datasetFrames,
-  datasetStatsTable,
-  describeSettings,
-  groundTruthFigure,
-  historyLengthFigure,
-  loadNotebookDataset,
-  notebookDatasetSpec,
-  notebookAblationOptions,
-  notebookExperimentSpec,
-  notebookSettings,
-  runPaperExperiment,
-  showExperiment,
-  writeExperiment,
-} from './notebookSession';
-export type { DatasetFrames, ExperimentReport, NotebookSettings, ShownExperiment } from './notebookSession';
+export { describeSettings, notebookAblationOptions, notebookExperimentSpec, notebookSettings } from './notebookSession';
+export type { NotebookSettings } from './notebookSession';
+export { compareCurvesFigure, runPaperExperiment, showExperiment, writeExperiment } from './paperExperiment';
+export type { ExperimentReport, ShownExperiment } from './paperExperiment';
+export { datasetStatsTable, loadNotebookDataset, notebookDatasetSpec } from './notebookData';
+export { categoryDistributionFigure, groundTruthFigure, historyLengthFigure } from './dataFigures';
+export { datasetFrames } from './datasetFrames';
+export type { DatasetFrames } from './datasetFrames';
 export { trainVariantModel, userAttention } from './userAttention';
 export type { UserAttention } from './userAttention';

@@ -19,7 +19,7 @@ import type { CtrModel, ModelInputs } from '../models/model';
 import type { DhanAttentionTree } from '../models/dhan';
 import type { AttentionCluster } from './figures';
 import { trainModel } from '../train/trainer';
-import type { ExperimentReport } from './notebookSession';
+import type { ExperimentReport } from './paperExperiment';
 
 /** Trains `variant` of the experiment with `seed` (default: the first seed) and returns the model (caller disposes) and its dataset. */
 export async function trainVariantModel(report: ExperimentReport, variantName: string, seed?: number): Promise<{ model: CtrModel; dataset: Dataset }> {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { notebookDatasetSpec, notebookExperimentSpec, notebookSettings } from '../../src/report/notebookSession';
+import { notebookDatasetSpec } from '../../src/report/notebookData';
+import { notebookExperimentSpec, notebookSettings } from '../../src/report/notebookSession';
 
 test('notebookSettings: defaults, DIL_* overrides, seeds as a count or a list, clear errors', () => {
   const defaults = notebookSettings({ DIL_RESULTS: '/tmp/r' });
@@ -78,7 +79,7 @@ test('notebook experiments are planned exactly like `dil ablate` (history cap on
 test('datasetFrames: danfojs DataFrames of the samples agree with the dataset\'s own arrays', async () => {
   const { useBestBackend } = await import('../../src/backend');
   const { loadDataset } = await import('../../src/data/load');
-  const { datasetFrames } = await import('../../src/report/notebookSession');
+  const { datasetFrames } = await import('../../src/report/datasetFrames');
   await useBestBackend({ quiet: true });
   const dataset = await loadDataset('amazon:Tiny', { dataDir: path.join(__dirname, '..', '..', 'data', 'fixtures', 'amazon-tiny'), protocol: 'din' });
   const frames = datasetFrames(dataset);

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { useBestBackend } from '../../src/backend';
-import { notebookSettings, runPaperExperiment } from '../../src/report/notebookSession';
+import { notebookSettings } from '../../src/report/notebookSession';
+import { runPaperExperiment } from '../../src/report/paperExperiment';
 import { trainVariantModel, userAttention } from '../../src/report/userAttention';
 
 test('userAttention: DIN weights per candidate and DMIN weights per head over one user\'s real history', async () => {
