@@ -15,7 +15,6 @@ export { BENCH_RECORD_SCHEMA, ratio as throughputRatio, pytorchPairs, modelEntry
 export type { BenchRecord, BenchModelEntry, PytorchPair } from './record';
 export { formatBenchTable } from './table';
 export { runBench, runBenchCommand, parseBenchArgs, defaultBenchOptions, modelSubject, BENCH_USAGE } from './runBench';
-// Generic names are exported under specific ones (summarizeTimings, throughputRatio) to avoid clashes in src/index.ts.
 export type { BenchOptions } from './runBench';
 export { modelFlops, limitFraction as flopLimitFraction } from './flops';
 export type { FlopCount, FlopShape } from './flops';
