@@ -18,8 +18,10 @@
  *   MLP input [user?, e_a, sum_t e_t, e_a * sum_t e_t, interest] -> 200 -> 80 (Dice) -> 1
  * Defaults from the DIEN code (embedding 18 + 18, hidden 36, MLP 200-80 Dice, BN on the input).
  *
- * Porting note: the official attention (`din_fcn_attention`) is a DIN-style MLP with softmax;
- * `evolutionAttention: 'activationUnit'` selects it (paper: bilinear h_t W e_a, the default).
+ * Porting note: the official attention (`din_fcn_attention`) first projects the target to the
+ * state width, q = PReLU(e_a W_q + b_q) [B, H], then scores [q, h_t, q - h_t, q * h_t] with a
+ * DIN-style MLP (80-40 sigmoid) and a masked softmax; `evolutionAttention: 'activationUnit'`
+ * selects it (paper: bilinear h_t W e_a, the default).
  * The official AUGRU gate convention is `gateConvention: 'official'` (see src/layers/gru.ts).
  * The official sum of history embeddings is unmasked (P-DIEN-5); here padding is masked.
  */
@@ -31,7 +33,9 @@ import { ParameterStore } from '../layers/params';
 import { AttentionGateConvention, GruLayer } from '../layers/gru';
 import { EvolutionAttention } from '../layers/sequenceAttention';
 import { AuxiliaryLoss, AuxLossReduction, AuxLossScorer } from '../layers/auxLoss';
-import { AttentionUnit, AttentionUnitConfig } from '../layers/attentionUnit';
+import { AttentionUnit, AttentionUnitConfig, ATTENTION_UNIT_DEFAULTS } from '../layers/attentionUnit';
+import { Dense } from '../layers/dense';
+import { PRelu } from '../layers/prelu';
 import { MlpConfig, MLP_DEFAULTS } from '../layers/mlp';
 import { ClickHead } from '../layers/clickHead';
 import { poolSequence } from '../layers/pooling';
@@ -51,8 +55,8 @@ export interface InterestEvolutionConfig {
   gateConvention: AttentionGateConvention;
   /** 'bilinear' (paper, default) or 'activationUnit' (official DIN-style MLP with softmax). */
   evolutionAttention: 'bilinear' | 'activationUnit';
-  /** Config of the activation unit when evolutionAttention = 'activationUnit'. */
-  attentionUnit: Partial<AttentionUnitConfig>;
+  /** The activation unit when evolutionAttention = 'activationUnit' (default: official 80-40 sigmoid, softmax). */
+  attentionUnit: AttentionUnitConfig;
   /** Auxiliary-loss scorer: 'inner' (paper, default) or 'mlp' (official aux net). */
   auxScorer: AuxLossScorer;
   /** Auxiliary-loss reduction: 'perSample' (paper, default), 'perStep', 'official'. */
@@ -67,7 +71,7 @@ export const INTEREST_EVOLUTION_DEFAULTS: Readonly<InterestEvolutionConfig> = Ob
   auxLoss: 1,
   gateConvention: 'paper' as AttentionGateConvention,
   evolutionAttention: 'bilinear' as const,
-  attentionUnit: { normalize: 'softmax' as const },
+  attentionUnit: { ...ATTENTION_UNIT_DEFAULTS, normalize: 'softmax' as const },
   auxScorer: 'inner' as AuxLossScorer,
   auxReduction: 'perSample' as AuxLossReduction,
   recurrentImplementation: 'fused' as const,
@@ -89,6 +93,8 @@ export class InterestEvolution {
   private readonly evolver: GruLayer;
   private readonly bilinear?: EvolutionAttention;
   private readonly unit?: AttentionUnit;
+  /** The official attention's target projection De -> H (dense + PReLU). */
+  private readonly query?: { dense: Dense; prelu: PRelu };
   private readonly aux?: AuxiliaryLoss;
 
   constructor(store: ParameterStore, readonly name: string, readonly behaviourDim: number, config: Partial<InterestEvolutionConfig> = {}) {
@@ -105,7 +111,7 @@ export class InterestEvolution {
     if (c.evolutionAttention === 'bilinear') {
       this.bilinear = new EvolutionAttention(store, `${name}/attention`, { stateSize: H, targetSize: behaviourDim });
     } else {
-      if (H !== behaviourDim) throw new Error(`${where}: evolutionAttention 'activationUnit' needs hiddenSize = behaviour width (${behaviourDim}), got ${H}`);
+      this.query = { dense: new Dense(store, `${name}/attentionUnit/query`, behaviourDim, H), prelu: new PRelu(store, `${name}/attentionUnit/query`, H) };
       this.unit = new AttentionUnit(store, `${name}/attentionUnit`, H, { ...c.attentionUnit });
     }
     if (c.auxLoss > 0) this.aux = new AuxiliaryLoss(store, `${name}/auxLoss`, { stateSize: H, embeddingSize: behaviourDim, scorer: c.auxScorer, reduction: c.auxReduction });
@@ -113,7 +119,8 @@ export class InterestEvolution {
 
   private attend(states: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
     if (this.bilinear) return this.bilinear.apply(states, target, mask);
-    return (this.unit as AttentionUnit).weights(target, states, mask, training);
+    const { dense, prelu } = this.query as { dense: Dense; prelu: PRelu };
+    return (this.unit as AttentionUnit).weights(prelu.apply(dense.apply(target)), states, mask, training);
   }
 
   /**
