@@ -80,7 +80,7 @@ export const INTEREST_EVOLUTION_DEFAULTS: Readonly<InterestEvolutionConfig> = Ob
 export interface InterestEvolutionOutput {
   /** [B, H] the final interest. */
   interest: tf.Tensor2D;
-  /** Auxiliary loss times alpha (absent when alpha = 0). */
+  /** Auxiliary loss times alpha (absent when alpha = 0 or not training). */
   auxLoss?: tf.Scalar;
   /** [B, T] evolution attention. */
   attention: tf.Tensor2D;
@@ -140,14 +140,16 @@ export class InterestEvolution {
   }
 
   /**
-   * @param inputs the batch's embeddings (negatives are read from it when alpha > 0)
+   * @param inputs the batch's embeddings (negatives are read from it when alpha > 0 and training)
    * @param history [B, T, De]; @param target [B, De]
+   * The auxiliary loss is a training objective only: it is computed when `training` (scoring
+   * needs no negatives and returns no auxLoss).
    */
   apply(inputs: ModelInputs, history: tf.Tensor3D, target: tf.Tensor2D, training: boolean): InterestEvolutionOutput {
     const mask = inputs.mask;
     const { states } = this.extractor.apply(history, mask);
     let auxLoss: tf.Scalar | undefined;
-    if (this.aux) auxLoss = this.aux.apply(states, history, inputs.negHistory(), mask).mul(this.config.auxLoss) as tf.Scalar;
+    if (this.aux && training) auxLoss = this.aux.apply(states, history, inputs.negHistory(), mask).mul(this.config.auxLoss) as tf.Scalar;
     if (this.config.evolution === 'attention') {
       const second = this.evolver.apply(states, mask).states;
       const attention = this.attend(second, target, mask, training);
