@@ -22,7 +22,8 @@
  * state width, q = PReLU(e_a W_q + b_q) [B, H], then scores [q, h_t, q - h_t, q * h_t] with a
  * DIN-style MLP (80-40 sigmoid) and a masked softmax; `evolutionAttention: 'activationUnit'`
  * selects it (paper: bilinear h_t W e_a, the default).
- * The official AUGRU gate convention is `gateConvention: 'official'` (see src/layers/gru.ts).
+ * The official AUGRU gate convention is `gateConvention: 'official'`, and the official GRU cells'
+ * candidate U^h (r * h) is `gruCandidate: 'official'` (paper: r * (U^h h); see src/layers/gru.ts).
  * The official sum of history embeddings is unmasked (P-DIEN-5); here padding is masked.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -30,7 +31,7 @@ import type { FeatureSizes } from '../data/batch';
 import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelOutput, resolveConfig } from './model';
 import { interestFeatures, interestFeatureWidth } from './features';
 import { ParameterStore } from '../layers/params';
-import { AttentionGateConvention, GruLayer } from '../layers/gru';
+import { AttentionGateConvention, GruCandidate, GruLayer } from '../layers/gru';
 import { EvolutionAttention } from '../layers/sequenceAttention';
 import { AuxiliaryLoss, AuxLossReduction, AuxLossScorer } from '../layers/auxLoss';
 import { AttentionUnit, AttentionUnitConfig, ATTENTION_UNIT_DEFAULTS } from '../layers/attentionUnit';
@@ -53,6 +54,8 @@ export interface InterestEvolutionConfig {
   auxLoss: number;
   /** AUGRU's meaning of a_t: 'paper' (default) or 'official' (Porting note in src/layers/gru.ts). */
   gateConvention: AttentionGateConvention;
+  /** Both GRUs' candidate: 'paper' r * (U^h h) (default) | 'official' U^h (r * h) (TF1 GRUCell; Porting note in src/layers/gru.ts). */
+  gruCandidate: GruCandidate;
   /** 'bilinear' (paper, default) or 'activationUnit' (official DIN-style MLP with softmax). */
   evolutionAttention: 'bilinear' | 'activationUnit';
   /** The activation unit when evolutionAttention = 'activationUnit' (default: official 80-40 sigmoid, softmax). */
@@ -70,6 +73,7 @@ export const INTEREST_EVOLUTION_DEFAULTS: Readonly<InterestEvolutionConfig> = Ob
   evolution: 'AUGRU' as DienEvolution,
   auxLoss: 1,
   gateConvention: 'paper' as AttentionGateConvention,
+  gruCandidate: 'paper' as GruCandidate,
   evolutionAttention: 'bilinear' as const,
   attentionUnit: { ...ATTENTION_UNIT_DEFAULTS, normalize: 'softmax' as const },
   auxScorer: 'inner' as AuxLossScorer,
@@ -106,8 +110,9 @@ export class InterestEvolution {
     this.config = Object.freeze(c);
     const H = c.hiddenSize;
     const implementation = c.recurrentImplementation;
-    this.extractor = new GruLayer(store, `${name}/extractorGru`, { inputSize: behaviourDim, hiddenSize: H, kind: 'GRU', implementation });
-    this.evolver = new GruLayer(store, `${name}/evolutionGru`, { inputSize: H, hiddenSize: H, kind: c.evolution === 'attention' ? 'GRU' : c.evolution, convention: c.gateConvention, implementation });
+    const candidate = c.gruCandidate;
+    this.extractor = new GruLayer(store, `${name}/extractorGru`, { inputSize: behaviourDim, hiddenSize: H, kind: 'GRU', candidate, implementation });
+    this.evolver = new GruLayer(store, `${name}/evolutionGru`, { inputSize: H, hiddenSize: H, kind: c.evolution === 'attention' ? 'GRU' : c.evolution, convention: c.gateConvention, candidate, implementation });
     if (c.evolutionAttention === 'bilinear') {
       this.bilinear = new EvolutionAttention(store, `${name}/attention`, { stateSize: H, targetSize: behaviourDim });
     } else {

@@ -18,6 +18,7 @@ const dien = (overrides: object = {}): object => ({
   evolution: 'AUGRU',
   auxLoss: 1,
   gateConvention: 'paper',
+  gruCandidate: 'paper',
   evolutionAttention: 'bilinear',
   auxScorer: 'inner',
   auxReduction: 'perSample',
@@ -39,6 +40,9 @@ const VARIANTS: [string, object][] = [
   // The official attention (`din_fcn_attention`): target projected by dense + PReLU to H first.
   ["dien AUGRU, evolutionAttention 'activationUnit' (official din_fcn_attention)", dien({ evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' } })],
   ["dien AGRU, 'activationUnit' with H = 6 != De and a 5-3 unit, mlp aux scorer", dien({ evolution: 'AGRU', evolutionAttention: 'activationUnit', hiddenSize: 6, auxScorer: 'mlp', attentionUnit: { hidden: [5, 3] } })],
+  // The official GRU cells' candidate U_h (r * h), with the official gate and attention.
+  ["dien AUGRU, gruCandidate 'official', official gate and attention", dien({ gruCandidate: 'official', gateConvention: 'official', evolutionAttention: 'activationUnit' })],
+  ["dien two-layer GRU attention, gruCandidate 'official'", dien({ gruCandidate: 'official', evolution: 'attention' })],
 ];
 
 describe('dien vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
