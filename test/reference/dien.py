@@ -35,9 +35,9 @@ from din import attention_weights
 class Gru:
     """The weights of one recurrent layer, split into the paper's matrices."""
 
-    def __init__(self, case, prefix):
-        # 'paper' r * (U_h h) | 'official' U_h (r * h) (TF1 GRUCell, VecAttGRUCell, QAAttGRUCell)
-        self.candidate = case.config.get("gruCandidate", "paper")
+    def __init__(self, case, prefix, candidate="paper"):
+        # candidate 'paper' r * (U_h h) | 'official' U_h (r * h) (TF1 GRUCell, VecAttGRUCell, QAAttGRUCell)
+        self.candidate = candidate
         W = case.p(f"{prefix}/inputKernel")
         U = case.p(f"{prefix}/recurrentKernel")
         b = case.p(f"{prefix}/bias")
@@ -142,7 +142,7 @@ def aux_loss(case, cfg, states, history, negatives):
 def evolve(case, cfg, states, target, training):
     """Interest evolution -> interest [B, H]."""
     mask = case.mask
-    evo = Gru(case, "dien/evolutionGru")
+    evo = Gru(case, "dien/evolutionGru", cfg.get("gruCandidate", "paper"))
     kind = cfg["evolution"]
     if cfg["evolutionAttention"] == "bilinear":
         attend = lambda h: bilinear_attention(case, h, target)
@@ -176,7 +176,7 @@ def forward(case, training):
     cfg = case.config
     history = case.history()
     target = case.target()
-    states, _ = plain_gru(Gru(case, "dien/extractorGru"), history, case.mask)
+    states, _ = plain_gru(Gru(case, "dien/extractorGru", cfg.get("gruCandidate", "paper")), history, case.mask)
     aux = aux_loss(case, cfg, states, history, case.negatives()) if cfg["auxLoss"] > 0 else None
     interest = evolve(case, cfg, states, target, training)
     summed = masked_sum(history, case.mask)
