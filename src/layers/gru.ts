@@ -19,7 +19,7 @@
  * g_t, and masking multiplies g_t by m_t: a padded step (m_t = 0) leaves the state unchanged,
  * so the final state is the state after the last real behaviour.
  *
- * Performance (wasm backend, issue 7): the input projections of all T steps are one matMul
+ * Performance (wasm backend): the input projections of all T steps are one matMul
  * ([B*T, D] x [D, 3H]); each step runs one fused hidden matMul ([B, H] x [H, 3H]); the
  * sequence is split once with `tf.unstack` (slicing per step would make the backward pass
  * quadratic in T, since a slice's gradient is padded back to the full shape).
@@ -39,7 +39,7 @@ export const GRU_KINDS: readonly GruKind[] = ['GRU', 'AIGRU', 'AGRU', 'AUGRU'];
  *   and a_t = 1 overwrites the state with the candidate.
  *   Porting note: this is the official TF `VecAttGRUCell` (mouna99/dien), which follows
  *   TF's GRU (`new_h = u*h + (1-u)*c`, u = keep gate) and applies `u <- (1 - a) * u` to the
- *   keep gate (papers.md P-DIEN-4). AGRU (`QAAttGRUCell`) and AIGRU match the paper in both
+ *   keep gate (docs/papers.md P-DIEN-4). AGRU (`QAAttGRUCell`) and AIGRU match the paper in both
  *   conventions, so this option changes AUGRU only.
  */
 export type AttentionGateConvention = 'paper' | 'official';

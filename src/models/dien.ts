@@ -24,7 +24,7 @@
  * selects it (paper: bilinear h_t W e_a, the default).
  * The official AUGRU gate convention is `gateConvention: 'official'`, and the official GRU cells'
  * candidate U^h (r * h) is `gruCandidate: 'official'` (paper: r * (U^h h); see src/layers/gru.ts).
- * The official sum of history embeddings is unmasked (P-DIEN-5); here padding is masked.
+ * The official sum of history embeddings is unmasked (docs/papers.md P-DIEN-5); here padding is masked.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSizes } from '../data/batch';
@@ -168,6 +168,11 @@ export class InterestEvolution {
 }
 
 export interface DienConfig extends CommonModelConfig, InterestEvolutionConfig {
+  /**
+   * MLP input [user?, target, Σhist, target ⊙ Σhist, interest] (true, DIEN code, default) or
+   * [user?, target, interest] (false, FuxiCTR's DIEN and the paper's figure).
+   */
+  historySum: boolean;
   /** The top MLP (defaults: DIEN code, 200-80 Dice, BN on the input). */
   mlp: MlpConfig;
 }
@@ -176,6 +181,7 @@ export const DIEN_DEFAULTS: Readonly<DienConfig> = Object.freeze({
   embedding: { ...EMBEDDING_DEFAULTS },
   ...INTEREST_EVOLUTION_DEFAULTS,
   attentionUnit: { ...INTEREST_EVOLUTION_DEFAULTS.attentionUnit },
+  historySum: true,
   mlp: { ...MLP_DEFAULTS, activation: 'dice' as const },
 });
 
@@ -186,9 +192,10 @@ export class DienModel extends CtrModelBase<DienConfig> {
   constructor(config: ConfigOverrides<DienConfig> | undefined, sizes: FeatureSizes, seed: number) {
     super('dien', resolveConfig(DIEN_DEFAULTS, config, 'src/models/dien.ts dien config'), sizes, seed);
     const De = this.embeddings.behaviourDim;
-    const { embedding, mlp, ...evolution } = this.config;
+    const { embedding, mlp, historySum, ...evolution } = this.config;
     this.evolution = new InterestEvolution(this.params, 'dien', De, evolution);
-    const width = interestFeatureWidth(De, embedding.userDim, true, this.config.hiddenSize);
+    const H = this.config.hiddenSize;
+    const width = historySum ? interestFeatureWidth(De, embedding.userDim, true, H) : embedding.userDim + De + H;
     this.head = new ClickHead(this.params, 'dien/head', width, mlp, seed);
   }
 
@@ -206,8 +213,9 @@ export class DienModel extends CtrModelBase<DienConfig> {
       const history = inputs.history();
       const target = inputs.target();
       const { interest, auxLoss } = this.evolution.apply(inputs, history, target, training);
-      const summed = poolSequence(history, inputs.mask, 'sum');
-      const features = interestFeatures(inputs, target, summed, true, [interest]);
+      const features = this.config.historySum
+        ? interestFeatures(inputs, target, poolSequence(history, inputs.mask, 'sum'), true, [interest])
+        : interestFeatures(inputs, target, interest, false);
       const logit = this.head.apply(features, training);
       return auxLoss ? { logit, auxLoss } : { logit };
     });

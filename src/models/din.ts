@@ -3,7 +3,7 @@
  * target as query, then the MLP head:
  *   interest = Σ_t a(e_t, e_target) e_t                          (attentionUnit.ts)
  *   logit    = MLP([user?, e_target, interest, e_target ⊙ interest])
- * (DIN code's final input [u_emb, i_emb, u_emb ⊙ i_emb], papers.md §1.3.)
+ * (DIN code's final input [u_emb, i_emb, u_emb ⊙ i_emb], docs/papers.md §1.)
  * Ablations as config fields: `mlp.activation` 'dice' (default, "DIN with Dice") or 'prelu'
  * (paper's plain "DIN" row); `attention.normalize` 'none' (paper) or 'softmax' (code).
  * MBA regularization is a training option (src/train/step.ts `embeddingRegularization`).
@@ -30,7 +30,7 @@ export interface DinConfig extends CommonModelConfig {
   productFeature: boolean;
   /**
    * Also feed the masked sum of the history and target ⊙ that sum, as the DIEN repo's DIN
-   * (`[uid, item, Σhist, item ⊙ Σhist, att_fea]`, papers.md §2.4). Default false (DIN repo).
+   * (`[uid, item, Σhist, item ⊙ Σhist, att_fea]`, docs/papers.md §2.4). Default false (DIN repo).
    */
   historySum: boolean;
   /** Top MLP (default 200-80, Dice, batch norm on the input). */

@@ -1,5 +1,5 @@
 /**
- * DMIN, Deep Multi-Interest Network (Xiao et al., CIKM'20; papers.md §4).
+ * DMIN, Deep Multi-Interest Network (Xiao et al., CIKM'20; docs/papers.md §4).
  *
  * Forward pass (B rows, T padded steps, De behaviour width = item 18 + category 18 = 36 by
  * default; histories post-padded, oldest -> newest, see src/data/batch.ts):
@@ -28,7 +28,7 @@
  * Ablations as config fields: `refiner` on/off, `auxLoss` alpha (0 = off), `interestHeads`
  * H_E (1, 2, 4, 8), `positionEncoding` on/off. Defaults from the DMIN code (embedding 18 + 18,
  * 4 refiner heads, causal refiner, 4 interest heads, forward positions of size 2, aux loss
- * alpha 1, MLP 200-80 Dice). The paper text was not available (papers.md §4.1), so the
+ * alpha 1, MLP 200-80 Dice). The paper text was not available (docs/papers.md §4), so the
  * defaults follow the official code where the paper is unknown.
  *
  * The auxiliary loss scores z_t against e_{t+1}; a refiner that lets z_t see e_{t+1} solves it
@@ -101,6 +101,11 @@ export interface DminConfig extends CommonModelConfig {
   interestScale: 'perHead' | 'official';
   /** Per-head FFN (De -> 2 De ReLU -> De, residual) after each head's LayerNorm. Default false (DMIN code: true). */
   interestFfn: boolean;
+  /**
+   * MLP input [user?, target, Σhist, target ⊙ Σhist, interests] (true, DMIN code, default) or
+   * [user?, target, interests] (false, FuxiCTR's DMIN).
+   */
+  historySum: boolean;
   /** Top MLP. */
   mlp: MlpConfig;
 }
@@ -127,6 +132,7 @@ export const DMIN_DEFAULTS: Readonly<DminConfig> = Object.freeze({
   interestCausal: false,
   interestScale: 'perHead' as const,
   interestFfn: false,
+  historySum: true,
   mlp: { ...MLP_DEFAULTS, activation: 'dice' as const },
 });
 
@@ -175,7 +181,8 @@ export class DminModel extends CtrModelBase<DminConfig> {
       scale: c.interestScale,
       ffn: c.interestFfn,
     });
-    const width = interestFeatureWidth(De, c.embedding.userDim, true, c.interestHeads * De);
+    const interestWidth = c.interestHeads * De;
+    const width = c.historySum ? interestFeatureWidth(De, c.embedding.userDim, true, interestWidth) : c.embedding.userDim + De + interestWidth;
     this.head = new ClickHead(this.params, 'dmin/head', width, c.mlp, seed);
   }
 
@@ -204,8 +211,10 @@ export class DminModel extends CtrModelBase<DminConfig> {
   forward(inputs: ModelInputs, training: boolean): ModelOutput {
     return tf.tidy(() => {
       const { history, target, interests, auxLoss } = this.interests(inputs, training);
-      const summed = poolSequence(history, inputs.mask, 'sum');
-      const logit = this.head.apply(interestFeatures(inputs, target, summed, true, [interests]), training);
+      const features = this.config.historySum
+        ? interestFeatures(inputs, target, poolSequence(history, inputs.mask, 'sum'), true, [interests])
+        : interestFeatures(inputs, target, interests, false);
+      const logit = this.head.apply(features, training);
       return auxLoss ? { logit, auxLoss } : { logit };
     });
   }
