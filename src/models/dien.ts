@@ -60,6 +60,11 @@ export interface InterestEvolutionConfig {
   evolutionAttention: 'bilinear' | 'activationUnit';
   /** The activation unit when evolutionAttention = 'activationUnit' (default: official 80-40 sigmoid, softmax). */
   attentionUnit: AttentionUnitConfig;
+  /**
+   * The activation unit's query: 'projected' PReLU(Dense(e_a)) to width H (official
+   * `din_fcn_attention`, default) or 'raw' e_a itself (FuxiCTR's DIEN; needs H = De).
+   */
+  attentionQuery: 'projected' | 'raw';
   /** Auxiliary-loss scorer: 'inner' (paper, default) or 'mlp' (official aux net). */
   auxScorer: AuxLossScorer;
   /** Auxiliary-loss reduction: 'perSample' (paper, default), 'perStep', 'official'. */
@@ -76,6 +81,7 @@ export const INTEREST_EVOLUTION_DEFAULTS: Readonly<InterestEvolutionConfig> = Ob
   gruCandidate: 'paper' as GruCandidate,
   evolutionAttention: 'bilinear' as const,
   attentionUnit: { ...ATTENTION_UNIT_DEFAULTS, normalize: 'softmax' as const },
+  attentionQuery: 'projected' as const,
   auxScorer: 'inner' as AuxLossScorer,
   auxReduction: 'perSample' as AuxLossReduction,
   recurrentImplementation: 'fused' as const,
@@ -116,7 +122,9 @@ export class InterestEvolution {
     if (c.evolutionAttention === 'bilinear') {
       this.bilinear = new EvolutionAttention(store, `${name}/attention`, { stateSize: H, targetSize: behaviourDim });
     } else {
-      this.query = { dense: new Dense(store, `${name}/attentionUnit/query`, behaviourDim, H), prelu: new PRelu(store, `${name}/attentionUnit/query`, H) };
+      if (c.attentionQuery !== 'projected' && c.attentionQuery !== 'raw') throw new Error(`${where}: attentionQuery must be 'projected' or 'raw', got ${String(c.attentionQuery)}`);
+      if (c.attentionQuery === 'raw' && H !== behaviourDim) throw new Error(`${where}: attentionQuery 'raw' compares the target with the GRU states, so hiddenSize must equal the behaviour width ${behaviourDim}, got ${H}`);
+      if (c.attentionQuery === 'projected') this.query = { dense: new Dense(store, `${name}/attentionUnit/query`, behaviourDim, H), prelu: new PRelu(store, `${name}/attentionUnit/query`, H) };
       this.unit = new AttentionUnit(store, `${name}/attentionUnit`, H, { ...c.attentionUnit });
     }
     if (c.auxLoss > 0) this.aux = new AuxiliaryLoss(store, `${name}/auxLoss`, { stateSize: H, embeddingSize: behaviourDim, scorer: c.auxScorer, reduction: c.auxReduction });
@@ -124,8 +132,8 @@ export class InterestEvolution {
 
   private attend(states: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
     if (this.bilinear) return this.bilinear.apply(states, target, mask);
-    const { dense, prelu } = this.query as { dense: Dense; prelu: PRelu };
-    return (this.unit as AttentionUnit).weights(prelu.apply(dense.apply(target)), states, mask, training);
+    const query = this.query ? this.query.prelu.apply(this.query.dense.apply(target)) : target;
+    return (this.unit as AttentionUnit).weights(query, states, mask, training);
   }
 
   /**

@@ -89,12 +89,18 @@ def bilinear_attention(case, states, target):
 def official_attention(case, cfg, states, target, training):
     """The official DIEN attention (`din_fcn_attention`, softmax_stag=1): the target is first
     projected to the state size by a dense layer + PReLU. Kit names: the unit under
-    dien/attentionUnit, the projection dien/attentionUnit/query/{kernel,bias,alpha}."""
+    dien/attentionUnit, the projection dien/attentionUnit/query/{kernel,bias,alpha}.
+    attentionQuery 'raw' (FuxiCTR's DIEN) compares the target itself with the states."""
     prefix = "dien/attentionUnit"
-    if not case.has(f"{prefix}/query/kernel"):
+    if cfg.get("attentionQuery") == "raw":
+        if case.has(f"{prefix}/query/kernel"):
+            raise KeyError(f"case {case.label}: attentionQuery 'raw' must not have a query projection")
+        query = target
+    elif not case.has(f"{prefix}/query/kernel"):
         raise KeyError(f"case {case.label}: the kit's 'activationUnit' attention has no query projection "
                        f"({prefix}/query/kernel): the official din_fcn_attention projects the target with dense + PReLU first")
-    query = prelu(case, f"{prefix}/query", dense(case, f"{prefix}/query", target))
+    else:
+        query = prelu(case, f"{prefix}/query", dense(case, f"{prefix}/query", target))
     hidden = []
     while case.has(f"{prefix}/dense{len(hidden)}/kernel"):
         hidden.append(case.p(f"{prefix}/dense{len(hidden)}/kernel").shape[1])
@@ -179,8 +185,9 @@ def forward(case, training):
     states, _ = plain_gru(Gru(case, "dien/extractorGru", cfg.get("gruCandidate", "paper")), history, case.mask)
     aux = aux_loss(case, cfg, states, history, case.negatives()) if cfg["auxLoss"] > 0 else None
     interest = evolve(case, cfg, states, target, training)
+    # DIEN code: [uid, item, Σhist, item ⊙ Σhist, interest]; historySum false: [uid, item, interest]
     summed = masked_sum(history, case.mask)
-    parts = [target, summed, target * summed, interest]
+    parts = [target, summed, target * summed, interest] if cfg.get("historySum", True) else [target, interest]
     user = case.user()
     if user is not None:
         parts.insert(0, user)

@@ -41,6 +41,7 @@ const VARIANTS: [string, object][] = [
   ["dien AUGRU, evolutionAttention 'activationUnit' (official din_fcn_attention)", dien({ evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' } })],
   ["dien AGRU, 'activationUnit' with H = 6 != De and a 5-3 unit, mlp aux scorer", dien({ evolution: 'AGRU', evolutionAttention: 'activationUnit', hiddenSize: 6, auxScorer: 'mlp', attentionUnit: { hidden: [5, 3] } })],
   // The official GRU cells' candidate U_h (r * h), with the official gate and attention.
+  ["dien AUGRU, 'activationUnit' with the raw target as query (FuxiCTR's DIEN), no history sum", dien({ evolutionAttention: 'activationUnit', attentionQuery: 'raw', historySum: false })],
   ["dien AUGRU, gruCandidate 'official', official gate and attention", dien({ gruCandidate: 'official', gateConvention: 'official', evolutionAttention: 'activationUnit' })],
   ["dien two-layer GRU attention, gruCandidate 'official'", dien({ gruCandidate: 'official', evolution: 'attention' })],
 ];

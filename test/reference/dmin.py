@@ -69,6 +69,7 @@ def config_from_kit(kit, sizes):
         'extractor_mask': mask_of(kit['interestCausal'], True),
         'extractor_scale': kit['interestScale'],
         'extractor_ffn': kit['interestFfn'],
+        'history_sum': kit['historySum'],
         'position_encoding': kit['positionEncoding'],
         'position_dim': kit['positionDim'],
         'max_positions': kit['maxPositions'],
@@ -137,7 +138,8 @@ class DMIN(nn.Module):
         for h in range(HE):
             for i in range(self.unit_layers):
                 declare_dense(store, f'{x}/head{h}/unit/dense{i}', sizes[i], sizes[i + 1])
-        declare_mlp_head(store, 'dmin/head', cfg['embedding']['userDim'] + 3 * D + HE * D, cfg['mlp'])
+        summary_width = 3 * D if cfg.get('history_sum', True) else D
+        declare_mlp_head(store, 'dmin/head', cfg['embedding']['userDim'] + summary_width + HE * D, cfg['mlp'])
         if tensors is not None:
             store.check_all_used()
 
@@ -209,9 +211,13 @@ class DMIN(nn.Module):
             negatives = self.emb.behaviour(batch['neg_items'], batch['neg_cats'])
             aux = self.aux(z, e, negatives, mask) * self.cfg['aux_alpha']
         interests = self.extract(z, target, mask)
-        summed = masked_sum(e, mask)
         parts = [self.emb.user(batch['users'])] if self.emb.users is not None else []
-        logit = mlp_head(self.store, 'dmin/head', torch.cat(parts + [target, summed, target * summed, interests], -1), self.cfg['mlp'], training)
+        if self.cfg.get('history_sum', True):  # DMIN code: [uid, item, Σhist, item ⊙ Σhist, interests]
+            summed = masked_sum(e, mask)
+            parts += [target, summed, target * summed, interests]
+        else:  # FuxiCTR's DMIN: [item, interests]
+            parts += [target, interests]
+        logit = mlp_head(self.store, 'dmin/head', torch.cat(parts, -1), self.cfg['mlp'], training)
         target_loss = bce_with_logits(logit, batch['labels'].to(logit.dtype))
         return {'logit': logit, 'aux': aux, 'target_loss': target_loss, 'loss': target_loss if aux is None else target_loss + aux}
 

@@ -55,6 +55,7 @@ const VARIANTS: [string, object][] = [
   // The official extractor (`self_multi_head_attn_v2` + FFN in `Model_DNN_Multi_Head`): causal, 1/sqrt(De), per-head FFN.
   ['dmin official extractor (causal, 1/sqrt(De), per-head FFN) and refiner, official aux (padded batch)', dmin({ interestCausal: true, interestScale: 'official', interestFfn: true, refinerScale: 'official', refinerFfnLayerNorm: false, auxScorer: 'mlp', auxReduction: 'official' })],
   ['dmin official extractor, 4 heads, no refiner', dmin({ refiner: false, auxLoss: 0, interestHeads: 4, interestCausal: true, interestScale: 'official', interestFfn: true })],
+  ["dmin FuxiCTR-style input (historySum false), position dim 4, no aux", dmin({ auxLoss: 0, historySum: false, positionDim: 4 })],
   ['dmin no refiner, one head of width 3, prelu head', dmin({ refiner: false, auxLoss: 0, interestHeads: 1, interestHeadSize: 3, mlp: smallMlp('prelu') })],
 ];
 
