@@ -95,31 +95,34 @@ async function activateThreadedWasm(threads: number): Promise<boolean> {
       if (String(file).startsWith('blob:')) super(workerSource, { eval: true });
       else super(file, options);
     }
-    postMessage(message: unknown, transferList?: readonly import('worker_threads').TransferListItem[]): void {
+    override postMessage(message: unknown, transferList?: readonly import('worker_threads').TransferListItem[]): void {
       const load = message as LoadMessage | undefined;
       if (load?.cmd === 'load' && typeof load.urlOrBlob !== 'string') message = { ...load, urlOrBlob: mainScript };
       super.postMessage(message, transferList);
     }
   }
-  const realInstantiate = WebAssembly.instantiate;
+  // Node's global WebAssembly; the kit's TypeScript lib has no DOM types for it.
+  type Imports = Record<string, Record<string, unknown>>;
+  const webAssembly = (globalThis as unknown as { WebAssembly: { instantiate: (source: unknown, imports?: Imports) => Promise<unknown> } }).WebAssembly;
+  const realInstantiate = webAssembly.instantiate;
   const logicalCores = (): number => 2 * threads;
-  const instantiate = (source: unknown, imports?: WebAssembly.Imports): Promise<unknown> => {
+  const instantiate = (source: unknown, imports?: Imports): Promise<unknown> => {
     if (imports?.env && 'emscripten_num_logical_cores' in imports.env) {
       imports = { ...imports, env: { ...imports.env, emscripten_num_logical_cores: logicalCores } };
     }
-    return (realInstantiate as (s: unknown, i?: WebAssembly.Imports) => Promise<unknown>)(source, imports);
+    return realInstantiate(source, imports);
   };
 
   wasmPackage.setThreadsCount(threads);
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   workerThreads.Worker = PthreadWorker;
-  (WebAssembly as { instantiate: unknown }).instantiate = instantiate;
+  webAssembly.instantiate = instantiate;
   try {
     if (!(await tf.setBackend('wasm'))) return false;
     await tf.ready();
   } finally {
     workerThreads.Worker = RealWorker;
-    (WebAssembly as { instantiate: unknown }).instantiate = realInstantiate;
+    webAssembly.instantiate = realInstantiate;
   }
   const module = (tf.backend() as unknown as { wasm: { PThread: { runningWorkers: Array<{ unref(): void }> } } }).wasm;
   module.PThread.runningWorkers.forEach((worker) => worker.unref());
