@@ -6,15 +6,17 @@
  * the process did at least 10% of the main thread's work, and the CPU time of the busiest
  * thread (on a machine with a free core per thread, the wall time would approach it).
  *
- *   nice -n 10 node --import tsx bench/wasm-threads-probe.ts [--modes 0,1,2] [--rounds 3] [--din]
+ *   nice -n 10 node --import tsx bench/wasm-threads-probe.ts [--modes 0,1,2] [--rounds 3] [--model din]
  *
  * Mode 0: the stock unthreaded SIMD build. Mode n >= 1: the threaded build with n threads
- * (DIL_WASM_THREADS=n, src/backend.ts). --din adds a DIN training step at the bench shape.
+ * (DIL_WASM_THREADS=n, src/backend.ts). --model adds that bench model's training step at the
+ * bench shape (din, dien, dmin or dhan).
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
+import type { BenchModelName } from '../src/bench/shape';
 
 interface Timing {
   label: string;
@@ -58,7 +60,7 @@ function time(label: string, reps: number, f: (i: number) => void): Timing {
   return { label, wallMs, cpuMs: (c.user + c.system) / 1e3 / reps, busyThreads: ticks.filter((d) => d > 0 && d >= 0.1 * main).length, busiestMs: (Math.max(...ticks) * msPerTick) / reps };
 }
 
-async function child(threads: number, din: boolean): Promise<void> {
+async function child(threads: number, modelName: string | undefined): Promise<void> {
   process.env.DIL_BACKEND = 'wasm';
   if (threads > 0) process.env.DIL_WASM_THREADS = String(threads);
   else delete process.env.DIL_WASM_THREADS;
@@ -79,19 +81,21 @@ async function child(threads: number, din: boolean): Promise<void> {
     results.push(time(label, reps, (i) => tf.matMul(a, bs[i]).dispose()));
     tf.dispose([a, ...bs]);
   }
-  if (din) {
+  if (modelName) {
     const { makeBenchBatches } = await import('../src/bench/batches');
     const { ensureBenchModelsRegistered } = await import('../src/bench/runBench');
     const { BENCH_OPTIMIZER, benchModelOverrides } = await import('../src/bench/shape');
     const { createModel } = await import('../src/models');
     const { createOptimizer } = await import('../src/train/optimizers');
     const { trainStep } = await import('../src/train/step');
-    ensureBenchModelsRegistered(['din']);
+    const name = modelName as BenchModelName;
+    ensureBenchModelsRegistered([name]);
     const { batches, sizes } = makeBenchBatches(8, 1);
-    const model = createModel('din', benchModelOverrides('din'), sizes, 1);
+    const model = createModel(name, benchModelOverrides(name), sizes, 1);
     const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
-    for (let i = 0; i < 8; i++) trainStep(model, batches[i % batches.length], optimizer);
-    results.push(time('DIN training step (B=128, T=50)', 30, (i) => trainStep(model, batches[i % batches.length], optimizer)));
+    const steps = name === 'din' ? 30 : 8;
+    for (let i = 0; i < 5; i++) trainStep(model, batches[i % batches.length], optimizer);
+    results.push(time(`${name.toUpperCase()} training step (B=128, T=50)`, steps, (i) => trainStep(model, batches[i % batches.length], optimizer)));
   }
   console.log(JSON.stringify({ threads, pool: wasm.getThreadsCount(), results }));
 }
@@ -104,12 +108,12 @@ function median(xs: number[]): number {
 async function driver(): Promise<void> {
   const modes = arg('--modes', '0,1,2').split(',').map(Number);
   const rounds = Number(arg('--rounds', '3'));
-  const din = process.argv.includes('--din');
+  const model = process.argv.includes('--model') ? arg('--model', 'din') : undefined;
   console.log(`${new Date().toISOString()}  node ${process.version}  ${os.cpus().length} CPUs  load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const runs = new Map<number, Array<{ pool: number; results: Timing[] }>>();
   for (let r = 0; r < rounds; r++) {
     for (const mode of r % 2 ? [...modes].reverse() : modes) {
-      const args = ['--import', 'tsx', __filename, '--child', String(mode), ...(din ? ['--din'] : [])];
+      const args = ['--import', 'tsx', __filename, '--child', String(mode), ...(model ? ['--model', model] : [])];
       const out = execFileSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, DIL_WASM_THREADS: '' } });
       const line = out.trim().split('\n').pop() as string;
       runs.set(mode, [...(runs.get(mode) ?? []), JSON.parse(line)]);
@@ -138,7 +142,7 @@ async function driver(): Promise<void> {
 }
 
 const childAt = process.argv.indexOf('--child');
-(childAt >= 0 ? child(Number(process.argv[childAt + 1]), process.argv.includes('--din')) : driver()).catch((err) => {
+(childAt >= 0 ? child(Number(process.argv[childAt + 1]), process.argv.includes('--model') ? arg('--model', 'din') : undefined) : driver()).catch((err) => {
   console.error(err instanceof Error ? err.stack : err);
   process.exit(1);
 });

@@ -8,6 +8,9 @@
  * (and, as a regular or optional dependency, npm dedupes danfojs-node's hard dependency onto
  * it, so that failure would fail the whole `npm ci`).
  * `DIL_BACKEND=tensorflow|wasm|cpu` forces one. It prints one line saying which runs and why.
+ * `DIL_WASM_THREADS=n` runs the wasm backend's threaded build with n threads (off by default:
+ * same numbers, but on this kit's small kernels it costs CPU without shortening a training
+ * step; see docs/findings/performance.md).
  * Nothing else in the kit may depend on which backend is present.
  */
 import * as path from 'path';
