@@ -2,7 +2,7 @@
  * Data-build benchmark (not a test): build time and peak memory of the Amazon Beauty 5-core
  * data under both protocols (one child process each, so peaks do not mix), plus one epoch of
  * batching, and a projection to Books 5-core (8,898,041 reviews, 603,668 users, 367,982 items;
- * papers.md §0) by scaling with the number of reviews.
+ * docs/papers.md §0) by scaling with the number of reviews.
  *
  * Run: `node --import tsx bench/data-build.ts [--data-dir ../shared/data/amazon-beauty-5core]`
  * Writes results/bench/data-build.json (atomically) and prints a table.

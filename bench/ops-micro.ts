@@ -1,7 +1,7 @@
 /**
  * Micro-benchmark of the ops the models use heavily, on the active backend (wasm here).
  * Run: `node --import tsx bench/ops-micro.ts [--reps 15]`. Prints median ms per call (with p10-p90).
- * Shapes follow the fixed benchmark (issue 7): B = 128, T = 50, D = 36 per behaviour.
+ * Shapes follow the fixed benchmark (src/bench/shape.ts): B = 128, T = 50, D = 36 per behaviour.
  * Numbers are noisy when other processes share the cores; repeat before concluding.
  */
 import * as tf from '@tensorflow/tfjs';

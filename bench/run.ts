@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- flags]`: the throughput benchmark of issue 7 (see src/bench/runBench.ts,
+ * `npm run bench [-- flags]`: the throughput benchmark (see src/bench/runBench.ts,
  * `--help` for flags). Prints a table and writes results/bench/<timestamp>.json + latest.json.
  */
 import { runBenchCommand } from '../src/bench';

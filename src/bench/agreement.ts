@@ -82,7 +82,7 @@ export const AGREEMENT_MODELS: readonly AgreementModel[] = [
 
 export const AGREEMENT_PRESET = 'fuxictr';
 export const AGREEMENT_DEFAULT_SEEDS = [2021, 2022, 2023];
-/** The largest gap the issue accepts in AUC and gAUC. */
+/** The largest gap to the peer accepted in AUC and gAUC. */
 export const AGREEMENT_TOLERANCE = 0.005;
 
 export const AGREEMENT_COMMAND: CommandSpec = {
@@ -181,7 +181,7 @@ export function formatAgreement(rows: AgreementRow[]): string {
   }
   const done = rows.filter((r) => r.auc.length > 0);
   lines.push('');
-  for (const metric of ['auc', 'gauc'] as const) {
+  for (const metric of done.length ? (['auc', 'gauc'] as const) : []) {
     const ours = ordering(done.map((r) => ({ name: r.name, value: mean(r[metric]) })));
     const peer = ordering(done.map((r) => ({ name: r.name, value: metric === 'auc' ? r.peerAuc : r.peerGauc })));
     const same = ours.join() === peer.join();

@@ -1,5 +1,5 @@
 /**
- * The throughput benchmark (issue 7): harness, statistics, PyTorch reference runner, record.
+ * The throughput benchmark: harness, statistics, PyTorch reference runner, record.
  */
 export { summarize as summarizeTimings, throughputFromStepMs } from './stats';
 export type { TimingSummary } from './stats';

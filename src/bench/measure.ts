@@ -16,7 +16,7 @@ export interface BenchSubject {
 export interface MeasureOptions {
   /** Untimed steps before each timed phase (heap growth, kernel caches). */
   warmup: number;
-  /** Timed steps per phase (>= 1; issue 7 asks for >= 50). */
+  /** Timed steps per phase (>= 1; >= 50 for a result). */
   steps: number;
   /** Milliseconds clock; injectable for tests. Default performance.now. */
   clock?: () => number;

@@ -1,5 +1,5 @@
 /**
- * The benchmark of issue 7: for DIN, DIEN, DMIN and DHAN at the fixed shape, training and
+ * The throughput benchmark: for DIN, DIEN, DMIN and DHAN at the fixed shape, training and
  * scoring samples/s (median over `steps` after `warmup`, with spread), peak memory and live
  * tensors; then the PyTorch reference (1 and 2 threads) in the same invocation; a table and
  * a JSON record under `results/bench/`.
@@ -87,7 +87,7 @@ export function defaultBenchOptions(root: string = repoRoot()): BenchOptions {
 
 export const BENCH_USAGE = `Usage: npm run bench -- [flags]   (or: dil bench [flags])
   --models din,dien,dmin,dhan   models to measure (default: all four)
-  --steps N                     timed steps per phase, default 50 (issue 7: >= 50)
+  --steps N                     timed steps per phase, default 50 (>= 50 for a result)
   --warmup N                    untimed steps before each phase, default 10
   --batches N                   distinct batches cycled through, default 16
   --seed N                      data and weight seed, default 1
@@ -179,7 +179,7 @@ export function parseBenchArgs(argv: string[], base: BenchOptions = defaultBench
         throw new Error(`bench: unknown flag ${JSON.stringify(argv[i])}\n${BENCH_USAGE}`);
     }
   }
-  if (o.steps < 50 && o.verbose) console.warn(`bench: --steps ${o.steps} is below the 50 that issue 7 asks for; fine for a smoke run, not for the README`);
+  if (o.steps < 50 && o.verbose) console.warn(`bench: --steps ${o.steps} is below 50; fine for a smoke run, not for the README`);
   return o;
 }
 

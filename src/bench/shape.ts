@@ -1,5 +1,5 @@
 /**
- * The fixed benchmark shape of issue 7 and the model configs the bench runs.
+ * The fixed benchmark shape and the model configs the bench runs.
  *
  * Batch 128; history 50 (post-padded, real lengths uniform in 5..50); 60,000 items (ids 1..59,999,
  * 0 = padding), 800 categories, grouped into 40 parents for DHAN's second level; item and

@@ -4,7 +4,7 @@
  *
  * Ids: vocabularies are sorted by key (as the DIN repo's remap script does) and shifted by
  * one, so id 0 is padding everywhere. Each user's events are sorted stably by
- * (timestamp, order of appearance in the source) — papers.md §7 item 8b.
+ * (timestamp, order of appearance in the source) — docs/papers.md §0.
  */
 import type { UserSequences } from './types';
 

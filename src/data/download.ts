@@ -1,7 +1,7 @@
 /**
  * Downloader of the Amazon 2014 dump files of one category (`dil data amazon <Category>`):
  * `reviews_<Category>_5.json.gz` and `meta_<Category>.json.gz` from the official URLs
- * (papers.md §0), a configurable base URL (option or DIL_AMAZON_BASE_URL), or a local
+ * (docs/papers.md §0), a configurable base URL (option or DIL_AMAZON_BASE_URL), or a local
  * directory. Each file is written to `<name>.part`, its gzip stream is checked end to end,
  * its content must start like a dump file (a `{...}` record per line: an HTML error page that
  * a server sent gzipped is refused), its size must match a pinned size when one is known, and

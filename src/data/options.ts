@@ -21,7 +21,7 @@ export interface LoadDatasetOptions {
   /**
    * User split: 'exact' puts round(fraction * users) users in the held-out split (seeded shuffle);
    * 'bernoulli' flips a seeded coin per user like the DIEN script.
-   * Porting note: DIEN's split_by_user.py uses an unseeded coin per user (P-DIEN-9); 'exact' is
+   * Porting note: DIEN's split_by_user.py uses an unseeded coin per user (docs/papers.md P-DIEN-9); 'exact' is
    * the default so that row counts are known in advance.
    */
   userSplit?: 'exact' | 'bernoulli';
@@ -37,7 +37,7 @@ export interface LoadDatasetOptions {
   auxNegatives?: NegativeSampler;
   /**
    * Porting note: the DIEN scripts only exclude the positive at the same position, so negatives
-   * may be items of the user's own history (P-DIEN-2). Default false: negatives are never among
+   * may be items of the user's own history (docs/papers.md P-DIEN-2). Default false: negatives are never among
    * the user's clicked items; true reproduces the official behaviour.
    */
   allowOwnHistoryNegatives?: boolean;

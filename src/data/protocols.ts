@@ -1,5 +1,5 @@
 /**
- * The two Amazon protocols (papers.md §1.3, §2.3, §3), applied to any BehaviourLog.
+ * The two Amazon protocols (docs/papers.md §1.3, §2.3, §3), applied to any BehaviourLog.
  *
  * DIN (DIN repo build_dataset.py, BARS AmazonElectronics_x1): per user with time-ordered
  * positives b1..bn, for k = 1..n-2 a training pair (history b1..bk, target b(k+1), label 1)

@@ -40,8 +40,7 @@
  *                 target's sub AND one of the target's brand in the partner sub, else 0.
  * They were built to need two attention selections that the sum-pooled features cannot
  * give, for DMIN's interest heads. No preset uses them. Under 'brandPair' without the
- * auxiliary loss (data without popularity and activity), 4 heads beat 1 on every seed
- * (src/experiments/papers/dmin.ts has the command and the numbers).
+ * auxiliary loss 4 heads beat 1 (docs/findings/dmin.md).
  *
  * Where each paper's mechanism should help:
  *   drift      (preset 'drift': drift 0.15) — interests move, the latest behaviours predict the
@@ -54,15 +53,8 @@
  * Popularity and activity are the same in every preset: what a model can learn without
  * matching the target to the history (LR and the item bias of every model).
  *
- * Measured (2026-11-24, 'small' size, 3 epochs, 3 seeds, data without popularity): under 'drift'
- * AUGRU beats AIGRU, and on 'default' DIN (softmax attention) beats BaseModel. Under 'multi' DMIN
- * with 4 heads does not beat 1 head (src/experiments/papers/dmin.ts). The first 'hier' preset
- * (2 balanced interests, topWeight 0.8) did not let hierarchical pooling beat flat pooling: its
- * click signal was how MANY behaviours share the target's top category, which the sum-pooled
- * features already give. The current 'hier' (2026-12-02) puts the signal in minor interests: flat
- * softmax attention must pick two behaviours out of twenty, while a cluster vector weighs a
- * cluster the same whatever its size (src/experiments/papers/dhan.ts has the numbers). With
- * popularity and activity: docs/findings/synthetic.md.
+ * What each preset was measured to show: docs/findings/synthetic.md (section (c) for the data
+ * without popularity and activity, docs/findings/{din,dien,dmin,dhan}.md for the models).
  */
 import { Rng } from '../random';
 import { SampleTableBuilder } from './sampleTable';

@@ -17,8 +17,6 @@ import { mergeDeep, RunConfigInput, RunDataOptions } from './runConfig';
 import type { TrainConfig } from '../train/trainConfig';
 
 export interface RunPreset {
-  /** One line for --help. */
-  summary: string;
   /** Every train field (applied before the flags' overrides). */
   train: TrainConfig;
   data: RunDataOptions;
@@ -32,7 +30,6 @@ const FUXICTR_ATTENTION = { hidden: [80, 40], activation: 'sigmoid', scale: 1 };
 
 export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
   fuxictr: {
-    summary: 'the FuxiCTR peer protocol (shared/reference/peer.md): dense Adam 1e-3, batch 128, clip 10, 2 epochs, max-len 50, last epoch',
     train: {
       optimizer: 'adam',
       learningRate: 1e-3,
@@ -70,6 +67,7 @@ export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
         evolutionAttention: 'activationUnit',
         // dien's attentionUnit takes only overrides; the unit's own defaults are 80-40 sigmoid
         attentionUnit: { normalize: 'softmax' },
+        historySum: false,
         mlp: FUXICTR_MLP,
       },
       dmin: {
@@ -80,6 +78,7 @@ export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
         positionEncoding: true,
         positionDim: 4,
         interestAttentionUnits: [80, 40],
+        historySum: false,
         mlp: FUXICTR_MLP,
       },
     },

@@ -7,10 +7,10 @@
  *           = softmax_t(scale * score_t | m_t = 1)          normalize 'softmax'
  *   pooled  = sum_t w_t k_t                                 [B, D]
  * Porting note: the paper relaxes sum(w) = 1 (no softmax); the official DIN and DIEN code
- * apply a masked softmax (papers.md P-DIN-2), the DIN code after scaling by 1/sqrt(D)
+ * apply a masked softmax (docs/papers.md P-DIN-2), the DIN code after scaling by 1/sqrt(D)
  * (`scale: 1 / Math.sqrt(D)`); `normalize: 'softmax'` offers that behaviour.
  *
- * Performance (issue 7): with the first weight W [4D, H] split in row blocks Wq, Wk, Wd, Wp,
+ * Performance: with the first weight W [4D, H] split in row blocks Wq, Wk, Wd, Wp,
  *   [q, k, q-k, q*k] W = q (Wq + Wd) + k (Wk - Wd) + (q*k) Wp
  * so the query part is computed once per row instead of once per position and the
  * four-way concat (and its gradient's slices) disappear. `firstLayer: 'concat'` computes the literal concat (reference).

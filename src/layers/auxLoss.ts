@@ -11,11 +11,11 @@
  * - `scorer: 'inner'` (paper, default) | 'mlp'. Porting note: the official aux net
  *   (mouna99/dien `auxiliary_net`) is BN -> 100 sigmoid -> 50 sigmoid -> 2 softmax on [h_t, e].
  *   'mlp' implements it with the BN as a learned per-feature affine (the official BN runs in
- *   inference mode, papers.md P-DIN-5) and the 2-way softmax as one logit (equivalent).
+ *   inference mode, docs/papers.md P-DIN-5) and the 2-way softmax as one logit (equivalent).
  * - `reduction: 'perSample'` (paper, default: sum over valid steps, mean over the B rows)
  *   | 'perStep' (mean over the valid (row, step) pairs) | 'official'.
  *   Porting note: the official code takes `reduce_mean` over all B x (T_b - 1) entries of its
- *   padded batch, masked ones counted in the denominator as 0 (papers.md P-DIEN-6); T_b is
+ *   padded batch, masked ones counted in the denominator as 0 (docs/papers.md P-DIEN-6); T_b is
  *   set by `officialLength`: 'batchLongest' (DIEN code, default: each batch is padded to its
  *   longest history, T_b = max_b len_b from the mask) | 'padded' (DMIN code: every batch is
  *   padded to maxlen, T_b = the batch's padded length T, the dataset's maxLen here).

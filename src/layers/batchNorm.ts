@@ -6,7 +6,7 @@
  * (moving = momentum * moving + (1 - momentum) * batch);
  * inference: the same with the moving averages.
  *
- * Porting note (papers.md P-DIN-5): the official DIN/DIEN/DMIN/DHAN code calls
+ * Porting note (docs/papers.md P-DIN-5): the official DIN/DIEN/DMIN/DHAN code calls
  * `tf.layers.batch_normalization` without `training=True`, so it always runs in inference
  * mode with moving mean 0 and variance 1: a learned per-feature affine
  * gamma * x / sqrt(1 + eps) + beta. `mode: 'officialInference'` reproduces that.

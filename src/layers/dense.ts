@@ -2,7 +2,7 @@
  * A fully connected layer: y = act(x W + b), x [..., I] -> y [..., O].
  *
  * Runs on `denseFast` (src/ops): one fused kernel forward, explicit transposes backward
- * (wasm's matMul with transpose flags is ~10x slower, issue 7). Weights in the store under
+ * (wasm's matMul with transpose flags is ~10x slower, bench/NOTES.md §1). Weights in the store under
  * `<name>/kernel` [I, O] (Glorot uniform, as TF1 `tf.layers.dense`) and `<name>/bias` [O] (zeros).
  */
 import * as tf from '@tensorflow/tfjs';

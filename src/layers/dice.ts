@@ -5,7 +5,7 @@
  * inference (momentum 0.99). alpha is learned per feature (initial 0, as the DIEN repo's Dice).
  * With a mask, only real rows (e.g. non-padded positions) enter the batch statistics.
  *
- * Porting note (papers.md P-DIN-6, P-DIEN-7): `statistics: 'batchAlways'` is the DIEN repo's
+ * Porting note (docs/papers.md P-DIN-6, P-DIEN-7): `statistics: 'batchAlways'` is the DIEN repo's
  * Dice, which uses the CURRENT batch's mean/variance at test time too (scores then depend on
  * the batch's composition). The DIN repo's Dice (`sigmoid(beta * BN(x))` with BN in inference
  * mode and a learnable beta) is not offered.

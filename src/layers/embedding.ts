@@ -32,7 +32,7 @@ export interface EmbeddingConfig {
   catLevels: number;
   /**
    * User embedding size, 0 = no user feature (default). Porting note: DIEN/DMIN code feed an
-   * 18-d uid embedding to the MLP although its user split makes test users unseen (P-DIEN-3).
+   * 18-d uid embedding to the MLP although its user split makes test users unseen (docs/papers.md P-DIEN-3).
    */
   userDim: number;
   /** Standard deviation of the normal initialisation of every row but row 0. Default 0.01. */
@@ -104,9 +104,9 @@ export interface SparseRowGradient {
  * Owned by whoever called `lookup`; `dispose()` frees every tensor it made.
  * The accessors return the SAME leaf tensor on every call: do not dispose what they return.
  *
- * Why gather in JS: the wasm `GatherV2` kernel took 15-28 ms for [128, 50] ids over a
- * [3663, 36] row block (measured here), while uploading the gathered [128, 50, 36] array
- * takes ~0.3 ms; and the row gradients are then summed per id in JS (no UnsortedSegmentSum).
+ * Why gather in JS: the wasm `GatherV2` kernel is far slower than gathering in JS and uploading
+ * the result (docs/findings/performance.md, "Numbers behind choices in the source"); the row
+ * gradients are then summed per id in JS (no UnsortedSegmentSum).
  */
 export class BatchEmbeddings {
   /** [B, De] leaf: target behaviour vectors. */

@@ -1,5 +1,5 @@
 /**
- * DHAN's hierarchical attention (Xu et al., SIGIR'20, arXiv 2005.12981; papers.md §5.2):
+ * DHAN's hierarchical attention (Xu et al., SIGIR'20, arXiv 2005.12981; docs/papers.md §5):
  *
  *   level 1: w_t = a(e_t, v_A)                  activation-unit weight of every behaviour [B, T]
  *   group behaviours by a level of the item hierarchy (e.g. category); for cluster l:

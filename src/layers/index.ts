@@ -1,8 +1,8 @@
 /**
  * src/layers: the building blocks of every model (one concept per file).
- * Core (CORE-MODELS engineer): parameters, embeddings with sparse updates, dense/MLP,
+ * Core: parameters, embeddings with sparse updates, dense/MLP,
  * activations (Dice, PReLU), batch norm, dropout, pooling, DIN's activation unit, click head.
- * Sequence (SEQUENCE-MODELS engineer): GRU family, auxiliary loss, evolution attention,
+ * Sequence: GRU family, auxiliary loss, evolution attention,
  * layer norm, multi-head self-attention, multi-interest extractor, hierarchical attention.
  */
 export * from './params';

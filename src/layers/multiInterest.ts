@@ -1,5 +1,5 @@
 /**
- * DMIN's multi-interest extractor (Xiao et al., CIKM'20; papers.md §4.2).
+ * DMIN's multi-interest extractor (Xiao et al., CIKM'20; docs/papers.md §4).
  *
  * H_E heads of self-attention over the (refined) behaviour sequence z [B, T, D]; head h
  * (width dk, default D / H_E) gives its own sequence, projected back to D:
@@ -14,7 +14,7 @@
  *   interest_h = sum_t w_{h,t} s_{h,t}                                            [B, D]
  * Output: the H_E interests concatenated, [B, H_E * D].
  *
- * Porting note: the DMIN paper text was not available here (papers.md §4.1); this follows the
+ * Porting note: the DMIN paper text was not available here (docs/papers.md §4); this follows the
  * official code (`Model_DNN_Multi_Head`: per-head attention 80-40 sigmoid with softmax, query
  * `Dense([target; position_emb])`, position embedding size 2, each head projected back to the
  * model width with residual + its own LayerNorm). Every head masks padded keys.

@@ -2,7 +2,7 @@
  * Masked pooling of a behaviour sequence without attention.
  *   sum:  sum_t m_t x_t                         [B, T, D] -> [B, D]
  *   mean: sum_t m_t x_t / max(1, sum_t m_t)      (users without history pool to zeros)
- * Porting note (papers.md P-DIEN-5): the DIEN code's sum pooling is NOT masked (padding id 0
+ * Porting note (docs/papers.md P-DIEN-5): the DIEN code's sum pooling is NOT masked (padding id 0
  * is a trainable row there); here padding rows are zero and masked, so the pooled vector does
  * not depend on the batch's padded length.
  */

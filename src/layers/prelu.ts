@@ -1,6 +1,6 @@
 /**
  * PReLU, per feature: f(s) = s if s > 0 else alpha * s, alpha learned (initial 0.1 as the
- * DIEN repo's `prelu`; papers.md §2.4).  State: `<name>/alpha` [F].
+ * DIEN repo's `prelu`; docs/papers.md §2.4).  State: `<name>/alpha` [F].
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParameterStore } from './params';

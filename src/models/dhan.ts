@@ -1,5 +1,5 @@
 /**
- * DHAN, Deep Hierarchical Attention Network (Xu et al., SIGIR'20, arXiv 2005.12981; papers.md §5).
+ * DHAN, Deep Hierarchical Attention Network (Xu et al., SIGIR'20, arXiv 2005.12981; docs/papers.md §5).
  *
  *   e = history embeddings [B, T, De], e_a = target [B, De]
  *   level 1: activation-unit weights of every behaviour; flat = sum_t w_t e_t (= DIN's vector)

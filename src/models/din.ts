@@ -3,11 +3,14 @@
  * target as query, then the MLP head:
  *   interest = Σ_t a(e_t, e_target) e_t                          (attentionUnit.ts)
  *   logit    = MLP([user?, e_target, interest, e_target ⊙ interest])
- * (DIN code's final input [u_emb, i_emb, u_emb ⊙ i_emb], papers.md §1.3.)
+ * (DIN code's final input [u_emb, i_emb, u_emb ⊙ i_emb], docs/papers.md §1.)
  * Ablations as config fields: `mlp.activation` 'dice' (default, "DIN with Dice") or 'prelu'
  * (paper's plain "DIN" row); `attention.normalize` 'none' (paper) or 'softmax' (code).
  * MBA regularization is a training option (src/train/step.ts `embeddingRegularization`).
  * Porting note: the DIN code's per-item bias `item_b` is not included.
+ * Porting note: the DIN code (din/model.py) passes the attention output through BatchNorm
+ * (`hist_bn`) and a linear Dense of width 128 (`hist_fcn`, the embedding width there) before it
+ * enters the MLP; here the pooled interest enters the MLP directly, as in the paper's Fig. 2.
  * Paper sizes: DIN code embeds items and categories with 64 each; set
  * `embedding: { itemDim: 64, catDim: 64 }` and `mlp: { hidden: [80, 40] }` to match it.
  */
@@ -27,7 +30,7 @@ export interface DinConfig extends CommonModelConfig {
   productFeature: boolean;
   /**
    * Also feed the masked sum of the history and target ⊙ that sum, as the DIEN repo's DIN
-   * (`[uid, item, Σhist, item ⊙ Σhist, att_fea]`, papers.md §2.4). Default false (DIN repo).
+   * (`[uid, item, Σhist, item ⊙ Σhist, att_fea]`, docs/papers.md §2.4). Default false (DIN repo).
    */
   historySum: boolean;
   /** Top MLP (default 200-80, Dice, batch norm on the input). */

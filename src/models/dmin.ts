@@ -1,5 +1,5 @@
 /**
- * DMIN, Deep Multi-Interest Network (Xiao et al., CIKM'20; papers.md §4).
+ * DMIN, Deep Multi-Interest Network (Xiao et al., CIKM'20; docs/papers.md §4).
  *
  * Forward pass (B rows, T padded steps, De behaviour width = item 18 + category 18 = 36 by
  * default; histories post-padded, oldest -> newest, see src/data/batch.ts):
@@ -28,7 +28,7 @@
  * Ablations as config fields: `refiner` on/off, `auxLoss` alpha (0 = off), `interestHeads`
  * H_E (1, 2, 4, 8), `positionEncoding` on/off. Defaults from the DMIN code (embedding 18 + 18,
  * 4 refiner heads, causal refiner, 4 interest heads, forward positions of size 2, aux loss
- * alpha 1, MLP 200-80 Dice). The paper text was not available (papers.md §4.1), so the
+ * alpha 1, MLP 200-80 Dice). The paper text was not available (docs/papers.md §4), so the
  * defaults follow the official code where the paper is unknown.
  *
  * The auxiliary loss scores z_t against e_{t+1}; a refiner that lets z_t see e_{t+1} solves it
@@ -101,6 +101,11 @@ export interface DminConfig extends CommonModelConfig {
   interestScale: 'perHead' | 'official';
   /** Per-head FFN (De -> 2 De ReLU -> De, residual) after each head's LayerNorm. Default false (DMIN code: true). */
   interestFfn: boolean;
+  /**
+   * MLP input [user?, target, Σhist, target ⊙ Σhist, interests] (true, DMIN code, default) or
+   * [user?, target, interests] (false, FuxiCTR's DMIN).
+   */
+  historySum: boolean;
   /** Top MLP. */
   mlp: MlpConfig;
 }
@@ -127,6 +132,7 @@ export const DMIN_DEFAULTS: Readonly<DminConfig> = Object.freeze({
   interestCausal: false,
   interestScale: 'perHead' as const,
   interestFfn: false,
+  historySum: true,
   mlp: { ...MLP_DEFAULTS, activation: 'dice' as const },
 });
 
@@ -175,18 +181,23 @@ export class DminModel extends CtrModelBase<DminConfig> {
       scale: c.interestScale,
       ffn: c.interestFfn,
     });
-    const width = interestFeatureWidth(De, c.embedding.userDim, true, c.interestHeads * De);
+    const interestWidth = c.interestHeads * De;
+    const width = c.historySum ? interestFeatureWidth(De, c.embedding.userDim, true, interestWidth) : c.embedding.userDim + De + interestWidth;
     this.head = new ClickHead(this.params, 'dmin/head', width, c.mlp, seed);
   }
 
-  /** The refined sequence [B, T, De] (or the embeddings without refiner), the interests [B, H_E*De] and the aux loss. */
-  interests(inputs: ModelInputs): { history: tf.Tensor3D; target: tf.Tensor2D; interests: tf.Tensor2D; weights: tf.Tensor3D; auxLoss?: tf.Scalar } {
+  /**
+   * The refined sequence [B, T, De] (or the embeddings without refiner), the interests
+   * [B, H_E*De] and, when `training` (a training objective only; scoring needs no negatives),
+   * the aux loss.
+   */
+  interests(inputs: ModelInputs, training = false): { history: tf.Tensor3D; target: tf.Tensor2D; interests: tf.Tensor2D; weights: tf.Tensor3D; auxLoss?: tf.Scalar } {
     const history = inputs.history();
     const target = inputs.target();
     const mask = inputs.mask;
     const refined = this.refiner ? this.refiner.apply(history, mask) : history;
     let auxLoss: tf.Scalar | undefined;
-    if (this.aux) auxLoss = this.aux.apply(refined, history, inputs.negHistory(), mask).mul(this.config.auxLoss) as tf.Scalar;
+    if (this.aux && training) auxLoss = this.aux.apply(refined, history, inputs.negHistory(), mask).mul(this.config.auxLoss) as tf.Scalar;
     let positions: tf.Tensor2D | undefined;
     if (this.config.positionEncoding) {
       const { size: B, maxLen: T, histLen } = inputs.batch;
@@ -199,9 +210,11 @@ export class DminModel extends CtrModelBase<DminConfig> {
 
   forward(inputs: ModelInputs, training: boolean): ModelOutput {
     return tf.tidy(() => {
-      const { history, target, interests, auxLoss } = this.interests(inputs);
-      const summed = poolSequence(history, inputs.mask, 'sum');
-      const logit = this.head.apply(interestFeatures(inputs, target, summed, true, [interests]), training);
+      const { history, target, interests, auxLoss } = this.interests(inputs, training);
+      const features = this.config.historySum
+        ? interestFeatures(inputs, target, poolSequence(history, inputs.mask, 'sum'), true, [interests])
+        : interestFeatures(inputs, target, interests, false);
+      const logit = this.head.apply(features, training);
       return auxLoss ? { logit, auxLoss } : { logit };
     });
   }

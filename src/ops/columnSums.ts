@@ -3,9 +3,8 @@
  * dense layer). Not differentiable (meant for gradient code).
  *
  * On wasm `tf.sum(x, 0)` transposes first, and a ones[1, N] x [N, M] product pays for
- * packing the fresh [N, M] operand. Measured by CPU time on fresh inputs:
- *   [6400, 80]:  tf.sum 3.2 ms, ones-product 1.5 ms, this kernel ~0.7 ms
- *   [12544, 50]: ones-product 2.1 ms, this kernel ~1.0 ms
+ * packing the fresh [N, M] operand; this kernel is 2-4x faster than either (timings:
+ * bench/NOTES.md §2).
  * The wasm kernel is a JavaScript loop over a view of the heap, accumulating in float64.
  * Other backends use `tf.sum(x, 0)`.
  */

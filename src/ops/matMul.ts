@@ -3,8 +3,8 @@
  * plain (untransposed) matMuls plus explicit `tf.transpose`s.
  *
  * Why: on the wasm backend a `matMul` with `transposeA` or `transposeB` takes a slow path
- * (measured: [6400,144]^T x [6400,80] 52-107 ms with `transposeA`, 8-10 ms as an explicit
- * transpose then a plain matMul; see bench/NOTES.md). tfjs' own gradient of `matMul` uses
+ * (several times slower than an explicit transpose then a plain matMul; timings:
+ * bench/NOTES.md §1). tfjs' own gradient of `matMul` uses
  * the transpose flags, so the backward pass of every dense layer hits the slow path. This op
  * computes the same values; only the kernel sequence differs.
  *

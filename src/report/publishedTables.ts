@@ -1,10 +1,10 @@
 /**
- * Published numbers the notebooks show beside ours, typed from the project's reference sheet
- * (`papers.md`, which gives each number's primary source). Each table names its source. These
+ * Published numbers the notebooks show beside ours, typed from the papers, the official
+ * repositories and the BARS pages (docs/papers.md lists them). Each table names its source. These
  * are the only numbers in the kit not produced by our runs.
  *
- * DMIN's and DHAN's papers could not be obtained: their tables are not here (the reference
- * sheet marks them unverified); the BARS re-runs (FuxiCTR, PyTorch) are given instead where
+ * DMIN's and DHAN's papers could not be obtained: their tables are not here (docs/papers.md
+ * §4, §5); the BARS re-runs (FuxiCTR, PyTorch) are given instead where
  * they exist.
  */
 

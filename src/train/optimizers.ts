@@ -5,8 +5,7 @@
  * - `sgd`: w -= lr * g.
  * - `adam`: Kingma & Ba with bias correction by the global step. On tables it is LAZY Adam by
  *   default (as TF's LazyAdamOptimizer): the moments of a row move only when the row is in the
- *   batch, so a row seen again after k steps away takes a step of up to ~sqrt(1 - beta2^t) /
- *   (1 - beta1^t) times larger than dense Adam would. `embeddingAdam: 'dense'` is plain Adam
+ *   batch, and stand still between its appearances. `embeddingAdam: 'dense'` is plain Adam
  *   over the whole table (TF1 AdamOptimizer of the official code, PyTorch Adam of FuxiCTR):
  *   every row's moments decay at every step and every row with non-zero moments moves.
  * - `adagrad`: accumulator += g^2; w -= lr * g / (sqrt(accumulator) + epsilon).

@@ -1,6 +1,6 @@
 /**
  * Both Amazon protocols on the hand-written fixture data/fixtures/amazon-tiny, against rows
- * derived by hand (see the comments), and the tie order of papers.md §7 item 8b.
+ * derived by hand (see the comments), and the tie order of docs/papers.md §0.
  *
  * Fixture: ids are sorted keys + 1: ITEM-A..E = 1..5, U1..U3 = 1..3. Time-ordered sequences
  * (ties broken by line order in the reviews file):

@@ -149,3 +149,25 @@ describe('DIEN Table 2 DIN row = the DIEN repository\'s Model_DIN', () => {
     m.dispose();
   });
 });
+
+describe('DIEN and DMIN: the history-sum terms of the official code are an option', () => {
+  for (const name of ['dien', 'dmin'] as const) {
+    it(`${name}: historySum false gives [target, interest], the same interest as with the sum terms`, () => {
+      const options = name === 'dien' ? { auxLoss: 0 } : { auxLoss: 0, interestHeads: 2 };
+      const withSum = createModel(name, { ...options, historySum: true }, TINY_SIZES, 5);
+      const without = createModel(name, { ...options, historySum: false }, TINY_SIZES, 5);
+      const a = capture(withSum, (withSum as unknown as { head: ClickHead }).head, batch).features;
+      const b = capture(without, (without as unknown as { head: ClickHead }).head, batch).features;
+      const De = 36;
+      for (let r = 0; r < batch.size; r++) {
+        assert.ok(maxDiff(b[r].slice(0, De), behaviourOf(without, batch.targetItems[r])) < 1e-6, 'target columns');
+        assert.ok(maxDiff(a[r].slice(De, 2 * De), historySum(withSum, batch, r)) < 1e-4, 'Σhist columns of the default');
+        const interestWidth = a[r].length - 3 * De;
+        assert.equal(b[r].length, De + interestWidth);
+        assert.ok(maxDiff(b[r].slice(De), a[r].slice(3 * De)) < 1e-5, 'the interest columns');
+      }
+      withSum.dispose();
+      without.dispose();
+    });
+  }
+});

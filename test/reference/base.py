@@ -2,7 +2,7 @@
 
 DIEN repo `Model_DNN`: MLP([uid_emb, item_eb, sum(item_his_eb)]); DIN repo `base_model`: the
 same with the history MEAN-pooled. Padding is masked here (the kit's documented choice; the
-DIEN code's unmasked sum is its Porting note P-DIEN-5). No target x history product: that
+DIEN code's unmasked sum is its Porting note, docs/papers.md P-DIEN-5). No target x history product: that
 term is what makes PNN.
 
     e_a = target [B, De], e = history [B, T, De], m = mask [B, T]

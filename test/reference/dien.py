@@ -20,7 +20,8 @@
                          Σ a2_t h2_t with a2 the same attention on h2.
     head                 [user?, e_a, Σ_t m_t e_t, e_a * Σ, interest] -> common.mlp_head
 GRU (paper eq. 1-4): u = σ(W_u i + U_u h + b_u), r = σ(W_r i + U_r h + b_r),
-h~ = tanh(W_h i + r * (U_h h) + b_h), h = (1 - u) h + u h~. A padded step leaves the state
+h~ = tanh(W_h i + r * (U_h h) + b_h), h = (1 - u) h + u h~; gruCandidate 'official' (TF1
+GRUCell and the official DIEN cells): h~ = tanh(W_h i + U_h (r * h) + b_h). A padded step leaves the state
 unchanged and outputs zeros (TF dynamic_rnn with sequence_length).
 Kit storage (the only thing taken from the kit): <gru>/inputKernel [D, 3H] and
 <gru>/recurrentKernel [H, 3H] with column blocks (u | r | h~), one <gru>/bias [3H].
@@ -34,7 +35,9 @@ from din import attention_weights
 class Gru:
     """The weights of one recurrent layer, split into the paper's matrices."""
 
-    def __init__(self, case, prefix):
+    def __init__(self, case, prefix, candidate="paper"):
+        # candidate 'paper' r * (U_h h) | 'official' U_h (r * h) (TF1 GRUCell, VecAttGRUCell, QAAttGRUCell)
+        self.candidate = candidate
         W = case.p(f"{prefix}/inputKernel")
         U = case.p(f"{prefix}/recurrentKernel")
         b = case.p(f"{prefix}/bias")
@@ -48,7 +51,12 @@ class Gru:
         """update gate u, reset gate r, candidate h~ for input i [B, D], state h [B, H]."""
         u = torch.sigmoid(i @ self.W_u + h @ self.U_u + self.b_u)
         r = torch.sigmoid(i @ self.W_r + h @ self.U_r + self.b_r)
-        c = torch.tanh(i @ self.W_h + r * (h @ self.U_h) + self.b_h)
+        if self.candidate == "paper":
+            c = torch.tanh(i @ self.W_h + r * (h @ self.U_h) + self.b_h)
+        elif self.candidate == "official":
+            c = torch.tanh(i @ self.W_h + (r * h) @ self.U_h + self.b_h)
+        else:
+            raise ValueError(f"unknown gruCandidate {self.candidate}")
         return u, r, c
 
 
@@ -134,7 +142,7 @@ def aux_loss(case, cfg, states, history, negatives):
 def evolve(case, cfg, states, target, training):
     """Interest evolution -> interest [B, H]."""
     mask = case.mask
-    evo = Gru(case, "dien/evolutionGru")
+    evo = Gru(case, "dien/evolutionGru", cfg.get("gruCandidate", "paper"))
     kind = cfg["evolution"]
     if cfg["evolutionAttention"] == "bilinear":
         attend = lambda h: bilinear_attention(case, h, target)
@@ -168,7 +176,7 @@ def forward(case, training):
     cfg = case.config
     history = case.history()
     target = case.target()
-    states, _ = plain_gru(Gru(case, "dien/extractorGru"), history, case.mask)
+    states, _ = plain_gru(Gru(case, "dien/extractorGru", cfg.get("gruCandidate", "paper")), history, case.mask)
     aux = aux_loss(case, cfg, states, history, case.negatives()) if cfg["auxLoss"] > 0 else None
     interest = evolve(case, cfg, states, target, training)
     summed = masked_sum(history, case.mask)

@@ -65,10 +65,10 @@ def config_from_kit(kit, sizes):
         'aux_reduction': kit['auxReduction'],
         'interest_heads': heads,
         'interest_head_size': kit['interestHeadSize'] if kit['interestHeadSize'] > 0 else max(1, math.floor(D / heads + 0.5)),  # JS Math.round
-        # The kit's extractor (no config field): padding mask, 1/sqrt(dk), no FFN after the heads.
-        'extractor_mask': 'padding',
-        'extractor_scale': 'perHead',
-        'extractor_ffn': False,
+        # The kit's interest heads always mask padding; interestCausal adds the causal mask.
+        'extractor_mask': mask_of(kit['interestCausal'], True),
+        'extractor_scale': kit['interestScale'],
+        'extractor_ffn': kit['interestFfn'],
         'position_encoding': kit['positionEncoding'],
         'position_dim': kit['positionDim'],
         'max_positions': kit['maxPositions'],
@@ -124,9 +124,8 @@ class DMIN(nn.Module):
         self.x_out = [(store.weight(f'{x}/head{h}/outKernel', [dk, D]), store.weight(f'{x}/head{h}/outBias', [D], ('zeros',))) for h in range(HE)]
         self.x_norm = [(store.weight(f'{x}/head{h}/norm/gamma', [D], ('ones',)), store.weight(f'{x}/head{h}/norm/beta', [D], ('zeros',))) for h in range(HE)]
         if cfg['extractor_ffn']:
-            for h in range(HE):
-                declare_dense(store, f'{x}/head{h}/ffn/dense0', D, 2 * D)
-                declare_dense(store, f'{x}/head{h}/ffn/dense1', 2 * D, D)
+            self.x_ffn = [(store.weight(f'{x}/head{h}/ffn/kernel1', [D, 2 * D]), store.weight(f'{x}/head{h}/ffn/bias1', [2 * D], ('zeros',)),
+                           store.weight(f'{x}/head{h}/ffn/kernel2', [2 * D, D]), store.weight(f'{x}/head{h}/ffn/bias2', [D], ('zeros',))) for h in range(HE)]
         # Query of head h: Dense([target; position embedding]) -> D, stored as target rows, position rows, bias.
         self.q_target = store.weight(f'{x}/queryTargetKernel', [D, HE * D])
         if cfg['position_encoding']:
@@ -187,7 +186,8 @@ class DMIN(nn.Module):
             wo, bo = self.x_out[h]
             s = layer_norm(z + contexts[h] @ wo + bo, *self.x_norm[h], cfg['layer_norm_eps'])
             if cfg['extractor_ffn']:
-                s = s + dense(self.store, f'dmin/interests/head{h}/ffn/dense1', torch.relu(dense(self.store, f'dmin/interests/head{h}/ffn/dense0', s)))
+                w1, b1, w2, b2 = self.x_ffn[h]
+                s = s + torch.relu(s @ w1 + b1) @ w2 + b2
             qh = query_in @ kernel[:, h * D:(h + 1) * D] + self.q_bias[h * D:(h + 1) * D]  # [B, T, D]
             x = torch.cat([qh, s, qh - s, qh * s], -1)
             for i in range(self.unit_layers):

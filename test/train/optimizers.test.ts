@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createOptimizer } from '../../src/train/optimizers';
+import { resolveTrainConfig } from '../../src/train/trainConfig';
 
 /** Plain Adam (Kingma & Ba) over whole arrays, float64: the reference. */
 function adamReference(initial: number[], steps: number[][], lr: number): number[] {
@@ -76,4 +77,10 @@ test('lazy Adam (default) leaves rows outside the batch untouched; dense does no
   const step2 = (0.1 * (0.09 / 0.19)) / Math.sqrt(0.000999 / 0.001999);
   assert.ok(Math.abs(tables[1][2] - (0.9 - step2)) < 1e-6, `dense row 2 ${tables[1][2]} vs ${0.9 - step2}`);
   assert.throws(() => createOptimizer({ kind: 'adam', learningRate: 0.1, embeddingAdam: 'eager' as never }), /embeddingAdam must be 'lazy' or 'dense'/);
+});
+
+test('the trainer uses dense Adam on embeddings unless told otherwise (every official preset with Adam)', () => {
+  for (const preset of [undefined, 'dien', 'dmin', 'dhan'] as const) assert.equal(resolveTrainConfig({}, preset).embeddingAdam, 'dense', String(preset));
+  assert.equal(resolveTrainConfig({ embeddingAdam: 'lazy' }).embeddingAdam, 'lazy');
+  assert.throws(() => resolveTrainConfig({ embeddingAdam: 'sparse' as never }), /train\.embeddingAdam = "sparse"; expected 'lazy' or 'dense'/);
 });

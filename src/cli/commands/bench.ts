@@ -1,5 +1,5 @@
 /**
- * `dil bench`: the benchmark harness of src/bench (`runBenchCommand`, BENCH engineer): training
+ * `dil bench`: the benchmark harness of src/bench (`runBenchCommand`): training
  * and scoring throughput and memory per model, with a PyTorch reference when available.
  * Its flags, help and output are the harness's own; `dil bench --help` prints them.
  */

@@ -33,7 +33,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     { name: 'batch-size', type: 'int', description: 'training batch size' },
     { name: 'lr', type: 'number', description: 'initial learning rate' },
     { name: 'optimizer', type: 'string', values: ['sgd', 'adam'], description: 'optimizer' },
-    { name: 'embedding-adam', type: 'string', values: ['lazy', 'dense'], description: "Adam on the embedding tables: 'lazy' (rows of the batch) or 'dense' (every row, as TF1/PyTorch Adam)" },
+    { name: 'embedding-adam', type: 'string', values: ['lazy', 'dense'], description: "Adam on the embedding tables: 'dense' (every row, as TF1/PyTorch Adam) or 'lazy' (rows of the batch only)", defaultText: 'dense' },
     { name: 'clip-norm', type: 'number', description: 'clip gradients by global norm (0 = off)' },
     { name: 'dropout', type: 'number', description: 'dropout rate in the MLP' },
     { name: 'l2', type: 'number', description: 'L2 on the embedding rows of each batch' },
@@ -56,7 +56,9 @@ export const TRAIN_COMMAND: CommandSpec = {
     'dil train --model dmin --heads 4 --dataset synthetic:multi --save checkpoints/dmin --json',
     'dil train --model din --dataset csv:../shared/data/amazon-beauty-din-csv --preset fuxictr --seed 2021 --json',
   ],
-  details: ['The best epoch is chosen on the validation split unless --select-on test is given; --json prints the summary object as the last stdout line.'],
+  details: [
+    "The best epoch is chosen on the validation split unless --select-on test or last is given (--preset fuxictr: last); --json prints the summary object as the last stdout line.",
+  ],
 };
 
 /**

@@ -1,7 +1,6 @@
 /**
  * What the profiles change in every paper's experiments:
- * - smoke:   tiny synthetic data, 1 seed, 1 short epoch, the few variants that carry each
- *            ablation's point (CI; each notebook's runs finish in about a minute on one core);
+ * - smoke:   tiny synthetic data, 1 seed, 1 short epoch, the variants that carry each ablation's point (CI);
  * - default: the built-in synthetic dataset (size 'small'), every ablation row, 3 seeds, 3 epochs;
  * - full:    the paper's data and settings (Amazon via --data-dir, official optimizer presets,
  *            5 seeds as DIN/DIEN report).
@@ -18,10 +17,8 @@ export interface ProfileSettings {
   /** Keep only the variants flagged `smoke` in the spec. */
   smokeVariantsOnly: boolean;
   /**
-   * History length used when a real dataset replaces the synthetic one in this profile (and no
-   * maxLen is given): 20 as the official DMIN code. With the DIEN code's 100, a DIEN Table-4
-   * sweep on Amazon Beauty (3 seeds) takes several hours on 2 cores instead of well under one;
-   * Beauty histories have median 5, p90 13 (4.6% of samples truncated at 20).
+   * History cap when real data replaces the synthetic data here (and no maxLen is given): 20, as the
+   * DMIN code; it truncates few real histories and keeps sweeps short (docs/findings/performance.md).
    */
   realDataMaxLen?: number;
 }
