@@ -8,8 +8,12 @@
  * (and, as a regular or optional dependency, npm dedupes danfojs-node's hard dependency onto
  * it, so that failure would fail the whole `npm ci`).
  * `DIL_BACKEND=tensorflow|wasm|cpu` forces one. It prints one line saying which runs and why.
+ * `DIL_WASM_THREADS=n` runs the wasm backend's threaded build with n threads (off by default:
+ * same numbers, but on this kit's small kernels it costs CPU without shortening a training
+ * step; see docs/findings/performance.md).
  * Nothing else in the kit may depend on which backend is present.
  */
+import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmUnsortedSegmentSum } from './kernels/unsortedSegmentSum';
 import { installFastWasmKernels } from './ops/wasmKernels';
@@ -47,7 +51,91 @@ function tryLoadNative(): string | undefined {
   }
 }
 
+/**
+ * Parses `DIL_WASM_THREADS` (the wasm backend's thread count; unset = the unthreaded build);
+ * throws a clear error on a value that is not a positive integer.
+ */
+export function wasmThreadsRequested(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = env.DIL_WASM_THREADS?.trim();
+  if (!raw) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 8) {
+    throw new Error(`DIL_WASM_THREADS=${raw} is not a thread count; expected an integer from 1 to 8`);
+  }
+  return n;
+}
+
+interface LoadMessage {
+  cmd?: string;
+  urlOrBlob?: unknown;
+}
+
+/**
+ * Starts tfjs-backend-wasm 4.22's threaded SIMD build under Node with `threads` XNNPACK threads.
+ * The package turns threads off under Node, and three things stop them when forced on:
+ * - each pthread worker is spawned from a `blob:` URL, which Node's Worker refuses: it is
+ *   started from the worker script's text instead (the package ships it as a string);
+ * - each worker is told to load the main script from a Blob it cannot import: it gets the
+ *   path of the same Emscripten glue as a file (wasm-out/tfjs-backend-wasm-threaded-simd.js);
+ * - the module sizes its pool as min(requested, logical cores / 2) (it assumes two hardware
+ *   threads per core), so 2 cores give 1 thread: it is told of 2 x `threads` logical cores.
+ * The patches are undone once the backend is ready; the pool's workers are unref'd so that
+ * they do not keep the process alive.
+ */
+async function activateThreadedWasm(threads: number): Promise<boolean> {
+  const wasmPackage = await import('@tensorflow/tfjs-backend-wasm');
+  const root = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+  const mainScript = path.join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { wasmWorkerContents } = require(path.join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
+  // The string holds "\n" escapes that a template literal turned into newlines (as the package does).
+  const workerSource = wasmWorkerContents.replace(/\n/g, '\\n');
+
+  const workerThreads = require('worker_threads') as typeof import('worker_threads');
+  const RealWorker = workerThreads.Worker;
+  class PthreadWorker extends RealWorker {
+    constructor(file: string | URL, options?: import('worker_threads').WorkerOptions) {
+      if (String(file).startsWith('blob:')) super(workerSource, { eval: true });
+      else super(file, options);
+    }
+    override postMessage(message: unknown, transferList?: readonly import('worker_threads').TransferListItem[]): void {
+      const load = message as LoadMessage | undefined;
+      if (load?.cmd === 'load' && typeof load.urlOrBlob !== 'string') message = { ...load, urlOrBlob: mainScript };
+      super.postMessage(message, transferList);
+    }
+  }
+  // Node's global WebAssembly; the kit's TypeScript lib has no DOM types for it.
+  type Imports = Record<string, Record<string, unknown>>;
+  const webAssembly = (globalThis as unknown as { WebAssembly: { instantiate: (source: unknown, imports?: Imports) => Promise<unknown> } }).WebAssembly;
+  const realInstantiate = webAssembly.instantiate;
+  const logicalCores = (): number => 2 * threads;
+  const instantiate = (source: unknown, imports?: Imports): Promise<unknown> => {
+    if (imports?.env && 'emscripten_num_logical_cores' in imports.env) {
+      imports = { ...imports, env: { ...imports.env, emscripten_num_logical_cores: logicalCores } };
+    }
+    return realInstantiate(source, imports);
+  };
+
+  wasmPackage.setThreadsCount(threads);
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  workerThreads.Worker = PthreadWorker;
+  webAssembly.instantiate = instantiate;
+  try {
+    if (!(await tf.setBackend('wasm'))) return false;
+    await tf.ready();
+  } finally {
+    workerThreads.Worker = RealWorker;
+    webAssembly.instantiate = realInstantiate;
+  }
+  const module = (tf.backend() as unknown as { wasm: { PThread: { runningWorkers: Array<{ unref(): void }> } } }).wasm;
+  module.PThread.runningWorkers.forEach((worker) => worker.unref());
+  const running = wasmPackage.getThreadsCount();
+  if (running !== threads) throw new Error(`DIL_WASM_THREADS=${threads}, but the wasm backend started ${running} thread(s)`);
+  return true;
+}
+
 async function activate(name: BackendName): Promise<boolean> {
+  const threads = name === 'wasm' ? wasmThreadsRequested() : undefined;
   if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     // Kernels the wasm backend lacks (UnsortedSegmentSum: every embedding gradient) and
@@ -55,6 +143,7 @@ async function activate(name: BackendName): Promise<boolean> {
     registerWasmUnsortedSegmentSum();
     installFastWasmKernels();
   }
+  if (threads !== undefined) return activateThreadedWasm(threads);
   try {
     const ok = await tf.setBackend(name);
     if (ok) await tf.ready();

@@ -101,7 +101,8 @@ function evolutionFlops(c: AnyConfig, s: FlopShape, parts: Record<string, number
   add('evolution GRU', gruFlops(B, T, H, H));
   if (c.evolutionAttention === 'activationUnit') {
     const hidden = ((c.attentionUnit as AnyConfig | undefined)?.hidden as number[] | undefined) ?? [80, 40];
-    add('evolution attention', attentionUnitFlops(B * T, H, hidden));
+    // the official target projection De -> H (dense + PReLU), then the unit on [q, h, q - h, q * h]
+    add('evolution attention', 2 * B * De * H + attentionUnitFlops(B * T, H, hidden));
   } else {
     add('evolution attention', 2 * B * De * H + 2 * B * T * H);
   }

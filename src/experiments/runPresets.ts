@@ -65,8 +65,9 @@ export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
         evolution: 'AUGRU',
         auxLoss: 0,
         evolutionAttention: 'activationUnit',
-        // dien's attentionUnit takes only overrides; the unit's own defaults are 80-40 sigmoid
-        attentionUnit: { normalize: 'softmax' },
+        // FuxiCTR's DIN-style attention compares the target itself with the GRU states
+        attentionUnit: { ...FUXICTR_ATTENTION, normalize: 'softmax' },
+        attentionQuery: 'raw',
         historySum: false,
         mlp: FUXICTR_MLP,
       },

@@ -7,6 +7,10 @@
  *   r_t = sigma(W^r i_t + U^r h_{t-1} + b^r)               reset gate
  *   h~_t = tanh(W^h i_t + r_t * (U^h h_{t-1}) + b^h)       candidate
  *   h_t = (1 - u_t) * h_{t-1} + u_t * h~_t
+ * Porting note: the candidate follows the paper, r_t * (U^h h_{t-1}) (reset after the
+ * product, as cuDNN and PyTorch's GRU); TF1's GRUCell, and the official DIEN cells built on it
+ * (`VecAttGRUCell`, `QAAttGRUCell`), compute U^h (r_t * h_{t-1}) (reset before the product):
+ * `candidate: 'official'` (it always runs the autodiff recurrence; the fused BPTT is the paper's).
  * Attention-gated variants with a_t [B] (one scalar per step):
  *   AIGRU: i'_t = a_t * i_t, then a plain GRU step;
  *   AGRU:  h_t = (1 - a_t) * h_{t-1} + a_t * h~_t          (the update gate is replaced);
@@ -40,6 +44,9 @@ export const GRU_KINDS: readonly GruKind[] = ['GRU', 'AIGRU', 'AGRU', 'AUGRU'];
  */
 export type AttentionGateConvention = 'paper' | 'official';
 
+/** Where the reset gate acts in the candidate: 'paper' r * (U^h h) | 'official' U^h (r * h) (TF1 GRUCell). */
+export type GruCandidate = 'paper' | 'official';
+
 export interface GruConfig {
   /** D, size of each input vector. */
   inputSize: number;
@@ -49,6 +56,8 @@ export interface GruConfig {
   kind?: GruKind;
   /** Meaning of a_t in AUGRU; default 'paper'. */
   convention?: AttentionGateConvention;
+  /** Reset gate before or after U^h in the candidate; default 'paper' (Porting note above). */
+  candidate?: GruCandidate;
   /**
    * 'fused' (default): under a gradient tape the recurrence is one custom-gradient op with a
    * hand-written backpropagation through time (no per-op tape, weight gradients as one matMul
@@ -59,7 +68,7 @@ export interface GruConfig {
   implementation?: 'fused' | 'autodiff';
 }
 
-export const GRU_DEFAULTS = { kind: 'GRU' as GruKind, convention: 'paper' as AttentionGateConvention, implementation: 'fused' as 'fused' | 'autodiff' };
+export const GRU_DEFAULTS = { kind: 'GRU' as GruKind, convention: 'paper' as AttentionGateConvention, candidate: 'paper' as GruCandidate, implementation: 'fused' as 'fused' | 'autodiff' };
 
 export interface GruOutput {
   /** [B, T, H] the state after each step (a padded step repeats the previous state). */
@@ -94,6 +103,7 @@ export class GruLayer {
   readonly hiddenSize: number;
   readonly kind: GruKind;
   readonly convention: AttentionGateConvention;
+  readonly candidate: GruCandidate;
   readonly implementation: 'fused' | 'autodiff';
   readonly name: string;
   readonly inputKernel: tf.Variable;
@@ -110,6 +120,8 @@ export class GruLayer {
     this.hiddenSize = c.hiddenSize;
     this.kind = c.kind;
     this.convention = c.convention;
+    if (c.candidate !== 'paper' && c.candidate !== 'official') throw new Error(`src/layers/gru.ts GruLayer: candidate must be 'paper' or 'official', got ${String(c.candidate)}`);
+    this.candidate = c.candidate;
     if (c.implementation !== 'fused' && c.implementation !== 'autodiff') throw new Error(`src/layers/gru.ts GruLayer: implementation must be 'fused' or 'autodiff', got ${String(c.implementation)}`);
     this.implementation = c.implementation;
     this.name = name;
@@ -142,7 +154,7 @@ export class GruLayer {
       const x = this.kind === 'AIGRU' ? inputs.mul(a as tf.Tensor3D) : inputs;
       // Without a gradient tape (scoring) the plain forward is cheaper: no custom-gradient op,
       // no time-major transposes.
-      const fused = this.implementation === 'fused' && gradientTapeIsRecording();
+      const fused = this.implementation === 'fused' && this.candidate === 'paper' && gradientTapeIsRecording();
       // All input projections at once: [B*T, D] x [D, 3H] + b. The fused recurrence works
       // time-major ([T, B, .]: per-step pieces are contiguous, so splitting and stacking them
       // is a plain copy), so x is transposed once before the projection.
@@ -172,7 +184,7 @@ export class GruLayer {
         const final = statesTM.slice([T - 1, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D;
         return { states: timeMajor(statesTM), final };
       }
-      const states = autodiffRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, scale, keep);
+      const states = autodiffRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, scale, keep, this.candidate);
       const final = states.slice([0, T - 1, 0], [B, 1, H]).reshape([B, H]) as tf.Tensor2D;
       return { states, final };
     });
@@ -187,12 +199,26 @@ export class GruLayer {
 export type RecurrenceMode = 'update' | 'replace' | 'official';
 
 /** One forward step shared by both implementations. Returns the new state and what backprop needs. */
-function forwardStep(mode: RecurrenceMode, h: tf.Tensor2D, projGates: tf.Tensor2D, projCandidate: tf.Tensor2D, recurrentKernel: tf.Tensor2D, s: tf.Tensor2D, k: tf.Tensor2D | undefined, H: number) {
-  const hidden = matMulFast(h, recurrentKernel) as tf.Tensor2D; // [B, 3H]
-  const [hiddenGates, hiddenCandidate] = tf.split(hidden, [2 * H, H], 1) as tf.Tensor2D[];
-  const gates = tf.sigmoid(projGates.add(hiddenGates)) as tf.Tensor2D; // [B, 2H] = [u | r]
-  const [u, r] = tf.split(gates, 2, 1) as tf.Tensor2D[];
-  const candidate = tf.tanh(projCandidate.add(r.mul(hiddenCandidate))) as tf.Tensor2D;
+function forwardStep(mode: RecurrenceMode, h: tf.Tensor2D, projGates: tf.Tensor2D, projCandidate: tf.Tensor2D, recurrentKernel: tf.Tensor2D, s: tf.Tensor2D, k: tf.Tensor2D | undefined, H: number, resetAt: GruCandidate = 'paper') {
+  let hiddenGates: tf.Tensor2D;
+  let hiddenCandidate: tf.Tensor2D;
+  let u: tf.Tensor2D;
+  let r: tf.Tensor2D;
+  let gates: tf.Tensor2D;
+  let candidate: tf.Tensor2D;
+  if (resetAt === 'paper') {
+    const hidden = matMulFast(h, recurrentKernel) as tf.Tensor2D; // [B, 3H]
+    [hiddenGates, hiddenCandidate] = tf.split(hidden, [2 * H, H], 1) as tf.Tensor2D[];
+    gates = tf.sigmoid(projGates.add(hiddenGates)) as tf.Tensor2D; // [B, 2H] = [u | r]
+    [u, r] = tf.split(gates, 2, 1) as tf.Tensor2D[];
+    candidate = tf.tanh(projCandidate.add(r.mul(hiddenCandidate))) as tf.Tensor2D;
+  } else {
+    const [gateKernel, candidateKernel] = tf.split(recurrentKernel, [2 * H, H], 1) as tf.Tensor2D[];
+    gates = tf.sigmoid(projGates.add(matMulFast(h, gateKernel))) as tf.Tensor2D;
+    [u, r] = tf.split(gates, 2, 1) as tf.Tensor2D[];
+    hiddenCandidate = matMulFast(r.mul(h), candidateKernel) as tf.Tensor2D; // U^h (r * h)
+    candidate = tf.tanh(projCandidate.add(hiddenCandidate)) as tf.Tensor2D;
+  }
   let g: tf.Tensor2D;
   if (mode === 'replace') g = s;
   else if (mode === 'official') g = s.sub((k as tf.Tensor2D).mul(tf.scalar(1).sub(u)));
@@ -205,7 +231,7 @@ function forwardStep(mode: RecurrenceMode, h: tf.Tensor2D, projGates: tf.Tensor2
  * The recurrence as plain tf ops (tfjs differentiates it).
  * projected [B, T, 3H] (x W + b, blocks u | r | c), recurrentKernel [H, 3H], scale / keep [B, T, 1] -> states [B, T, H].
  */
-export function autodiffRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D): tf.Tensor3D {
+export function autodiffRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D, resetAt: GruCandidate = 'paper'): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, T, H3] = projected.shape;
     const H = H3 / 3;
@@ -217,7 +243,7 @@ export function autodiffRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D,
     let h: tf.Tensor2D = tf.zeros([B, H]);
     const states: tf.Tensor2D[] = [];
     for (let t = 0; t < T; t++) {
-      h = forwardStep(mode, h, gateSteps[t], candidateSteps[t], recurrentKernel, scaleSteps[t], keepSteps?.[t], H).next;
+      h = forwardStep(mode, h, gateSteps[t], candidateSteps[t], recurrentKernel, scaleSteps[t], keepSteps?.[t], H, resetAt).next;
       states.push(h);
     }
     return tf.stack(states, 1) as tf.Tensor3D;

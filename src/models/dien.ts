@@ -18,9 +18,12 @@
  *   MLP input [user?, e_a, sum_t e_t, e_a * sum_t e_t, interest] -> 200 -> 80 (Dice) -> 1
  * Defaults from the DIEN code (embedding 18 + 18, hidden 36, MLP 200-80 Dice, BN on the input).
  *
- * Porting note: the official attention (`din_fcn_attention`) is a DIN-style MLP with softmax;
- * `evolutionAttention: 'activationUnit'` selects it (paper: bilinear h_t W e_a, the default).
- * The official AUGRU gate convention is `gateConvention: 'official'` (see src/layers/gru.ts).
+ * Porting note: the official attention (`din_fcn_attention`) first projects the target to the
+ * state width, q = PReLU(e_a W_q + b_q) [B, H], then scores [q, h_t, q - h_t, q * h_t] with a
+ * DIN-style MLP (80-40 sigmoid) and a masked softmax; `evolutionAttention: 'activationUnit'`
+ * selects it (paper: bilinear h_t W e_a, the default).
+ * The official AUGRU gate convention is `gateConvention: 'official'`, and the official GRU cells'
+ * candidate U^h (r * h) is `gruCandidate: 'official'` (paper: r * (U^h h); see src/layers/gru.ts).
  * The official sum of history embeddings is unmasked (docs/papers.md P-DIEN-5); here padding is masked.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -28,10 +31,12 @@ import type { FeatureSizes } from '../data/batch';
 import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelOutput, resolveConfig } from './model';
 import { interestFeatures, interestFeatureWidth } from './features';
 import { ParameterStore } from '../layers/params';
-import { AttentionGateConvention, GruLayer } from '../layers/gru';
+import { AttentionGateConvention, GruCandidate, GruLayer } from '../layers/gru';
 import { EvolutionAttention } from '../layers/sequenceAttention';
 import { AuxiliaryLoss, AuxLossReduction, AuxLossScorer } from '../layers/auxLoss';
-import { AttentionUnit, AttentionUnitConfig } from '../layers/attentionUnit';
+import { AttentionUnit, AttentionUnitConfig, ATTENTION_UNIT_DEFAULTS } from '../layers/attentionUnit';
+import { Dense } from '../layers/dense';
+import { PRelu } from '../layers/prelu';
 import { MlpConfig, MLP_DEFAULTS } from '../layers/mlp';
 import { ClickHead } from '../layers/clickHead';
 import { poolSequence } from '../layers/pooling';
@@ -49,10 +54,17 @@ export interface InterestEvolutionConfig {
   auxLoss: number;
   /** AUGRU's meaning of a_t: 'paper' (default) or 'official' (Porting note in src/layers/gru.ts). */
   gateConvention: AttentionGateConvention;
+  /** Both GRUs' candidate: 'paper' r * (U^h h) (default) | 'official' U^h (r * h) (TF1 GRUCell; Porting note in src/layers/gru.ts). */
+  gruCandidate: GruCandidate;
   /** 'bilinear' (paper, default) or 'activationUnit' (official DIN-style MLP with softmax). */
   evolutionAttention: 'bilinear' | 'activationUnit';
-  /** Config of the activation unit when evolutionAttention = 'activationUnit'. */
-  attentionUnit: Partial<AttentionUnitConfig>;
+  /** The activation unit when evolutionAttention = 'activationUnit' (default: official 80-40 sigmoid, softmax). */
+  attentionUnit: AttentionUnitConfig;
+  /**
+   * The activation unit's query: 'projected' PReLU(Dense(e_a)) to width H (official
+   * `din_fcn_attention`, default) or 'raw' e_a itself (FuxiCTR's DIEN; needs H = De).
+   */
+  attentionQuery: 'projected' | 'raw';
   /** Auxiliary-loss scorer: 'inner' (paper, default) or 'mlp' (official aux net). */
   auxScorer: AuxLossScorer;
   /** Auxiliary-loss reduction: 'perSample' (paper, default), 'perStep', 'official'. */
@@ -66,8 +78,10 @@ export const INTEREST_EVOLUTION_DEFAULTS: Readonly<InterestEvolutionConfig> = Ob
   evolution: 'AUGRU' as DienEvolution,
   auxLoss: 1,
   gateConvention: 'paper' as AttentionGateConvention,
+  gruCandidate: 'paper' as GruCandidate,
   evolutionAttention: 'bilinear' as const,
-  attentionUnit: { normalize: 'softmax' as const },
+  attentionUnit: { ...ATTENTION_UNIT_DEFAULTS, normalize: 'softmax' as const },
+  attentionQuery: 'projected' as const,
   auxScorer: 'inner' as AuxLossScorer,
   auxReduction: 'perSample' as AuxLossReduction,
   recurrentImplementation: 'fused' as const,
@@ -76,7 +90,7 @@ export const INTEREST_EVOLUTION_DEFAULTS: Readonly<InterestEvolutionConfig> = Ob
 export interface InterestEvolutionOutput {
   /** [B, H] the final interest. */
   interest: tf.Tensor2D;
-  /** Auxiliary loss times alpha (absent when alpha = 0). */
+  /** Auxiliary loss times alpha (absent when alpha = 0 or not training). */
   auxLoss?: tf.Scalar;
   /** [B, T] evolution attention. */
   attention: tf.Tensor2D;
@@ -89,6 +103,8 @@ export class InterestEvolution {
   private readonly evolver: GruLayer;
   private readonly bilinear?: EvolutionAttention;
   private readonly unit?: AttentionUnit;
+  /** The official attention's target projection De -> H (dense + PReLU). */
+  private readonly query?: { dense: Dense; prelu: PRelu };
   private readonly aux?: AuxiliaryLoss;
 
   constructor(store: ParameterStore, readonly name: string, readonly behaviourDim: number, config: Partial<InterestEvolutionConfig> = {}) {
@@ -100,12 +116,15 @@ export class InterestEvolution {
     this.config = Object.freeze(c);
     const H = c.hiddenSize;
     const implementation = c.recurrentImplementation;
-    this.extractor = new GruLayer(store, `${name}/extractorGru`, { inputSize: behaviourDim, hiddenSize: H, kind: 'GRU', implementation });
-    this.evolver = new GruLayer(store, `${name}/evolutionGru`, { inputSize: H, hiddenSize: H, kind: c.evolution === 'attention' ? 'GRU' : c.evolution, convention: c.gateConvention, implementation });
+    const candidate = c.gruCandidate;
+    this.extractor = new GruLayer(store, `${name}/extractorGru`, { inputSize: behaviourDim, hiddenSize: H, kind: 'GRU', candidate, implementation });
+    this.evolver = new GruLayer(store, `${name}/evolutionGru`, { inputSize: H, hiddenSize: H, kind: c.evolution === 'attention' ? 'GRU' : c.evolution, convention: c.gateConvention, candidate, implementation });
     if (c.evolutionAttention === 'bilinear') {
       this.bilinear = new EvolutionAttention(store, `${name}/attention`, { stateSize: H, targetSize: behaviourDim });
     } else {
-      if (H !== behaviourDim) throw new Error(`${where}: evolutionAttention 'activationUnit' needs hiddenSize = behaviour width (${behaviourDim}), got ${H}`);
+      if (c.attentionQuery !== 'projected' && c.attentionQuery !== 'raw') throw new Error(`${where}: attentionQuery must be 'projected' or 'raw', got ${String(c.attentionQuery)}`);
+      if (c.attentionQuery === 'raw' && H !== behaviourDim) throw new Error(`${where}: attentionQuery 'raw' compares the target with the GRU states, so hiddenSize must equal the behaviour width ${behaviourDim}, got ${H}`);
+      if (c.attentionQuery === 'projected') this.query = { dense: new Dense(store, `${name}/attentionUnit/query`, behaviourDim, H), prelu: new PRelu(store, `${name}/attentionUnit/query`, H) };
       this.unit = new AttentionUnit(store, `${name}/attentionUnit`, H, { ...c.attentionUnit });
     }
     if (c.auxLoss > 0) this.aux = new AuxiliaryLoss(store, `${name}/auxLoss`, { stateSize: H, embeddingSize: behaviourDim, scorer: c.auxScorer, reduction: c.auxReduction });
@@ -113,7 +132,8 @@ export class InterestEvolution {
 
   private attend(states: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
     if (this.bilinear) return this.bilinear.apply(states, target, mask);
-    return (this.unit as AttentionUnit).weights(target, states, mask, training);
+    const query = this.query ? this.query.prelu.apply(this.query.dense.apply(target)) : target;
+    return (this.unit as AttentionUnit).weights(query, states, mask, training);
   }
 
   /**
@@ -133,14 +153,16 @@ export class InterestEvolution {
   }
 
   /**
-   * @param inputs the batch's embeddings (negatives are read from it when alpha > 0)
+   * @param inputs the batch's embeddings (negatives are read from it when alpha > 0 and training)
    * @param history [B, T, De]; @param target [B, De]
+   * The auxiliary loss is a training objective only: it is computed when `training` (scoring
+   * needs no negatives and returns no auxLoss).
    */
   apply(inputs: ModelInputs, history: tf.Tensor3D, target: tf.Tensor2D, training: boolean): InterestEvolutionOutput {
     const mask = inputs.mask;
     const { states } = this.extractor.apply(history, mask);
     let auxLoss: tf.Scalar | undefined;
-    if (this.aux) auxLoss = this.aux.apply(states, history, inputs.negHistory(), mask).mul(this.config.auxLoss) as tf.Scalar;
+    if (this.aux && training) auxLoss = this.aux.apply(states, history, inputs.negHistory(), mask).mul(this.config.auxLoss) as tf.Scalar;
     if (this.config.evolution === 'attention') {
       const second = this.evolver.apply(states, mask).states;
       const attention = this.attend(second, target, mask, training);

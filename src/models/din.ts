@@ -8,6 +8,9 @@
  * (paper's plain "DIN" row); `attention.normalize` 'none' (paper) or 'softmax' (code).
  * MBA regularization is a training option (src/train/step.ts `embeddingRegularization`).
  * Porting note: the DIN code's per-item bias `item_b` is not included.
+ * Porting note: the DIN code (din/model.py) passes the attention output through BatchNorm
+ * (`hist_bn`) and a linear Dense of width 128 (`hist_fcn`, the embedding width there) before it
+ * enters the MLP; here the pooled interest enters the MLP directly, as in the paper's Fig. 2.
  * Paper sizes: DIN code embeds items and categories with 64 each; set
  * `embedding: { itemDim: 64, catDim: 64 }` and `mlp: { hidden: [80, 40] }` to match it.
  */

@@ -186,14 +186,18 @@ export class DminModel extends CtrModelBase<DminConfig> {
     this.head = new ClickHead(this.params, 'dmin/head', width, c.mlp, seed);
   }
 
-  /** The refined sequence [B, T, De] (or the embeddings without refiner), the interests [B, H_E*De] and the aux loss. */
-  interests(inputs: ModelInputs): { history: tf.Tensor3D; target: tf.Tensor2D; interests: tf.Tensor2D; weights: tf.Tensor3D; auxLoss?: tf.Scalar } {
+  /**
+   * The refined sequence [B, T, De] (or the embeddings without refiner), the interests
+   * [B, H_E*De] and, when `training` (a training objective only; scoring needs no negatives),
+   * the aux loss.
+   */
+  interests(inputs: ModelInputs, training = false): { history: tf.Tensor3D; target: tf.Tensor2D; interests: tf.Tensor2D; weights: tf.Tensor3D; auxLoss?: tf.Scalar } {
     const history = inputs.history();
     const target = inputs.target();
     const mask = inputs.mask;
     const refined = this.refiner ? this.refiner.apply(history, mask) : history;
     let auxLoss: tf.Scalar | undefined;
-    if (this.aux) auxLoss = this.aux.apply(refined, history, inputs.negHistory(), mask).mul(this.config.auxLoss) as tf.Scalar;
+    if (this.aux && training) auxLoss = this.aux.apply(refined, history, inputs.negHistory(), mask).mul(this.config.auxLoss) as tf.Scalar;
     let positions: tf.Tensor2D | undefined;
     if (this.config.positionEncoding) {
       const { size: B, maxLen: T, histLen } = inputs.batch;
@@ -206,7 +210,7 @@ export class DminModel extends CtrModelBase<DminConfig> {
 
   forward(inputs: ModelInputs, training: boolean): ModelOutput {
     return tf.tidy(() => {
-      const { history, target, interests, auxLoss } = this.interests(inputs);
+      const { history, target, interests, auxLoss } = this.interests(inputs, training);
       const features = this.config.historySum
         ? interestFeatures(inputs, target, poolSequence(history, inputs.mask, 'sum'), true, [interests])
         : interestFeatures(inputs, target, interests, false);

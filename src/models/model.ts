@@ -132,7 +132,8 @@ export function resolveConfig<C extends object>(defaults: C, overrides: unknown,
   const out: Record<string, unknown> = structuredClone(defaults) as Record<string, unknown>;
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
-    if (!(key in out)) throw new Error(`${where}: unknown config field "${key}"; known: ${Object.keys(out).join(', ')}`);
+    // own properties only: `in` would accept inherited names such as constructor or toString
+    if (!Object.prototype.hasOwnProperty.call(out, key)) throw new Error(`${where}: unknown config field "${key}"; known: ${Object.keys(out).join(', ')}`);
     const base = out[key];
     out[key] = isPlainObject(base) && isPlainObject(value) ? resolveConfig(base, value, `${where}.${key}`) : structuredClone(value);
   }

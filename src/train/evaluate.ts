@@ -16,10 +16,10 @@ export interface SplitScores {
 
 /**
  * Predicts the first `maxRows` rows (0 = all) of `split`, in batches of `batchSize`, in
- * inference mode. `auxNegatives`: attach auxiliary-loss negatives (models with an auxiliary
- * loss compute it in every forward pass; it does not change the scores).
+ * inference mode. No auxiliary-loss negatives are drawn: models compute their auxiliary loss
+ * only when training.
  */
-export function scoreSplit(model: CtrModel, dataset: Dataset, split: SplitName, batchSize: number, maxRows = 0, auxNegatives = false): SplitScores {
+export function scoreSplit(model: CtrModel, dataset: Dataset, split: SplitName, batchSize: number, maxRows = 0): SplitScores {
   const total = dataset.splitSize(split);
   const rows = maxRows > 0 ? Math.min(maxRows, total) : total;
   const labels = new Float32Array(rows);
@@ -27,7 +27,7 @@ export function scoreSplit(model: CtrModel, dataset: Dataset, split: SplitName, 
   const users = new Int32Array(rows);
   let filled = 0;
   if (rows > 0) {
-    for (const batch of dataset.batches(split, batchSize, { shuffle: false, auxNegatives, epoch: 0 })) {
+    for (const batch of dataset.batches(split, batchSize, { shuffle: false, auxNegatives: false, epoch: 0 })) {
       const p = predict(model, batch);
       const take = Math.min(batch.size, rows - filled);
       labels.set(batch.labels.subarray(0, take), filled);
@@ -51,6 +51,6 @@ export function splitMetrics(scores: SplitScores): SplitMetrics {
 }
 
 /** Scores `split` and returns its metrics. */
-export function evaluateSplit(model: CtrModel, dataset: Dataset, split: SplitName, batchSize: number, maxRows = 0, auxNegatives = false): SplitMetrics {
-  return splitMetrics(scoreSplit(model, dataset, split, batchSize, maxRows, auxNegatives));
+export function evaluateSplit(model: CtrModel, dataset: Dataset, split: SplitName, batchSize: number, maxRows = 0): SplitMetrics {
+  return splitMetrics(scoreSplit(model, dataset, split, batchSize, maxRows));
 }

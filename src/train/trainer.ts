@@ -158,8 +158,8 @@ export async function trainModel(dataset: Dataset, job: TrainJob, options: Train
         samplesPerSecond: seconds > 0 ? samples / seconds : 0,
       };
       if (sawAux) metrics.auxLoss = auxSum / Math.max(1, steps);
-      if (hasValid) metrics.valid = evaluateSplit(model, dataset, 'valid', train.evalBatchSize, train.maxEvalRows, needsAux);
-      metrics.test = evaluateSplit(model, dataset, 'test', train.evalBatchSize, train.maxEvalRows, needsAux);
+      if (hasValid) metrics.valid = evaluateSplit(model, dataset, 'valid', train.evalBatchSize, train.maxEvalRows);
+      metrics.test = evaluateSplit(model, dataset, 'test', train.evalBatchSize, train.maxEvalRows);
       history.push(metrics);
       options.onEpoch?.(metrics);
       const selected = train.selectOn === 'valid' ? metrics.valid! : metrics.test;
@@ -172,7 +172,7 @@ export async function trainModel(dataset: Dataset, job: TrainJob, options: Train
     }
     if (bestWeights) model.setWeights(bestWeights);
     if (train.bootstrapResamples > 0) {
-      const scores = scoreSplit(model, dataset, 'test', train.evalBatchSize, train.maxEvalRows, needsAux);
+      const scores = scoreSplit(model, dataset, 'test', train.evalBatchSize, train.maxEvalRows);
       const ci = bootstrapAucCi(scores.labels, scores.probabilities, { resamples: train.bootstrapResamples, seed: job.seed });
       testAucCi = { lower: ci.lower, upper: ci.upper, level: ci.level, resamples: ci.resamples };
     }

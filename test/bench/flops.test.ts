@@ -34,15 +34,15 @@ test('DIEN: two GRUs, activation-unit attention, aux net (training only), top ML
   // each GRU: 2 x B*T (6) x (4*12 + 4*12) = 1152
   assert.equal(f.parts['extractor GRU'], 1152);
   assert.equal(f.parts['evolution GRU'], 1152);
-  // the unit's default MLP 80-40 on 6 pairs: 2 x 6 x (16*80 + 80*40 + 40*1) = 54240
-  assert.equal(f.parts['evolution attention'], 54240);
+  // target projection 2 x 2 x 4*4 = 64 + the unit's default MLP 80-40 on 6 pairs: 2 x 6 x (16*80 + 80*40 + 40*1) = 54240
+  assert.equal(f.parts['evolution attention'], 54304);
   // MLP input [target, sum, target*sum, interest(4)] = 16: 2 x 2 x (16*6 + 6) = 408
   assert.equal(f.parts['top MLP'], 408);
-  assert.equal(f.forward, 56952);
+  assert.equal(f.forward, 57016);
   // aux net on B*(T-1) = 4 pairs, [8 -> 100 -> 50 -> 1], positives and negatives: 2 x 2 x 4 x 5850
   assert.equal(f.auxForward, 93600);
-  assert.equal(f.trainStep, 3 * (56952 + 93600));
-  assert.equal(f.scoring, 56952);
+  assert.equal(f.trainStep, 3 * (57016 + 93600));
+  assert.equal(f.scoring, 57016);
   // paper's bilinear attention: target projection 2*2*4*4 = 64 + scores 2*2*3*4 = 48; inner-product aux: 2 x 2 x 4 x 4
   const bilinear = modelFlops('dien', resolveConfig(DIEN_DEFAULTS, { hiddenSize: 4, auxScorer: 'inner', mlp }, 'test'), shape);
   assert.equal(bilinear.parts['evolution attention'], 112);

@@ -45,5 +45,13 @@ test('Rng: int stays in range and hits every value; shuffle is a permutation; fo
   const f2 = r.fork('negatives').next();
   assert.equal(f1, f2);
   assert.notEqual(new Rng(5).fork('shuffle').next(), f1);
-  assert.throws(() => new Rng(Number.NaN), /seed must be a finite number/);
+  assert.throws(() => new Rng(Number.NaN), /seed must be a number in \[0, 2\^32\)/);
+});
+
+test('Rng: seeds outside [0, 2^32) are refused, not wrapped onto another seed', () => {
+  for (const bad of [-1, 2 ** 32, 2 ** 32 + 1, Number.POSITIVE_INFINITY]) {
+    assert.throws(() => new Rng(bad), /src\/random\.ts Rng: seed must be a number in \[0, 2\^32\), got /, `seed ${bad}`);
+  }
+  assert.equal(new Rng(2 ** 32 - 1).int(0, 1000), new Rng(2 ** 32 - 1).int(0, 1000));
+  assert.doesNotThrow(() => new Rng(0));
 });

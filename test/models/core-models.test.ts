@@ -145,6 +145,11 @@ describe('registry', () => {
     assert.throws(() => createModel('xdeepfm', {}, TINY_SIZES, 1), /unknown model "xdeepfm"/);
     assert.throws(() => createModel('din', { atention: {} }, TINY_SIZES, 1), /unknown config field "atention"/);
     assert.throws(() => createModel('din', { mlp: { hiden: [1] } }, TINY_SIZES, 1), /unknown config field "hiden"/);
+    // inherited names are not config fields (an `in` check accepted them)
+    assert.throws(() => createModel('din', { constructor: 1 }, TINY_SIZES, 1), /unknown config field "constructor"/);
+    assert.throws(() => createModel('din', { mlp: { toString: 'x' } }, TINY_SIZES, 1), /unknown config field "toString"/);
+    assert.throws(() => createModel('din', JSON.parse('{"__proto__": {"hidden": [1]}}'), TINY_SIZES, 1), /unknown config field "__proto__"/);
+    assert.throws(() => createModel('din', JSON.parse('{"mlp": {"hasOwnProperty": 1}}'), TINY_SIZES, 1), /unknown config field "hasOwnProperty"/);
     assert.throws(() => createModel('base', { pooling: 'max' }, TINY_SIZES, 1), /pooling/);
     assert.throws(() => createModel('deepfm', { embedding: { catDim: 4 } }, TINY_SIZES, 1), /itemDim = catDim/);
   });

@@ -165,7 +165,7 @@ describe('DMIN wiring as in the official code (src/models/dmin.ts, src/layers/mu
 describe("auxReduction 'official': the padded length each official code uses", () => {
   function auxOf(model: DminModel | DienModel, batch: ReturnType<typeof tinyBatch>): number {
     const inputs = model.prepare(batch);
-    const out = model.forward(inputs, false);
+    const out = model.forward(inputs, true); // the auxiliary loss exists in training only
     const v = (out.auxLoss as tf.Scalar).dataSync()[0];
     tf.dispose([out.logit, out.auxLoss as tf.Scalar]);
     inputs.dispose();

@@ -166,7 +166,7 @@ class DHAN(nn.Module):
         aux = None
         if self.cfg['on_dien']:
             dien, view = self.cfg['dien'], PrefixedCase(self.store, 'dhan/dien', mask)
-            states, _ = plain_gru(Gru(view, 'dien/extractorGru'), e, mask)
+            states, _ = plain_gru(Gru(view, 'dien/extractorGru', dien.get('gruCandidate', 'paper')), e, mask)
             if dien['auxLoss'] > 0:
                 negatives = self.emb.behaviour(batch['neg_items'], batch['neg_cats'])
                 aux = dien['auxLoss'] * self.aux(states, e, negatives, mask)

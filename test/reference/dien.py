@@ -20,7 +20,8 @@
                          Σ a2_t h2_t with a2 the same attention on h2.
     head                 [user?, e_a, Σ_t m_t e_t, e_a * Σ, interest] -> common.mlp_head
 GRU (paper eq. 1-4): u = σ(W_u i + U_u h + b_u), r = σ(W_r i + U_r h + b_r),
-h~ = tanh(W_h i + r * (U_h h) + b_h), h = (1 - u) h + u h~. A padded step leaves the state
+h~ = tanh(W_h i + r * (U_h h) + b_h), h = (1 - u) h + u h~; gruCandidate 'official' (TF1
+GRUCell and the official DIEN cells): h~ = tanh(W_h i + U_h (r * h) + b_h). A padded step leaves the state
 unchanged and outputs zeros (TF dynamic_rnn with sequence_length).
 Kit storage (the only thing taken from the kit): <gru>/inputKernel [D, 3H] and
 <gru>/recurrentKernel [H, 3H] with column blocks (u | r | h~), one <gru>/bias [3H].
@@ -34,7 +35,9 @@ from din import attention_weights
 class Gru:
     """The weights of one recurrent layer, split into the paper's matrices."""
 
-    def __init__(self, case, prefix):
+    def __init__(self, case, prefix, candidate="paper"):
+        # candidate 'paper' r * (U_h h) | 'official' U_h (r * h) (TF1 GRUCell, VecAttGRUCell, QAAttGRUCell)
+        self.candidate = candidate
         W = case.p(f"{prefix}/inputKernel")
         U = case.p(f"{prefix}/recurrentKernel")
         b = case.p(f"{prefix}/bias")
@@ -48,7 +51,12 @@ class Gru:
         """update gate u, reset gate r, candidate h~ for input i [B, D], state h [B, H]."""
         u = torch.sigmoid(i @ self.W_u + h @ self.U_u + self.b_u)
         r = torch.sigmoid(i @ self.W_r + h @ self.U_r + self.b_r)
-        c = torch.tanh(i @ self.W_h + r * (h @ self.U_h) + self.b_h)
+        if self.candidate == "paper":
+            c = torch.tanh(i @ self.W_h + r * (h @ self.U_h) + self.b_h)
+        elif self.candidate == "official":
+            c = torch.tanh(i @ self.W_h + (r * h) @ self.U_h + self.b_h)
+        else:
+            raise ValueError(f"unknown gruCandidate {self.candidate}")
         return u, r, c
 
 
@@ -81,12 +89,18 @@ def bilinear_attention(case, states, target):
 def official_attention(case, cfg, states, target, training):
     """The official DIEN attention (`din_fcn_attention`, softmax_stag=1): the target is first
     projected to the state size by a dense layer + PReLU. Kit names: the unit under
-    dien/attentionUnit, the projection dien/attentionUnit/query/{kernel,bias,alpha}."""
+    dien/attentionUnit, the projection dien/attentionUnit/query/{kernel,bias,alpha}.
+    attentionQuery 'raw' (FuxiCTR's DIEN) compares the target itself with the states."""
     prefix = "dien/attentionUnit"
-    if not case.has(f"{prefix}/query/kernel"):
+    if cfg.get("attentionQuery") == "raw":
+        if case.has(f"{prefix}/query/kernel"):
+            raise KeyError(f"case {case.label}: attentionQuery 'raw' must not have a query projection")
+        query = target
+    elif not case.has(f"{prefix}/query/kernel"):
         raise KeyError(f"case {case.label}: the kit's 'activationUnit' attention has no query projection "
                        f"({prefix}/query/kernel): the official din_fcn_attention projects the target with dense + PReLU first")
-    query = prelu(case, f"{prefix}/query", dense(case, f"{prefix}/query", target))
+    else:
+        query = prelu(case, f"{prefix}/query", dense(case, f"{prefix}/query", target))
     hidden = []
     while case.has(f"{prefix}/dense{len(hidden)}/kernel"):
         hidden.append(case.p(f"{prefix}/dense{len(hidden)}/kernel").shape[1])
@@ -134,7 +148,7 @@ def aux_loss(case, cfg, states, history, negatives):
 def evolve(case, cfg, states, target, training):
     """Interest evolution -> interest [B, H]."""
     mask = case.mask
-    evo = Gru(case, "dien/evolutionGru")
+    evo = Gru(case, "dien/evolutionGru", cfg.get("gruCandidate", "paper"))
     kind = cfg["evolution"]
     if cfg["evolutionAttention"] == "bilinear":
         attend = lambda h: bilinear_attention(case, h, target)
@@ -168,11 +182,12 @@ def forward(case, training):
     cfg = case.config
     history = case.history()
     target = case.target()
-    states, _ = plain_gru(Gru(case, "dien/extractorGru"), history, case.mask)
+    states, _ = plain_gru(Gru(case, "dien/extractorGru", cfg.get("gruCandidate", "paper")), history, case.mask)
     aux = aux_loss(case, cfg, states, history, case.negatives()) if cfg["auxLoss"] > 0 else None
     interest = evolve(case, cfg, states, target, training)
+    # DIEN code: [uid, item, Σhist, item ⊙ Σhist, interest]; historySum false: [uid, item, interest]
     summed = masked_sum(history, case.mask)
-    parts = [target, summed, target * summed, interest]
+    parts = [target, summed, target * summed, interest] if cfg.get("historySum", True) else [target, interest]
     user = case.user()
     if user is not None:
         parts.insert(0, user)

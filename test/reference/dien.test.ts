@@ -2,7 +2,8 @@
  * DIEN against the independent PyTorch reference (test/reference/dien.py): logits, losses
  * (auxiliary loss included) and every gradient on one fixed batch, for each interest
  * evolution (AIGRU, AGRU, AUGRU in the paper's and the official gate convention, the two-layer
- * GRU attention) and each auxiliary-loss reduction with a reference.
+ * GRU attention), each auxiliary-loss reduction with a reference, and the official
+ * evolution attention (`evolutionAttention: 'activationUnit'`).
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
@@ -17,6 +18,7 @@ const dien = (overrides: object = {}): object => ({
   evolution: 'AUGRU',
   auxLoss: 1,
   gateConvention: 'paper',
+  gruCandidate: 'paper',
   evolutionAttention: 'bilinear',
   auxScorer: 'inner',
   auxReduction: 'perSample',
@@ -35,6 +37,13 @@ const VARIANTS: [string, object][] = [
   ['dien AUGRU, official aux net (mlp scorer)', dien({ auxScorer: 'mlp', hiddenSize: 6 })],
   ['dien AUGRU, no aux loss, prelu, user', dien({ auxLoss: 0, mlp: smallMlp('prelu'), embedding: { ...SMALL_EMBEDDING, userDim: 3 } })],
   ['dien AUGRU (official gate), autodiff recurrence', dien({ gateConvention: 'official', recurrentImplementation: 'autodiff' })],
+  // The official attention (`din_fcn_attention`): target projected by dense + PReLU to H first.
+  ["dien AUGRU, evolutionAttention 'activationUnit' (official din_fcn_attention)", dien({ evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' } })],
+  ["dien AGRU, 'activationUnit' with H = 6 != De and a 5-3 unit, mlp aux scorer", dien({ evolution: 'AGRU', evolutionAttention: 'activationUnit', hiddenSize: 6, auxScorer: 'mlp', attentionUnit: { hidden: [5, 3] } })],
+  // The official GRU cells' candidate U_h (r * h), with the official gate and attention.
+  ["dien AUGRU, 'activationUnit' with the raw target as query (FuxiCTR's DIEN), no history sum", dien({ evolutionAttention: 'activationUnit', attentionQuery: 'raw', historySum: false })],
+  ["dien AUGRU, gruCandidate 'official', official gate and attention", dien({ gruCandidate: 'official', gateConvention: 'official', evolutionAttention: 'activationUnit' })],
+  ["dien two-layer GRU attention, gruCandidate 'official'", dien({ gruCandidate: 'official', evolution: 'attention' })],
 ];
 
 describe('dien vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
@@ -51,17 +60,6 @@ describe('dien vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
       assertParity(c, reference.get(label) as ParityOutput);
     });
   }
-  // The official attention (`din_fcn_attention`) projects the target with dense + PReLU before
-  // the unit; the kit's 'activationUnit' option feeds the raw target (and so needs H = De).
-  it(
-    "dien AUGRU with evolutionAttention 'activationUnit' (official din_fcn_attention)",
-    { skip: "kit defect: evolutionAttention 'activationUnit' (src/models/dien.ts) lacks the official query projection PReLU(Dense(e_a)) of mouna99/dien utils.py din_fcn_attention" },
-    async () => {
-      await useBestBackend({ quiet: true });
-      const c = kitCase('activationUnit', 'dien', dien({ evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' } }));
-      assertParity(c, runReference('dien.py', [c]).get(c.label) as ParityOutput);
-    },
-  );
   // Place for auxReduction 'official' once its meaning is fixed: add the case above and its
   // branch in dien.py `aux_loss`.
 });

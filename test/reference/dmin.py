@@ -65,10 +65,11 @@ def config_from_kit(kit, sizes):
         'aux_reduction': kit['auxReduction'],
         'interest_heads': heads,
         'interest_head_size': kit['interestHeadSize'] if kit['interestHeadSize'] > 0 else max(1, math.floor(D / heads + 0.5)),  # JS Math.round
-        # The kit's extractor (no config field): padding mask, 1/sqrt(dk), no FFN after the heads.
-        'extractor_mask': 'padding',
-        'extractor_scale': 'perHead',
-        'extractor_ffn': False,
+        # The kit's interest heads always mask padding; interestCausal adds the causal mask.
+        'extractor_mask': mask_of(kit['interestCausal'], True),
+        'extractor_scale': kit['interestScale'],
+        'extractor_ffn': kit['interestFfn'],
+        'history_sum': kit['historySum'],
         'position_encoding': kit['positionEncoding'],
         'position_dim': kit['positionDim'],
         'max_positions': kit['maxPositions'],
@@ -124,9 +125,8 @@ class DMIN(nn.Module):
         self.x_out = [(store.weight(f'{x}/head{h}/outKernel', [dk, D]), store.weight(f'{x}/head{h}/outBias', [D], ('zeros',))) for h in range(HE)]
         self.x_norm = [(store.weight(f'{x}/head{h}/norm/gamma', [D], ('ones',)), store.weight(f'{x}/head{h}/norm/beta', [D], ('zeros',))) for h in range(HE)]
         if cfg['extractor_ffn']:
-            for h in range(HE):
-                declare_dense(store, f'{x}/head{h}/ffn/dense0', D, 2 * D)
-                declare_dense(store, f'{x}/head{h}/ffn/dense1', 2 * D, D)
+            self.x_ffn = [(store.weight(f'{x}/head{h}/ffn/kernel1', [D, 2 * D]), store.weight(f'{x}/head{h}/ffn/bias1', [2 * D], ('zeros',)),
+                           store.weight(f'{x}/head{h}/ffn/kernel2', [2 * D, D]), store.weight(f'{x}/head{h}/ffn/bias2', [D], ('zeros',))) for h in range(HE)]
         # Query of head h: Dense([target; position embedding]) -> D, stored as target rows, position rows, bias.
         self.q_target = store.weight(f'{x}/queryTargetKernel', [D, HE * D])
         if cfg['position_encoding']:
@@ -138,7 +138,8 @@ class DMIN(nn.Module):
         for h in range(HE):
             for i in range(self.unit_layers):
                 declare_dense(store, f'{x}/head{h}/unit/dense{i}', sizes[i], sizes[i + 1])
-        declare_mlp_head(store, 'dmin/head', cfg['embedding']['userDim'] + 3 * D + HE * D, cfg['mlp'])
+        summary_width = 3 * D if cfg.get('history_sum', True) else D
+        declare_mlp_head(store, 'dmin/head', cfg['embedding']['userDim'] + summary_width + HE * D, cfg['mlp'])
         if tensors is not None:
             store.check_all_used()
 
@@ -187,7 +188,8 @@ class DMIN(nn.Module):
             wo, bo = self.x_out[h]
             s = layer_norm(z + contexts[h] @ wo + bo, *self.x_norm[h], cfg['layer_norm_eps'])
             if cfg['extractor_ffn']:
-                s = s + dense(self.store, f'dmin/interests/head{h}/ffn/dense1', torch.relu(dense(self.store, f'dmin/interests/head{h}/ffn/dense0', s)))
+                w1, b1, w2, b2 = self.x_ffn[h]
+                s = s + torch.relu(s @ w1 + b1) @ w2 + b2
             qh = query_in @ kernel[:, h * D:(h + 1) * D] + self.q_bias[h * D:(h + 1) * D]  # [B, T, D]
             x = torch.cat([qh, s, qh - s, qh * s], -1)
             for i in range(self.unit_layers):
@@ -209,9 +211,13 @@ class DMIN(nn.Module):
             negatives = self.emb.behaviour(batch['neg_items'], batch['neg_cats'])
             aux = self.aux(z, e, negatives, mask) * self.cfg['aux_alpha']
         interests = self.extract(z, target, mask)
-        summed = masked_sum(e, mask)
         parts = [self.emb.user(batch['users'])] if self.emb.users is not None else []
-        logit = mlp_head(self.store, 'dmin/head', torch.cat(parts + [target, summed, target * summed, interests], -1), self.cfg['mlp'], training)
+        if self.cfg.get('history_sum', True):  # DMIN code: [uid, item, Σhist, item ⊙ Σhist, interests]
+            summed = masked_sum(e, mask)
+            parts += [target, summed, target * summed, interests]
+        else:  # FuxiCTR's DMIN: [item, interests]
+            parts += [target, interests]
+        logit = mlp_head(self.store, 'dmin/head', torch.cat(parts, -1), self.cfg['mlp'], training)
         target_loss = bce_with_logits(logit, batch['labels'].to(logit.dtype))
         return {'logit': logit, 'aux': aux, 'target_loss': target_loss, 'loss': target_loss if aux is None else target_loss + aux}
 

@@ -4,7 +4,6 @@ import { datasetForRun } from '../../experiments/executeRun';
 import { resolveRunConfig, RunConfig } from '../../experiments/runConfig';
 import { loadCheckpoint, readCheckpoint } from '../../train/checkpoint';
 import { evaluateSplit } from '../../train/evaluate';
-import { auxWeightOf } from '../../train/trainer';
 import { CommandSpec, flagBool, flagNumber, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
 import { DATA_FLAGS, checkDataFlags, dataOptionsFromFlags } from './dataFlags';
@@ -50,8 +49,7 @@ async function runEval(argv: string[], io: CliIo): Promise<number> {
   const { model } = loadCheckpoint(dir, dataset.sizes);
   try {
     const split = (flagString(args, 'split') ?? 'test') as 'train' | 'valid' | 'test';
-    const auxNegatives = auxWeightOf(model.config) > 0;
-    const metrics = evaluateSplit(model, dataset, split, flagNumber(args, 'batch-size') ?? 512, 0, auxNegatives);
+    const metrics = evaluateSplit(model, dataset, split, flagNumber(args, 'batch-size') ?? 512);
     if (meta.dataset.checksum !== dataset.checksum) {
       io.err(`note: dataset checksum ${dataset.checksum} differs from the training data's ${meta.dataset.checksum} (same vocabularies)`);
     }
