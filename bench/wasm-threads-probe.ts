@@ -83,13 +83,11 @@ async function child(threads: number, modelName: string | undefined): Promise<vo
   }
   if (modelName) {
     const { makeBenchBatches } = await import('../src/bench/batches');
-    const { ensureBenchModelsRegistered } = await import('../src/bench/runBench');
     const { BENCH_OPTIMIZER, benchModelOverrides } = await import('../src/bench/shape');
     const { createModel } = await import('../src/models');
     const { createOptimizer } = await import('../src/train/optimizers');
     const { trainStep } = await import('../src/train/step');
     const name = modelName as BenchModelName;
-    ensureBenchModelsRegistered([name]);
     const { batches, sizes } = makeBenchBatches(8, 1);
     const model = createModel(name, benchModelOverrides(name), sizes, 1);
     const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });

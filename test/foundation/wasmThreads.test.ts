@@ -20,13 +20,11 @@ interface ChildResult {
 
 async function childMain(): Promise<void> {
   const { makeBenchBatches } = await import('../../src/bench/batches');
-  const { ensureBenchModelsRegistered } = await import('../../src/bench/runBench');
   const { BENCH_MODELS, benchModelOverrides } = await import('../../src/bench/shape');
   const { createModel } = await import('../../src/models');
   const { sigmoidCrossEntropy } = await import('../../src/train/step');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   await useBestBackend({ quiet: true });
-  ensureBenchModelsRegistered(BENCH_MODELS);
   const result: ChildResult = { pool: wasm.getThreadsCount(), models: {} };
   for (const name of BENCH_MODELS) {
     const { batches, sizes } = makeBenchBatches(1, 3);
