@@ -18,6 +18,7 @@ import { main } from '../../src/cli/main';
 import { referenceRunProvenance } from '../../src/cli/commands/reproduce';
 import { writeRunRecord, RunRecord } from '../../src/experiments/runRecord';
 import { resolveRunConfig } from '../../src/experiments/runConfig';
+import { gitCommit } from '../../src/experiments/provenance';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-refrun-test-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -204,5 +205,8 @@ test('provenance of a reproduce run: the exact command, and backends, datasets a
   assert.equal(p.dataset, 'amazon:Beauty from ../shared/data (run records: synthetic:default:tiny (3))');
   assert.match(p.commit, / \(run records: c2 \(2\), c1 \(1\)\)$/);
   assert.equal(p.machine, machineDescription());
+  // records all made at the kit's commit: the commit alone
+  for (const name of ['a', 'b', 'c']) writeRunRecord(path.join(resultsDir, 'runs', 'din', `${name}.json`), record(1, 'wasm', gitCommit()));
+  assert.equal(referenceRunProvenance(argv, { resultsDir }, undefined).commit, gitCommit());
   assert.ok(!Number.isNaN(Date.parse(p.date)));
 });

@@ -138,10 +138,12 @@ function tally(values: string[]): string {
 export function referenceRunProvenance(argv: string[], parameters: NotebookParameters, dataDir: string | undefined): ReferenceRunProvenance {
   const { records } = loadRunRecords(parameters.resultsDir!);
   const recorded = records.length === 0 ? 'no run records' : `run records: ${tally(records.map((r) => r.config.dataset))}`;
+  const commit = gitCommit();
+  // resumed sweeps reuse records made at earlier commits: say so
+  const otherCommits = records.some((r) => r.gitCommit !== commit);
   return {
     date: new Date().toISOString(),
-    // resumed sweeps reuse records made at earlier commits: say so
-    commit: records.length === 0 ? gitCommit() : `${gitCommit()} (run records: ${tally(records.map((r) => r.gitCommit))})`,
+    commit: otherCommits ? `${commit} (run records: ${tally(records.map((r) => r.gitCommit))})` : commit,
     machine: machineDescription(),
     backend: records.length === 0 ? 'no run records' : `${tally(records.map((r) => r.backend))} run records`,
     dataset: `${parameters.dataset ?? "each experiment's preset"}${dataDir ? ` from ${dataDir}` : ''} (${recorded})`,
