@@ -79,10 +79,10 @@ function readExecuted(file: string): NotebookJson {
   }
 }
 
-function headerCell(provenance: ReferenceRunProvenance, source: string): NotebookCell {
+function headerCell(provenance: ReferenceRunProvenance, source: string, withId: boolean): NotebookCell {
   return {
-    // nbformat 4.5 gives every cell an id
-    id: 'reference-run-provenance',
+    // nbformat 4.5 requires cell ids, 4.4 forbids them
+    ...(withId ? { id: 'reference-run-provenance' } : {}),
     cell_type: 'markdown',
     metadata: {},
     source:
@@ -147,7 +147,7 @@ export function writeReferenceRun(options: ReferenceRunOptions): ReferenceRunFil
   const entries = options.notebooks.map((file) => {
     const name = path.basename(file);
     const light = lightNotebook(readExecuted(file), file);
-    light.notebook.cells.unshift(headerCell(options.provenance, name));
+    light.notebook.cells.unshift(headerCell(options.provenance, name, light.notebook.nbformat_minor >= 5));
     const text = notebookText(light.notebook);
     checkNotebookSize(text, file, options.maxNotebookBytes);
     const stem = name.replace(/\.ipynb$/, '');

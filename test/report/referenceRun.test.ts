@@ -133,6 +133,7 @@ test('the reference-run folder: notebooks with a provenance cell, one PNG file p
   }
   const copy = JSON.parse(fs.readFileSync(written.notebooks[1], 'utf8')) as NotebookJson;
   assert.equal(copy.cells[0].cell_type, 'markdown');
+  assert.equal(copy.cells[0].id, 'reference-run-provenance', 'nbformat 4.5 cells carry ids');
   assert.match(String(copy.cells[0].source), /executed 2026-12-02T22:30:00\.000Z at commit `abc123` on 2 cores, Test CPU .*README\.md/);
   assert.equal(copy.cells.length, executedNotebook().cells.length + 1);
   assert.ok(!fs.readdirSync(tmp).some((f) => f.includes('.tmp-') || f.includes('.old-')), 'no scratch folders left');
