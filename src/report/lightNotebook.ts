@@ -108,15 +108,16 @@ function formatBytes(bytes: number): string {
 }
 
 /**
- * Throws naming the notebook and its largest outputs (by the `In [n]` a reader sees) when
- * `text` exceeds `maxBytes`.
+ * Throws naming the notebook and its largest outputs (by code cell, counted from 1: the same in
+ * the executed notebook and in its copy) when `text` exceeds `maxBytes`.
  */
 export function checkNotebookSize(text: string, name: string, maxBytes: number = LIGHT_NOTEBOOK_MAX_BYTES): void {
   const bytes = Buffer.byteLength(text);
   if (bytes <= maxBytes) return;
   const notebook = JSON.parse(text) as NotebookJson;
-  const sizes = notebook.cells.flatMap((cell) =>
-    (cell.outputs ?? []).map((output) => ({ cell: `In [${cell.execution_count ?? ' '}]`, type: output.output_type, bytes: Buffer.byteLength(JSON.stringify(output)) })),
+  const codeCells = notebook.cells.filter((cell) => cell.cell_type === 'code');
+  const sizes = codeCells.flatMap((cell, k) =>
+    (cell.outputs ?? []).map((output) => ({ cell: `code cell ${k + 1}`, type: output.output_type, bytes: Buffer.byteLength(JSON.stringify(output)) })),
   );
   const largest = sizes
     .sort((a, b) => b.bytes - a.bytes)

@@ -152,7 +152,7 @@ test('an export that breaks a rule writes nothing: too large, missing notebook, 
   const file = writeNotebook('02-dien.ipynb', executedNotebook());
   assert.throws(
     () => writeReferenceRun({ notebooks: [file], outDir, provenance: PROVENANCE, maxNotebookBytes: 1000 }),
-    /02-dien\.ipynb: the light copy is \d\.\d kB; expected at most 1\.0 kB \(largest outputs: In \[2\] display_data \d\.\d kB, /,
+    /02-dien\.ipynb: the light copy is \d\.\d kB; expected at most 1\.0 kB \(largest outputs: code cell 2 display_data \d\.\d kB, /,
   );
   assert.equal(fs.existsSync(outDir), false);
   const missing = path.join(tmp, 'executed', '03-dmin.ipynb');
