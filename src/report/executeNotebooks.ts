@@ -15,6 +15,7 @@ import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { KIT_ROOT } from '../experiments/provenance';
 import { findProjectRoot, reportResultsDir } from './resultsDir';
 
 export type NotebookProfile = 'smoke' | 'default' | 'full';
@@ -149,65 +150,10 @@ export function findJupyterPython(env: NodeJS.ProcessEnv = process.env): string 
 }
 
 /**
- * Runs one notebook with nbclient, cell by cell, so the failing cell's index, source and error
- * output (tslab writes the exception to the cell's stderr) can be reported. The executed (or
- * partially executed) notebook is always written; one JSON result line is printed last.
- * argv: source, destination, kernel, per-cell timeout s, whole-notebook timeout s, working dir.
+ * The Python program that runs one notebook with nbclient, cell by cell (see its docstring). It
+ * ships beside the TypeScript sources, so it is found from src/ (tsx) and from dist/ alike.
  */
-const NBCLIENT_DRIVER = `
-import json, sys, time
-import nbformat
-from nbclient import NotebookClient
-source, destination, kernel = sys.argv[1], sys.argv[2], sys.argv[3]
-cell_timeout, notebook_timeout, cwd = float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
-deadline = time.time() + notebook_timeout
-nb = nbformat.read(source, as_version=4)
-client = NotebookClient(nb, kernel_name=kernel, timeout=int(cell_timeout), resources={'metadata': {'path': cwd}})
-result = {'ok': True}
-def error_text(cell):
-    texts = []
-    for out in cell.get('outputs', []):
-        if out.get('output_type') == 'stream' and out.get('name') == 'stderr':
-            texts.append(out.get('text', ''))
-        elif out.get('output_type') == 'error':
-            texts.append('%s: %s\\n%s' % (out.get('ename'), out.get('evalue'), '\\n'.join(out.get('traceback', []))))
-    return ''.join(texts)[-8000:]
-try:
-    with client.setup_kernel():
-        try:
-            sys.stderr.write('DIL-KERNEL-PID %s\\n' % client.km.provisioner.pid)
-            sys.stderr.flush()
-        except Exception:
-            pass
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != 'code':
-                continue
-            remaining = deadline - time.time()
-            if remaining <= 0:
-                result = {'ok': False, 'cell': index, 'source': cell.source, 'kind': 'NotebookTimeout',
-                          'message': 'the whole-notebook time limit of %d s ran out before this cell' % notebook_timeout, 'outputs': ''}
-                break
-            client.timeout = int(max(1, min(cell_timeout, remaining)))
-            try:
-                client.execute_cell(cell, index)
-            except Exception as err:
-                result = {'ok': False, 'cell': index, 'source': cell.source, 'kind': type(err).__name__,
-                          'message': str(err)[-3000:], 'outputs': error_text(cell)}
-                break
-except Exception as err:
-    result = {'ok': False, 'kind': type(err).__name__, 'message': str(err)[-3000:]}
-finally:
-    if result.get('ok'):
-        # Outputs we just produced are as trusted as cells the user ran: sign the notebook in the
-        # local trust database so Jupyter Notebook / JupyterLab run its figure scripts on open.
-        try:
-            from nbformat.sign import NotebookNotary
-            NotebookNotary().sign(nb)
-        except Exception:
-            pass
-    nbformat.write(nb, destination)
-sys.stdout.write('DIL-RESULT ' + json.dumps(result) + '\\n')
-`;
+export const NBCLIENT_DRIVER = path.join(KIT_ROOT, 'src', 'report', 'nbclientDriver.py');
 
 interface DriverResult {
   ok: boolean;
@@ -294,6 +240,7 @@ export async function executeNotebook(
 ): Promise<NotebookRun> {
   const source = path.resolve(notebook);
   if (!fs.existsSync(source)) throw new Error(`src/report/executeNotebooks.ts: notebook ${source} does not exist`);
+  if (!fs.existsSync(NBCLIENT_DRIVER)) throw new Error(`executeNotebook: the notebook driver ${NBCLIENT_DRIVER} is missing from the kit's installation`);
   const baseEnv = options.env ?? process.env;
   const python = options.python ?? findJupyterPython(baseEnv);
   const timeoutSeconds = options.timeoutSeconds ?? 3600;
@@ -309,7 +256,6 @@ export async function executeNotebook(
   const started = Date.now();
   try {
     const args = [
-      '-c',
       NBCLIENT_DRIVER,
       source,
       written,

@@ -3,7 +3,9 @@
  * notebook under notebooks/ through Jupyter on the dil-tslab kernel (any cell error fails),
  * each within 3 minutes. Then a browser check: nbconvert renders the executed 00-data notebook
  * to HTML, headless Chromium opens it, Plotly's SVG must be drawn inside our figure div, and a
- * screenshot is kept under results/ci-smoke/screenshots/ for the record.
+ * screenshot is kept under results/ci-smoke/screenshots/ for the record. Last, the executed
+ * notebooks are exported as a reference run (light copies, as `dil reproduce --reference-run`
+ * writes them) and Chromium must show every figure of their nbconvert HTML as a PNG image.
  *
  * Needs `npm run build` (pretest does it) and the kernel registered by `npm run setup`.
  */
@@ -14,6 +16,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { executeNotebook, listNotebooks } from '../../src/report/executeNotebooks';
 import { HeadlessChromium } from '../../src/report/chromium';
+import { LIGHT_NOTEBOOK_MAX_BYTES } from '../../src/report/lightNotebook';
+import { writeReferenceRun } from '../../src/report/referenceRun';
+import { referenceRunProvenance } from '../../src/cli/commands/reproduce';
 import { skipWithout } from '../requirements';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -98,5 +103,50 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
     fs.mkdirSync(path.dirname(shot), { recursive: true });
     fs.writeFileSync(shot, png);
     assert.ok(png.subarray(1, 4).toString('ascii') === 'PNG' && png.length > 10_000, 'a real screenshot');
+  });
+
+  test('the reference-run copies of the executed notebooks are light and Chromium shows every figure as an image', async () => {
+    const executed = notebooks.map((n) => path.join(executedDir, path.basename(n)));
+    const outDir = path.join(resultsDir, 'reference-run');
+    const argv = ['--profile', 'smoke', '--reference-run', outDir];
+    const provenance = referenceRunProvenance(argv, { profile: 'smoke', resultsDir }, undefined);
+    const written = writeReferenceRun({ notebooks: executed, outDir, provenance });
+    const readme = fs.readFileSync(written.readme, 'utf8');
+    assert.match(readme, /\| Backend \| (wasm|tensorflow|cpu) \(\d+\)/, 'backend from the smoke run records');
+    assert.ok(readme.includes(`| Command | \`dil reproduce --profile smoke --reference-run ${outDir}\` |`));
+    const htmlDir = path.join(resultsDir, 'reference-run-html');
+    const convert = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', htmlDir, ...written.notebooks], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(convert.status, 0, convert.stderr);
+    browser ??= await HeadlessChromium.launch({ extraFlags: ['--host-resolver-rules=MAP * ~NOTFOUND'] });
+    const page: HeadlessChromium = browser;
+    for (const [k, copy] of written.notebooks.entries()) {
+      const name = path.basename(copy, '.ipynb');
+      assert.ok(fs.statSync(copy).size < LIGHT_NOTEBOOK_MAX_BYTES, `${name} copy is ${fs.statSync(copy).size} bytes`);
+      const text = fs.readFileSync(copy, 'utf8');
+      assert.ok(!text.includes('window.Plotly') && !text.includes('image/svg+xml'), `${name}: no plotly.js, no SVG`);
+      // one PNG per figure of the executed notebook, each also a file the README links
+      const original = JSON.parse(fs.readFileSync(executed[k], 'utf8')) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
+      const figures = original.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.['image/svg+xml'] !== undefined).length;
+      const files = written.figures.filter((f) => path.basename(path.dirname(f)) === name);
+      assert.equal(files.length, figures, `${name}: a PNG file per figure`);
+      for (const f of files) assert.ok(readme.includes(`](${path.relative(outDir, f)})`), `README links ${f}`);
+      await page.navigate(`file://${path.join(htmlDir, `${name}.html`)}`);
+      const shown = await page.evaluate<{ images: number; loaded: number; widths: number[]; plotly: number }>(`new Promise((resolve) => {
+        let tries = 0;
+        const check = () => {
+          const images = Array.from(document.querySelectorAll('img[src^="data:image/png"]'));
+          const loaded = images.filter((img) => img.complete && img.naturalWidth > 0);
+          if (loaded.length === images.length || tries++ > 200) {
+            resolve({ images: images.length, loaded: loaded.length, widths: loaded.map((img) => img.naturalWidth),
+                      plotly: (window.Plotly ? 1 : 0) + document.querySelectorAll('.dil-plotly-figure').length });
+          } else setTimeout(check, 50);
+        };
+        check();
+      })`);
+      assert.equal(shown.images, figures, `${name}: one image per figure in the page`);
+      assert.equal(shown.loaded, figures, `${name}: every image decoded`);
+      for (const [i, f] of files.entries()) assert.equal(shown.widths[i], fs.readFileSync(f).readUInt32BE(16), `${name}: image ${i} is the PNG file's width`);
+      assert.equal(shown.plotly, 0, `${name}: no interactive figure left`);
+    }
   });
 });

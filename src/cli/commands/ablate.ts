@@ -49,7 +49,8 @@ export const ABLATE_COMMAND: CommandSpec = {
   ],
 };
 
-function shellQuote(value: string): string {
+/** `value` as one shell word (quoted only when it needs it). */
+export function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:=,+-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
 }
 

@@ -6,11 +6,14 @@
 import * as path from 'path';
 import { runAblation } from '../../experiments/ablation';
 import { PAPER_NAMES, PaperName } from '../../experiments/spec';
-import { KIT_ROOT } from '../../experiments/provenance';
+import { gitCommit, KIT_ROOT } from '../../experiments/provenance';
+import { loadRunRecords } from '../../experiments/runRecord';
 import { executeNotebooks, listNotebooks, NOTEBOOK_PROFILES, NotebookParameters, NotebookProfile, notebookEnvironment } from '../../report/executeNotebooks';
 import { notebookAblationOptions, notebookSettings } from '../../report/notebookSession';
+import { machineDescription, referenceRunDirProblem, ReferenceRunProvenance, writeReferenceRun } from '../../report/referenceRun';
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
+import { shellQuote } from './ablate';
 import { applyProgressFlag } from './train';
 
 export const REPRODUCE_COMMAND: CommandSpec = {
@@ -29,12 +32,20 @@ export const REPRODUCE_COMMAND: CommandSpec = {
     { name: 'keep-going', type: 'boolean', description: 'run the remaining notebooks after a failure' },
     { name: 'timeout', type: 'int', description: 'seconds per notebook (after its sweeps ran)', defaultText: '3600' },
     { name: 'progress', type: 'string', values: ['auto', 'off', 'log'], description: 'progress bars of the sweeps', defaultText: 'auto' },
+    { name: 'reference-run', type: 'string', description: 'also write light copies of the executed notebooks (PNG figures, under 2 MB each) with a README of provenance to this folder' },
     { name: 'sweeps-first', type: 'boolean', description: "run each paper's sweeps in the terminal before its notebook (--sweeps-first=false: inside the notebook)", defaultText: 'true' },
   ],
-  examples: ['dil reproduce --profile smoke', 'dil reproduce --notebooks 02 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --seeds 3'],
+  examples: [
+    'dil reproduce --profile smoke',
+    'dil reproduce --notebooks 02 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --seeds 3',
+    'dil reproduce --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --reference-run docs/reference-run',
+  ],
   details: [
     "Each paper notebook's sweeps (every experiment of the paper, all variants x seeds) run first, in the terminal,",
     'with a progress bar and `--jobs` workers; an interrupted run resumes from its run records.',
+    '`--reference-run DIR` writes what a reader sees without running anything: each executed notebook with one PNG per',
+    'figure (no interactive plotly.js), every figure as a PNG file, and a README.md with date, commit, machine, backend,',
+    'dataset and this command. It needs all notebooks (no --notebooks, no --keep-going failures).',
   ],
 };
 
@@ -77,6 +88,13 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
     resultsDir: path.resolve(flagString(args, 'results') ?? 'results'),
   };
   const keepGoing = flagBool(args, 'keep-going');
+  const referenceRun = flagString(args, 'reference-run');
+  if (referenceRun !== undefined) {
+    // checked before hours of sweeps, not after
+    const problem = referenceRunDirProblem(path.resolve(referenceRun));
+    if (problem) throw new UsageError(`dil reproduce: --reference-run ${problem}`);
+    if (only) throw new UsageError('dil reproduce: --reference-run needs every notebook; drop --notebooks');
+  }
   applyProgressFlag(args);
   if (flagBool(args, 'sweeps-first', true)) {
     for (const paper of notebooks.map(notebookPaper).filter((p): p is PaperName => p !== undefined)) {
@@ -97,7 +115,40 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
   });
   const failed = runs.filter((r) => !r.ok);
   for (const f of failed) io.err(`${path.basename(f.notebook)} failed:\n${f.error ?? ''}`);
-  return failed.length > 0 ? 1 : 0;
+  if (failed.length > 0) return 1;
+  if (referenceRun !== undefined) {
+    const written = writeReferenceRun({
+      notebooks: runs.map((r) => r.output!),
+      outDir: referenceRun,
+      provenance: referenceRunProvenance(argv, parameters, flagString(args, 'data-dir')),
+    });
+    io.err(`dil reproduce: reference run written to ${path.dirname(written.readme)} (${written.notebooks.length} notebooks, ${written.figures.length} figures)`);
+  }
+  return 0;
+}
+
+/** Counts of each value, most frequent first: `wasm (310), cpu (2)`. */
+function tally(values: string[]): string {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v} (${n})`).join(', ');
+}
+
+/** Provenance of a finished reproduce run; backend, datasets and commits also as the results folder's run records say. */
+export function referenceRunProvenance(argv: string[], parameters: NotebookParameters, dataDir: string | undefined): ReferenceRunProvenance {
+  const { records } = loadRunRecords(parameters.resultsDir!);
+  const recorded = records.length === 0 ? 'no run records' : `run records: ${tally(records.map((r) => r.config.dataset))}`;
+  const commit = gitCommit();
+  // resumed sweeps reuse records made at earlier commits: say so
+  const otherCommits = records.some((r) => r.gitCommit !== commit);
+  return {
+    date: new Date().toISOString(),
+    commit: otherCommits ? `${commit} (run records: ${tally(records.map((r) => r.gitCommit))})` : commit,
+    machine: machineDescription(),
+    backend: records.length === 0 ? 'no run records' : `${tally(records.map((r) => r.backend))} run records`,
+    dataset: `${parameters.dataset ?? "each experiment's preset"}${dataDir ? ` from ${dataDir}` : ''} (${recorded})`,
+    command: ['dil', 'reproduce', ...argv].map(shellQuote).join(' '),
+  };
 }
 
 export const reproduceCommand: CliCommand = {
