@@ -17,14 +17,13 @@ import * as os from 'os';
 import * as path from 'path';
 import { KIT_ROOT } from '../experiments/provenance';
 import { findProjectRoot, reportResultsDir } from './resultsDir';
+import { PROFILE_NAMES, ProfileName } from '../experiments/spec';
 
-export type NotebookProfile = 'smoke' | 'default' | 'full';
-export const NOTEBOOK_PROFILES: readonly NotebookProfile[] = ['smoke', 'default', 'full'];
 
 /** What a notebook's parameters cell reads (each becomes a DIL_* environment variable). */
 export interface NotebookParameters {
   /** DIL_PROFILE */
-  profile?: NotebookProfile;
+  profile?: ProfileName;
   /** DIL_DATASET: `synthetic`, `amazon:<Category>`, `movielens`. */
   dataset?: string;
   /** DIL_DATA_DIR: where downloaded / shared raw data lives. */
@@ -96,8 +95,8 @@ export function listNotebooks(dir: string = path.join(findProjectRoot() ?? proce
 export function notebookEnvironment(parameters: NotebookParameters = {}): Record<string, string> {
   const env: Record<string, string> = {};
   if (parameters.profile !== undefined) {
-    if (!NOTEBOOK_PROFILES.includes(parameters.profile)) {
-      throw new Error(`src/report/executeNotebooks.ts: profile "${parameters.profile}"; expected one of ${NOTEBOOK_PROFILES.join(', ')}`);
+    if (!PROFILE_NAMES.includes(parameters.profile)) {
+      throw new Error(`src/report/executeNotebooks.ts: profile "${parameters.profile}"; expected one of ${PROFILE_NAMES.join(', ')}`);
     }
     env.DIL_PROFILE = parameters.profile;
   }

@@ -8,20 +8,21 @@ import { runAblation } from '../../experiments/ablation';
 import { PAPER_NAMES, PaperName } from '../../experiments/spec';
 import { gitCommit, KIT_ROOT } from '../../experiments/provenance';
 import { loadRunRecords } from '../../experiments/runRecord';
-import { executeNotebooks, listNotebooks, NOTEBOOK_PROFILES, NotebookParameters, NotebookProfile, notebookEnvironment } from '../../report/executeNotebooks';
+import { executeNotebooks, listNotebooks, NotebookParameters, notebookEnvironment } from '../../report/executeNotebooks';
+import { PROFILE_NAMES, ProfileName } from '../../experiments/spec';
 import { notebookAblationOptions, notebookSettings } from '../../report/notebookSession';
 import { machineDescription, referenceRunDirProblem, ReferenceRunProvenance, writeReferenceRun } from '../../report/referenceRun';
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
 import { shellQuote } from './ablate';
-import { applyProgressFlag } from './train';
+import { applyProgressFlag } from './progressFlag';
 
 export const REPRODUCE_COMMAND: CommandSpec = {
   name: 'reproduce',
   summary: "Run each paper's ablation sweeps, then execute the notebooks (00-data, 01-din, 02-dien, 03-dmin, 04-dhan) with Jupyter; figures and tables land in the results folder.",
   usage: 'dil reproduce [flags]',
   flags: [
-    { name: 'profile', type: 'string', values: NOTEBOOK_PROFILES, description: 'size of the runs inside the notebooks', defaultText: 'default' },
+    { name: 'profile', type: 'string', values: PROFILE_NAMES, description: 'size of the runs inside the notebooks', defaultText: 'default' },
     { name: 'notebooks', type: 'list', description: 'only notebooks whose file name starts with one of these (e.g. 01,02)' },
     { name: 'dataset', type: 'string', description: 'dataset spec passed to the notebooks (DIL_DATASET)' },
     { name: 'data-dir', type: 'string', description: 'raw data folder (DIL_DATA_DIR)' },
@@ -80,7 +81,7 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
     if (notebooks.length === 0) throw new UsageError(`dil reproduce: no notebook matches --notebooks ${only.join(',')}; available: ${listNotebooks(notebookDir).map((n) => path.basename(n)).join(', ')}`);
   }
   const parameters: NotebookParameters = {
-    profile: (flagString(args, 'profile') ?? 'default') as NotebookProfile,
+    profile: (flagString(args, 'profile') ?? 'default') as ProfileName,
     dataset: flagString(args, 'dataset'),
     dataDir: flagString(args, 'data-dir') ? path.resolve(flagString(args, 'data-dir')!) : undefined,
     seeds: flagNumber(args, 'seeds'),

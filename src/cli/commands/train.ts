@@ -17,7 +17,6 @@ import { DATA_FLAGS, checkDataFlags, dataOptionsFromFlags } from './dataFlags';
 import { applyProgressFlag, PROGRESS_FLAG } from './progressFlag';
 
 // reproduce.ts still imports it from here
-export { applyProgressFlag };
 
 export const TRAIN_COMMAND: CommandSpec = {
   name: 'train',
