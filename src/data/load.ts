@@ -21,7 +21,8 @@ import { readBehaviourLogFile } from './logFile';
 import { MOVIELENS_TEST_FRACTION, readMovieLens } from './movielens';
 import { LoadDatasetOptions, validateLoadOptions } from './options';
 import { applyProtocol } from './protocols';
-import { SYNTHETIC_PRESETS, SYNTHETIC_SIZES, generateSynthetic, resolveSyntheticOptions } from './synthetic';
+import { generateSynthetic } from './synthetic';
+import { SYNTHETIC_PRESETS, SYNTHETIC_SIZES, resolveSyntheticOptions } from './syntheticOptions';
 import type { Dataset, DatasetStats, NegativeSampler, ProtocolName, UserSplitMode } from './types';
 
 /** Bumped whenever the processing changes, so old caches are not reused. */
