@@ -113,17 +113,17 @@ export class GruLayer {
 
   constructor(store: ParameterStore, name: string, config: GruConfig) {
     const c = { ...GRU_DEFAULTS, ...config };
-    if (!Number.isInteger(c.inputSize) || c.inputSize < 1) throw new Error(`src/layers/gru.ts GruLayer: inputSize must be a positive integer, got ${c.inputSize}`);
-    if (!Number.isInteger(c.hiddenSize) || c.hiddenSize < 1) throw new Error(`src/layers/gru.ts GruLayer: hiddenSize must be a positive integer, got ${c.hiddenSize}`);
-    if (!GRU_KINDS.includes(c.kind)) throw new Error(`src/layers/gru.ts GruLayer: kind must be one of ${GRU_KINDS.join(', ')}, got ${String(c.kind)}`);
-    if (c.convention !== 'paper' && c.convention !== 'official') throw new Error(`src/layers/gru.ts GruLayer: convention must be 'paper' or 'official', got ${String(c.convention)}`);
+    if (!Number.isInteger(c.inputSize) || c.inputSize < 1) throw new Error(`GruLayer(${name}): inputSize must be a positive integer, got ${c.inputSize}`);
+    if (!Number.isInteger(c.hiddenSize) || c.hiddenSize < 1) throw new Error(`GruLayer(${name}): hiddenSize must be a positive integer, got ${c.hiddenSize}`);
+    if (!GRU_KINDS.includes(c.kind)) throw new Error(`GruLayer(${name}): kind must be one of ${GRU_KINDS.join(', ')}, got ${String(c.kind)}`);
+    if (c.convention !== 'paper' && c.convention !== 'official') throw new Error(`GruLayer(${name}): convention must be 'paper' or 'official', got ${String(c.convention)}`);
     this.inputSize = c.inputSize;
     this.hiddenSize = c.hiddenSize;
     this.kind = c.kind;
     this.convention = c.convention;
-    if (c.candidate !== 'paper' && c.candidate !== 'official') throw new Error(`src/layers/gru.ts GruLayer: candidate must be 'paper' or 'official', got ${String(c.candidate)}`);
+    if (c.candidate !== 'paper' && c.candidate !== 'official') throw new Error(`GruLayer(${name}): candidate must be 'paper' or 'official', got ${String(c.candidate)}`);
     this.candidate = c.candidate;
-    if (c.implementation !== 'fused' && c.implementation !== 'autodiff') throw new Error(`src/layers/gru.ts GruLayer: implementation must be 'fused' or 'autodiff', got ${String(c.implementation)}`);
+    if (c.implementation !== 'fused' && c.implementation !== 'autodiff') throw new Error(`GruLayer(${name}): implementation must be 'fused' or 'autodiff', got ${String(c.implementation)}`);
     this.implementation = c.implementation;
     this.name = name;
     const D = c.inputSize;
@@ -142,11 +142,11 @@ export class GruLayer {
   apply(inputs: tf.Tensor3D, mask: tf.Tensor2D, attention?: tf.Tensor2D): GruOutput {
     const [B, T, D] = inputs.shape;
     const H = this.hiddenSize;
-    if (D !== this.inputSize) throw new Error(`src/layers/gru.ts ${this.name}.apply: inputs [B, T, D] must have D = ${this.inputSize}, got shape [${inputs.shape}]`);
-    if (mask.shape[0] !== B || mask.shape[1] !== T) throw new Error(`src/layers/gru.ts ${this.name}.apply: mask must be [${B}, ${T}], got [${mask.shape}]`);
+    if (D !== this.inputSize) throw new Error(`GruLayer(${this.name}).apply: inputs [B, T, D] must have D = ${this.inputSize}, got shape [${inputs.shape}]`);
+    if (mask.shape[0] !== B || mask.shape[1] !== T) throw new Error(`GruLayer(${this.name}).apply: mask must be [${B}, ${T}], got [${mask.shape}]`);
     if (this.kind !== 'GRU') {
-      if (!attention) throw new Error(`src/layers/gru.ts ${this.name}.apply: ${this.kind} needs attention scores [B, T]`);
-      if (attention.shape[0] !== B || attention.shape[1] !== T) throw new Error(`src/layers/gru.ts ${this.name}.apply: attention must be [${B}, ${T}], got [${attention.shape}]`);
+      if (!attention) throw new Error(`GruLayer(${this.name}).apply: ${this.kind} needs attention scores [B, T]`);
+      if (attention.shape[0] !== B || attention.shape[1] !== T) throw new Error(`GruLayer(${this.name}).apply: attention must be [${B}, ${T}], got [${attention.shape}]`);
     }
     return tf.tidy(() => {
       const m = mask.reshape([B, T, 1]);

@@ -143,6 +143,6 @@ function makeFusedRecurrence(mode: RecurrenceMode): RecurrenceFn {
 export function fusedRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D): tf.Tensor3D {
   const fn = fusedCache.get(mode) ?? makeFusedRecurrence(mode);
   fusedCache.set(mode, fn);
-  if (mode === 'official' && !keep) throw new Error("src/layers/gru.ts fusedRecurrence: mode 'official' needs keep [B, T, 1]");
+  if (mode === 'official' && !keep) throw new Error("fusedRecurrence: mode 'official' needs keep [T, B, 1]");
   return tf.tidy(() => fn(projected, recurrentKernel, scale, keep ?? tf.zeros(scale.shape)) as tf.Tensor3D);
 }

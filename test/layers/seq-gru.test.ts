@@ -186,11 +186,11 @@ describe('GruLayer (src/layers/gru.ts)', () => {
     }
   });
 
-  it('rejects bad input with the file name', () => {
+  it('rejects bad input naming the layer and the offending value', () => {
     const g = layer('AUGRU');
-    assert.throws(() => g.apply(xT, maskT), /gru\.ts.*AUGRU needs attention/);
-    assert.throws(() => g.apply(tf.zeros([B, T, D + 1]) as tf.Tensor3D, maskT, attT), /gru\.ts.*D = 3/);
-    assert.throws(() => new GruLayer(new ParameterStore(1), 'g', { inputSize: 2, hiddenSize: 2, kind: 'LSTM' as GruKind }), /gru\.ts.*kind must be/);
+    assert.throws(() => g.apply(xT, maskT), /^Error: GruLayer\(gru\)\.apply: AUGRU needs attention scores \[B, T\]$/);
+    assert.throws(() => g.apply(tf.zeros([B, T, D + 1]) as tf.Tensor3D, maskT, attT), /^Error: GruLayer\(gru\)\.apply: inputs \[B, T, D\] must have D = 3, got shape \[2,5,4\]$/);
+    assert.throws(() => new GruLayer(new ParameterStore(1), 'g', { inputSize: 2, hiddenSize: 2, kind: 'LSTM' as GruKind }), /^Error: GruLayer\(g\): kind must be one of GRU, AIGRU, AGRU, AUGRU, got LSTM$/);
   });
 
   it('leaks no tensors', () => {
