@@ -8,6 +8,9 @@
  *   'movielens'                      + dataDir (ratings.csv, movies.csv)
  *   'log:<path>'                     + itemTable, protocol, logColumns
  *   'csv:<dir>'                      BARS/FuxiCTR sample files (train, [valid,] test .csv[.gz])
+ *
+ * One function per source below; `buildParts` adds the fields every source shares, and
+ * `cachedDataset` puts the raw-file sources (amazon, movielens, log) behind the cache.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -118,7 +121,10 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
 /** What a source contributes to the parts; the rest comes from the options (`buildParts`). */
 type SourceData = Pick<DatasetParts, 'levelNames' | 'parentLevels' | 'vocab' | 'itemCats' | 'sequences' | 'splits' | 'behaviours' | 'multiLabel' | 'groundTruth'>;
 
-/** The parts of every source: its name and protocol, the resolved options, the checksum, its data. */
+/**
+ * The parts of every source: its name and protocol, the resolved options, the checksum, its
+ * data. Field by field, since sources pass their reader's whole result.
+ */
 function buildParts(id: { name: string; protocol: string; maxLen: number; checksum: string; options: Record<string, unknown> }, r: Resolved, data: SourceData): DatasetParts {
   return {
     name: id.name,
