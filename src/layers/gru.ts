@@ -27,7 +27,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { ParameterStore } from './params';
 import { denseFast, matMulFast } from '../ops';
-import { fusedRecurrence, RecurrenceMode } from './gruRecurrence';
+import { fusedRecurrence, kernelRecurrence, recurrenceKernelsInstalled, RecurrenceMode } from './gruRecurrence';
 
 export type GruKind = 'GRU' | 'AIGRU' | 'AGRU' | 'AUGRU';
 export const GRU_KINDS: readonly GruKind[] = ['GRU', 'AIGRU', 'AGRU', 'AUGRU'];
@@ -153,9 +153,11 @@ export class GruLayer {
       const a = this.kind === 'GRU' ? undefined : (attention as tf.Tensor2D).reshape([B, T, 1]);
       // AIGRU: i'_t = a_t * i_t.
       const x = this.kind === 'AIGRU' ? inputs.mul(a as tf.Tensor3D) : inputs;
-      // Without a gradient tape (scoring) the plain forward is cheaper: no custom-gradient op,
+      // Where the backend has it, the recurrence is one kernel per pass (batch-major). Else,
+      // without a gradient tape (scoring) the plain forward is cheaper: no custom-gradient op,
       // no time-major transposes.
-      const fused = this.implementation === 'fused' && this.candidate === 'paper' && gradientTapeIsRecording();
+      const oneKernel = this.implementation === 'fused' && this.candidate === 'paper' && recurrenceKernelsInstalled();
+      const fused = !oneKernel && this.implementation === 'fused' && this.candidate === 'paper' && gradientTapeIsRecording();
       // All input projections at once: [B*T, D] x [D, 3H] + b. The fused recurrence works
       // time-major ([T, B, .]: per-step pieces are contiguous, so splitting and stacking them
       // is a plain copy), so x is transposed once before the projection.
@@ -178,6 +180,11 @@ export class GruLayer {
       } else {
         mode = 'update';
         scale = (this.kind === 'AUGRU' ? m.mul(a as tf.Tensor3D) : m) as tf.Tensor3D;
+      }
+      if (oneKernel) {
+        const states = kernelRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, scale, keep);
+        const final = states.slice([0, T - 1, 0], [B, 1, H]).reshape([B, H]) as tf.Tensor2D;
+        return { states, final };
       }
       if (fused) {
         const timeMajor = (v: tf.Tensor3D): tf.Tensor3D => tf.transpose(v, [1, 0, 2]) as tf.Tensor3D;
