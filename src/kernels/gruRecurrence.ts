@@ -113,9 +113,9 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
         const hc = oHc + (b * T + t) * H;
         if (hidden) {
           for (let k = 0; k < H2; k++) v[g + k] = v[p + k] + v[q + k];
-          for (let k = 0; k < H; k++) v[hc + k] = v[q + H2 + k];
+          v.copyWithin(hc, q + H2, q + H3);
         } else {
-          for (let k = 0; k < H2; k++) v[g + k] = v[p + k];
+          v.copyWithin(g, p, p + H2);
           v.fill(0, hc, hc + H);
         }
       }
@@ -144,14 +144,13 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
         const hRow = row * H;
         const hp = oPrev + b * H;
         const sRow = oSc + b * H;
+        v.copyWithin(gRow, urRow, urRow + H2);
         for (let k = 0; k < H; k++) {
           const u = v[urRow + k];
           const c = 2 * v[sRow + k] - 1;
           const g = mode === UPDATE ? s * u : mode === REPLACE ? s : s - keepT * (1 - u);
           const h = v[hp + k];
           const next = h + g * (c - h);
-          v[gRow + k] = u;
-          v[gRow + H + k] = v[urRow + H + k];
           v[oCand + hRow + k] = c;
           v[oStates + hRow + k] = next;
           v[hp + k] = next;
@@ -246,12 +245,10 @@ function makeBackward(matMul: MatMulFn) {
           heap[oDHid + pRow + k] = dPreU;
           heap[oDHid + pRow + H + k] = dPreR;
           heap[oDHid + pRow + 2 * H + k] = dPreC * r;
-          heap[sRow + k] = dPreU;
-          heap[sRow + H + k] = dPreR;
-          heap[sRow + 2 * H + k] = dPreC * r;
           heap[oPrevT + k * N + row] = hPrev;
           leak[cb + k] = dh * (1 - g);
         }
+        heap.copyWithin(sRow, oDHid + pRow, oDHid + pRow + H3);
         heap[oDScale + row] = ds;
         heap[oDKeep + row] = dk;
       }
