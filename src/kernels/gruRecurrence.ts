@@ -1,14 +1,15 @@
 /**
  * The masked GRU / AGRU / AUGRU recurrence as ONE forward and ONE backward kernel for the
- * WebAssembly backend (used by `kernelRecurrence` in src/layers/gruRecurrence.ts, which holds
- * the equations).
+ * WebAssembly backend (used by `kernelRecurrence` in src/layers/gruRecurrence.ts; the cell
+ * equations are in src/layers/gru.ts).
  *
  * Why: written as tf ops the recurrence runs ~35 small kernels per step and layer (forward
  * and backward), each paying ~30 us of tfjs dispatch for ~5k elements of work. Here the
  * elementwise work of every step is a JavaScript loop over views of the wasm heap, and the
  * per-step hidden product ([B, H] x [H, 3H] forward, [B, 3H] x [3H, H] backward) and the
  * forward's sigmoids call the wasm backend's own BatchMatMul and Sigmoid kernel functions
- * directly, without the engine (a JavaScript Math.exp per element costs ~4x the whole step).
+ * directly, without the engine (Math.exp / Math.tanh per element in JavaScript would cost
+ * about twice the whole kernel).
  *
  * Forward `DilGruRecurrence`, inputs (batch-major):
  *   projected [B, T, 3H] (x W + b, blocks u | r | c), kernel U [H, 3H],
@@ -66,13 +67,17 @@ function offsetOf(backend: WasmBackendLike, info: tf.TensorInfo): number {
   return backend.dataIdMap.get(info.dataId).memoryOffset >>> 2;
 }
 
+/**
+ * Per step t: [u | r] = sigmoid(x W_ur + h_{t-1} U_ur), c = tanh(x W_c + r * (h_{t-1} U_c)),
+ * g from s_t, k_t and u by mode, h_t = h_{t-1} + g (c - h_{t-1}); h_0 = 0.
+ */
 function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
   return (args: KernelArgs): tf.TensorInfo[] => {
     const backend = args.backend as WasmBackendLike;
     const mode = modeCode(args.attrs);
     const projected = args.inputs.projected as tf.TensorInfo;
-    if (!projected || projected.shape.length !== 3 || projected.shape[2] % 3 !== 0) {
-      throw new Error(`src/kernels/gruRecurrence.ts: projected must be [B, T, 3H], got [${projected?.shape}]`);
+    if (!projected || projected.dtype !== 'float32' || projected.shape.length !== 3 || projected.shape[2] % 3 !== 0) {
+      throw new Error(`src/kernels/gruRecurrence.ts: projected must be float32 [B, T, 3H], got ${projected ? `${projected.dtype} [${projected.shape}]` : 'nothing'}`);
     }
     const [B, T, H3] = projected.shape;
     const H = H3 / 3;
@@ -178,7 +183,7 @@ function makeBackward(matMul: MatMulFn) {
     const backend = args.backend as WasmBackendLike;
     const mode = modeCode(args.attrs);
     const states = args.inputs.states as tf.TensorInfo;
-    if (!states || states.shape.length !== 3) throw new Error(`src/kernels/gruRecurrence.ts: states must be [B, T, H], got [${states?.shape}]`);
+    if (!states || states.dtype !== 'float32' || states.shape.length !== 3) throw new Error(`src/kernels/gruRecurrence.ts: states must be float32 [B, T, H], got ${states ? `${states.dtype} [${states.shape}]` : 'nothing'}`);
     const [B, T, H] = states.shape;
     const H3 = 3 * H;
     const N = B * T;

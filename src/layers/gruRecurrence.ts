@@ -1,7 +1,8 @@
 /**
  * The fused GRU recurrence: one custom-gradient op with a hand-written backpropagation
  * through time, used by `GruLayer` under a gradient tape (see gru.ts for the equations and
- * `autodiffRecurrence` for the reference it must match).
+ * `autodiffRecurrence` for the reference it must match); `kernelRecurrence`, the same op as
+ * one kernel per pass, where the backend has it (wasm), with or without a tape.
  */
 import * as tf from '@tensorflow/tfjs';
 import { GRU_RECURRENCE_GRAD_KERNEL, GRU_RECURRENCE_KERNEL } from '../kernels/gruRecurrence';
