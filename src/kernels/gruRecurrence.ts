@@ -43,17 +43,17 @@ const UPDATE = 0;
 const REPLACE = 1;
 const OFFICIAL = 2;
 
-function modeCode(attrs: tf.NamedAttrMap | undefined): number {
+function modeCode(kernelName: string, attrs: tf.NamedAttrMap | undefined): number {
   const mode = attrs?.mode;
   if (mode === 'update') return UPDATE;
   if (mode === 'replace') return REPLACE;
   if (mode === 'official') return OFFICIAL;
-  throw new Error(`src/kernels/gruRecurrence.ts: attr mode must be 'update', 'replace' or 'official', got ${String(mode)}`);
+  throw new Error(`${kernelName}: attr mode must be 'update', 'replace' or 'official', got ${String(mode)}`);
 }
 
-function checkShape(label: string, info: tf.TensorInfo | undefined, expected: number[]): tf.TensorInfo {
+function checkShape(kernelName: string, label: string, info: tf.TensorInfo | undefined, expected: number[]): tf.TensorInfo {
   const ok = info !== undefined && info.dtype === 'float32' && info.shape.reduce((a, b) => a * b, 1) === expected.reduce((a, b) => a * b, 1) && info.shape[0] === expected[0];
-  if (!ok) throw new Error(`src/kernels/gruRecurrence.ts: ${label} must be float32 [${expected}], got ${info ? `${info.dtype} [${info.shape}]` : 'nothing'}`);
+  if (!ok) throw new Error(`${kernelName}: ${label} must be float32 [${expected}], got ${info ? `${info.dtype} [${info.shape}]` : 'nothing'}`);
   return info as tf.TensorInfo;
 }
 
@@ -74,17 +74,17 @@ function offsetOf(backend: WasmBackendLike, info: tf.TensorInfo): number {
 function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
   return (args: KernelArgs): tf.TensorInfo[] => {
     const backend = args.backend as WasmBackendLike;
-    const mode = modeCode(args.attrs);
+    const mode = modeCode(GRU_RECURRENCE_KERNEL, args.attrs);
     const projected = args.inputs.projected as tf.TensorInfo;
     if (!projected || projected.dtype !== 'float32' || projected.shape.length !== 3 || projected.shape[2] % 3 !== 0) {
-      throw new Error(`src/kernels/gruRecurrence.ts: projected must be float32 [B, T, 3H], got ${projected ? `${projected.dtype} [${projected.shape}]` : 'nothing'}`);
+      throw new Error(`${GRU_RECURRENCE_KERNEL}: projected must be float32 [B, T, 3H], got ${projected ? `${projected.dtype} [${projected.shape}]` : 'nothing'}`);
     }
     const [B, T, H3] = projected.shape;
     const H = H3 / 3;
     const H2 = 2 * H;
-    const kernel = checkShape('kernel', args.inputs.kernel, [H, H3]);
-    const scale = checkShape('scale', args.inputs.scale, [B, T, 1]);
-    const keep = mode === OFFICIAL ? checkShape('keep', args.inputs.keep, [B, T, 1]) : undefined;
+    const kernel = checkShape(GRU_RECURRENCE_KERNEL, 'kernel', args.inputs.kernel, [H, H3]);
+    const scale = checkShape(GRU_RECURRENCE_KERNEL, 'scale', args.inputs.scale, [B, T, 1]);
+    const keep = mode === OFFICIAL ? checkShape(GRU_RECURRENCE_KERNEL, 'keep', args.inputs.keep, [B, T, 1]) : undefined;
 
     const states = backend.makeOutput([B, T, H], 'float32');
     const gates = backend.makeOutput([B, T, H2], 'float32');
@@ -181,19 +181,19 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
 function makeBackward(matMul: MatMulFn) {
   return (args: KernelArgs): tf.TensorInfo[] => {
     const backend = args.backend as WasmBackendLike;
-    const mode = modeCode(args.attrs);
+    const mode = modeCode(GRU_RECURRENCE_GRAD_KERNEL, args.attrs);
     const states = args.inputs.states as tf.TensorInfo;
-    if (!states || states.dtype !== 'float32' || states.shape.length !== 3) throw new Error(`src/kernels/gruRecurrence.ts: states must be float32 [B, T, H], got ${states ? `${states.dtype} [${states.shape}]` : 'nothing'}`);
+    if (!states || states.dtype !== 'float32' || states.shape.length !== 3) throw new Error(`${GRU_RECURRENCE_GRAD_KERNEL}: states must be float32 [B, T, H], got ${states ? `${states.dtype} [${states.shape}]` : 'nothing'}`);
     const [B, T, H] = states.shape;
     const H3 = 3 * H;
     const N = B * T;
-    const dStates = checkShape('dStates', args.inputs.dStates, [B, T, H]);
-    const kernelT = checkShape('kernelT', args.inputs.kernelT, [H3, H]);
-    const scale = checkShape('scale', args.inputs.scale, [B, T, 1]);
-    const keep = mode === OFFICIAL ? checkShape('keep', args.inputs.keep, [B, T, 1]) : undefined;
-    const gates = checkShape('gates', args.inputs.gates, [B, T, 2 * H]);
-    const candidates = checkShape('candidates', args.inputs.candidates, [B, T, H]);
-    const hiddenCandidate = checkShape('hiddenCandidate', args.inputs.hiddenCandidate, [B, T, H]);
+    const dStates = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'dStates', args.inputs.dStates, [B, T, H]);
+    const kernelT = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'kernelT', args.inputs.kernelT, [H3, H]);
+    const scale = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'scale', args.inputs.scale, [B, T, 1]);
+    const keep = mode === OFFICIAL ? checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'keep', args.inputs.keep, [B, T, 1]) : undefined;
+    const gates = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'gates', args.inputs.gates, [B, T, 2 * H]);
+    const candidates = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'candidates', args.inputs.candidates, [B, T, H]);
+    const hiddenCandidate = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'hiddenCandidate', args.inputs.hiddenCandidate, [B, T, H]);
 
     const dProjected = backend.makeOutput([B, T, H3], 'float32');
     const dHidden = backend.makeOutput([N, H3], 'float32');

@@ -195,6 +195,6 @@ function makeKernelRecurrence(mode: RecurrenceMode): RecurrenceFn {
 export function kernelRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D): tf.Tensor3D {
   const fn = kernelCache.get(mode) ?? makeKernelRecurrence(mode);
   kernelCache.set(mode, fn);
-  if (mode === 'official' && !keep) throw new Error("src/layers/gruRecurrence.ts kernelRecurrence: mode 'official' needs keep [B, T, 1]");
+  if (mode === 'official' && !keep) throw new Error("kernelRecurrence: mode 'official' needs keep [B, T, 1]");
   return tf.tidy(() => fn(projected, recurrentKernel, scale, keep ?? tf.zeros(scale.shape)) as tf.Tensor3D);
 }

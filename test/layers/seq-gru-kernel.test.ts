@@ -159,13 +159,14 @@ describe('the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.t
     }
   });
 
-  it('rejects a bad mode and mismatched shapes with the file name', () => {
+  it('rejects a bad mode, mismatched shapes and a missing keep, naming the kernel and the value', () => {
     const projected = tf.zeros([2, 3, 3 * H]);
     const kernel = tf.zeros([H, 3 * H]);
     const scale = tf.zeros([2, 3, 1]);
-    assert.throws(() => tf.engine().runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel, scale }, { mode: 'keep' }), /src\/kernels\/gruRecurrence\.ts: attr mode/);
-    assert.throws(() => tf.engine().runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel: tf.zeros([H, H]), scale }, { mode: 'update' }), /gruRecurrence\.ts: kernel must be float32 \[5,15\]/);
-    assert.throws(() => tf.engine().runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel, scale }, { mode: 'official' }), /keep must be/);
+    assert.throws(() => tf.engine().runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel, scale }, { mode: 'keep' }), { message: "DilGruRecurrence: attr mode must be 'update', 'replace' or 'official', got keep" });
+    assert.throws(() => tf.engine().runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel: tf.zeros([H, H]), scale }, { mode: 'update' }), { message: 'DilGruRecurrence: kernel must be float32 [5,15], got float32 [5,5]' });
+    assert.throws(() => tf.engine().runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel, scale }, { mode: 'official' }), { message: 'DilGruRecurrence: keep must be float32 [2,3,1], got nothing' });
+    assert.throws(() => kernelRecurrence('official', projected as tf.Tensor3D, kernel as tf.Tensor2D, scale as tf.Tensor3D), { message: "kernelRecurrence: mode 'official' needs keep [B, T, 1]" });
   });
 
   it('leaks no tensors and no wasm memory over a training pass', () => {
