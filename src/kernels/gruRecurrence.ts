@@ -272,7 +272,7 @@ function makeBackward(matMul: MatMulFn) {
 
 /**
  * Registers both kernels on the wasm backend (call after the wasm package registered its own
- * kernels: they use its BatchMatMul). Idempotent; false when the wasm kernels are absent.
+ * kernels: they call its BatchMatMul and Sigmoid). Idempotent; false when those are absent.
  */
 export function registerWasmGruRecurrence(): boolean {
   const batchMatMul = tf.getKernel('BatchMatMul', 'wasm');
