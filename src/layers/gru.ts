@@ -22,12 +22,14 @@
  * Performance (wasm backend): the input projections of all T steps are one matMul
  * ([B*T, D] x [D, 3H]); each step runs one fused hidden matMul ([B, H] x [H, 3H]); the
  * sequence is split once with `tf.unstack` (slicing per step would make the backward pass
- * quadratic in T, since a slice's gradient is padded back to the full shape).
+ * quadratic in T, since a slice's gradient is padded back to the full shape). Where the
+ * backend has the recurrence kernels (wasm: src/kernels/gruRecurrence.ts), all T steps are
+ * one kernel in the forward pass and one in the backward pass instead.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParameterStore } from './params';
 import { denseFast, matMulFast } from '../ops';
-import { fusedRecurrence, RecurrenceMode } from './gruRecurrence';
+import { fusedRecurrence, kernelRecurrence, recurrenceKernelsInstalled, RecurrenceMode } from './gruRecurrence';
 
 export type GruKind = 'GRU' | 'AIGRU' | 'AGRU' | 'AUGRU';
 export const GRU_KINDS: readonly GruKind[] = ['GRU', 'AIGRU', 'AGRU', 'AUGRU'];
@@ -60,9 +62,10 @@ export interface GruConfig {
   /** Reset gate before or after U^h in the candidate; default 'paper' (Porting note above). */
   candidate?: GruCandidate;
   /**
-   * 'fused' (default): under a gradient tape the recurrence is one custom-gradient op with a
-   * hand-written backpropagation through time (no per-op tape, weight gradients as one matMul
-   * over all steps); without a tape (scoring) the plain forward runs. 'autodiff': always the
+   * 'fused' (default): the recurrence is one custom-gradient op with a hand-written
+   * backpropagation through time (no per-op tape, weight gradients as one matMul over all
+   * steps): one kernel per pass where the backend has it (`kernelRecurrence`), else tf ops
+   * under a gradient tape and the plain forward without one (scoring). 'autodiff': always the
    * plain tf ops differentiated by tfjs (reference; the tests check both give the same values
    * and gradients).
    */
@@ -153,9 +156,12 @@ export class GruLayer {
       const a = this.kind === 'GRU' ? undefined : (attention as tf.Tensor2D).reshape([B, T, 1]);
       // AIGRU: i'_t = a_t * i_t.
       const x = this.kind === 'AIGRU' ? inputs.mul(a as tf.Tensor3D) : inputs;
-      // Without a gradient tape (scoring) the plain forward is cheaper: no custom-gradient op,
+      // Where the backend has it, the recurrence is one kernel per pass (batch-major). Else,
+      // without a gradient tape (scoring) the plain forward is cheaper: no custom-gradient op,
       // no time-major transposes.
-      const fused = this.implementation === 'fused' && this.candidate === 'paper' && gradientTapeIsRecording();
+      const handWritten = this.implementation === 'fused' && this.candidate === 'paper';
+      const oneKernel = handWritten && recurrenceKernelsInstalled();
+      const fused = handWritten && !oneKernel && gradientTapeIsRecording();
       // All input projections at once: [B*T, D] x [D, 3H] + b. The fused recurrence works
       // time-major ([T, B, .]: per-step pieces are contiguous, so splitting and stacking them
       // is a plain copy), so x is transposed once before the projection.
@@ -178,6 +184,11 @@ export class GruLayer {
       } else {
         mode = 'update';
         scale = (this.kind === 'AUGRU' ? m.mul(a as tf.Tensor3D) : m) as tf.Tensor3D;
+      }
+      if (oneKernel) {
+        const states = kernelRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, scale, keep);
+        const final = states.slice([0, T - 1, 0], [B, 1, H]).reshape([B, H]) as tf.Tensor2D;
+        return { states, final };
       }
       if (fused) {
         const timeMajor = (v: tf.Tensor3D): tf.Tensor3D => tf.transpose(v, [1, 0, 2]) as tf.Tensor3D;

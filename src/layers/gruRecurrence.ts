@@ -1,9 +1,11 @@
 /**
  * The fused GRU recurrence: one custom-gradient op with a hand-written backpropagation
  * through time, used by `GruLayer` under a gradient tape (see gru.ts for the equations and
- * `autodiffRecurrence` for the reference it must match).
+ * `autodiffRecurrence` for the reference it must match); `kernelRecurrence`, the same op as
+ * one kernel per pass, where the backend has it (wasm), with or without a tape.
  */
 import * as tf from '@tensorflow/tfjs';
+import { GRU_RECURRENCE_GRAD_KERNEL, GRU_RECURRENCE_KERNEL } from '../kernels/gruRecurrence';
 
 /**
  * How the per-step update weight g_t (h_t = h_{t-1} + g_t * (c_t - h_{t-1})) is formed from
@@ -144,5 +146,55 @@ export function fusedRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, re
   const fn = fusedCache.get(mode) ?? makeFusedRecurrence(mode);
   fusedCache.set(mode, fn);
   if (mode === 'official' && !keep) throw new Error("fusedRecurrence: mode 'official' needs keep [T, B, 1]");
+  return tf.tidy(() => fn(projected, recurrentKernel, scale, keep ?? tf.zeros(scale.shape)) as tf.Tensor3D);
+}
+
+/**
+ * True when the active backend has the one-kernel recurrence (`registerWasmGruRecurrence`,
+ * installed by src/backend.ts on wasm); elsewhere the layer falls back to `fusedRecurrence`.
+ */
+export function recurrenceKernelsInstalled(): boolean {
+  const backend = tf.getBackend();
+  return tf.getKernel(GRU_RECURRENCE_KERNEL, backend) !== undefined && tf.getKernel(GRU_RECURRENCE_GRAD_KERNEL, backend) !== undefined;
+}
+
+const kernelCache = new Map<RecurrenceMode, RecurrenceFn>();
+
+/**
+ * One forward kernel over all T steps, and as its gradient one backward kernel plus the weight
+ * gradient dU = [h_{t-1}]^T [dHidden_t] as one matMul over all B*T rows (equations above and
+ * in src/kernels/gruRecurrence.ts).
+ */
+function makeKernelRecurrence(mode: RecurrenceMode): RecurrenceFn {
+  const f = (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [projected, recurrentKernel, scale, keep] = args as tf.Tensor[];
+    const inputs: tf.NamedTensorMap = { projected, kernel: recurrentKernel, scale };
+    if (mode === 'official') inputs.keep = keep;
+    const [states, gates, candidates, hiddenCandidate] = tf.engine().runKernel(GRU_RECURRENCE_KERNEL, inputs, { mode }) as tf.Tensor[];
+    save([recurrentKernel, scale, keep, states, gates, candidates, hiddenCandidate]);
+    return {
+      value: states,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [U, s, k, h, g, c, hc] = saved;
+        const inputs: tf.NamedTensorMap = { dStates: dy, kernelT: tf.transpose(U), scale: s, states: h, gates: g, candidates: c, hiddenCandidate: hc };
+        if (mode === 'official') inputs.keep = k;
+        const [dProjected, dHidden, previousT, dScale, dKeep] = tf.engine().runKernel(GRU_RECURRENCE_GRAD_KERNEL, inputs, { mode }) as tf.Tensor[];
+        return [dProjected, tf.matMul(previousT, dHidden), dScale, dKeep];
+      },
+    };
+  };
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as RecurrenceFn;
+}
+
+/**
+ * The recurrence as one kernel per pass (see makeKernelRecurrence), BATCH-MAJOR: projected
+ * [B, T, 3H], scale / keep [B, T, 1] -> states [B, T, H]; same values as `fusedRecurrence`
+ * within float32 rounding. Needs `recurrenceKernelsInstalled()`. `keep`: mode 'official' only.
+ */
+export function kernelRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D): tf.Tensor3D {
+  const fn = kernelCache.get(mode) ?? makeKernelRecurrence(mode);
+  kernelCache.set(mode, fn);
+  if (mode === 'official' && !keep) throw new Error("kernelRecurrence: mode 'official' needs keep [B, T, 1]");
   return tf.tidy(() => fn(projected, recurrentKernel, scale, keep ?? tf.zeros(scale.shape)) as tf.Tensor3D);
 }
