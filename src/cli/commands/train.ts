@@ -3,10 +3,10 @@ import { useBestBackend } from '../../backend';
 import { MODEL_NAMES } from '../../models/model';
 import { datasetForRun } from '../../experiments/executeRun';
 import { resolveRunConfig } from '../../experiments/runConfig';
+import { modelOptionsForRun, trainRun } from '../../experiments/runModel';
 import { applyRunPreset, RUN_PRESET_NAMES } from '../../experiments/runPresets';
 import { formatSummaryLineOfEpoch } from './format';
 import { saveCheckpoint } from '../../train/checkpoint';
-import { effectiveModelOptions, trainModel } from '../../train/trainer';
 import { TrainConfig, TRAIN_PRESET_NAMES, TrainPresetName } from '../../train/trainConfig';
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
@@ -163,8 +163,7 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
   const backend = await useBestBackend({ quiet: json });
   const data = await datasetForRun(config);
   io.err(data.describe());
-  const job = { model: config.model, modelOptions: config.modelOptions, train: config.train, seed: config.seed };
-  const { outcome, model: trained } = await trainModel(data, job, {
+  const { outcome, model: trained } = await trainRun(config, data, {
     progress: true,
     onEpoch: (m) => io.err(formatSummaryLineOfEpoch(m)),
   });
@@ -178,7 +177,7 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
     if (save) {
       saveCheckpoint(save, {
         model: trained,
-        modelOptions: effectiveModelOptions(job),
+        modelOptions: modelOptionsForRun(config),
         sizes: data.sizes,
         seed: config.seed,
         dataset: { name: data.name, checksum: data.checksum, maxLen: data.maxLen, levels: data.levels },
