@@ -41,7 +41,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     { name: 'dropout', type: 'number', description: 'dropout rate in the MLP' },
     { name: 'l2', type: 'number', description: 'L2 on the embedding rows of each batch' },
     { name: 'mba', type: 'number', description: 'mini-batch aware regularization lambda (DIN: 0.01)' },
-    { name: 'aux', type: 'number', description: 'auxiliary-loss weight alpha (DIEN: 1; 0 = off)' },
+    { name: 'aux-weight', type: 'number', description: 'auxiliary-loss weight alpha (DIEN: 1; 0 = off)' },
     { name: 'gru', type: 'string', values: ['attention', 'AIGRU', 'AGRU', 'AUGRU'], description: "interest evolution of dien ('attention' = two-layer GRU attention); sets option evolution" },
     { name: 'activation', type: 'string', values: ['dice', 'prelu', 'sigmoid', 'relu'], description: 'MLP activation (sets option mlp.activation)' },
     { name: 'heads', type: 'int', description: 'number of interest heads H_E of dmin (sets option interestHeads)' },
@@ -55,7 +55,7 @@ export const TRAIN_COMMAND: CommandSpec = {
   ],
   examples: [
     'dil train --model din --activation dice --dataset synthetic:default:tiny --epochs 1',
-    'dil train --model dien --gru AUGRU --aux 1 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --protocol dien --epochs 3 --seed 1',
+    'dil train --model dien --gru AUGRU --aux-weight 1 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --protocol dien --epochs 3 --seed 1',
     'dil train --model dmin --heads 4 --dataset synthetic:multi --save checkpoints/dmin --json',
     'dil train --model din --dataset csv:../shared/data/amazon-beauty-din-csv --preset fuxictr --seed 2021 --json',
   ],
@@ -127,7 +127,7 @@ export function trainOverridesFromFlags(args: ParsedArgs): Partial<TrainConfig> 
   set('dropout', flagNumber(args, 'dropout'));
   set('l2', flagNumber(args, 'l2'));
   set('mba', flagNumber(args, 'mba'));
-  set('auxWeight', flagNumber(args, 'aux'));
+  set('auxWeight', flagNumber(args, 'aux-weight'));
   set('selectOn', flagString(args, 'select-on') as TrainConfig['selectOn'] | undefined);
   set('maxStepsPerEpoch', flagNumber(args, 'max-steps'));
   // A learning rate given without a schedule keeps the preset's schedule shape.
