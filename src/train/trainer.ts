@@ -5,8 +5,9 @@
  * `selectOn` (validation by default) and its weights are restored into the model at the end.
  *
  * The caller builds the model (its initialisation seed is createModel's) and owns it: the
- * trainer only updates its weights. Runs of an experiment are assembled, model options
- * included, in src/experiments/runModel.ts.
+ * trainer only updates its weights. Model options are the model's: `train.dropout` and
+ * `train.auxWeight` reach a model only through the options it is built with, as runs do it
+ * (src/experiments/runModel.ts).
  *
  *   const model = createModel('din', {}, dataset.sizes, 1);
  *   const outcome = await trainModel(model, dataset, resolveTrainConfig({}, 'din'), { shuffleSeed: 1 });
