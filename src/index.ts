@@ -41,7 +41,7 @@ export { resolveRunConfig, runConfigHash } from './experiments/runConfig';
 export type { RunConfig, RunConfigInput, RunDataOptions } from './experiments/runConfig';
 export { loadRunRecords, readRunRecord } from './experiments/runRecord';
 export type { RunKey, RunRecord } from './experiments/runRecord';
-export { createRunModel, modelOptionsForRun, trainRun } from './experiments/runModel';
+export { modelOptionsForRun, trainRun } from './experiments/runModel';
 export { runSweep } from './experiments/runner';
 export type { SweepFailure, SweepOptions, SweepResult } from './experiments/runner';
 export { formatSummaryText, groupRecordsByExperiment, summarizeRuns } from './experiments/summary';

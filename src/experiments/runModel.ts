@@ -32,11 +32,6 @@ export function modelOptionsForRun(config: Pick<RunConfig, 'model' | 'modelOptio
   return options;
 }
 
-/** The model of a run, initialised with the run seed (not trained). */
-export function createRunModel(config: RunConfig, dataset: Dataset): CtrModel {
-  return createModel(config.model, modelOptionsForRun(config), dataset.sizes, config.seed);
-}
-
 /**
  * Builds the run's model and trains it; the run seed fixes both the initialisation and the
  * training order. The caller disposes the returned model (disposed here when training throws).
@@ -46,7 +41,7 @@ export async function trainRun(
   dataset: Dataset,
   options: Omit<TrainModelOptions, 'shuffleSeed'> = {},
 ): Promise<{ outcome: TrainOutcome; model: CtrModel }> {
-  const model = createRunModel(config, dataset);
+  const model = createModel(config.model, modelOptionsForRun(config), dataset.sizes, config.seed);
   try {
     const outcome = await trainModel(model, dataset, config.train, { ...options, shuffleSeed: config.seed });
     return { outcome, model };
