@@ -22,7 +22,6 @@ import type { Batch } from '../src/data/batch';
 import { createModel, CtrModel } from '../src/models';
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../src/ops';
 import { predict } from '../src/train/step';
-import { auxWeightOf } from '../src/train/trainer';
 
 /** Median samples/s of `a` and `b` scoring their batches, calls alternating. */
 function alternate(a: () => number, b: () => number, steps: number): [number, number] {
@@ -66,11 +65,11 @@ async function main(): Promise<void> {
     const model = createModel(name, overrides, large.sizes, 1);
     const [at128, at512] = alternate(scorer(model, small.batches), scorer(model, large.batches), steps);
     console.log(`${name}: batch 128 ${Math.round(at128)}, batch 512 ${Math.round(at512)}: x${(at512 / at128).toFixed(2)}`);
-    if (auxWeightOf(model.config) === 0) {
+    if (model.auxWeight === 0) {
       const [withNeg, withoutNeg] = alternate(scorer(model, small.batches), scorer(model, noNegatives(small.batches)), steps);
       console.log(`${name}: batches with negatives ${Math.round(withNeg)} samples/s, without ${Math.round(withoutNeg)}: x${(withoutNeg / withNeg).toFixed(2)}`);
     } else {
-      const twin = createModel(name, { ...overrides, auxLoss: 0 }, large.sizes, 1);
+      const twin = createModel(name, { ...overrides, auxWeight: 0 }, large.sizes, 1);
       const kept = new Set(twin.getWeights().weights.map((w) => w.name));
       twin.setWeights({ model: twin.name, weights: model.getWeights().weights.filter((w) => kept.has(w.name)) });
       const p = predict(model, small.batches[0]);

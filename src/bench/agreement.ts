@@ -65,7 +65,7 @@ export const AGREEMENT_MODELS: readonly AgreementModel[] = [
     name: 'dien-augru',
     label: 'DIEN (AUGRU, aux off)',
     model: 'dien',
-    modelOptions: { evolution: 'AUGRU', auxLoss: 0 },
+    modelOptions: { evolution: 'AUGRU', auxWeight: 0 },
     peer: [
       { seed: 2021, auc: 0.8081, gauc: 0.786 },
       { seed: 2022, auc: 0.8019, gauc: 0.7785 },
@@ -75,7 +75,7 @@ export const AGREEMENT_MODELS: readonly AgreementModel[] = [
     name: 'dmin',
     label: 'DMIN (4 heads, refiner, aux off)',
     model: 'dmin',
-    modelOptions: { interestHeads: 4, refiner: true, auxLoss: 0 },
+    modelOptions: { interestHeads: 4, refiner: true, auxWeight: 0 },
     peer: [{ seed: 2021, auc: 0.7891, gauc: 0.7672 }],
   },
 ];

@@ -16,7 +16,6 @@ import { createModel, CtrModel } from '../models';
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../ops';
 import { createOptimizer } from '../train/optimizers';
 import { predict, trainStep } from '../train/step';
-import { auxWeightOf } from '../train/trainer';
 import { makeBenchBatches } from './batches';
 import { limitFraction, modelFlops } from './flops';
 import { measureMatMulGflops } from './matMulSpeed';
@@ -197,7 +196,7 @@ export function withoutNegatives(batch: Batch): Batch {
 export function modelSubject(name: BenchModelName, sizes: FeatureSizes, seed: number): { subject: BenchSubject; config: unknown; behaviourDim: number; model: CtrModel } {
   const model = createModel(name, benchModelOverrides(name), sizes, seed);
   const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
-  const needsNegatives = auxWeightOf(model.config) > 0;
+  const needsNegatives = model.auxWeight > 0;
   const plain = new WeakMap<Batch, Batch>();
   const input = (b: Batch): Batch => {
     if (needsNegatives) return b;

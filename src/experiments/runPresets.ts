@@ -63,7 +63,7 @@ export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
         embedding: FUXICTR_EMBEDDING,
         hiddenSize: 36,
         evolution: 'AUGRU',
-        auxLoss: 0,
+        auxWeight: 0,
         evolutionAttention: 'activationUnit',
         // FuxiCTR's DIN-style attention compares the target itself with the GRU states
         attentionUnit: { ...FUXICTR_ATTENTION, normalize: 'softmax' },
@@ -74,7 +74,7 @@ export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
       dmin: {
         embedding: FUXICTR_EMBEDDING,
         refiner: true,
-        auxLoss: 0,
+        auxWeight: 0,
         interestHeads: 4,
         positionEncoding: true,
         positionDim: 4,

@@ -109,6 +109,11 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
     this.head = new ClickHead(this.params, 'dhan/head', interestFeatureWidth(De, c.embedding.userDim, true, extra), c.mlp, seed);
   }
 
+  /** DIEN's weight when on DIEN, else 0 (no auxiliary loss). */
+  override get auxWeight(): number {
+    return this.config.onDien ? this.config.dien.auxWeight : 0;
+  }
+
   /** The hierarchical vectors (one per dimension) and the flat vector, each [B, De]. */
   pooled(inputs: ModelInputs, history: tf.Tensor3D, target: tf.Tensor2D, training: boolean): { hierarchical: tf.Tensor2D[]; flat: tf.Tensor2D } {
     const mask = inputs.mask;

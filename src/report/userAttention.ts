@@ -14,11 +14,11 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/batch';
 import type { Dataset } from '../data/types';
 import { datasetForRun } from '../experiments/executeRun';
+import { trainRun } from '../experiments/runModel';
 import { variantRunConfig } from '../experiments/spec';
 import type { CtrModel, ModelInputs } from '../models/model';
 import type { DhanAttentionTree } from '../models/dhan';
 import type { AttentionCluster } from './figures';
-import { trainModel } from '../train/trainer';
 import type { ExperimentReport } from './paperExperiment';
 
 /** Trains `variant` of the experiment with `seed` (default: the first seed) and returns the model (caller disposes) and its dataset. */
@@ -29,7 +29,7 @@ export async function trainVariantModel(report: ExperimentReport, variantName: s
   }
   const config = variantRunConfig(report.spec, variant, seed ?? report.spec.seeds[0]);
   const dataset = await datasetForRun(config);
-  const { model } = await trainModel(dataset, { model: config.model, modelOptions: config.modelOptions, train: config.train, seed: config.seed });
+  const { model } = await trainRun(config, dataset);
   return { model, dataset };
 }
 

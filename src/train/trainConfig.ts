@@ -37,13 +37,20 @@ export interface TrainConfig {
   epochs: number;
   /** Clip gradients by global norm (DIN repo: 5); 0 disables. */
   clipNorm: number;
-  /** Dropout rate in the MLP (model option forwarded to the model), 0 disables. */
+  /**
+   * Dropout rate in the MLP, 0 disables. A model option: a run forwards it into the model's
+   * `mlp.dropout` (src/experiments/runModel.ts); trainModel trains the model as it was built.
+   */
   dropout: number;
   /** Plain L2 on embeddings actually used in the batch (lambda), 0 disables. */
   l2: number;
   /** Mini-batch aware regularization lambda (DIN paper eq. 4; 0.01 in the paper), 0 disables. */
   mba: number;
-  /** Weight alpha of the auxiliary loss (DIEN: 1), 0 disables. */
+  /**
+   * Weight alpha of the auxiliary loss (DIEN: 1), 0 disables. A model option: a run forwards
+   * it into the model's `auxWeight` (DHAN on DIEN: `dien.auxWeight`); trainModel uses the
+   * model's own `auxWeight`.
+   */
   auxWeight: number;
   /**
    * Split used to pick the best epoch. Default 'valid' (carved from the training users).

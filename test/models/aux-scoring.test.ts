@@ -20,9 +20,9 @@ before(async () => {
 
 const small = { mlp: { hidden: [8, 4] } };
 const VARIANTS: [string, () => CtrModel][] = [
-  ['dien AUGRU + aux', () => new DienModel({ ...small, auxLoss: 1 }, SIZES, 3)],
-  ['dien official attention + mlp aux', () => new DienModel({ ...small, hiddenSize: 8, auxLoss: 1, evolutionAttention: 'activationUnit', auxScorer: 'mlp' }, SIZES, 3)],
-  ['dmin + aux', () => new DminModel({ ...small, auxLoss: 1 }, SIZES, 3)],
+  ['dien AUGRU + aux', () => new DienModel({ ...small, auxWeight: 1 }, SIZES, 3)],
+  ['dien official attention + mlp aux', () => new DienModel({ ...small, hiddenSize: 8, auxWeight: 1, evolutionAttention: 'activationUnit', auxScorer: 'mlp' }, SIZES, 3)],
+  ['dmin + aux', () => new DminModel({ ...small, auxWeight: 1 }, SIZES, 3)],
   ['dhan on DIEN + aux', () => new DhanModel({ ...small, onDien: true }, SIZES, 3)],
 ];
 

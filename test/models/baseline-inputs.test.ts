@@ -153,7 +153,7 @@ describe('DIEN Table 2 DIN row = the DIEN repository\'s Model_DIN', () => {
 describe('DIEN and DMIN: the history-sum terms of the official code are an option', () => {
   for (const name of ['dien', 'dmin'] as const) {
     it(`${name}: historySum false gives [target, interest], the same interest as with the sum terms`, () => {
-      const options = name === 'dien' ? { auxLoss: 0 } : { auxLoss: 0, interestHeads: 2 };
+      const options = name === 'dien' ? { auxWeight: 0 } : { auxWeight: 0, interestHeads: 2 };
       const withSum = createModel(name, { ...options, historySum: true }, TINY_SIZES, 5);
       const without = createModel(name, { ...options, historySum: false }, TINY_SIZES, 5);
       const a = capture(withSum, (withSum as unknown as { head: ClickHead }).head, batch).features;

@@ -113,12 +113,12 @@ describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
   });
 
   it('refuses the auxiliary loss with a non-causal refiner, naming both fields', () => {
-    assert.throws(() => new DminModel({ refinerCausal: false }, SIZES, 1), /dmin\.ts.*auxLoss > 0 needs refinerCausal: true/);
-    assert.throws(() => new DminModel({ refinerCausal: false, auxLoss: 0.5 }, SIZES, 1), /refinerCausal: false, auxLoss: 0\.5/);
+    assert.throws(() => new DminModel({ refinerCausal: false }, SIZES, 1), /dmin\.ts.*auxWeight > 0 needs refinerCausal: true/);
+    assert.throws(() => new DminModel({ refinerCausal: false, auxWeight: 0.5 }, SIZES, 1), /refinerCausal: false, auxWeight: 0\.5/);
     // without the auxiliary loss a non-causal refiner is a valid ablation
-    new DminModel({ refinerCausal: false, refinerPaddingMask: true, auxLoss: 0 }, SIZES, 1).dispose();
+    new DminModel({ refinerCausal: false, refinerPaddingMask: true, auxWeight: 0 }, SIZES, 1).dispose();
     assert.equal(DMIN_DEFAULTS.refinerCausal, true);
-    assert.ok(DMIN_DEFAULTS.auxLoss > 0, 'the default config has the auxiliary loss on, and is valid');
+    assert.ok(DMIN_DEFAULTS.auxWeight > 0, 'the default config has the auxiliary loss on, and is valid');
   });
 });
 
@@ -126,7 +126,7 @@ describe('DMIN wiring as in the official code (src/models/dmin.ts, src/layers/mu
   it('default position ids count forward (step t -> t), as tf.range(maxlen) over post-padded histories', () => {
     assert.deepEqual([...forwardPositions(Int32Array.from([3, 1]), 4, 100)], [0, 1, 2, 3, 0, 1, 2, 3]);
     assert.deepEqual([...forwardPositions(Int32Array.from([4]), 4, 2)], [0, 1, 1, 1]);
-    const model = new DminModel({ ...small, auxLoss: 0 }, SIZES, 2);
+    const model = new DminModel({ ...small, auxWeight: 0 }, SIZES, 2);
     const batch = tinyBatch(8);
     const inputs = model.prepare(batch);
     const { interests } = model.interests(inputs);
@@ -143,7 +143,7 @@ describe('DMIN wiring as in the official code (src/models/dmin.ts, src/layers/mu
   });
 
   it('one LayerNorm per interest head: changing head 1 gamma moves only head 1 sequence; checkpoints carry each', () => {
-    const model = new DminModel({ ...small, auxLoss: 0, interestHeads: 2 }, SIZES, 2);
+    const model = new DminModel({ ...small, auxWeight: 0, interestHeads: 2 }, SIZES, 2);
     const names = model.getWeights().weights.map((w) => w.name);
     for (const h of [0, 1]) {
       assert.ok(names.includes(`dmin/interests/head${h}/norm/gamma`) && names.includes(`dmin/interests/head${h}/norm/beta`), `head ${h} LayerNorm in the checkpoint`);

@@ -19,11 +19,11 @@ type Variant = { label: string; make: () => CtrModel };
 const small = { mlp: { hidden: [16, 8] } };
 const VARIANTS: Variant[] = [
   { label: 'dien default (AUGRU + aux)', make: () => new DienModel({ ...small }, SIZES, 1) },
-  ...(['attention', 'AIGRU', 'AGRU', 'AUGRU'] as const).map((evolution) => ({ label: `dien ${evolution} auxLoss 0`, make: () => new DienModel({ ...small, evolution, auxLoss: 0 }, SIZES, 1) })),
+  ...(['attention', 'AIGRU', 'AGRU', 'AUGRU'] as const).map((evolution) => ({ label: `dien ${evolution} auxWeight 0`, make: () => new DienModel({ ...small, evolution, auxWeight: 0 }, SIZES, 1) })),
   { label: 'dien official gate + activation-unit attention + mlp aux', make: () => new DienModel({ ...small, gateConvention: 'official', evolutionAttention: 'activationUnit', auxScorer: 'mlp', auxReduction: 'official' }, SIZES, 1) },
   { label: 'dmin default', make: () => new DminModel({ ...small }, SIZES, 1) },
-  { label: 'dmin no refiner, no aux', make: () => new DminModel({ ...small, refiner: false, auxLoss: 0 }, SIZES, 1) },
-  { label: 'dmin non-causal refiner (padding mask), no aux', make: () => new DminModel({ ...small, auxLoss: 0, refinerCausal: false, refinerPaddingMask: true }, SIZES, 1) },
+  { label: 'dmin no refiner, no aux', make: () => new DminModel({ ...small, refiner: false, auxWeight: 0 }, SIZES, 1) },
+  { label: 'dmin non-causal refiner (padding mask), no aux', make: () => new DminModel({ ...small, auxWeight: 0, refinerCausal: false, refinerPaddingMask: true }, SIZES, 1) },
   {
     label: 'dmin official options (refiner scale and no FFN LayerNorm, causal heads with FFN, mlp aux official)',
     make: () => new DminModel({ ...small, refinerScale: 'official', refinerFfnLayerNorm: false, interestCausal: true, interestScale: 'official', interestFfn: true, auxScorer: 'mlp', auxReduction: 'official' }, SIZES, 1),
@@ -108,7 +108,7 @@ describe('sequence models: checkpoints and config errors', () => {
   it('rejects unknown fields and impossible combinations with the file name', () => {
     assert.throws(() => new DienModel({ evolution: 'LSTM' } as never, SIZES, 1), /dien\.ts.*evolution must be one of/);
     assert.throws(() => new DienModel({ gru: 'AUGRU' } as never, SIZES, 1), /dien\.ts.*unknown config field "gru"/);
-    assert.throws(() => new DminModel({ refiner: false }, SIZES, 1), /dmin\.ts.*auxLoss > 0 needs the behaviour refiner/);
+    assert.throws(() => new DminModel({ refiner: false }, SIZES, 1), /dmin\.ts.*auxWeight > 0 needs the behaviour refiner/);
     assert.throws(() => new DminModel({ positionOrder: 'backward' } as never, SIZES, 1), /dmin\.ts.*positionOrder must be/);
     assert.throws(() => new DminModel({ refinerHeads: 5 }, SIZES, 1), /multiHeadAttention\.ts.*heads must be/);
     assert.throws(() => new DhanModel({ dimensions: [[0, 7]] }, SIZES, 1), /dhan\.ts.*dimensions must be/);

@@ -26,7 +26,7 @@ const dhan = (extra: object = {}): object => ({
 const dien = (extra: object = {}): object => ({
   hiddenSize: De,
   evolution: 'AUGRU',
-  auxLoss: 1,
+  auxWeight: 1,
   gateConvention: 'official',
   evolutionAttention: 'bilinear',
   attentionUnit: { normalize: 'softmax' },
@@ -45,7 +45,7 @@ const VARIANTS: [string, object][] = [
   ['dhan two dimensions [[0], [1]]', dhan({ dimensions: [[0], [1]] })],
   ['dhan flat pooling (DIN ablation)', dhan({ pooling: 'flat' })],
   ['dhan on DIEN as DHAN_DIEN (no remedy, official AUGRU gates, aux inner)', dhan({ onDien: true, remedy: false, dien: dien() })],
-  ['dhan on DIEN, remedy, paper AUGRU, official aux net and reduction (padded batch)', dhan({ onDien: true, dien: dien({ gateConvention: 'paper', auxScorer: 'mlp', auxReduction: 'official', auxLoss: 0.5 }) })],
+  ['dhan on DIEN, remedy, paper AUGRU, official aux net and reduction (padded batch)', dhan({ onDien: true, dien: dien({ gateConvention: 'paper', auxScorer: 'mlp', auxReduction: 'official', auxWeight: 0.5 }) })],
 ];
 
 describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {

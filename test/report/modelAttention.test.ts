@@ -58,7 +58,7 @@ function bilinearAttention(kernel: number[][], states: number[][], target: numbe
 describe('DienModel.evolutionAttention (src/models/dien.ts)', () => {
   for (const evolution of ['AUGRU', 'attention'] as const) {
     it(`${evolution}: a_t sums to 1 over the valid steps, is 0 at padding, and equals a plain-JS GRU + bilinear softmax recomputation`, () => {
-      const model = new DienModel({ evolution, auxLoss: 0, hiddenSize: 8, mlp: { hidden: [8] } }, SIZES, 3);
+      const model = new DienModel({ evolution, auxWeight: 0, hiddenSize: 8, mlp: { hidden: [8] } }, SIZES, 3);
       const batch = tinyBatch(7, 6, 5);
       const inputs = model.prepare(batch);
       try {
@@ -213,7 +213,7 @@ describe('DhanModel.attentionTree (src/models/dhan.ts)', () => {
 describe('userAttention for DIEN (over time) and DHAN (tree) (src/report/userAttention.ts)', () => {
   it('gives one user\'s a_t per candidate and the attention tree per candidate on synthetic data', async () => {
     const dataset = await loadDataset('synthetic:hier:tiny');
-    const dien = createModel('dien', { auxLoss: 0, hiddenSize: 8, mlp: { hidden: [8] } }, dataset.sizes, 1);
+    const dien = createModel('dien', { auxWeight: 0, hiddenSize: 8, mlp: { hidden: [8] } }, dataset.sizes, 1);
     const overTime = userAttention(dien, dataset);
     dien.dispose();
     assert.equal(overTime.weightsKind, 'evolution');
