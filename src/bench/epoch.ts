@@ -59,7 +59,7 @@ export const EPOCH_WARMUP_STEPS = 10;
  * warm-up stand for the rest of the epoch. The measured time when every step ran.
  */
 export function extrapolateEpoch(seconds: number, warmupSeconds: number, steps: number, total: number): number {
-  if (!(steps >= 1 && total >= steps)) throw new Error(`src/bench/epoch.ts: need 1 <= timed steps <= steps in the epoch, got ${steps} of ${total}`);
+  if (!(steps >= 1 && total >= steps)) throw new Error(`extrapolateEpoch: need 1 <= timed steps <= steps in the epoch, got ${steps} of ${total}`);
   if (steps === total) return seconds;
   const warm = Math.min(EPOCH_WARMUP_STEPS, steps);
   if (steps === warm) return (seconds * total) / steps;

@@ -107,7 +107,7 @@ export async function measureScalePoint(fraction: number, options: { seed: numbe
   const batches = dataset.batches('train', 128, { shuffle: true, epoch: 0, auxNegatives: false });
   const first = batches.next();
   const firstBatchMs = lap();
-  if (first.done) throw new Error('src/bench/scale.ts: the training split is empty');
+  if (first.done) throw new Error('measureScalePoint: the training split is empty');
   const need = options.warmup + options.steps;
   const kept: Batch[] = [first.value];
   const batchTimes: number[] = [];
@@ -134,7 +134,7 @@ export async function measureScalePoint(fraction: number, options: { seed: numbe
   } finally {
     model.dispose();
   }
-  if (stepMs.length === 0) throw new Error(`src/bench/scale.ts: fewer than ${options.warmup + 1} training batches at fraction ${fraction}`);
+  if (stepMs.length === 0) throw new Error(`measureScalePoint: fewer than ${options.warmup + 1} training batches at fraction ${fraction}`);
   return {
     fraction,
     users: log.users.length - 1,
@@ -181,7 +181,7 @@ export function perRow(p: ScalePoint): { buildUsPerRow: number; cacheLoadUsPerRo
  * whose growth exceeds `tolerance` (noise allowance of timings on a shared machine).
  */
 export function scaleGrowth(points: ScalePoint[], tolerance = 1.5): { growth: Record<string, number>; worse: string[] } {
-  if (points.length < 2) throw new Error('src/bench/scale.ts: scaleGrowth needs at least two sizes');
+  if (points.length < 2) throw new Error('scaleGrowth needs at least two sizes');
   const sorted = [...points].sort((a, b) => a.fraction - b.fraction);
   const lo = perRow(sorted[0]);
   const hi = perRow(sorted[sorted.length - 1]);
@@ -241,9 +241,9 @@ export function runScaleBench(options: { fractions: readonly number[]; seed: num
     if (options.verbose) console.log(`bench --scale: fraction ${f} in a child process ...`);
     const args = [...process.execArgv, ...options.command, '--scale-child', String(f), '--seed', String(options.seed), '--warmup', String(options.warmup), '--steps', String(options.steps)];
     const res = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 1_800_000 });
-    if (res.status !== 0) throw new Error(`src/bench/scale.ts: the child for fraction ${f} failed (${res.status}): ${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`);
+    if (res.status !== 0) throw new Error(`runScaleBench: the child for fraction ${f} failed (${res.status}): ${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`);
     const json = res.stdout.split('\n').filter((l) => l.startsWith('{')).pop();
-    if (!json) throw new Error(`src/bench/scale.ts: the child for fraction ${f} printed no JSON line`);
+    if (!json) throw new Error(`runScaleBench: the child for fraction ${f} printed no JSON line`);
     const p = JSON.parse(json) as ScalePoint;
     points.push(p);
     if (options.verbose) console.log(`bench --scale: ${p.trainRows.toLocaleString('en-US')} training rows built in ${((p.protocolMs + p.datasetMs) / 1000).toFixed(1)} s, DIN ${Math.round(p.trainSamplesPerSecond)} samples/s, peak RSS ${mb(p.peakRssBytes)} MB`);
