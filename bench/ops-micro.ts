@@ -6,15 +6,21 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
+import { checkPositionals, runScriptMain } from '../src/bench/script';
 import { summarize } from '../src/bench/stats';
+import { CommandSpec, flagAtLeast } from '../src/cli/args';
 import { matMulFast, denseFast, installFastWasmKernels } from '../src/ops';
 
-function argNumber(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const COMMAND: CommandSpec = {
+  name: 'ops-micro',
+  label: 'bench/ops-micro.ts',
+  summary: 'Median ms per call (p10-p90) of the ops the models use heavily, at the bench shape, on the active backend.',
+  usage: 'node --import tsx bench/ops-micro.ts [--reps N]',
+  flags: [{ name: 'reps', type: 'int', description: 'timed calls per op, after 3 warm-up calls', defaultText: '15' }],
+  examples: ['node --import tsx bench/ops-micro.ts --reps 30'],
+};
 
-const REPS = argNumber('--reps', 15);
+let REPS = 15;
 
 function time(label: string, f: () => tf.Tensor | tf.Tensor[]): number {
   const run = () => {
@@ -160,7 +166,8 @@ async function main(): Promise<void> {
   time('where(mask, s, -2^32+1) [128,50]', () => tf.where(tf.greater(scores, 0), scores, tf.fill([B, T], -4294967295)));
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+runScriptMain(COMMAND, (args) => {
+  checkPositionals(COMMAND, args, 0);
+  REPS = flagAtLeast(COMMAND, args, 'reps', 1) ?? REPS;
+  return main();
 });
