@@ -20,7 +20,8 @@ const COMMAND: CommandSpec = {
   examples: ['node --import tsx bench/ops-micro.ts --reps 30'],
 };
 
-let REPS = 15;
+/** Timed calls per op (--reps). */
+let reps = 15;
 
 function time(label: string, f: () => tf.Tensor | tf.Tensor[]): number {
   const run = () => {
@@ -35,7 +36,7 @@ function time(label: string, f: () => tf.Tensor | tf.Tensor[]): number {
     return ms;
   };
   for (let i = 0; i < 3; i++) run();
-  const s = summarize(Array.from({ length: REPS }, run));
+  const s = summarize(Array.from({ length: reps }, run));
   console.log(`${label.padEnd(64)} ${s.median.toFixed(2).padStart(8)} ms  (p10 ${s.p10.toFixed(2)}, p90 ${s.p90.toFixed(2)})`);
   return s.median;
 }
@@ -64,7 +65,7 @@ function sliceSection(q3: tf.Tensor, k3: tf.Tensor, label: string): void {
 
 async function main(): Promise<void> {
   const backend = await useBestBackend();
-  console.log(`backend ${backend.name}, ${REPS} reps after 3 warm-up\n`);
+  console.log(`backend ${backend.name}, ${reps} reps after 3 warm-up\n`);
   const B = 128;
   const T = 50;
   const D = 36;
@@ -168,6 +169,6 @@ async function main(): Promise<void> {
 
 runScriptMain(COMMAND, (args) => {
   checkPositionals(COMMAND, args, 0);
-  REPS = flagAtLeast(COMMAND, args, 'reps', 1) ?? REPS;
+  reps = flagAtLeast(COMMAND, args, 'reps', 1) ?? reps;
   return main();
 });
