@@ -387,8 +387,9 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
 
 /** The benchmark that `argv` asks for: the throughput one, or `--scale` / `--epoch`. */
 export function benchCommandFor(argv: string[]): CommandSpec {
-  if (argv.includes('--epoch')) return EPOCH_COMMAND;
-  if (argv.includes('--scale') || argv.includes('--scale-child')) return SCALE_COMMAND;
+  const on = (name: string) => argv.some((a) => a === `--${name}` || a === `--${name}=true`);
+  if (on('epoch')) return EPOCH_COMMAND;
+  if (on('scale') || argv.some((a) => a === '--scale-child' || a.startsWith('--scale-child='))) return SCALE_COMMAND;
   return BENCH_COMMAND;
 }
 

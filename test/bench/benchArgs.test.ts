@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { main } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/io';
 import { UsageError } from '../../src/cli/args';
-import { BENCH_COMMAND, runBenchCommand } from '../../src/bench/runBench';
+import { BENCH_COMMAND, benchCommandFor, runBenchCommand } from '../../src/bench/runBench';
 import { parseScaleArgs, SCALE_COMMAND } from '../../src/bench/scale';
 import { EPOCH_COMMAND, parseEpochArgs } from '../../src/bench/epoch';
 import { parseAgreementArgs } from '../../src/bench/agreement';
@@ -69,6 +69,14 @@ test('--scale and --epoch: flags of the other benchmark are refused, with sugges
   const mixed = capture();
   assert.equal(await runBenchCommand(['--epoch', '--fractions', '0.5'], mixed), 2);
   assert.match(mixed.stderr.join('\n'), /^dil bench --epoch: unknown flag "--fractions"/);
+});
+
+test('benchCommandFor: --scale, --scale-child and --epoch select their benchmark, also written =true', () => {
+  assert.equal(benchCommandFor(['--steps', '5']), BENCH_COMMAND);
+  assert.equal(benchCommandFor(['--scale=true']), SCALE_COMMAND);
+  assert.equal(benchCommandFor(['--scale-child=0.5']), SCALE_COMMAND);
+  assert.equal(benchCommandFor(['--epoch', '--max-steps', '3']), EPOCH_COMMAND);
+  assert.equal(benchCommandFor(['--epoch=false']), BENCH_COMMAND);
 });
 
 test('parseScaleArgs and parseEpochArgs: values, defaults and range errors', () => {
