@@ -17,7 +17,9 @@ import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
 import { withoutNegatives } from '../src/bench/runBench';
 import { BENCH_MODELS, BENCH_SHAPE, benchModelOverrides, BenchModelName } from '../src/bench/shape';
+import { checkPositionals, positionalInt, positionalList, runScriptMain } from '../src/bench/script';
 import { summarize } from '../src/bench/stats';
+import type { CommandSpec, ParsedArgs } from '../src/cli/args';
 import type { Batch } from '../src/data/batch';
 import { createModel, CtrModel } from '../src/models';
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../src/ops';
@@ -51,9 +53,20 @@ function scorer(model: CtrModel, batches: Batch[]): () => number {
   };
 }
 
-async function main(): Promise<void> {
-  const names = (process.argv[2] ?? BENCH_MODELS.join(',')).split(',') as BenchModelName[];
-  const steps = Number(process.argv[3] ?? 30);
+const COMMAND: CommandSpec = {
+  name: 'scoring',
+  label: 'bench/scoring.ts',
+  summary: 'What scoring costs beyond the forward pass: the auxiliary loss, negatives in the batch, the batch size.',
+  usage: 'node --import tsx bench/scoring.ts [models] [steps]',
+  flags: [],
+  details: [`models: a comma list of ${BENCH_MODELS.join(', ')} (default: all); steps: timed calls per side (default 30).`],
+  examples: ['nice -n 10 node --import tsx bench/scoring.ts din,dien,dmin,dhan 30'],
+};
+
+async function main(args: ParsedArgs): Promise<void> {
+  checkPositionals(COMMAND, args, 2);
+  const names: BenchModelName[] = positionalList(COMMAND, args, 0, 'models', BENCH_MODELS, BENCH_MODELS);
+  const steps = positionalInt(COMMAND, args, 1, 'steps', 1, 30);
   const backend = await useBestBackend({ quiet: true });
   if (backend.name === 'wasm' && !fastWasmKernelsInstalled()) installFastWasmKernels();
   const small = makeBenchBatches(8, 1);
@@ -85,7 +98,4 @@ async function main(): Promise<void> {
   console.log(`live tensors at the end: ${tf.memory().numTensors}`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : String(err));
-  process.exit(1);
-});
+runScriptMain(COMMAND, main);

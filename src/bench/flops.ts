@@ -119,7 +119,7 @@ function finish(forward: number, auxForward: number, parts: Record<string, numbe
 
 /** The FLOP count of `model` with resolved `config` at `shape`. Throws for other models. */
 export function modelFlops(model: string, config: unknown, shape: FlopShape): FlopCount {
-  const where = `src/bench/flops.ts: modelFlops(${model})`;
+  const where = `modelFlops(${model})`;
   if (!['din', 'dien', 'dmin', 'dhan'].includes(model)) throw new Error(`${where}: no FLOP count for model "${model}" (din, dien, dmin, dhan)`);
   const c = config as AnyConfig;
   const { B, T, De } = shape;

@@ -44,7 +44,7 @@ const SAFE = /^[A-Za-z0-9._+-]+$/;
 
 function checkSegment(what: string, value: string): void {
   if (!SAFE.test(value) || value.startsWith('.')) {
-    throw new Error(`src/experiments/runRecord.ts: ${what} "${value}"; expected letters, digits, '.', '_', '+', '-'`);
+    throw new Error(`runRecordPath: ${what} "${value}"; expected letters, digits, '.', '_', '+', '-'`);
   }
 }
 

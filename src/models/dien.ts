@@ -109,7 +109,7 @@ export class InterestEvolution {
 
   constructor(store: ParameterStore, readonly name: string, readonly behaviourDim: number, config: Partial<InterestEvolutionConfig> = {}) {
     const c: InterestEvolutionConfig = { ...INTEREST_EVOLUTION_DEFAULTS, ...config };
-    const where = `src/models/dien.ts: ${name}`;
+    const where = `InterestEvolution(${name})`;
     if (!DIEN_EVOLUTIONS.includes(c.evolution)) throw new Error(`${where}: evolution must be one of ${DIEN_EVOLUTIONS.join(', ')}, got ${String(c.evolution)}`);
     if (!(c.auxWeight >= 0) || !Number.isFinite(c.auxWeight)) throw new Error(`${where}: auxWeight (alpha) must be a finite number >= 0, got ${c.auxWeight}`);
     if (c.evolutionAttention !== 'bilinear' && c.evolutionAttention !== 'activationUnit') throw new Error(`${where}: evolutionAttention must be 'bilinear' or 'activationUnit', got ${String(c.evolutionAttention)}`);
@@ -198,7 +198,7 @@ export class DienModel extends CtrModelBase<DienConfig> {
   private readonly head: ClickHead;
 
   constructor(config: ConfigOverrides<DienConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super('dien', resolveConfig(DIEN_DEFAULTS, config, 'src/models/dien.ts dien config'), sizes, seed);
+    super('dien', resolveConfig(DIEN_DEFAULTS, config, 'dien config'), sizes, seed);
     const De = this.embeddings.behaviourDim;
     const { embedding, mlp, historySum, ...evolution } = this.config;
     this.evolution = new InterestEvolution(this.params, 'dien', De, evolution);

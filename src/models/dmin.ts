@@ -143,10 +143,10 @@ export class DminModel extends CtrModelBase<DminConfig> {
   private readonly head: ClickHead;
 
   constructor(config: ConfigOverrides<DminConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super('dmin', resolveConfig(DMIN_DEFAULTS, config, 'src/models/dmin.ts dmin config'), sizes, seed);
+    super('dmin', resolveConfig(DMIN_DEFAULTS, config, 'dmin config'), sizes, seed);
     const c = this.config;
     const De = this.embeddings.behaviourDim;
-    const where = 'src/models/dmin.ts dmin config';
+    const where = 'dmin config';
     if (!(c.auxWeight >= 0) || !Number.isFinite(c.auxWeight)) throw new Error(`${where}: auxWeight (alpha) must be a finite number >= 0, got ${c.auxWeight}`);
     if (c.auxWeight > 0 && !c.refiner) throw new Error(`${where}: auxWeight > 0 needs the behaviour refiner (refiner: true); set auxWeight: 0`);
     if (c.auxWeight > 0 && c.refinerCausal !== true) {

@@ -114,7 +114,7 @@ export abstract class CtrModelBase<C extends CommonModelConfig> implements CtrMo
   }
 
   setWeights(weights: ModelWeights): void {
-    if (weights.model !== this.name) throw new Error(`src/models/model.ts: setWeights: checkpoint is for model "${weights.model}", this is "${this.name}"`);
+    if (weights.model !== this.name) throw new Error(`CtrModel.setWeights: checkpoint is for model "${weights.model}", this is "${this.name}"`);
     const tableNames = new Set(this.embeddings.tables().map((t) => t.name));
     const dense = weights.weights.filter((w) => !tableNames.has(w.name));
     const tables = weights.weights.filter((w) => tableNames.has(w.name));

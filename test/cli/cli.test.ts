@@ -30,7 +30,7 @@ test('help: top level and every command, with examples', async () => {
   const top = await dil('--help');
   assert.equal(top.code, 0);
   for (const name of ['data', 'train', 'eval', 'ablate', 'report', 'bench', 'reproduce']) assert.match(top.out, new RegExp(`\\n  ${name} `));
-  for (const name of ['data', 'train', 'eval', 'ablate', 'report', 'reproduce']) {
+  for (const name of ['data', 'train', 'eval', 'ablate', 'report', 'bench', 'reproduce']) {
     const help = await dil(name, '--help');
     assert.equal(help.code, 0, name);
     assert.match(help.out, /^Usage: dil /);

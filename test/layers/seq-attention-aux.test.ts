@@ -174,7 +174,7 @@ describe('AuxiliaryLoss (src/layers/auxLoss.ts)', () => {
   }
 
   it('rejects an inner-product scorer with different sizes', () => {
-    assert.throws(() => new AuxiliaryLoss(new ParameterStore(1), 'aux', { stateSize: 3, embeddingSize: 4 }), /auxLoss\.ts.*stateSize = embeddingSize/);
+    assert.throws(() => new AuxiliaryLoss(new ParameterStore(1), 'aux', { stateSize: 3, embeddingSize: 4 }), /AuxiliaryLoss: scorer 'inner' needs stateSize = embeddingSize, got 3 and 4/);
   });
 });
 

@@ -75,7 +75,7 @@ describe('MultiHeadSelfAttention (src/layers/multiHeadAttention.ts)', () => {
   });
 
   it('rejects heads that do not divide the width', () => {
-    assert.throws(() => new MultiHeadSelfAttention(new ParameterStore(1), 'mh', { size: 36, heads: 8 }), /multiHeadAttention\.ts.*heads must be/);
+    assert.throws(() => new MultiHeadSelfAttention(new ParameterStore(1), 'mh', { size: 36, heads: 8 }), /MultiHeadSelfAttention\(mh\): heads must be a positive integer dividing size 36, got 8/);
   });
 });
 

@@ -113,7 +113,7 @@ describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
   });
 
   it('refuses the auxiliary loss with a non-causal refiner, naming both fields', () => {
-    assert.throws(() => new DminModel({ refinerCausal: false }, SIZES, 1), /dmin\.ts.*auxWeight > 0 needs refinerCausal: true/);
+    assert.throws(() => new DminModel({ refinerCausal: false }, SIZES, 1), /dmin config: auxWeight > 0 needs refinerCausal: true/);
     assert.throws(() => new DminModel({ refinerCausal: false, auxWeight: 0.5 }, SIZES, 1), /refinerCausal: false, auxWeight: 0\.5/);
     // without the auxiliary loss a non-causal refiner is a valid ablation
     new DminModel({ refinerCausal: false, refinerPaddingMask: true, auxWeight: 0 }, SIZES, 1).dispose();

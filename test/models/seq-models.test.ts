@@ -106,11 +106,11 @@ describe('sequence models: checkpoints and config errors', () => {
   });
 
   it('rejects unknown fields and impossible combinations with the file name', () => {
-    assert.throws(() => new DienModel({ evolution: 'LSTM' } as never, SIZES, 1), /dien\.ts.*evolution must be one of/);
-    assert.throws(() => new DienModel({ gru: 'AUGRU' } as never, SIZES, 1), /dien\.ts.*unknown config field "gru"/);
-    assert.throws(() => new DminModel({ refiner: false }, SIZES, 1), /dmin\.ts.*auxWeight > 0 needs the behaviour refiner/);
-    assert.throws(() => new DminModel({ positionOrder: 'backward' } as never, SIZES, 1), /dmin\.ts.*positionOrder must be/);
-    assert.throws(() => new DminModel({ refinerHeads: 5 }, SIZES, 1), /multiHeadAttention\.ts.*heads must be/);
-    assert.throws(() => new DhanModel({ dimensions: [[0, 7]] }, SIZES, 1), /dhan\.ts.*dimensions must be/);
+    assert.throws(() => new DienModel({ evolution: 'LSTM' } as never, SIZES, 1), /InterestEvolution\(.*\): evolution must be one of .*, got LSTM/);
+    assert.throws(() => new DienModel({ gru: 'AUGRU' } as never, SIZES, 1), /dien config: unknown config field "gru"/);
+    assert.throws(() => new DminModel({ refiner: false }, SIZES, 1), /dmin config: auxWeight > 0 needs the behaviour refiner/);
+    assert.throws(() => new DminModel({ positionOrder: 'backward' } as never, SIZES, 1), /dmin config: positionOrder must be .*, got backward/);
+    assert.throws(() => new DminModel({ refinerHeads: 5 }, SIZES, 1), /MultiHeadSelfAttention\(.*\): heads must be/);
+    assert.throws(() => new DhanModel({ dimensions: [[0, 7]] }, SIZES, 1), /dhan config: dimensions must be/);
   });
 });

@@ -29,7 +29,7 @@ export const TRAIN_COMMAND: CommandSpec = {
       name: 'preset',
       type: 'string',
       values: [...TRAIN_PRESET_NAMES, ...RUN_PRESET_NAMES],
-      description: "optimizer/schedule of an official repo (default: din for din, dmin for dmin, dhan for dhan, dien for the others); 'fuxictr' = the FuxiCTR peer protocol (train, data and model settings, src/experiments/runPresets.ts)",
+      description: "optimizer/schedule of an official repo (default: din for din, dmin for dmin, dhan for dhan, dien for the others); 'fuxictr' = the FuxiCTR peer protocol (train, data and model settings together)",
     },
     { name: 'epochs', type: 'int', description: 'training epochs' },
     { name: 'seed', type: 'seed', description: 'seed of initialisation, shuffling, negatives and splits', defaultText: '1' },
