@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Rng } from '../../src/random';
+import { Rng } from '../src/random';
 
 test('Rng: the same seed gives the same stream, another seed another stream', () => {
   const a = new Rng(42), b = new Rng(42), c = new Rng(43);

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs';
-import { useBestBackend, wasmThreadsRequested } from '../../src/backend';
+import { useBestBackend, wasmThreadsRequested } from '../src/backend';
 
 const CHILD_FLAG = 'DIL_WASM_THREADS_TEST_CHILD';
 
@@ -19,10 +19,10 @@ interface ChildResult {
 }
 
 async function childMain(): Promise<void> {
-  const { makeBenchBatches } = await import('../../src/bench/batches');
-  const { BENCH_MODELS, benchModelOverrides } = await import('../../src/bench/shape');
-  const { createModel } = await import('../../src/models');
-  const { sigmoidCrossEntropy } = await import('../../src/train/step');
+  const { makeBenchBatches } = await import('../src/bench/batches');
+  const { BENCH_MODELS, benchModelOverrides } = await import('../src/bench/shape');
+  const { createModel } = await import('../src/models');
+  const { sigmoidCrossEntropy } = await import('../src/train/step');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   await useBestBackend({ quiet: true });
   const result: ChildResult = { pool: wasm.getThreadsCount(), models: {} };

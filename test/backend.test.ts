@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { useBestBackend, forcedBackend, currentBackend } from '../../src/backend';
+import { useBestBackend, forcedBackend, currentBackend } from '../src/backend';
 
 function nativeLoads(): boolean {
   try {
