@@ -7,7 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
 import { Batch, DataFormatError, loadDataset } from '../../src/data';
-import { skipUnless, tmpDir, writeFixture } from './helpers';
+import { skipUnless, writeFixture } from './helpers';
+import { tmpDir } from '../helpers/tmpDir';
 
 const HEADER = 'label,user_id,item_id,cate_id,item_history,cate_history';
 // user 7 clicks a(1) b(2) c(1) then is tested on d; user 9 clicks b(2) then is tested on e.

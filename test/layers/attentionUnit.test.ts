@@ -10,7 +10,9 @@ import { AttentionUnit, AttentionUnitConfig } from '../../src/layers/attentionUn
 import { ParameterStore } from '../../src/layers/params';
 import { poolSequence } from '../../src/layers/pooling';
 import { Rng } from '../../src/random';
-import { assertGradientsMatch, maxDiff, projectionLoss, randomVariable } from './helpers';
+import { assertGradientsMatch, projectionLoss } from '../helpers/gradients';
+import { maxDiff } from '../helpers/maxDiff';
+import { maskFromLengths, randomVariable } from '../helpers/tensors';
 
 before(async () => {
   await useBestBackend({ quiet: true });
@@ -21,9 +23,7 @@ const T = 5;
 const D = 4;
 const lengths = [5, 2, 3];
 
-function maskOf(T2: number): tf.Tensor2D {
-  return tf.tensor2d(lengths.map((len) => Array.from({ length: T2 }, (_, t) => (t < len ? 1 : 0))));
-}
+const maskOf = (T2: number): tf.Tensor2D => maskFromLengths(lengths, T2);
 
 /** keys [B, T, D] with zeros at padded positions (as the embedding lookup gives). */
 function keysOf(rng: Rng, T2 = T): tf.Variable {

@@ -4,53 +4,12 @@ import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../../src/backend';
 import { Rng } from '../../src/random';
 import { ParameterStore } from '../../src/layers/params';
-import { EvolutionAttention, maskedSoftmax } from '../../src/layers/sequenceAttention';
 import { AuxiliaryLoss, AuxLossReduction } from '../../src/layers/auxLoss';
-import { LayerNorm } from '../../src/layers/layerNorm';
-import { checkGradients, maskFromLengths, uniformTensor } from './seq-helpers';
+import { assertGradientsMatch } from '../helpers/gradients';
+import { maskFromLengths, uniformTensor } from '../helpers/tensors';
 
 before(async () => {
   await useBestBackend({ quiet: true });
-});
-
-describe('maskedSoftmax / EvolutionAttention (src/layers/sequenceAttention.ts)', () => {
-  it('softmax over valid steps only; padded steps 0; rows without valid steps all 0', () => {
-    const w = maskedSoftmax(tf.tensor2d([[1, 2, 3], [5, 0, 0], [1, 1, 1]]), tf.tensor2d([[1, 1, 0], [1, 0, 0], [0, 0, 0]])).arraySync();
-    const e = Math.exp(1) + Math.exp(2);
-    assert.ok(Math.abs(w[0][0] - Math.exp(1) / e) < 1e-6 && Math.abs(w[0][1] - Math.exp(2) / e) < 1e-6);
-    assert.equal(w[0][2], 0);
-    assert.deepEqual(w[1], [1, 0, 0]);
-    assert.deepEqual(w[2], [0, 0, 0]);
-  });
-
-  it('a_t = softmax_valid(h_t W e_a), checked against a plain-JS computation', () => {
-    const store = new ParameterStore(1);
-    const att = new EvolutionAttention(store, 'att', { stateSize: 3, targetSize: 2 });
-    const rng = new Rng(3);
-    const h = uniformTensor(rng, [2, 4, 3]) as tf.Tensor3D;
-    const e = uniformTensor(rng, [2, 2]) as tf.Tensor2D;
-    const mask = maskFromLengths([4, 2], 4);
-    const got = att.apply(h, e, mask).arraySync();
-    const W = att.kernel.arraySync() as number[][];
-    const hv = h.arraySync();
-    const ev = e.arraySync();
-    [4, 2].forEach((len, b) => {
-      const s = hv[b].slice(0, len).map((ht) => ht.reduce((acc, x, i) => acc + x * W[i].reduce((a2, wij, j) => a2 + wij * ev[b][j], 0), 0));
-      const z = s.reduce((a, v) => a + Math.exp(v), 0);
-      for (let t = 0; t < 4; t++) assert.ok(Math.abs(got[b][t] - (t < len ? Math.exp(s[t]) / z : 0)) < 1e-6);
-    });
-  });
-
-  it('gradients match finite differences (eps 1e-2, |err| <= 2e-3 + 2e-2|g|)', () => {
-    const store = new ParameterStore(2);
-    const att = new EvolutionAttention(store, 'att', { stateSize: 3, targetSize: 2 });
-    const rng = new Rng(4);
-    const h = tf.variable(uniformTensor(rng, [2, 4, 3]));
-    const e = tf.variable(uniformTensor(rng, [2, 2]));
-    const r = uniformTensor(rng, [2, 4]);
-    const mask = maskFromLengths([4, 3], 4);
-    checkGradients(() => tf.tidy(() => att.apply(h as unknown as tf.Tensor3D, e as unknown as tf.Tensor2D, mask).mul(r).sum() as tf.Scalar), [h, e, att.kernel]);
-  });
 });
 
 describe('AuxiliaryLoss (src/layers/auxLoss.ts)', () => {
@@ -169,32 +128,11 @@ describe('AuxiliaryLoss (src/layers/auxLoss.ts)', () => {
       const n = tf.variable(nT.clone());
       const mask = maskFromLengths(lengths, T);
       const loss = (): tf.Scalar => aux.apply(h as unknown as tf.Tensor3D, e as unknown as tf.Tensor3D, n as unknown as tf.Tensor3D, mask);
-      checkGradients(loss, [h, e, n, ...store.trainable().map((p) => p.variable)], { label: scorer, maxEntries: 12 });
+      assertGradientsMatch(loss, [h, e, n, ...store.trainable().map((p) => p.variable)], { label: scorer, entries: 12 });
     });
   }
 
   it('rejects an inner-product scorer with different sizes', () => {
     assert.throws(() => new AuxiliaryLoss(new ParameterStore(1), 'aux', { stateSize: 3, embeddingSize: 4 }), /auxLoss\.ts.*stateSize = embeddingSize/);
-  });
-});
-
-describe('LayerNorm (src/layers/layerNorm.ts)', () => {
-  it('normalises the last axis (plain-JS check) and gradients match finite differences', () => {
-    const store = new ParameterStore(1);
-    const ln = new LayerNorm(store, 'ln', { size: 4 });
-    const x = tf.variable(uniformTensor(new Rng(2), [2, 3, 4], -2, 2));
-    const y = ln.apply(x as unknown as tf.Tensor3D).arraySync();
-    const xv = x.arraySync() as number[][][];
-    xv.forEach((rows, i) => rows.forEach((row, j) => {
-      const m = row.reduce((a, v) => a + v, 0) / 4;
-      const v = row.reduce((a, r) => a + (r - m) ** 2, 0) / 4;
-      row.forEach((r, k) => assert.ok(Math.abs(y[i][j][k] - (r - m) / Math.sqrt(v + 1e-6)) < 1e-5));
-    }));
-    tf.tidy(() => {
-      ln.gamma.assign(uniformTensor(new Rng(3), [4], 0.5, 1.5) as tf.Tensor1D);
-      ln.beta.assign(uniformTensor(new Rng(4), [4]) as tf.Tensor1D);
-    });
-    const r = uniformTensor(new Rng(5), [2, 3, 4]);
-    checkGradients(() => tf.tidy(() => ln.apply(x as unknown as tf.Tensor3D).mul(r).sum() as tf.Scalar), [x, ln.gamma, ln.beta]);
   });
 });

@@ -5,7 +5,9 @@ import { useBestBackend } from '../../src/backend';
 import { Rng } from '../../src/random';
 import { ParameterStore } from '../../src/layers/params';
 import { GruLayer, GruKind, AttentionGateConvention } from '../../src/layers/gru';
-import { checkGradients, maskFromLengths, maxAbsDiff, uniformTensor } from './seq-helpers';
+import { assertGradientsMatch } from '../helpers/gradients';
+import { maxDiff } from '../helpers/maxDiff';
+import { maskFromLengths, uniformTensor } from '../helpers/tensors';
 
 const B = 2;
 const T = 5;
@@ -93,7 +95,7 @@ describe('GruLayer (src/layers/gru.ts)', () => {
       });
       const targets = [xv, ...store.trainable().map((p) => p.variable)];
       if (c.kind !== 'GRU') targets.push(av);
-      checkGradients(loss, targets, { label: `${c.kind}/${c.convention}` });
+      assertGradientsMatch(loss, targets, { label: `${c.kind}/${c.convention}` });
       store.dispose();
       tf.dispose([xv, av, weights]);
     });
@@ -120,7 +122,7 @@ describe('GruLayer (src/layers/gru.ts)', () => {
       fused.grads.forEach((gf, i) => {
         if (c.kind === 'GRU' && i === 1) return; // attention unused by a plain GRU
         assert.ok(gf && auto.grads[i], `gradient ${i} missing`);
-        assert.ok(maxAbsDiff(gf, auto.grads[i]) < 1e-5, `${c.kind}/${c.convention} gradient ${i}`);
+        assert.ok(maxDiff(gf, auto.grads[i]) < 1e-5, `${c.kind}/${c.convention} gradient ${i}`);
       });
     });
   }
@@ -130,11 +132,11 @@ describe('GruLayer (src/layers/gru.ts)', () => {
     const gru = layer('GRU').apply(xT, maskT);
     for (const kind of ['AUGRU', 'AIGRU'] as GruKind[]) {
       const out = layer(kind).apply(xT, maskT, ones);
-      assert.ok(maxAbsDiff(out.states, gru.states) < 1e-6, kind);
+      assert.ok(maxDiff(out.states, gru.states) < 1e-6, kind);
     }
     // official AUGRU: a_t = 0 is the plain GRU step
     const official = layer('AUGRU', 'official').apply(xT, maskT, tf.zerosLike(attT) as tf.Tensor2D);
-    assert.ok(maxAbsDiff(official.states, gru.states) < 1e-6);
+    assert.ok(maxDiff(official.states, gru.states) < 1e-6);
   });
 
   it('AUGRU and AGRU with a_t = 0 keep the state (paper convention); AGRU with a_t = 1 returns the candidate', () => {
@@ -157,7 +159,7 @@ describe('GruLayer (src/layers/gru.ts)', () => {
     // official AUGRU with a = 1 overwrites with the candidate too
     const off = layer('AUGRU', 'official').apply(xT, full, full as tf.Tensor2D).states;
     const agru = layer('AGRU').apply(xT, full, full as tf.Tensor2D).states;
-    assert.ok(maxAbsDiff(off, agru) < 1e-6);
+    assert.ok(maxDiff(off, agru) < 1e-6);
   });
 
   it('padded steps leave the state unchanged and extra padding changes nothing', () => {
@@ -171,8 +173,8 @@ describe('GruLayer (src/layers/gru.ts)', () => {
       const aPad = tf.concat([attT, uniformTensor(new Rng(5), [B, 3], 0, 1)], 1) as tf.Tensor2D;
       const mPad = maskFromLengths(lengths, T + 3);
       const padded = g.apply(xPad, mPad, aPad);
-      assert.ok(maxAbsDiff(padded.final, out.final) < 1e-6, kind);
-      assert.ok(maxAbsDiff(padded.states.slice([0, 0, 0], [B, T, H]), out.states) < 1e-6, kind);
+      assert.ok(maxDiff(padded.final, out.final) < 1e-6, kind);
+      assert.ok(maxDiff(padded.states.slice([0, 0, 0], [B, T, H]), out.states) < 1e-6, kind);
     }
   });
 

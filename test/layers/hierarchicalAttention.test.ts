@@ -6,7 +6,9 @@ import { Rng } from '../../src/random';
 import { ParameterStore } from '../../src/layers/params';
 import { AttentionUnit } from '../../src/layers/attentionUnit';
 import { buildClusterGroupings, clusterGroupingTensors, clusterVectors, hierarchicalPooling, AttentionWeightsFn } from '../../src/layers/hierarchicalAttention';
-import { checkGradients, maskFromLengths, maxAbsDiff, uniformTensor } from './seq-helpers';
+import { assertGradientsMatch } from '../helpers/gradients';
+import { maxDiff } from '../helpers/maxDiff';
+import { maskFromLengths, uniformTensor } from '../helpers/tensors';
 
 before(async () => {
   await useBestBackend({ quiet: true });
@@ -86,8 +88,8 @@ describe('hierarchical attention (src/layers/hierarchicalAttention.ts)', () => {
     const groupings = clusterGroupingTensors(B, buildClusterGroupings(B, T, mask, [own]));
     const out = hierarchicalPooling(target, behaviours, maskT, groupings, [asFn(level1), asFn(level2)]);
     const din = level2.apply(target, behaviours, maskT, true).pooled;
-    assert.ok(maxAbsDiff(out.hierarchical, din) < 1e-5);
-    assert.ok(maxAbsDiff(out.flat, level1.apply(target, behaviours, maskT, true).pooled) < 1e-6);
+    assert.ok(maxDiff(out.hierarchical, din) < 1e-5);
+    assert.ok(maxDiff(out.flat, level1.apply(target, behaviours, maskT, true).pooled) < 1e-6);
   });
 
   it('padding invariance and gradients vs finite differences (three attention levels)', () => {
@@ -103,13 +105,13 @@ describe('hierarchical attention (src/layers/hierarchicalAttention.ts)', () => {
     const garbage = uniformTensor(new Rng(9), [B, 2, D], -4, 4);
     const behaviours2 = tf.concat([behaviours, garbage], 1) as tf.Tensor3D;
     const out2 = hierarchicalPooling(target, behaviours2, tf.tensor2d(mask2, [B, T2]), groupings2, units.map(asFn));
-    assert.ok(maxAbsDiff(out.hierarchical, out2.hierarchical) < 1e-5);
-    assert.ok(maxAbsDiff(out.flat, out2.flat) < 1e-5);
+    assert.ok(maxDiff(out.hierarchical, out2.hierarchical) < 1e-5);
+    assert.ok(maxDiff(out.flat, out2.flat) < 1e-5);
     const bv = tf.variable(behaviours.clone());
     const tv = tf.variable(target.clone());
     const r = uniformTensor(new Rng(10), [B, D]);
-    checkGradients(() => tf.tidy(() => hierarchicalPooling(tv as unknown as tf.Tensor2D, bv as unknown as tf.Tensor3D, maskT, groupings, units.map(asFn)).hierarchical.mul(r).sum() as tf.Scalar),
-      [bv, tv, ...store.trainable().map((p) => p.variable)], { maxEntries: 6 });
+    assertGradientsMatch(() => tf.tidy(() => hierarchicalPooling(tv as unknown as tf.Tensor2D, bv as unknown as tf.Tensor3D, maskT, groupings, units.map(asFn)).hierarchical.mul(r).sum() as tf.Scalar),
+      [bv, tv, ...store.trainable().map((p) => p.variable)], { entries: 6 });
   });
 
   it('rejects a wrong number of attention units', () => {

@@ -4,10 +4,11 @@ import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../../src/backend';
 import { Rng } from '../../src/random';
 import { ParameterStore } from '../../src/layers/params';
-import { MultiHeadSelfAttention } from '../../src/layers/multiHeadAttention';
 import { forwardPositions, MultiInterestExtractor, reversePositions } from '../../src/layers/multiInterest';
 import { maskedSoftmax } from '../../src/layers/sequenceAttention';
-import { checkGradients, maskFromLengths, maxAbsDiff, uniformTensor } from './seq-helpers';
+import { assertGradientsMatch } from '../helpers/gradients';
+import { maxDiff } from '../helpers/maxDiff';
+import { maskFromLengths, padWithNoise, uniformTensor } from '../helpers/tensors';
 
 before(async () => {
   await useBestBackend({ quiet: true });
@@ -17,67 +18,6 @@ const B = 2;
 const T = 4;
 const D = 4;
 const lengths = [4, 2];
-
-/** Appends `extra` padded steps filled with noise. */
-function padMore(x: tf.Tensor3D, extra: number, seed: number): tf.Tensor3D {
-  return tf.concat([x, uniformTensor(new Rng(seed), [x.shape[0], extra, x.shape[2]], -3, 3)], 1) as tf.Tensor3D;
-}
-
-describe('MultiHeadSelfAttention (src/layers/multiHeadAttention.ts)', () => {
-  const x = uniformTensor(new Rng(1), [B, T, D]) as tf.Tensor3D;
-  const mask = maskFromLengths(lengths, T);
-
-  it('one head without FFN equals a direct computation of LayerNorm(x + softmax(QK^T/sqrt(d)) V Wo)', () => {
-    const store = new ParameterStore(2);
-    const mh = new MultiHeadSelfAttention(store, 'mh', { size: D, heads: 1, ffnSize: 0 });
-    const got = mh.apply(x, mask);
-    const W = store.get('mh/qkvKernel');
-    const expected = tf.tidy(() => {
-      const [wq, wk, wv] = tf.split(W, 3, 1);
-      const rows: tf.Tensor[] = [];
-      lengths.forEach((len, b) => {
-        const xb = x.slice([b, 0, 0], [1, len, D]).reshape([len, D]) as tf.Tensor2D;
-        const a = tf.softmax(tf.matMul(tf.matMul(xb, wq), tf.matMul(xb, wk), false, true).div(Math.sqrt(D)));
-        const ctx = tf.matMul(tf.matMul(a, tf.matMul(xb, wv)), store.get('mh/outKernel'));
-        const y = xb.add(ctx);
-        const m = y.mean(1, true);
-        const v = y.sub(m).square().mean(1, true);
-        const n = y.sub(m).div(v.add(1e-6).sqrt());
-        rows.push(tf.concat([n, tf.zeros([T - len, D])], 0));
-      });
-      return tf.stack(rows);
-    });
-    assert.ok(maxAbsDiff(got, expected) < 1e-5);
-  });
-
-  for (const options of [{ causal: false, paddingMask: true }, { causal: true, paddingMask: true }, { causal: true, paddingMask: false }]) {
-    it(`padding invariance and gradients (causal ${options.causal}, paddingMask ${options.paddingMask})`, () => {
-      const store = new ParameterStore(3);
-      const mh = new MultiHeadSelfAttention(store, 'mh', { size: D, heads: 2, ...options });
-      const base = mh.apply(x, mask);
-      const more = mh.apply(padMore(x, 3, 9), maskFromLengths(lengths, T + 3));
-      assert.ok(maxAbsDiff(more.slice([0, 0, 0], [B, T, D]), base) < 1e-5);
-      const xv = tf.variable(x.clone());
-      const r = uniformTensor(new Rng(4), [B, T, D]);
-      checkGradients(() => tf.tidy(() => mh.apply(xv as unknown as tf.Tensor3D, mask).mul(r).sum() as tf.Scalar), [xv, ...store.trainable().map((p) => p.variable)], { maxEntries: 8, eps: 2e-3 }); // small eps: the FFN ReLU has kinks
-    });
-  }
-
-  it('causal-only (official) equals causal + padding mask on valid positions; causal output ignores later steps', () => {
-    const a = new MultiHeadSelfAttention(new ParameterStore(5), 'mh', { size: D, heads: 2, causal: true, paddingMask: false });
-    const b = new MultiHeadSelfAttention(new ParameterStore(5), 'mh', { size: D, heads: 2, causal: true, paddingMask: true });
-    assert.ok(maxAbsDiff(a.apply(x, mask), b.apply(x, mask)) < 1e-6);
-    const full = tf.ones([B, T]) as tf.Tensor2D;
-    const changed = tf.concat([x.slice([0, 0, 0], [B, 2, D]), uniformTensor(new Rng(6), [B, 2, D])], 1) as tf.Tensor3D;
-    const y1 = a.apply(x, full).slice([0, 0, 0], [B, 2, D]);
-    const y2 = a.apply(changed, full).slice([0, 0, 0], [B, 2, D]);
-    assert.ok(maxAbsDiff(y1, y2) < 1e-6);
-  });
-
-  it('rejects heads that do not divide the width', () => {
-    assert.throws(() => new MultiHeadSelfAttention(new ParameterStore(1), 'mh', { size: 36, heads: 8 }), /multiHeadAttention\.ts.*heads must be/);
-  });
-});
 
 describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
   const z = uniformTensor(new Rng(11), [B, T, D]) as tf.Tensor3D;
@@ -104,7 +44,7 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
       const w = maskedSoftmax(h.reshape([B, T]), mask);
       return tf.matMul(w.reshape([B, 1, T]), keys).reshape([B, D]);
     });
-    assert.ok(maxAbsDiff(out.interests, expected) < 1e-5);
+    assert.ok(maxDiff(out.interests, expected) < 1e-5);
   });
 
   it("official head options (causal, scale 1/sqrt(D), per-head FFN): one head equals a direct computation", () => {
@@ -128,7 +68,7 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
       });
       return tf.stack(rows);
     });
-    assert.ok(maxAbsDiff(got, expected) < 1e-5);
+    assert.ok(maxDiff(got, expected) < 1e-5);
   });
 
   it('causal heads: head sequences at steps <= t ignore the steps after t', () => {
@@ -137,7 +77,7 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
     const base = ex.apply(z, target, full).headSequences;
     const changed = tf.concat([z.slice([0, 0, 0], [B, 2, D]), uniformTensor(new Rng(19), [B, T - 2, D])], 1) as tf.Tensor3D;
     const out = ex.apply(changed, target, full).headSequences;
-    assert.ok(maxAbsDiff(out.slice([0, 0, 0, 0], [2, B, 2, D]), base.slice([0, 0, 0, 0], [2, B, 2, D])) < 1e-6);
+    assert.ok(maxDiff(out.slice([0, 0, 0, 0], [2, B, 2, D]), base.slice([0, 0, 0, 0], [2, B, 2, D])) < 1e-6);
   });
 
   it('padding invariance with position encoding, and gradients match finite differences', () => {
@@ -146,13 +86,13 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
     const pos = tf.tensor2d(reversePositions(Int32Array.from(lengths), T, 100), [B, T], 'int32');
     const base = ex.apply(z, target, mask, pos).interests;
     const posMore = tf.tensor2d(reversePositions(Int32Array.from(lengths), T + 2, 100), [B, T + 2], 'int32');
-    const more = ex.apply(padMore(z, 2, 15), target, maskFromLengths(lengths, T + 2), posMore).interests;
-    assert.ok(maxAbsDiff(base, more) < 1e-5);
+    const more = ex.apply(padWithNoise(z, 2, 15), target, maskFromLengths(lengths, T + 2), posMore).interests;
+    assert.ok(maxDiff(base, more) < 1e-5);
     const zv = tf.variable(z.clone());
     const tv = tf.variable(target.clone());
     const r = uniformTensor(new Rng(16), [B, 2 * D]);
     const targets = [zv, tv, ...store.trainable().map((p) => p.variable)];
-    checkGradients(() => tf.tidy(() => ex.apply(zv as unknown as tf.Tensor3D, tv as unknown as tf.Tensor2D, mask, pos).interests.mul(r).sum() as tf.Scalar), targets, { maxEntries: 6 });
+    assertGradientsMatch(() => tf.tidy(() => ex.apply(zv as unknown as tf.Tensor3D, tv as unknown as tf.Tensor2D, mask, pos).interests.mul(r).sum() as tf.Scalar), targets, { entries: 6 });
   });
 
   it('official head options: padding invariance and gradients match finite differences', () => {
@@ -161,10 +101,10 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
     const pos = tf.tensor2d(forwardPositions(Int32Array.from(lengths), T, 100), [B, T], 'int32');
     const base = ex.apply(z, target, mask, pos).interests;
     const posMore = tf.tensor2d(forwardPositions(Int32Array.from(lengths), T + 2, 100), [B, T + 2], 'int32');
-    const more = ex.apply(padMore(z, 2, 21), target, maskFromLengths(lengths, T + 2), posMore).interests;
-    assert.ok(maxAbsDiff(base, more) < 1e-5);
+    const more = ex.apply(padWithNoise(z, 2, 21), target, maskFromLengths(lengths, T + 2), posMore).interests;
+    assert.ok(maxDiff(base, more) < 1e-5);
     const zv = tf.variable(z.clone());
     const r = uniformTensor(new Rng(22), [B, 2 * D]);
-    checkGradients(() => tf.tidy(() => ex.apply(zv as unknown as tf.Tensor3D, target, mask, pos).interests.mul(r).sum() as tf.Scalar), [zv, ...store.trainable().map((p) => p.variable)], { maxEntries: 6, eps: 2e-3 }); // small eps: the FFN ReLU has kinks
+    assertGradientsMatch(() => tf.tidy(() => ex.apply(zv as unknown as tf.Tensor3D, target, mask, pos).interests.mul(r).sum() as tf.Scalar), [zv, ...store.trainable().map((p) => p.variable)], { entries: 6, eps: 2e-3 }); // small eps: the FFN ReLU has kinks
   });
 });

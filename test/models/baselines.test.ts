@@ -4,23 +4,25 @@
  * Model_WideDeep deep part [uid, item, Σhist]; DIN repo deepFM deep part [hist, item]), and the
  * DIEN repo's Model_DIN row of DIEN Table 2. The features handed to the click head are captured
  * and compared with columns assembled in JS from the embedding tables; for Wide&Deep and DeepFM
- * the logit minus the head's output is compared with the shallow part computed in JS.
+ * the logit minus the head's output is compared with the shallow part computed in JS. LR's
+ * logit and DeepFM's factorisation-machine term are checked whole against JS computations.
  */
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
 import { DIEN_TABLE2 } from '../../src/experiments/papers/dien';
+import type { Batch } from '../../src/data/batch';
 import { ClickHead } from '../../src/layers/clickHead';
 import { createModel, CtrModel, DinModel } from '../../src/models';
-import { catOf, maxDiff, tinyBatches, TINY_SIZES } from '../layers/helpers';
+import { catOf, TINY_SIZES, tinyBatch } from '../helpers/batches';
+import { maxDiff } from '../helpers/maxDiff';
 
 before(async () => {
   await useBestBackend({ quiet: true });
 });
 
-type Batch = ReturnType<typeof tinyBatches>[number];
-const [batch] = tinyBatches(1, 6, 5, 17);
+const batch = tinyBatch(17, { size: 6, maxLen: 5 });
 
 /** [item row | cat row] of `item` from the model's tables. */
 function behaviourOf(m: CtrModel, item: number): number[] {
@@ -35,7 +37,21 @@ function historySum(m: CtrModel, batch: Batch, b: number): number[] {
   return acc;
 }
 
+/** Masked mean of row b's history behaviour vectors (zeros without history), in JS. */
+function historyMean(m: CtrModel, batch: Batch, b: number): number[] {
+  const n = batch.histMask.subarray(b * batch.maxLen, (b + 1) * batch.maxLen).reduce((a, v) => a + v, 0);
+  return historySum(m, batch, b).map((v) => v / Math.max(1, n));
+}
+
 const times = (a: number[], b: number[]): number[] => a.map((v, i) => v * b[i]);
+
+/** Inference-mode logits. */
+function logits(m: CtrModel, batch: Batch): Float32Array {
+  const inputs = m.prepare(batch);
+  const out = tf.tidy(() => Float32Array.from(m.forward(inputs, false).logit.dataSync() as Float32Array));
+  inputs.dispose();
+  return out;
+}
 
 /** Runs the model in inference mode, capturing what its click head sees and returns. */
 function capture(m: CtrModel, head: ClickHead, batch: Batch): { features: number[][]; deep: Float32Array; logit: Float32Array } {
@@ -170,4 +186,42 @@ describe('DIEN and DMIN: the history-sum terms of the official code are an optio
       without.dispose();
     });
   }
+});
+
+describe('baseline logits against a JS computation', () => {
+  it('lr: logit = w . [target, mean-pooled history] + b', () => {
+    const batch = tinyBatch(3, { size: 5, maxLen: 4 });
+    const m = createModel('lr', { pooling: 'mean' }, TINY_SIZES, 2);
+    const w = m.params.get('lr/linear/kernel').dataSync();
+    tf.tidy(() => m.params.get('lr/linear/bias').assign(tf.tensor1d([0.3])));
+    const got = logits(m, batch);
+    for (let b = 0; b < 5; b++) {
+      const x = [...behaviourOf(m, batch.targetItems[b]), ...historyMean(m, batch, b)];
+      const expected = x.reduce((s, v, i) => s + v * w[i], 0.3);
+      assert.ok(Math.abs(got[b] - expected) < 1e-5, `row ${b}: ${got[b]} vs ${expected}`);
+    }
+    m.dispose();
+  });
+
+  it('deepfm: with the deep and first-order parts zeroed, the logit is the sum of pairwise field inner products', () => {
+    const batch = tinyBatch(4, { size: 5, maxLen: 4 });
+    const m = createModel('deepfm', {}, TINY_SIZES, 2);
+    // larger embeddings so the FM term is far above float32 noise
+    for (const t of m.embeddings.tables()) t.values.forEach((v, i) => (t.values[i] = v * 30));
+    tf.tidy(() => {
+      for (const name of ['deepfm/head/output/kernel', 'deepfm/head/output/bias', 'deepfm/firstOrder/kernel', 'deepfm/firstOrder/bias']) {
+        m.params.get(name).assign(tf.zerosLike(m.params.get(name)));
+      }
+    });
+    const got = logits(m, batch);
+    for (let b = 0; b < 5; b++) {
+      const target = behaviourOf(m, batch.targetItems[b]);
+      const pooled = historySum(m, batch, b);
+      const fields = [target.slice(0, 18), target.slice(18), pooled.slice(0, 18), pooled.slice(18)];
+      let expected = 0;
+      for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) expected += fields[i].reduce((s, v, d) => s + v * fields[j][d], 0);
+      assert.ok(Math.abs(got[b] - expected) < 1e-4 * Math.max(1, Math.abs(expected)), `row ${b}: ${got[b]} vs ${expected}`);
+    }
+    m.dispose();
+  });
 });

@@ -12,8 +12,9 @@ import { DienModel } from '../../src/models/dien';
 import { ParameterStore } from '../../src/layers/params';
 import { AuxiliaryLoss } from '../../src/layers/auxLoss';
 import { forwardPositions } from '../../src/layers/multiInterest';
-import { maskFromLengths, maxAbsDiff, uniformTensor } from '../layers/seq-helpers';
-import { SIZES, tinyBatch, withExtraPadding } from './seq-fixtures';
+import { padBatch, TINY_SIZES, tinyBatch } from '../helpers/batches';
+import { maxDiff } from '../helpers/maxDiff';
+import { maskFromLengths, randomTensor, uniformTensor } from '../helpers/tensors';
 
 before(async () => {
   await useBestBackend({ quiet: true });
@@ -21,32 +22,25 @@ before(async () => {
 
 const small = { mlp: { hidden: [16, 8] } };
 
-/** [B, T, D] standard-normal values. */
-function normalTensor(rng: Rng, shape: number[]): tf.Tensor3D {
-  const v = new Float32Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < v.length; i++) v[i] = rng.normal();
-  return tf.tensor3d(v, shape as [number, number, number]);
-}
-
 describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
   it('default config: refined z_t is unchanged when e_{t+1..T} change, for every t (whole refiner block)', () => {
-    const model = new DminModel({ ...small }, SIZES, 1);
+    const model = new DminModel({ ...small }, TINY_SIZES, 1);
     const refiner = model.refiner;
     assert.ok(refiner, 'the default DMIN has a refiner');
     const B = 3;
     const T = 6;
     const D = refiner.size;
     const rng = new Rng(21);
-    const e = normalTensor(rng, [B, T, D]);
+    const e = randomTensor([B, T, D], rng) as tf.Tensor3D;
     const full = tf.ones([B, T]) as tf.Tensor2D;
     const base = refiner.apply(e, full);
     for (let t = 0; t + 1 < T; t++) {
-      const changed = tf.concat([e.slice([0, 0, 0], [B, t + 1, D]), normalTensor(rng, [B, T - t - 1, D])], 1) as tf.Tensor3D;
+      const changed = tf.concat([e.slice([0, 0, 0], [B, t + 1, D]), randomTensor([B, T - t - 1, D], rng)], 1) as tf.Tensor3D;
       const out = refiner.apply(changed, full);
-      const past = maxAbsDiff(out.slice([0, 0, 0], [B, t + 1, D]), base.slice([0, 0, 0], [B, t + 1, D]));
+      const past = maxDiff(out.slice([0, 0, 0], [B, t + 1, D]), base.slice([0, 0, 0], [B, t + 1, D]));
       assert.ok(past < 1e-5, `z_0..z_${t} moved by ${past} when e_${t + 1}.. changed`);
       // the changed steps themselves do move (the perturbation is real)
-      assert.ok(maxAbsDiff(out.slice([0, t + 1, 0], [B, T - t - 1, D]), base.slice([0, t + 1, 0], [B, T - t - 1, D])) > 1e-2);
+      assert.ok(maxDiff(out.slice([0, t + 1, 0], [B, T - t - 1, D]), base.slice([0, t + 1, 0], [B, T - t - 1, D])) > 1e-2);
       tf.dispose([changed, out]);
     }
     tf.dispose([e, full, base]);
@@ -57,7 +51,7 @@ describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
     // Items are i.i.d. uniform and the negative is uniform among the other items, so for any
     // score that depends only on the past, E[-log s(pos) - log(1 - s(neg))] >= 2 ln 2. A refiner
     // whose z_t sees e_{t+1} beats it by copying.
-    const model = new DminModel({ ...small }, SIZES, 3);
+    const model = new DminModel({ ...small }, TINY_SIZES, 3);
     const refiner = model.refiner;
     assert.ok(refiner);
     const D = refiner.size;
@@ -66,7 +60,7 @@ describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
     const B = 32;
     const T = 6;
     const rng = new Rng(5);
-    const table = tf.tidy(() => normalTensor(rng, [1, V, D]).reshape([V, D]).div(Math.sqrt(D))) as tf.Tensor2D;
+    const table = tf.tidy(() => randomTensor([V, D], rng).div(Math.sqrt(D))) as tf.Tensor2D;
     const makeBatch = (): { e: tf.Tensor3D; neg: tf.Tensor3D; mask: tf.Tensor2D } => {
       const pos = new Int32Array(B * T);
       const neg = new Int32Array(B * T);
@@ -113,10 +107,10 @@ describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
   });
 
   it('refuses the auxiliary loss with a non-causal refiner, naming both fields', () => {
-    assert.throws(() => new DminModel({ refinerCausal: false }, SIZES, 1), /dmin\.ts.*auxLoss > 0 needs refinerCausal: true/);
-    assert.throws(() => new DminModel({ refinerCausal: false, auxLoss: 0.5 }, SIZES, 1), /refinerCausal: false, auxLoss: 0\.5/);
+    assert.throws(() => new DminModel({ refinerCausal: false }, TINY_SIZES, 1), /dmin\.ts.*auxLoss > 0 needs refinerCausal: true/);
+    assert.throws(() => new DminModel({ refinerCausal: false, auxLoss: 0.5 }, TINY_SIZES, 1), /refinerCausal: false, auxLoss: 0\.5/);
     // without the auxiliary loss a non-causal refiner is a valid ablation
-    new DminModel({ refinerCausal: false, refinerPaddingMask: true, auxLoss: 0 }, SIZES, 1).dispose();
+    new DminModel({ refinerCausal: false, refinerPaddingMask: true, auxLoss: 0 }, TINY_SIZES, 1).dispose();
     assert.equal(DMIN_DEFAULTS.refinerCausal, true);
     assert.ok(DMIN_DEFAULTS.auxLoss > 0, 'the default config has the auxiliary loss on, and is valid');
   });
@@ -126,8 +120,8 @@ describe('DMIN wiring as in the official code (src/models/dmin.ts, src/layers/mu
   it('default position ids count forward (step t -> t), as tf.range(maxlen) over post-padded histories', () => {
     assert.deepEqual([...forwardPositions(Int32Array.from([3, 1]), 4, 100)], [0, 1, 2, 3, 0, 1, 2, 3]);
     assert.deepEqual([...forwardPositions(Int32Array.from([4]), 4, 2)], [0, 1, 1, 1]);
-    const model = new DminModel({ ...small, auxLoss: 0 }, SIZES, 2);
-    const batch = tinyBatch(8);
+    const model = new DminModel({ ...small, auxLoss: 0 }, TINY_SIZES, 2);
+    const batch = tinyBatch(8, { negatives: true });
     const inputs = model.prepare(batch);
     const { interests } = model.interests(inputs);
     const expected = tf.tidy(() => {
@@ -136,14 +130,14 @@ describe('DMIN wiring as in the official code (src/models/dmin.ts, src/layers/mu
       const ids = tf.tensor2d(forwardPositions(batch.histLen, batch.maxLen, 100), [batch.size, batch.maxLen], 'int32');
       return model.extractor.apply(refined, inputs.target(), inputs.mask, ids).interests;
     });
-    assert.ok(maxAbsDiff(interests, expected) < 1e-6);
+    assert.ok(maxDiff(interests, expected) < 1e-6);
     tf.dispose([interests, expected]);
     inputs.dispose();
     model.dispose();
   });
 
   it('one LayerNorm per interest head: changing head 1 gamma moves only head 1 sequence; checkpoints carry each', () => {
-    const model = new DminModel({ ...small, auxLoss: 0, interestHeads: 2 }, SIZES, 2);
+    const model = new DminModel({ ...small, auxLoss: 0, interestHeads: 2 }, TINY_SIZES, 2);
     const names = model.getWeights().weights.map((w) => w.name);
     for (const h of [0, 1]) {
       assert.ok(names.includes(`dmin/interests/head${h}/norm/gamma`) && names.includes(`dmin/interests/head${h}/norm/beta`), `head ${h} LayerNorm in the checkpoint`);
@@ -156,8 +150,8 @@ describe('DMIN wiring as in the official code (src/models/dmin.ts, src/layers/mu
     const before = model.extractor.apply(z, target, mask, ids).headSequences;
     tf.tidy(() => model.extractor.norms[1].gamma.assign(tf.fill([model.extractor.size], 2)));
     const after = model.extractor.apply(z, target, mask, ids).headSequences;
-    assert.ok(maxAbsDiff(after.slice([0], [1]), before.slice([0], [1])) < 1e-7, 'head 0 unchanged');
-    assert.ok(maxAbsDiff(after.slice([1], [1]), before.slice([1], [1])) > 1e-2, 'head 1 changed');
+    assert.ok(maxDiff(after.slice([0], [1]), before.slice([0], [1])) < 1e-7, 'head 0 unchanged');
+    assert.ok(maxDiff(after.slice([1], [1]), before.slice([1], [1])) > 1e-2, 'head 1 changed');
     model.dispose();
   });
 });
@@ -173,14 +167,14 @@ describe("auxReduction 'official': the padded length each official code uses", (
   }
 
   it('DMIN (every batch padded to maxlen): scales with 1/(T - 1) of the padded batch; DIEN (padded to the longest history): unchanged by extra padding', () => {
-    const batch = tinyBatch(9, 16, 6);
-    const wider = withExtraPadding(batch, 4);
-    const dmin = new DminModel({ ...small, auxReduction: 'official' }, SIZES, 1);
+    const batch = tinyBatch(9, { size: 16, maxLen: 6, negatives: true });
+    const wider = padBatch(batch, 4);
+    const dmin = new DminModel({ ...small, auxReduction: 'official' }, TINY_SIZES, 1);
     const a = auxOf(dmin, batch);
     const b = auxOf(dmin, wider);
     assert.ok(Math.abs(b * (10 - 1) - a * (6 - 1)) < 1e-4 * Math.abs(a), `dmin ${a} at T=6 vs ${b} at T=10`);
     dmin.dispose();
-    const dien = new DienModel({ ...small, auxReduction: 'official' }, SIZES, 1);
+    const dien = new DienModel({ ...small, auxReduction: 'official' }, TINY_SIZES, 1);
     const c = auxOf(dien, batch);
     const d = auxOf(dien, wider);
     assert.ok(Math.abs(c - d) < 1e-5 * Math.abs(c), `dien ${c} vs ${d}`);

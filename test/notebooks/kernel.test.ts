@@ -3,7 +3,7 @@
  * `npm run setup`), and a notebook imports the library as a user would: `from 'deep-interest-lab'`
  * (the built dist/, reached through the shim that bin/link-self.js writes).
  */
-import { describe, test } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,7 +31,7 @@ function execute(notebook: string): { status: number | null; stderr: string; out
 
 // without Jupyter/Chromium this suite is skipped with one line saying what to install (run anyway under CI)
 describe('Jupyter runs tslab notebooks', { skip: skipWithout('jupyter') }, () => {
-  test('Jupyter executes a tslab notebook that imports the library and prints the backend', async () => {
+  it('Jupyter executes a tslab notebook that imports the library and prints the backend', async () => {
     const expected = await useBestBackend({ quiet: true });
     const run = execute('import-library.ipynb');
     assert.equal(run.status, 0, `nbconvert failed (run \`npm run setup\` to register the kernel):\n${run.stderr.slice(-3000)}`);
@@ -41,7 +41,7 @@ describe('Jupyter runs tslab notebooks', { skip: skipWithout('jupyter') }, () =>
     assert.match(run.outputText, new RegExp(`DRAW=${new Rng(7).next()}`));
   });
 
-  test('a notebook whose import is broken makes the execution fail', () => {
+  it('a notebook whose import is broken makes the execution fail', () => {
     const run = execute('broken-import.ipynb');
     assert.notEqual(run.status, 0);
     assert.match(run.stderr, /noSuchExport/);

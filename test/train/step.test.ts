@@ -1,16 +1,16 @@
 /**
- * trainStep / predict and the optimizers: the step's gradients (dense and sparse rows)
- * against finite differences of the loss, MBA and L2 terms against hand computation,
- * clipping, optimizer updates against hand-computed values, errors.
+ * trainStep / predict: the step's gradients (dense and sparse rows) against finite differences
+ * of the loss, MBA and L2 terms against hand computation, clipping.
  */
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
 import { createModel } from '../../src/models';
-import { createOptimizer, globalNormClipFactor } from '../../src/train/optimizers';
+import { createOptimizer } from '../../src/train/optimizers';
 import { evaluateLoss, predict, sigmoidCrossEntropy, trainStep } from '../../src/train/step';
-import { catOf, maxDiff, tinyBatches, TINY_SIZES } from '../layers/helpers';
+import { catOf, TINY_SIZES, tinyBatch } from '../helpers/batches';
+import { maxDiff } from '../helpers/maxDiff';
 
 before(async () => {
   await useBestBackend({ quiet: true });
@@ -21,7 +21,7 @@ const SMOOTH = { mlp: { batchNorm: 'none', activation: 'sigmoid' } };
 
 describe('trainStep', () => {
   it('SGD update = -lr x (finite-difference gradient of the loss), for embedding rows and dense weights', () => {
-    const [batch] = tinyBatches(1, 6, 4, 3);
+    const batch = tinyBatch(3, { size: 6, maxLen: 4 });
     const lr = 1e-3;
     const probe = createModel('din', SMOOTH, TINY_SIZES, 4);
     const model = createModel('din', SMOOTH, TINY_SIZES, 4);
@@ -69,7 +69,7 @@ describe('trainStep', () => {
   });
 
   it('MBA adds lambda / n_j * w_j to the gradient of rows in the batch only; L2 adds l2 * w to dense weights', () => {
-    const [batch] = tinyBatches(1, 6, 4, 8);
+    const batch = tinyBatch(8, { size: 6, maxLen: 4 });
     const lr = 0.1;
     const lambda = 0.5;
     const counts = { items: Array.from({ length: 41 }, (_, i) => 1 + (i % 4)), cats: [[1, 2, 3, 4, 5, 6]] };
@@ -102,7 +102,7 @@ describe('trainStep', () => {
   });
 
   it('clipNorm bounds the global norm of the update (SGD: |delta| = lr * clipNorm)', () => {
-    const [batch] = tinyBatches(1, 6, 4, 8);
+    const batch = tinyBatch(8, { size: 6, maxLen: 4 });
     const m = createModel('lr', {}, TINY_SIZES, 4);
     const before = m.getWeights().weights.map((w) => Float32Array.from(w.values));
     const r = trainStep(m, batch, createOptimizer({ kind: 'sgd', learningRate: 2 }), { clipNorm: 1e-3 });
@@ -114,7 +114,7 @@ describe('trainStep', () => {
   });
 
   it('predict returns sigmoid(logit) in inference mode and matches the loss', () => {
-    const [batch] = tinyBatches(1, 6, 4, 8);
+    const batch = tinyBatch(8, { size: 6, maxLen: 4 });
     const m = createModel('din', {}, TINY_SIZES, 4);
     const p = predict(m, batch);
     assert.equal(p.length, 6);
@@ -127,61 +127,5 @@ describe('trainStep', () => {
   it('sigmoidCrossEntropy is stable for large logits', () => {
     const v = sigmoidCrossEntropy(tf.tensor1d([100, -100, 0]), tf.tensor1d([1, 1, 0])).dataSync()[0];
     assert.ok(Math.abs(v - (0 + 100 + Math.log(2)) / 3) < 1e-4);
-  });
-});
-
-describe('optimizers', () => {
-  it('sgd, adam (bias-corrected) and adagrad match hand computations', () => {
-    const g = Float32Array.from([0.5, -1]);
-    const sgd = createOptimizer({ kind: 'sgd', learningRate: 0.1 });
-    const p1 = Float32Array.from([1, 2]);
-    sgd.nextStep();
-    sgd.applyDense('w', p1, g);
-    assert.ok(maxDiff(p1, [0.95, 2.1]) < 1e-6);
-
-    const adam = createOptimizer({ kind: 'adam', learningRate: 0.1 });
-    const p2 = Float32Array.from([1, 2]);
-    adam.nextStep();
-    adam.applyDense('w', p2, g);
-    // first step: m_hat = g, v_hat = g^2 -> step = lr * sign(g)
-    assert.ok(maxDiff(p2, [0.9, 2.1]) < 1e-6);
-    adam.nextStep();
-    adam.applyDense('w', p2, Float32Array.from([0.5, 0]));
-    const m = 0.9 * 0.1 * 0.5 + 0.1 * 0.5; // second-step moment of entry 0
-    const v = 0.999 * 0.001 * 0.25 + 0.001 * 0.25;
-    const step0 = (0.1 * (m / (1 - 0.81))) / (Math.sqrt(v / (1 - 0.999 ** 2)) + 1e-8);
-    assert.ok(Math.abs(p2[0] - (0.9 - step0)) < 1e-6);
-
-    const ada = createOptimizer({ kind: 'adagrad', learningRate: 0.1, initialAccumulator: 0.1 });
-    const p3 = Float32Array.from([1, 2]);
-    ada.nextStep();
-    ada.applyDense('w', p3, g);
-    assert.ok(Math.abs(p3[0] - (1 - (0.1 * 0.5) / (Math.sqrt(0.35) + 1e-7))) < 1e-6);
-  });
-
-  it('sparse (lazy) updates touch only the given rows; the learning rate can change between steps', () => {
-    const table = Float32Array.from([0, 0, 1, 1, 2, 2, 3, 3]); // 4 rows of 2
-    const adam = createOptimizer({ kind: 'adam', learningRate: 0.1 });
-    adam.nextStep();
-    adam.applySparse('t', table, 2, Int32Array.from([2]), Float32Array.from([1, -1]));
-    assert.ok(maxDiff(table, [0, 0, 1, 1, 1.9, 2.1, 3, 3]) < 1e-6);
-    adam.learningRate = 0.05;
-    adam.nextStep();
-    adam.applySparse('t', table, 2, Int32Array.from([1]), Float32Array.from([1, 1]));
-    // row 1 first seen at step 2: m = 0.1 g, v = 0.001 g^2, bias-corrected with t = 2
-    const step = (0.05 * (0.1 / 0.19)) / (Math.sqrt(0.001 / (1 - 0.999 ** 2)) + 1e-8);
-    assert.ok(Math.abs(table[2] - (1 - step)) < 1e-6);
-    assert.ok(maxDiff(table.subarray(4), [1.9, 2.1, 3, 3]) < 1e-6, 'row 2 not moved by step 2');
-    assert.throws(() => adam.applySparse('t', table, 2, Int32Array.from([4]), Float32Array.from([1, 1])), /row 4 outside/);
-  });
-
-  it('rejects bad specs; global-norm clip factor', () => {
-    assert.throws(() => createOptimizer({ kind: 'rmsprop' as never, learningRate: 1 }), /unknown optimizer kind "rmsprop"/);
-    assert.throws(() => createOptimizer({ kind: 'sgd', learningRate: -1 }), /learningRate/);
-    assert.throws(() => createOptimizer({ kind: 'adam', learningRate: 1, beta1: 1 }), /beta1/);
-    const { norm, factor } = globalNormClipFactor([Float32Array.from([3]), Float32Array.from([4])], 1);
-    assert.equal(norm, 5);
-    assert.ok(Math.abs(factor - 0.2) < 1e-12);
-    assert.equal(globalNormClipFactor([Float32Array.from([0.1])], 1).factor, 1);
   });
 });
