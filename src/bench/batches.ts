@@ -34,84 +34,52 @@ export function makeBenchBatches(count: number, seed: number, shape: Readonly<Be
   const parent = new Int32Array(shape.cats);
   for (let c = 1; c < shape.cats; c++) parent[c] = parentOf(c, shape.cats, shape.parentCats);
   const B = shape.batchSize;
+  const T = shape.maxLen;
   const batchRng = rng.fork('batches');
-  const levelsOf = (items: Int32Array): Int32Array[] => {
-    const cats = items.map((i) => itemCat[i]);
-    return [cats, cats.map((c) => parent[c])];
-  };
   const batches: Batch[] = [];
   for (let n = 0; n < count; n++) {
-    batches.push(drawBatch(batchRng, {
+    const histItems = new Int32Array(B * T);
+    const negHistItems = new Int32Array(B * T);
+    const histMask = new Float32Array(B * T);
+    const histLen = new Int32Array(B);
+    const targetItems = new Int32Array(B);
+    const labels = new Float32Array(B);
+    const users = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      const len = batchRng.int(shape.minLen, shape.maxLen + 1);
+      histLen[b] = len;
+      for (let t = 0; t < len; t++) {
+        const item = batchRng.int(1, shape.items);
+        let neg = batchRng.int(1, shape.items);
+        if (neg === item) neg = (neg % (shape.items - 1)) + 1;
+        histItems[b * T + t] = item;
+        negHistItems[b * T + t] = neg;
+        histMask[b * T + t] = 1;
+      }
+      targetItems[b] = batchRng.int(1, shape.items);
+      labels[b] = batchRng.next() < 0.5 ? 1 : 0;
+      users[b] = n * B + b + 1;
+    }
+    const cats = (items: Int32Array) => items.map((i) => itemCat[i]);
+    const parents = (catIds: Int32Array) => catIds.map((c) => parent[c]);
+    const targetCat = cats(targetItems);
+    const histCat = cats(histItems);
+    const negCat = cats(negHistItems);
+    batches.push({
       size: B,
-      maxLen: shape.maxLen,
-      items: shape.items,
-      lengthOf: () => batchRng.int(shape.minLen, shape.maxLen + 1),
-      userOf: (b) => n * B + b + 1,
-      levelsOf,
-    }));
+      maxLen: T,
+      levels: 2,
+      users,
+      targetItems,
+      targetCats: [targetCat, parents(targetCat)],
+      histItems,
+      histCats: [histCat, parents(histCat)],
+      histMask,
+      histLen,
+      labels,
+      negHistItems,
+      negHistCats: [negCat, parents(negCat)],
+    });
   }
   return { batches, sizes: { users: count * B + 1, items: shape.items, cats: [shape.cats, shape.parentCats + 1] } };
-}
-
-/** How `drawBatch` fills a batch. */
-export interface BatchDraw {
-  /** Rows B. */
-  size: number;
-  /** Padded history length T. */
-  maxLen: number;
-  /** Item vocabulary including padding id 0. */
-  items: number;
-  /** Real history length of row b (called at the start of the row). */
-  lengthOf: (b: number) => number;
-  userOf: (b: number) => number;
-  /** Category ids of every level for item ids (0 stays 0). */
-  levelsOf: (items: Int32Array) => Int32Array[];
-}
-
-/**
- * One batch from `rng`, row by row: the history length, then per real position a uniform item
- * and a uniform negative different from it, then a uniform target and a fair-coin label.
- * Histories are post-padded with 0.
- */
-export function drawBatch(rng: Rng, draw: BatchDraw): Batch {
-  const { size: B, maxLen: T, items } = draw;
-  const histItems = new Int32Array(B * T);
-  const negHistItems = new Int32Array(B * T);
-  const histMask = new Float32Array(B * T);
-  const histLen = new Int32Array(B);
-  const targetItems = new Int32Array(B);
-  const labels = new Float32Array(B);
-  const users = new Int32Array(B);
-  for (let b = 0; b < B; b++) {
-    const len = draw.lengthOf(b);
-    histLen[b] = len;
-    for (let t = 0; t < len; t++) {
-      const item = rng.int(1, items);
-      let neg = rng.int(1, items);
-      if (neg === item) neg = (neg % (items - 1)) + 1;
-      histItems[b * T + t] = item;
-      negHistItems[b * T + t] = neg;
-      histMask[b * T + t] = 1;
-    }
-    targetItems[b] = rng.int(1, items);
-    labels[b] = rng.next() < 0.5 ? 1 : 0;
-    users[b] = draw.userOf(b);
-  }
-  const levels = draw.levelsOf;
-  const targetCats = levels(targetItems);
-  return {
-    size: B,
-    maxLen: T,
-    levels: targetCats.length,
-    users,
-    targetItems,
-    targetCats,
-    histItems,
-    histCats: levels(histItems),
-    histMask,
-    histLen,
-    labels,
-    negHistItems,
-    negHistCats: levels(negHistItems),
-  };
 }

@@ -1,15 +1,16 @@
 /**
- * The tiny batches of the layer, model and reference tests (not a test file), drawn by the
- * bench's generator. Items 1..40; category (level 0) of item i is 1 + i % 5, parent (level 1) of
- * category c is 1 + c % 2, so the hierarchy nests. Label 1 iff the target's category occurs in
- * the history: attention over the history is what a model must learn.
+ * The tiny click batches of the layer, model and reference tests (not a test file). Items 1..40;
+ * category (level 0) of item i is 1 + i % 5, parent (level 1) of category c is 1 + c % 2, so the
+ * hierarchy nests. Each row's user likes one category: 80% of the history is of that category,
+ * and the target is clicked (half the rows) iff its category is the liked one, a signal a few
+ * training steps pick up. Histories are post-padded with 0; every real position has an
+ * auxiliary negative different from its behaviour.
  */
-import { BatchDraw, drawBatch } from '../../src/bench/batches';
 import type { Batch, FeatureSizes } from '../../src/data/batch';
 import { Rng } from '../../src/random';
 
 /** Vocabulary of the tiny batches (ids include padding 0). */
-export const TINY_SIZES: FeatureSizes = { users: 50, items: 41, cats: [6, 3] };
+export const TINY_SIZES: FeatureSizes = { users: 21, items: 41, cats: [6, 3] };
 export const catOf = (item: number): number => (item === 0 ? 0 : 1 + (item % 5));
 export const parentOf = (cat: number): number => (cat === 0 ? 0 : 1 + (cat % 2));
 
@@ -22,7 +23,7 @@ export interface TinyBatchOptions {
   minLen?: number;
   /** Fixed lengths of the first rows (the rest are drawn). */
   lengths?: number[];
-  /** Keep the auxiliary negatives, one per real position (default false). */
+  /** Keep the auxiliary negatives (default false). */
   negatives?: boolean;
   /** Vocabulary (default TINY_SIZES); categories and parents follow catOf and parentOf. */
   sizes?: FeatureSizes;
@@ -33,30 +34,59 @@ export function tinyBatch(seed: number, options: TinyBatchOptions = {}): Batch {
   return tinyBatches(1, seed, options)[0];
 }
 
-/** `count` different tiny batches drawn from `seed` (the bench's generator, src/bench/batches.ts). */
+/** `count` different tiny batches drawn from `seed`. */
 export function tinyBatches(count: number, seed: number, options: TinyBatchOptions = {}): Batch[] {
-  const { size = 16, maxLen = 6, minLen = 1, lengths = [], sizes = TINY_SIZES } = options;
+  const { size: B = 16, maxLen: T = 6, minLen = 1, lengths = [], sizes = TINY_SIZES } = options;
   const rng = new Rng(seed);
-  const draw: BatchDraw = {
-    size,
-    maxLen,
-    items: sizes.items,
-    lengthOf: (b) => lengths[b] ?? rng.int(minLen, maxLen + 1),
-    userOf: (b) => 1 + (b % (sizes.users - 1)),
-    levelsOf: (ids) => [Int32Array.from(ids, catOf), Int32Array.from(ids, (i) => parentOf(catOf(i)))],
-  };
-  return Array.from({ length: count }, () => {
-    const batch = drawBatch(rng, draw);
-    batch.labels = Float32Array.from({ length: size }, (_, b) => {
-      const history = new Set(Array.from(batch.histCats[0].subarray(b * maxLen, b * maxLen + batch.histLen[b])));
-      return history.has(batch.targetCats[0][b]) ? 1 : 0;
-    });
-    if (!options.negatives) {
-      delete batch.negHistItems;
-      delete batch.negHistCats;
+  /** A uniform item of category c (items c - 1 + 5k inside the vocabulary). */
+  const itemOfCat = (c: number): number => c - 1 + 5 * rng.int(c === 1 ? 1 : 0, Math.floor((sizes.items - 1 - c) / 5) + 1);
+  const levels = (ids: Int32Array): Int32Array[] => [Int32Array.from(ids, catOf), Int32Array.from(ids, (i) => parentOf(catOf(i)))];
+  const batches: Batch[] = [];
+  for (let k = 0; k < count; k++) {
+    const users = new Int32Array(B);
+    const targetItems = new Int32Array(B);
+    const histItems = new Int32Array(B * T);
+    const histMask = new Float32Array(B * T);
+    const histLen = new Int32Array(B);
+    const labels = new Float32Array(B);
+    const negHistItems = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      users[b] = rng.int(1, sizes.users);
+      const liked = 1 + rng.int(0, 5);
+      const len = lengths[b] ?? rng.int(minLen, T + 1);
+      histLen[b] = len;
+      for (let t = 0; t < len; t++) {
+        const item = itemOfCat(rng.next() < 0.8 ? liked : 1 + rng.int(0, 5));
+        let neg = rng.int(1, sizes.items);
+        if (neg === item) neg = (neg % (sizes.items - 1)) + 1;
+        histItems[b * T + t] = item;
+        histMask[b * T + t] = 1;
+        negHistItems[b * T + t] = neg;
+      }
+      const click = rng.next() < 0.5;
+      targetItems[b] = itemOfCat(click ? liked : 1 + ((liked + rng.int(0, 4)) % 5));
+      labels[b] = click ? 1 : 0;
     }
-    return batch;
-  });
+    const batch: Batch = {
+      size: B,
+      maxLen: T,
+      levels: 2,
+      users,
+      targetItems,
+      targetCats: levels(targetItems),
+      histItems,
+      histCats: levels(histItems),
+      histMask,
+      histLen,
+      labels,
+    };
+    if (options.negatives) {
+      batch.negHistItems = negHistItems;
+      batch.negHistCats = levels(negHistItems);
+    }
+    batches.push(batch);
+  }
+  return batches;
 }
 
 /** The same batch with `extra` more padded positions per row (ids 0, mask 0). */

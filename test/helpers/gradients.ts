@@ -43,19 +43,20 @@ export function assertGradientsMatch(loss: () => tf.Scalar, variables: tf.Tensor
     const base = Float32Array.from(variable.dataSync() as Float32Array);
     const n = base.length;
     const picks = n <= entries ? [...Array(n).keys()] : Array.from({ length: entries }, () => rng.int(0, n));
+    const setValues = (v: Float32Array): void => tf.tidy(() => variable.assign(tf.tensor(v, variable.shape)));
     const lossAt = (i: number, delta: number): number => {
       const moved = Float32Array.from(base);
       moved[i] += delta;
-      tf.tidy(() => variable.assign(tf.tensor(moved, variable.shape)));
+      setValues(moved);
       return tf.tidy(() => loss().dataSync()[0]);
     };
     for (const i of picks) {
       const numeric = (lossAt(i, eps) - lossAt(i, -eps)) / (2 * eps);
+      setValues(base);
       const err = Math.abs(analytic[i] - numeric);
       worst = Math.max(worst, err);
       assert.ok(err <= atol + rtol * Math.abs(numeric), `${label}: input ${k} entry ${i}: analytic ${analytic[i]} vs numeric ${numeric}`);
     }
-    tf.tidy(() => variable.assign(tf.tensor(base, variable.shape)));
   });
   return worst;
 }
