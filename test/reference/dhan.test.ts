@@ -7,8 +7,8 @@
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
-import { withExtraPadding } from '../models/seq-fixtures';
 import { assertParity, kitCase, ParityCase, ParityOutput, referenceBatch, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
+import { padBatch } from '../helpers/batches';
 
 const De = SMALL_EMBEDDING.itemDim + SMALL_EMBEDDING.catDim;
 const unit = (extra: object = {}): object => ({ hidden: [8, 4], activation: 'sigmoid', normalize: 'softmax', scale: 1, firstLayer: 'split', ...extra });
@@ -53,7 +53,7 @@ describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
   let reference: Map<string, ParityOutput>;
   before(async () => {
     await useBestBackend({ quiet: true });
-    const padded = withExtraPadding(referenceBatch(107), 2);
+    const padded = padBatch(referenceBatch(107), 2);
     for (const [label, config] of VARIANTS) cases.push(kitCase(label, 'dhan', config, label.endsWith('(padded batch)') ? { batch: padded } : {}));
     reference = runReference('dhan.py', cases);
   });

@@ -9,8 +9,8 @@
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
-import { withExtraPadding } from '../models/seq-fixtures';
 import { assertParity, kitCase, PARITY_RTOL, ParityCase, ParityOutput, referenceBatch, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
+import { padBatch } from '../helpers/batches';
 
 const dmin = (extra: object = {}): object => ({
   embedding: SMALL_EMBEDDING,
@@ -73,7 +73,7 @@ describe('dmin vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
   let reference: Map<string, ParityOutput>;
   before(async () => {
     await useBestBackend({ quiet: true });
-    const padded = withExtraPadding(referenceBatch(107), 2);
+    const padded = padBatch(referenceBatch(107), 2);
     for (const [label, config] of VARIANTS) {
       const c = kitCase(label, 'dmin', config, label.endsWith('(padded batch)') ? { batch: padded } : {});
       if (REFERENCE_OVERRIDES[label]) c.config = { ...c.config, referenceOverrides: REFERENCE_OVERRIDES[label] };
