@@ -123,7 +123,7 @@ def gauc(users, labels, scores):
             continue
         total += auc(ll, s[lo:hi]) * (hi - lo)
         weight += hi - lo
-    return total / weight
+    return total / weight if weight else float("nan")
 
 
 class TrainCase(common.Case):
