@@ -49,8 +49,9 @@ COLUMNS = ["label", "user_id", "item_id", "cate_id", "item_history", "cate_histo
 
 
 def read_split(path, max_len, keep="latest"):
-    """Rows of one CSV(.gz): labels [N], users [N], items [N], cats [N], the latest max_len
-    history items / cats [N, max_len] left-aligned and 0-padded, full history lengths [N]."""
+    """Rows of one CSV(.gz): labels [N], users [N], items [N], cats [N], history items / cats
+    [N, max_len] (the latest max_len, or with keep='earliest' the first max_len) left-aligned and
+    0-padded, full history lengths [N]."""
     opener = gzip.open if path.endswith(".gz") else open
     labels, users, items, cats, lens = [], [], [], [], []
     hist_i, hist_c = [], []
