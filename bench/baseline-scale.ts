@@ -11,22 +11,37 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
 import { loadDataset } from '../src/data/load';
-import { createModel } from '../src/models';
+import { checkPositionals, positionalChoice, positionalInt, runScriptMain } from '../src/bench/script';
+import type { CommandSpec, ParsedArgs } from '../src/cli/args';
+import { createModel, MODEL_NAMES } from '../src/models';
 import { createOptimizer } from '../src/train/optimizers';
 import { trainStep } from '../src/train/step';
-import { resolveTrainConfig, TrainPresetName } from '../src/train/trainConfig';
+import { resolveTrainConfig, TRAIN_PRESET_NAMES } from '../src/train/trainConfig';
 import { stepOptionsFor } from '../src/train/trainer';
 
-async function main(): Promise<void> {
-  const [model = 'wdl', pooling = 'sum', preset = 'din', stepsArg = '600', everyArg = '100'] = process.argv.slice(2);
+const COMMAND: CommandSpec = {
+  name: 'baseline-scale',
+  label: 'bench/baseline-scale.ts',
+  summary: "How large a baseline's shallow part and pooled history get while it trains, and whether the loss diverges.",
+  usage: 'node --import tsx bench/baseline-scale.ts [model] [pooling] [preset] [steps] [every]',
+  flags: [],
+  details: [`model: one of ${MODEL_NAMES.join(', ')} (default wdl); pooling: sum or mean (default sum); preset: a train preset, ${TRAIN_PRESET_NAMES.join(', ')} (default din); steps (default 600); a line every \`every\` steps (default 100).`],
+  examples: ['node --import tsx bench/baseline-scale.ts deepfm sum din 600 100'],
+};
+
+async function main(args: ParsedArgs): Promise<void> {
+  checkPositionals(COMMAND, args, 5);
+  const model = positionalChoice(COMMAND, args, 0, 'model', MODEL_NAMES, 'wdl');
+  const pooling = positionalChoice(COMMAND, args, 1, 'pooling', ['sum', 'mean'], 'sum');
+  const preset = positionalChoice(COMMAND, args, 2, 'preset', TRAIN_PRESET_NAMES, 'din');
+  const steps = positionalInt(COMMAND, args, 3, 'steps', 1, 600);
+  const every = positionalInt(COMMAND, args, 4, 'every', 1, 100);
   await useBestBackend();
   const dataset = await loadDataset('synthetic');
-  const train = resolveTrainConfig({}, preset as TrainPresetName);
+  const train = resolveTrainConfig({}, preset);
   const m = createModel(model, { pooling }, dataset.sizes, 1);
   const optimizer = createOptimizer({ kind: train.optimizer, learningRate: train.learningRate });
   const probe = dataset.batches('test', 512, { shuffle: false, seed: 1, epoch: 0 }).next().value!;
-  const steps = Number(stepsArg);
-  const every = Number(everyArg);
   console.log(`${model} pooling ${pooling} preset ${preset}: ${train.optimizer} lr ${train.learningRate} batch ${train.batchSize} clip ${train.clipNorm}`);
   console.log('step  loss     |deep|   |shallow|  ||pooled||  ||target||');
   let step = 0;
@@ -57,7 +72,4 @@ async function main(): Promise<void> {
   m.dispose();
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+runScriptMain(COMMAND, main);

@@ -9,6 +9,8 @@ import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
 import { BENCH_MODELS, benchModelOverrides, BenchModelName } from '../src/bench/shape';
+import { checkPositionals, positionalList, runScriptMain } from '../src/bench/script';
+import type { CommandSpec, ParsedArgs } from '../src/cli/args';
 import { createModel } from '../src/models';
 import { installFastWasmKernels } from '../src/ops';
 import { sigmoidCrossEntropy } from '../src/train/step';
@@ -31,8 +33,19 @@ function lossAndGrads(name: BenchModelName): Float32Array[] {
   return out;
 }
 
-async function main(): Promise<void> {
-  const names = (process.argv[2] ?? BENCH_MODELS.join(',')).split(',') as BenchModelName[];
+const COMMAND: CommandSpec = {
+  name: 'check-kernels',
+  label: 'bench/check-kernels.ts',
+  summary: "Checks that the copy-free wasm kernels change no number: loss and gradients bit-identical to the stock kernels'.",
+  usage: 'node --import tsx bench/check-kernels.ts [models]',
+  flags: [],
+  details: [`models: a comma list of ${BENCH_MODELS.join(', ')} (default: all). Exit code 1 when any differs.`],
+  examples: ['node --import tsx bench/check-kernels.ts din,dien'],
+};
+
+async function main(args: ParsedArgs): Promise<number> {
+  checkPositionals(COMMAND, args, 1);
+  const names: BenchModelName[] = positionalList(COMMAND, args, 0, 'models', BENCH_MODELS, BENCH_MODELS);
   const backend = await useBestBackend({ quiet: true });
   if (backend.name !== 'wasm') throw new Error(`needs the wasm backend, running ${backend.name}`);
   const stock = new Map<BenchModelName, Float32Array[]>();
@@ -48,10 +61,7 @@ async function main(): Promise<void> {
     if (!same) bad++;
     console.log(`${n}: loss ${ref[0][0].toFixed(6)}; ${ref.length - 1} gradients; max |stock - fast| = ${maxDiff} ${same ? 'IDENTICAL' : 'DIFFERENT'}`);
   }
-  process.exit(bad === 0 ? 0 : 1);
+  return bad === 0 ? 0 : 1;
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runScriptMain(COMMAND, main);

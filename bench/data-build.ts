@@ -12,15 +12,24 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadDataset } from '../src/data';
 import { writeFileAtomic } from '../src/atomicWrite';
+import { checkPositionals, runScriptMain } from '../src/bench/script';
+import { CommandSpec, flagString } from '../src/cli/args';
 
 const BEAUTY_REVIEWS = 198502;
 const BOOKS = { reviews: 8898041, users: 603668, items: 367982 };
 const MEMORY_LIMIT_MB = 1024;
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
+const COMMAND: CommandSpec = {
+  name: 'data-build',
+  label: 'bench/data-build.ts',
+  summary: 'Build time and peak memory of the Amazon Beauty 5-core data under both protocols, one epoch of batching, and a projection to Books 5-core.',
+  usage: 'node --import tsx bench/data-build.ts [--data-dir DIR]',
+  flags: [
+    { name: 'data-dir', type: 'string', description: 'folder of reviews_Beauty_5.json.gz', defaultText: '<repo>/../shared/data/amazon-beauty-5core' },
+    { name: 'child', type: 'string', values: ['din', 'dien'], description: 'one protocol only, printed as one JSON line (what the script runs per protocol)' },
+  ],
+  examples: ['node --import tsx bench/data-build.ts --data-dir ../shared/data/amazon-beauty-5core'],
+};
 
 interface ChildResult {
   protocol: string;
@@ -75,8 +84,8 @@ async function child(protocol: 'din' | 'dien', dataDir: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-function main(): void {
-  const dataDir = path.resolve(arg('--data-dir', path.resolve(__dirname, '../../shared/data/amazon-beauty-5core')));
+function main(dataDirFlag: string | undefined): void {
+  const dataDir = path.resolve(dataDirFlag ?? path.resolve(__dirname, '../../shared/data/amazon-beauty-5core'));
   if (!fs.existsSync(path.join(dataDir, 'reviews_Beauty_5.json.gz'))) {
     console.log(`data-build bench: ${dataDir}/reviews_Beauty_5.json.gz not found; pass --data-dir`);
     process.exit(1);
@@ -115,12 +124,9 @@ function main(): void {
   console.log(`written ${path.relative(process.cwd(), file)}`);
 }
 
-const ci = process.argv.indexOf('--child');
-if (ci >= 0) {
-  child(process.argv[ci + 1] as 'din' | 'dien', path.resolve(arg('--data-dir', ''))).catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-} else {
-  main();
-}
+runScriptMain(COMMAND, (args) => {
+  checkPositionals(COMMAND, args, 0);
+  const protocol = flagString(args, 'child') as 'din' | 'dien' | undefined;
+  if (protocol) return child(protocol, path.resolve(flagString(args, 'data-dir') ?? ''));
+  main(flagString(args, 'data-dir'));
+});

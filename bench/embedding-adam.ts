@@ -7,8 +7,10 @@
  */
 import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
+import { checkPositionals, positionalInt, runScriptMain } from '../src/bench/script';
 import { benchModelOverrides, BENCH_OPTIMIZER } from '../src/bench/shape';
 import { summarize } from '../src/bench/stats';
+import type { CommandSpec, ParsedArgs } from '../src/cli/args';
 import { createModel } from '../src/models';
 import { createOptimizer, EmbeddingAdam } from '../src/train/optimizers';
 import { trainStep } from '../src/train/step';
@@ -20,9 +22,19 @@ function cpuMs(fn: () => void): number {
   return (d.user + d.system) / 1000;
 }
 
-async function main(): Promise<void> {
-  const steps = Number(process.argv[2] ?? 40);
-  if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`bench/embedding-adam.ts: steps must be an integer >= 1, got ${process.argv[2]}`);
+const COMMAND: CommandSpec = {
+  name: 'embedding-adam',
+  label: 'bench/embedding-adam.ts',
+  summary: 'CPU time of one DIN training step with lazy and with dense Adam on the embedding tables, and of the table update alone.',
+  usage: 'node --import tsx bench/embedding-adam.ts [steps]',
+  flags: [],
+  details: ['steps: timed steps per kind, after 5 warm-up steps (default 40).'],
+  examples: ['node --import tsx bench/embedding-adam.ts 30'],
+};
+
+async function main(args: ParsedArgs): Promise<void> {
+  checkPositionals(COMMAND, args, 1);
+  const steps = positionalInt(COMMAND, args, 0, 'steps', 1, 40);
   await useBestBackend({ quiet: true });
   const { batches, sizes } = makeBenchBatches(16, 1);
   const kinds: EmbeddingAdam[] = ['lazy', 'dense'];
@@ -62,7 +74,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
-  process.exit(1);
-});
+runScriptMain(COMMAND, main);

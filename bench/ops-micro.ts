@@ -6,15 +6,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
+import { checkPositionals, runScriptMain } from '../src/bench/script';
 import { summarize } from '../src/bench/stats';
+import { CommandSpec, flagAtLeast } from '../src/cli/args';
 import { matMulFast, denseFast, installFastWasmKernels } from '../src/ops';
 
-function argNumber(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const COMMAND: CommandSpec = {
+  name: 'ops-micro',
+  label: 'bench/ops-micro.ts',
+  summary: 'Median ms per call (p10-p90) of the ops the models use heavily, at the bench shape, on the active backend.',
+  usage: 'node --import tsx bench/ops-micro.ts [--reps N]',
+  flags: [{ name: 'reps', type: 'int', description: 'timed calls per op, after 3 warm-up calls', defaultText: '15' }],
+  examples: ['node --import tsx bench/ops-micro.ts --reps 30'],
+};
 
-const REPS = argNumber('--reps', 15);
+/** Timed calls per op (--reps). */
+let reps = 15;
 
 function time(label: string, f: () => tf.Tensor | tf.Tensor[]): number {
   const run = () => {
@@ -29,7 +36,7 @@ function time(label: string, f: () => tf.Tensor | tf.Tensor[]): number {
     return ms;
   };
   for (let i = 0; i < 3; i++) run();
-  const s = summarize(Array.from({ length: REPS }, run));
+  const s = summarize(Array.from({ length: reps }, run));
   console.log(`${label.padEnd(64)} ${s.median.toFixed(2).padStart(8)} ms  (p10 ${s.p10.toFixed(2)}, p90 ${s.p90.toFixed(2)})`);
   return s.median;
 }
@@ -58,7 +65,7 @@ function sliceSection(q3: tf.Tensor, k3: tf.Tensor, label: string): void {
 
 async function main(): Promise<void> {
   const backend = await useBestBackend();
-  console.log(`backend ${backend.name}, ${REPS} reps after 3 warm-up\n`);
+  console.log(`backend ${backend.name}, ${reps} reps after 3 warm-up\n`);
   const B = 128;
   const T = 50;
   const D = 36;
@@ -160,7 +167,8 @@ async function main(): Promise<void> {
   time('where(mask, s, -2^32+1) [128,50]', () => tf.where(tf.greater(scores, 0), scores, tf.fill([B, T], -4294967295)));
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+runScriptMain(COMMAND, (args) => {
+  checkPositionals(COMMAND, args, 0);
+  reps = flagAtLeast(COMMAND, args, 'reps', 1) ?? reps;
+  return main();
 });

@@ -9,7 +9,9 @@
 import * as fs from 'node:fs';
 import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
+import { checkPositionals, positionalChoice, runScriptMain } from '../src/bench/script';
 import { BENCH_MODELS, BENCH_OPTIMIZER, benchModelOverrides, BenchModelName } from '../src/bench/shape';
+import { CommandSpec, flagAtLeast, flagString, ParsedArgs } from '../src/cli/args';
 import { createModel } from '../src/models';
 import { installFastWasmKernels } from '../src/ops';
 import { createOptimizer } from '../src/train/optimizers';
@@ -17,11 +19,6 @@ import { trainStep } from '../src/train/step';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
 
 function report(file: string, top: number): void {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
@@ -42,14 +39,29 @@ function report(file: string, top: number): void {
   }
 }
 
-async function main(): Promise<void> {
-  if (process.argv[2] === '--report') {
-    report(process.argv[3], Number(arg('--top', '30')));
+const COMMAND: CommandSpec = {
+  name: 'profile-js',
+  label: 'bench/profile-js.ts',
+  summary: 'Training steps of one model at the bench shape to run under node --cpu-prof; --report lists the functions with the most self time.',
+  usage: `node --import tsx --cpu-prof --cpu-prof-dir=/tmp/dil-prof bench/profile-js.ts <${BENCH_MODELS.join('|')}> [--steps N]   or: bench/profile-js.ts --report <file> [--top N]`,
+  flags: [
+    { name: 'steps', type: 'int', description: 'training steps to run', defaultText: '20' },
+    { name: 'report', type: 'string', description: 'instead: list the top functions of this .cpuprofile' },
+    { name: 'top', type: 'int', description: 'functions listed by --report', defaultText: '30' },
+  ],
+  examples: ['node --import tsx bench/profile-js.ts --report /tmp/dil-prof/<file>.cpuprofile --top 30'],
+};
+
+async function main(args: ParsedArgs): Promise<void> {
+  const file = flagString(args, 'report');
+  if (file !== undefined) {
+    checkPositionals(COMMAND, args, 0);
+    report(file, flagAtLeast(COMMAND, args, 'top', 1) ?? 30);
     return;
   }
-  const name = process.argv[2] as BenchModelName;
-  if (!BENCH_MODELS.includes(name)) throw new Error(`usage: bench/profile-js.ts <${BENCH_MODELS.join('|')}> [--steps N]`);
-  const steps = Number(arg('--steps', '20'));
+  checkPositionals(COMMAND, args, 1);
+  const name: BenchModelName = positionalChoice(COMMAND, args, 0, 'model', BENCH_MODELS);
+  const steps = flagAtLeast(COMMAND, args, 'steps', 1) ?? 20;
   const backend = await useBestBackend({ quiet: true });
   if (backend.name === 'wasm') installFastWasmKernels();
   const { batches, sizes } = makeBenchBatches(8, 1);
@@ -59,7 +71,4 @@ async function main(): Promise<void> {
   model.dispose();
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runScriptMain(COMMAND, main);

@@ -8,25 +8,36 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
+import { checkPositionals, positionalChoice, runScriptMain } from '../src/bench/script';
 import { summarize } from '../src/bench/stats';
 import { BENCH_MODELS, BENCH_OPTIMIZER, benchModelOverrides, BenchModelName } from '../src/bench/shape';
+import { CommandSpec, flagAtLeast, flagBool, ParsedArgs } from '../src/cli/args';
 import { createModel } from '../src/models';
 import { installFastWasmKernels } from '../src/ops';
 import { createOptimizer } from '../src/train/optimizers';
 import { predict, sigmoidCrossEntropy, trainStep } from '../src/train/step';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
+const COMMAND: CommandSpec = {
+  name: 'profile',
+  label: 'bench/profile.ts',
+  summary: "Profiles one model's training step at the bench shape: the phases of trainStep and the wasm kernels by time.",
+  usage: `node --import tsx bench/profile.ts <${BENCH_MODELS.join('|')}> [flags]`,
+  flags: [
+    { name: 'steps', type: 'int', description: 'steps timed per phase', defaultText: '10' },
+    { name: 'top', type: 'int', description: 'kernels listed', defaultText: '25' },
+    { name: 'score', type: 'boolean', description: 'kernels of predict instead of trainStep' },
+    { name: 'original-kernels', type: 'boolean', description: "the wasm backend's own kernels, not the copy-free replacements" },
+  ],
+  examples: ['node --import tsx bench/profile.ts dien --steps 10 --top 25'],
+};
 
-async function main(): Promise<void> {
-  const name = process.argv[2] as BenchModelName;
-  if (!BENCH_MODELS.includes(name)) throw new Error(`usage: bench/profile.ts <${BENCH_MODELS.join('|')}> [--steps N] [--top N] [--original-kernels]`);
-  const steps = arg('--steps', 10);
-  const top = arg('--top', 25);
+async function main(args: ParsedArgs): Promise<void> {
+  checkPositionals(COMMAND, args, 1);
+  const name: BenchModelName = positionalChoice(COMMAND, args, 0, 'model', BENCH_MODELS);
+  const steps = flagAtLeast(COMMAND, args, 'steps', 1) ?? 10;
+  const top = flagAtLeast(COMMAND, args, 'top', 1) ?? 25;
   const backend = await useBestBackend();
-  if (backend.name === 'wasm' && !process.argv.includes('--original-kernels')) installFastWasmKernels();
+  if (backend.name === 'wasm' && !flagBool(args, 'original-kernels')) installFastWasmKernels();
   const { batches, sizes } = makeBenchBatches(8, 1);
   const model = createModel(name, benchModelOverrides(name), sizes, 1);
   const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
@@ -114,7 +125,7 @@ async function main(): Promise<void> {
   const profiled = Math.max(3, Math.min(steps, 10));
   const c0 = process.cpuUsage();
   recording = true;
-  const scoring = process.argv.includes('--score');
+  const scoring = flagBool(args, 'score');
   for (let i = 0; i < profiled; i++) {
     if (scoring) predict(model, batches[i % batches.length]);
     else trainStep(model, batches[i % batches.length], optimizer);
@@ -135,7 +146,4 @@ async function main(): Promise<void> {
   model.dispose();
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
-});
+runScriptMain(COMMAND, main);

@@ -17,12 +17,13 @@ import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
 import { withoutNegatives } from '../src/bench/runBench';
 import { BENCH_MODELS, BENCH_SHAPE, benchModelOverrides, BenchModelName } from '../src/bench/shape';
+import { checkPositionals, positionalInt, positionalList, runScriptMain } from '../src/bench/script';
 import { summarize } from '../src/bench/stats';
+import type { CommandSpec, ParsedArgs } from '../src/cli/args';
 import type { Batch } from '../src/data/batch';
 import { createModel, CtrModel } from '../src/models';
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../src/ops';
 import { predict } from '../src/train/step';
-import { auxWeightOf } from '../src/train/trainer';
 
 /** Median samples/s of `a` and `b` scoring their batches, calls alternating. */
 function alternate(a: () => number, b: () => number, steps: number): [number, number] {
@@ -52,9 +53,20 @@ function scorer(model: CtrModel, batches: Batch[]): () => number {
   };
 }
 
-async function main(): Promise<void> {
-  const names = (process.argv[2] ?? BENCH_MODELS.join(',')).split(',') as BenchModelName[];
-  const steps = Number(process.argv[3] ?? 30);
+const COMMAND: CommandSpec = {
+  name: 'scoring',
+  label: 'bench/scoring.ts',
+  summary: 'What scoring costs beyond the forward pass: the auxiliary loss, negatives in the batch, the batch size.',
+  usage: 'node --import tsx bench/scoring.ts [models] [steps]',
+  flags: [],
+  details: [`models: a comma list of ${BENCH_MODELS.join(', ')} (default: all); steps: timed calls per side (default 30).`],
+  examples: ['nice -n 10 node --import tsx bench/scoring.ts din,dien,dmin,dhan 30'],
+};
+
+async function main(args: ParsedArgs): Promise<void> {
+  checkPositionals(COMMAND, args, 2);
+  const names: BenchModelName[] = positionalList(COMMAND, args, 0, 'models', BENCH_MODELS, BENCH_MODELS);
+  const steps = positionalInt(COMMAND, args, 1, 'steps', 1, 30);
   const backend = await useBestBackend({ quiet: true });
   if (backend.name === 'wasm' && !fastWasmKernelsInstalled()) installFastWasmKernels();
   const small = makeBenchBatches(8, 1);
@@ -66,11 +78,11 @@ async function main(): Promise<void> {
     const model = createModel(name, overrides, large.sizes, 1);
     const [at128, at512] = alternate(scorer(model, small.batches), scorer(model, large.batches), steps);
     console.log(`${name}: batch 128 ${Math.round(at128)}, batch 512 ${Math.round(at512)}: x${(at512 / at128).toFixed(2)}`);
-    if (auxWeightOf(model.config) === 0) {
+    if (model.auxWeight === 0) {
       const [withNeg, withoutNeg] = alternate(scorer(model, small.batches), scorer(model, noNegatives(small.batches)), steps);
       console.log(`${name}: batches with negatives ${Math.round(withNeg)} samples/s, without ${Math.round(withoutNeg)}: x${(withoutNeg / withNeg).toFixed(2)}`);
     } else {
-      const twin = createModel(name, { ...overrides, auxLoss: 0 }, large.sizes, 1);
+      const twin = createModel(name, { ...overrides, auxWeight: 0 }, large.sizes, 1);
       const kept = new Set(twin.getWeights().weights.map((w) => w.name));
       twin.setWeights({ model: twin.name, weights: model.getWeights().weights.filter((w) => kept.has(w.name)) });
       const p = predict(model, small.batches[0]);
@@ -86,7 +98,4 @@ async function main(): Promise<void> {
   console.log(`live tensors at the end: ${tf.memory().numTensors}`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : String(err));
-  process.exit(1);
-});
+runScriptMain(COMMAND, main);

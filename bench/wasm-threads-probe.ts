@@ -16,7 +16,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
-import type { BenchModelName } from '../src/bench/shape';
+import { checkPositionals, runScriptMain } from '../src/bench/script';
+import { BENCH_MODELS, BenchModelName } from '../src/bench/shape';
+import { commandLabel, CommandSpec, flagAtLeast, flagList, flagNumber, flagString, ParsedArgs, UsageError } from '../src/cli/args';
 
 interface Timing {
   label: string;
@@ -27,10 +29,19 @@ interface Timing {
   busiestMs: number;
 }
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
+const COMMAND: CommandSpec = {
+  name: 'wasm-threads-probe',
+  label: 'bench/wasm-threads-probe.ts',
+  summary: 'Does the threaded SIMD build of tfjs-backend-wasm use N threads under Node, and what does it buy? Each mode in its own child process.',
+  usage: 'nice -n 10 node --import tsx bench/wasm-threads-probe.ts [flags]',
+  flags: [
+    { name: 'modes', type: 'list', description: 'modes: 0 = the unthreaded SIMD build, n >= 1 = the threaded build with n threads', defaultText: '0,1,2' },
+    { name: 'rounds', type: 'int', description: 'child runs per mode, modes alternating', defaultText: '3' },
+    { name: 'model', type: 'string', values: BENCH_MODELS, description: "adds that bench model's training step to the ops timed" },
+    { name: 'child', type: 'int', description: 'one mode only, printed as one JSON line (what the probe runs per mode)' },
+  ],
+  examples: ['nice -n 10 node --import tsx bench/wasm-threads-probe.ts --modes 0,2 --rounds 2 --model dmin'],
+};
 
 /** Linux's USER_HZ (the unit of /proc/<pid>/task/<tid>/stat times). */
 const TICKS_PER_SECOND = 100;
@@ -103,10 +114,13 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-async function driver(): Promise<void> {
-  const modes = arg('--modes', '0,1,2').split(',').map(Number);
-  const rounds = Number(arg('--rounds', '3'));
-  const model = process.argv.includes('--model') ? arg('--model', 'din') : undefined;
+async function driver(args: ParsedArgs): Promise<void> {
+  const modes = (flagList(args, 'modes') ?? ['0', '1', '2']).map(Number);
+  if (modes.length === 0 || !modes.every((m) => Number.isInteger(m) && m >= 0)) {
+    throw new UsageError(`${commandLabel(COMMAND)}: --modes expects a comma list of integers >= 0, got "${flagList(args, 'modes')?.join(',')}"`);
+  }
+  const rounds = flagAtLeast(COMMAND, args, 'rounds', 1) ?? 3;
+  const model = flagString(args, 'model');
   console.log(`${new Date().toISOString()}  node ${process.version}  ${os.cpus().length} CPUs  load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const runs = new Map<number, Array<{ pool: number; results: Timing[] }>>();
   for (let r = 0; r < rounds; r++) {
@@ -139,8 +153,8 @@ async function driver(): Promise<void> {
   }
 }
 
-const childAt = process.argv.indexOf('--child');
-(childAt >= 0 ? child(Number(process.argv[childAt + 1]), process.argv.includes('--model') ? arg('--model', 'din') : undefined) : driver()).catch((err) => {
-  console.error(err instanceof Error ? err.stack : err);
-  process.exit(1);
+runScriptMain(COMMAND, (args) => {
+  checkPositionals(COMMAND, args, 0);
+  const mode = flagNumber(args, 'child');
+  return mode === undefined ? driver(args) : child(mode, flagString(args, 'model'));
 });

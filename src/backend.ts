@@ -15,6 +15,7 @@
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmGruRecurrence } from './kernels/gruRecurrence';
 import { registerWasmUnsortedSegmentSum } from './kernels/unsortedSegmentSum';
 import { installFastWasmKernels } from './ops/wasmKernels';
 
@@ -139,8 +140,10 @@ async function activate(name: BackendName): Promise<boolean> {
   if (name === 'wasm') {
     await import('@tensorflow/tfjs-backend-wasm');
     // Kernels the wasm backend lacks (UnsortedSegmentSum: every embedding gradient) and
-    // copy-free replacements of Slice/Unpack/SplitV/Identity (see src/ops/wasmKernels.ts).
+    // copy-free replacements of Slice/Unpack/SplitV/Identity (see src/ops/wasmKernels.ts);
+    // the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.ts).
     registerWasmUnsortedSegmentSum();
+    registerWasmGruRecurrence();
     installFastWasmKernels();
   }
   if (threads !== undefined) return activateThreadedWasm(threads);

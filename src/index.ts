@@ -14,8 +14,9 @@ export * from './models';
 export * from './metrics';
 
 // training
-export { trainModel, effectiveModelOptions } from './train/trainer';
-export type { TrainJob, TrainModelOptions, TrainedModel } from './train/trainer';
+export { trainModel } from './train/trainer';
+export type { TrainModelOptions } from './train/trainer';
+export type { EpochMetrics, SplitMetrics, TrainOutcome } from './train/outcome';
 export { DEFAULT_TRAIN_CONFIG, TRAIN_PRESETS, TRAIN_PRESET_NAMES, resolveTrainConfig } from './train/trainConfig';
 export type { LearningRateSchedule, OptimizerName, SelectionSplit, TrainConfig, TrainPresetName } from './train/trainConfig';
 export { createOptimizer } from './train/optimizers';
@@ -39,7 +40,8 @@ export type { ExperimentOverrides, ExperimentSpec, PaperName, PlannedRun, Profil
 export { resolveRunConfig, runConfigHash } from './experiments/runConfig';
 export type { RunConfig, RunConfigInput, RunDataOptions } from './experiments/runConfig';
 export { loadRunRecords, readRunRecord } from './experiments/runRecord';
-export type { EpochMetrics, RunKey, RunRecord, SplitMetrics, TrainOutcome } from './experiments/runRecord';
+export type { RunKey, RunRecord } from './experiments/runRecord';
+export { modelOptionsForRun, trainRun } from './experiments/runModel';
 export { runSweep } from './experiments/runner';
 export type { SweepFailure, SweepOptions, SweepResult } from './experiments/runner';
 export { formatSummaryText, groupRecordsByExperiment, summarizeRuns } from './experiments/summary';

@@ -10,7 +10,7 @@
  * Entry point: `node --import tsx bench/agreement.ts [flags]` (`--help`).
  */
 import * as path from 'path';
-import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, UsageError } from '../cli/args';
+import { commandLabel, CommandSpec, flagAtLeast, flagBool, flagList, flagString, formatHelp, parseArgs, UsageError } from '../cli/args';
 import { executePlannedRun } from '../experiments/executeRun';
 import { resolveRunConfig, runConfigHash } from '../experiments/runConfig';
 import { applyRunPreset } from '../experiments/runPresets';
@@ -65,7 +65,7 @@ export const AGREEMENT_MODELS: readonly AgreementModel[] = [
     name: 'dien-augru',
     label: 'DIEN (AUGRU, aux off)',
     model: 'dien',
-    modelOptions: { evolution: 'AUGRU', auxLoss: 0 },
+    modelOptions: { evolution: 'AUGRU', auxWeight: 0 },
     peer: [
       { seed: 2021, auc: 0.8081, gauc: 0.786 },
       { seed: 2022, auc: 0.8019, gauc: 0.7785 },
@@ -75,7 +75,7 @@ export const AGREEMENT_MODELS: readonly AgreementModel[] = [
     name: 'dmin',
     label: 'DMIN (4 heads, refiner, aux off)',
     model: 'dmin',
-    modelOptions: { interestHeads: 4, refiner: true, auxLoss: 0 },
+    modelOptions: { interestHeads: 4, refiner: true, auxWeight: 0 },
     peer: [{ seed: 2021, auc: 0.7891, gauc: 0.7672 }],
   },
 ];
@@ -86,7 +86,8 @@ export const AGREEMENT_DEFAULT_SEEDS = [2021, 2022, 2023];
 export const AGREEMENT_TOLERANCE = 0.005;
 
 export const AGREEMENT_COMMAND: CommandSpec = {
-  name: 'bench/agreement.ts',
+  name: 'agreement',
+  label: 'bench/agreement.ts',
   summary: 'Train the kit with --preset fuxictr on the FuxiCTR peer rows and compare with the peer (shared/reference/peer.md).',
   usage: 'node --import tsx bench/agreement.ts [flags]',
   flags: [
@@ -112,10 +113,9 @@ export interface AgreementOptions {
 export function parseAgreementArgs(argv: string[], root: string = repoRoot()): AgreementOptions | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
   const args = parseArgs(AGREEMENT_COMMAND, argv);
-  if (args.positionals.length) throw new UsageError(`${AGREEMENT_COMMAND.name}: unexpected argument "${args.positionals[0]}"`);
+  if (args.positionals.length) throw new UsageError(`${commandLabel(AGREEMENT_COMMAND)}: unexpected argument "${args.positionals[0]}"`);
   const names = flagList(args, 'models');
-  const seedCount = flagNumber(args, 'seeds') ?? AGREEMENT_DEFAULT_SEEDS.length;
-  if (!(seedCount >= 1)) throw new UsageError(`${AGREEMENT_COMMAND.name}: --seeds expects an integer >= 1, got ${seedCount}`);
+  const seedCount = flagAtLeast(AGREEMENT_COMMAND, args, 'seeds', 1) ?? AGREEMENT_DEFAULT_SEEDS.length;
   const embeddingAdam = flagString(args, 'embedding-adam');
   return {
     dataDir: path.resolve(flagString(args, 'data') ?? path.join(root, '..', 'shared', 'data', 'amazon-beauty-din-csv')),

@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import * as fs from 'node:fs';
 import { useBestBackend } from '../backend';
 import { writeFileAtomic } from '../atomicWrite';
+import { commandLabel, CommandSpec, flagAtLeast, flagBool, flagList, flagNumber, flagString, parseArgs, UsageError } from '../cli/args';
 import { loadDataset } from '../data/load';
 import { createModel } from '../models';
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../ops';
@@ -59,68 +60,60 @@ export const EPOCH_WARMUP_STEPS = 10;
  * warm-up stand for the rest of the epoch. The measured time when every step ran.
  */
 export function extrapolateEpoch(seconds: number, warmupSeconds: number, steps: number, total: number): number {
-  if (!(steps >= 1 && total >= steps)) throw new Error(`src/bench/epoch.ts: need 1 <= timed steps <= steps in the epoch, got ${steps} of ${total}`);
+  if (!(steps >= 1 && total >= steps)) throw new Error(`extrapolateEpoch: need 1 <= timed steps <= steps in the epoch, got ${steps} of ${total}`);
   if (steps === total) return seconds;
   const warm = Math.min(EPOCH_WARMUP_STEPS, steps);
   if (steps === warm) return (seconds * total) / steps;
   return warmupSeconds + ((seconds - warmupSeconds) * (total - warm)) / (steps - warm);
 }
 
-export const EPOCH_USAGE = `Usage: npm run bench -- --epoch [flags]
-  --models din,dien,dmin   models (default: all three)
-  --data-dir DIR           the peer's BARS-layout CSV files (default <repo>/../shared/data/amazon-beauty-din-csv)
-  --max-steps N            time the first N steps of the epoch and extrapolate (default: the whole epoch)
-  --seed N                 default 1234
-  --results DIR            default <repo>/results/bench
-  --no-write               do not write the JSON record`;
+export const EPOCH_COMMAND: CommandSpec = {
+  name: 'bench --epoch',
+  summary: "One real-data training epoch of DIN, DIEN and DMIN on the peer's Amazon Beauty rows, beside the peer's epoch times.",
+  usage: 'dil bench --epoch [flags]   (or: npm run bench -- --epoch [flags])',
+  flags: [
+    { name: 'epoch', type: 'boolean', description: 'this benchmark' },
+    { name: 'models', type: 'list', values: EPOCH_MODELS, description: 'models to time', defaultText: 'all three' },
+    { name: 'data-dir', type: 'string', description: "the peer's BARS-layout CSV files", defaultText: '<repo>/../shared/data/amazon-beauty-din-csv' },
+    { name: 'max-steps', type: 'int', description: 'time the first N steps of the epoch and extrapolate', defaultText: 'the whole epoch' },
+    { name: 'seed', type: 'seed', description: 'data and weight seed', defaultText: '1234' },
+    { name: 'results', type: 'string', description: 'folder of the JSON record', defaultText: '<repo>/results/bench' },
+    { name: 'no-write', type: 'boolean', description: 'do not write the JSON record' },
+  ],
+  examples: ['dil bench --epoch --models din --max-steps 300', 'npm run bench -- --epoch --no-write'],
+};
+
+export interface EpochOptions {
+  models: EpochModel[];
+  dataDir: string;
+  /** Steps timed; 0 = the whole epoch. */
+  maxSteps: number;
+  seed: number;
+  resultsDir: string;
+  noWrite: boolean;
+}
+
+/** Parses `--epoch` flags; throws a UsageError naming the flag on bad input. */
+export function parseEpochArgs(argv: string[], repoRoot: string): EpochOptions {
+  const args = parseArgs(EPOCH_COMMAND, argv);
+  const label = commandLabel(EPOCH_COMMAND);
+  if (args.positionals.length > 0) throw new UsageError(`${label}: unexpected argument "${args.positionals[0]}"; see ${label} --help`);
+  const models = flagList(args, 'models');
+  if (models?.length === 0) throw new UsageError(`${label}: --models needs at least one of ${EPOCH_MODELS.join(', ')}`);
+  const dataDir = flagString(args, 'data-dir');
+  const results = flagString(args, 'results');
+  return {
+    models: models ? (models as EpochModel[]) : [...EPOCH_MODELS],
+    dataDir: dataDir === undefined ? path.resolve(repoRoot, '..', 'shared', 'data', 'amazon-beauty-din-csv') : path.resolve(dataDir),
+    maxSteps: flagAtLeast(EPOCH_COMMAND, args, 'max-steps', 1) ?? 0,
+    seed: flagNumber(args, 'seed') ?? 1234,
+    resultsDir: results === undefined ? path.join(repoRoot, 'results', 'bench') : path.resolve(results),
+    noWrite: flagBool(args, 'no-write'),
+  };
+}
 
 /** Runs the epochs; prints a table; returns the exit code. */
-export async function runEpochCommand(argv: string[], repoRoot: string): Promise<number> {
-  const o = { models: [...EPOCH_MODELS] as EpochModel[], dataDir: path.resolve(repoRoot, '..', 'shared', 'data', 'amazon-beauty-din-csv'), maxSteps: 0, seed: 1234, resultsDir: path.join(repoRoot, 'results', 'bench'), noWrite: false };
-  try {
-    for (let i = 0; i < argv.length; i++) {
-      const flag = argv[i];
-      const value = () => {
-        const v = argv[++i];
-        if (v === undefined) throw new Error(`bench --epoch: ${flag} needs a value`);
-        return v;
-      };
-      switch (flag) {
-        case '--epoch':
-          break;
-        case '--models': {
-          const list = value().split(',').map((s) => s.trim());
-          const bad = list.filter((m) => !(EPOCH_MODELS as readonly string[]).includes(m));
-          if (bad.length > 0 || list.length === 0) throw new Error(`bench --epoch: --models expects a comma list of ${EPOCH_MODELS.join(', ')}, got ${JSON.stringify(list.join(','))}`);
-          o.models = list as EpochModel[];
-          break;
-        }
-        case '--data-dir':
-          o.dataDir = path.resolve(value());
-          break;
-        case '--max-steps':
-        case '--seed': {
-          const raw = value();
-          const n = Number(raw);
-          if (!Number.isInteger(n) || n < (flag === '--seed' ? 0 : 1)) throw new Error(`bench --epoch: ${flag} expects an integer >= ${flag === '--seed' ? 0 : 1}, got ${JSON.stringify(raw)}`);
-          if (flag === '--seed') o.seed = n;
-          else o.maxSteps = n;
-          break;
-        }
-        case '--results':
-          o.resultsDir = path.resolve(value());
-          break;
-        case '--no-write':
-          o.noWrite = true;
-          break;
-        default:
-          throw new Error(`bench --epoch: unknown flag ${JSON.stringify(flag)}\n${EPOCH_USAGE}`);
-      }
-    }
-  } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
-    return 2;
-  }
+export async function runEpochCommand(o: EpochOptions): Promise<number> {
   const backend = await useBestBackend({ quiet: true });
   if (backend.name === 'wasm' && !fastWasmKernelsInstalled()) installFastWasmKernels();
   const loadAverageAtStart = os.loadavg();

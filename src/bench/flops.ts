@@ -107,7 +107,7 @@ function evolutionFlops(c: AnyConfig, s: FlopShape, parts: Record<string, number
     add('evolution attention', 2 * B * De * H + 2 * B * T * H);
   }
   if (c.evolution === 'attention') add('attention pooling', 2 * B * T * H);
-  const alpha = num(c, 'auxLoss', where);
+  const alpha = num(c, 'auxWeight', where);
   const aux = alpha > 0 ? auxLossFlops(B, T, H, De, String(c.auxScorer)) : 0;
   return { forward, aux, H };
 }
@@ -119,7 +119,7 @@ function finish(forward: number, auxForward: number, parts: Record<string, numbe
 
 /** The FLOP count of `model` with resolved `config` at `shape`. Throws for other models. */
 export function modelFlops(model: string, config: unknown, shape: FlopShape): FlopCount {
-  const where = `src/bench/flops.ts: modelFlops(${model})`;
+  const where = `modelFlops(${model})`;
   if (!['din', 'dien', 'dmin', 'dhan'].includes(model)) throw new Error(`${where}: no FLOP count for model "${model}" (din, dien, dmin, dhan)`);
   const c = config as AnyConfig;
   const { B, T, De } = shape;
@@ -154,7 +154,7 @@ export function modelFlops(model: string, config: unknown, shape: FlopShape): Fl
         add('refiner scores + context', 2 * (2 * B * T * T * De));
         add('refiner output', 2 * B * T * De * De);
         add('refiner FFN', 2 * B * T * (De * ffn + ffn * De));
-        if (num(c, 'auxLoss', where) > 0) aux = auxLossFlops(B, T, De, De, String(c.auxScorer));
+        if (num(c, 'auxWeight', where) > 0) aux = auxLossFlops(B, T, De, De, String(c.auxScorer));
       }
       const HE = num(c, 'interestHeads', where);
       const dk = num(c, 'interestHeadSize', where) > 0 ? num(c, 'interestHeadSize', where) : Math.max(1, Math.round(De / HE));

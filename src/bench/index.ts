@@ -14,7 +14,7 @@ export type { PytorchRun, PytorchAvailability } from './pytorch';
 export { BENCH_RECORD_SCHEMA, ratio as throughputRatio, pytorchPairs, modelEntry, missingEntry, validateBenchRecord, recordFileName, writeBenchRecord } from './record';
 export type { BenchRecord, BenchModelEntry, PytorchPair } from './record';
 export { formatBenchTable } from './table';
-export { runBench, runBenchCommand, parseBenchArgs, defaultBenchOptions, modelSubject, BENCH_USAGE } from './runBench';
+export { runBench, runBenchCommand, parseBenchArgs, defaultBenchOptions, modelSubject, BENCH_COMMAND } from './runBench';
 export type { BenchOptions } from './runBench';
 export { modelFlops, limitFraction as flopLimitFraction } from './flops';
 export type { FlopCount, FlopShape } from './flops';

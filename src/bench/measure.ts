@@ -79,9 +79,9 @@ export interface SubjectMeasurement {
 
 /** Throughput of a phase from its step times: samples/s at the median, fast (p10 time) and slow (p90 time) ends. */
 export function phaseFromStepMs(stepMs: number[], batchSize: number): PhaseMeasurement {
-  if (!(batchSize > 0)) throw new Error(`src/bench/measure.ts: batchSize must be positive, got ${batchSize}`);
+  if (!(batchSize > 0)) throw new Error(`phaseFromStepMs: batchSize must be positive, got ${batchSize}`);
   const s = summarize(stepMs);
-  if (!(s.min > 0)) throw new Error(`src/bench/measure.ts: step times must be positive, got min ${s.min} ms`);
+  if (!(s.min > 0)) throw new Error(`phaseFromStepMs: step times must be positive, got min ${s.min} ms`);
   return {
     stepMs: s,
     samplesPerSecond: (batchSize * 1000) / s.median,
@@ -109,7 +109,7 @@ export function wasmHeapBytes(): number | undefined {
  * through `batches`. Every step's batch has `batch.size` samples.
  */
 export function measureSubject(subject: BenchSubject, batches: Batch[], options: MeasureOptions): SubjectMeasurement {
-  const where = 'src/bench/measure.ts: measureSubject';
+  const where = 'measureSubject';
   if (batches.length === 0) throw new Error(`${where}: no batches`);
   if (!(Number.isInteger(options.warmup) && options.warmup >= 0)) throw new Error(`${where}: warmup must be an integer >= 0, got ${options.warmup}`);
   if (!(Number.isInteger(options.steps) && options.steps >= 1)) throw new Error(`${where}: steps must be an integer >= 1, got ${options.steps}`);

@@ -109,7 +109,7 @@ function num(x: unknown, field: string, where: string): number {
  * and `infer` summaries. Throws naming what is missing.
  */
 export function parsePytorchOutput(stdout: string, expected: { model: ReferenceModel; threads: number; clock?: 'wall' | 'cpu' }): PytorchRun {
-  const where = 'src/bench/pytorch.ts: parsePytorchOutput';
+  const where = 'parsePytorchOutput';
   const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
   if (lines.length === 0) throw new Error(`${where}: no JSON line in the reference's output: ${JSON.stringify(stdout.slice(-300))}`);
   let obj: Record<string, unknown>;
@@ -144,7 +144,7 @@ export function parsePytorchOutput(stdout: string, expected: { model: ReferenceM
 
 /** The environment the reference runs with for `threads`. */
 export function pytorchEnv(threads: number, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`src/bench/pytorch.ts: threads must be a positive integer, got ${threads}`);
+  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`pytorchEnv: threads must be a positive integer, got ${threads}`);
   return { ...base, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
 }
 
@@ -173,15 +173,15 @@ export function pytorchArgs(script: string, model: ReferenceModel, threads: numb
  */
 export function runPytorchReference(opts: { python: string; referenceDir: string; model: ReferenceModel; threads: number; warmup: number; steps: number; clock?: 'wall' | 'cpu'; timeoutMs?: number; repoRoot?: string; input?: string }): PytorchRun {
   const inProject = IN_PROJECT_REFERENCE.includes(opts.model);
-  if (inProject && !(opts.repoRoot && opts.input)) throw new Error(`src/bench/pytorch.ts: the ${opts.model} reference needs repoRoot and an input file`);
+  if (inProject && !(opts.repoRoot && opts.input)) throw new Error(`runPytorchReference: the ${opts.model} reference needs repoRoot and an input file`);
   const script = inProject ? inProjectReferenceScript(opts.repoRoot as string) : path.join(opts.referenceDir, 'ref_din.py');
   const clock = opts.clock ?? 'wall';
   const extra = inProject ? ['--input', opts.input as string, '--reference-dir', opts.referenceDir] : [];
   const args = pytorchArgs(script, opts.model, opts.threads, opts.warmup, opts.steps, clock, extra);
   const res = spawnSync(opts.python, args, { encoding: 'utf8', env: pytorchEnv(opts.threads), timeout: opts.timeoutMs ?? 900_000, maxBuffer: 16 * 1024 * 1024 });
-  if (res.error) throw new Error(`src/bench/pytorch.ts: ${opts.python} ${args.join(' ')} failed to run: ${res.error.message}`);
+  if (res.error) throw new Error(`runPytorchReference: ${opts.python} ${args.join(' ')} failed to run: ${res.error.message}`);
   if (res.status !== 0) {
-    throw new Error(`src/bench/pytorch.ts: ${opts.python} ${args.join(' ')} exited with ${res.status}: ${(res.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(`runPytorchReference: ${opts.python} ${args.join(' ')} exited with ${res.status}: ${(res.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
   }
   return parsePytorchOutput(res.stdout, { model: opts.model, threads: opts.threads, clock });
 }

@@ -237,7 +237,7 @@ export function recordFileName(date: Date): string {
 /** Writes the record to `<dir>/<recordFileName>` and `<dir>/latest.json` (each atomically). */
 export function writeBenchRecord(record: BenchRecord, dir: string): { file: string; latest: string } {
   const errors = validateBenchRecord(record);
-  if (errors.length > 0) throw new Error(`src/bench/record.ts: refusing to write an invalid bench record: ${errors.join('; ')}`);
+  if (errors.length > 0) throw new Error(`writeBenchRecord: refusing to write an invalid bench record: ${errors.join('; ')}`);
   fs.mkdirSync(dir, { recursive: true });
   const text = `${JSON.stringify(record, null, 2)}\n`;
   const file = path.join(dir, recordFileName(new Date(record.createdAt)));

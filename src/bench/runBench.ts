@@ -11,18 +11,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../backend';
+import { commandLabel, CommandSpec, flagAtLeast, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, UsageError } from '../cli/args';
+import { CliIo, processIo } from '../cli/io';
 import type { Batch, FeatureSizes } from '../data/batch';
 import { createModel, CtrModel } from '../models';
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../ops';
 import { createOptimizer } from '../train/optimizers';
 import { predict, trainStep } from '../train/step';
-import { auxWeightOf } from '../train/trainer';
 import { makeBenchBatches } from './batches';
 import { limitFraction, modelFlops } from './flops';
 import { measureMatMulGflops } from './matMulSpeed';
 import { ensureOptimisedBlas } from './referenceBlas';
-import { runScaleCommand, SCALE_USAGE } from './scale';
-import { EPOCH_USAGE, runEpochCommand } from './epoch';
+import { parseScaleArgs, runScaleCommand, SCALE_COMMAND } from './scale';
+import { EPOCH_COMMAND, parseEpochArgs, runEpochCommand } from './epoch';
 import { buildClusterGroupings } from '../layers/hierarchicalAttention';
 import { BenchSubject, measureSubject } from './measure';
 import { checkPytorch, defaultReferenceDir, IN_PROJECT_REFERENCE, inProjectReferenceProblem, PytorchRun, referenceInput, runPytorchReference } from './pytorch';
@@ -85,100 +86,68 @@ export function defaultBenchOptions(root: string = repoRoot()): BenchOptions {
   };
 }
 
-export const BENCH_USAGE = `Usage: npm run bench -- [flags]   (or: dil bench [flags])
-  --models din,dien,dmin,dhan   models to measure (default: all four)
-  --steps N                     timed steps per phase, default 50 (>= 50 for a result)
-  --warmup N                    untimed steps before each phase, default 10
-  --batches N                   distinct batches cycled through, default 16
-  --seed N                      data and weight seed, default 1
-  --pytorch-threads 1,N         thread counts for the PyTorch reference (default 1 and this machine's
-                                core count N, whose ratio is the one that counts); 'none' skips it
-  --no-install-blas             never apt-get install the reference's optimised BLAS (libopenblas0-pthread)
-  --pytorch-steps N             timed steps of each reference run (default: --steps)
-  --pytorch-warmup N            warm-up steps of each reference run (default: --warmup)
-  --no-pytorch-cpu-clock        skip the extra 1-thread reference run timed by CPU time
-  --python PATH                 default /usr/bin/python3
-  --pytorch-dir DIR             default <repo>/../shared/bench/pytorch-reference (or DIL_PYTORCH_REFERENCE)
-  --results DIR                 default <repo>/results/bench
-  --no-write                    do not write the JSON record
-  --quiet                       no progress lines
-  --scale                       instead: data at the size of Amazon Electronics and fractions of it
-                                (build time, memory, DIN training; --scale --help for its flags)
-  --epoch                       instead: one real-data epoch of DIN, DIEN, DMIN on Amazon Beauty beside
-                                the peer's epoch times (--epoch --help for its flags)`;
+export const BENCH_COMMAND: CommandSpec = {
+  name: 'bench',
+  summary: 'Throughput and memory benchmarks per model, beside the PyTorch reference; e.g. dil bench --models din,dien --steps 50',
+  usage: 'dil bench [flags]   (or: npm run bench -- [flags])',
+  flags: [
+    { name: 'models', type: 'list', values: BENCH_MODELS, description: 'models to measure', defaultText: 'all four' },
+    { name: 'steps', type: 'int', description: 'timed steps per phase (>= 50 for a result)', defaultText: '50' },
+    { name: 'warmup', type: 'int', description: 'untimed steps before each phase', defaultText: '10' },
+    { name: 'batches', type: 'int', description: 'distinct batches cycled through', defaultText: '16' },
+    { name: 'seed', type: 'seed', description: 'data and weight seed', defaultText: '1' },
+    { name: 'pytorch-threads', type: 'list', description: "thread counts of the PyTorch reference (the all-cores ratio is the one that counts); 'none' skips it", defaultText: "1 and this machine's core count" },
+    { name: 'no-install-blas', type: 'boolean', description: "never apt-get install the reference's optimised BLAS (libopenblas0-pthread)" },
+    { name: 'pytorch-steps', type: 'int', description: 'timed steps of each reference run', defaultText: '--steps' },
+    { name: 'pytorch-warmup', type: 'int', description: 'warm-up steps of each reference run', defaultText: '--warmup' },
+    { name: 'no-pytorch-cpu-clock', type: 'boolean', description: 'skip the extra 1-thread reference run timed by CPU time' },
+    { name: 'python', type: 'string', description: 'Python with torch for the reference', defaultText: '/usr/bin/python3' },
+    { name: 'pytorch-dir', type: 'string', description: 'folder of ref_din.py', defaultText: '<repo>/../shared/bench/pytorch-reference, or DIL_PYTORCH_REFERENCE' },
+    { name: 'results', type: 'string', description: 'folder of the JSON records', defaultText: '<repo>/results/bench' },
+    { name: 'no-write', type: 'boolean', description: 'do not write the JSON record' },
+    { name: 'quiet', type: 'boolean', description: 'no progress lines' },
+    { name: 'scale', type: 'boolean', description: 'instead: data at the size of Amazon Electronics and fractions of it (build time, memory, DIN training); --scale --help for its flags' },
+    { name: 'epoch', type: 'boolean', description: "instead: one real-data epoch of DIN, DIEN, DMIN on Amazon Beauty beside the peer's epoch times; --epoch --help for its flags" },
+  ],
+  examples: ['dil bench --models din,dien --steps 50', 'npm run bench -- --pytorch-threads none --no-write', 'dil bench --scale --help'],
+};
 
-function positiveInt(flag: string, raw: string | undefined, min: number): number {
-  const n = Number(raw);
-  if (raw === undefined || !Number.isInteger(n) || n < min) throw new Error(`bench: ${flag} expects an integer >= ${min}, got ${raw === undefined ? 'nothing' : JSON.stringify(raw)}`);
-  return n;
-}
-
-/** Parses bench flags over `base`; throws with the usage on bad input. */
+/** Parses bench flags over `base`; throws a UsageError naming the flag on bad input. */
 export function parseBenchArgs(argv: string[], base: BenchOptions = defaultBenchOptions()): BenchOptions {
+  const args = parseArgs(BENCH_COMMAND, argv);
+  const label = commandLabel(BENCH_COMMAND);
+  if (args.positionals.length > 0) throw new UsageError(`${label}: unexpected argument "${args.positionals[0]}"; see ${label} --help`);
+  const at = (name: string, min: number, fallback: number): number => flagAtLeast(BENCH_COMMAND, args, name, min) ?? fallback;
   const o: BenchOptions = { ...base, models: [...base.models], pytorchThreads: [...base.pytorchThreads] };
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].includes('=') ? [argv[i].slice(0, argv[i].indexOf('=')), argv[i].slice(argv[i].indexOf('=') + 1)] : [argv[i], undefined];
-    const value = () => {
-      if (inline !== undefined) return inline;
-      i += 1;
-      return argv[i];
-    };
-    switch (flag) {
-      case '--models': {
-        const list = (value() ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-        const bad = list.filter((m) => !(BENCH_MODELS as readonly string[]).includes(m));
-        if (list.length === 0 || bad.length > 0) throw new Error(`bench: --models expects a comma list of ${BENCH_MODELS.join(', ')}; got ${JSON.stringify(list.join(','))}`);
-        o.models = list as BenchModelName[];
-        break;
-      }
-      case '--steps':
-        o.steps = positiveInt(flag, value(), 1);
-        break;
-      case '--warmup':
-        o.warmup = positiveInt(flag, value(), 0);
-        break;
-      case '--batches':
-        o.batches = positiveInt(flag, value(), 1);
-        break;
-      case '--seed':
-        o.seed = positiveInt(flag, value(), 0);
-        break;
-      case '--pytorch-threads': {
-        const raw = value() ?? '';
-        o.pytorchThreads = raw === 'none' ? [] : raw.split(',').map((s) => positiveInt(flag, s.trim(), 1));
-        break;
-      }
-      case '--pytorch-steps':
-        o.pytorchSteps = positiveInt(flag, value(), 1);
-        break;
-      case '--pytorch-warmup':
-        o.pytorchWarmup = positiveInt(flag, value(), 0);
-        break;
-      case '--no-pytorch-cpu-clock':
-        o.pytorchCpuClock = false;
-        break;
-      case '--python':
-        o.python = value() ?? '';
-        break;
-      case '--pytorch-dir':
-        o.pytorchDir = path.resolve(value() ?? '');
-        break;
-      case '--results':
-        o.resultsDir = path.resolve(value() ?? '');
-        break;
-      case '--no-install-blas':
-        o.installBlas = false;
-        break;
-      case '--no-write':
-        o.noWrite = true;
-        break;
-      case '--quiet':
-        o.verbose = false;
-        break;
-      default:
-        throw new Error(`bench: unknown flag ${JSON.stringify(argv[i])}\n${BENCH_USAGE}`);
+  const models = flagList(args, 'models');
+  if (models?.length === 0) throw new UsageError(`${label}: --models needs at least one of ${BENCH_MODELS.join(', ')}`);
+  if (models) o.models = models as BenchModelName[];
+  o.steps = at('steps', 1, o.steps);
+  o.warmup = at('warmup', 0, o.warmup);
+  o.batches = at('batches', 1, o.batches);
+  o.seed = flagNumber(args, 'seed') ?? o.seed;
+  const threads = flagList(args, 'pytorch-threads');
+  if (threads) {
+    const counts = threads.map(Number);
+    const none = threads.length === 1 && threads[0] === 'none';
+    if (!none && (counts.length === 0 || !counts.every((n) => Number.isInteger(n) && n >= 1))) {
+      throw new UsageError(`${label}: --pytorch-threads expects 'none' or a comma list of integers >= 1, got "${threads.join(',')}"`);
     }
+    o.pytorchThreads = none ? [] : counts;
   }
+  o.pytorchSteps = flagAtLeast(BENCH_COMMAND, args, 'pytorch-steps', 1) ?? o.pytorchSteps;
+  o.pytorchWarmup = flagAtLeast(BENCH_COMMAND, args, 'pytorch-warmup', 0) ?? o.pytorchWarmup;
+  if (flagBool(args, 'no-pytorch-cpu-clock')) o.pytorchCpuClock = false;
+  o.python = flagString(args, 'python') ?? o.python;
+  const dir = (name: string, fallback: string): string => {
+    const v = flagString(args, name);
+    return v === undefined ? fallback : path.resolve(v);
+  };
+  o.pytorchDir = dir('pytorch-dir', o.pytorchDir);
+  o.resultsDir = dir('results', o.resultsDir);
+  if (flagBool(args, 'no-install-blas')) o.installBlas = false;
+  if (flagBool(args, 'no-write')) o.noWrite = true;
+  if (flagBool(args, 'quiet')) o.verbose = false;
   if (o.steps < 50 && o.verbose) console.warn(`bench: --steps ${o.steps} is below 50; fine for a smoke run, not for the README`);
   return o;
 }
@@ -197,7 +166,7 @@ export function withoutNegatives(batch: Batch): Batch {
 export function modelSubject(name: BenchModelName, sizes: FeatureSizes, seed: number): { subject: BenchSubject; config: unknown; behaviourDim: number; model: CtrModel } {
   const model = createModel(name, benchModelOverrides(name), sizes, seed);
   const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
-  const needsNegatives = auxWeightOf(model.config) > 0;
+  const needsNegatives = model.auxWeight > 0;
   const plain = new WeakMap<Batch, Batch>();
   const input = (b: Batch): Batch => {
     if (needsNegatives) return b;
@@ -415,33 +384,45 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   return { record, table, files };
 }
 
-/** `dil bench` / `npm run bench`: parses argv, runs, prints the table; returns an exit code. */
-export async function runBenchCommand(argv: string[]): Promise<number> {
-  if (argv.includes('--epoch')) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      console.log(EPOCH_USAGE);
-      return 0;
-    }
-    return runEpochCommand(argv, repoRoot());
-  }
-  if (argv.includes('--scale') || argv.includes('--scale-child')) {
-    if (argv.includes('--help') || argv.includes('-h')) {
-      console.log(SCALE_USAGE);
-      return 0;
-    }
-    return runScaleCommand(argv, path.join(repoRoot(), 'results', 'bench'));
-  }
+/** The benchmark that `argv` asks for: the throughput one, or `--scale` / `--epoch`. */
+export function benchCommandFor(argv: string[]): CommandSpec {
+  const on = (name: string) => argv.some((a) => a === `--${name}` || a === `--${name}=true`);
+  if (on('epoch')) return EPOCH_COMMAND;
+  if (on('scale') || argv.some((a) => a === '--scale-child' || a.startsWith('--scale-child='))) return SCALE_COMMAND;
+  return BENCH_COMMAND;
+}
+
+/**
+ * `dil bench` / `npm run bench`: parses argv, runs, prints the table; returns an exit code
+ * (2 with the message on a usage error, as `dil` does).
+ */
+export async function runBenchCommand(argv: string[], io: CliIo = processIo): Promise<number> {
+  const command = benchCommandFor(argv);
   if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(BENCH_USAGE);
+    io.out(formatHelp(command));
     return 0;
   }
-  let options: BenchOptions;
+  let run: () => Promise<number>;
   try {
-    options = parseBenchArgs(argv);
+    if (command === EPOCH_COMMAND) {
+      const epoch = parseEpochArgs(argv, repoRoot());
+      run = () => runEpochCommand(epoch);
+    } else if (command === SCALE_COMMAND) {
+      const scale = parseScaleArgs(argv, path.join(repoRoot(), 'results', 'bench'));
+      run = () => runScaleCommand(scale);
+    } else {
+      const options = parseBenchArgs(argv);
+      run = () => runThroughputCommand(options);
+    }
   } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
+    if (!(err instanceof UsageError)) throw err;
+    io.err(err.message);
     return 2;
   }
+  return run();
+}
+
+async function runThroughputCommand(options: BenchOptions): Promise<number> {
   const { record, table, files } = await runBench(options);
   console.log(`\n${table}`);
   for (const n of record.notes) console.log(`note: ${n}`);

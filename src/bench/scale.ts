@@ -12,8 +12,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { useBestBackend } from '../backend';
 import { writeFileAtomic } from '../atomicWrite';
+import { commandLabel, CommandSpec, flagAtLeast, flagBool, flagList, flagNumber, flagString, parseArgs, UsageError } from '../cli/args';
 import type { Batch } from '../data/batch';
-import { deserializeDatasetParts, InMemoryDataset, serializeDatasetParts } from '../data/dataset';
+import { InMemoryDataset } from '../data/dataset';
+import { deserializeDatasetParts, serializeDatasetParts } from '../data/datasetBytes';
 import { dinProtocol } from '../data/protocols';
 import { createModel } from '../models';
 import { fastWasmKernelsInstalled, installFastWasmKernels } from '../ops';
@@ -107,7 +109,7 @@ export async function measureScalePoint(fraction: number, options: { seed: numbe
   const batches = dataset.batches('train', 128, { shuffle: true, epoch: 0, auxNegatives: false });
   const first = batches.next();
   const firstBatchMs = lap();
-  if (first.done) throw new Error('src/bench/scale.ts: the training split is empty');
+  if (first.done) throw new Error('measureScalePoint: the training split is empty');
   const need = options.warmup + options.steps;
   const kept: Batch[] = [first.value];
   const batchTimes: number[] = [];
@@ -134,7 +136,7 @@ export async function measureScalePoint(fraction: number, options: { seed: numbe
   } finally {
     model.dispose();
   }
-  if (stepMs.length === 0) throw new Error(`src/bench/scale.ts: fewer than ${options.warmup + 1} training batches at fraction ${fraction}`);
+  if (stepMs.length === 0) throw new Error(`measureScalePoint: fewer than ${options.warmup + 1} training batches at fraction ${fraction}`);
   return {
     fraction,
     users: log.users.length - 1,
@@ -181,7 +183,7 @@ export function perRow(p: ScalePoint): { buildUsPerRow: number; cacheLoadUsPerRo
  * whose growth exceeds `tolerance` (noise allowance of timings on a shared machine).
  */
 export function scaleGrowth(points: ScalePoint[], tolerance = 1.5): { growth: Record<string, number>; worse: string[] } {
-  if (points.length < 2) throw new Error('src/bench/scale.ts: scaleGrowth needs at least two sizes');
+  if (points.length < 2) throw new Error('scaleGrowth needs at least two sizes');
   const sorted = [...points].sort((a, b) => a.fraction - b.fraction);
   const lo = perRow(sorted[0]);
   const hi = perRow(sorted[sorted.length - 1]);
@@ -234,16 +236,16 @@ export function formatScaleTable(points: ScalePoint[]): string {
  * `command` being how this process was started, e.g. `bench/run.ts` or `bin/dil.js bench`) and
  * prints the table; writes `<resultsDir>/scale-<time>.json` unless `noWrite`.
  */
-export function runScaleBench(options: { fractions: readonly number[]; seed: number; warmup: number; steps: number; resultsDir: string; noWrite: boolean; verbose: boolean; command: string[] }): { points: ScalePoint[]; table: string; file?: string } {
+export function runScaleBench(options: Omit<ScaleCommandOptions, 'child'>): { points: ScalePoint[]; table: string; file?: string } {
   const loadAverageAtStart = os.loadavg();
   const points: ScalePoint[] = [];
   for (const f of options.fractions) {
     if (options.verbose) console.log(`bench --scale: fraction ${f} in a child process ...`);
     const args = [...process.execArgv, ...options.command, '--scale-child', String(f), '--seed', String(options.seed), '--warmup', String(options.warmup), '--steps', String(options.steps)];
     const res = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 1_800_000 });
-    if (res.status !== 0) throw new Error(`src/bench/scale.ts: the child for fraction ${f} failed (${res.status}): ${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`);
+    if (res.status !== 0) throw new Error(`runScaleBench: the child for fraction ${f} failed (${res.status}): ${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`);
     const json = res.stdout.split('\n').filter((l) => l.startsWith('{')).pop();
-    if (!json) throw new Error(`src/bench/scale.ts: the child for fraction ${f} printed no JSON line`);
+    if (!json) throw new Error(`runScaleBench: the child for fraction ${f} printed no JSON line`);
     const p = JSON.parse(json) as ScalePoint;
     points.push(p);
     if (options.verbose) console.log(`bench --scale: ${p.trainRows.toLocaleString('en-US')} training rows built in ${((p.protocolMs + p.datasetMs) / 1000).toFixed(1)} s, DIN ${Math.round(p.trainSamplesPerSecond)} samples/s, peak RSS ${mb(p.peakRssBytes)} MB`);
@@ -258,71 +260,70 @@ export function runScaleBench(options: { fractions: readonly number[]; seed: num
   return { points, table, file };
 }
 
-export const SCALE_USAGE = `Usage: npm run bench -- --scale [flags]
-  --fractions 0.125,0.25,0.5,1  sizes as fractions of Amazon Electronics (default: these)
-  --steps N                     timed DIN training steps per size, default 30
-  --warmup N                    untimed steps first, default 5
-  --seed N                      default 1
-  --results DIR                 default <repo>/results/bench
-  --no-write                    do not write the JSON record
-  --quiet                       no progress lines`;
+export const SCALE_COMMAND: CommandSpec = {
+  name: 'bench --scale',
+  summary: 'Data at the size of Amazon Electronics and fractions of it: build time, memory and DIN training per size, each size in a fresh process.',
+  usage: 'dil bench --scale [flags]   (or: npm run bench -- --scale [flags])',
+  flags: [
+    { name: 'scale', type: 'boolean', description: 'this benchmark' },
+    { name: 'fractions', type: 'list', description: 'sizes as fractions of Amazon Electronics, each in (0, 1]', defaultText: SCALE_FRACTIONS.join(',') },
+    { name: 'steps', type: 'int', description: 'timed DIN training steps per size', defaultText: '30' },
+    { name: 'warmup', type: 'int', description: 'untimed steps first', defaultText: '5' },
+    { name: 'seed', type: 'seed', description: 'data and weight seed', defaultText: '1' },
+    { name: 'results', type: 'string', description: 'folder of the JSON record', defaultText: '<repo>/results/bench' },
+    { name: 'no-write', type: 'boolean', description: 'do not write the JSON record' },
+    { name: 'quiet', type: 'boolean', description: 'no progress lines' },
+    { name: 'scale-child', type: 'number', description: 'one size only, printed as one JSON line (what --scale runs in each child process)' },
+  ],
+  examples: ['dil bench --scale --fractions 0.125,0.25 --steps 20', 'npm run bench -- --scale --no-write'],
+};
 
-/** `--scale` (all sizes, table) and `--scale-child <fraction>` (one size, one JSON line). */
-export async function runScaleCommand(argv: string[], resultsDir: string): Promise<number> {
-  // The command that started this process, without the bench flags (argv is process.argv's tail).
-  const command = process.argv.slice(1, process.argv.length - argv.length);
-  const o = { fractions: [...SCALE_FRACTIONS], seed: 1, warmup: 5, steps: 30, resultsDir, noWrite: false, verbose: true, command };
-  let child: number | undefined;
-  const int = (flag: string, raw: string | undefined, min: number) => {
-    const n = Number(raw);
-    if (raw === undefined || !Number.isInteger(n) || n < min) throw new Error(`bench --scale: ${flag} expects an integer >= ${min}, got ${JSON.stringify(raw)}`);
-    return n;
-  };
-  const fraction = (flag: string, raw: string) => {
+export interface ScaleCommandOptions {
+  fractions: number[];
+  seed: number;
+  warmup: number;
+  steps: number;
+  resultsDir: string;
+  noWrite: boolean;
+  verbose: boolean;
+  /** How this process was started, without the bench flags (the children run the same). */
+  command: string[];
+  /** `--scale-child`: measure this fraction only. */
+  child?: number;
+}
+
+/** Parses `--scale` flags; throws a UsageError naming the flag on bad input. */
+export function parseScaleArgs(argv: string[], resultsDir: string): ScaleCommandOptions {
+  const args = parseArgs(SCALE_COMMAND, argv);
+  const label = commandLabel(SCALE_COMMAND);
+  if (args.positionals.length > 0) throw new UsageError(`${label}: unexpected argument "${args.positionals[0]}"; see ${label} --help`);
+  const fraction = (flag: string, raw: string | number): number => {
     const f = Number(raw);
-    if (!(f > 0 && f <= 1)) throw new Error(`bench --scale: ${flag} expects fractions in (0, 1], got ${JSON.stringify(raw)}`);
+    if (!(f > 0 && f <= 1)) throw new UsageError(`${label}: --${flag} expects fractions in (0, 1], got "${raw}"`);
     return f;
   };
-  try {
-    for (let i = 0; i < argv.length; i++) {
-      const flag = argv[i];
-      switch (flag) {
-        case '--scale':
-          break;
-        case '--scale-child':
-          child = fraction(flag, argv[++i]);
-          break;
-        case '--fractions':
-          o.fractions = (argv[++i] ?? '').split(',').map((x) => fraction(flag, x.trim()));
-          break;
-        case '--steps':
-          o.steps = int(flag, argv[++i], 1);
-          break;
-        case '--warmup':
-          o.warmup = int(flag, argv[++i], 0);
-          break;
-        case '--seed':
-          o.seed = int(flag, argv[++i], 0);
-          break;
-        case '--results':
-          o.resultsDir = path.resolve(argv[++i] ?? '');
-          break;
-        case '--no-write':
-          o.noWrite = true;
-          break;
-        case '--quiet':
-          o.verbose = false;
-          break;
-        default:
-          throw new Error(`bench --scale: unknown flag ${JSON.stringify(flag)}\n${SCALE_USAGE}`);
-      }
-    }
-  } catch (err) {
-    console.error(err instanceof Error ? err.message : String(err));
-    return 2;
-  }
-  if (child !== undefined) {
-    console.log(JSON.stringify(await measureScalePoint(child, o)));
+  const fractions = flagList(args, 'fractions');
+  if (fractions?.length === 0) throw new UsageError(`${label}: --fractions needs at least one fraction in (0, 1]`);
+  const child = flagNumber(args, 'scale-child');
+  const results = flagString(args, 'results');
+  return {
+    fractions: fractions ? fractions.map((f) => fraction('fractions', f)) : [...SCALE_FRACTIONS],
+    seed: flagNumber(args, 'seed') ?? 1,
+    warmup: flagAtLeast(SCALE_COMMAND, args, 'warmup', 0) ?? 5,
+    steps: flagAtLeast(SCALE_COMMAND, args, 'steps', 1) ?? 30,
+    resultsDir: results === undefined ? resultsDir : path.resolve(results),
+    noWrite: flagBool(args, 'no-write'),
+    verbose: !flagBool(args, 'quiet'),
+    // argv is process.argv's tail
+    command: process.argv.slice(1, process.argv.length - argv.length),
+    child: child === undefined ? undefined : fraction('scale-child', child),
+  };
+}
+
+/** `--scale` (all sizes, table) and `--scale-child <fraction>` (one size, one JSON line). */
+export async function runScaleCommand(o: ScaleCommandOptions): Promise<number> {
+  if (o.child !== undefined) {
+    console.log(JSON.stringify(await measureScalePoint(o.child, o)));
     return 0;
   }
   const { table, file } = runScaleBench(o);

@@ -73,7 +73,7 @@ export function benchModelOverrides(name: BenchModelName, shape: Readonly<BenchS
         mlp,
         hiddenSize: 36,
         evolution: 'AUGRU',
-        auxLoss: 1,
+        auxWeight: 1,
         evolutionAttention: 'activationUnit',
         // The attention unit's own defaults are the 80-40 sigmoid MLP.
         attentionUnit: { normalize: 'softmax' },

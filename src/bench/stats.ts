@@ -18,8 +18,8 @@ export interface TimingSummary {
 
 /** The q-quantile (0 <= q <= 1) of already sorted values, interpolating linearly (type 7, as numpy's default). */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  if (sorted.length === 0) throw new Error('src/bench/stats.ts: quantile of an empty sample');
-  if (!(q >= 0 && q <= 1)) throw new Error(`src/bench/stats.ts: quantile q must be in [0, 1], got ${q}`);
+  if (sorted.length === 0) throw new Error('quantileSorted: quantile of an empty sample');
+  if (!(q >= 0 && q <= 1)) throw new Error(`quantileSorted: q must be in [0, 1], got ${q}`);
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
@@ -29,8 +29,8 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 /** Summarises a non-empty sample of finite numbers. */
 export function summarize(values: ArrayLike<number>): TimingSummary {
   const xs = Array.from(values);
-  if (xs.length === 0) throw new Error('src/bench/stats.ts: summarize needs at least one value');
-  for (const x of xs) if (!Number.isFinite(x)) throw new Error(`src/bench/stats.ts: summarize got a non-finite value ${x}`);
+  if (xs.length === 0) throw new Error('summarize needs at least one value');
+  for (const x of xs) if (!Number.isFinite(x)) throw new Error(`summarize got a non-finite value ${x}`);
   const sorted = xs.slice().sort((a, b) => a - b);
   const median = quantileSorted(sorted, 0.5);
   const deviations = sorted.map((x) => Math.abs(x - median)).sort((a, b) => a - b);
@@ -51,9 +51,9 @@ export function summarize(values: ArrayLike<number>): TimingSummary {
  * summarises them. The median of rates is batchSize * 1000 / median duration.
  */
 export function throughputFromStepMs(stepMs: ArrayLike<number>, batchSize: number): TimingSummary {
-  if (!(batchSize > 0)) throw new Error(`src/bench/stats.ts: batchSize must be positive, got ${batchSize}`);
+  if (!(batchSize > 0)) throw new Error(`throughputFromStepMs: batchSize must be positive, got ${batchSize}`);
   const rates = Array.from(stepMs, (ms) => {
-    if (!(ms > 0)) throw new Error(`src/bench/stats.ts: a step duration must be positive, got ${ms} ms`);
+    if (!(ms > 0)) throw new Error(`throughputFromStepMs: a step duration must be positive, got ${ms} ms`);
     return (batchSize * 1000) / ms;
   });
   return summarize(rates);

@@ -74,6 +74,8 @@ export interface FlagSpec {
 
 export interface CommandSpec {
   name: string;
+  /** How messages name the command (default `dil <name>`), e.g. 'bench/agreement.ts' for a script. */
+  label?: string;
   /** One line. */
   summary: string;
   /** e.g. 'dil ablate <din|dien|dmin|dhan> [flags]'. */
@@ -84,6 +86,11 @@ export interface CommandSpec {
   details?: string[];
 }
 
+/** The command as messages name it: its label, else `dil <name>`. */
+export function commandLabel(command: CommandSpec): string {
+  return command.label ?? `dil ${command.name}`;
+}
+
 export type FlagValue = string | number | boolean | string[];
 
 export interface ParsedArgs {
@@ -91,8 +98,8 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-function parseValue(command: string, spec: FlagSpec, raw: string): FlagValue {
-  const where = `dil ${command}: --${spec.name}`;
+function parseValue(label: string, spec: FlagSpec, raw: string): FlagValue {
+  const where = `${label}: --${spec.name}`;
   switch (spec.type) {
     case 'number': {
       const v = Number(raw);
@@ -137,6 +144,7 @@ export function parseArgs(command: CommandSpec, argv: string[]): ParsedArgs {
   const flags: Record<string, FlagValue> = {};
   const positionals: string[] = [];
   const byName = new Map(command.flags.map((f) => [f.name, f]));
+  const label = commandLabel(command);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') {
@@ -145,7 +153,7 @@ export function parseArgs(command: CommandSpec, argv: string[]): ParsedArgs {
     }
     if (!arg.startsWith('--') || arg === '--') {
       if (arg.startsWith('-') && arg.length > 1 && arg !== '-h') {
-        throw new UsageError(`dil ${command.name}: unknown option "${arg}"; options are long flags (--name); see dil ${command.name} --help`);
+        throw new UsageError(`${label}: unknown option "${arg}"; options are long flags (--name); see ${label} --help`);
       }
       positionals.push(arg);
       continue;
@@ -156,13 +164,13 @@ export function parseArgs(command: CommandSpec, argv: string[]): ParsedArgs {
     if (!spec) {
       const valid = command.flags.map((f) => `--${f.name}`).join(', ');
       const names = command.flags.map((f) => f.name);
-      throw new UsageError(`dil ${command.name}: unknown flag "--${name}"${didYouMean(name, names, '--')}; valid flags: ${valid}`);
+      throw new UsageError(`${label}: unknown flag "--${name}"${didYouMean(name, names, '--')}; valid flags: ${valid}`);
     }
     let value: FlagValue;
     if (spec.type === 'boolean') {
       if (eq >= 0) {
         const raw = arg.slice(eq + 1);
-        if (raw !== 'true' && raw !== 'false') throw new UsageError(`dil ${command.name}: --${name} expects true or false, got "${raw}"`);
+        if (raw !== 'true' && raw !== 'false') throw new UsageError(`${label}: --${name} expects true or false, got "${raw}"`);
         value = raw === 'true';
       } else value = true;
     } else {
@@ -171,19 +179,19 @@ export function parseArgs(command: CommandSpec, argv: string[]): ParsedArgs {
       else {
         if (i + 1 >= argv.length || argv[i + 1].startsWith('--')) {
           throw new UsageError(
-            `dil ${command.name}: --${name} needs a value${spec.values ? ` (one of: ${spec.values.join(', ')})` : ''}`,
+            `${label}: --${name} needs a value${spec.values ? ` (one of: ${spec.values.join(', ')})` : ''}`,
           );
         }
         raw = argv[++i];
       }
-      value = parseValue(command.name, spec, raw);
+      value = parseValue(label, spec, raw);
     }
     if (spec.repeatable) {
       const previous = flags[name];
       const list = Array.isArray(previous) ? previous : [];
       flags[name] = [...list, ...(Array.isArray(value) ? value : [String(value)])];
     } else {
-      if (name in flags) throw new UsageError(`dil ${command.name}: --${name} given twice`);
+      if (name in flags) throw new UsageError(`${label}: --${name} given twice`);
       flags[name] = value;
     }
   }
@@ -224,6 +232,14 @@ export function flagString(args: ParsedArgs, name: string): string | undefined {
 export function flagNumber(args: ParsedArgs, name: string): number | undefined {
   const v = args.flags[name];
   return typeof v === 'number' ? v : undefined;
+}
+
+/** A number flag that must be at least `min` (a UsageError naming the flag otherwise); undefined when absent. */
+export function flagAtLeast(command: CommandSpec, args: ParsedArgs, name: string, min: number): number | undefined {
+  const v = flagNumber(args, name);
+  if (v === undefined || v >= min) return v;
+  const what = command.flags.find((f) => f.name === name)?.type === 'number' ? 'a number' : 'an integer';
+  throw new UsageError(`${commandLabel(command)}: --${name} expects ${what} >= ${min}, got ${v}`);
 }
 
 /** A boolean flag; `fallback` when it is absent (flags that default to on: `--name=false` turns them off). */

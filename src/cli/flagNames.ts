@@ -13,7 +13,7 @@ const FLAG_OF_OPTION: Record<string, string> = {
   learningRate: '--lr',
   batchSize: '--batch-size',
   maxStepsPerEpoch: '--max-steps',
-  auxWeight: '--aux',
+  auxWeight: '--aux-weight',
   selectOn: '--select-on',
   interestHeads: '--heads',
 };

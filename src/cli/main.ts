@@ -25,7 +25,7 @@ export function mainHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     'Examples:',
-    '  dil train --model dien --gru AUGRU --aux 1 --dataset synthetic:drift:tiny --epochs 1',
+    '  dil train --model dien --gru AUGRU --aux-weight 1 --dataset synthetic:drift:tiny --epochs 1',
     '  dil ablate dien --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --seeds 3',
     '  dil report results/',
     '',

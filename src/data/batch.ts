@@ -52,3 +52,8 @@ export interface FeatureSizes {
   /** One size per category level (level 0 first). */
   cats: number[];
 }
+
+/** True when both vocabularies have the same sizes (a model built for one can score the other). */
+export function sameFeatureSizes(a: FeatureSizes, b: FeatureSizes): boolean {
+  return a.users === b.users && a.items === b.items && a.cats.length === b.cats.length && a.cats.every((c, i) => c === b.cats[i]);
+}

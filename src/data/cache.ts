@@ -9,7 +9,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../atomicWrite';
-import { DatasetParts, deserializeDatasetParts, serializeDatasetParts } from './dataset';
+import type { DatasetParts } from './dataset';
+import { deserializeDatasetParts, serializeDatasetParts } from './datasetBytes';
 
 const DIGEST_BYTES = 32;
 

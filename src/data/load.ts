@@ -8,6 +8,9 @@
  *   'movielens'                      + dataDir (ratings.csv, movies.csv)
  *   'log:<path>'                     + itemTable, protocol, logColumns
  *   'csv:<dir>'                      BARS/FuxiCTR sample files (train, [valid,] test .csv[.gz])
+ *
+ * One function per source below; `buildParts` adds the fields every source shares, and
+ * `cachedDataset` puts the raw-file sources (amazon, movielens, log) behind the cache.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -21,7 +24,8 @@ import { readBehaviourLogFile } from './logFile';
 import { MOVIELENS_TEST_FRACTION, readMovieLens } from './movielens';
 import { LoadDatasetOptions, validateLoadOptions } from './options';
 import { applyProtocol } from './protocols';
-import { SYNTHETIC_PRESETS, SYNTHETIC_SIZES, generateSynthetic, resolveSyntheticOptions } from './synthetic';
+import { generateSynthetic } from './synthetic';
+import { SYNTHETIC_PRESETS, SYNTHETIC_SIZES, resolveSyntheticOptions } from './syntheticOptions';
 import type { Dataset, DatasetStats, NegativeSampler, ProtocolName, UserSplitMode } from './types';
 
 /** Bumped whenever the processing changes, so old caches are not reused. */
@@ -100,145 +104,63 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
     throw new Error(`loadDataset: synthetic options (${Object.keys(o.synthetic).join(', ')}) apply to 'synthetic[:preset][:size]' specs only, not to '${spec}'`);
   }
   const r = resolve(parsed, o);
-  const warn = o.onWarning ?? (() => undefined);
-
-  if (parsed.kind === 'synthetic') {
-    const syn = resolveSyntheticOptions(parsed.preset, parsed.size, o.synthetic);
-    const maxLen = o.maxLen ?? syn.historyLength;
-    const name = `synthetic:${parsed.preset}:${parsed.size}`;
-    const resolved = { seed: r.seed, maxLen, validFraction: r.validFraction, testFraction: r.testFraction, auxNegatives: r.auxNegatives, allowOwnHistoryNegatives: r.allowOwnHistoryNegatives, synthetic: syn };
-    const checksum = valueHash({ v: DATA_PIPELINE_VERSION, name, resolved });
-    const g = generateSynthetic(syn, r.seed, r);
-    return new InMemoryDataset({
-      name,
-      protocol: 'synthetic',
-      seed: r.seed,
-      maxLen,
-      levelNames: g.levelNames,
-      parentLevels: g.levelNames.map((_, l) => l === 0),
-      vocab: g.vocab,
-      itemCats: g.itemCats,
-      sequences: g.sequences,
-      splits: g.splits,
-      checksum,
-      options: resolved,
-      behaviours: g.behaviours,
-      auxNegatives: r.auxNegatives,
-      allowOwnHistoryNegatives: r.allowOwnHistoryNegatives,
-      groundTruth: g.groundTruth,
-    });
+  switch (parsed.kind) {
+    case 'synthetic':
+      return syntheticDataset(parsed.preset, parsed.size, o, r);
+    case 'csv':
+      return barsCsvDataset(parsed.dir, o, r);
+    case 'amazon':
+      return cachedDataset(amazonSource(parsed.category, o, r), o, r);
+    case 'movielens':
+      return cachedDataset(movieLensSource(o, r), o, r);
+    case 'log':
+      return cachedDataset(logSource(parsed.file, o, r), o, r);
   }
+}
 
-  if (parsed.kind === 'csv') return loadBarsCsv(parsed.dir, o, r);
+/** What a source contributes to the parts; the rest comes from the options (`buildParts`). */
+type SourceData = Pick<DatasetParts, 'levelNames' | 'parentLevels' | 'vocab' | 'itemCats' | 'sequences' | 'splits' | 'behaviours' | 'multiLabel' | 'groundTruth'>;
 
-  // Real sources: cache key = source checksums + every option that changes the data.
-  let sourceFiles: string[];
-  let name: string;
-  let protocolName: string;
-  let resolved: Record<string, unknown>;
-  if (parsed.kind === 'amazon') {
-    const dir = requireDataDir(o, `'amazon:${parsed.category}'`);
-    const f = amazonFiles(parsed.category, dir);
-    sourceFiles = [f.reviews, f.meta];
-    name = `amazon:${parsed.category}`;
-    protocolName = r.protocol;
-    resolved = { ...r, skipBadLines: !!o.skipBadLines };
-  } else if (parsed.kind === 'movielens') {
-    const dir = requireDataDir(o, "'movielens'");
-    sourceFiles = [path.join(dir, 'ratings.csv'), path.join(dir, 'movies.csv')];
-    name = 'movielens';
-    protocolName = 'movielens';
-    resolved = { seed: r.seed, maxLen: r.maxLen, validFraction: r.validFraction, testFraction: r.testFraction, userSplit: r.userSplit, auxNegatives: r.auxNegatives, allowOwnHistoryNegatives: r.allowOwnHistoryNegatives, positiveRating: o.positiveRating ?? 4, skipBadLines: !!o.skipBadLines };
-  } else {
-    if (!o.itemTable) throw new Error(`loadDataset: '${spec}' needs the option itemTable (CSV/TSV: item column then category columns)`);
-    sourceFiles = [path.resolve(parsed.file), path.resolve(o.itemTable)];
-    name = `log:${path.basename(parsed.file)}`;
-    protocolName = r.protocol;
-    resolved = { ...r, logColumns: o.logColumns ?? {}, skipBadLines: !!o.skipBadLines };
-  }
-  let key: string | undefined;
-  let file: string | undefined;
-  if (o.cacheDir) {
-    const sums: string[] = [];
-    for (const f of sourceFiles) sums.push(fs.existsSync(f) ? await fileSha256(f) : 'missing');
-    key = valueHash({ v: DATA_PIPELINE_VERSION, name, sums, resolved });
-    file = cacheFile(o.cacheDir, name, key);
-    const cached = readCachedParts(file);
-    if (cached && 'damaged' in cached) {
-      // never silent: a damaged cache means something is wrong with the disk or a copy
-      (o.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(`dataset cache ${file} is damaged (${cached.damaged}); rebuilding it from the raw files`);
-    } else if (cached && cached.parts.checksum === key) {
-      warn(`dataset ${name}: loaded from cache ${file}`);
-      return new InMemoryDataset(cached.parts);
-    }
-  }
+/**
+ * The parts of every source: its name and protocol, the resolved options, the checksum, its
+ * data. Field by field, since sources pass their reader's whole result.
+ */
+function buildParts(id: { name: string; protocol: string; maxLen: number; checksum: string; options: Record<string, unknown> }, r: Resolved, data: SourceData): DatasetParts {
+  return {
+    name: id.name,
+    protocol: id.protocol,
+    seed: r.seed,
+    maxLen: id.maxLen,
+    levelNames: data.levelNames,
+    parentLevels: data.parentLevels,
+    vocab: data.vocab,
+    itemCats: data.itemCats,
+    sequences: data.sequences,
+    splits: data.splits,
+    checksum: id.checksum,
+    options: id.options,
+    behaviours: data.behaviours,
+    auxNegatives: r.auxNegatives,
+    allowOwnHistoryNegatives: r.allowOwnHistoryNegatives,
+    ...(data.multiLabel && { multiLabel: data.multiLabel }),
+    ...(data.groundTruth && { groundTruth: data.groundTruth }),
+  };
+}
 
-  let parts: DatasetParts;
-  if (parsed.kind === 'movielens') {
-    const ml = await readMovieLens(requireDataDir(o, "'movielens'"), {
-      seed: r.seed,
-      validFraction: r.validFraction,
-      testFraction: r.testFraction,
-      userSplit: r.userSplit,
-      positiveRating: o.positiveRating ?? 4,
-      skipBadLines: o.skipBadLines,
-      onProgress: o.onProgress,
-      onWarning: o.onWarning,
-    });
-    key ??= valueHash({ v: DATA_PIPELINE_VERSION, name, sums: ml.sourceChecksums, resolved });
-    parts = {
-      name,
-      protocol: protocolName,
-      seed: r.seed,
-      maxLen: r.maxLen,
-      levelNames: ['genre'],
-      parentLevels: [false],
-      vocab: ml.vocab,
-      itemCats: ml.itemCats,
-      sequences: ml.sequences,
-      splits: ml.splits,
-      checksum: key,
-      options: resolved,
-      behaviours: ml.behaviours,
-      auxNegatives: r.auxNegatives,
-      allowOwnHistoryNegatives: r.allowOwnHistoryNegatives,
-      multiLabel: ml.multiLabel,
-    };
-  } else {
-    let log: BehaviourLog;
-    if (parsed.kind === 'amazon') {
-      log = await readAmazon(parsed.category, requireDataDir(o, name), { protocol: r.protocol, skipBadLines: o.skipBadLines, onProgress: o.onProgress, onWarning: o.onWarning });
-    } else {
-      log = await readBehaviourLogFile(sourceFiles[0], { itemTable: sourceFiles[1], columns: o.logColumns, skipBadLines: o.skipBadLines, onProgress: o.onProgress, onWarning: o.onWarning });
-    }
-    key ??= valueHash({ v: DATA_PIPELINE_VERSION, name, sums: log.sourceChecksums, resolved });
-    o.onProgress?.(0, 1, `protocol ${r.protocol}`);
-    const splits = applyProtocol(log, r);
-    o.onProgress?.(1, 1, `protocol ${r.protocol}`);
-    parts = {
-      name,
-      protocol: protocolName,
-      seed: r.seed,
-      maxLen: r.maxLen,
-      levelNames: log.levelNames,
-      parentLevels: log.levelNames.map(() => true),
-      vocab: { users: log.users, items: log.items, cats: log.cats },
-      itemCats: log.itemCats,
-      sequences: log.sequences,
-      splits,
-      checksum: key,
-      options: resolved,
-      behaviours: log.sequences.items.length,
-      auxNegatives: r.auxNegatives,
-      allowOwnHistoryNegatives: r.allowOwnHistoryNegatives,
-    };
-  }
-  if (file) writeCachedParts(file, parts);
-  return new InMemoryDataset(parts);
+/** 'synthetic[:preset][:size]': generated from the seed; maxLen defaults to the history length. */
+function syntheticDataset(preset: string, size: string, o: LoadDatasetOptions, r: Resolved): Dataset {
+  const syn = resolveSyntheticOptions(preset, size, o.synthetic);
+  const maxLen = o.maxLen ?? syn.historyLength;
+  const name = `synthetic:${preset}:${size}`;
+  const resolved = { seed: r.seed, maxLen, validFraction: r.validFraction, testFraction: r.testFraction, auxNegatives: r.auxNegatives, allowOwnHistoryNegatives: r.allowOwnHistoryNegatives, synthetic: syn };
+  const checksum = valueHash({ v: DATA_PIPELINE_VERSION, name, resolved });
+  const g = generateSynthetic(syn, r.seed, r);
+  const parentLevels = g.levelNames.map((_, l) => l === 0); // sub -> top; brands are no tree level
+  return new InMemoryDataset(buildParts({ name, protocol: 'synthetic', maxLen, checksum, options: resolved }, r, { ...g, parentLevels }));
 }
 
 /** 'csv:<dir>': the files are the samples; only maxLen applies (the splits come from the files). */
-async function loadBarsCsv(dir: string, o: LoadDatasetOptions, r: Resolved): Promise<Dataset> {
+async function barsCsvDataset(dir: string, o: LoadDatasetOptions, r: Resolved): Promise<Dataset> {
   for (const key of ['protocol', 'negatives', 'testFraction', 'userSplit'] as const) {
     if (o[key] !== undefined) throw new Error(`loadDataset: option ${key} does not apply to 'csv:${dir}' (its rows are the samples, split by file)`);
   }
@@ -251,23 +173,96 @@ async function loadBarsCsv(dir: string, o: LoadDatasetOptions, r: Resolved): Pro
   for (const f of Object.values(files)) sums.push(await fileSha256(f));
   const name = `csv:${path.basename(path.resolve(dir))}`;
   const resolved = { maxLen: r.maxLen };
-  return new InMemoryDataset({
-    name,
-    protocol: 'csv',
-    seed: r.seed,
-    maxLen: r.maxLen,
-    levelNames: ['category'],
-    parentLevels: [false],
-    vocab: data.vocab,
-    itemCats: data.itemCats,
-    sequences: data.sequences,
-    splits: data.splits,
-    checksum: valueHash({ v: DATA_PIPELINE_VERSION, name, sums, resolved }),
-    options: resolved,
-    behaviours: data.rows,
-    auxNegatives: r.auxNegatives,
-    allowOwnHistoryNegatives: r.allowOwnHistoryNegatives,
-  });
+  const checksum = valueHash({ v: DATA_PIPELINE_VERSION, name, sums, resolved });
+  return new InMemoryDataset(buildParts({ name, protocol: 'csv', maxLen: r.maxLen, checksum, options: resolved }, r, { ...data, levelNames: ['category'], parentLevels: [false], behaviours: data.rows }));
+}
+
+/** A source of raw files, read through the cache. */
+interface RawSource {
+  name: string;
+  protocol: string;
+  /** The raw files; their checksums key the cache. */
+  files: string[];
+  /** Every option that changes the data (part of the cache key). */
+  resolved: Record<string, unknown>;
+  read(): Promise<{ data: SourceData; sourceChecksums: string[] }>;
+}
+
+/** 'amazon:<Category>': the review dump under dataDir, through the DIN or DIEN protocol. */
+function amazonSource(category: string, o: LoadDatasetOptions, r: Resolved): RawSource {
+  const dir = requireDataDir(o, `'amazon:${category}'`);
+  const f = amazonFiles(category, dir);
+  return {
+    name: `amazon:${category}`,
+    protocol: r.protocol,
+    files: [f.reviews, f.meta],
+    resolved: { ...r, skipBadLines: !!o.skipBadLines },
+    read: async () => protocolData(await readAmazon(category, dir, { protocol: r.protocol, skipBadLines: o.skipBadLines, onProgress: o.onProgress, onWarning: o.onWarning }), o, r),
+  };
+}
+
+/** 'log:<path>': any behaviour log with an item table, through the DIN or DIEN protocol. */
+function logSource(logFile: string, o: LoadDatasetOptions, r: Resolved): RawSource {
+  if (!o.itemTable) throw new Error(`loadDataset: 'log:${logFile}' needs the option itemTable (CSV/TSV: item column then category columns)`);
+  const [file, itemTable] = [path.resolve(logFile), path.resolve(o.itemTable)];
+  return {
+    name: `log:${path.basename(logFile)}`,
+    protocol: r.protocol,
+    files: [file, itemTable],
+    resolved: { ...r, logColumns: o.logColumns ?? {}, skipBadLines: !!o.skipBadLines },
+    read: async () => protocolData(await readBehaviourLogFile(file, { itemTable, columns: o.logColumns, skipBadLines: o.skipBadLines, onProgress: o.onProgress, onWarning: o.onWarning }), o, r),
+  };
+}
+
+/** Splits a behaviour log into samples by the protocol; its category levels form a tree. */
+function protocolData(log: BehaviourLog, o: LoadDatasetOptions, r: Resolved): { data: SourceData; sourceChecksums: string[] } {
+  o.onProgress?.(0, 1, `protocol ${r.protocol}`);
+  const splits = applyProtocol(log, r);
+  o.onProgress?.(1, 1, `protocol ${r.protocol}`);
+  const data = { levelNames: log.levelNames, parentLevels: log.levelNames.map(() => true), vocab: { users: log.users, items: log.items, cats: log.cats }, itemCats: log.itemCats, sequences: log.sequences, splits, behaviours: log.sequences.items.length };
+  return { data, sourceChecksums: log.sourceChecksums };
+}
+
+/** 'movielens': ratings.csv and movies.csv under dataDir; ratings >= positiveRating are clicks, genres the one level. */
+function movieLensSource(o: LoadDatasetOptions, r: Resolved): RawSource {
+  const dir = requireDataDir(o, "'movielens'");
+  const positiveRating = o.positiveRating ?? 4;
+  return {
+    name: 'movielens',
+    protocol: 'movielens',
+    files: [path.join(dir, 'ratings.csv'), path.join(dir, 'movies.csv')],
+    resolved: { seed: r.seed, maxLen: r.maxLen, validFraction: r.validFraction, testFraction: r.testFraction, userSplit: r.userSplit, auxNegatives: r.auxNegatives, allowOwnHistoryNegatives: r.allowOwnHistoryNegatives, positiveRating, skipBadLines: !!o.skipBadLines },
+    read: async () => {
+      const ml = await readMovieLens(dir, { seed: r.seed, validFraction: r.validFraction, testFraction: r.testFraction, userSplit: r.userSplit, positiveRating, skipBadLines: o.skipBadLines, onProgress: o.onProgress, onWarning: o.onWarning });
+      return { data: { ...ml, levelNames: ['genre'], parentLevels: [false] }, sourceChecksums: ml.sourceChecksums };
+    },
+  };
+}
+
+/** Loads a raw source from the cache when its key matches, else reads it and writes the cache. */
+async function cachedDataset(source: RawSource, o: LoadDatasetOptions, r: Resolved): Promise<Dataset> {
+  const { name, resolved } = source;
+  const keyOf = (sums: string[]): string => valueHash({ v: DATA_PIPELINE_VERSION, name, sums, resolved });
+  let key: string | undefined;
+  let file: string | undefined;
+  if (o.cacheDir) {
+    const sums: string[] = [];
+    for (const f of source.files) sums.push(fs.existsSync(f) ? await fileSha256(f) : 'missing');
+    key = keyOf(sums);
+    file = cacheFile(o.cacheDir, name, key);
+    const cached = readCachedParts(file);
+    if (cached && 'damaged' in cached) {
+      // never silent: a damaged cache means something is wrong with the disk or a copy
+      (o.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(`dataset cache ${file} is damaged (${cached.damaged}); rebuilding it from the raw files`);
+    } else if (cached && cached.parts.checksum === key) {
+      o.onWarning?.(`dataset ${name}: loaded from cache ${file}`);
+      return new InMemoryDataset(cached.parts);
+    }
+  }
+  const { data, sourceChecksums } = await source.read();
+  const parts = buildParts({ name, protocol: source.protocol, maxLen: r.maxLen, checksum: key ?? keyOf(sourceChecksums), options: resolved }, r, data);
+  if (file) writeCachedParts(file, parts);
+  return new InMemoryDataset(parts);
 }
 
 /** Statistics of a dataset spec (DIN Table 2 style), for `dil data stats --json`. */

@@ -3,7 +3,7 @@
  * typo never silently builds another dataset).
  */
 import type { NegativeSampler, ProgressCallback, ProtocolName, UserSplitMode } from './types';
-import type { SyntheticOptions } from './synthetic';
+import type { SyntheticOptions } from './syntheticOptions';
 
 export interface LoadDatasetOptions {
   /** Seed of every random choice (negatives, splits, synthetic data). Default 1234 (the DIN repo's seed). */

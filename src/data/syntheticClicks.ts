@@ -3,7 +3,7 @@
  * synthetic.ts): a `match` in [0, 1] from the click rule, mapped to [noise, 1 - noise], then
  * shifted on the logit scale by the item's popularity and the user's activity.
  */
-import type { SyntheticOptions } from './synthetic';
+import type { SyntheticOptions } from './syntheticOptions';
 
 /**
  * `match` of the 'interests' rule: the best of the user's current interests.

@@ -3,7 +3,7 @@
  * (the process is in the module comment of synthetic.ts).
  */
 import type { Rng } from '../random';
-import type { SyntheticOptions } from './synthetic';
+import type { SyntheticOptions } from './syntheticOptions';
 import { clickProbability, interestMatch, pairRuleMatch } from './syntheticClicks';
 import type { SyntheticWorld } from './syntheticWorld';
 

@@ -14,7 +14,7 @@
  * popularity existed (same random numbers, same data).
  */
 import type { Rng } from '../random';
-import type { SyntheticOptions } from './synthetic';
+import type { SyntheticOptions } from './syntheticOptions';
 
 export interface SyntheticWorld {
   /** Item names, index = item id ('<pad>' at 0). */

@@ -5,9 +5,9 @@
 import { useBestBackend } from '../backend';
 import { loadDataset } from '../data';
 import type { Dataset } from '../data/types';
-import { trainModel } from '../train/trainer';
 import { canonicalJson, RunConfig } from './runConfig';
 import { gitCommit, hostDescription } from './provenance';
+import { trainRun } from './runModel';
 import { RunRecord, runRecordPath, writeRunRecord } from './runRecord';
 import type { PlannedRun } from './spec';
 
@@ -32,12 +32,7 @@ export async function executePlannedRun(run: PlannedRun, resultsDir: string, hoo
   const backend = await useBestBackend({ quiet: true });
   const startedAt = new Date().toISOString();
   const dataset = await datasetForRun(run.config);
-  const { outcome, model } = await trainModel(dataset, {
-    model: run.config.model,
-    modelOptions: run.config.modelOptions,
-    train: run.config.train,
-    seed: run.config.seed,
-  });
+  const { outcome, model } = await trainRun(run.config, dataset);
   model.dispose();
   const record: RunRecord = {
     format: 'dil-run/1',

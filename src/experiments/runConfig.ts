@@ -49,13 +49,13 @@ export interface RunConfigInput {
 
 export function resolveRunConfig(input: RunConfigInput): RunConfig {
   if (typeof input.model !== 'string' || input.model === '') {
-    throw new Error(`src/experiments/runConfig.ts: model = ${JSON.stringify(input.model)}; expected a model name`);
+    throw new Error(`resolveRunConfig: model = ${JSON.stringify(input.model)}; expected a model name`);
   }
   if (typeof input.dataset !== 'string' || input.dataset === '') {
-    throw new Error(`src/experiments/runConfig.ts: dataset = ${JSON.stringify(input.dataset)}; expected a dataset spec`);
+    throw new Error(`resolveRunConfig: dataset = ${JSON.stringify(input.dataset)}; expected a dataset spec`);
   }
   if (!Number.isInteger(input.seed)) {
-    throw new Error(`src/experiments/runConfig.ts: seed = ${JSON.stringify(input.seed)}; expected an integer`);
+    throw new Error(`resolveRunConfig: seed = ${JSON.stringify(input.seed)}; expected an integer`);
   }
   return {
     model: input.model,

@@ -63,7 +63,7 @@ export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
         embedding: FUXICTR_EMBEDDING,
         hiddenSize: 36,
         evolution: 'AUGRU',
-        auxLoss: 0,
+        auxWeight: 0,
         evolutionAttention: 'activationUnit',
         // FuxiCTR's DIN-style attention compares the target itself with the GRU states
         attentionUnit: { ...FUXICTR_ATTENTION, normalize: 'softmax' },
@@ -74,7 +74,7 @@ export const RUN_PRESETS: Readonly<Record<string, RunPreset>> = Object.freeze({
       dmin: {
         embedding: FUXICTR_EMBEDDING,
         refiner: true,
-        auxLoss: 0,
+        auxWeight: 0,
         interestHeads: 4,
         positionEncoding: true,
         positionDim: 4,
@@ -91,9 +91,9 @@ export const RUN_PRESET_NAMES: readonly string[] = Object.keys(RUN_PRESETS);
 /** The preset's options of `model`; throws naming the models it covers. */
 export function runPresetModelOptions(preset: string, model: string): Record<string, unknown> {
   const p = RUN_PRESETS[preset];
-  if (!p) throw new Error(`src/experiments/runPresets.ts: unknown run preset "${preset}"; expected one of: ${RUN_PRESET_NAMES.join(', ')}`);
+  if (!p) throw new Error(`runPresetModelOptions: unknown run preset "${preset}"; expected one of: ${RUN_PRESET_NAMES.join(', ')}`);
   const options = p.models[model];
-  if (!options) throw new Error(`src/experiments/runPresets.ts: preset "${preset}" has no settings for model "${model}"; it covers: ${Object.keys(p.models).join(', ')}`);
+  if (!options) throw new Error(`runPresetModelOptions: preset "${preset}" has no settings for model "${model}"; it covers: ${Object.keys(p.models).join(', ')}`);
   return structuredClone(options);
 }
 
@@ -104,7 +104,7 @@ export function runPresetModelOptions(preset: string, model: string): Record<str
 export function applyRunPreset(preset: string, input: RunConfigInput): RunConfigInput {
   const modelOptions = runPresetModelOptions(preset, input.model);
   const p = RUN_PRESETS[preset];
-  if (input.trainPreset !== undefined) throw new Error(`src/experiments/runPresets.ts: run preset "${preset}" fixes the training settings; do not combine it with train preset "${input.trainPreset}"`);
+  if (input.trainPreset !== undefined) throw new Error(`applyRunPreset: run preset "${preset}" fixes the training settings; do not combine it with train preset "${input.trainPreset}"`);
   return {
     ...input,
     modelOptions: mergeDeep(modelOptions, input.modelOptions ?? {}),

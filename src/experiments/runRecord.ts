@@ -7,48 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { writeFileAtomic } from '../atomicWrite';
+import type { TrainOutcome } from '../train/outcome';
 import { RunConfig } from './runConfig';
-
-/** Metrics of one split at one epoch. */
-export interface SplitMetrics {
-  auc: number;
-  gauc: number;
-  logloss: number;
-  rows: number;
-}
-
-/** One entry of the per-epoch history (for training curves). */
-export interface EpochMetrics {
-  epoch: number;
-  /** Mean training loss over the epoch's steps (target loss + weighted aux loss + regularizers). */
-  trainLoss: number;
-  /** Mean auxiliary loss (undefined when the model has none). */
-  auxLoss?: number;
-  learningRate: number;
-  steps: number;
-  samples: number;
-  seconds: number;
-  samplesPerSecond: number;
-  valid?: SplitMetrics;
-  test?: SplitMetrics;
-}
-
-/** What training produced (independent of where it is stored). */
-export interface TrainOutcome {
-  history: EpochMetrics[];
-  /** Epoch (0-based) chosen on `selectOn`. */
-  bestEpoch: number;
-  /** Split the best epoch was chosen on. */
-  selectedOn: 'valid' | 'test' | 'last';
-  /** Metrics at the best epoch. */
-  best: { valid?: SplitMetrics; test: SplitMetrics };
-  /** 95% percentile-bootstrap confidence interval of the best epoch's test AUC (200 resamples, seeded by the run seed). */
-  testAucCi?: { lower: number; upper: number; level: number; resamples: number };
-  /** Training samples per second over all epochs (excluding evaluation). */
-  samplesPerSecond: number;
-  /** Wall time of training + evaluation, seconds. */
-  wallSeconds: number;
-}
 
 export interface RunRecord extends TrainOutcome {
   /** Format version of this record. */
@@ -84,7 +44,7 @@ const SAFE = /^[A-Za-z0-9._+-]+$/;
 
 function checkSegment(what: string, value: string): void {
   if (!SAFE.test(value) || value.startsWith('.')) {
-    throw new Error(`src/experiments/runRecord.ts: ${what} "${value}"; expected letters, digits, '.', '_', '+', '-'`);
+    throw new Error(`runRecordPath: ${what} "${value}"; expected letters, digits, '.', '_', '+', '-'`);
   }
 }
 

@@ -135,7 +135,7 @@ export async function runSweep(runs: PlannedRun[], options: SweepOptions): Promi
   const resultsDir = options.resultsDir;
   const jobs = options.jobs ?? defaultJobs();
   if (!(Number.isInteger(jobs) && jobs >= 1)) {
-    throw new Error(`src/experiments/runner.ts: jobs = ${jobs}; expected an integer >= 1`);
+    throw new Error(`runSweep: jobs = ${jobs}; expected an integer >= 1`);
   }
   const log = options.log ?? (() => {});
   const { done, todo: missing } = partitionPlan(runs, resultsDir);

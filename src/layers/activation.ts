@@ -28,7 +28,7 @@ export function checkActivationName(name: string, where: string): ActivationName
 
 /** Creates the activation `kind` over `features` units, registering any state under `name`. */
 export function createActivation(store: ParameterStore, name: string, kind: ActivationName, features: number, dice: DiceOptions = {}): ActivationLayer {
-  checkActivationName(kind, 'src/layers/activation.ts');
+  checkActivationName(kind, 'createActivation');
   if (kind === 'relu' || kind === 'sigmoid') {
     return { fused: kind, apply: <T extends tf.Tensor>(x: T) => x };
   }

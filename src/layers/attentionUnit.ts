@@ -78,7 +78,7 @@ export class AttentionUnit {
     config: Partial<AttentionUnitConfig> = {},
   ) {
     const c: AttentionUnitConfig = { ...ATTENTION_UNIT_DEFAULTS, ...config };
-    const where = `src/layers/attentionUnit.ts: ${name}`;
+    const where = `AttentionUnit(${name})`;
     if (!Array.isArray(c.hidden) || c.hidden.length < 1 || c.hidden.some((h) => !Number.isInteger(h) || h < 1)) {
       throw new Error(`${where}: hidden must be a non-empty list of positive integers, got ${JSON.stringify(c.hidden)}`);
     }
@@ -144,7 +144,7 @@ export class AttentionUnit {
   }
 
   private check(query: tf.Tensor2D, keys: tf.Tensor3D, mask: tf.Tensor2D): void {
-    const where = `src/layers/attentionUnit.ts: ${this.name}`;
+    const where = `AttentionUnit(${this.name})`;
     if (keys.rank !== 3 || keys.shape[2] !== this.dim) throw new Error(`${where}: keys must be [B, T, ${this.dim}], got [${keys.shape}]`);
     if (query.rank !== 2 || query.shape[0] !== keys.shape[0] || query.shape[1] !== this.dim) {
       throw new Error(`${where}: query must be [${keys.shape[0]}, ${this.dim}], got [${query.shape}]`);

@@ -63,11 +63,11 @@ export class AuxiliaryLoss {
 
   constructor(store: ParameterStore, name: string, config: AuxLossConfig) {
     const c = { ...AUX_LOSS_DEFAULTS, ...config };
-    if (c.scorer !== 'inner' && c.scorer !== 'mlp') throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: scorer must be 'inner' or 'mlp', got ${String(c.scorer)}`);
-    if (!['perSample', 'perStep', 'official'].includes(c.reduction)) throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: reduction must be perSample, perStep or official, got ${String(c.reduction)}`);
-    if (c.officialLength !== 'batchLongest' && c.officialLength !== 'padded') throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: officialLength must be 'batchLongest' or 'padded', got ${String(c.officialLength)}`);
+    if (c.scorer !== 'inner' && c.scorer !== 'mlp') throw new Error(`AuxiliaryLoss: scorer must be 'inner' or 'mlp', got ${String(c.scorer)}`);
+    if (!['perSample', 'perStep', 'official'].includes(c.reduction)) throw new Error(`AuxiliaryLoss: reduction must be perSample, perStep or official, got ${String(c.reduction)}`);
+    if (c.officialLength !== 'batchLongest' && c.officialLength !== 'padded') throw new Error(`AuxiliaryLoss: officialLength must be 'batchLongest' or 'padded', got ${String(c.officialLength)}`);
     if (c.scorer === 'inner' && c.stateSize !== c.embeddingSize) {
-      throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: scorer 'inner' needs stateSize = embeddingSize, got ${c.stateSize} and ${c.embeddingSize} (use scorer 'mlp')`);
+      throw new Error(`AuxiliaryLoss: scorer 'inner' needs stateSize = embeddingSize, got ${c.stateSize} and ${c.embeddingSize} (use scorer 'mlp')`);
     }
     this.scorer = c.scorer;
     this.reduction = c.reduction;
@@ -77,7 +77,7 @@ export class AuxiliaryLoss {
     this.embeddingSize = c.embeddingSize;
     if (c.scorer === 'mlp') {
       if (!Array.isArray(c.hiddenUnits) || c.hiddenUnits.length < 1 || c.hiddenUnits.some((u) => !Number.isInteger(u) || u < 1)) {
-        throw new Error(`src/layers/auxLoss.ts AuxiliaryLoss: hiddenUnits must be a non-empty list of positive integers, got ${JSON.stringify(c.hiddenUnits)}`);
+        throw new Error(`AuxiliaryLoss: hiddenUnits must be a non-empty list of positive integers, got ${JSON.stringify(c.hiddenUnits)}`);
       }
       const inSize = c.stateSize + c.embeddingSize;
       this.scale = store.weight(`${name}/inputScale`, [inSize], { kind: 'constant', value: 1 });
@@ -127,9 +127,9 @@ export class AuxiliaryLoss {
   apply(states: tf.Tensor3D, behaviours: tf.Tensor3D, negatives: tf.Tensor3D, mask: tf.Tensor2D): tf.Scalar {
     const [B, T, H] = states.shape;
     const E = behaviours.shape[2];
-    if (H !== this.stateSize || E !== this.embeddingSize) throw new Error(`src/layers/auxLoss.ts ${this.name}.apply: expected states [B, T, ${this.stateSize}] and behaviours [B, T, ${this.embeddingSize}], got [${states.shape}] and [${behaviours.shape}]`);
+    if (H !== this.stateSize || E !== this.embeddingSize) throw new Error(`AuxiliaryLoss(${this.name}).apply: expected states [B, T, ${this.stateSize}] and behaviours [B, T, ${this.embeddingSize}], got [${states.shape}] and [${behaviours.shape}]`);
     if (behaviours.shape[0] !== B || behaviours.shape[1] !== T || negatives.shape.join() !== behaviours.shape.join() || mask.shape[0] !== B || mask.shape[1] !== T) {
-      throw new Error(`src/layers/auxLoss.ts ${this.name}.apply: behaviours, negatives [B, T, E] and mask [B, T] must match states [${states.shape}]; got [${behaviours.shape}], [${negatives.shape}], [${mask.shape}]`);
+      throw new Error(`AuxiliaryLoss(${this.name}).apply: behaviours, negatives [B, T, E] and mask [B, T] must match states [${states.shape}]; got [${behaviours.shape}], [${negatives.shape}], [${mask.shape}]`);
     }
     if (T < 2) return tf.scalar(0);
     return tf.tidy(() => {

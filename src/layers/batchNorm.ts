@@ -64,7 +64,7 @@ export class BatchNorm {
     this.momentum = options.momentum ?? 0.99;
     this.epsilon = options.epsilon ?? 1e-3;
     if (this.mode !== 'batchStatistics' && this.mode !== 'officialInference') {
-      throw new Error(`src/layers/batchNorm.ts: ${name}: mode must be 'batchStatistics' or 'officialInference', got ${String(this.mode)}`);
+      throw new Error(`BatchNorm(${name}): mode must be 'batchStatistics' or 'officialInference', got ${String(this.mode)}`);
     }
     this.gamma = store.weight(`${name}/gamma`, [features], { kind: 'constant', value: 1 });
     this.beta = store.weight(`${name}/beta`, [features], { kind: 'zeros' });
@@ -78,7 +78,7 @@ export class BatchNorm {
    */
   apply<T extends tf.Tensor>(x: T, training: boolean, mask?: tf.Tensor): T {
     const F = this.features;
-    if (x.shape[x.rank - 1] !== F) throw new Error(`src/layers/batchNorm.ts: ${this.name}: input [${x.shape}] must end with ${F}`);
+    if (x.shape[x.rank - 1] !== F) throw new Error(`BatchNorm(${this.name}): input [${x.shape}] must end with ${F}`);
     if (!training || this.mode === 'officialInference') {
       const scale = tf.div(this.gamma, tf.sqrt(tf.add(this.movingVariance, this.epsilon)));
       return tf.add(tf.mul(tf.sub(x, this.movingMean), scale), this.beta) as T;

@@ -25,8 +25,8 @@ export class Dense {
     readonly outputSize: number,
     options: DenseOptions = {},
   ) {
-    if (!Number.isInteger(inputSize) || inputSize < 1) throw new Error(`src/layers/dense.ts: ${name}: inputSize must be a positive integer, got ${inputSize}`);
-    if (!Number.isInteger(outputSize) || outputSize < 1) throw new Error(`src/layers/dense.ts: ${name}: outputSize must be a positive integer, got ${outputSize}`);
+    if (!Number.isInteger(inputSize) || inputSize < 1) throw new Error(`Dense(${name}): inputSize must be a positive integer, got ${inputSize}`);
+    if (!Number.isInteger(outputSize) || outputSize < 1) throw new Error(`Dense(${name}): outputSize must be a positive integer, got ${outputSize}`);
     this.kernel = store.weight(`${name}/kernel`, [inputSize, outputSize], { kind: 'glorotUniform', fanIn: inputSize, fanOut: outputSize });
     if (options.bias !== false) this.bias = store.weight(`${name}/bias`, [outputSize], { kind: 'zeros' });
   }
@@ -34,7 +34,7 @@ export class Dense {
   /** x [..., I] -> [..., O], with an optional fused activation (linear by default). */
   apply<T extends tf.Tensor>(x: T, activation: DenseActivation = 'linear'): T {
     if (x.shape[x.rank - 1] !== this.inputSize) {
-      throw new Error(`src/layers/dense.ts: ${this.name}: input [${x.shape}] must end with ${this.inputSize}`);
+      throw new Error(`Dense(${this.name}): input [${x.shape}] must end with ${this.inputSize}`);
     }
     return denseFast(x, this.kernel, this.bias, activation) as T;
   }

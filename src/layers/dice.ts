@@ -52,7 +52,7 @@ export class Dice {
   ) {
     this.statistics = options.statistics ?? 'paper';
     if (this.statistics !== 'paper' && this.statistics !== 'batchAlways') {
-      throw new Error(`src/layers/dice.ts: ${name}: statistics must be 'paper' or 'batchAlways', got ${String(this.statistics)}`);
+      throw new Error(`Dice(${name}): statistics must be 'paper' or 'batchAlways', got ${String(this.statistics)}`);
     }
     this.epsilon = options.epsilon ?? 1e-8;
     this.momentum = options.momentum ?? 0.99;
@@ -64,7 +64,7 @@ export class Dice {
   /** s [..., F] -> [..., F]; `mask` has s's leading shape (1 = row counts in the statistics). */
   apply<T extends tf.Tensor>(s: T, training: boolean, mask?: tf.Tensor): T {
     const F = this.features;
-    if (s.shape[s.rank - 1] !== F) throw new Error(`src/layers/dice.ts: ${this.name}: input [${s.shape}] must end with ${F}`);
+    if (s.shape[s.rank - 1] !== F) throw new Error(`Dice(${this.name}): input [${s.shape}] must end with ${F}`);
     let mean: tf.Tensor;
     let variance: tf.Tensor;
     if (training || this.statistics === 'batchAlways') {

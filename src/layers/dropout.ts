@@ -14,7 +14,7 @@ export class Dropout {
     seed: number,
     label = 'dropout',
   ) {
-    if (!(rate >= 0 && rate < 1)) throw new Error(`src/layers/dropout.ts: rate must be in [0, 1), got ${rate}`);
+    if (!(rate >= 0 && rate < 1)) throw new Error(`Dropout: rate must be in [0, 1), got ${rate}`);
     this.rng = new Rng(seed).fork(label);
   }
 

@@ -68,8 +68,8 @@ export class EmbeddingTable {
     seed: number,
     initStd: number,
   ) {
-    if (!Number.isInteger(vocab) || vocab < 1) throw new Error(`src/layers/embedding.ts: table ${name}: vocabulary size must be an integer >= 1, got ${vocab}`);
-    if (!Number.isInteger(dim) || dim < 1) throw new Error(`src/layers/embedding.ts: table ${name}: dimension must be an integer >= 1, got ${dim}`);
+    if (!Number.isInteger(vocab) || vocab < 1) throw new Error(`EmbeddingTable(${name}): vocabulary size must be an integer >= 1, got ${vocab}`);
+    if (!Number.isInteger(dim) || dim < 1) throw new Error(`EmbeddingTable(${name}): dimension must be an integer >= 1, got ${dim}`);
     this.values = new Float32Array(vocab * dim);
     const rng = new Rng(seed).fork(name);
     for (let i = dim; i < this.values.length; i++) this.values[i] = rng.normal() * initStd;
@@ -83,7 +83,7 @@ export class EmbeddingTable {
 
   checkId(id: number, where: string): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocab) {
-      throw new Error(`src/layers/embedding.ts: ${where}: id ${id} is outside table ${this.name} (expected 0..${this.vocab - 1})`);
+      throw new Error(`EmbeddingTable(${this.name}).${where}: id ${id} is outside the table (expected 0..${this.vocab - 1})`);
     }
   }
 }
@@ -136,7 +136,7 @@ export class BatchEmbeddings {
     const historyValues = this.gatherBehaviours(batch.histItems, batch.histCats, 'histItems', 'histCats');
     let negValues: Float32Array | undefined;
     if (batch.negHistItems) {
-      if (!batch.negHistCats) throw new Error('src/layers/embedding.ts: batch.negHistItems is present but batch.negHistCats is missing');
+      if (!batch.negHistCats) throw new Error('FeatureEmbeddings.lookup: batch.negHistItems is present but batch.negHistCats is missing');
       negValues = this.gatherBehaviours(batch.negHistItems, batch.negHistCats, 'negHistItems', 'negHistCats');
     }
     const users = owner.users;
@@ -166,7 +166,7 @@ export class BatchEmbeddings {
     for (let i = 0; i < items.length; i++) {
       const id = items[i];
       if (!(id >= 0 && id < table.vocab) || !Number.isInteger(id)) {
-        throw new Error(`src/layers/embedding.ts: batch.${itemField}[${i}] = ${id} is outside the item table (expected 0..${table.vocab - 1})`);
+        throw new Error(`FeatureEmbeddings.lookup: batch.${itemField}[${i}] = ${id} is outside the item table (expected 0..${table.vocab - 1})`);
       }
       const base = i * De;
       if (id !== 0) out.set(table.values.subarray(id * Di, (id + 1) * Di), base);
@@ -175,12 +175,12 @@ export class BatchEmbeddings {
         const ct = owner.cats[l];
         const c = cats[l][i];
         if (!(c >= 0 && c < ct.vocab)) {
-          throw new Error(`src/layers/embedding.ts: batch.${catField}[${l}][${i}] = ${c} is outside table ${ct.name} (expected 0..${ct.vocab - 1})`);
+          throw new Error(`FeatureEmbeddings.lookup: batch.${catField}[${l}][${i}] = ${c} is outside table ${ct.name} (expected 0..${ct.vocab - 1})`);
         }
-        if (id === 0 && c !== 0) throw new Error(`src/layers/embedding.ts: batch.${catField}[${l}][${i}] = ${c} for padding item 0; expected 0`);
+        if (id === 0 && c !== 0) throw new Error(`FeatureEmbeddings.lookup: batch.${catField}[${l}][${i}] = ${c} for padding item 0; expected 0`);
         const known = owner.catOfItem(l, id, c);
         if (known !== c) {
-          throw new Error(`src/layers/embedding.ts: item ${id} has category ${known} and ${c} at level ${l} (batch.${catField}[${l}][${i}]); every category level must be a function of the item`);
+          throw new Error(`FeatureEmbeddings.lookup: item ${id} has category ${known} and ${c} at level ${l} (batch.${catField}[${l}][${i}]); every category level must be a function of the item`);
         }
         if (c !== 0) out.set(ct.values.subarray(c * ct.dim, (c + 1) * ct.dim), base + offset);
         offset += ct.dim;
@@ -210,14 +210,14 @@ export class BatchEmbeddings {
   /** [B, T, De] auxiliary negative behaviour vectors (throws if the batch has none). */
   negHistory(): tf.Tensor3D {
     if (!this.negHistoryRows) {
-      throw new Error('src/layers/embedding.ts: negHistory(): the batch has no negHistItems; build the dataset with auxiliary negatives');
+      throw new Error('BatchEmbeddings.negHistory: the batch has no negHistItems; build the dataset with auxiliary negatives');
     }
     return this.negHistoryRows;
   }
 
   /** [B, Du] user embedding (throws if the user feature is off). */
   user(): tf.Tensor2D {
-    if (!this.userRows) throw new Error('src/layers/embedding.ts: user(): userDim is 0 in the embedding config');
+    if (!this.userRows) throw new Error('BatchEmbeddings.user: userDim is 0 in the embedding config');
     return this.userRows;
   }
 
@@ -228,9 +228,9 @@ export class BatchEmbeddings {
    */
   sparseGradients(leafGrads: Float32Array[]): SparseRowGradient[] {
     const leaves = this.leaves();
-    if (leafGrads.length !== leaves.length) throw new Error(`src/layers/embedding.ts: sparseGradients: got ${leafGrads.length} leaf gradients, expected ${leaves.length}`);
+    if (leafGrads.length !== leaves.length) throw new Error(`BatchEmbeddings.sparseGradients: got ${leafGrads.length} leaf gradients, expected ${leaves.length}`);
     leafGrads.forEach((g, i) => {
-      if (g.length !== leaves[i].size) throw new Error(`src/layers/embedding.ts: sparseGradients: gradient ${i} has ${g.length} values, expected ${leaves[i].size}`);
+      if (g.length !== leaves[i].size) throw new Error(`BatchEmbeddings.sparseGradients: gradient ${i} has ${g.length} values, expected ${leaves[i].size}`);
     });
     const batch = this.batch;
     const owner = this.owner;
@@ -307,7 +307,7 @@ export class BatchEmbeddings {
 
 function validateBatch(batch: Batch, owner: FeatureEmbeddings): void {
   const { size: B, maxLen: T } = batch;
-  const where = 'src/layers/embedding.ts: lookup(batch)';
+  const where = 'FeatureEmbeddings.lookup';
   if (!Number.isInteger(B) || B < 1 || !Number.isInteger(T) || T < 1) throw new Error(`${where}: size ${B} and maxLen ${T} must be integers >= 1`);
   const check = (name: string, len: number, expected: number): void => {
     if (len !== expected) throw new Error(`${where}: batch.${name} has ${len} entries, expected ${expected}`);
@@ -345,7 +345,7 @@ export class FeatureEmbeddings {
     const c: EmbeddingConfig = { ...EMBEDDING_DEFAULTS, ...config };
     this.config = Object.freeze(c);
     if (!Number.isInteger(c.catLevels) || c.catLevels < 0 || c.catLevels > sizes.cats.length) {
-      throw new Error(`src/layers/embedding.ts: catLevels ${c.catLevels} must be an integer in 0..${sizes.cats.length} (levels in FeatureSizes)`);
+      throw new Error(`FeatureEmbeddings: catLevels ${c.catLevels} must be an integer in 0..${sizes.cats.length} (levels in FeatureSizes)`);
     }
     this.items = new EmbeddingTable('embedding.items', sizes.items, c.itemDim, seed, c.initStd);
     this.cats = [];
@@ -413,9 +413,9 @@ export class FeatureEmbeddings {
     const byName = new Map(weights.map((w) => [w.name, w]));
     for (const t of this.tables()) {
       const w = byName.get(t.name);
-      if (!w) throw new Error(`src/layers/embedding.ts: setWeights: missing table "${t.name}"`);
+      if (!w) throw new Error(`FeatureEmbeddings.setWeights: missing table "${t.name}"`);
       if (w.values.length !== t.values.length || w.shape[0] !== t.vocab || w.shape[1] !== t.dim) {
-        throw new Error(`src/layers/embedding.ts: setWeights: "${t.name}" has shape [${w.shape}], expected [${t.vocab},${t.dim}]`);
+        throw new Error(`FeatureEmbeddings.setWeights: "${t.name}" has shape [${w.shape}], expected [${t.vocab},${t.dim}]`);
       }
       t.values.set(w.values);
     }

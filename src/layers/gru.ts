@@ -22,11 +22,14 @@
  * Performance (wasm backend): the input projections of all T steps are one matMul
  * ([B*T, D] x [D, 3H]); each step runs one fused hidden matMul ([B, H] x [H, 3H]); the
  * sequence is split once with `tf.unstack` (slicing per step would make the backward pass
- * quadratic in T, since a slice's gradient is padded back to the full shape).
+ * quadratic in T, since a slice's gradient is padded back to the full shape). Where the
+ * backend has the recurrence kernels (wasm: src/kernels/gruRecurrence.ts), all T steps are
+ * one kernel in the forward pass and one in the backward pass instead.
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParameterStore } from './params';
 import { denseFast, matMulFast } from '../ops';
+import { fusedRecurrence, kernelRecurrence, recurrenceKernelsInstalled, RecurrenceMode } from './gruRecurrence';
 
 export type GruKind = 'GRU' | 'AIGRU' | 'AGRU' | 'AUGRU';
 export const GRU_KINDS: readonly GruKind[] = ['GRU', 'AIGRU', 'AGRU', 'AUGRU'];
@@ -59,9 +62,10 @@ export interface GruConfig {
   /** Reset gate before or after U^h in the candidate; default 'paper' (Porting note above). */
   candidate?: GruCandidate;
   /**
-   * 'fused' (default): under a gradient tape the recurrence is one custom-gradient op with a
-   * hand-written backpropagation through time (no per-op tape, weight gradients as one matMul
-   * over all steps); without a tape (scoring) the plain forward runs. 'autodiff': always the
+   * 'fused' (default): the recurrence is one custom-gradient op with a hand-written
+   * backpropagation through time (no per-op tape, weight gradients as one matMul over all
+   * steps): one kernel per pass where the backend has it (`kernelRecurrence`), else tf ops
+   * under a gradient tape and the plain forward without one (scoring). 'autodiff': always the
    * plain tf ops differentiated by tfjs (reference; the tests check both give the same values
    * and gradients).
    */
@@ -112,17 +116,17 @@ export class GruLayer {
 
   constructor(store: ParameterStore, name: string, config: GruConfig) {
     const c = { ...GRU_DEFAULTS, ...config };
-    if (!Number.isInteger(c.inputSize) || c.inputSize < 1) throw new Error(`src/layers/gru.ts GruLayer: inputSize must be a positive integer, got ${c.inputSize}`);
-    if (!Number.isInteger(c.hiddenSize) || c.hiddenSize < 1) throw new Error(`src/layers/gru.ts GruLayer: hiddenSize must be a positive integer, got ${c.hiddenSize}`);
-    if (!GRU_KINDS.includes(c.kind)) throw new Error(`src/layers/gru.ts GruLayer: kind must be one of ${GRU_KINDS.join(', ')}, got ${String(c.kind)}`);
-    if (c.convention !== 'paper' && c.convention !== 'official') throw new Error(`src/layers/gru.ts GruLayer: convention must be 'paper' or 'official', got ${String(c.convention)}`);
+    if (!Number.isInteger(c.inputSize) || c.inputSize < 1) throw new Error(`GruLayer(${name}): inputSize must be a positive integer, got ${c.inputSize}`);
+    if (!Number.isInteger(c.hiddenSize) || c.hiddenSize < 1) throw new Error(`GruLayer(${name}): hiddenSize must be a positive integer, got ${c.hiddenSize}`);
+    if (!GRU_KINDS.includes(c.kind)) throw new Error(`GruLayer(${name}): kind must be one of ${GRU_KINDS.join(', ')}, got ${String(c.kind)}`);
+    if (c.convention !== 'paper' && c.convention !== 'official') throw new Error(`GruLayer(${name}): convention must be 'paper' or 'official', got ${String(c.convention)}`);
     this.inputSize = c.inputSize;
     this.hiddenSize = c.hiddenSize;
     this.kind = c.kind;
     this.convention = c.convention;
-    if (c.candidate !== 'paper' && c.candidate !== 'official') throw new Error(`src/layers/gru.ts GruLayer: candidate must be 'paper' or 'official', got ${String(c.candidate)}`);
+    if (c.candidate !== 'paper' && c.candidate !== 'official') throw new Error(`GruLayer(${name}): candidate must be 'paper' or 'official', got ${String(c.candidate)}`);
     this.candidate = c.candidate;
-    if (c.implementation !== 'fused' && c.implementation !== 'autodiff') throw new Error(`src/layers/gru.ts GruLayer: implementation must be 'fused' or 'autodiff', got ${String(c.implementation)}`);
+    if (c.implementation !== 'fused' && c.implementation !== 'autodiff') throw new Error(`GruLayer(${name}): implementation must be 'fused' or 'autodiff', got ${String(c.implementation)}`);
     this.implementation = c.implementation;
     this.name = name;
     const D = c.inputSize;
@@ -141,20 +145,23 @@ export class GruLayer {
   apply(inputs: tf.Tensor3D, mask: tf.Tensor2D, attention?: tf.Tensor2D): GruOutput {
     const [B, T, D] = inputs.shape;
     const H = this.hiddenSize;
-    if (D !== this.inputSize) throw new Error(`src/layers/gru.ts ${this.name}.apply: inputs [B, T, D] must have D = ${this.inputSize}, got shape [${inputs.shape}]`);
-    if (mask.shape[0] !== B || mask.shape[1] !== T) throw new Error(`src/layers/gru.ts ${this.name}.apply: mask must be [${B}, ${T}], got [${mask.shape}]`);
+    if (D !== this.inputSize) throw new Error(`GruLayer(${this.name}).apply: inputs [B, T, D] must have D = ${this.inputSize}, got shape [${inputs.shape}]`);
+    if (mask.shape[0] !== B || mask.shape[1] !== T) throw new Error(`GruLayer(${this.name}).apply: mask must be [${B}, ${T}], got [${mask.shape}]`);
     if (this.kind !== 'GRU') {
-      if (!attention) throw new Error(`src/layers/gru.ts ${this.name}.apply: ${this.kind} needs attention scores [B, T]`);
-      if (attention.shape[0] !== B || attention.shape[1] !== T) throw new Error(`src/layers/gru.ts ${this.name}.apply: attention must be [${B}, ${T}], got [${attention.shape}]`);
+      if (!attention) throw new Error(`GruLayer(${this.name}).apply: ${this.kind} needs attention scores [B, T]`);
+      if (attention.shape[0] !== B || attention.shape[1] !== T) throw new Error(`GruLayer(${this.name}).apply: attention must be [${B}, ${T}], got [${attention.shape}]`);
     }
     return tf.tidy(() => {
       const m = mask.reshape([B, T, 1]);
       const a = this.kind === 'GRU' ? undefined : (attention as tf.Tensor2D).reshape([B, T, 1]);
       // AIGRU: i'_t = a_t * i_t.
       const x = this.kind === 'AIGRU' ? inputs.mul(a as tf.Tensor3D) : inputs;
-      // Without a gradient tape (scoring) the plain forward is cheaper: no custom-gradient op,
+      // Where the backend has it, the recurrence is one kernel per pass (batch-major). Else,
+      // without a gradient tape (scoring) the plain forward is cheaper: no custom-gradient op,
       // no time-major transposes.
-      const fused = this.implementation === 'fused' && this.candidate === 'paper' && gradientTapeIsRecording();
+      const handWritten = this.implementation === 'fused' && this.candidate === 'paper';
+      const oneKernel = handWritten && recurrenceKernelsInstalled();
+      const fused = handWritten && !oneKernel && gradientTapeIsRecording();
       // All input projections at once: [B*T, D] x [D, 3H] + b. The fused recurrence works
       // time-major ([T, B, .]: per-step pieces are contiguous, so splitting and stacking them
       // is a plain copy), so x is transposed once before the projection.
@@ -178,6 +185,11 @@ export class GruLayer {
         mode = 'update';
         scale = (this.kind === 'AUGRU' ? m.mul(a as tf.Tensor3D) : m) as tf.Tensor3D;
       }
+      if (oneKernel) {
+        const states = kernelRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, scale, keep);
+        const final = states.slice([0, T - 1, 0], [B, 1, H]).reshape([B, H]) as tf.Tensor2D;
+        return { states, final };
+      }
       if (fused) {
         const timeMajor = (v: tf.Tensor3D): tf.Tensor3D => tf.transpose(v, [1, 0, 2]) as tf.Tensor3D;
         const statesTM = fusedRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, timeMajor(scale), keep ? timeMajor(keep) : undefined);
@@ -190,13 +202,6 @@ export class GruLayer {
     });
   }
 }
-
-/**
- * How the per-step update weight g_t (h_t = h_{t-1} + g_t * (c_t - h_{t-1})) is formed from
- * the update gate u_t and the scale inputs s_t, k_t [B, 1]:
- * 'update': g = s * u; 'replace': g = s; 'official': g = s - k * (1 - u).
- */
-export type RecurrenceMode = 'update' | 'replace' | 'official';
 
 /** One forward step shared by both implementations. Returns the new state and what backprop needs. */
 function forwardStep(mode: RecurrenceMode, h: tf.Tensor2D, projGates: tf.Tensor2D, projCandidate: tf.Tensor2D, recurrentKernel: tf.Tensor2D, s: tf.Tensor2D, k: tf.Tensor2D | undefined, H: number, resetAt: GruCandidate = 'paper') {
@@ -248,139 +253,4 @@ export function autodiffRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D,
     }
     return tf.stack(states, 1) as tf.Tensor3D;
   });
-}
-
-type RecurrenceFn = (projected: tf.Tensor, recurrentKernel: tf.Tensor, scale: tf.Tensor, keep: tf.Tensor) => tf.Tensor;
-const fusedCache = new Map<RecurrenceMode, RecurrenceFn>();
-
-/**
- * Forward: the same step as `forwardStep`, with tanh(z) computed as 2 sigmoid(2z) - 1 (wasm's
- * tanh kernel is ~5x slower than its sigmoid; the factor 2 is folded into the candidate
- * block of the projections and of U once per sequence) and U split once into its gate and
- * candidate blocks (no per-step split of the hidden product).
- *
- * Backward (backpropagation through time), per step t from T-1 down to 0, with dh the
- * gradient reaching h_t (output at t plus the carry from step t+1):
- *   dc = dh * g;  dg = dh * (c - h_{t-1});  dh_{t-1} = dh - dc + dHidden U^T
- *   dPreC = dc * (1 - c^2);  dr = dPreC * (U_c h_{t-1})
- *   du = dg * s ('update') | dg * k ('official') | 0 ('replace')
- *   dPreU = du * u (1 - u);  dPreR = dr * r (1 - r)
- *   dProjected_t = [dPreU, dPreR, dPreC];  dHidden_t = dProjected_t * [1, 1, r]
- * Everything that does not depend on dh ((c - h_{t-1}), 1 - c^2, G(1 - G), [1, 1, r]) is
- * computed for all steps at once before the loop; after it, dU = [h_{t-1}]^T [dHidden_t] is
- * ONE matMul over all B*T rows, and ds_t = sum_H(dg * u) ('update') | sum_H(dg),
- * dk_t = -sum_H(dg * (1 - u)) are one reduction each.
- */
-function makeFusedRecurrence(mode: RecurrenceMode): RecurrenceFn {
-  const f = (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const save = args[args.length - 1] as tf.GradSaveFunc;
-    const projected = args[0] as tf.Tensor3D; // [T, B, 3H]
-    const recurrentKernel = args[1] as tf.Tensor2D;
-    const scale = args[2] as tf.Tensor3D; // [T, B, 1]
-    const keep = args[3] as tf.Tensor3D; // [T, B, 1]
-    const [T, B, H3] = projected.shape;
-    const H = H3 / 3;
-    const [projGates, projCandidate] = tf.split(projected, [2 * H, H], 2);
-    const [kernelGates, kernelCandidate] = tf.split(recurrentKernel, [2 * H, H], 1) as tf.Tensor2D[];
-    const kernelCandidate2 = kernelCandidate.mul(2) as tf.Tensor2D;
-    const gateSteps = tf.unstack(projGates, 0) as tf.Tensor2D[];
-    const candidateSteps = tf.unstack(projCandidate.mul(2), 0) as tf.Tensor2D[];
-    const scaleSteps = tf.unstack(scale, 0) as tf.Tensor2D[];
-    const keepSteps = mode === 'official' ? (tf.unstack(keep, 0) as tf.Tensor2D[]) : undefined;
-    const one = tf.scalar(1);
-    let h: tf.Tensor2D = tf.zeros([B, H]);
-    const hPrev: tf.Tensor[] = [];
-    const gatesAll: tf.Tensor[] = [];
-    const candidates: tf.Tensor[] = [];
-    const hidden2: tf.Tensor[] = [];
-    const weights: tf.Tensor[] = [];
-    const states: tf.Tensor2D[] = [];
-    for (let t = 0; t < T; t++) {
-      const G = tf.sigmoid(gateSteps[t].add(tf.matMul(h, kernelGates))) as tf.Tensor2D;
-      const [u, r] = tf.split(G, 2, 1) as tf.Tensor2D[];
-      const hc2 = tf.matMul(h, kernelCandidate2);
-      const c = tf.sigmoid(candidateSteps[t].add(r.mul(hc2))).mul(2).sub(one) as tf.Tensor2D;
-      let g: tf.Tensor2D;
-      if (mode === 'replace') g = scaleSteps[t];
-      else if (mode === 'official') g = scaleSteps[t].sub((keepSteps as tf.Tensor2D[])[t].mul(one.sub(u)));
-      else g = scaleSteps[t].mul(u);
-      hPrev.push(h);
-      gatesAll.push(G);
-      candidates.push(c);
-      hidden2.push(hc2);
-      weights.push(g);
-      h = h.add(g.mul(c.sub(h))) as tf.Tensor2D;
-      states.push(h);
-    }
-    const value = tf.concat(states, 0).reshape([T, B, H]) as tf.Tensor3D;
-    save([recurrentKernel, scale, keep, ...hPrev, ...gatesAll, ...candidates, ...hidden2, ...weights]);
-    return {
-      value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const U = saved[0] as tf.Tensor2D;
-        const sAll = (saved[1] as tf.Tensor3D).reshape([T * B, 1]);
-        const kAll = (saved[2] as tf.Tensor3D).reshape([T * B, 1]);
-        const list = (i: number): tf.Tensor[] => saved.slice(3 + i * T, 3 + (i + 1) * T);
-        // time-major [T*B, .] blocks: rows t*B..(t+1)*B-1 are step t
-        const Hp = tf.concat(list(0), 0); // [T*B, H]
-        const Gs = tf.concat(list(1), 0); // [T*B, 2H]
-        const Cs = tf.concat(list(2), 0); // [T*B, H]
-        const hcHalf = tf.concat(list(3), 0).mul(0.5); // U_c h_{t-1}
-        const gSteps = list(4) as tf.Tensor2D[];
-        const one1 = tf.scalar(1);
-        const [Us, Rs] = tf.split(Gs, 2, 1);
-        const steps = (x: tf.Tensor): tf.Tensor2D[] => tf.unstack(x.reshape([T, B, -1]), 0) as tf.Tensor2D[];
-        const diffSteps = steps(Cs.sub(Hp));
-        const dtanhSteps = steps(one1.sub(Cs.square()));
-        const [dsigU, dsigR] = tf.split(Gs.mul(one1.sub(Gs)), 2, 1);
-        const dsigUSteps = steps(dsigU);
-        const dsigRSteps = steps(dsigR);
-        const hcSteps = steps(hcHalf);
-        const rExtSteps = steps(tf.concat([tf.ones([T * B, 2 * H]), Rs], 1));
-        const sSteps = mode === 'update' ? steps(sAll) : undefined;
-        const kSteps = mode === 'official' ? steps(kAll) : undefined;
-        const dStates = tf.unstack(dy, 0) as tf.Tensor2D[];
-        const Ut = tf.transpose(U) as tf.Tensor2D; // [3H, H]
-        const zerosH = mode === 'replace' ? tf.zeros([B, H]) : undefined;
-        const dProj: tf.Tensor2D[] = new Array(T);
-        const dHidden: tf.Tensor2D[] = new Array(T);
-        const dgSteps: tf.Tensor2D[] = new Array(T);
-        let carry: tf.Tensor2D | undefined;
-        for (let t = T - 1; t >= 0; t--) {
-          const dh = carry ? dStates[t].add(carry) : dStates[t];
-          const dc = dh.mul(gSteps[t]);
-          const dg = dh.mul(diffSteps[t]) as tf.Tensor2D;
-          const dPreC = dc.mul(dtanhSteps[t]);
-          const dr = dPreC.mul(hcSteps[t]);
-          let dPreU: tf.Tensor2D;
-          if (mode === 'update') dPreU = dg.mul((sSteps as tf.Tensor2D[])[t]).mul(dsigUSteps[t]);
-          else if (mode === 'official') dPreU = dg.mul((kSteps as tf.Tensor2D[])[t]).mul(dsigUSteps[t]);
-          else dPreU = zerosH as tf.Tensor2D;
-          dProj[t] = tf.concat([dPreU, dr.mul(dsigRSteps[t]), dPreC], 1) as tf.Tensor2D;
-          dHidden[t] = dProj[t].mul(rExtSteps[t]) as tf.Tensor2D;
-          dgSteps[t] = dg;
-          if (t > 0) carry = dh.sub(dc).add(tf.matMul(dHidden[t], Ut)) as tf.Tensor2D;
-        }
-        const dProjected = tf.concat(dProj, 0).reshape([T, B, 3 * H]);
-        const dU = tf.matMul(tf.transpose(Hp), tf.concat(dHidden, 0));
-        const dG = tf.concat(dgSteps, 0); // [T*B, H]
-        const dS = (mode === 'update' ? dG.mul(Us) : dG).sum(1, true).reshape([T, B, 1]);
-        const dK = mode === 'official' ? dG.mul(one1.sub(Us)).sum(1, true).neg().reshape([T, B, 1]) : tf.zeros([T, B, 1]);
-        return [dProjected, dU, dS, dK];
-      },
-    };
-  };
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as RecurrenceFn;
-}
-
-/**
- * The recurrence as one custom-gradient op (see makeFusedRecurrence); same values as
- * `autodiffRecurrence` but TIME-MAJOR: projected [T, B, 3H], scale / keep [T, B, 1] ->
- * states [T, B, H]. `keep` is needed for mode 'official' only.
- */
-export function fusedRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D): tf.Tensor3D {
-  const fn = fusedCache.get(mode) ?? makeFusedRecurrence(mode);
-  fusedCache.set(mode, fn);
-  if (mode === 'official' && !keep) throw new Error("src/layers/gru.ts fusedRecurrence: mode 'official' needs keep [B, T, 1]");
-  return tf.tidy(() => fn(projected, recurrentKernel, scale, keep ?? tf.zeros(scale.shape)) as tf.Tensor3D);
 }

@@ -53,7 +53,7 @@ export interface ClusterGroupingArrays {
  *   otherwise this throws.
  */
 export function buildClusterGroupings(B: number, T: number, histMask: Float32Array, levelIds: Int32Array[]): ClusterGroupingArrays[] {
-  const where = 'src/layers/hierarchicalAttention.ts buildClusterGroupings';
+  const where = 'buildClusterGroupings';
   if (histMask.length !== B * T) throw new Error(`${where}: histMask has ${histMask.length} entries, expected B*T = ${B * T}`);
   levelIds.forEach((ids, k) => {
     if (ids.length !== B * T) throw new Error(`${where}: level ${k} ids have ${ids.length} entries, expected B*T = ${B * T}`);
@@ -192,11 +192,11 @@ export function hierarchicalPooling(
   units: AttentionWeightsFn[],
 ): HierarchicalPoolingOutput {
   if (units.length !== groupings.length + 1) {
-    throw new Error(`src/layers/hierarchicalAttention.ts hierarchicalPooling: needs ${groupings.length + 1} attention units (one per level), got ${units.length}`);
+    throw new Error(`hierarchicalPooling: needs ${groupings.length + 1} attention units (one per level), got ${units.length}`);
   }
   const [B, T, D] = behaviours.shape;
   if (groupings.length > 0 && groupings[0].segmentIds.shape[0] !== B * T) {
-    throw new Error(`src/layers/hierarchicalAttention.ts hierarchicalPooling: first grouping must have B*T = ${B * T} segment ids, got ${groupings[0].segmentIds.shape[0]}`);
+    throw new Error(`hierarchicalPooling: first grouping must have B*T = ${B * T} segment ids, got ${groupings[0].segmentIds.shape[0]}`);
   }
   return tf.tidy(() => {
     const levelWeights: tf.Tensor2D[] = [];

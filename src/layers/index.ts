@@ -19,6 +19,7 @@ export * from './attentionUnit';
 export * from './clickHead';
 // sequence layers
 export * from './gru';
+export * from './gruRecurrence';
 export * from './auxLoss';
 export * from './sequenceAttention';
 export * from './layerNorm';

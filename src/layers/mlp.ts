@@ -51,7 +51,7 @@ export class Mlp {
     readonly config: MlpConfig,
     seed: number,
   ) {
-    const where = `src/layers/mlp.ts: ${name}`;
+    const where = `Mlp(${name})`;
     if (!Array.isArray(config.hidden) || config.hidden.some((h) => !Number.isInteger(h) || h < 1)) {
       throw new Error(`${where}: hidden must be a list of positive integers, got ${JSON.stringify(config.hidden)}`);
     }

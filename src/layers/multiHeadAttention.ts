@@ -61,7 +61,7 @@ export class MultiHeadSelfAttention {
     const c = { ...MULTI_HEAD_DEFAULTS, ...config };
     const D = c.size;
     const ffnSize = c.ffnSize ?? 2 * D;
-    const where = `src/layers/multiHeadAttention.ts MultiHeadSelfAttention(${name})`;
+    const where = `MultiHeadSelfAttention(${name})`;
     if (!Number.isInteger(D) || D < 1) throw new Error(`${where}: size must be a positive integer, got ${D}`);
     if (!Number.isInteger(c.heads) || c.heads < 1 || D % c.heads !== 0) throw new Error(`${where}: heads must be a positive integer dividing size ${D}, got ${c.heads}`);
     if (!Number.isInteger(ffnSize) || ffnSize < 0) throw new Error(`${where}: ffnSize must be an integer >= 0, got ${ffnSize}`);
@@ -98,7 +98,7 @@ export class MultiHeadSelfAttention {
   apply(x: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor3D {
     const [B, T, D] = x.shape;
     if (D !== this.size || mask.shape[0] !== B || mask.shape[1] !== T) {
-      throw new Error(`src/layers/multiHeadAttention.ts ${this.name}.apply: expected x [B, T, ${this.size}] and mask [B, T], got [${x.shape}] and [${mask.shape}]`);
+      throw new Error(`MultiHeadSelfAttention(${this.name}).apply: expected x [B, T, ${this.size}] and mask [B, T], got [${x.shape}] and [${mask.shape}]`);
     }
     const h = this.heads;
     const dk = D / h;

@@ -140,7 +140,7 @@ export class MultiInterestExtractor {
 
   constructor(store: ParameterStore, name: string, config: MultiInterestConfig) {
     const c = { ...MULTI_INTEREST_DEFAULTS, ...config };
-    const where = `src/layers/multiInterest.ts MultiInterestExtractor(${name})`;
+    const where = `MultiInterestExtractor(${name})`;
     const D = c.size;
     const dk = c.headSize ?? Math.max(1, Math.round(D / c.heads));
     const HE = c.heads;
@@ -207,7 +207,7 @@ export class MultiInterestExtractor {
    */
   apply(z: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D, positions?: tf.Tensor2D): MultiInterestOutput {
     const [B, T, D] = z.shape;
-    const where = `src/layers/multiInterest.ts ${this.name}.apply`;
+    const where = `MultiInterestExtractor(${this.name}).apply`;
     if (D !== this.size || target.shape[0] !== B || target.shape[1] !== this.targetSize || mask.shape[0] !== B || mask.shape[1] !== T) {
       throw new Error(`${where}: expected z [B, T, ${this.size}], target [B, ${this.targetSize}], mask [B, T]; got [${z.shape}], [${target.shape}], [${mask.shape}]`);
     }

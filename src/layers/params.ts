@@ -54,7 +54,7 @@ export function initialValues(size: number, init: Initializer, rng: Rng): Float3
       break;
     default: {
       const never: never = init;
-      throw new Error(`src/layers/params.ts: unknown initializer ${JSON.stringify(never)}`);
+      throw new Error(`ParameterStore: unknown initializer ${JSON.stringify(never)}`);
     }
   }
   return out;
@@ -76,7 +76,7 @@ export class ParameterStore {
     seed: number,
     readonly glorot: GlorotDistribution = 'uniform',
   ) {
-    if (glorot !== 'uniform' && glorot !== 'normal') throw new Error(`src/layers/params.ts: glorot must be 'uniform' or 'normal', got ${String(glorot)}`);
+    if (glorot !== 'uniform' && glorot !== 'normal') throw new Error(`ParameterStore: glorot must be 'uniform' or 'normal', got ${String(glorot)}`);
     this.rng = new Rng(seed);
   }
 
@@ -91,7 +91,7 @@ export class ParameterStore {
   }
 
   private add(name: string, shape: number[], init: Initializer, trainable: boolean): tf.Variable {
-    if (this.variables.has(name)) throw new Error(`src/layers/params.ts: parameter "${name}" registered twice`);
+    if (this.variables.has(name)) throw new Error(`ParameterStore.add: parameter "${name}" registered twice`);
     const size = shape.reduce((a, b) => a * b, 1);
     if (init.kind === 'glorotUniform' && this.glorot === 'normal') init = { kind: 'glorotNormal', fanIn: init.fanIn, fanOut: init.fanOut };
     const values = initialValues(size, init, this.rng.fork(name));
@@ -107,7 +107,7 @@ export class ParameterStore {
   /** The variable registered as `name` (throws if none). */
   get(name: string): tf.Variable {
     const v = this.variables.get(name);
-    if (!v) throw new Error(`src/layers/params.ts: no parameter named "${name}"`);
+    if (!v) throw new Error(`ParameterStore.get: no parameter named "${name}"`);
     return v;
   }
 
@@ -140,16 +140,16 @@ export class ParameterStore {
     const byName = new Map(weights.map((w) => [w.name, w]));
     for (const [name, v] of this.variables) {
       const w = byName.get(name);
-      if (!w) throw new Error(`src/layers/params.ts: setWeights: missing parameter "${name}"`);
+      if (!w) throw new Error(`ParameterStore.setWeights: missing parameter "${name}"`);
       const size = v.shape.reduce((a, b) => a * b, 1);
       if (w.values.length !== size || w.shape.join('x') !== v.shape.join('x')) {
-        throw new Error(`src/layers/params.ts: setWeights: "${name}" has shape [${w.shape}] (${w.values.length} values), expected [${v.shape}]`);
+        throw new Error(`ParameterStore.setWeights: "${name}" has shape [${w.shape}] (${w.values.length} values), expected [${v.shape}]`);
       }
       tf.tidy(() => v.assign(tf.tensor(w.values, v.shape, 'float32')));
     }
     if (!options.ignoreUnknown) {
       for (const w of weights) {
-        if (!this.variables.has(w.name)) throw new Error(`src/layers/params.ts: setWeights: unknown parameter "${w.name}"`);
+        if (!this.variables.has(w.name)) throw new Error(`ParameterStore.setWeights: unknown parameter "${w.name}"`);
       }
     }
   }

@@ -16,5 +16,5 @@ export function poolSequence(history: tf.Tensor3D, mask: tf.Tensor2D, pooling: S
   const summed = tf.sum(tf.mul(history, tf.expandDims(mask, 2)), 1) as tf.Tensor2D;
   if (pooling === 'sum') return summed;
   if (pooling === 'mean') return tf.div(summed, tf.maximum(tf.sum(mask, 1, true), 1)) as tf.Tensor2D;
-  throw new Error(`src/layers/pooling.ts: pooling must be 'sum' or 'mean', got ${String(pooling)}`);
+  throw new Error(`poolSequence: pooling must be 'sum' or 'mean', got ${String(pooling)}`);
 }

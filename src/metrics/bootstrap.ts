@@ -35,13 +35,13 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 }
 
 export function bootstrapAucCi(labels: NumericArray, scores: NumericArray, options: BootstrapOptions = {}): ConfidenceInterval {
-  checkLabelsAndScores('bootstrap', labels, scores);
+  checkLabelsAndScores('bootstrapAucCi', labels, scores);
   const resamples = options.resamples ?? 200;
   const level = options.level ?? 0.95;
   if (!(resamples >= 1 && Number.isInteger(resamples))) {
-    throw new Error(`src/metrics/bootstrap.ts: resamples = ${resamples}; expected a positive integer`);
+    throw new Error(`bootstrapAucCi: resamples = ${resamples}; expected a positive integer`);
   }
-  if (!(level > 0 && level < 1)) throw new Error(`src/metrics/bootstrap.ts: level = ${level}; expected 0 < level < 1`);
+  if (!(level > 0 && level < 1)) throw new Error(`bootstrapAucCi: level = ${level}; expected 0 < level < 1`);
   const estimate = auc(labels, scores);
   if (Number.isNaN(estimate)) {
     return { estimate, lower: NaN, upper: NaN, level, resamples };

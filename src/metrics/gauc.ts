@@ -21,7 +21,7 @@ export interface GaucResult {
 export function gaucDetailed(labels: NumericArray, scores: NumericArray, users: NumericArray): GaucResult {
   checkLabelsAndScores('gauc', labels, scores);
   if (users.length !== labels.length) {
-    throw new Error(`src/metrics/gauc.ts: users has length ${users.length} but labels has ${labels.length}; expected equal lengths`);
+    throw new Error(`gauc: users has length ${users.length} but labels has ${labels.length}; expected equal lengths`);
   }
   const rowsByUser = new Map<number, number[]>();
   for (let i = 0; i < users.length; i++) {

@@ -9,7 +9,7 @@ import { NumericArray } from './validate';
 export function logloss(labels: NumericArray, probabilities: NumericArray, eps = 1e-7): number {
   if (labels.length !== probabilities.length) {
     throw new Error(
-      `src/metrics/logloss.ts: labels has length ${labels.length} but probabilities has ${probabilities.length}; expected equal lengths`,
+      `logloss: labels has length ${labels.length} but probabilities has ${probabilities.length}; expected equal lengths`,
     );
   }
   if (labels.length === 0) return NaN;
@@ -17,9 +17,9 @@ export function logloss(labels: NumericArray, probabilities: NumericArray, eps =
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
     const raw = probabilities[i];
-    if (y !== 0 && y !== 1) throw new Error(`src/metrics/logloss.ts: labels[${i}] = ${y}; expected 0 or 1`);
+    if (y !== 0 && y !== 1) throw new Error(`logloss: labels[${i}] = ${y}; expected 0 or 1`);
     if (!(raw >= 0 && raw <= 1)) {
-      throw new Error(`src/metrics/logloss.ts: probabilities[${i}] = ${raw}; expected a probability in [0, 1]`);
+      throw new Error(`logloss: probabilities[${i}] = ${raw}; expected a probability in [0, 1]`);
     }
     const p = Math.min(1 - eps, Math.max(eps, raw));
     total += y === 1 ? -Math.log(p) : -Math.log(1 - p);

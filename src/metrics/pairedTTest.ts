@@ -21,7 +21,7 @@ export interface PairedTTestResult {
 /** Paired two-sided t-test of `a` against `b` (same length, paired by index). */
 export function pairedTTest(a: NumericArray, b: NumericArray): PairedTTestResult {
   if (a.length !== b.length) {
-    throw new Error(`src/metrics/pairedTTest.ts: a has ${a.length} values but b has ${b.length}; expected pairs of equal length`);
+    throw new Error(`pairedTTest: a has ${a.length} values but b has ${b.length}; expected pairs of equal length`);
   }
   const n = a.length;
   const differences = new Float64Array(n);

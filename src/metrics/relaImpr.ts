@@ -5,7 +5,7 @@
  */
 export function relaImpr(measuredAuc: number, baseAuc: number): number {
   if (!(baseAuc > 0.5)) {
-    throw new Error(`src/metrics/relaImpr.ts: base AUC ${baseAuc}; expected a value above 0.5 (RelaImpr divides by AUC - 0.5)`);
+    throw new Error(`relaImpr: base AUC ${baseAuc}; expected a value above 0.5 (RelaImpr divides by AUC - 0.5)`);
   }
   return ((measuredAuc - 0.5) / (baseAuc - 0.5) - 1) * 100;
 }

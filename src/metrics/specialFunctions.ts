@@ -14,7 +14,7 @@ const LANCZOS_COEFFICIENTS = [
 
 /** ln Gamma(x) for x > 0. */
 export function logGamma(x: number): number {
-  if (!(x > 0)) throw new Error(`src/metrics/specialFunctions.ts: logGamma(${x}); expected x > 0`);
+  if (!(x > 0)) throw new Error(`logGamma: x = ${x}; expected x > 0`);
   if (x < 0.5) {
     // reflection: Gamma(x) Gamma(1 - x) = pi / sin(pi x)
     return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
@@ -63,10 +63,10 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
 /** Regularized incomplete beta I_x(a, b), for 0 <= x <= 1, a, b > 0. */
 export function regularizedIncompleteBeta(x: number, a: number, b: number): number {
   if (!(a > 0 && b > 0)) {
-    throw new Error(`src/metrics/specialFunctions.ts: incomplete beta with a=${a}, b=${b}; expected a > 0 and b > 0`);
+    throw new Error(`regularizedIncompleteBeta: a=${a}, b=${b}; expected a > 0 and b > 0`);
   }
   if (!(x >= 0 && x <= 1)) {
-    throw new Error(`src/metrics/specialFunctions.ts: incomplete beta at x=${x}; expected 0 <= x <= 1`);
+    throw new Error(`regularizedIncompleteBeta: x=${x}; expected 0 <= x <= 1`);
   }
   if (x === 0) return 0;
   if (x === 1) return 1;

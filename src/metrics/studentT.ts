@@ -7,7 +7,7 @@ import { regularizedIncompleteBeta } from './specialFunctions';
 
 /** Cumulative distribution function of Student's t. */
 export function studentTCdf(t: number, df: number): number {
-  if (!(df > 0)) throw new Error(`src/metrics/studentT.ts: df = ${df}; expected degrees of freedom > 0`);
+  if (!(df > 0)) throw new Error(`studentTCdf: df = ${df}; expected degrees of freedom > 0`);
   if (Number.isNaN(t)) return NaN;
   if (t === Infinity) return 1;
   if (t === -Infinity) return 0;
@@ -17,7 +17,7 @@ export function studentTCdf(t: number, df: number): number {
 
 /** Two-sided p-value P(|T| >= |t|). */
 export function studentTTwoSidedP(t: number, df: number): number {
-  if (!(df > 0)) throw new Error(`src/metrics/studentT.ts: df = ${df}; expected degrees of freedom > 0`);
+  if (!(df > 0)) throw new Error(`studentTTwoSidedP: df = ${df}; expected degrees of freedom > 0`);
   if (Number.isNaN(t)) return NaN;
   if (!Number.isFinite(t)) return 0;
   return regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5);

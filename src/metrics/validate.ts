@@ -1,5 +1,5 @@
 /**
- * Input checks shared by the metric functions. Errors name the source file, the
+ * Input checks shared by the metric functions. Errors name the metric function, the
  * argument and what was expected.
  */
 
@@ -10,16 +10,16 @@ export type NumericArray = ArrayLike<number>;
 export function checkLabelsAndScores(fn: string, labels: NumericArray, scores: NumericArray): void {
   if (labels.length !== scores.length) {
     throw new Error(
-      `src/metrics/${fn}.ts: labels has length ${labels.length} but scores has length ${scores.length}; expected equal lengths`,
+      `${fn}: labels has length ${labels.length} but scores has length ${scores.length}; expected equal lengths`,
     );
   }
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
     if (y !== 0 && y !== 1) {
-      throw new Error(`src/metrics/${fn}.ts: labels[${i}] = ${y}; expected 0 or 1`);
+      throw new Error(`${fn}: labels[${i}] = ${y}; expected 0 or 1`);
     }
     if (!Number.isFinite(scores[i])) {
-      throw new Error(`src/metrics/${fn}.ts: scores[${i}] = ${scores[i]}; expected a finite number`);
+      throw new Error(`${fn}: scores[${i}] = ${scores[i]}; expected a finite number`);
     }
   }
 }

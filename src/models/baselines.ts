@@ -82,8 +82,8 @@ export class LrModel extends CtrModelBase<LrConfig> {
   private readonly linear: Dense;
 
   constructor(config: ConfigOverrides<LrConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super('lr', resolveConfig(LR_DEFAULTS, config, 'src/models/baselines.ts lr config'), sizes, seed);
-    checkPooling(this.config.pooling, 'src/models/baselines.ts lr');
+    super('lr', resolveConfig(LR_DEFAULTS, config, 'lr config'), sizes, seed);
+    checkPooling(this.config.pooling, 'lr model');
     const De = this.embeddings.behaviourDim;
     this.linear = new Dense(this.params, 'lr/linear', this.config.embedding.userDim + 2 * De, 1);
   }
@@ -103,8 +103,8 @@ abstract class EmbeddingMlpModel extends CtrModelBase<BaselineConfig> {
   readonly head: ClickHead;
 
   constructor(name: ModelName, defaults: Readonly<BaselineConfig>, config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super(name, resolveConfig(defaults, config, `src/models/baselines.ts ${name} config`), sizes, seed);
-    checkPooling(this.config.pooling, `src/models/baselines.ts ${name}`);
+    super(name, resolveConfig(defaults, config, `${name} config`), sizes, seed);
+    checkPooling(this.config.pooling, `${name} model`);
     const width = interestFeatureWidth(this.embeddings.behaviourDim, this.config.embedding.userDim, this.config.productFeature);
     this.head = new ClickHead(this.params, `${name}/head`, width, this.config.mlp, seed);
   }
@@ -174,8 +174,8 @@ export class DeepFmModel extends EmbeddingMlpModel {
   constructor(config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
     super('deepfm', BASELINE_DEFAULTS, config, sizes, seed);
     const e = this.config.embedding;
-    if (e.catLevels > 0 && e.catDim !== e.itemDim) throw new Error(`src/models/baselines.ts deepfm: FM fields need itemDim = catDim, got ${e.itemDim} and ${e.catDim}`);
-    if (e.userDim > 0 && e.userDim !== e.itemDim) throw new Error(`src/models/baselines.ts deepfm: FM fields need userDim = itemDim, got ${e.userDim} and ${e.itemDim}`);
+    if (e.catLevels > 0 && e.catDim !== e.itemDim) throw new Error(`deepfm config: FM fields need itemDim = catDim, got ${e.itemDim} and ${e.catDim}`);
+    if (e.userDim > 0 && e.userDim !== e.itemDim) throw new Error(`deepfm config: FM fields need userDim = itemDim, got ${e.userDim} and ${e.itemDim}`);
     this.fieldDim = e.itemDim;
     this.firstOrder = new Dense(this.params, 'deepfm/firstOrder', 2 * this.embeddings.behaviourDim, 1);
   }

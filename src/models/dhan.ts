@@ -94,9 +94,9 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
   private readonly head: ClickHead;
 
   constructor(config: ConfigOverrides<DhanConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super('dhan', resolveConfig(DHAN_DEFAULTS, config, 'src/models/dhan.ts dhan config'), sizes, seed);
+    super('dhan', resolveConfig(DHAN_DEFAULTS, config, 'dhan config'), sizes, seed);
     const c = this.config;
-    const where = 'src/models/dhan.ts dhan config';
+    const where = 'dhan config';
     if (c.pooling !== 'hierarchical' && c.pooling !== 'flat') throw new Error(`${where}: pooling must be 'hierarchical' or 'flat', got ${String(c.pooling)}`);
     if (!Array.isArray(c.dimensions) || c.dimensions.length < 1 || c.dimensions.some((d) => !Array.isArray(d) || d.length < 1 || d.some((l) => !Number.isInteger(l) || l < 0 || l >= sizes.cats.length))) {
       throw new Error(`${where}: dimensions must be a non-empty list of non-empty lists of category levels in 0..${sizes.cats.length - 1}, got ${JSON.stringify(c.dimensions)}`);
@@ -107,6 +107,11 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
     if (c.onDien) this.evolution = new InterestEvolution(this.params, 'dhan/dien', De, c.dien);
     const extra = (c.pooling === 'flat' ? De : c.dimensions.length * De + (c.remedy ? De : 0)) + (c.onDien ? c.dien.hiddenSize : 0);
     this.head = new ClickHead(this.params, 'dhan/head', interestFeatureWidth(De, c.embedding.userDim, true, extra), c.mlp, seed);
+  }
+
+  /** DIEN's weight when on DIEN, else 0 (no auxiliary loss). */
+  override get auxWeight(): number {
+    return this.config.onDien ? this.config.dien.auxWeight : 0;
   }
 
   /** The hierarchical vectors (one per dimension) and the flat vector, each [B, De]. */
@@ -120,7 +125,7 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
     const hierarchical = this.config.dimensions.map((levels, k) => {
       const ids = levels.map((l) => {
         const a = batch.histCats[l];
-        if (!a) throw new Error(`src/models/dhan.ts: dimension ${k} uses category level ${l} but the batch carries ${batch.histCats.length} level(s)`);
+        if (!a) throw new Error(`DhanModel: dimension ${k} uses category level ${l} but the batch carries ${batch.histCats.length} level(s)`);
         return a;
       });
       const groupings = clusterGroupingTensors(B, buildClusterGroupings(B, T, batch.histMask, ids));
@@ -137,7 +142,7 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
    * Tensors are the caller's to dispose. Throws for `pooling: 'flat'` (no tree).
    */
   attentionTree(inputs: ModelInputs, dimension = 0): DhanAttentionTree {
-    const where = 'src/models/dhan.ts attentionTree';
+    const where = 'DhanModel.attentionTree';
     if (this.config.pooling === 'flat') throw new Error(`${where}: pooling 'flat' has no cluster level (use pooling 'hierarchical')`);
     const levels = this.config.dimensions[dimension];
     if (!levels) throw new Error(`${where}: dimension ${dimension} does not exist; the model has ${this.config.dimensions.length} dimension(s)`);

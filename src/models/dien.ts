@@ -2,12 +2,12 @@
  * DIEN, Deep Interest Evolution Network (Zhou et al., AAAI'19, arXiv 1809.03672), and the
  * rows of its Table 4 as config values:
  *
- *   | Table 4 row                       | config                                   |
- *   | Two layer GRU attention           | { evolution: 'attention', auxLoss: 0 }   |
- *   | BaseModel + GRU + AIGRU           | { evolution: 'AIGRU', auxLoss: 0 }       |
- *   | BaseModel + GRU + AGRU            | { evolution: 'AGRU', auxLoss: 0 }        |
- *   | BaseModel + GRU + AUGRU           | { evolution: 'AUGRU', auxLoss: 0 }       |
- *   | DIEN (AUGRU + auxiliary loss)     | { evolution: 'AUGRU', auxLoss: 1 } (default) |
+ *   | Table 4 row                       | config                                       |
+ *   | Two layer GRU attention           | { evolution: 'attention', auxWeight: 0 }     |
+ *   | BaseModel + GRU + AIGRU           | { evolution: 'AIGRU', auxWeight: 0 }         |
+ *   | BaseModel + GRU + AGRU            | { evolution: 'AGRU', auxWeight: 0 }          |
+ *   | BaseModel + GRU + AUGRU           | { evolution: 'AUGRU', auxWeight: 0 }         |
+ *   | DIEN (AUGRU + auxiliary loss)     | { evolution: 'AUGRU', auxWeight: 1 } (default) |
  *
  * Composition (shapes with De = behaviour width, H = hidden size):
  *   e = history embeddings [B, T, De], e_a = target [B, De]
@@ -51,7 +51,7 @@ export interface InterestEvolutionConfig {
   /** Table 4 row (see the file comment). Default 'AUGRU'. */
   evolution: DienEvolution;
   /** alpha, weight of the auxiliary loss; 0 = off. Default 1 (paper and code). */
-  auxLoss: number;
+  auxWeight: number;
   /** AUGRU's meaning of a_t: 'paper' (default) or 'official' (Porting note in src/layers/gru.ts). */
   gateConvention: AttentionGateConvention;
   /** Both GRUs' candidate: 'paper' r * (U^h h) (default) | 'official' U^h (r * h) (TF1 GRUCell; Porting note in src/layers/gru.ts). */
@@ -76,7 +76,7 @@ export interface InterestEvolutionConfig {
 export const INTEREST_EVOLUTION_DEFAULTS: Readonly<InterestEvolutionConfig> = Object.freeze({
   hiddenSize: 36,
   evolution: 'AUGRU' as DienEvolution,
-  auxLoss: 1,
+  auxWeight: 1,
   gateConvention: 'paper' as AttentionGateConvention,
   gruCandidate: 'paper' as GruCandidate,
   evolutionAttention: 'bilinear' as const,
@@ -109,9 +109,9 @@ export class InterestEvolution {
 
   constructor(store: ParameterStore, readonly name: string, readonly behaviourDim: number, config: Partial<InterestEvolutionConfig> = {}) {
     const c: InterestEvolutionConfig = { ...INTEREST_EVOLUTION_DEFAULTS, ...config };
-    const where = `src/models/dien.ts: ${name}`;
+    const where = `InterestEvolution(${name})`;
     if (!DIEN_EVOLUTIONS.includes(c.evolution)) throw new Error(`${where}: evolution must be one of ${DIEN_EVOLUTIONS.join(', ')}, got ${String(c.evolution)}`);
-    if (!(c.auxLoss >= 0) || !Number.isFinite(c.auxLoss)) throw new Error(`${where}: auxLoss (alpha) must be a finite number >= 0, got ${c.auxLoss}`);
+    if (!(c.auxWeight >= 0) || !Number.isFinite(c.auxWeight)) throw new Error(`${where}: auxWeight (alpha) must be a finite number >= 0, got ${c.auxWeight}`);
     if (c.evolutionAttention !== 'bilinear' && c.evolutionAttention !== 'activationUnit') throw new Error(`${where}: evolutionAttention must be 'bilinear' or 'activationUnit', got ${String(c.evolutionAttention)}`);
     this.config = Object.freeze(c);
     const H = c.hiddenSize;
@@ -127,7 +127,7 @@ export class InterestEvolution {
       if (c.attentionQuery === 'projected') this.query = { dense: new Dense(store, `${name}/attentionUnit/query`, behaviourDim, H), prelu: new PRelu(store, `${name}/attentionUnit/query`, H) };
       this.unit = new AttentionUnit(store, `${name}/attentionUnit`, H, { ...c.attentionUnit });
     }
-    if (c.auxLoss > 0) this.aux = new AuxiliaryLoss(store, `${name}/auxLoss`, { stateSize: H, embeddingSize: behaviourDim, scorer: c.auxScorer, reduction: c.auxReduction });
+    if (c.auxWeight > 0) this.aux = new AuxiliaryLoss(store, `${name}/auxLoss`, { stateSize: H, embeddingSize: behaviourDim, scorer: c.auxScorer, reduction: c.auxReduction });
   }
 
   private attend(states: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
@@ -162,7 +162,7 @@ export class InterestEvolution {
     const mask = inputs.mask;
     const { states } = this.extractor.apply(history, mask);
     let auxLoss: tf.Scalar | undefined;
-    if (this.aux && training) auxLoss = this.aux.apply(states, history, inputs.negHistory(), mask).mul(this.config.auxLoss) as tf.Scalar;
+    if (this.aux && training) auxLoss = this.aux.apply(states, history, inputs.negHistory(), mask).mul(this.config.auxWeight) as tf.Scalar;
     if (this.config.evolution === 'attention') {
       const second = this.evolver.apply(states, mask).states;
       const attention = this.attend(second, target, mask, training);
@@ -198,13 +198,17 @@ export class DienModel extends CtrModelBase<DienConfig> {
   private readonly head: ClickHead;
 
   constructor(config: ConfigOverrides<DienConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super('dien', resolveConfig(DIEN_DEFAULTS, config, 'src/models/dien.ts dien config'), sizes, seed);
+    super('dien', resolveConfig(DIEN_DEFAULTS, config, 'dien config'), sizes, seed);
     const De = this.embeddings.behaviourDim;
     const { embedding, mlp, historySum, ...evolution } = this.config;
     this.evolution = new InterestEvolution(this.params, 'dien', De, evolution);
     const H = this.config.hiddenSize;
     const width = historySum ? interestFeatureWidth(De, embedding.userDim, true, H) : embedding.userDim + De + H;
     this.head = new ClickHead(this.params, 'dien/head', width, mlp, seed);
+  }
+
+  override get auxWeight(): number {
+    return this.config.auxWeight;
   }
 
   /**

@@ -50,7 +50,7 @@ export class DinModel extends CtrModelBase<DinConfig> {
   readonly head: ClickHead;
 
   constructor(config: ConfigOverrides<DinConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super('din', resolveConfig(DIN_DEFAULTS, config, 'src/models/din.ts din config'), sizes, seed);
+    super('din', resolveConfig(DIN_DEFAULTS, config, 'din config'), sizes, seed);
     const De = this.embeddings.behaviourDim;
     this.attention = new AttentionUnit(this.params, 'din/attention', De, this.config.attention);
     const extra = this.config.historySum ? 2 * De : 0;

@@ -11,7 +11,7 @@
  *      then LayerNorm if `refinerFfnLayerNorm`; rows of padded steps are set to 0.
  *      With post-padding the causal mask alone keeps every valid step off the padding, so the
  *      padding mask changes no valid output (the official code has none).
- *   2. auxiliary loss (`auxLoss` = alpha > 0, src/layers/auxLoss.ts): alpha * L_aux over the
+ *   2. auxiliary loss (`auxWeight` = alpha > 0, src/layers/auxLoss.ts): alpha * L_aux over the
  *      pairs (z_t, e_{t+1}) against sampled negatives, t = 0..len-2; reduction `auxReduction`
  *      ('official' = the DMIN code's: every batch padded to maxLen, see the Porting note there).
  *   3. multi-interest extractor (src/layers/multiInterest.ts) on z: H_E = `interestHeads`
@@ -25,14 +25,14 @@
  *      -> interests [B, H_E * De]
  *   4. MLP input [user?, e_a, sum_t mask_t e_t, e_a * sum_t mask_t e_t, interest_1..H_E]
  *      -> 200 -> 80 (Dice) -> 1 logit [B].
- * Ablations as config fields: `refiner` on/off, `auxLoss` alpha (0 = off), `interestHeads`
+ * Ablations as config fields: `refiner` on/off, `auxWeight` alpha (0 = off), `interestHeads`
  * H_E (1, 2, 4, 8), `positionEncoding` on/off. Defaults from the DMIN code (embedding 18 + 18,
  * 4 refiner heads, causal refiner, 4 interest heads, forward positions of size 2, aux loss
  * alpha 1, MLP 200-80 Dice). The paper text was not available (docs/papers.md §4), so the
  * defaults follow the official code where the paper is unknown.
  *
  * The auxiliary loss scores z_t against e_{t+1}; a refiner that lets z_t see e_{t+1} solves it
- * by copying, so auxLoss > 0 requires refinerCausal: true (the constructor refuses otherwise).
+ * by copying, so auxWeight > 0 requires refinerCausal: true (the constructor refuses otherwise).
  * Porting note: `refinerCausal: false` (padding mask only: every step sees the whole history)
  * stays available for runs without the auxiliary loss; FuxiCTR uses both masks (set both true).
  * Porting note: the official refiner scales by 1/sqrt(De) and has no LayerNorm after its FFN:
@@ -65,7 +65,7 @@ export interface DminConfig extends CommonModelConfig {
   refiner: boolean;
   /** Heads of the refiner; must divide the behaviour width. Default 4 (DMIN code). */
   refinerHeads: number;
-  /** Causal mask in the refiner (step t sees steps <= t). Default true (DMIN code); required when auxLoss > 0. */
+  /** Causal mask in the refiner (step t sees steps <= t). Default true (DMIN code); required when auxWeight > 0. */
   refinerCausal: boolean;
   /** Padding mask in the refiner. Default false (DMIN code; no effect on valid steps with the causal mask). */
   refinerPaddingMask: boolean;
@@ -74,7 +74,7 @@ export interface DminConfig extends CommonModelConfig {
   /** LayerNorm after the refiner's FFN residual. Default true (Transformer); the DMIN code has none. */
   refinerFfnLayerNorm: boolean;
   /** alpha of the auxiliary loss on the refiner output; 0 = off. Default 1 (DMIN code). Needs the refiner. */
-  auxLoss: number;
+  auxWeight: number;
   /** Auxiliary-loss scorer ('inner' paper default, 'mlp' official net). */
   auxScorer: AuxLossScorer;
   /** Auxiliary-loss reduction (see src/layers/auxLoss.ts). */
@@ -118,7 +118,7 @@ export const DMIN_DEFAULTS: Readonly<DminConfig> = Object.freeze({
   refinerPaddingMask: false,
   refinerScale: 'perHead' as const,
   refinerFfnLayerNorm: true,
-  auxLoss: 1,
+  auxWeight: 1,
   auxScorer: 'inner' as AuxLossScorer,
   auxReduction: 'perSample' as AuxLossReduction,
   interestHeads: 4,
@@ -143,14 +143,14 @@ export class DminModel extends CtrModelBase<DminConfig> {
   private readonly head: ClickHead;
 
   constructor(config: ConfigOverrides<DminConfig> | undefined, sizes: FeatureSizes, seed: number) {
-    super('dmin', resolveConfig(DMIN_DEFAULTS, config, 'src/models/dmin.ts dmin config'), sizes, seed);
+    super('dmin', resolveConfig(DMIN_DEFAULTS, config, 'dmin config'), sizes, seed);
     const c = this.config;
     const De = this.embeddings.behaviourDim;
-    const where = 'src/models/dmin.ts dmin config';
-    if (!(c.auxLoss >= 0) || !Number.isFinite(c.auxLoss)) throw new Error(`${where}: auxLoss (alpha) must be a finite number >= 0, got ${c.auxLoss}`);
-    if (c.auxLoss > 0 && !c.refiner) throw new Error(`${where}: auxLoss > 0 needs the behaviour refiner (refiner: true); set auxLoss: 0`);
-    if (c.auxLoss > 0 && c.refinerCausal !== true) {
-      throw new Error(`${where}: auxLoss > 0 needs refinerCausal: true (got refinerCausal: ${String(c.refinerCausal)}, auxLoss: ${c.auxLoss}); the auxiliary loss scores z_t against e_{t+1}, which a non-causal refiner lets z_t see. Set refinerCausal: true, or auxLoss: 0 for a non-causal refiner`);
+    const where = 'dmin config';
+    if (!(c.auxWeight >= 0) || !Number.isFinite(c.auxWeight)) throw new Error(`${where}: auxWeight (alpha) must be a finite number >= 0, got ${c.auxWeight}`);
+    if (c.auxWeight > 0 && !c.refiner) throw new Error(`${where}: auxWeight > 0 needs the behaviour refiner (refiner: true); set auxWeight: 0`);
+    if (c.auxWeight > 0 && c.refinerCausal !== true) {
+      throw new Error(`${where}: auxWeight > 0 needs refinerCausal: true (got refinerCausal: ${String(c.refinerCausal)}, auxWeight: ${c.auxWeight}); the auxiliary loss scores z_t against e_{t+1}, which a non-causal refiner lets z_t see. Set refinerCausal: true, or auxWeight: 0 for a non-causal refiner`);
     }
     if (c.positionOrder !== 'forward' && c.positionOrder !== 'reverse') throw new Error(`${where}: positionOrder must be 'forward' or 'reverse', got ${String(c.positionOrder)}`);
     if (c.refiner) {
@@ -163,7 +163,7 @@ export class DminModel extends CtrModelBase<DminConfig> {
         ffnLayerNorm: c.refinerFfnLayerNorm,
       });
     }
-    if (c.auxLoss > 0) {
+    if (c.auxWeight > 0) {
       // the DMIN code pads every batch to maxlen: 'official' divides by B * (T - 1) of the padded batch
       this.aux = new AuxiliaryLoss(this.params, 'dmin/auxLoss', { stateSize: De, embeddingSize: De, scorer: c.auxScorer, reduction: c.auxReduction, officialLength: 'padded' });
     }
@@ -186,6 +186,10 @@ export class DminModel extends CtrModelBase<DminConfig> {
     this.head = new ClickHead(this.params, 'dmin/head', width, c.mlp, seed);
   }
 
+  override get auxWeight(): number {
+    return this.config.auxWeight;
+  }
+
   /**
    * The refined sequence [B, T, De] (or the embeddings without refiner), the interests
    * [B, H_E*De] and, when `training` (a training objective only; scoring needs no negatives),
@@ -197,7 +201,7 @@ export class DminModel extends CtrModelBase<DminConfig> {
     const mask = inputs.mask;
     const refined = this.refiner ? this.refiner.apply(history, mask) : history;
     let auxLoss: tf.Scalar | undefined;
-    if (this.aux && training) auxLoss = this.aux.apply(refined, history, inputs.negHistory(), mask).mul(this.config.auxLoss) as tf.Scalar;
+    if (this.aux && training) auxLoss = this.aux.apply(refined, history, inputs.negHistory(), mask).mul(this.config.auxWeight) as tf.Scalar;
     let positions: tf.Tensor2D | undefined;
     if (this.config.positionEncoding) {
       const { size: B, maxLen: T, histLen } = inputs.batch;

@@ -55,7 +55,7 @@ export const MODEL_DEFAULTS: Record<ModelName, object> = {
  */
 export function createModel(name: ModelName | string, config: object | undefined, sizes: FeatureSizes, seed: number): CtrModel {
   if (!(MODEL_NAMES as readonly string[]).includes(name)) {
-    throw new Error(`src/models/index.ts: unknown model "${name}"; expected one of ${MODEL_NAMES.join(', ')}`);
+    throw new Error(`createModel: unknown model "${name}"; expected one of ${MODEL_NAMES.join(', ')}`);
   }
   return FACTORIES[name as ModelName](config, sizes, seed);
 }

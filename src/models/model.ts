@@ -28,7 +28,7 @@ export interface ModelOutput {
   /** [B] click logit (probability = sigmoid(logit)). */
   logit: tf.Tensor1D;
   /**
-   * Scalar auxiliary loss ALREADY multiplied by the model's weight (DIEN's alpha), so the
+   * Scalar auxiliary loss ALREADY multiplied by the model's `auxWeight` (DIEN's alpha), so the
    * training loss is `targetLoss + auxLoss`. Absent for models without one.
    */
   auxLoss?: tf.Scalar;
@@ -50,6 +50,13 @@ export interface CtrModel<C extends CommonModelConfig = CommonModelConfig> {
   readonly name: ModelName;
   /** The resolved config (defaults + overrides); save it with every result. */
   readonly config: Readonly<C>;
+  /** Vocabulary sizes the embedding tables were built for. */
+  readonly sizes: FeatureSizes;
+  /**
+   * Weight alpha of the auxiliary loss in the training loss; 0 when the model has none or it
+   * is off. When > 0, training batches must carry the auxiliary negatives (`negHistory`).
+   */
+  readonly auxWeight: number;
   readonly embeddings: FeatureEmbeddings;
   readonly params: ParameterStore;
   /** Builds the per-batch embedding leaves, index tensors and mask; caller disposes. */
@@ -87,6 +94,11 @@ export abstract class CtrModelBase<C extends CommonModelConfig> implements CtrMo
     this.embeddings = new FeatureEmbeddings(sizes, config.embedding, seed);
   }
 
+  /** No auxiliary loss unless a model overrides this. */
+  get auxWeight(): number {
+    return 0;
+  }
+
   prepare(batch: Batch): ModelInputs {
     return this.embeddings.lookup(batch);
   }
@@ -102,7 +114,7 @@ export abstract class CtrModelBase<C extends CommonModelConfig> implements CtrMo
   }
 
   setWeights(weights: ModelWeights): void {
-    if (weights.model !== this.name) throw new Error(`src/models/model.ts: setWeights: checkpoint is for model "${weights.model}", this is "${this.name}"`);
+    if (weights.model !== this.name) throw new Error(`CtrModel.setWeights: checkpoint is for model "${weights.model}", this is "${this.name}"`);
     const tableNames = new Set(this.embeddings.tables().map((t) => t.name));
     const dense = weights.weights.filter((w) => !tableNames.has(w.name));
     const tables = weights.weights.filter((w) => tableNames.has(w.name));

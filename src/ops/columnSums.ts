@@ -45,7 +45,7 @@ function ensureRegistered(): boolean {
 /** x [N, M] float32 -> [M], the sum of each column. */
 export function columnSums(x: tf.Tensor): tf.Tensor {
   if (x.rank !== 2 || x.dtype !== 'float32') {
-    throw new Error(`src/ops/columnSums.ts: columnSums expects a float32 [N, M] matrix, got ${x.dtype} [${x.shape}]`);
+    throw new Error(`columnSums expects a float32 [N, M] matrix, got ${x.dtype} [${x.shape}]`);
   }
   if (ensureRegistered()) return tf.engine().runKernel(KERNEL, { x }) as tf.Tensor;
   return tf.sum(x, 0);

@@ -78,7 +78,7 @@ function makeDense(activation: DenseActivation, withBias: boolean): DenseFn {
  * Throws on mismatched shapes or an unknown activation.
  */
 export function denseFast(x: tf.Tensor, w: tf.Tensor, bias?: tf.Tensor, activation: DenseActivation = 'linear'): tf.Tensor {
-  const where = 'src/ops/dense.ts: denseFast';
+  const where = 'denseFast';
   if (!DENSE_ACTIVATIONS.includes(activation)) {
     throw new Error(`${where}: activation '${activation}' is not fusable; expected one of ${DENSE_ACTIVATIONS.join(', ')}`);
   }

@@ -24,7 +24,7 @@ import * as tf from '@tensorflow/tfjs';
 export function transposeLastTwo(x: tf.Tensor): tf.Tensor {
   if (x.rank === 2) return tf.transpose(x);
   if (x.rank === 3) return tf.transpose(x, [0, 2, 1]);
-  throw new Error(`src/ops/matMul.ts: transposeLastTwo expects a rank-2 or rank-3 tensor, got shape [${x.shape}]`);
+  throw new Error(`transposeLastTwo expects a rank-2 or rank-3 tensor, got shape [${x.shape}]`);
 }
 
 /** op(x) op(y) with explicit transposes and one plain matMul. */
@@ -55,7 +55,7 @@ function makeMatMul(transposeA: boolean, transposeB: boolean): MatMulFn {
 const VARIANTS: MatMulFn[] = [makeMatMul(false, false), makeMatMul(false, true), makeMatMul(true, false), makeMatMul(true, true)];
 
 function checkShapes(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): void {
-  const where = 'src/ops/matMul.ts: matMulFast';
+  const where = 'matMulFast';
   if (a.rank !== b.rank || (a.rank !== 2 && a.rank !== 3)) {
     throw new Error(`${where} expects two rank-2 or two rank-3 tensors, got [${a.shape}] and [${b.shape}]`);
   }

@@ -57,7 +57,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   if (configured) {
     if (isExecutable(configured)) return configured;
     throw new Error(
-      `src/report/chromium.ts: DIL_CHROMIUM=${configured} is not an executable file; expected the path of a Chromium or Chrome binary`,
+      `findChromium: DIL_CHROMIUM=${configured} is not an executable file; expected the path of a Chromium or Chrome binary`,
     );
   }
   for (const candidate of CANDIDATE_PATHS) if (isExecutable(candidate)) return candidate;
@@ -68,7 +68,7 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
     }
   }
   throw new Error(
-    'src/report/chromium.ts: no Chromium found (looked at DIL_CHROMIUM, ' +
+    'findChromium: no Chromium found (looked at DIL_CHROMIUM, ' +
       `${CANDIDATE_PATHS.join(', ')} and PATH); static figure export needs a headless Chromium: ` +
       'install it (Debian: apt-get install chromium) or set DIL_CHROMIUM=/path/to/chromium',
   );
@@ -131,7 +131,7 @@ export class HeadlessChromium {
     const startup = new Promise<void>((resolve, reject) => {
       this.child.once('error', (err: NodeJS.ErrnoException) => {
         const why = err.code === 'ENOENT' ? 'not found' : err.message;
-        reject(new Error(`src/report/chromium.ts: cannot start Chromium at ${executable}: ${why}; set DIL_CHROMIUM to a working binary`));
+        reject(new Error(`HeadlessChromium: cannot start Chromium at ${executable}: ${why}; set DIL_CHROMIUM to a working binary`));
       });
       this.child.once('spawn', () => resolve());
     });
@@ -181,7 +181,7 @@ export class HeadlessChromium {
     const detail = this.stderrTail.trim() ? `; Chromium stderr: ${this.stderrTail.trim().slice(-600)}` : '';
     for (const [, waiting] of this.pending) {
       clearTimeout(waiting.timer);
-      waiting.reject(new Error(`src/report/chromium.ts: ${waiting.method} failed: ${reason}${detail}`));
+      waiting.reject(new Error(`HeadlessChromium ${waiting.method} failed: ${reason}${detail}`));
     }
     this.pending.clear();
   }
@@ -202,7 +202,7 @@ export class HeadlessChromium {
 
   /** Sends one DevTools command (to the page session when `onPage`), resolving with its result. */
   send(method: string, params: Record<string, unknown> = {}, onPage = false): Promise<Record<string, unknown>> {
-    if (this.closed) return Promise.reject(new Error(`src/report/chromium.ts: ${method}: Chromium is closed`));
+    if (this.closed) return Promise.reject(new Error(`HeadlessChromium ${method}: Chromium is closed`));
     const id = this.nextId++;
     const message: Record<string, unknown> = { id, method, params };
     if (onPage) message.sessionId = this.sessionId;
@@ -211,7 +211,7 @@ export class HeadlessChromium {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         if (this.pending.size === 0) this.setIdle();
-        reject(new Error(`src/report/chromium.ts: ${method} timed out after ${this.commandTimeoutMs} ms`));
+        reject(new Error(`HeadlessChromium ${method} timed out after ${this.commandTimeoutMs} ms`));
       }, this.commandTimeoutMs);
       this.pending.set(id, { method, resolve, reject, timer });
       this.input.write(`${JSON.stringify(message)}\0`);
@@ -230,7 +230,7 @@ export class HeadlessChromium {
     )) as { result?: { value?: T }; exceptionDetails?: { text?: string; exception?: { description?: string } } };
     if (reply.exceptionDetails) {
       const details = reply.exceptionDetails;
-      throw new Error(`src/report/chromium.ts: page script failed: ${details.exception?.description ?? details.text ?? 'unknown error'}`);
+      throw new Error(`HeadlessChromium.evaluate: page script failed: ${details.exception?.description ?? details.text ?? 'unknown error'}`);
     }
     return reply.result?.value as T;
   }
@@ -262,7 +262,7 @@ export class HeadlessChromium {
            const r = el.getBoundingClientRect();
            return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: Math.max(1, r.width), height: Math.max(1, r.height) }; })()`,
       );
-      if (!box) throw new Error(`src/report/chromium.ts: screenshot: no element matches ${options.selector}`);
+      if (!box) throw new Error(`HeadlessChromium.screenshot: no element matches ${options.selector}`);
       params.clip = { ...box, scale: 1 };
     }
     const shot = (await this.send('Page.captureScreenshot', params, true)) as { data: string };

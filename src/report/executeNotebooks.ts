@@ -83,7 +83,7 @@ export class NotebookExecutionError extends Error {
 
 /** The notebooks `notebooks/NN-*.ipynb` of a folder, sorted by name. */
 export function listNotebooks(dir: string = path.join(findProjectRoot() ?? process.cwd(), 'notebooks')): string[] {
-  if (!fs.existsSync(dir)) throw new Error(`src/report/executeNotebooks.ts: notebook folder ${dir} does not exist`);
+  if (!fs.existsSync(dir)) throw new Error(`listNotebooks: notebook folder ${dir} does not exist`);
   return fs
     .readdirSync(dir)
     .filter((name) => name.endsWith('.ipynb') && !name.startsWith('.'))
@@ -96,7 +96,7 @@ export function notebookEnvironment(parameters: NotebookParameters = {}): Record
   const env: Record<string, string> = {};
   if (parameters.profile !== undefined) {
     if (!PROFILE_NAMES.includes(parameters.profile)) {
-      throw new Error(`src/report/executeNotebooks.ts: profile "${parameters.profile}"; expected one of ${PROFILE_NAMES.join(', ')}`);
+      throw new Error(`notebook parameters: profile "${parameters.profile}"; expected one of ${PROFILE_NAMES.join(', ')}`);
     }
     env.DIL_PROFILE = parameters.profile;
   }
@@ -107,7 +107,7 @@ export function notebookEnvironment(parameters: NotebookParameters = {}): Record
   }
   if (parameters.jobs !== undefined) {
     if (!Number.isInteger(parameters.jobs) || parameters.jobs < 1) {
-      throw new Error(`src/report/executeNotebooks.ts: jobs ${parameters.jobs}; expected a positive integer`);
+      throw new Error(`notebook parameters: jobs ${parameters.jobs}; expected a positive integer`);
     }
     env.DIL_JOBS = String(parameters.jobs);
   }
@@ -143,7 +143,7 @@ export function findJupyterPython(env: NodeJS.ProcessEnv = process.env): string 
     if (probe.status === 0) return candidate;
   }
   throw new Error(
-    `src/report/executeNotebooks.ts: no Python with nbclient and nbformat found (tried ${tried.join(', ')}); ` +
+    `findJupyterPython: no Python with nbclient and nbformat found (tried ${tried.join(', ')}); ` +
       'run `npm run setup`, install Jupyter (Debian: apt-get install jupyter-nbconvert python3-nbclient), or set DIL_PYTHON',
   );
 }
@@ -238,7 +238,7 @@ export async function executeNotebook(
   options: Omit<ExecuteNotebooksOptions, 'notebooks' | 'keepGoing' | 'onProgress'> = {},
 ): Promise<NotebookRun> {
   const source = path.resolve(notebook);
-  if (!fs.existsSync(source)) throw new Error(`src/report/executeNotebooks.ts: notebook ${source} does not exist`);
+  if (!fs.existsSync(source)) throw new Error(`executeNotebook: notebook ${source} does not exist`);
   if (!fs.existsSync(NBCLIENT_DRIVER)) throw new Error(`executeNotebook: the notebook driver ${NBCLIENT_DRIVER} is missing from the kit's installation`);
   const baseEnv = options.env ?? process.env;
   const python = options.python ?? findJupyterPython(baseEnv);
@@ -300,7 +300,7 @@ export async function executeNotebook(
  * throws `NotebookExecutionError` naming each failed notebook with its cell error.
  */
 export async function executeNotebooks(options: ExecuteNotebooksOptions): Promise<NotebookRun[]> {
-  if (options.notebooks.length === 0) throw new Error('src/report/executeNotebooks.ts: no notebooks given');
+  if (options.notebooks.length === 0) throw new Error('executeNotebooks: no notebooks given');
   const python = options.python ?? findJupyterPython(options.env ?? process.env);
   const runs: NotebookRun[] = [];
   for (const notebook of options.notebooks) {

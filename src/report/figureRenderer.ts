@@ -112,7 +112,7 @@ export class FigureRenderer {
   /** Renders one figure to SVG text and PNG bytes. */
   async render(figure: PlotlyFigure, options: StaticImageOptions = {}): Promise<StaticImages> {
     if (!figure || !Array.isArray(figure.data)) {
-      throw new Error('src/report/figureRenderer.ts: expected a Plotly figure { data: [...traces], layout? }');
+      throw new Error('FigureRenderer.render: expected a Plotly figure { data: [...traces], layout? }');
     }
     const { width, height } = figureSize(figure, options);
     const scale = options.scale ?? 2;
@@ -151,7 +151,7 @@ export async function closeSharedFigureRenderer(): Promise<void> {
 export function figurePaths(paper: string, name: string, resultsDir: string = reportResultsDir()): WrittenFigure {
   for (const [what, value] of [['paper', paper], ['name', name]] as const) {
     if (!SAFE_SEGMENT.test(value) || value.startsWith('.')) {
-      throw new Error(`src/report/figureRenderer.ts: figure ${what} "${value}" must be a plain name (letters, digits, . _ -)`);
+      throw new Error(`figurePaths: figure ${what} "${value}" must be a plain name (letters, digits, . _ -)`);
     }
   }
   const dir = path.join(resultsDir, 'figures', paper);

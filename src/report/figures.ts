@@ -28,7 +28,7 @@ function baseLayout(title: string, extra: Record<string, unknown> = {}): Record<
 function requireSameLength(where: string, what: Record<string, ArrayLike<unknown> | undefined>, n: number): void {
   for (const [name, values] of Object.entries(what)) {
     if (values !== undefined && values.length !== n) {
-      throw new Error(`src/report/figures.ts: ${where}: ${name} has ${values.length} entries, expected ${n} (one per label)`);
+      throw new Error(`${where}: ${name} has ${values.length} entries, expected ${n} (one per label)`);
     }
   }
 }

@@ -5,7 +5,7 @@ exception to the cell's stderr) can be reported. The executed (or partially exec
 is always written; one JSON result line ("DIL-RESULT {...}") is printed last.
 argv: source, destination, kernel, per-cell timeout s, whole-notebook timeout s, working dir.
 """
-import json, sys, time
+import json, os, sys, time
 import nbformat
 from nbclient import NotebookClient
 source, destination, kernel = sys.argv[1], sys.argv[2], sys.argv[3]
@@ -14,6 +14,19 @@ deadline = time.time() + notebook_timeout
 nb = nbformat.read(source, as_version=4)
 client = NotebookClient(nb, kernel_name=kernel, timeout=int(cell_timeout), resources={'metadata': {'path': cwd}})
 result = {'ok': True}
+
+def stale_kernel_problem(name):
+    """Why the registered kernel cannot start: a spec registered from a checkout since moved or deleted."""
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    try:
+        spec = KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel:
+        return None  # nbclient names the missing kernel itself
+    gone = [a for a in spec.argv[:2] if os.path.isabs(a) and not os.path.exists(a)]
+    if not gone:
+        return None
+    return ('the Jupyter kernel "%s" (%s) runs %s, which does not exist (registered from another checkout?); '
+            'run `npm run setup` in this checkout to register it again' % (name, spec.resource_dir, gone[0]))
 def error_text(cell):
     texts = []
     for out in cell.get('outputs', []):
@@ -23,6 +36,9 @@ def error_text(cell):
             texts.append('%s: %s\n%s' % (out.get('ename'), out.get('evalue'), '\n'.join(out.get('traceback', []))))
     return ''.join(texts)[-8000:]
 try:
+    problem = stale_kernel_problem(kernel)
+    if problem:
+        raise RuntimeError(problem)
     with client.setup_kernel():
         try:
             sys.stderr.write('DIL-KERNEL-PID %s\n' % client.km.provisioner.pid)

@@ -16,7 +16,7 @@ export function plotlyBundlePath(): string {
   try {
     return require.resolve('plotly.js-dist/plotly.js');
   } catch {
-    throw new Error('src/report/plotlySource.ts: cannot find plotly.js-dist/plotly.js; expected the plotly.js-dist package (npm install)');
+    throw new Error('plotlyBundlePath: cannot find plotly.js-dist/plotly.js; expected the plotly.js-dist package (npm install)');
   }
 }
 

@@ -166,7 +166,7 @@ export const PUBLISHED_TABLES: readonly PublishedTable[] = [
 export function publishedTable(id: string): PublishedTable {
   const found = PUBLISHED_TABLES.find((t) => t.id === id);
   if (!found) {
-    throw new Error(`src/report/publishedTables.ts: no published table "${id}"; known: ${PUBLISHED_TABLES.map((t) => t.id).join(', ')}`);
+    throw new Error(`publishedTable: no published table "${id}"; known: ${PUBLISHED_TABLES.map((t) => t.id).join(', ')}`);
   }
   return found;
 }
@@ -182,7 +182,7 @@ function normaliseLabel(label: string): string {
 export function publishedValue(id: string, label: string, column: string, asNumber = false): PublishedValue {
   const table = publishedTable(id);
   const c = table.columns.indexOf(column);
-  if (c < 0) throw new Error(`src/report/publishedTables.ts: table "${id}" has no column "${column}"; columns: ${table.columns.join(', ')}`);
+  if (c < 0) throw new Error(`publishedValue: table "${id}" has no column "${column}"; columns: ${table.columns.join(', ')}`);
   const row = table.rows.find((r) => normaliseLabel(r.label) === normaliseLabel(label));
   if (!row) return null;
   const value = row.values[c];

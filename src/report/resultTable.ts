@@ -64,7 +64,7 @@ function isMeanStd(cell: TableCell): cell is MeanStd {
 
 /** Throws (naming the table and the problem) when a table is malformed. */
 export function validateResultTable(table: ResultTable): void {
-  const where = `src/report/resultTable.ts: table ${table.paper}/${table.name}`;
+  const where = `result table ${table.paper}/${table.name}`;
   if (!SAFE_SEGMENT.test(table.paper) || table.paper.startsWith('.')) {
     throw new Error(`${where}: paper "${table.paper}" must be a plain folder name (letters, digits, . _ -)`);
   }

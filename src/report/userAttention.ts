@@ -14,22 +14,22 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/batch';
 import type { Dataset } from '../data/types';
 import { datasetForRun } from '../experiments/executeRun';
+import { trainRun } from '../experiments/runModel';
 import { variantRunConfig } from '../experiments/spec';
 import type { CtrModel, ModelInputs } from '../models/model';
 import type { DhanAttentionTree } from '../models/dhan';
 import type { AttentionCluster } from './figures';
-import { trainModel } from '../train/trainer';
 import type { ExperimentReport } from './paperExperiment';
 
 /** Trains `variant` of the experiment with `seed` (default: the first seed) and returns the model (caller disposes) and its dataset. */
 export async function trainVariantModel(report: ExperimentReport, variantName: string, seed?: number): Promise<{ model: CtrModel; dataset: Dataset }> {
   const variant = report.spec.variants.find((v) => v.name === variantName);
   if (!variant) {
-    throw new Error(`src/report/userAttention.ts: experiment ${report.spec.paper}/${report.spec.name} has no variant "${variantName}"; variants: ${report.spec.variants.map((v) => v.name).join(', ')}`);
+    throw new Error(`trainVariantModel: experiment ${report.spec.paper}/${report.spec.name} has no variant "${variantName}"; variants: ${report.spec.variants.map((v) => v.name).join(', ')}`);
   }
   const config = variantRunConfig(report.spec, variant, seed ?? report.spec.seeds[0]);
   const dataset = await datasetForRun(config);
-  const { model } = await trainModel(dataset, { model: config.model, modelOptions: config.modelOptions, train: config.train, seed: config.seed });
+  const { model } = await trainRun(config, dataset);
   return { model, dataset };
 }
 
@@ -120,7 +120,7 @@ function treeClusters(dataset: Dataset, tree: DhanAttentionTree, row: number, ba
  */
 export function userAttention(model: CtrModel, dataset: Dataset, options: { row?: number } = {}): UserAttention {
   const first = dataset.batches('test', 256, { shuffle: false }).next();
-  if (first.done) throw new Error(`src/report/userAttention.ts: dataset ${dataset.name} has no test rows`);
+  if (first.done) throw new Error(`userAttention: dataset ${dataset.name} has no test rows`);
   const batch = first.value;
   let row = options.row ?? 0;
   if (options.row === undefined) for (let b = 0; b < batch.size; b++) if (batch.histLen[b] > batch.histLen[row]) row = b;
@@ -163,7 +163,7 @@ export function userAttention(model: CtrModel, dataset: Dataset, options: { row?
         tf.dispose([...tree.levelWeights, tree.withinClusterWeights]);
       }
     } else {
-      throw new Error(`src/report/userAttention.ts: model "${model.name}" exposes no attention weights (expected interest() like DIN, interests() like DMIN, evolutionAttention() like DIEN or attentionTree() like DHAN)`);
+      throw new Error(`userAttention: model "${model.name}" exposes no attention weights (expected interest() like DIN, interests() like DMIN, evolutionAttention() like DIEN or attentionTree() like DHAN)`);
     }
   } finally {
     inputs.dispose();

@@ -11,7 +11,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import type { FeatureSizes } from '../data/batch';
+import { FeatureSizes, sameFeatureSizes } from '../data/batch';
 import type { NamedWeight } from '../layers/params';
 import type { CtrModel, ModelWeights } from '../models/model';
 import { createModel } from '../models';
@@ -125,8 +125,19 @@ export function readCheckpoint(dir: string): { meta: CheckpointMeta; weights: Mo
   return { meta, weights: { model: meta.model as ModelWeights['model'], weights } };
 }
 
-function sameSizes(a: FeatureSizes, b: FeatureSizes): boolean {
-  return a.users === b.users && a.items === b.items && a.cats.length === b.cats.length && a.cats.every((c, i) => c === b.cats[i]);
+/**
+ * Checkpoints saved before the auxiliary-loss weight alpha was renamed call it `auxLoss`
+ * (DIEN, DMIN; `dien.auxLoss` of DHAN); models now call it `auxWeight`. The old key is mapped
+ * so that those checkpoints still load.
+ */
+function renameLegacyAuxLoss(options: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...options };
+  if (typeof out.auxLoss === 'number' && out.auxWeight === undefined) {
+    out.auxWeight = out.auxLoss;
+    delete out.auxLoss;
+  }
+  if (typeof out.dien === 'object' && out.dien !== null) out.dien = renameLegacyAuxLoss(out.dien as Record<string, unknown>);
+  return out;
 }
 
 /**
@@ -135,13 +146,14 @@ function sameSizes(a: FeatureSizes, b: FeatureSizes): boolean {
  */
 export function loadCheckpoint(dir: string, expectSizes?: FeatureSizes): { meta: CheckpointMeta; model: CtrModel } {
   const { meta, weights } = readCheckpoint(dir);
-  if (expectSizes && !sameSizes(meta.sizes, expectSizes)) {
+  if (expectSizes && !sameFeatureSizes(meta.sizes, expectSizes)) {
     throw new Error(
       `checkpoint ${dir} does not match the dataset: it was trained on ${meta.dataset.name} with vocabularies ` +
         `${JSON.stringify(meta.sizes)}, the dataset has ${JSON.stringify(expectSizes)}; expected the same dataset and options`,
     );
   }
-  const model = createModel(meta.model as never, meta.modelOptions as never, meta.sizes, meta.seed) as CtrModel;
+  meta.modelOptions = renameLegacyAuxLoss(meta.modelOptions ?? {});
+  const model = createModel(meta.model, meta.modelOptions, meta.sizes, meta.seed);
   try {
     model.setWeights(weights);
   } catch (err) {

@@ -4,7 +4,7 @@
 import type { Dataset, SplitName } from '../data/types';
 import type { CtrModel } from '../models/model';
 import { auc, gauc, logloss } from '../metrics';
-import type { SplitMetrics } from '../experiments/runRecord';
+import type { SplitMetrics } from './outcome';
 import { predict } from './step';
 
 /** Scores, labels and users of the scored rows (in split order). */

@@ -1,6 +1,7 @@
 /** Training: the one trainer, its config and presets, evaluation, checkpoints; plus the step and optimizers. */
-export { trainModel, effectiveModelOptions, stepOptionsFor, auxWeightOf } from './trainer';
-export type { TrainJob, TrainModelOptions, TrainedModel } from './trainer';
+export { trainModel, stepOptionsFor } from './trainer';
+export type { TrainModelOptions } from './trainer';
+export type { EpochMetrics, SplitMetrics, TrainOutcome } from './outcome';
 export {
   DEFAULT_TRAIN_CONFIG,
   TRAIN_PRESETS,

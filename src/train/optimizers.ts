@@ -60,7 +60,7 @@ export interface ParameterOptimizer {
 }
 
 function check(spec: OptimizerSpec): void {
-  const where = 'src/train/optimizers.ts';
+  const where = 'createOptimizer';
   if (!['sgd', 'adam', 'adagrad'].includes(spec.kind)) throw new Error(`${where}: unknown optimizer kind "${spec.kind}"; expected sgd, adam or adagrad`);
   if (!(spec.learningRate > 0) || !Number.isFinite(spec.learningRate)) throw new Error(`${where}: learningRate must be a positive number, got ${spec.learningRate}`);
   for (const k of ['beta1', 'beta2'] as const) {
@@ -142,16 +142,16 @@ class ArrayOptimizer implements ParameterOptimizer {
   }
 
   applyDense(key: string, param: Float32Array, grad: Float32Array): void {
-    if (param.length !== grad.length) throw new Error(`src/train/optimizers.ts: applyDense(${key}): gradient has ${grad.length} values, parameter ${param.length}`);
+    if (param.length !== grad.length) throw new Error(`optimizer.applyDense(${key}): gradient has ${grad.length} values, parameter ${param.length}`);
     this.update(this.state(key, param.length), param, 0, grad, 0, param.length);
   }
 
   applySparse(key: string, param: Float32Array, dim: number, ids: Int32Array, grads: Float32Array): void {
-    if (grads.length !== ids.length * dim) throw new Error(`src/train/optimizers.ts: applySparse(${key}): ${grads.length} gradient values for ${ids.length} rows of ${dim}`);
+    if (grads.length !== ids.length * dim) throw new Error(`optimizer.applySparse(${key}): ${grads.length} gradient values for ${ids.length} rows of ${dim}`);
     const vocab = param.length / dim;
     const state = this.state(key, param.length);
     for (const id of ids) {
-      if (id < 0 || id >= vocab) throw new Error(`src/train/optimizers.ts: applySparse(${key}): row ${id} outside 0..${vocab - 1}`);
+      if (id < 0 || id >= vocab) throw new Error(`optimizer.applySparse(${key}): row ${id} outside 0..${vocab - 1}`);
     }
     if (this.spec.kind === 'adam' && this.spec.embeddingAdam === 'dense') {
       // Scatter into a zero [V, dim] gradient, update rows 1..V-1, zero the buffer again.
@@ -182,7 +182,7 @@ export function createOptimizer(spec: OptimizerSpec): ParameterOptimizer {
  * global L2 norm is at most `clipNorm` (1 when already below). DIN code clips at 5.
  */
 export function globalNormClipFactor(gradients: Float32Array[], clipNorm: number): { norm: number; factor: number } {
-  if (!(clipNorm > 0)) throw new Error(`src/train/optimizers.ts: clipNorm must be > 0, got ${clipNorm}`);
+  if (!(clipNorm > 0)) throw new Error(`globalNormClipFactor: clipNorm must be > 0, got ${clipNorm}`);
   let sq = 0;
   for (const g of gradients) for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
   const norm = Math.sqrt(sq);

@@ -73,12 +73,12 @@ function countsFor(counts: FeatureCounts, tableName: string): ArrayLike<number> 
 }
 
 function addEmbeddingRegularization(sparse: SparseRowGradient[], reg: EmbeddingRegularization): void {
-  if (!(reg.lambda >= 0)) throw new Error(`src/train/step.ts: embeddingRegularization.lambda must be >= 0, got ${reg.lambda}`);
+  if (!(reg.lambda >= 0)) throw new Error(`trainStep: embeddingRegularization.lambda must be >= 0, got ${reg.lambda}`);
   for (const s of sparse) {
     const D = s.table.dim;
     const values = s.table.values;
     const counts = reg.kind === 'mba' ? countsFor(reg.counts, s.table.name) : undefined;
-    if (reg.kind === 'mba' && !counts) throw new Error(`src/train/step.ts: MBA regularization needs counts for ${s.table.name}`);
+    if (reg.kind === 'mba' && !counts) throw new Error(`trainStep: MBA regularization needs counts for ${s.table.name}`);
     for (let n = 0; n < s.ids.length; n++) {
       const id = s.ids[n];
       let scale = reg.lambda;
@@ -141,7 +141,7 @@ export function trainStep(model: CtrModel, batch: Batch, optimizer: ParameterOpt
   }
   try {
     if (!Number.isFinite(targetLoss) || !Number.isFinite(auxLoss)) {
-      throw new Error(`src/train/step.ts: non-finite loss (targetLoss ${targetLoss}, auxLoss ${auxLoss}) at step ${optimizer.step + 1}; lower the learning rate or enable clipNorm`);
+      throw new Error(`trainStep: non-finite loss (targetLoss ${targetLoss}, auxLoss ${auxLoss}) at step ${optimizer.step + 1}; lower the learning rate or enable clipNorm`);
     }
     optimizer.nextStep();
     const sparse = inputs.sparseGradients(leafGrads);

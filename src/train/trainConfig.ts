@@ -37,13 +37,20 @@ export interface TrainConfig {
   epochs: number;
   /** Clip gradients by global norm (DIN repo: 5); 0 disables. */
   clipNorm: number;
-  /** Dropout rate in the MLP (model option forwarded to the model), 0 disables. */
+  /**
+   * Dropout rate in the MLP, 0 disables. A model option: a run forwards it into the model's
+   * `mlp.dropout` (src/experiments/runModel.ts); trainModel trains the model as it was built.
+   */
   dropout: number;
   /** Plain L2 on embeddings actually used in the batch (lambda), 0 disables. */
   l2: number;
   /** Mini-batch aware regularization lambda (DIN paper eq. 4; 0.01 in the paper), 0 disables. */
   mba: number;
-  /** Weight alpha of the auxiliary loss (DIEN: 1), 0 disables. */
+  /**
+   * Weight alpha of the auxiliary loss (DIEN: 1), 0 disables. A model option: a run forwards
+   * it into the model's `auxWeight` (DHAN on DIEN: `dien.auxWeight`); trainModel uses the
+   * model's own `auxWeight`.
+   */
   auxWeight: number;
   /**
    * Split used to pick the best epoch. Default 'valid' (carved from the training users).
@@ -125,7 +132,7 @@ export const TRAIN_PRESETS: Readonly<Record<TrainPresetName, Partial<TrainConfig
 /** Defaults, then the preset (if any), then overrides. Validates the result. */
 export function resolveTrainConfig(overrides: Partial<TrainConfig> = {}, preset?: TrainPresetName): TrainConfig {
   if (preset !== undefined && !(TRAIN_PRESET_NAMES as readonly string[]).includes(preset)) {
-    throw new Error(`src/train/trainConfig.ts: unknown preset "${preset}"; expected one of: ${TRAIN_PRESET_NAMES.join(', ')}`);
+    throw new Error(`resolveTrainConfig: unknown preset "${preset}"; expected one of: ${TRAIN_PRESET_NAMES.join(', ')}`);
   }
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...(preset ? TRAIN_PRESETS[preset] : {}), ...overrides };
   validateTrainConfig(config);
@@ -135,14 +142,14 @@ export function resolveTrainConfig(overrides: Partial<TrainConfig> = {}, preset?
 const TRAIN_KEYS = Object.keys(DEFAULT_TRAIN_CONFIG) as (keyof TrainConfig)[];
 
 function invalid(key: string, value: unknown, expected: string): never {
-  throw new Error(`src/train/trainConfig.ts: train.${key} = ${JSON.stringify(value)}; expected ${expected}`);
+  throw new Error(`TrainConfig: train.${key} = ${JSON.stringify(value)}; expected ${expected}`);
 }
 
 /** Throws on unknown keys and out-of-range values. */
 export function validateTrainConfig(config: TrainConfig): void {
   for (const key of Object.keys(config)) {
     if (!(TRAIN_KEYS as string[]).includes(key)) {
-      throw new Error(`src/train/trainConfig.ts: unknown train option "${key}"; expected one of: ${TRAIN_KEYS.join(', ')}`);
+      throw new Error(`TrainConfig: unknown train option "${key}"; expected one of: ${TRAIN_KEYS.join(', ')}`);
     }
   }
   if (config.optimizer !== 'sgd' && config.optimizer !== 'adam') invalid('optimizer', config.optimizer, "'sgd' or 'adam'");
@@ -184,7 +191,7 @@ export function learningRateAt(config: TrainConfig, epoch: number, globalStep: n
       return config.learningRate * s.factor ** epoch;
     default: {
       const never: never = s;
-      throw new Error(`src/train/trainConfig.ts: unknown schedule ${JSON.stringify(never)}`);
+      throw new Error(`learningRateAt: unknown schedule ${JSON.stringify(never)}`);
     }
   }
 }

@@ -29,7 +29,7 @@ test('DIN: attention unit, weighted sum and top MLP counted by hand', () => {
 });
 
 test('DIEN: two GRUs, activation-unit attention, aux net (training only), top MLP', () => {
-  const c = resolveConfig(DIEN_DEFAULTS, { hiddenSize: 4, evolutionAttention: 'activationUnit', auxLoss: 1, auxScorer: 'mlp', mlp }, 'test');
+  const c = resolveConfig(DIEN_DEFAULTS, { hiddenSize: 4, evolutionAttention: 'activationUnit', auxWeight: 1, auxScorer: 'mlp', mlp }, 'test');
   const f = modelFlops('dien', c, shape);
   // each GRU: 2 x B*T (6) x (4*12 + 4*12) = 1152
   assert.equal(f.parts['extractor GRU'], 1152);
@@ -47,12 +47,12 @@ test('DIEN: two GRUs, activation-unit attention, aux net (training only), top ML
   const bilinear = modelFlops('dien', resolveConfig(DIEN_DEFAULTS, { hiddenSize: 4, auxScorer: 'inner', mlp }, 'test'), shape);
   assert.equal(bilinear.parts['evolution attention'], 112);
   assert.equal(bilinear.auxForward, 64);
-  const noAux = modelFlops('dien', resolveConfig(DIEN_DEFAULTS, { hiddenSize: 4, auxLoss: 0, mlp }, 'test'), shape);
+  const noAux = modelFlops('dien', resolveConfig(DIEN_DEFAULTS, { hiddenSize: 4, auxWeight: 0, mlp }, 'test'), shape);
   assert.equal(noAux.auxForward, 0);
 });
 
 test('DMIN: refiner, interest heads with positions, attention units, top MLP', () => {
-  const c = resolveConfig(DMIN_DEFAULTS, { interestHeads: 2, auxLoss: 0, interestAttentionUnits: [5, 3], mlp }, 'test');
+  const c = resolveConfig(DMIN_DEFAULTS, { interestHeads: 2, auxWeight: 0, interestAttentionUnits: [5, 3], mlp }, 'test');
   const f = modelFlops('dmin', c, shape);
   assert.equal(f.parts['refiner Q/K/V'], 576); // 2 x 6 x 4 x 12
   assert.equal(f.parts['refiner scores + context'], 288); // 2 x (2 x 2 x 3 x 3 x 4)

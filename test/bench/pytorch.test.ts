@@ -73,9 +73,9 @@ test('parseBenchArgs: flags, defaults and errors', () => {
   assert.deepEqual(o.pytorchThreads, [1]);
   assert.equal(o.noWrite, true);
   assert.deepEqual(parseBenchArgs(['--pytorch-threads', 'none'], base).pytorchThreads, []);
-  assert.throws(() => parseBenchArgs(['--models', 'din,xyz'], base), /--models expects/);
+  assert.throws(() => parseBenchArgs(['--models', 'din,xyz'], base), /dil bench: --models: "xyz" is not valid; valid values: din, dien, dmin, dhan/);
   assert.throws(() => parseBenchArgs(['--steps', '0'], base), /--steps expects an integer >= 1/);
-  assert.throws(() => parseBenchArgs(['--steps'], base), /got nothing/);
+  assert.throws(() => parseBenchArgs(['--steps'], base), /dil bench: --steps needs a value/);
   assert.throws(() => parseBenchArgs(['--fast'], base), /unknown flag "--fast"/);
 });
 

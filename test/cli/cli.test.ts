@@ -30,7 +30,7 @@ test('help: top level and every command, with examples', async () => {
   const top = await dil('--help');
   assert.equal(top.code, 0);
   for (const name of ['data', 'train', 'eval', 'ablate', 'report', 'bench', 'reproduce']) assert.match(top.out, new RegExp(`\\n  ${name} `));
-  for (const name of ['data', 'train', 'eval', 'ablate', 'report', 'reproduce']) {
+  for (const name of ['data', 'train', 'eval', 'ablate', 'report', 'bench', 'reproduce']) {
     const help = await dil(name, '--help');
     assert.equal(help.code, 0, name);
     assert.match(help.out, /^Usage: dil /);
@@ -105,8 +105,8 @@ test('train --option: nested keys with dots, JSON values, combined with the name
   assert.throws(() => modelOptionsFromFlags(parseArgs(TRAIN_COMMAND, ['--option', '=3'])), /dil train: --option "=3" must look like key=value/);
 });
 
-test('ablate --aux and --option apply to every variant; a variant\'s own setting wins', () => {
-  const argv = ['dmin', '--aux', '0.5', '--option', 'embedding.catLevels=3', '--option', 'positionDim=4', '--seeds', '1'];
+test('ablate --aux-weight and --option apply to every variant; a variant\'s own setting wins', () => {
+  const argv = ['dmin', '--aux-weight', '0.5', '--option', 'embedding.catLevels=3', '--option', 'positionDim=4', '--seeds', '1'];
   const { specs } = experimentsFromArgs('dmin', parseArgs(ABLATE_COMMAND, argv));
   const config = (experiment: string, variant: string) => {
     const spec = specs.find((s) => s.name === experiment)!;
@@ -172,7 +172,7 @@ test('train --json --save, then eval --load scores the same test split', async (
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-train-'));
   try {
     const trained = await dil(
-      'train', '--model', 'dien', '--gru', 'AUGRU', '--aux', '1', '--dataset', 'synthetic:drift:tiny', '--epochs', '1',
+      'train', '--model', 'dien', '--gru', 'AUGRU', '--aux-weight', '1', '--dataset', 'synthetic:drift:tiny', '--epochs', '1',
       '--max-steps', '4', '--seed', '5', '--save', dir, '--progress', 'off', '--json',
     );
     assert.equal(trained.code, 0, trained.err);

@@ -9,7 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { DataFormatError, loadDataset } from '../../src/data';
-import { AMAZON_TINY, tmpDir, writeFixture } from './helpers';
+import { AMAZON_TINY, writeFixture } from './helpers';
+import { tmpDir } from '../helpers/tmpDir';
 
 const META = fs.readFileSync(path.join(AMAZON_TINY, 'meta_Tiny.json'), 'utf8');
 const REVIEWS = fs.readFileSync(path.join(AMAZON_TINY, 'reviews_Tiny_5.json'), 'utf8');

@@ -8,7 +8,8 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { deserializeDatasetParts, InMemoryDataset, loadDataset } from '../../src/data';
-import { tinyAmazonDir, tmpDir } from './helpers';
+import { tinyAmazonDir } from './helpers';
+import { tmpDir } from '../helpers/tmpDir';
 
 test('cache: written once, reused, rebuilt when a source file or an option changes', async () => {
   const dataDir = tinyAmazonDir(true);

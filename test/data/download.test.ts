@@ -12,7 +12,8 @@ import type { AddressInfo } from 'net';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { downloadAmazon, loadDataset } from '../../src/data';
-import { AMAZON_TINY, tmpDir } from './helpers';
+import { AMAZON_TINY } from './helpers';
+import { tmpDir } from '../helpers/tmpDir';
 
 const reviewsGz = zlib.gzipSync(fs.readFileSync(path.join(AMAZON_TINY, 'reviews_Tiny_5.json')));
 const metaGz = zlib.gzipSync(fs.readFileSync(path.join(AMAZON_TINY, 'meta_Tiny.json')));

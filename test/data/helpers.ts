@@ -1,8 +1,8 @@
 /** Shared paths and small utilities for the data tests. */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import * as zlib from 'zlib';
+import { tmpDir } from '../helpers/tmpDir';
 
 export const BEAUTY_DIR = path.resolve(__dirname, '../../../shared/data/amazon-beauty-5core');
 export const MOVIELENS_DIR = path.resolve(__dirname, '../../../shared/data/movielens-latest-small');
@@ -16,18 +16,6 @@ export function skipUnless(dir: string, files: string[]): string | false {
   const msg = `real data absent (${path.join(dir, missing[0])}): test skipped`;
   console.log(`# SKIP ${msg}`);
   return msg;
-}
-
-const created: string[] = [];
-process.on('exit', () => {
-  for (const dir of created) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** A fresh temporary directory, removed when the test process exits. */
-export function tmpDir(label: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `dil-data-${label}-`));
-  created.push(dir);
-  return dir;
 }
 
 /** Writes `text` to dir/name, gzipped when name ends with .gz. */

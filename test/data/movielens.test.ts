@@ -10,7 +10,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { datasetStats, loadDataset } from '../../src/data';
-import { tmpDir, writeFixture } from './helpers';
+import { writeFixture } from './helpers';
+import { tmpDir } from '../helpers/tmpDir';
 
 function movieLensDir(): string {
   const dir = tmpDir('ml');

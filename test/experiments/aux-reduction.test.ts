@@ -10,12 +10,12 @@ import { useBestBackend } from '../../src/backend';
 import { paperExperiments } from '../../src/experiments/papers';
 import { planExperiment, PROFILE_NAMES } from '../../src/experiments/spec';
 import { createModel } from '../../src/models';
-import { effectiveModelOptions } from '../../src/train/trainer';
+import { modelOptionsForRun } from '../../src/experiments/runModel';
 
 /** alpha and reduction of the auxiliary loss in a resolved model config (dhan: its DIEN branch). */
 function auxOf(model: string, config: Record<string, unknown>): { weight: number; reduction?: string } {
-  const c = (model === 'dhan' ? (config.onDien ? config.dien : {}) : config) as { auxLoss?: number; auxReduction?: string };
-  return { weight: c.auxLoss ?? 0, reduction: c.auxReduction };
+  const c = (model === 'dhan' ? (config.onDien ? config.dien : {}) : config) as { auxWeight?: number; auxReduction?: string };
+  return { weight: c.auxWeight ?? 0, reduction: c.auxReduction };
 }
 
 test('rows with an auxiliary loss use the official reduction (DIEN, DMIN, DHAN experiments, every profile)', async () => {
@@ -26,7 +26,7 @@ test('rows with an auxiliary loss use the official reduction (DIEN, DMIN, DHAN e
     for (const profile of PROFILE_NAMES) {
       for (const spec of paperExperiments(paper, profile)) {
         for (const run of planExperiment({ ...spec, seeds: [1] })) {
-          const options = effectiveModelOptions({ model: run.config.model, modelOptions: run.config.modelOptions, train: run.config.train, seed: 1 });
+          const options = modelOptionsForRun(run.config);
           const model = createModel(run.config.model, options, sizes, 1);
           const { weight, reduction } = auxOf(run.config.model, model.config as unknown as Record<string, unknown>);
           model.dispose();

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { useBestBackend } from '../../src/backend';
 import { createModel, MODEL_NAMES } from '../../src/models';
 import { paperExperiments } from '../../src/experiments/papers';
+import { modelOptionsForRun } from '../../src/experiments/runModel';
 import { PAPER_NAMES, planExperiment, PROFILE_NAMES } from '../../src/experiments/spec';
-import { effectiveModelOptions } from '../../src/train/trainer';
 
 const TABLE_ROWS: Record<string, Record<string, string[]>> = {
   din: {
@@ -60,7 +60,7 @@ test('paper specs: every variant of every model builds with its options (no typo
   for (const paper of PAPER_NAMES) {
     for (const spec of paperExperiments(paper, 'default')) {
       for (const run of planExperiment({ ...spec, seeds: [1] })) {
-        const options = effectiveModelOptions({ model: run.config.model, modelOptions: run.config.modelOptions, train: run.config.train, seed: 1 });
+        const options = modelOptionsForRun(run.config);
         const model = createModel(run.config.model, options, sizes, 1);
         model.dispose();
         built++;

@@ -57,8 +57,8 @@ test('fuxictr preset: every model config, MLP input width and initialisation', (
   const expected: Record<string, Record<string, unknown>> = {
     base: { pooling: 'sum', productFeature: false },
     din: { productFeature: false, historySum: false, attention: { hidden: [80, 40], activation: 'sigmoid', normalize: 'none', scale: 1 } },
-    dien: { evolution: 'AUGRU', auxLoss: 0, hiddenSize: 36, evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' } },
-    dmin: { refiner: true, auxLoss: 0, interestHeads: 4, positionEncoding: true, positionDim: 4, interestAttentionUnits: [80, 40] },
+    dien: { evolution: 'AUGRU', auxWeight: 0, hiddenSize: 36, evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' } },
+    dmin: { refiner: true, auxWeight: 0, interestHeads: 4, positionEncoding: true, positionDim: 4, interestAttentionUnits: [80, 40] },
   };
   // MLP input: [item, cate, pooled] = 72 (base, din); [item, cate, final interest] + the kit's DIEN sum terms otherwise
   const width: Record<string, number> = { base: 72, din: 72 };

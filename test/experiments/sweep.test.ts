@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { loadRunRecords, RunRecord } from '../../src/experiments/runRecord';
 import { runSweep } from '../../src/experiments/runner';
 import { ExperimentSpec, planExperiment } from '../../src/experiments/spec';
 import { silentSink } from '../../src/progress';
+import { tmpDir } from '../helpers/tmpDir';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -39,13 +39,9 @@ function comparable(r: RunRecord) {
   };
 }
 
-function tempDir(label: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `dil-${label}-`));
-}
-
 test('parallel (2 worker processes) = serial (in process), record for record', async () => {
-  const serialDir = tempDir('serial');
-  const parallelDir = tempDir('parallel');
+  const serialDir = tmpDir('serial');
+  const parallelDir = tmpDir('parallel');
   try {
     const plan = planExperiment(TINY_SPEC);
     const serial = await runSweep(plan, { resultsDir: serialDir, jobs: 1, progressSink: silentSink });
@@ -109,7 +105,7 @@ function recordFiles(dir: string): string[] {
 }
 
 test('a killed sweep resumes: the rerun finishes only the missing runs and keeps finished records', async () => {
-  const dir = tempDir('resume');
+  const dir = tmpDir('resume');
   try {
     // smoke profile of DIEN table4: 3 variants x 1 seed, with 2 seeds -> 6 runs, one at a time
     const args = ['ablate', 'dien', '--profile', 'smoke', '--experiment', 'table4', '--seeds', '2', '--jobs', '1', '--results', dir];
@@ -148,7 +144,7 @@ test('a killed sweep resumes: the rerun finishes only the missing runs and keeps
 });
 
 test('runs with the same resolved config in two experiments execute once; the other reuses the record', async () => {
-  const dir = tempDir('reuse');
+  const dir = tmpDir('reuse');
   try {
     const other: ExperimentSpec = { ...TINY_SPEC, name: 'tiny2', variants: [{ name: 'base-again', label: 'Base again', overrides: {} }] };
     const plan = [...planExperiment(TINY_SPEC), ...planExperiment(other)];

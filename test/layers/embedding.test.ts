@@ -9,7 +9,9 @@ import { useBestBackend } from '../../src/backend';
 import type { Batch } from '../../src/data/batch';
 import { FeatureEmbeddings } from '../../src/layers/embedding';
 import { Rng } from '../../src/random';
-import { catOf, maxDiff, parentOf, randomTensor, tinyBatches, TINY_SIZES } from './helpers';
+import { catOf, parentOf, TINY_SIZES, tinyBatch } from '../helpers/batches';
+import { maxDiff } from '../helpers/maxDiff';
+import { randomTensor } from '../helpers/tensors';
 
 before(async () => {
   await useBestBackend({ quiet: true });
@@ -19,7 +21,7 @@ const config = { itemDim: 3, catDim: 2, catLevels: 2, userDim: 0, initStd: 0.1 }
 
 /** Expected behaviour vector of `item` in JS: [item row | cat level 0 row | level 1 row]. */
 function behaviour(emb: FeatureEmbeddings, item: number): number[] {
-  return [...emb.items.row(item), ...emb.cats[0].row(catOf(item)), ...emb.cats[1].row(parentOf(item))];
+  return [...emb.items.row(item), ...emb.cats[0].row(catOf(item)), ...emb.cats[1].row(parentOf(catOf(item)))];
 }
 
 describe('FeatureEmbeddings', () => {
@@ -36,7 +38,7 @@ describe('FeatureEmbeddings', () => {
 
   it('lookup gathers [item | cat0 | cat1] per position, zeros at padding', () => {
     const emb = new FeatureEmbeddings(TINY_SIZES, config, 3);
-    const [batch] = tinyBatches(1, 4, 6, 2);
+    const batch = tinyBatch(2, { size: 4, maxLen: 6 });
     const inputs = emb.lookup(batch);
     assert.deepEqual(inputs.leaves().map((t) => t.shape), [[4, 7], [4, 6, 7]]);
     assert.equal(inputs.history(), inputs.history(), 'the accessor returns the leaf itself');
@@ -58,7 +60,7 @@ describe('FeatureEmbeddings', () => {
 
   it('sparseGradients sums each table row over every occurrence (hand computation)', () => {
     const emb = new FeatureEmbeddings(TINY_SIZES, { ...config, userDim: 2 }, 3);
-    const [batch] = tinyBatches(1, 5, 4, 7, { negatives: true });
+    const batch = tinyBatch(7, { size: 5, maxLen: 4, negatives: true });
     const inputs = emb.lookup(batch);
     const rng = new Rng(1);
     const P = randomTensor([5, 4, 7], rng);
@@ -87,7 +89,7 @@ describe('FeatureEmbeddings', () => {
     const addBehaviour = (item: number, mult: number[]) => {
       add('embedding.items', item, mult.slice(0, 3));
       add('embedding.cats0', catOf(item), mult.slice(3, 5));
-      add('embedding.cats1', parentOf(item), mult.slice(5, 7));
+      add('embedding.cats1', parentOf(catOf(item)), mult.slice(5, 7));
     };
     const Pv = P.arraySync() as number[][][];
     const Nv = N.arraySync() as number[][][];
@@ -124,13 +126,13 @@ describe('FeatureEmbeddings', () => {
 
   it('rejects ids outside a table, wrong lengths and an item with two categories', () => {
     const emb = new FeatureEmbeddings(TINY_SIZES, config, 3);
-    const [batch] = tinyBatches(1, 2, 3, 1);
+    const batch = tinyBatch(1, { size: 2, maxLen: 3 });
     const bad = (patch: Partial<Batch>): Batch => ({ ...batch, ...patch });
     assert.throws(() => emb.lookup(bad({ targetItems: Int32Array.from([1, 41]) })), /targetItems\[1\] = 41 is outside the item table/);
     assert.throws(() => emb.lookup(bad({ histItems: new Int32Array(5) })), /histItems has 5 entries, expected 6/);
     const cats = [Int32Array.from(batch.targetCats[0]), batch.targetCats[1]];
     cats[0][0] = catOf(batch.targetItems[0]) === 1 ? 2 : 1;
-    const twoCats = bad({ targetCats: cats, histItems: Int32Array.from([batch.targetItems[0], 0, 0, 0, 0, 0]), histCats: [Int32Array.from([catOf(batch.targetItems[0]), 0, 0, 0, 0, 0]), Int32Array.from([parentOf(batch.targetItems[0]), 0, 0, 0, 0, 0])] });
+    const twoCats = bad({ targetCats: cats, histItems: Int32Array.from([batch.targetItems[0], 0, 0, 0, 0, 0]), histCats: [Int32Array.from([catOf(batch.targetItems[0]), 0, 0, 0, 0, 0]), Int32Array.from([parentOf(catOf(batch.targetItems[0])), 0, 0, 0, 0, 0])] });
     const tensors = tf.memory().numTensors;
     assert.throws(() => emb.lookup(twoCats), /every category level must be a function of the item/);
     assert.equal(tf.memory().numTensors, tensors, 'a rejected batch leaves no tensor behind');

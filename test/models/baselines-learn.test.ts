@@ -12,6 +12,7 @@ import { useBestBackend } from '../../src/backend';
 import { defaultPresetFor } from '../../src/cli/commands/train';
 import type { Dataset } from '../../src/data/types';
 import { loadDataset } from '../../src/data/load';
+import { createModel } from '../../src/models';
 import { trainModel } from '../../src/train/trainer';
 import { resolveTrainConfig } from '../../src/train/trainConfig';
 
@@ -29,7 +30,8 @@ describe('baselines learn at their defaults (synthetic, 300 steps)', () => {
   for (const name of ['lr', 'base', 'wdl', 'pnn', 'deepfm']) {
     it(`${name}: held-out log loss below the constant predictor's${name === 'lr' ? '' : ', AUC > 0.56'}`, async () => {
       const train = resolveTrainConfig({ epochs: 1, maxStepsPerEpoch: 300, maxEvalRows: 2000, bootstrapResamples: 0 }, defaultPresetFor(name));
-      const { outcome, model } = await trainModel(dataset, { model: name, modelOptions: {}, train, seed: 1 });
+      const model = createModel(name, {}, dataset.sizes, 1);
+      const outcome = await trainModel(model, dataset, train, { shuffleSeed: 1 });
       model.dispose();
       const test = outcome.best.test;
       const where = `${name} (${train.optimizer} lr ${train.learningRate}): test AUC ${test.auc.toFixed(3)}, log loss ${test.logloss.toFixed(3)}`;

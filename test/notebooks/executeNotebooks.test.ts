@@ -86,4 +86,26 @@ describe('notebooks executed through Jupyter', { skip: skipWithout('jupyter') },
     assert.match(run.error!, /cell 0 failed \(CellTimeoutError\)/);
     assert.ok(Date.now() - started < 55_000, 'stopped long before the cell would have finished (60 s)');
   });
+
+  test('a kernel registered from a checkout that is gone is named, with the command that fixes it', async () => {
+    const jupyterPath = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-stale-kernel-'));
+    const tslab = '/nonexistent/dil-checkout/node_modules/tslab/bin/tslab';
+    fs.mkdirSync(path.join(jupyterPath, 'kernels', 'dil-stale'), { recursive: true });
+    fs.writeFileSync(
+      path.join(jupyterPath, 'kernels', 'dil-stale', 'kernel.json'),
+      JSON.stringify({ argv: [process.execPath, tslab, 'kernel', '--config-path', '{connection_file}'], display_name: 'stale', language: 'typescript' }),
+    );
+    try {
+      const run = await executeNotebook(path.join(fixtures, 'parameters.ipynb'), {
+        kernelName: 'dil-stale',
+        env: { ...process.env, JUPYTER_PATH: jupyterPath },
+        outputDir: outDir,
+        timeoutSeconds: 60,
+      });
+      assert.equal(run.ok, false);
+      assert.match(run.error!, /kernel "dil-stale" .* runs \/nonexistent\/dil-checkout\/node_modules\/tslab\/bin\/tslab, which does not exist .*run `npm run setup` in this checkout/);
+    } finally {
+      fs.rmSync(jupyterPath, { recursive: true, force: true });
+    }
+  });
 });

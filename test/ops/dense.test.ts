@@ -4,7 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../../src/backend';
 import { Rng } from '../../src/random';
 import { denseFast, DENSE_ACTIVATIONS, columnSums, transposedProduct, type DenseActivation } from '../../src/ops';
-import { seededTensor, maxAbsDiff, finiteDifference } from './helpers';
+import { maxDiff } from '../helpers/maxDiff';
+import { assertGradientsMatch } from '../helpers/gradients';
+import { randomTensor, randomVariable } from '../helpers/tensors';
 
 before(async () => {
   await useBestBackend({ quiet: true });
@@ -36,21 +38,21 @@ for (const act of DENSE_ACTIVATIONS) {
   for (const withBias of [true, false]) {
     test(`denseFast ${act} bias=${withBias} on [B, T, K]: value and gradients equal the plain composition`, () => {
       const rng = new Rng(act.length * 7 + (withBias ? 1 : 0));
-      const x = seededTensor([3, 4, 5], rng);
-      const w = seededTensor([5, 6], rng, 0.5);
-      const b = withBias ? seededTensor([6], rng) : undefined;
-      const r = seededTensor([3, 4, 6], rng);
+      const x = randomTensor([3, 4, 5], rng);
+      const w = randomTensor([5, 6], rng, 0.5);
+      const b = withBias ? randomTensor([6], rng) : undefined;
+      const r = randomTensor([3, 4, 6], rng);
       const inputs = b ? [x, w, b] : [x, w];
       const ours = tf.grads((...t: tf.Tensor[]) => tf.sum(tf.mul(denseFast(t[0], t[1], t[2], act), r)));
       const ref = tf.grads((...t: tf.Tensor[]) => tf.sum(tf.mul(reference(t[0], t[1], t[2], act), r)));
       const y = denseFast(x, w, b, act);
       assert.deepEqual(y.shape, [3, 4, 6]);
-      assert.ok(maxAbsDiff(y, reference(x, w, b, act)) < 1e-5);
+      assert.ok(maxDiff(y, reference(x, w, b, act)) < 1e-5);
       const g = ours(inputs);
       const gr = ref(inputs);
       g.forEach((gi, i) => {
         assert.deepEqual(gi.shape, inputs[i].shape);
-        assert.ok(maxAbsDiff(gi, gr[i]) < 1e-4, `input ${i} gradient differs by ${maxAbsDiff(gi, gr[i])}`);
+        assert.ok(maxDiff(gi, gr[i]) < 1e-4, `input ${i} gradient differs by ${maxDiff(gi, gr[i])}`);
       });
     });
   }
@@ -58,20 +60,12 @@ for (const act of DENSE_ACTIVATIONS) {
 
 test('denseFast sigmoid gradients match central finite differences', () => {
   const rng = new Rng(9);
-  const x = seededTensor([4, 3], rng);
-  const w = seededTensor([3, 2], rng);
-  const b = seededTensor([2], rng);
-  const r = seededTensor([4, 2], rng);
-  const loss = (t: tf.Tensor[]) => tf.sum(tf.mul(denseFast(t[0], t[1], t[2], 'sigmoid'), r)) as tf.Scalar;
-  const g = tf.grads((...t: tf.Tensor[]) => loss(t))([x, w, b]);
-  for (const which of [0, 1, 2]) {
-    const positions = which === 2 ? [0, 1] : [0, 3, 5];
-    const fd = finiteDifference(loss, [x, w, b], which, positions);
-    positions.forEach((p, i) => {
-      const analytic = g[which].dataSync()[p];
-      assert.ok(Math.abs(analytic - fd[i]) < 1e-2, `input ${which}[${p}] ${analytic} vs fd ${fd[i]}`);
-    });
-  }
+  const x = randomVariable([4, 3], rng);
+  const w = randomVariable([3, 2], rng);
+  const b = randomVariable([2], rng);
+  const r = randomTensor([4, 2], rng);
+  const loss = () => tf.sum(tf.mul(denseFast(x, w, b, 'sigmoid'), r)) as tf.Scalar;
+  assertGradientsMatch(loss, [x, w, b], { atol: 1e-2, rtol: 0, label: 'denseFast' });
 });
 
 test('denseFast rejects bad shapes and activations', () => {
@@ -83,13 +77,13 @@ test('denseFast rejects bad shapes and activations', () => {
 
 test('columnSums and transposedProduct equal tf.sum(x, 0) and a^T b in both orientations', () => {
   const rng = new Rng(21);
-  const x = seededTensor([7, 3], rng);
-  assert.ok(maxAbsDiff(columnSums(x), tf.sum(x, 0)) < 1e-5);
+  const x = randomTensor([7, 3], rng);
+  assert.ok(maxDiff(columnSums(x), tf.sum(x, 0)) < 1e-5);
   assert.deepEqual(Array.from(columnSums(tf.tensor2d([[1, 2], [3, 4], [5, 6]])).dataSync()), [9, 12]);
-  const narrow = seededTensor([7, 2], rng);
-  const wide = seededTensor([7, 5], rng);
-  assert.ok(maxAbsDiff(transposedProduct(narrow, wide), tf.matMul(narrow, wide, true, false)) < 1e-5);
-  assert.ok(maxAbsDiff(transposedProduct(wide, narrow), tf.matMul(wide, narrow, true, false)) < 1e-5);
+  const narrow = randomTensor([7, 2], rng);
+  const wide = randomTensor([7, 5], rng);
+  assert.ok(maxDiff(transposedProduct(narrow, wide), tf.matMul(narrow, wide, true, false)) < 1e-5);
+  assert.ok(maxDiff(transposedProduct(wide, narrow), tf.matMul(wide, narrow, true, false)) < 1e-5);
   assert.deepEqual(transposedProduct(wide, narrow).shape, [5, 2]);
 });
 

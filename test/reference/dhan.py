@@ -21,7 +21,7 @@ Reference config (config_from_kit fills every key):
   cluster_epsilon: added to every in-cluster weight sum (official 1e-10);
   on_dien: DHAN on DIEN (official DHAN_DIEN `Model_DHAN`: DIEN's GRU + auxiliary loss + interest
     evolution beside the HAN branch); dien: the kit's InterestEvolutionConfig (hiddenSize,
-    evolution, gateConvention, evolutionAttention 'bilinear', auxLoss alpha, auxScorer, auxReduction);
+    evolution, gateConvention, evolutionAttention 'bilinear', auxWeight alpha, auxScorer, auxReduction);
   mlp: the kit's MlpConfig.
 
 Forward (e behaviour embeddings [B, T, D], e_a target [B, D]):
@@ -118,7 +118,7 @@ class DHAN(nn.Module):
             if dien['evolutionAttention'] != 'bilinear':
                 raise ValueError('reference DHAN: on DIEN only the bilinear evolution attention is covered (the kit\'s activationUnit lacks the official query projection, test/reference/dien.test.ts)')
             store.weight('dhan/dien/attention/kernel', [H, D])
-            if dien['auxLoss'] > 0:
+            if dien['auxWeight'] > 0:
                 # the kit's DIEN part uses the DIEN code's 'official' length (longest history)
                 self.aux = AuxiliaryLoss(store, 'dhan/dien/auxLoss', H, D, dien['auxScorer'], dien['auxReduction'], 'batchLongest')
             extra += H
@@ -167,9 +167,9 @@ class DHAN(nn.Module):
         if self.cfg['on_dien']:
             dien, view = self.cfg['dien'], PrefixedCase(self.store, 'dhan/dien', mask)
             states, _ = plain_gru(Gru(view, 'dien/extractorGru', dien.get('gruCandidate', 'paper')), e, mask)
-            if dien['auxLoss'] > 0:
+            if dien['auxWeight'] > 0:
                 negatives = self.emb.behaviour(batch['neg_items'], batch['neg_cats'])
-                aux = dien['auxLoss'] * self.aux(states, e, negatives, mask)
+                aux = dien['auxWeight'] * self.aux(states, e, negatives, mask)
             extra.append(evolve(view, dien, states, target, training))
         summed = masked_sum(e, mask)
         parts = [self.emb.user(batch['users'])] if self.emb.users is not None else []

@@ -7,8 +7,8 @@
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
-import { withExtraPadding } from '../models/seq-fixtures';
 import { assertParity, kitCase, ParityCase, ParityOutput, referenceBatch, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
+import { padBatch } from '../helpers/batches';
 
 const De = SMALL_EMBEDDING.itemDim + SMALL_EMBEDDING.catDim;
 const unit = (extra: object = {}): object => ({ hidden: [8, 4], activation: 'sigmoid', normalize: 'softmax', scale: 1, firstLayer: 'split', ...extra });
@@ -26,7 +26,7 @@ const dhan = (extra: object = {}): object => ({
 const dien = (extra: object = {}): object => ({
   hiddenSize: De,
   evolution: 'AUGRU',
-  auxLoss: 1,
+  auxWeight: 1,
   gateConvention: 'official',
   evolutionAttention: 'bilinear',
   attentionUnit: { normalize: 'softmax' },
@@ -45,7 +45,7 @@ const VARIANTS: [string, object][] = [
   ['dhan two dimensions [[0], [1]]', dhan({ dimensions: [[0], [1]] })],
   ['dhan flat pooling (DIN ablation)', dhan({ pooling: 'flat' })],
   ['dhan on DIEN as DHAN_DIEN (no remedy, official AUGRU gates, aux inner)', dhan({ onDien: true, remedy: false, dien: dien() })],
-  ['dhan on DIEN, remedy, paper AUGRU, official aux net and reduction (padded batch)', dhan({ onDien: true, dien: dien({ gateConvention: 'paper', auxScorer: 'mlp', auxReduction: 'official', auxLoss: 0.5 }) })],
+  ['dhan on DIEN, remedy, paper AUGRU, official aux net and reduction (padded batch)', dhan({ onDien: true, dien: dien({ gateConvention: 'paper', auxScorer: 'mlp', auxReduction: 'official', auxWeight: 0.5 }) })],
 ];
 
 describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
@@ -53,7 +53,7 @@ describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
   let reference: Map<string, ParityOutput>;
   before(async () => {
     await useBestBackend({ quiet: true });
-    const padded = withExtraPadding(referenceBatch(107), 2);
+    const padded = padBatch(referenceBatch(107), 2);
     for (const [label, config] of VARIANTS) cases.push(kitCase(label, 'dhan', config, label.endsWith('(padded batch)') ? { batch: padded } : {}));
     reference = runReference('dhan.py', cases);
   });

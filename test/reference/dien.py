@@ -142,7 +142,7 @@ def aux_loss(case, cfg, states, history, negatives):
         raise NotImplementedError("auxReduction 'official' has no reference yet")
     else:
         raise ValueError(f"unknown auxReduction {reduction}")
-    return cfg["auxLoss"] * loss
+    return cfg["auxWeight"] * loss
 
 
 def evolve(case, cfg, states, target, training):
@@ -183,7 +183,7 @@ def forward(case, training):
     history = case.history()
     target = case.target()
     states, _ = plain_gru(Gru(case, "dien/extractorGru", cfg.get("gruCandidate", "paper")), history, case.mask)
-    aux = aux_loss(case, cfg, states, history, case.negatives()) if cfg["auxLoss"] > 0 else None
+    aux = aux_loss(case, cfg, states, history, case.negatives()) if cfg["auxWeight"] > 0 else None
     interest = evolve(case, cfg, states, target, training)
     # DIEN code: [uid, item, Σhist, item ⊙ Σhist, interest]; historySum false: [uid, item, interest]
     summed = masked_sum(history, case.mask)

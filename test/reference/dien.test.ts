@@ -16,7 +16,7 @@ const dien = (overrides: object = {}): object => ({
   embedding: SMALL_EMBEDDING,
   hiddenSize: De, // the inner-product auxiliary scorer needs H = De
   evolution: 'AUGRU',
-  auxLoss: 1,
+  auxWeight: 1,
   gateConvention: 'paper',
   gruCandidate: 'paper',
   evolutionAttention: 'bilinear',
@@ -33,9 +33,9 @@ const VARIANTS: [string, object][] = [
   ['dien AGRU, aux perSample', dien({ evolution: 'AGRU' })],
   ['dien AIGRU, aux perSample', dien({ evolution: 'AIGRU' })],
   ['dien two-layer GRU attention, aux perSample', dien({ evolution: 'attention' })],
-  ['dien AUGRU, aux perStep, alpha 0.5', dien({ auxReduction: 'perStep', auxLoss: 0.5 })],
+  ['dien AUGRU, aux perStep, alpha 0.5', dien({ auxReduction: 'perStep', auxWeight: 0.5 })],
   ['dien AUGRU, official aux net (mlp scorer)', dien({ auxScorer: 'mlp', hiddenSize: 6 })],
-  ['dien AUGRU, no aux loss, prelu, user', dien({ auxLoss: 0, mlp: smallMlp('prelu'), embedding: { ...SMALL_EMBEDDING, userDim: 3 } })],
+  ['dien AUGRU, no aux loss, prelu, user', dien({ auxWeight: 0, mlp: smallMlp('prelu'), embedding: { ...SMALL_EMBEDDING, userDim: 3 } })],
   ['dien AUGRU (official gate), autodiff recurrence', dien({ gateConvention: 'official', recurrentImplementation: 'autodiff' })],
   // The official attention (`din_fcn_attention`): target projected by dense + PReLU to H first.
   ["dien AUGRU, evolutionAttention 'activationUnit' (official din_fcn_attention)", dien({ evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' } })],

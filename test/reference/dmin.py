@@ -60,7 +60,7 @@ def config_from_kit(kit, sizes):
         'refiner_scale': kit['refinerScale'],
         'refiner_ffn_size': 2 * D,
         'refiner_ffn_layer_norm': kit['refinerFfnLayerNorm'],
-        'aux_alpha': kit['auxLoss'],
+        'aux_alpha': kit['auxWeight'],
         'aux_scorer': kit['auxScorer'],
         'aux_reduction': kit['auxReduction'],
         'interest_heads': heads,

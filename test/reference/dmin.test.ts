@@ -9,8 +9,8 @@
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
-import { withExtraPadding } from '../models/seq-fixtures';
 import { assertParity, kitCase, PARITY_RTOL, ParityCase, ParityOutput, referenceBatch, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
+import { padBatch } from '../helpers/batches';
 
 const dmin = (extra: object = {}): object => ({
   embedding: SMALL_EMBEDDING,
@@ -20,7 +20,7 @@ const dmin = (extra: object = {}): object => ({
   refinerPaddingMask: false,
   refinerScale: 'perHead',
   refinerFfnLayerNorm: true,
-  auxLoss: 1,
+  auxWeight: 1,
   auxScorer: 'inner',
   auxReduction: 'perSample',
   interestHeads: 2,
@@ -49,14 +49,14 @@ const GRADIENT_FLOOR = 1e-2;
 /** Variants whose label ends in ' (padded batch)' run on the batch with 2 padded steps more than its longest history. */
 const VARIANTS: [string, object][] = [
   ['dmin causal refiner, aux inner perSample, forward positions', dmin()],
-  ['dmin official refiner (1/sqrt(De), no FFN LayerNorm), official aux net and reduction (padded batch)', dmin({ refinerScale: 'official', refinerFfnLayerNorm: false, auxScorer: 'mlp', auxReduction: 'official', auxLoss: 0.5 })],
+  ['dmin official refiner (1/sqrt(De), no FFN LayerNorm), official aux net and reduction (padded batch)', dmin({ refinerScale: 'official', refinerFfnLayerNorm: false, auxScorer: 'mlp', auxReduction: 'official', auxWeight: 0.5 })],
   ['dmin causal + padding mask, aux perStep, reverse positions, 4 heads', dmin({ refinerPaddingMask: true, auxReduction: 'perStep', positionOrder: 'reverse', interestHeads: 4 })],
-  ['dmin refiner without aux: padding mask only (non-causal), no positions, raw scores, user', dmin({ auxLoss: 0, refinerCausal: false, refinerPaddingMask: true, positionEncoding: false, interestNormalize: 'none', embedding: { ...SMALL_EMBEDDING, userDim: 3 } })],
+  ['dmin refiner without aux: padding mask only (non-causal), no positions, raw scores, user', dmin({ auxWeight: 0, refinerCausal: false, refinerPaddingMask: true, positionEncoding: false, interestNormalize: 'none', embedding: { ...SMALL_EMBEDDING, userDim: 3 } })],
   // The official extractor (`self_multi_head_attn_v2` + FFN in `Model_DNN_Multi_Head`): causal, 1/sqrt(De), per-head FFN.
   ['dmin official extractor (causal, 1/sqrt(De), per-head FFN) and refiner, official aux (padded batch)', dmin({ interestCausal: true, interestScale: 'official', interestFfn: true, refinerScale: 'official', refinerFfnLayerNorm: false, auxScorer: 'mlp', auxReduction: 'official' })],
-  ['dmin official extractor, 4 heads, no refiner', dmin({ refiner: false, auxLoss: 0, interestHeads: 4, interestCausal: true, interestScale: 'official', interestFfn: true })],
-  ["dmin FuxiCTR-style input (historySum false), position dim 4, no aux", dmin({ auxLoss: 0, historySum: false, positionDim: 4 })],
-  ['dmin no refiner, one head of width 3, prelu head', dmin({ refiner: false, auxLoss: 0, interestHeads: 1, interestHeadSize: 3, mlp: smallMlp('prelu') })],
+  ['dmin official extractor, 4 heads, no refiner', dmin({ refiner: false, auxWeight: 0, interestHeads: 4, interestCausal: true, interestScale: 'official', interestFfn: true })],
+  ["dmin FuxiCTR-style input (historySum false), position dim 4, no aux", dmin({ auxWeight: 0, historySum: false, positionDim: 4 })],
+  ['dmin no refiner, one head of width 3, prelu head', dmin({ refiner: false, auxWeight: 0, interestHeads: 1, interestHeadSize: 3, mlp: smallMlp('prelu') })],
 ];
 
 /**
@@ -73,7 +73,7 @@ describe('dmin vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
   let reference: Map<string, ParityOutput>;
   before(async () => {
     await useBestBackend({ quiet: true });
-    const padded = withExtraPadding(referenceBatch(107), 2);
+    const padded = padBatch(referenceBatch(107), 2);
     for (const [label, config] of VARIANTS) {
       const c = kitCase(label, 'dmin', config, label.endsWith('(padded batch)') ? { batch: padded } : {});
       if (REFERENCE_OVERRIDES[label]) c.config = { ...c.config, referenceOverrides: REFERENCE_OVERRIDES[label] };

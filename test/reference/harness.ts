@@ -50,6 +50,7 @@ import { createModel, CtrModel, ModelName } from '../../src/models';
 import type { OptimizerSpec, ParameterOptimizer } from '../../src/train/optimizers';
 import { trainStep } from '../../src/train/step';
 import { Rng } from '../../src/random';
+import { tinyBatch } from '../helpers/batches';
 
 /** Agreement required of every compared quantity (relative to the reference's largest magnitude). */
 export const PARITY_RTOL = 1e-4;
@@ -75,57 +76,16 @@ export const REFERENCE_SKIP: string | false = IMPORT_ERROR && !process.env.CI ? 
 /** Vocabulary sizes of `referenceBatch` (ids include padding 0). */
 export const REFERENCE_SIZES: FeatureSizes = { users: 12, items: 25, cats: [6, 3] };
 
-const catOf = (item: number): number => (item === 0 ? 0 : 1 + (item % 5));
-const parentOf = (cat: number): number => (cat === 0 ? 0 : 1 + (cat % 2));
-
 /**
- * A fixed small batch over REFERENCE_SIZES: row 0 has one behaviour (no auxiliary pair),
- * row 1 a full history of T, the others 2..T-1; labels alternate 1, 0; every real position
- * has a negative different from its behaviour. Category level 0 of item i is 1 + i % 5,
- * level 1 of category c is 1 + c % 2.
+ * A fixed small batch over REFERENCE_SIZES (the tests' tiny batch): row 0 has one behaviour
+ * (no auxiliary pair), row 1 a full history of T, the others 2..T; labels alternate 1, 0;
+ * every real position has a negative different from its behaviour.
  */
 export function referenceBatch(seed: number, B = 5, T = 6): Batch {
   if (B < 2 || T < 3) throw new Error(`test/reference/harness.ts referenceBatch: need B >= 2 and T >= 3, got B ${B}, T ${T}`);
-  const rng = new Rng(seed);
-  const V = REFERENCE_SIZES.items;
-  const histItems = new Int32Array(B * T);
-  const negHistItems = new Int32Array(B * T);
-  const histMask = new Float32Array(B * T);
-  const histLen = new Int32Array(B);
-  const targetItems = new Int32Array(B);
-  const labels = new Float32Array(B);
-  const users = new Int32Array(B);
-  for (let b = 0; b < B; b++) {
-    const len = b === 0 ? 1 : b === 1 ? T : rng.int(2, T);
-    histLen[b] = len;
-    users[b] = rng.int(1, REFERENCE_SIZES.users);
-    for (let t = 0; t < len; t++) {
-      const item = rng.int(1, V);
-      histItems[b * T + t] = item;
-      histMask[b * T + t] = 1;
-      let neg = rng.int(1, V);
-      while (neg === item) neg = rng.int(1, V);
-      negHistItems[b * T + t] = neg;
-    }
-    targetItems[b] = rng.int(1, V);
-    labels[b] = b % 2 === 0 ? 1 : 0;
-  }
-  const levels = (ids: Int32Array): Int32Array[] => [Int32Array.from(ids, catOf), Int32Array.from(ids, (i) => parentOf(catOf(i)))];
-  return {
-    size: B,
-    maxLen: T,
-    levels: 2,
-    users,
-    targetItems,
-    targetCats: levels(targetItems),
-    histItems,
-    histCats: levels(histItems),
-    histMask,
-    histLen,
-    labels,
-    negHistItems,
-    negHistCats: levels(negHistItems),
-  };
+  const batch = tinyBatch(seed, { size: B, maxLen: T, minLen: 2, lengths: [1, T], negatives: true, sizes: REFERENCE_SIZES });
+  batch.labels = Float32Array.from({ length: B }, (_, b) => (b % 2 === 0 ? 1 : 0));
+  return batch;
 }
 
 /** Embedding sizes of the reference cases: De = 4 + 4 = 8, no user feature. */

@@ -2,7 +2,7 @@
  * Static figure export through headless Chromium: one browser for the whole file (it is slow
  * to start), real SVG (parsed by the browser's XML parser) and PNG (signature, IHDR size).
  */
-import { describe, after, before, test } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -55,7 +55,7 @@ describe('static figure export through headless Chromium', { skip: skipWithout('
     })()`);
   }
 
-  test('a bar figure with error bars exports as a real SVG and a PNG of the requested size', async () => {
+  it('a bar figure with error bars exports as a real SVG and a PNG of the requested size', async () => {
     const figure = variantBarFigure({
       title: 'Ablation AUC',
       metric: 'test AUC',
@@ -85,7 +85,7 @@ describe('static figure export through headless Chromium', { skip: skipWithout('
     assert.ok(!fs.readdirSync(path.dirname(written.svg)).some((f) => f.includes('.tmp-')), 'no temp files left');
   });
 
-  test('the renderer is reused: a second figure (DHAN attention tree, sunburst) renders with scale 1', async () => {
+  it('the renderer is reused: a second figure (DHAN attention tree, sunburst) renders with scale 1', async () => {
     const figure = attentionTreeFigure({
       title: 'Attention tree',
       root: 'candidate: lipstick',
@@ -103,7 +103,7 @@ describe('static figure export through headless Chromium', { skip: skipWithout('
     assert.deepEqual(pngSize(images.png), { width: 500, height: 500 });
   });
 
-  test('the inline MIME bundle holds interactive HTML with the static fallback, SVG and PNG', async () => {
+  it('the inline MIME bundle holds interactive HTML with the static fallback, SVG and PNG', async () => {
     const figure = variantBarFigure({ title: 'T</script>', metric: 'AUC', variants: ['a', 'b'], means: [0.6, 0.7], stds: [0, 0] });
     const images = await renderer.render(figure, { width: 300, height: 200, scale: 1 });
     const bundle = figureMimeBundle(figure, { images, image: { width: 300, height: 200 } });
@@ -121,7 +121,7 @@ describe('static figure export through headless Chromium', { skip: skipWithout('
     assert.equal(withLibrary['image/png'], undefined);
   });
 
-  test('the HTML of the bundle draws an interactive Plotly figure in a browser page', async () => {
+  it('the HTML of the bundle draws an interactive Plotly figure in a browser page', async () => {
     const figure = variantBarFigure({ title: 'Live', metric: 'AUC', variants: ['x', 'y'], means: [0.6, 0.7], stds: [0.01, 0.02] });
     const html = figureMimeBundle(figure, { includeLibrary: true })['text/html'];
     const file = path.join(resultsDir, 'page.html');
@@ -138,12 +138,12 @@ describe('static figure export through headless Chromium', { skip: skipWithout('
     assert.ok(drawn > 0, 'Plotly drew its SVG into the figure div');
   });
 
-  test('a missing Chromium gives a clear error naming DIL_CHROMIUM', () => {
+  it('a missing Chromium gives a clear error naming DIL_CHROMIUM', () => {
     assert.throws(() => findChromium({ DIL_CHROMIUM: '/nonexistent/chromium', PATH: '' }), /DIL_CHROMIUM=\/nonexistent\/chromium is not an executable/);
     assert.equal(findChromium({ DIL_CHROMIUM: '/usr/bin/chromium' }), '/usr/bin/chromium');
   });
 
-  test('figure names must be plain file names', () => {
+  it('figure names must be plain file names', () => {
     assert.throws(() => figurePaths('din', '../x', resultsDir), /figure name "\.\.\/x" must be a plain name/);
   });
 });

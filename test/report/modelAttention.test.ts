@@ -13,7 +13,7 @@ import { DienModel } from '../../src/models/dien';
 import { DhanModel } from '../../src/models/dhan';
 import { createModel } from '../../src/models';
 import { userAttention } from '../../src/report/userAttention';
-import { SIZES, tinyBatch } from '../models/seq-fixtures';
+import { TINY_SIZES, tinyBatch } from '../helpers/batches';
 
 before(async () => {
   await useBestBackend({ quiet: true });
@@ -58,8 +58,8 @@ function bilinearAttention(kernel: number[][], states: number[][], target: numbe
 describe('DienModel.evolutionAttention (src/models/dien.ts)', () => {
   for (const evolution of ['AUGRU', 'attention'] as const) {
     it(`${evolution}: a_t sums to 1 over the valid steps, is 0 at padding, and equals a plain-JS GRU + bilinear softmax recomputation`, () => {
-      const model = new DienModel({ evolution, auxLoss: 0, hiddenSize: 8, mlp: { hidden: [8] } }, SIZES, 3);
-      const batch = tinyBatch(7, 6, 5);
+      const model = new DienModel({ evolution, auxWeight: 0, hiddenSize: 8, mlp: { hidden: [8] } }, TINY_SIZES, 3);
+      const batch = tinyBatch(7, { size: 6, maxLen: 5, negatives: true });
       const inputs = model.prepare(batch);
       try {
         const before = tf.memory().numTensors;
@@ -93,8 +93,8 @@ describe('DienModel.evolutionAttention (src/models/dien.ts)', () => {
   }
 
   it('official activation-unit attention: still a distribution over the valid steps', () => {
-    const model = new DienModel({ evolutionAttention: 'activationUnit', hiddenSize: 36, mlp: { hidden: [8] } }, SIZES, 4);
-    const batch = tinyBatch(8, 4, 6);
+    const model = new DienModel({ evolutionAttention: 'activationUnit', hiddenSize: 36, mlp: { hidden: [8] } }, TINY_SIZES, 4);
+    const batch = tinyBatch(8, { size: 4, maxLen: 6, negatives: true });
     const inputs = model.prepare(batch);
     try {
       const weights = tf.tidy(() => model.evolutionAttention(inputs).arraySync() as number[][]);
@@ -126,8 +126,8 @@ function jsClusterVectors(history: number[][], weights: number[], clusterOf: num
 describe('DhanModel.attentionTree (src/models/dhan.ts)', () => {
   for (const normalize of ['softmax', 'none'] as const) {
     it(`normalize ${normalize}: clusters are the row's categories, level-1 weights within a cluster sum to 1, level-2 weights match the cluster unit on JS cluster vectors`, () => {
-      const model = new DhanModel({ attention: { normalize }, mlp: { hidden: [8] } }, SIZES, 5);
-      const batch = tinyBatch(9, 8, 6);
+      const model = new DhanModel({ attention: { normalize }, mlp: { hidden: [8] } }, TINY_SIZES, 5);
+      const batch = tinyBatch(9, { size: 8, maxLen: 6, negatives: true });
       const { size: B, maxLen: T } = batch;
       const inputs = model.prepare(batch);
       const tree = model.attentionTree(inputs);
@@ -194,16 +194,16 @@ describe('DhanModel.attentionTree (src/models/dhan.ts)', () => {
   }
 
   it('three attention levels ([[0, 1]]) give three weight tensors; flat pooling and a missing dimension are rejected', () => {
-    const model = new DhanModel({ dimensions: [[0, 1]], mlp: { hidden: [8] } }, SIZES, 6);
-    const inputs = model.prepare(tinyBatch(10, 4, 5));
+    const model = new DhanModel({ dimensions: [[0, 1]], mlp: { hidden: [8] } }, TINY_SIZES, 6);
+    const inputs = model.prepare(tinyBatch(10, { size: 4, maxLen: 5, negatives: true }));
     const tree = model.attentionTree(inputs);
     assert.equal(tree.levelWeights.length, 3);
     assert.throws(() => model.attentionTree(inputs, 1), /dimension 1 does not exist/);
     tf.dispose([...tree.levelWeights, tree.withinClusterWeights]);
     inputs.dispose();
     model.dispose();
-    const flat = new DhanModel({ pooling: 'flat', mlp: { hidden: [8] } }, SIZES, 6);
-    const flatInputs = flat.prepare(tinyBatch(10, 4, 5));
+    const flat = new DhanModel({ pooling: 'flat', mlp: { hidden: [8] } }, TINY_SIZES, 6);
+    const flatInputs = flat.prepare(tinyBatch(10, { size: 4, maxLen: 5, negatives: true }));
     assert.throws(() => flat.attentionTree(flatInputs), /pooling 'flat' has no cluster level/);
     flatInputs.dispose();
     flat.dispose();
@@ -213,7 +213,7 @@ describe('DhanModel.attentionTree (src/models/dhan.ts)', () => {
 describe('userAttention for DIEN (over time) and DHAN (tree) (src/report/userAttention.ts)', () => {
   it('gives one user\'s a_t per candidate and the attention tree per candidate on synthetic data', async () => {
     const dataset = await loadDataset('synthetic:hier:tiny');
-    const dien = createModel('dien', { auxLoss: 0, hiddenSize: 8, mlp: { hidden: [8] } }, dataset.sizes, 1);
+    const dien = createModel('dien', { auxWeight: 0, hiddenSize: 8, mlp: { hidden: [8] } }, dataset.sizes, 1);
     const overTime = userAttention(dien, dataset);
     dien.dispose();
     assert.equal(overTime.weightsKind, 'evolution');

@@ -1,12 +1,16 @@
 /**
+ * The optimizers: SGD, Adam (bias-corrected) and Adagrad updates against hand computations,
+ * sparse (lazy) row updates, bad specs, the global-norm clip factor.
+ *
  * Dense Adam on embedding tables: every row's moments decay at every step, so a row absent
  * from the batch still moves (by its decayed first moment), exactly as Adam over a dense
  * gradient that is zero outside the batch. Checked against Adam computed by hand in float64.
  */
-import { test } from 'node:test';
+import { describe, it, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createOptimizer } from '../../src/train/optimizers';
+import { createOptimizer, globalNormClipFactor } from '../../src/train/optimizers';
 import { resolveTrainConfig } from '../../src/train/trainConfig';
+import { maxDiff } from '../helpers/maxDiff';
 
 /** Plain Adam (Kingma & Ba) over whole arrays, float64: the reference. */
 function adamReference(initial: number[], steps: number[][], lr: number): number[] {
@@ -83,4 +87,60 @@ test('the trainer uses dense Adam on embeddings unless told otherwise (every off
   for (const preset of [undefined, 'dien', 'dmin', 'dhan'] as const) assert.equal(resolveTrainConfig({}, preset).embeddingAdam, 'dense', String(preset));
   assert.equal(resolveTrainConfig({ embeddingAdam: 'lazy' }).embeddingAdam, 'lazy');
   assert.throws(() => resolveTrainConfig({ embeddingAdam: 'sparse' as never }), /train\.embeddingAdam = "sparse"; expected 'lazy' or 'dense'/);
+});
+
+describe('optimizers', () => {
+  it('sgd, adam (bias-corrected) and adagrad match hand computations', () => {
+    const g = Float32Array.from([0.5, -1]);
+    const sgd = createOptimizer({ kind: 'sgd', learningRate: 0.1 });
+    const p1 = Float32Array.from([1, 2]);
+    sgd.nextStep();
+    sgd.applyDense('w', p1, g);
+    assert.ok(maxDiff(p1, [0.95, 2.1]) < 1e-6);
+
+    const adam = createOptimizer({ kind: 'adam', learningRate: 0.1 });
+    const p2 = Float32Array.from([1, 2]);
+    adam.nextStep();
+    adam.applyDense('w', p2, g);
+    // first step: m_hat = g, v_hat = g^2 -> step = lr * sign(g)
+    assert.ok(maxDiff(p2, [0.9, 2.1]) < 1e-6);
+    adam.nextStep();
+    adam.applyDense('w', p2, Float32Array.from([0.5, 0]));
+    const m = 0.9 * 0.1 * 0.5 + 0.1 * 0.5; // second-step moment of entry 0
+    const v = 0.999 * 0.001 * 0.25 + 0.001 * 0.25;
+    const step0 = (0.1 * (m / (1 - 0.81))) / (Math.sqrt(v / (1 - 0.999 ** 2)) + 1e-8);
+    assert.ok(Math.abs(p2[0] - (0.9 - step0)) < 1e-6);
+
+    const ada = createOptimizer({ kind: 'adagrad', learningRate: 0.1, initialAccumulator: 0.1 });
+    const p3 = Float32Array.from([1, 2]);
+    ada.nextStep();
+    ada.applyDense('w', p3, g);
+    assert.ok(Math.abs(p3[0] - (1 - (0.1 * 0.5) / (Math.sqrt(0.35) + 1e-7))) < 1e-6);
+  });
+
+  it('sparse (lazy) updates touch only the given rows; the learning rate can change between steps', () => {
+    const table = Float32Array.from([0, 0, 1, 1, 2, 2, 3, 3]); // 4 rows of 2
+    const adam = createOptimizer({ kind: 'adam', learningRate: 0.1 });
+    adam.nextStep();
+    adam.applySparse('t', table, 2, Int32Array.from([2]), Float32Array.from([1, -1]));
+    assert.ok(maxDiff(table, [0, 0, 1, 1, 1.9, 2.1, 3, 3]) < 1e-6);
+    adam.learningRate = 0.05;
+    adam.nextStep();
+    adam.applySparse('t', table, 2, Int32Array.from([1]), Float32Array.from([1, 1]));
+    // row 1 first seen at step 2: m = 0.1 g, v = 0.001 g^2, bias-corrected with t = 2
+    const step = (0.05 * (0.1 / 0.19)) / (Math.sqrt(0.001 / (1 - 0.999 ** 2)) + 1e-8);
+    assert.ok(Math.abs(table[2] - (1 - step)) < 1e-6);
+    assert.ok(maxDiff(table.subarray(4), [1.9, 2.1, 3, 3]) < 1e-6, 'row 2 not moved by step 2');
+    assert.throws(() => adam.applySparse('t', table, 2, Int32Array.from([4]), Float32Array.from([1, 1])), /row 4 outside/);
+  });
+
+  it('rejects bad specs; global-norm clip factor', () => {
+    assert.throws(() => createOptimizer({ kind: 'rmsprop' as never, learningRate: 1 }), /unknown optimizer kind "rmsprop"/);
+    assert.throws(() => createOptimizer({ kind: 'sgd', learningRate: -1 }), /learningRate/);
+    assert.throws(() => createOptimizer({ kind: 'adam', learningRate: 1, beta1: 1 }), /beta1/);
+    const { norm, factor } = globalNormClipFactor([Float32Array.from([3]), Float32Array.from([4])], 1);
+    assert.equal(norm, 5);
+    assert.ok(Math.abs(factor - 0.2) < 1e-12);
+    assert.equal(globalNormClipFactor([Float32Array.from([0.1])], 1).factor, 1);
+  });
 });

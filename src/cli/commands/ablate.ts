@@ -27,7 +27,7 @@ export const ABLATE_COMMAND: CommandSpec = {
     { name: 'seed', type: 'seed', description: 'run only this seed (what --emit-jobs uses)' },
     { name: 'epochs', type: 'int', description: 'epochs per run' },
     { name: 'max-steps', type: 'int', description: 'stop each epoch after this many steps' },
-    { name: 'aux', type: 'number', description: "auxiliary-loss weight alpha of every variant (a variant's own setting wins)" },
+    { name: 'aux-weight', type: 'number', description: "auxiliary-loss weight alpha of every variant (a variant's own setting wins)" },
     { name: 'option', type: 'string', repeatable: true, description: "model option of every variant as key=value, nested keys with dots (a variant's own setting wins); repeatable" },
     { name: 'select-on', type: 'string', values: ['valid', 'test'], description: "split that picks the best epoch ('test' = official repos, flagged)", defaultText: 'valid' },
     { name: 'jobs', type: 'int', description: 'parallel worker processes (each its own backend)', defaultText: 'number of cores' },
@@ -61,7 +61,7 @@ export function ablationOptionsFromArgs(args: ParsedArgs): AblationOptions {
   if (selectOn) train.selectOn = selectOn as TrainConfig['selectOn'];
   const maxSteps = flagNumber(args, 'max-steps');
   if (maxSteps !== undefined) train.maxStepsPerEpoch = maxSteps;
-  const aux = flagNumber(args, 'aux');
+  const aux = flagNumber(args, 'aux-weight');
   if (aux !== undefined) train.auxWeight = aux;
   const optionEntries = flagList(args, 'option');
   const seeds = flagNumber(args, 'seeds');

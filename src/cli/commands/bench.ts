@@ -1,13 +1,13 @@
 /**
- * `dil bench`: the benchmark harness of src/bench (`runBenchCommand`): training
- * and scoring throughput and memory per model, with a PyTorch reference when available.
- * Its flags, help and output are the harness's own; `dil bench --help` prints them.
+ * `dil bench`: the benchmark harness (`runBenchCommand`, the same as `npm run bench`):
+ * training and scoring throughput and memory per model, with a PyTorch reference when
+ * available; `--scale` and `--epoch` select the other benchmarks. Flags: BENCH_COMMAND.
  */
-import { runBenchCommand } from '../../bench';
+import { BENCH_COMMAND, runBenchCommand } from '../../bench';
 import type { CliCommand } from '../io';
 
 export const benchCommand: CliCommand = {
   name: 'bench',
-  summary: 'Throughput and memory benchmarks per model (src/bench); e.g. dil bench --models din,dien --steps 50',
-  run: (argv) => runBenchCommand(argv),
+  summary: BENCH_COMMAND.summary,
+  run: (argv, io) => runBenchCommand(argv, io),
 };

@@ -25,7 +25,7 @@ export const DATA_FLAGS: FlagSpec[] = [
     name: 'synthetic',
     type: 'string',
     repeatable: true,
-    description: 'a synthetic-data option as key=value (users=12000, clickRule=brandPair; see src/data/synthetic.ts); repeatable',
+    description: 'a synthetic-data option as key=value (a field of SyntheticOptions: users=12000, clickRule=brandPair); repeatable',
   },
 ];
 

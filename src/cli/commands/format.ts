@@ -1,5 +1,5 @@
 /** Text lines shared by the commands. */
-import type { EpochMetrics, SplitMetrics } from '../../experiments/runRecord';
+import type { EpochMetrics, SplitMetrics } from '../../train/outcome';
 
 function splitText(name: string, m: SplitMetrics | undefined): string {
   if (!m) return '';

@@ -3,10 +3,10 @@ import { useBestBackend } from '../../backend';
 import { MODEL_NAMES } from '../../models/model';
 import { datasetForRun } from '../../experiments/executeRun';
 import { resolveRunConfig } from '../../experiments/runConfig';
+import { modelOptionsForRun, trainRun } from '../../experiments/runModel';
 import { applyRunPreset, RUN_PRESET_NAMES } from '../../experiments/runPresets';
 import { formatSummaryLineOfEpoch } from './format';
 import { saveCheckpoint } from '../../train/checkpoint';
-import { effectiveModelOptions, trainModel } from '../../train/trainer';
 import { TrainConfig, TRAIN_PRESET_NAMES, TrainPresetName } from '../../train/trainConfig';
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
@@ -29,7 +29,7 @@ export const TRAIN_COMMAND: CommandSpec = {
       name: 'preset',
       type: 'string',
       values: [...TRAIN_PRESET_NAMES, ...RUN_PRESET_NAMES],
-      description: "optimizer/schedule of an official repo (default: din for din, dmin for dmin, dhan for dhan, dien for the others); 'fuxictr' = the FuxiCTR peer protocol (train, data and model settings, src/experiments/runPresets.ts)",
+      description: "optimizer/schedule of an official repo (default: din for din, dmin for dmin, dhan for dhan, dien for the others); 'fuxictr' = the FuxiCTR peer protocol (train, data and model settings together)",
     },
     { name: 'epochs', type: 'int', description: 'training epochs' },
     { name: 'seed', type: 'seed', description: 'seed of initialisation, shuffling, negatives and splits', defaultText: '1' },
@@ -41,7 +41,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     { name: 'dropout', type: 'number', description: 'dropout rate in the MLP' },
     { name: 'l2', type: 'number', description: 'L2 on the embedding rows of each batch' },
     { name: 'mba', type: 'number', description: 'mini-batch aware regularization lambda (DIN: 0.01)' },
-    { name: 'aux', type: 'number', description: 'auxiliary-loss weight alpha (DIEN: 1; 0 = off)' },
+    { name: 'aux-weight', type: 'number', description: 'auxiliary-loss weight alpha (DIEN: 1; 0 = off)' },
     { name: 'gru', type: 'string', values: ['attention', 'AIGRU', 'AGRU', 'AUGRU'], description: "interest evolution of dien ('attention' = two-layer GRU attention); sets option evolution" },
     { name: 'activation', type: 'string', values: ['dice', 'prelu', 'sigmoid', 'relu'], description: 'MLP activation (sets option mlp.activation)' },
     { name: 'heads', type: 'int', description: 'number of interest heads H_E of dmin (sets option interestHeads)' },
@@ -55,7 +55,7 @@ export const TRAIN_COMMAND: CommandSpec = {
   ],
   examples: [
     'dil train --model din --activation dice --dataset synthetic:default:tiny --epochs 1',
-    'dil train --model dien --gru AUGRU --aux 1 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --protocol dien --epochs 3 --seed 1',
+    'dil train --model dien --gru AUGRU --aux-weight 1 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --protocol dien --epochs 3 --seed 1',
     'dil train --model dmin --heads 4 --dataset synthetic:multi --save checkpoints/dmin --json',
     'dil train --model din --dataset csv:../shared/data/amazon-beauty-din-csv --preset fuxictr --seed 2021 --json',
   ],
@@ -127,7 +127,7 @@ export function trainOverridesFromFlags(args: ParsedArgs): Partial<TrainConfig> 
   set('dropout', flagNumber(args, 'dropout'));
   set('l2', flagNumber(args, 'l2'));
   set('mba', flagNumber(args, 'mba'));
-  set('auxWeight', flagNumber(args, 'aux'));
+  set('auxWeight', flagNumber(args, 'aux-weight'));
   set('selectOn', flagString(args, 'select-on') as TrainConfig['selectOn'] | undefined);
   set('maxStepsPerEpoch', flagNumber(args, 'max-steps'));
   // A learning rate given without a schedule keeps the preset's schedule shape.
@@ -163,8 +163,7 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
   const backend = await useBestBackend({ quiet: json });
   const data = await datasetForRun(config);
   io.err(data.describe());
-  const job = { model: config.model, modelOptions: config.modelOptions, train: config.train, seed: config.seed };
-  const { outcome, model: trained } = await trainModel(data, job, {
+  const { outcome, model: trained } = await trainRun(config, data, {
     progress: true,
     onEpoch: (m) => io.err(formatSummaryLineOfEpoch(m)),
   });
@@ -178,7 +177,7 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
     if (save) {
       saveCheckpoint(save, {
         model: trained,
-        modelOptions: effectiveModelOptions(job),
+        modelOptions: modelOptionsForRun(config),
         sizes: data.sizes,
         seed: config.seed,
         dataset: { name: data.name, checksum: data.checksum, maxLen: data.maxLen, levels: data.levels },

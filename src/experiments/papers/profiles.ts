@@ -39,7 +39,7 @@ export function profileSettings(profile: ProfileName): ProfileSettings {
       return { seeds: [1, 2, 3, 4, 5], train: {}, smokeVariantsOnly: false };
     default: {
       const never: never = profile;
-      throw new Error(`src/experiments/papers/profiles.ts: unknown profile ${String(never)}`);
+      throw new Error(`profileSettings: unknown profile ${String(never)}`);
     }
   }
 }
