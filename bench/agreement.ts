@@ -8,7 +8,9 @@ import { runAgreementCommand } from '../src/bench/agreement';
 runAgreementCommand(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err) => {
-    console.error(err instanceof UsageError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err));
+    console.error(
+      err instanceof UsageError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err),
+    );
     process.exit(err instanceof UsageError ? 2 : 1);
   },
 );

@@ -25,7 +25,9 @@ const COMMAND: CommandSpec = {
   summary: "How large a baseline's shallow part and pooled history get while it trains, and whether the loss diverges.",
   usage: 'node --import tsx bench/baseline-scale.ts [model] [pooling] [preset] [steps] [every]',
   flags: [],
-  details: [`model: one of ${MODEL_NAMES.join(', ')} (default wdl); pooling: sum or mean (default sum); preset: a train preset, ${TRAIN_PRESET_NAMES.join(', ')} (default din); steps (default 600); a line every \`every\` steps (default 100).`],
+  details: [
+    `model: one of ${MODEL_NAMES.join(', ')} (default wdl); pooling: sum or mean (default sum); preset: a train preset, ${TRAIN_PRESET_NAMES.join(', ')} (default din); steps (default 600); a line every \`every\` steps (default 100).`,
+  ],
   examples: ['node --import tsx bench/baseline-scale.ts deepfm sum din 600 100'],
 };
 
@@ -42,7 +44,9 @@ async function main(args: ParsedArgs): Promise<void> {
   const m = createModel(model, { pooling }, dataset.sizes, 1);
   const optimizer = createOptimizer({ kind: train.optimizer, learningRate: train.learningRate });
   const probe = dataset.batches('test', 512, { shuffle: false, seed: 1, epoch: 0 }).next().value!;
-  console.log(`${model} pooling ${pooling} preset ${preset}: ${train.optimizer} lr ${train.learningRate} batch ${train.batchSize} clip ${train.clipNorm}`);
+  console.log(
+    `${model} pooling ${pooling} preset ${preset}: ${train.optimizer} lr ${train.learningRate} batch ${train.batchSize} clip ${train.clipNorm}`,
+  );
   console.log('step  loss     |deep|   |shallow|  ||pooled||  ||target||');
   let step = 0;
   let lossSum = 0;
@@ -57,14 +61,24 @@ async function main(args: ParsedArgs): Promise<void> {
         const target = inputs.target();
         const pooled = tf.sum(tf.mul(inputs.history(), tf.expandDims(inputs.mask, 2)), 1);
         const pooledFor = pooling === 'mean' ? tf.div(pooled, tf.maximum(tf.sum(inputs.mask, 1, true), 1)) : pooled;
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const shallow = ((m as any).shallowLogit(inputs, target, pooledFor) as tf.Tensor1D | undefined) ?? tf.zerosLike(full);
+        const shallow =
+          // eslint-disable-next-line @typescript-eslint/no-explicit-any
+          ((m as any).shallowLogit(inputs, target, pooledFor) as tf.Tensor1D | undefined) ?? tf.zerosLike(full);
         const deep = tf.sub(full, shallow);
         const norm = (x: tf.Tensor) => tf.mean(tf.norm(x, 'euclidean', 1)).dataSync()[0];
-        return [tf.mean(tf.abs(deep)).dataSync()[0], tf.mean(tf.abs(shallow)).dataSync()[0], norm(pooledFor), norm(target)];
+        return [
+          tf.mean(tf.abs(deep)).dataSync()[0],
+          tf.mean(tf.abs(shallow)).dataSync()[0],
+          norm(pooledFor),
+          norm(target),
+        ];
       });
       inputs.dispose();
-      console.log([String(step).padEnd(5), (lossSum / every).toFixed(4), ...stats.map((v) => v.toPrecision(4).padStart(9))].join('  '));
+      console.log(
+        [String(step).padEnd(5), (lossSum / every).toFixed(4), ...stats.map((v) => v.toPrecision(4).padStart(9))].join(
+          '  ',
+        ),
+      );
       lossSum = 0;
     }
     if (step >= steps) break;

@@ -21,11 +21,16 @@ function lossAndGrads(name: BenchModelName): Float32Array[] {
   const inputs = model.prepare(batches[0]);
   const xs = [...model.trainableVariables().map((d) => d.variable), ...inputs.leaves()];
   const labels = tf.tensor1d(batches[0].labels);
-  const { value, grads } = tf.engine().gradients(() => {
-    const out = model.forward(inputs, true);
-    const l = sigmoidCrossEntropy(out.logit, labels);
-    return out.auxLoss ? (tf.add(l, out.auxLoss) as tf.Scalar) : l;
-  }, xs, undefined, true);
+  const { value, grads } = tf.engine().gradients(
+    () => {
+      const out = model.forward(inputs, true);
+      const l = sigmoidCrossEntropy(out.logit, labels);
+      return out.auxLoss ? (tf.add(l, out.auxLoss) as tf.Scalar) : l;
+    },
+    xs,
+    undefined,
+    true,
+  );
   const out = [value, ...grads].map((t) => (t ? Float32Array.from(t.dataSync() as Float32Array) : new Float32Array(0)));
   tf.dispose([value, labels, ...grads.filter((g): g is tf.Tensor => g !== null)]);
   inputs.dispose();
@@ -36,7 +41,8 @@ function lossAndGrads(name: BenchModelName): Float32Array[] {
 const COMMAND: CommandSpec = {
   name: 'check-kernels',
   label: 'bench/check-kernels.ts',
-  summary: "Checks that the copy-free wasm kernels change no number: loss and gradients bit-identical to the stock kernels'.",
+  summary:
+    "Checks that the copy-free wasm kernels change no number: loss and gradients bit-identical to the stock kernels'.",
   usage: 'node --import tsx bench/check-kernels.ts [models]',
   flags: [],
   details: [`models: a comma list of ${BENCH_MODELS.join(', ')} (default: all). Exit code 1 when any differs.`],
@@ -56,10 +62,13 @@ async function main(args: ParsedArgs): Promise<number> {
     const fast = lossAndGrads(n);
     const ref = stock.get(n) as Float32Array[];
     let maxDiff = 0;
-    for (let i = 0; i < ref.length; i++) for (let j = 0; j < ref[i].length; j++) maxDiff = Math.max(maxDiff, Math.abs(ref[i][j] - fast[i][j]));
+    for (let i = 0; i < ref.length; i++)
+      for (let j = 0; j < ref[i].length; j++) maxDiff = Math.max(maxDiff, Math.abs(ref[i][j] - fast[i][j]));
     const same = maxDiff === 0 && ref.length === fast.length;
     if (!same) bad++;
-    console.log(`${n}: loss ${ref[0][0].toFixed(6)}; ${ref.length - 1} gradients; max |stock - fast| = ${maxDiff} ${same ? 'IDENTICAL' : 'DIFFERENT'}`);
+    console.log(
+      `${n}: loss ${ref[0][0].toFixed(6)}; ${ref.length - 1} gradients; max |stock - fast| = ${maxDiff} ${same ? 'IDENTICAL' : 'DIFFERENT'}`,
+    );
   }
   return bad === 0 ? 0 : 1;
 }

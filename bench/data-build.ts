@@ -22,11 +22,22 @@ const MEMORY_LIMIT_MB = 1024;
 const COMMAND: CommandSpec = {
   name: 'data-build',
   label: 'bench/data-build.ts',
-  summary: 'Build time and peak memory of the Amazon Beauty 5-core data under both protocols, one epoch of batching, and a projection to Books 5-core.',
+  summary:
+    'Build time and peak memory of the Amazon Beauty 5-core data under both protocols, one epoch of batching, and a projection to Books 5-core.',
   usage: 'node --import tsx bench/data-build.ts [--data-dir DIR]',
   flags: [
-    { name: 'data-dir', type: 'string', description: 'folder of reviews_Beauty_5.json.gz', defaultText: '<repo>/../shared/data/amazon-beauty-5core' },
-    { name: 'child', type: 'string', values: ['din', 'dien'], description: 'one protocol only, printed as one JSON line (what the script runs per protocol)' },
+    {
+      name: 'data-dir',
+      type: 'string',
+      description: 'folder of reviews_Beauty_5.json.gz',
+      defaultText: '<repo>/../shared/data/amazon-beauty-5core',
+    },
+    {
+      name: 'child',
+      type: 'string',
+      values: ['din', 'dien'],
+      description: 'one protocol only, printed as one JSON line (what the script runs per protocol)',
+    },
   ],
   examples: ['node --import tsx bench/data-build.ts --data-dir ../shared/data/amazon-beauty-5core'],
 };
@@ -92,14 +103,21 @@ function main(dataDirFlag: string | undefined): void {
   }
   const results: ChildResult[] = [];
   for (const protocol of ['din', 'dien']) {
-    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', __filename, '--child', protocol, '--data-dir', dataDir], { encoding: 'utf8' });
+    const out = execFileSync(
+      process.execPath,
+      ['--expose-gc', '--import', 'tsx', __filename, '--child', protocol, '--data-dir', dataDir],
+      { encoding: 'utf8' },
+    );
     results.push(JSON.parse(out.trim().split('\n').pop()!) as ChildResult);
   }
   const scale = BOOKS.reviews / BEAUTY_REVIEWS;
   const lines = [
     `Amazon Beauty 5-core (${BEAUTY_REVIEWS} reviews), ${new Date().toISOString()}, node ${process.version}`,
     'protocol | build s | batch epoch s (B=128) | train rows | test rows | peak RSS MB | retained MB | dataset bytes MB',
-    ...results.map((r) => `${r.protocol} | ${(r.buildMs / 1000).toFixed(2)} | ${(r.batchMs / 1000).toFixed(2)} | ${r.trainRows} | ${r.testRows} | ${r.peakRssMb.toFixed(0)} | ${r.retainedMb.toFixed(0)} | ${r.datasetBytesMb.toFixed(1)}`),
+    ...results.map(
+      (r) =>
+        `${r.protocol} | ${(r.buildMs / 1000).toFixed(2)} | ${(r.batchMs / 1000).toFixed(2)} | ${r.trainRows} | ${r.testRows} | ${r.peakRssMb.toFixed(0)} | ${r.retainedMb.toFixed(0)} | ${r.datasetBytesMb.toFixed(1)}`,
+    ),
     `Books 5-core projection (x${scale.toFixed(1)} reviews, linear in reviews). Memory: retained structures scaled (lower bound)`,
     `to the whole RSS growth scaled (upper bound: it also scales per-line garbage the GC has not collected yet):`,
   ];
@@ -113,11 +131,17 @@ function main(dataDirFlag: string | undefined): void {
       retainedMbLower: r.baselineRssMb + r.retainedMb * scale,
       trainRows: r.protocol === 'din' ? 2 * (BOOKS.reviews - 2 * BOOKS.users) : 2 * Math.round(0.9 * BOOKS.users),
     };
-    lines.push(`${p.protocol} | build ~${p.buildSeconds.toFixed(0)} s | batch epoch ~${p.batchEpochSeconds.toFixed(0)} s | memory ~${p.retainedMbLower.toFixed(0)}-${p.peakRssMbUpper.toFixed(0)} MB | protocol train rows ${p.trainRows}`);
+    lines.push(
+      `${p.protocol} | build ~${p.buildSeconds.toFixed(0)} s | batch epoch ~${p.batchEpochSeconds.toFixed(0)} s | memory ~${p.retainedMbLower.toFixed(0)}-${p.peakRssMbUpper.toFixed(0)} MB | protocol train rows ${p.trainRows}`,
+    );
     return p;
   });
   const over = results.filter((r) => r.peakRssMb > MEMORY_LIMIT_MB);
-  lines.push(over.length ? `OVER the ${MEMORY_LIMIT_MB} MB budget on Beauty: ${over.map((r) => r.protocol).join(', ')}` : `Beauty peak memory within the ${MEMORY_LIMIT_MB} MB budget.`);
+  lines.push(
+    over.length
+      ? `OVER the ${MEMORY_LIMIT_MB} MB budget on Beauty: ${over.map((r) => r.protocol).join(', ')}`
+      : `Beauty peak memory within the ${MEMORY_LIMIT_MB} MB budget.`,
+  );
   console.log(lines.join('\n'));
   const file = path.resolve(__dirname, '../results/bench/data-build.json');
   writeFileAtomic(file, `${JSON.stringify({ beauty: results, booksProjection: projections }, null, 2)}\n`);

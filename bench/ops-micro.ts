@@ -37,7 +37,9 @@ function time(label: string, f: () => tf.Tensor | tf.Tensor[]): number {
   };
   for (let i = 0; i < 3; i++) run();
   const s = summarize(Array.from({ length: reps }, run));
-  console.log(`${label.padEnd(64)} ${s.median.toFixed(2).padStart(8)} ms  (p10 ${s.p10.toFixed(2)}, p90 ${s.p90.toFixed(2)})`);
+  console.log(
+    `${label.padEnd(64)} ${s.median.toFixed(2).padStart(8)} ms  (p10 ${s.p10.toFixed(2)}, p90 ${s.p90.toFixed(2)})`,
+  );
   return s.median;
 }
 
@@ -49,18 +51,26 @@ function sliceSection(q3: tf.Tensor, k3: tf.Tensor, label: string): void {
   time('concat 4 x [128,50,36] on last axis', () => tf.concat([q3, k3, q3, k3], 2));
   time('slice [128,50,144] -> [128,50,36]', () => tf.slice(tf.concat([q3, k3, q3, k3], 2), [0, 0, 36], [B, T, D]));
   time('unstack [128,50,36] along axis 1 (50 tensors)', () => tf.unstack(q3, 1));
-  time('50 slices [128,1,36] along axis 1', () => Array.from({ length: T }, (_, t) => tf.slice(q3, [0, t, 0], [B, 1, D])));
+  time('50 slices [128,1,36] along axis 1', () =>
+    Array.from({ length: T }, (_, t) => tf.slice(q3, [0, t, 0], [B, 1, D])),
+  );
   const qt = tf.transpose(q3, [1, 0, 2]);
   time('transpose [128,50,36] -> [50,128,36]', () => tf.transpose(q3, [1, 0, 2]));
   time('unstack [50,128,36] along axis 0 (time-major)', () => tf.unstack(qt, 0));
   const steps = tf.unstack(q3, 1);
   time('stack 50 x [128,36] along axis 1', () => tf.stack(steps, 1));
-  time('grads of unstack (50 steps) used once each', () => tf.grads((x: tf.Tensor) => tf.addN(tf.unstack(x, 1).map((s) => tf.sum(s))))([q3]));
+  time('grads of unstack (50 steps) used once each', () =>
+    tf.grads((x: tf.Tensor) => tf.addN(tf.unstack(x, 1).map((s) => tf.sum(s))))([q3]),
+  );
   const r144 = tf.randomNormal([B, T, 4 * D]);
   time('grads of concat 4 x [128,50,36] (split of [128,50,144])', () =>
-    tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.concat([a, b, a, b], 2), r144)))([q3, k3]));
-  time('grads of 50 per-step slices used once each', () => tf.grads((x: tf.Tensor) => tf.addN(Array.from({ length: T }, (_, t) => tf.sum(tf.slice(x, [0, t, 0], [B, 1, D])))))([q3]));
-
+    tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.concat([a, b, a, b], 2), r144)))([q3, k3]),
+  );
+  time('grads of 50 per-step slices used once each', () =>
+    tf.grads((x: tf.Tensor) => tf.addN(Array.from({ length: T }, (_, t) => tf.sum(tf.slice(x, [0, t, 0], [B, 1, D])))))(
+      [q3],
+    ),
+  );
 }
 
 async function main(): Promise<void> {
@@ -84,11 +94,18 @@ async function main(): Promise<void> {
   console.log('\n-- dense layer [6400,144] x [144,80] + b, sigmoid: forward + backward');
   const bias = tf.zeros([80]);
   const r = tf.randomNormal([N, 80]);
-  const gPlain = tf.grads((x: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(tf.sigmoid(tf.add(tf.matMul(x, ww), bb)), r)));
+  const gPlain = tf.grads((x: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+    tf.sum(tf.mul(tf.sigmoid(tf.add(tf.matMul(x, ww), bb)), r)),
+  );
   const gFused = tf.grads((x: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
-    tf.sum(tf.mul(tf.fused.matMul({ a: x as tf.Tensor2D, b: ww as tf.Tensor2D, bias: bb, activation: 'sigmoid' }), r)));
-  const gMatFast = tf.grads((x: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(tf.sigmoid(tf.add(matMulFast(x, ww), bb)), r)));
-  const gDense = tf.grads((x: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(denseFast(x, ww, bb, 'sigmoid'), r)));
+    tf.sum(tf.mul(tf.fused.matMul({ a: x as tf.Tensor2D, b: ww as tf.Tensor2D, bias: bb, activation: 'sigmoid' }), r)),
+  );
+  const gMatFast = tf.grads((x: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+    tf.sum(tf.mul(tf.sigmoid(tf.add(matMulFast(x, ww), bb)), r)),
+  );
+  const gDense = tf.grads((x: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+    tf.sum(tf.mul(denseFast(x, ww, bb, 'sigmoid'), r)),
+  );
   time('tf: sigmoid(matMul + b), grads', () => gPlain([a, w, bias]));
   time('tf.fused.matMul sigmoid, grads', () => gFused([a, w, bias]));
   time('matMulFast then sigmoid(+b), grads', () => gMatFast([a, w, bias]));
@@ -102,9 +119,17 @@ async function main(): Promise<void> {
   const b200 = tf.zeros([200]);
   const r200 = tf.randomNormal([B, 200]);
   time('tf: relu(matMul+b) [128,162]x[162,200], grads', () =>
-    tf.grads((x: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(tf.relu(tf.add(tf.matMul(x, ww), bb)), r200)))([x128, w200, b200]));
+    tf.grads((x: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) =>
+      tf.sum(tf.mul(tf.relu(tf.add(tf.matMul(x, ww), bb)), r200)),
+    )([x128, w200, b200]),
+  );
   time('denseFast relu [128,162]x[162,200], grads', () =>
-    tf.grads((x: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(denseFast(x, ww, bb, 'relu'), r200)))([x128, w200, b200]));
+    tf.grads((x: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(denseFast(x, ww, bb, 'relu'), r200)))([
+      x128,
+      w200,
+      b200,
+    ]),
+  );
 
   console.log('\n-- batched matMul [128,50,36] (attention scores, GRU-free pooling)');
   const q3 = tf.randomNormal([B, T, D]);
@@ -112,18 +137,27 @@ async function main(): Promise<void> {
   time('matMul(q, k, transposeB) [128,50,36]x[128,36,50]', () => tf.matMul(q3, k3, false, true));
   time('explicit transpose then matMul', () => tf.matMul(q3, tf.transpose(k3, [0, 2, 1])));
   const rs = tf.randomNormal([B, T, T]);
-  time('tf: grads of matMul(q, k, transposeB)', () => tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, false, true), rs)))([q3, k3]));
-  time('matMulFast: grads (q, k, transposeB)', () => tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMulFast(x, y, false, true), rs)))([q3, k3]));
+  time('tf: grads of matMul(q, k, transposeB)', () =>
+    tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, false, true), rs)))([q3, k3]),
+  );
+  time('matMulFast: grads (q, k, transposeB)', () =>
+    tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMulFast(x, y, false, true), rs)))([q3, k3]),
+  );
   const att = tf.randomNormal([B, 1, T]);
   time('weighted sum: matMul(att[128,1,50], v[128,50,36])', () => tf.matMul(att, k3));
   time('weighted sum: sum(mul(att[128,50,1], v), 1)', () => tf.sum(tf.mul(att.reshape([B, T, 1]), k3), 1));
 
   console.log('\n-- embedding gather and its gradient (60,000 x 18 table)');
   const table = tf.randomNormal([60000, 18]);
-  const ids = tf.tensor1d(Int32Array.from({ length: N }, (_, i) => (i * 7919) % 60000), 'int32');
+  const ids = tf.tensor1d(
+    Int32Array.from({ length: N }, (_, i) => (i * 7919) % 60000),
+    'int32',
+  );
   const rEmb = tf.randomNormal([N, 18]);
   time('gather 6400 rows', () => tf.gather(table, ids));
-  time('grads of gather (UnsortedSegmentSum JS kernel, 60000 segments)', () => tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), rEmb)))([table]));
+  time('grads of gather (UnsortedSegmentSum JS kernel, 60000 segments)', () =>
+    tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, ids), rEmb)))([table]),
+  );
   time('unsortedSegmentSum [6400,18] -> [60000,18]', () => tf.unsortedSegmentSum(rEmb, ids, 60000));
   time('zeros [60000,18] (dense-gradient floor)', () => tf.zeros([60000, 18]));
   time('dense Adam-like update on [60000,18] (5 elementwise ops)', () => {

@@ -17,8 +17,16 @@ import { installFastWasmKernels } from '../src/ops';
 import { createOptimizer } from '../src/train/optimizers';
 import { trainStep } from '../src/train/step';
 
-interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface CpuProfile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
 
 function report(file: string, top: number): void {
   const prof = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
@@ -35,14 +43,17 @@ function report(file: string, top: number): void {
   }
   console.log(`total sampled ${(total / 1000).toFixed(0)} ms; top self time:`);
   for (const [k, us] of [...byFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    console.log(`  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k.slice(0, 150)}`);
+    console.log(
+      `  ${(us / 1000).toFixed(1).padStart(8)} ms  ${((100 * us) / total).toFixed(1).padStart(5)}%  ${k.slice(0, 150)}`,
+    );
   }
 }
 
 const COMMAND: CommandSpec = {
   name: 'profile-js',
   label: 'bench/profile-js.ts',
-  summary: 'Training steps of one model at the bench shape to run under node --cpu-prof; --report lists the functions with the most self time.',
+  summary:
+    'Training steps of one model at the bench shape to run under node --cpu-prof; --report lists the functions with the most self time.',
   usage: `node --import tsx --cpu-prof --cpu-prof-dir=/tmp/dil-prof bench/profile-js.ts <${BENCH_MODELS.join('|')}> [--steps N]   or: bench/profile-js.ts --report <file> [--top N]`,
   flags: [
     { name: 'steps', type: 'int', description: 'training steps to run', defaultText: '20' },

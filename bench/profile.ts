@@ -20,13 +20,18 @@ import { predict, sigmoidCrossEntropy, trainStep } from '../src/train/step';
 const COMMAND: CommandSpec = {
   name: 'profile',
   label: 'bench/profile.ts',
-  summary: "Profiles one model's training step at the bench shape: the phases of trainStep and the wasm kernels by time.",
+  summary:
+    "Profiles one model's training step at the bench shape: the phases of trainStep and the wasm kernels by time.",
   usage: `node --import tsx bench/profile.ts <${BENCH_MODELS.join('|')}> [flags]`,
   flags: [
     { name: 'steps', type: 'int', description: 'steps timed per phase', defaultText: '10' },
     { name: 'top', type: 'int', description: 'kernels listed', defaultText: '25' },
     { name: 'score', type: 'boolean', description: 'kernels of predict instead of trainStep' },
-    { name: 'original-kernels', type: 'boolean', description: "the wasm backend's own kernels, not the copy-free replacements" },
+    {
+      name: 'original-kernels',
+      type: 'boolean',
+      description: "the wasm backend's own kernels, not the copy-free replacements",
+    },
   ],
   examples: ['node --import tsx bench/profile.ts dien --steps 10 --top 25'],
 };
@@ -58,7 +63,9 @@ async function main(args: ParsedArgs): Promise<void> {
     }
     const s = summarize(wall);
     const sc = summarize(cpu);
-    console.log(`${label.padEnd(44)} wall median ${s.median.toFixed(1).padStart(7)} ms (min ${s.min.toFixed(1).padStart(6)})   cpu median ${sc.median.toFixed(1).padStart(7)} ms`);
+    console.log(
+      `${label.padEnd(44)} wall median ${s.median.toFixed(1).padStart(7)} ms (min ${s.min.toFixed(1).padStart(6)})   cpu median ${sc.median.toFixed(1).padStart(7)} ms`,
+    );
     return sc.median;
   };
   const labels = (b: (typeof batches)[number]) => tf.tensor1d(b.labels);
@@ -80,11 +87,16 @@ async function main(args: ParsedArgs): Promise<void> {
     const inputs = model.prepare(b);
     const xs = [...model.trainableVariables().map((d) => d.variable), ...inputs.leaves()];
     const y = labels(b);
-    const { value, grads } = tf.engine().gradients(() => {
-      const out = model.forward(inputs, true);
-      const l = sigmoidCrossEntropy(out.logit, y as tf.Tensor1D);
-      return out.auxLoss ? (tf.add(l, out.auxLoss) as tf.Scalar) : l;
-    }, xs, undefined, true);
+    const { value, grads } = tf.engine().gradients(
+      () => {
+        const out = model.forward(inputs, true);
+        const l = sigmoidCrossEntropy(out.logit, y as tf.Tensor1D);
+        return out.auxLoss ? (tf.add(l, out.auxLoss) as tf.Scalar) : l;
+      },
+      xs,
+      undefined,
+      true,
+    );
     for (const g of grads) g?.dataSync();
     tf.dispose([value, y, ...grads.filter((g): g is tf.Tensor => g !== null)]);
     inputs.dispose();
@@ -112,7 +124,9 @@ async function main(args: ParsedArgs): Promise<void> {
         a.ms += ms;
         a.calls += 1;
         byName.set(config.kernelName, a);
-        const shapes = Object.values(args.inputs).map((t) => (t ? `[${(t as tf.TensorInfo).shape}]` : '-')).join(',');
+        const shapes = Object.values(args.inputs)
+          .map((t) => (t ? `[${(t as tf.TensorInfo).shape}]` : '-'))
+          .join(',');
         const key = `${config.kernelName} ${shapes}`;
         const k = byShape.get(key) ?? { ms: 0, calls: 0 };
         k.ms += ms;
@@ -135,13 +149,19 @@ async function main(args: ParsedArgs): Promise<void> {
   const stepCpu = (cAll.user + cAll.system) / 1000 / profiled;
   const total = [...byName.values()].reduce((a, b) => a + b.ms, 0) / profiled;
   const dispatches = [...byName.values()].reduce((a, b) => a + b.calls, 0) / profiled;
-  console.log(`\nkernels per ${scoring ? 'scoring pass' : 'training step'} (CPU time, mean of ${profiled} steps): ${dispatches.toFixed(0)} dispatches, ${total.toFixed(1)} ms in kernels of ${stepCpu.toFixed(1)} ms CPU per step (the rest: tfjs bookkeeping, JS optimizer, copies)`);
+  console.log(
+    `\nkernels per ${scoring ? 'scoring pass' : 'training step'} (CPU time, mean of ${profiled} steps): ${dispatches.toFixed(0)} dispatches, ${total.toFixed(1)} ms in kernels of ${stepCpu.toFixed(1)} ms CPU per step (the rest: tfjs bookkeeping, JS optimizer, copies)`,
+  );
   for (const [k, v] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
-    console.log(`  ${k.padEnd(24)} ${(v.ms / profiled).toFixed(2).padStart(7)} ms  ${String(Math.round(v.calls / profiled)).padStart(5)} calls`);
+    console.log(
+      `  ${k.padEnd(24)} ${(v.ms / profiled).toFixed(2).padStart(7)} ms  ${String(Math.round(v.calls / profiled)).padStart(5)} calls`,
+    );
   }
   console.log('\nby kernel and input shapes:');
   for (const [k, v] of [...byShape.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
-    console.log(`  ${(v.ms / profiled).toFixed(2).padStart(7)} ms ${String(Math.round(v.calls / profiled)).padStart(4)}x  ${k.slice(0, 140)}`);
+    console.log(
+      `  ${(v.ms / profiled).toFixed(2).padStart(7)} ms ${String(Math.round(v.calls / profiled)).padStart(4)}x  ${k.slice(0, 140)}`,
+    );
   }
   model.dispose();
 }

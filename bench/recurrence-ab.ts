@@ -10,7 +10,11 @@ import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
 import { BENCH_MODELS, BENCH_OPTIMIZER, benchModelOverrides, BenchModelName } from '../src/bench/shape';
-import { GRU_RECURRENCE_GRAD_KERNEL, GRU_RECURRENCE_KERNEL, registerWasmGruRecurrence } from '../src/kernels/gruRecurrence';
+import {
+  GRU_RECURRENCE_GRAD_KERNEL,
+  GRU_RECURRENCE_KERNEL,
+  registerWasmGruRecurrence,
+} from '../src/kernels/gruRecurrence';
 import { recurrenceKernelsInstalled } from '../src/layers/gruRecurrence';
 import { createModel } from '../src/models';
 import { createOptimizer } from '../src/train/optimizers';
@@ -23,8 +27,11 @@ function arg(name: string, fallback: string): string {
 
 function useKernel(on: boolean): void {
   if (on) registerWasmGruRecurrence();
-  else for (const name of [GRU_RECURRENCE_KERNEL, GRU_RECURRENCE_GRAD_KERNEL]) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
-  if (recurrenceKernelsInstalled() !== on) throw new Error(`bench/recurrence-ab.ts: could not turn the recurrence kernel ${on ? 'on' : 'off'}`);
+  else
+    for (const name of [GRU_RECURRENCE_KERNEL, GRU_RECURRENCE_GRAD_KERNEL])
+      if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  if (recurrenceKernelsInstalled() !== on)
+    throw new Error(`bench/recurrence-ab.ts: could not turn the recurrence kernel ${on ? 'on' : 'off'}`);
 }
 
 function cpuMs(f: () => void): number {
@@ -41,7 +48,8 @@ const median = (xs: number[]): number => {
 
 async function main(): Promise<void> {
   const name = arg('--model', 'dien') as BenchModelName;
-  if (!BENCH_MODELS.includes(name)) throw new Error(`bench/recurrence-ab.ts: --model must be one of ${BENCH_MODELS.join(', ')}, got ${name}`);
+  if (!BENCH_MODELS.includes(name))
+    throw new Error(`bench/recurrence-ab.ts: --model must be one of ${BENCH_MODELS.join(', ')}, got ${name}`);
   const rounds = Number(arg('--rounds', '6'));
   const steps = Number(arg('--steps', '4'));
   const backend = await useBestBackend({ quiet: true });
@@ -49,7 +57,10 @@ async function main(): Promise<void> {
   const { batches, sizes } = makeBenchBatches(8, 1);
   const model = createModel(name, benchModelOverrides(name), sizes, 1);
   const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
-  const variants = [{ label: 'tf ops (before)', on: false }, { label: 'one kernel (after)', on: true }];
+  const variants = [
+    { label: 'tf ops (before)', on: false },
+    { label: 'one kernel (after)', on: true },
+  ];
   const train: number[][] = [[], []];
   const score: number[][] = [[], []];
   let batch = 0;
@@ -57,9 +68,13 @@ async function main(): Promise<void> {
     useKernel(v.on);
     for (let w = 0; w < 4; w++) trainStep(model, batches[batch++ % batches.length], optimizer);
     // One profile at a time: tf.profile reuses its record object.
-    const trainKernels = (await tf.profile(() => void trainStep(model, batches[batch++ % batches.length], optimizer))).kernels.length;
-    const scoreKernels = (await tf.profile(() => void predict(model, batches[batch++ % batches.length]))).kernels.length;
-    console.log(`${v.label.padEnd(20)} kernel dispatches: ${trainKernels} per training step, ${scoreKernels} per scoring pass`);
+    const trainKernels = (await tf.profile(() => void trainStep(model, batches[batch++ % batches.length], optimizer)))
+      .kernels.length;
+    const scoreKernels = (await tf.profile(() => void predict(model, batches[batch++ % batches.length]))).kernels
+      .length;
+    console.log(
+      `${v.label.padEnd(20)} kernel dispatches: ${trainKernels} per training step, ${scoreKernels} per scoring pass`,
+    );
   }
   for (let r = 0; r < rounds; r++) {
     // Alternate the order in each round so that neither variant always runs first.
@@ -67,18 +82,28 @@ async function main(): Promise<void> {
     for (const i of order) {
       useKernel(variants[i].on);
       trainStep(model, batches[batch++ % batches.length], optimizer);
-      for (let s = 0; s < steps; s++) train[i].push(cpuMs(() => trainStep(model, batches[batch++ % batches.length], optimizer)));
+      for (let s = 0; s < steps; s++)
+        train[i].push(cpuMs(() => trainStep(model, batches[batch++ % batches.length], optimizer)));
       for (let s = 0; s < steps; s++) score[i].push(cpuMs(() => predict(model, batches[batch++ % batches.length])));
     }
   }
-  console.log(`\n${name}: CPU ms, median of ${rounds} rounds x ${steps} (load average ${(await import('os')).loadavg()[0].toFixed(1)})`);
+  console.log(
+    `\n${name}: CPU ms, median of ${rounds} rounds x ${steps} (load average ${(await import('os')).loadavg()[0].toFixed(1)})`,
+  );
   for (const [i, v] of variants.entries()) {
-    console.log(`${v.label.padEnd(20)} training step ${median(train[i]).toFixed(1).padStart(7)}   scoring pass ${median(score[i]).toFixed(1).padStart(7)}`);
+    console.log(
+      `${v.label.padEnd(20)} training step ${median(train[i]).toFixed(1).padStart(7)}   scoring pass ${median(score[i]).toFixed(1).padStart(7)}`,
+    );
   }
   if (process.argv.includes('--samples')) {
-    for (const [i, v] of variants.entries()) console.log(`${v.label}: training ${train[i].map((x) => x.toFixed(0)).join(' ')}; scoring ${score[i].map((x) => x.toFixed(0)).join(' ')}`);
+    for (const [i, v] of variants.entries())
+      console.log(
+        `${v.label}: training ${train[i].map((x) => x.toFixed(0)).join(' ')}; scoring ${score[i].map((x) => x.toFixed(0)).join(' ')}`,
+      );
   }
-  console.log(`${'ratio before/after'.padEnd(20)} training ${(median(train[0]) / median(train[1])).toFixed(2)}x   scoring ${(median(score[0]) / median(score[1])).toFixed(2)}x`);
+  console.log(
+    `${'ratio before/after'.padEnd(20)} training ${(median(train[0]) / median(train[1])).toFixed(2)}x   scoring ${(median(score[0]) / median(score[1])).toFixed(2)}x`,
+  );
   model.dispose();
 }
 

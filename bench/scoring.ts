@@ -59,7 +59,9 @@ const COMMAND: CommandSpec = {
   summary: 'What scoring costs beyond the forward pass: the auxiliary loss, negatives in the batch, the batch size.',
   usage: 'node --import tsx bench/scoring.ts [models] [steps]',
   flags: [],
-  details: [`models: a comma list of ${BENCH_MODELS.join(', ')} (default: all); steps: timed calls per side (default 30).`],
+  details: [
+    `models: a comma list of ${BENCH_MODELS.join(', ')} (default: all); steps: timed calls per side (default 30).`,
+  ],
   examples: ['nice -n 10 node --import tsx bench/scoring.ts din,dien,dmin,dhan 30'],
 };
 
@@ -77,10 +79,18 @@ async function main(args: ParsedArgs): Promise<void> {
     const overrides = benchModelOverrides(name);
     const model = createModel(name, overrides, large.sizes, 1);
     const [at128, at512] = alternate(scorer(model, small.batches), scorer(model, large.batches), steps);
-    console.log(`${name}: batch 128 ${Math.round(at128)}, batch 512 ${Math.round(at512)}: x${(at512 / at128).toFixed(2)}`);
+    console.log(
+      `${name}: batch 128 ${Math.round(at128)}, batch 512 ${Math.round(at512)}: x${(at512 / at128).toFixed(2)}`,
+    );
     if (model.auxWeight === 0) {
-      const [withNeg, withoutNeg] = alternate(scorer(model, small.batches), scorer(model, noNegatives(small.batches)), steps);
-      console.log(`${name}: batches with negatives ${Math.round(withNeg)} samples/s, without ${Math.round(withoutNeg)}: x${(withoutNeg / withNeg).toFixed(2)}`);
+      const [withNeg, withoutNeg] = alternate(
+        scorer(model, small.batches),
+        scorer(model, noNegatives(small.batches)),
+        steps,
+      );
+      console.log(
+        `${name}: batches with negatives ${Math.round(withNeg)} samples/s, without ${Math.round(withoutNeg)}: x${(withoutNeg / withNeg).toFixed(2)}`,
+      );
     } else {
       const twin = createModel(name, { ...overrides, auxWeight: 0 }, large.sizes, 1);
       const kept = new Set(twin.getWeights().weights.map((w) => w.name));
@@ -89,8 +99,14 @@ async function main(args: ParsedArgs): Promise<void> {
       const q = predict(twin, noNegatives(small.batches)[0]);
       let diff = 0;
       for (let i = 0; i < p.length; i++) diff = Math.max(diff, Math.abs(p[i] - q[i]));
-      const [withAux, withoutAux] = alternate(scorer(model, small.batches), scorer(twin, noNegatives(small.batches)), steps);
-      console.log(`${name}: scoring computes the auxiliary loss: ${Math.round(withAux)} samples/s; without it (same weights, max |dp| ${diff.toExponential(1)}): ${Math.round(withoutAux)}: x${(withoutAux / withAux).toFixed(2)}`);
+      const [withAux, withoutAux] = alternate(
+        scorer(model, small.batches),
+        scorer(twin, noNegatives(small.batches)),
+        steps,
+      );
+      console.log(
+        `${name}: scoring computes the auxiliary loss: ${Math.round(withAux)} samples/s; without it (same weights, max |dp| ${diff.toExponential(1)}): ${Math.round(withoutAux)}: x${(withoutAux / withAux).toFixed(2)}`,
+      );
       twin.dispose();
     }
     model.dispose();

@@ -18,7 +18,16 @@ import * as os from 'os';
 import * as tf from '@tensorflow/tfjs';
 import { checkPositionals, runScriptMain } from '../src/bench/script';
 import { BENCH_MODELS, BenchModelName } from '../src/bench/shape';
-import { commandLabel, CommandSpec, flagAtLeast, flagList, flagNumber, flagString, ParsedArgs, UsageError } from '../src/cli/args';
+import {
+  commandLabel,
+  CommandSpec,
+  flagAtLeast,
+  flagList,
+  flagNumber,
+  flagString,
+  ParsedArgs,
+  UsageError,
+} from '../src/cli/args';
 
 interface Timing {
   label: string;
@@ -32,13 +41,28 @@ interface Timing {
 const COMMAND: CommandSpec = {
   name: 'wasm-threads-probe',
   label: 'bench/wasm-threads-probe.ts',
-  summary: 'Does the threaded SIMD build of tfjs-backend-wasm use N threads under Node, and what does it buy? Each mode in its own child process.',
+  summary:
+    'Does the threaded SIMD build of tfjs-backend-wasm use N threads under Node, and what does it buy? Each mode in its own child process.',
   usage: 'nice -n 10 node --import tsx bench/wasm-threads-probe.ts [flags]',
   flags: [
-    { name: 'modes', type: 'list', description: 'modes: 0 = the unthreaded SIMD build, n >= 1 = the threaded build with n threads', defaultText: '0,1,2' },
+    {
+      name: 'modes',
+      type: 'list',
+      description: 'modes: 0 = the unthreaded SIMD build, n >= 1 = the threaded build with n threads',
+      defaultText: '0,1,2',
+    },
     { name: 'rounds', type: 'int', description: 'child runs per mode, modes alternating', defaultText: '3' },
-    { name: 'model', type: 'string', values: BENCH_MODELS, description: "adds that bench model's training step to the ops timed" },
-    { name: 'child', type: 'int', description: 'one mode only, printed as one JSON line (what the probe runs per mode)' },
+    {
+      name: 'model',
+      type: 'string',
+      values: BENCH_MODELS,
+      description: "adds that bench model's training step to the ops timed",
+    },
+    {
+      name: 'child',
+      type: 'int',
+      description: 'one mode only, printed as one JSON line (what the probe runs per mode)',
+    },
   ],
   examples: ['nice -n 10 node --import tsx bench/wasm-threads-probe.ts --modes 0,2 --rounds 2 --model dmin'],
 };
@@ -68,7 +92,13 @@ function time(label: string, reps: number, f: (i: number) => void): Timing {
   const ticks = [...ticks1].map(([t, v]) => v - (ticks0.get(t) ?? 0));
   const main = (ticks1.get(String(process.pid)) ?? 0) - (ticks0.get(String(process.pid)) ?? 0);
   const msPerTick = 1000 / TICKS_PER_SECOND;
-  return { label, wallMs, cpuMs: (c.user + c.system) / 1e3 / reps, busyThreads: ticks.filter((d) => d > 0 && d >= 0.1 * main).length, busiestMs: (Math.max(...ticks) * msPerTick) / reps };
+  return {
+    label,
+    wallMs,
+    cpuMs: (c.user + c.system) / 1e3 / reps,
+    busyThreads: ticks.filter((d) => d > 0 && d >= 0.1 * main).length,
+    busiestMs: (Math.max(...ticks) * msPerTick) / reps,
+  };
 }
 
 async function child(threads: number, modelName: string | undefined): Promise<void> {
@@ -104,7 +134,11 @@ async function child(threads: number, modelName: string | undefined): Promise<vo
     const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
     const steps = name === 'din' ? 30 : 8;
     for (let i = 0; i < 5; i++) trainStep(model, batches[i % batches.length], optimizer);
-    results.push(time(`${name.toUpperCase()} training step (B=128, T=50)`, steps, (i) => trainStep(model, batches[i % batches.length], optimizer)));
+    results.push(
+      time(`${name.toUpperCase()} training step (B=128, T=50)`, steps, (i) =>
+        trainStep(model, batches[i % batches.length], optimizer),
+      ),
+    );
   }
   console.log(JSON.stringify({ threads, pool: wasm.getThreadsCount(), results }));
 }
@@ -117,28 +151,53 @@ function median(xs: number[]): number {
 async function driver(args: ParsedArgs): Promise<void> {
   const modes = (flagList(args, 'modes') ?? ['0', '1', '2']).map(Number);
   if (modes.length === 0 || !modes.every((m) => Number.isInteger(m) && m >= 0)) {
-    throw new UsageError(`${commandLabel(COMMAND)}: --modes expects a comma list of integers >= 0, got "${flagList(args, 'modes')?.join(',')}"`);
+    throw new UsageError(
+      `${commandLabel(COMMAND)}: --modes expects a comma list of integers >= 0, got "${flagList(args, 'modes')?.join(',')}"`,
+    );
   }
   const rounds = flagAtLeast(COMMAND, args, 'rounds', 1) ?? 3;
   const model = flagString(args, 'model');
-  console.log(`${new Date().toISOString()}  node ${process.version}  ${os.cpus().length} CPUs  load ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `${new Date().toISOString()}  node ${process.version}  ${os.cpus().length} CPUs  load ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const runs = new Map<number, Array<{ pool: number; results: Timing[] }>>();
   for (let r = 0; r < rounds; r++) {
     for (const mode of r % 2 ? [...modes].reverse() : modes) {
       const args = ['--import', 'tsx', __filename, '--child', String(mode), ...(model ? ['--model', model] : [])];
-      const out = execFileSync(process.execPath, args, { encoding: 'utf8', env: { ...process.env, DIL_WASM_THREADS: '' } });
+      const out = execFileSync(process.execPath, args, {
+        encoding: 'utf8',
+        env: { ...process.env, DIL_WASM_THREADS: '' },
+      });
       const line = out.trim().split('\n').pop() as string;
       runs.set(mode, [...(runs.get(mode) ?? []), JSON.parse(line)]);
     }
   }
-  console.log(`load after ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}; medians of ${rounds} child runs per mode`);
+  console.log(
+    `load after ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}; medians of ${rounds} child runs per mode`,
+  );
   const labels = (runs.get(modes[0]) as Array<{ results: Timing[] }>)[0].results.map((t) => t.label);
   for (const label of labels) {
     console.log(`\n${label}`);
-    console.log('| mode | XNNPACK pool | wall ms | CPU ms (all threads) | CPU / wall | busy threads | busiest thread CPU ms | wall vs unthreaded | busiest thread vs unthreaded |');
+    console.log(
+      '| mode | XNNPACK pool | wall ms | CPU ms (all threads) | CPU / wall | busy threads | busiest thread CPU ms | wall vs unthreaded | busiest thread vs unthreaded |',
+    );
     console.log('|---|---|---|---|---|---|---|---|---|');
-    const baseBusiest = runs.has(0) ? median((runs.get(0) as Array<{ results: Timing[] }>).map((r) => r.results.find((t) => t.label === label)!.busiestMs)) : NaN;
-    const base = runs.has(0) ? median((runs.get(0) as Array<{ results: Timing[] }>).map((r) => r.results.find((t) => t.label === label)!.wallMs)) : NaN;
+    const baseBusiest = runs.has(0)
+      ? median(
+          (runs.get(0) as Array<{ results: Timing[] }>).map((r) => r.results.find((t) => t.label === label)!.busiestMs),
+        )
+      : NaN;
+    const base = runs.has(0)
+      ? median(
+          (runs.get(0) as Array<{ results: Timing[] }>).map((r) => r.results.find((t) => t.label === label)!.wallMs),
+        )
+      : NaN;
     for (const mode of modes) {
       const rs = runs.get(mode) as Array<{ pool: number; results: Timing[] }>;
       const ts = rs.map((r) => r.results.find((t) => t.label === label) as Timing);
@@ -148,7 +207,9 @@ async function driver(args: ParsedArgs): Promise<void> {
       const busy = median(ts.map((t) => t.busyThreads));
       const busiest = median(ts.map((t) => t.busiestMs));
       const name = mode === 0 ? 'unthreaded SIMD' : `threaded SIMD, ${mode}`;
-      console.log(`| ${name} | ${rs[0].pool} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${ratio.toFixed(2)} | ${busy} | ${busiest.toFixed(2)} | ${(base / wall).toFixed(2)}x | ${(baseBusiest / busiest).toFixed(2)}x |`);
+      console.log(
+        `| ${name} | ${rs[0].pool} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${ratio.toFixed(2)} | ${busy} | ${busiest.toFixed(2)} | ${(base / wall).toFixed(2)}x | ${(baseBusiest / busiest).toFixed(2)}x |`,
+      );
     }
   }
 }

@@ -16,5 +16,10 @@ process.stdout.on('error', (err) => {
 
 require(entry)
   .main(process.argv.slice(2))
-  .then((code) => { process.exitCode = code; })
-  .catch((err) => { console.error(err instanceof Error ? err.stack : err); process.exitCode = 1; });
+  .then((code) => {
+    process.exitCode = code;
+  })
+  .catch((err) => {
+    console.error(err instanceof Error ? err.stack : err);
+    process.exitCode = 1;
+  });

@@ -18,7 +18,7 @@ const shim = {
   name: 'deep-interest-lab',
   version: own.version,
   private: true,
-  description: 'Shim created by bin/link-self.js: points at the checkout\'s built dist/.',
+  description: "Shim created by bin/link-self.js: points at the checkout's built dist/.",
   main: '../../dist/index.js',
   types: '../../dist/index.d.ts',
 };

@@ -21,7 +21,14 @@ const root = path.resolve(__dirname, '..');
 const args = new Set(process.argv.slice(2));
 const quiet = args.has('--quiet');
 const KERNEL_NAME = 'dil-tslab';
-const DEBIAN_PACKAGES = ['jupyter-notebook', 'jupyter-nbconvert', 'python3-nbconvert', 'python3-nbclient', 'python3-ipykernel', 'jupyter-client'];
+const DEBIAN_PACKAGES = [
+  'jupyter-notebook',
+  'jupyter-nbconvert',
+  'python3-nbconvert',
+  'python3-nbclient',
+  'python3-ipykernel',
+  'jupyter-client',
+];
 
 function log(message) {
   if (!quiet) console.log(`[setup] ${message}`);
@@ -47,9 +54,10 @@ function installJupyter() {
   if (args.has('--no-install') || !isRoot || !hasApt) {
     console.error(
       '[setup] Jupyter (with nbconvert) was not found.\n' +
-      `  On Debian/Ubuntu: sudo apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES.join(' ')}\n` +
-      '  Elsewhere: pip install notebook nbconvert nbclient\n' +
-      '  Or point DIL_JUPYTER at a jupyter executable.');
+        `  On Debian/Ubuntu: sudo apt-get install -y --no-install-recommends ${DEBIAN_PACKAGES.join(' ')}\n` +
+        '  Elsewhere: pip install notebook nbconvert nbclient\n' +
+        '  Or point DIL_JUPYTER at a jupyter executable.',
+    );
     process.exit(1);
   }
   log(`installing Jupyter from Debian packages: ${DEBIAN_PACKAGES.join(' ')}`);
@@ -66,7 +74,13 @@ function installJupyter() {
 }
 
 function ensureChromium() {
-  const candidates = [process.env.DIL_CHROMIUM, '/usr/bin/chromium', 'chromium', 'chromium-browser', 'google-chrome'].filter(Boolean);
+  const candidates = [
+    process.env.DIL_CHROMIUM,
+    '/usr/bin/chromium',
+    'chromium',
+    'chromium-browser',
+    'google-chrome',
+  ].filter(Boolean);
   for (const candidate of candidates) {
     if (run(candidate, ['--version']).status === 0) {
       log(`chromium: ${candidate}`);
@@ -77,10 +91,15 @@ function ensureChromium() {
   if (!args.has('--no-install') && isRoot && run('apt-get', ['--version']).status === 0) {
     log('installing Debian package chromium (static SVG/PNG export of figures)');
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    if (run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env }).status === 0) return;
+    if (
+      run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit', env }).status === 0
+    )
+      return;
   }
-  console.warn('[setup] Chromium not found: figures will not be exported to results/figures as SVG/PNG.\n' +
-    '  Install it (Debian: apt-get install chromium) or set DIL_CHROMIUM to a Chrome/Chromium executable.');
+  console.warn(
+    '[setup] Chromium not found: figures will not be exported to results/figures as SVG/PNG.\n' +
+      '  Install it (Debian: apt-get install chromium) or set DIL_CHROMIUM to a Chrome/Chromium executable.',
+  );
 }
 
 function registerKernel(jupyter) {
@@ -109,7 +128,9 @@ function registerKernel(jupyter) {
 
 function buildLibrary() {
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const res = run(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: quiet ? 'pipe' : 'inherit' });
+  const res = run(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], {
+    stdio: quiet ? 'pipe' : 'inherit',
+  });
   if (res.status !== 0 && !fs.existsSync(path.join(root, 'dist', 'index.js'))) {
     console.error('[setup] building dist/ failed; see the TypeScript errors above.');
     process.exit(1);

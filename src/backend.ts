@@ -35,15 +35,16 @@ function tryLoadNative(): string | undefined {
   try {
     // danfojs-node's dependency on '@tensorflow/tfjs-node' is aliased to '@tensorflow/tfjs'
     // (package.json overrides), so the name can resolve to plain tfjs: that is not native.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const installed = (require('@tensorflow/tfjs-node/package.json') as { name?: string }).name;
-    if (installed !== '@tensorflow/tfjs-node') return 'not installed (npm install @tensorflow/tfjs-node to use native TensorFlow)';
+    if (installed !== '@tensorflow/tfjs-node')
+      return 'not installed (npm install @tensorflow/tfjs-node to use native TensorFlow)';
   } catch {
     return 'not installed (npm install @tensorflow/tfjs-node to use native TensorFlow)';
   }
   try {
     // A plain require, so that bundlers and the TypeScript build leave it optional.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-node');
     return undefined;
   } catch (err) {
@@ -87,8 +88,10 @@ async function activateThreadedWasm(threads: number): Promise<boolean> {
   const wasmPackage = await import('@tensorflow/tfjs-backend-wasm');
   const root = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   const mainScript = path.join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { wasmWorkerContents } = require(path.join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as { wasmWorkerContents: string };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { wasmWorkerContents } = require(path.join(root, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.worker.js')) as {
+    wasmWorkerContents: string;
+  };
   // The string holds "\n" escapes that a template literal turned into newlines (as the package does).
   const workerSource = wasmWorkerContents.replace(/\n/g, '\\n');
 
@@ -107,7 +110,9 @@ async function activateThreadedWasm(threads: number): Promise<boolean> {
   }
   // Node's global WebAssembly; the kit's TypeScript lib has no DOM types for it.
   type Imports = Record<string, Record<string, unknown>>;
-  const webAssembly = (globalThis as unknown as { WebAssembly: { instantiate: (source: unknown, imports?: Imports) => Promise<unknown> } }).WebAssembly;
+  const webAssembly = (
+    globalThis as unknown as { WebAssembly: { instantiate: (source: unknown, imports?: Imports) => Promise<unknown> } }
+  ).WebAssembly;
   const realInstantiate = webAssembly.instantiate;
   const logicalCores = (): number => 2 * threads;
   const instantiate = (source: unknown, imports?: Imports): Promise<unknown> => {
@@ -131,7 +136,8 @@ async function activateThreadedWasm(threads: number): Promise<boolean> {
   const module = (tf.backend() as unknown as { wasm: { PThread: { runningWorkers: Array<{ unref(): void }> } } }).wasm;
   module.PThread.runningWorkers.forEach((worker) => worker.unref());
   const running = wasmPackage.getThreadsCount();
-  if (running !== threads) throw new Error(`DIL_WASM_THREADS=${threads}, but the wasm backend started ${running} thread(s)`);
+  if (running !== threads)
+    throw new Error(`DIL_WASM_THREADS=${threads}, but the wasm backend started ${running} thread(s)`);
   return true;
 }
 
@@ -212,12 +218,19 @@ export function currentBackend(): BackendChoice | undefined {
  */
 export function loadDanfo(): typeof import('danfojs-node') {
   if (tryLoadNative() === undefined) return require('danfojs-node');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const Module = require('module') as { _resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Module = require('module') as {
+    _resolveFilename: (request: string, parent: { filename?: string } | undefined, ...rest: unknown[]) => string;
+  };
   const original = Module._resolveFilename;
   Module._resolveFilename = function (request, parent, ...rest) {
     const fromDanfo = parent?.filename !== undefined && /[\\/]danfojs-node[\\/]/.test(parent.filename);
-    return original.call(this, fromDanfo && request === '@tensorflow/tfjs-node' ? '@tensorflow/tfjs' : request, parent, ...rest);
+    return original.call(
+      this,
+      fromDanfo && request === '@tensorflow/tfjs-node' ? '@tensorflow/tfjs' : request,
+      parent,
+      ...rest,
+    );
   };
   try {
     return require('danfojs-node');

@@ -18,7 +18,13 @@ export { trainModel } from './train/trainer';
 export type { TrainModelOptions } from './train/trainer';
 export type { EpochMetrics, SplitMetrics, TrainOutcome } from './train/outcome';
 export { DEFAULT_TRAIN_CONFIG, TRAIN_PRESETS, TRAIN_PRESET_NAMES, resolveTrainConfig } from './train/trainConfig';
-export type { LearningRateSchedule, OptimizerName, SelectionSplit, TrainConfig, TrainPresetName } from './train/trainConfig';
+export type {
+  LearningRateSchedule,
+  OptimizerName,
+  SelectionSplit,
+  TrainConfig,
+  TrainPresetName,
+} from './train/trainConfig';
 export { createOptimizer } from './train/optimizers';
 export type { OptimizerKind, OptimizerSpec, ParameterOptimizer } from './train/optimizers';
 export { predict, trainStep } from './train/step';
@@ -33,10 +39,25 @@ export type { ProgressBarOptions, ProgressSink } from './progress';
 // experiments: paper specs, sweeps, run records, summaries
 export { ablationOptionsFromEnv, ablationSpecs, runAblation } from './experiments/ablation';
 export type { AblationExperimentResult, AblationOptions, AblationResult } from './experiments/ablation';
-export { DHAN_TEMPLATES, DIEN_TEMPLATES, DIN_TEMPLATES, DMIN_TEMPLATES, paperExperiments, profileSettings } from './experiments/papers';
+export {
+  DHAN_TEMPLATES,
+  DIEN_TEMPLATES,
+  DIN_TEMPLATES,
+  DMIN_TEMPLATES,
+  paperExperiments,
+  profileSettings,
+} from './experiments/papers';
 export type { PaperExperimentTemplate, PaperVariant, ProfileSettings } from './experiments/papers';
 export { PAPER_NAMES, PROFILE_NAMES, applyExperimentOverrides, planExperiment } from './experiments/spec';
-export type { ExperimentOverrides, ExperimentSpec, PaperName, PlannedRun, ProfileName, Variant, VariantOverrides } from './experiments/spec';
+export type {
+  ExperimentOverrides,
+  ExperimentSpec,
+  PaperName,
+  PlannedRun,
+  ProfileName,
+  Variant,
+  VariantOverrides,
+} from './experiments/spec';
 export { resolveRunConfig, runConfigHash } from './experiments/runConfig';
 export type { RunConfig, RunConfigInput, RunDataOptions } from './experiments/runConfig';
 export { loadRunRecords, readRunRecord } from './experiments/runRecord';
@@ -48,7 +69,12 @@ export { formatSummaryText, groupRecordsByExperiment, summarizeRuns } from './ex
 export type { ExperimentSummary, SummaryOptions, VariantSummary } from './experiments/summary';
 
 // report: notebooks, tables, figures
-export { describeSettings, notebookAblationOptions, notebookExperimentSpec, notebookSettings } from './report/notebookSession';
+export {
+  describeSettings,
+  notebookAblationOptions,
+  notebookExperimentSpec,
+  notebookSettings,
+} from './report/notebookSession';
 export type { NotebookSettings } from './report/notebookSession';
 export { compareCurvesFigure, runPaperExperiment, showExperiment, writeExperiment } from './report/paperExperiment';
 export type { ExperimentReport, ShownExperiment } from './report/paperExperiment';
@@ -61,15 +87,39 @@ export type { UserAttention } from './report/userAttention';
 export { reportResultsDir } from './report/resultsDir';
 export { resultTableToCsv, resultTableToLatex, resultTableToMarkdown, writeResultTable } from './report/resultTable';
 export type { MeanStd, ResultTable, TableCell, TableColumn, TableColumnKind, WrittenTable } from './report/resultTable';
-export { attentionBarsFigure, attentionHeatmapFigure, attentionTreeFigure, trainingCurvesFigure, variantBarFigure } from './report/figures';
+export {
+  attentionBarsFigure,
+  attentionHeatmapFigure,
+  attentionTreeFigure,
+  trainingCurvesFigure,
+  variantBarFigure,
+} from './report/figures';
 export type { AttentionCluster, CurveSeries, VariantBarInput } from './report/figures';
 export { closeSharedFigureRenderer, exportFigures, writeStaticImages } from './report/figureRenderer';
-export type { NamedFigure, PlotlyFigure, StaticImageOptions, StaticImages, WrittenFigure } from './report/figureRenderer';
-export { inNotebook, renderAndShowFigure, showFigure, showMarkdown, showNamedFigure, showTable } from './report/display';
+export type {
+  NamedFigure,
+  PlotlyFigure,
+  StaticImageOptions,
+  StaticImages,
+  WrittenFigure,
+} from './report/figureRenderer';
+export {
+  inNotebook,
+  renderAndShowFigure,
+  showFigure,
+  showMarkdown,
+  showNamedFigure,
+  showTable,
+} from './report/display';
 export type { ShowFigureOptions } from './report/display';
 export { PUBLISHED_TABLES, publishedResultTable, publishedTable, publishedValue } from './report/publishedTables';
 export type { PublishedTable, PublishedValue } from './report/publishedTables';
-export { curveSeriesFromRecords, recordsCurvesFigure, summaryBarFigure, summaryResultTable } from './report/summaryReport';
+export {
+  curveSeriesFromRecords,
+  recordsCurvesFigure,
+  summaryBarFigure,
+  summaryResultTable,
+} from './report/summaryReport';
 export type { CurveMetric, PublishedColumn } from './report/summaryReport';
 export { executeNotebook, executeNotebooks, listNotebooks } from './report/executeNotebooks';
 export type { ExecuteNotebooksOptions, NotebookParameters, NotebookRun } from './report/executeNotebooks';

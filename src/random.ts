@@ -11,7 +11,8 @@ export class Rng {
 
   constructor(seed: number) {
     // The state is 32 bits: a larger or negative seed would wrap onto another seed's stream.
-    if (!Number.isFinite(seed) || seed < 0 || seed >= 2 ** 32) throw new Error(`Rng: seed must be a number in [0, 2^32), got ${seed}`);
+    if (!Number.isFinite(seed) || seed < 0 || seed >= 2 ** 32)
+      throw new Error(`Rng: seed must be a number in [0, 2^32), got ${seed}`);
     this.state = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
   }
 

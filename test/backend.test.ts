@@ -27,13 +27,18 @@ test('DIL_BACKEND accepts the three names and rejects anything else with the val
   assert.equal(forcedBackend({}), undefined);
   assert.equal(forcedBackend({ DIL_BACKEND: 'cpu' }), 'cpu');
   assert.equal(forcedBackend({ DIL_BACKEND: ' wasm ' }), 'wasm');
-  assert.throws(() => forcedBackend({ DIL_BACKEND: 'webgl' }), /DIL_BACKEND=webgl is not a backend; expected one of: tensorflow, wasm, cpu/);
+  assert.throws(
+    () => forcedBackend({ DIL_BACKEND: 'webgl' }),
+    /DIL_BACKEND=webgl is not a backend; expected one of: tensorflow, wasm, cpu/,
+  );
 });
 
 test('the backend line is printed once, naming the backend and the reason', async () => {
   const lines: string[] = [];
   const original = console.log;
-  console.log = (...parts: unknown[]) => { lines.push(parts.join(' ')); };
+  console.log = (...parts: unknown[]) => {
+    lines.push(parts.join(' '));
+  };
   try {
     await tf.setBackend('cpu'); // force a fresh choice
     await useBestBackend();
@@ -65,7 +70,10 @@ test('a tiny embedding + dense model trains on the selected backend: the loss fa
     losses.push(loss.dataSync()[0]);
     loss.dispose();
   }
-  assert.ok(Number.isFinite(losses[0]) && Math.abs(losses[0] - Math.log(2)) < 0.05, `initial loss ${losses[0]} should be near ln 2`);
+  assert.ok(
+    Number.isFinite(losses[0]) && Math.abs(losses[0] - Math.log(2)) < 0.05,
+    `initial loss ${losses[0]} should be near ln 2`,
+  );
   assert.ok(losses[59] < 0.2 * losses[0], `loss fell from ${losses[0]} only to ${losses[59]}`);
   tf.dispose([table, dense, bias, idT, yT]);
   optimizer.dispose();
@@ -78,5 +86,9 @@ test('danfojs-node loads on the selected backend and groups a DataFrame', async 
   const sums = df.groupby(['user']).col(['clicks']).sum();
   const rows = dfd.toJSON(sums, { format: 'column' }) as Record<string, number>[];
   const byUser = new Map(rows.map((r) => [r.user, r.clicks_sum]));
-  assert.deepEqual([...byUser.entries()].sort(), [[1, 1], [2, 1], [3, 2]]);
+  assert.deepEqual([...byUser.entries()].sort(), [
+    [1, 1],
+    [2, 1],
+    [3, 2],
+  ]);
 });

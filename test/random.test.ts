@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { Rng } from '../src/random';
 
 test('Rng: the same seed gives the same stream, another seed another stream', () => {
-  const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+  const a = new Rng(42),
+    b = new Rng(42),
+    c = new Rng(43);
   const sa = Array.from({ length: 20 }, () => a.next());
   const sb = Array.from({ length: 20 }, () => b.next());
   const sc = Array.from({ length: 20 }, () => c.next());
@@ -14,15 +16,21 @@ test('Rng: the same seed gives the same stream, another seed another stream', ()
 test('Rng: uniform draws have mean 1/2 and variance 1/12; normals mean 0 variance 1', () => {
   const rng = new Rng(1);
   const n = 200_000;
-  let s = 0, s2 = 0, z = 0, z2 = 0;
+  let s = 0,
+    s2 = 0,
+    z = 0,
+    z2 = 0;
   for (let i = 0; i < n; i++) {
     const u = rng.next();
     assert.ok(u >= 0 && u < 1);
-    s += u; s2 += u * u;
+    s += u;
+    s2 += u * u;
     const g = rng.normal();
-    z += g; z2 += g * g;
+    z += g;
+    z2 += g * g;
   }
-  const mean = s / n, variance = s2 / n - mean * mean;
+  const mean = s / n,
+    variance = s2 / n - mean * mean;
   assert.ok(Math.abs(mean - 0.5) < 0.005, `mean ${mean}`);
   assert.ok(Math.abs(variance - 1 / 12) < 0.002, `variance ${variance}`);
   assert.ok(Math.abs(z / n) < 0.01, `normal mean ${z / n}`);
@@ -39,7 +47,10 @@ test('Rng: int stays in range and hits every value; shuffle is a permutation; fo
   }
   assert.deepEqual([...seen].sort(), [3, 4, 5, 6, 7]);
   const perm = rng.shuffle(Int32Array.from({ length: 100 }, (_, i) => i));
-  assert.deepEqual(Array.from(perm).sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual(
+    Array.from(perm).sort((x, y) => x - y),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
   const f1 = new Rng(5).fork('negatives').next();
   const r = new Rng(5);
   const f2 = r.fork('negatives').next();

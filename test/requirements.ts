@@ -12,7 +12,8 @@ import { findJupyterPython } from '../src/report/executeNotebooks';
 export type Requirement = 'jupyter' | 'chromium' | 'parallel';
 
 const INSTALL: Record<Requirement, string> = {
-  jupyter: 'apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel, then npm run setup (registers the dil-tslab kernel)',
+  jupyter:
+    'apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel, then npm run setup (registers the dil-tslab kernel)',
   chromium: 'apt-get install chromium (or set DIL_CHROMIUM=/path/to/chromium)',
   parallel: 'apt-get install parallel',
 };
@@ -38,7 +39,8 @@ export function missing(what: Requirement): string | undefined {
       try {
         findJupyterPython();
         const kernels = spawnSync('jupyter', ['kernelspec', 'list', '--json'], { encoding: 'utf8' });
-        if (!(kernels.status === 0 && /"dil-tslab"/.test(kernels.stdout))) reason = 'the dil-tslab kernel is not registered';
+        if (!(kernels.status === 0 && /"dil-tslab"/.test(kernels.stdout)))
+          reason = 'the dil-tslab kernel is not registered';
       } catch {
         reason = 'no Python with nbclient';
       }

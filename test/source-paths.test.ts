@@ -26,9 +26,13 @@ function tsFiles(dir: string): string[] {
 /** Module specifiers of imports, exports and require()/import() calls: paths of modules, not messages. */
 function isModuleSpecifier(node: ts.Node): boolean {
   const parent = node.parent;
-  if (ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isExternalModuleReference(parent)) return true;
+  if (ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isExternalModuleReference(parent))
+    return true;
   if (!ts.isCallExpression(parent)) return false;
-  return parent.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(parent.expression) && parent.expression.text === 'require');
+  return (
+    parent.expression.kind === ts.SyntaxKind.ImportKeyword ||
+    (ts.isIdentifier(parent.expression) && parent.expression.text === 'require')
+  );
 }
 
 /**
@@ -41,7 +45,8 @@ function sourcePathStrings(fileName: string, source: string): string[] {
   const visit = (node: ts.Node): void => {
     let text: string | undefined;
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) text = node.text;
-    else if (ts.isTemplateExpression(node)) text = node.head.text + node.templateSpans.map((s) => `\${}${s.literal.text}`).join('');
+    else if (ts.isTemplateExpression(node))
+      text = node.head.text + node.templateSpans.map((s) => `\${}${s.literal.text}`).join('');
     if (text !== undefined && !isModuleSpecifier(node) && SOURCE_PATH.test(text)) {
       hits.push(`${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${text}`);
     }
@@ -64,7 +69,7 @@ test('sourcePathStrings finds paths in strings and templates, not in comments or
     "const b = 'Dense(d): input [2,3] must end with 4';",
   ].join('\n');
   assert.deepEqual(sourcePathStrings('x.ts', source), [
-    "4: src/layers/dense.ts: Dense(d): inputSize must be a positive integer",
+    '4: src/layers/dense.ts: Dense(d): inputSize must be a positive integer',
     '5: src/metrics/${}.ts: labels',
     '6: src/ops/matMul.ts',
   ]);

@@ -32,11 +32,16 @@ async function childMain(): Promise<void> {
     const inputs = model.prepare(batches[0]);
     const xs = [...model.trainableVariables().map((d) => d.variable), ...inputs.leaves()];
     const labels = tf.tensor1d(batches[0].labels);
-    const { value, grads } = tf.engine().gradients(() => {
-      const out = model.forward(inputs, true);
-      const loss = sigmoidCrossEntropy(out.logit, labels);
-      return out.auxLoss ? (tf.add(loss, out.auxLoss) as tf.Scalar) : loss;
-    }, xs, undefined, true);
+    const { value, grads } = tf.engine().gradients(
+      () => {
+        const out = model.forward(inputs, true);
+        const loss = sigmoidCrossEntropy(out.logit, labels);
+        return out.auxLoss ? (tf.add(loss, out.auxLoss) as tf.Scalar) : loss;
+      },
+      xs,
+      undefined,
+      true,
+    );
     result.models[name] = [value, ...grads].map((t) => (t ? Array.from(t.dataSync()) : []));
     tf.dispose([value, labels, ...grads.filter((g): g is tf.Tensor => g !== null)]);
     inputs.dispose();
@@ -64,7 +69,12 @@ if (process.env[CHILD_FLAG]) {
     assert.equal(wasmThreadsRequested({}), undefined);
     assert.equal(wasmThreadsRequested({ DIL_WASM_THREADS: ' 2 ' }), 2);
     for (const bad of ['0', '9', 'two', '1.5', '-1']) {
-      assert.throws(() => wasmThreadsRequested({ DIL_WASM_THREADS: bad }), new RegExp(`DIL_WASM_THREADS=${bad.replace('.', '\\.')} is not a thread count; expected an integer from 1 to 8`));
+      assert.throws(
+        () => wasmThreadsRequested({ DIL_WASM_THREADS: bad }),
+        new RegExp(
+          `DIL_WASM_THREADS=${bad.replace('.', '\\.')} is not a thread count; expected an integer from 1 to 8`,
+        ),
+      );
     }
   });
 
@@ -79,7 +89,8 @@ if (process.env[CHILD_FLAG]) {
       let maxDiff = 0;
       for (let i = 0; i < reference.length; i++) {
         assert.equal(got[i].length, reference[i].length, `${name}: size of output ${i}`);
-        for (let j = 0; j < reference[i].length; j++) maxDiff = Math.max(maxDiff, Math.abs(got[i][j] - reference[i][j]));
+        for (let j = 0; j < reference[i].length; j++)
+          maxDiff = Math.max(maxDiff, Math.abs(got[i][j] - reference[i][j]));
       }
       assert.equal(maxDiff, 0, `${name}: max |threaded - unthreaded| over the loss and all gradients`);
     }

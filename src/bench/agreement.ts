@@ -10,7 +10,17 @@
  * Entry point: `node --import tsx bench/agreement.ts [flags]` (`--help`).
  */
 import * as path from 'path';
-import { commandLabel, CommandSpec, flagAtLeast, flagBool, flagList, flagString, formatHelp, parseArgs, UsageError } from '../cli/args';
+import {
+  commandLabel,
+  CommandSpec,
+  flagAtLeast,
+  flagBool,
+  flagList,
+  flagString,
+  formatHelp,
+  parseArgs,
+  UsageError,
+} from '../cli/args';
 import { executePlannedRun } from '../experiments/executeRun';
 import { resolveRunConfig, runConfigHash } from '../experiments/runConfig';
 import { applyRunPreset } from '../experiments/runPresets';
@@ -88,17 +98,42 @@ export const AGREEMENT_TOLERANCE = 0.005;
 export const AGREEMENT_COMMAND: CommandSpec = {
   name: 'agreement',
   label: 'bench/agreement.ts',
-  summary: 'Train the kit with --preset fuxictr on the FuxiCTR peer rows and compare with the peer (shared/reference/peer.md).',
+  summary:
+    'Train the kit with --preset fuxictr on the FuxiCTR peer rows and compare with the peer (shared/reference/peer.md).',
   usage: 'node --import tsx bench/agreement.ts [flags]',
   flags: [
-    { name: 'data', type: 'string', description: 'folder of the peer rows (train.csv.gz, test.csv.gz)', defaultText: '../shared/data/amazon-beauty-din-csv' },
-    { name: 'models', type: 'list', values: AGREEMENT_MODELS.map((m) => m.name), description: 'models to run (comma-separated)', defaultText: 'all' },
+    {
+      name: 'data',
+      type: 'string',
+      description: 'folder of the peer rows (train.csv.gz, test.csv.gz)',
+      defaultText: '../shared/data/amazon-beauty-din-csv',
+    },
+    {
+      name: 'models',
+      type: 'list',
+      values: AGREEMENT_MODELS.map((m) => m.name),
+      description: 'models to run (comma-separated)',
+      defaultText: 'all',
+    },
     { name: 'seeds', type: 'int', description: 'number of seeds per model, from 2021 upwards', defaultText: '3' },
-    { name: 'results', type: 'string', description: 'results folder (run records under runs/agreement/fuxictr)', defaultText: 'results' },
+    {
+      name: 'results',
+      type: 'string',
+      description: 'results folder (run records under runs/agreement/fuxictr)',
+      defaultText: 'results',
+    },
     { name: 'report-only', type: 'boolean', description: 'train nothing; tabulate the run records that exist' },
-    { name: 'embedding-adam', type: 'string', values: ['lazy', 'dense'], description: "override the preset's embedding Adam (default: the preset's, dense)" },
+    {
+      name: 'embedding-adam',
+      type: 'string',
+      values: ['lazy', 'dense'],
+      description: "override the preset's embedding Adam (default: the preset's, dense)",
+    },
   ],
-  examples: ['node --import tsx bench/agreement.ts --models base,din-none,din-softmax --seeds 3', 'node --import tsx bench/agreement.ts --report-only'],
+  examples: [
+    'node --import tsx bench/agreement.ts --models base,din-none,din-softmax --seeds 3',
+    'node --import tsx bench/agreement.ts --report-only',
+  ],
 };
 
 export interface AgreementOptions {
@@ -113,7 +148,8 @@ export interface AgreementOptions {
 export function parseAgreementArgs(argv: string[], root: string = repoRoot()): AgreementOptions | 'help' {
   if (argv.includes('--help') || argv.includes('-h')) return 'help';
   const args = parseArgs(AGREEMENT_COMMAND, argv);
-  if (args.positionals.length) throw new UsageError(`${commandLabel(AGREEMENT_COMMAND)}: unexpected argument "${args.positionals[0]}"`);
+  if (args.positionals.length)
+    throw new UsageError(`${commandLabel(AGREEMENT_COMMAND)}: unexpected argument "${args.positionals[0]}"`);
   const names = flagList(args, 'models');
   const seedCount = flagAtLeast(AGREEMENT_COMMAND, args, 'seeds', 1) ?? AGREEMENT_DEFAULT_SEEDS.length;
   const embeddingAdam = flagString(args, 'embedding-adam');
@@ -128,10 +164,29 @@ export function parseAgreementArgs(argv: string[], root: string = repoRoot()): A
 }
 
 /** The planned run of one model and seed (the preset's settings, then the model's options). */
-export function agreementRun(m: AgreementModel, seed: number, dataDir: string, train: Record<string, unknown> = {}): PlannedRun {
-  const config = resolveRunConfig(applyRunPreset(AGREEMENT_PRESET, { model: m.model, modelOptions: m.modelOptions, dataset: `csv:${dataDir}`, train, seed }));
+export function agreementRun(
+  m: AgreementModel,
+  seed: number,
+  dataDir: string,
+  train: Record<string, unknown> = {},
+): PlannedRun {
+  const config = resolveRunConfig(
+    applyRunPreset(AGREEMENT_PRESET, {
+      model: m.model,
+      modelOptions: m.modelOptions,
+      dataset: `csv:${dataDir}`,
+      train,
+      seed,
+    }),
+  );
   const variant = Object.keys(train).length ? `${m.name}+${Object.values(train).join('+')}` : m.name;
-  const key: RunKey = { paper: 'agreement', experiment: AGREEMENT_PRESET, variant, seed, configHash: runConfigHash(config) };
+  const key: RunKey = {
+    paper: 'agreement',
+    experiment: AGREEMENT_PRESET,
+    variant,
+    seed,
+    configHash: runConfigHash(config),
+  };
   return { key, label: m.label, config };
 }
 
@@ -160,7 +215,10 @@ export function agreementRow(m: AgreementModel, ours: { seed: number; auc: numbe
 
 /** Names ordered by a metric, best first. */
 export function ordering(rows: { name: string; value: number }[]): string[] {
-  return rows.filter((r) => Number.isFinite(r.value)).sort((a, b) => b.value - a.value).map((r) => r.name);
+  return rows
+    .filter((r) => Number.isFinite(r.value))
+    .sort((a, b) => b.value - a.value)
+    .map((r) => r.name);
 }
 
 const f4 = (x: number): string => (Number.isFinite(x) ? x.toFixed(4) : '—');
@@ -185,15 +243,24 @@ export function formatAgreement(rows: AgreementRow[]): string {
     const ours = ordering(done.map((r) => ({ name: r.name, value: mean(r[metric]) })));
     const peer = ordering(done.map((r) => ({ name: r.name, value: metric === 'auc' ? r.peerAuc : r.peerGauc })));
     const same = ours.join() === peer.join();
-    lines.push(`ordering by ${metric === 'auc' ? 'AUC' : 'gAUC'}: ours ${ours.join(' > ')}; peer ${peer.join(' > ')} (${same ? 'same' : 'DIFFERENT'})`);
+    lines.push(
+      `ordering by ${metric === 'auc' ? 'AUC' : 'gAUC'}: ours ${ours.join(' > ')}; peer ${peer.join(' > ')} (${same ? 'same' : 'DIFFERENT'})`,
+    );
   }
-  const within = done.every((r) => Math.abs(mean(r.auc) - r.peerAuc) <= AGREEMENT_TOLERANCE && Math.abs(mean(r.gauc) - r.peerGauc) <= AGREEMENT_TOLERANCE);
+  const within = done.every(
+    (r) =>
+      Math.abs(mean(r.auc) - r.peerAuc) <= AGREEMENT_TOLERANCE &&
+      Math.abs(mean(r.gauc) - r.peerGauc) <= AGREEMENT_TOLERANCE,
+  );
   lines.push(`every gap within ${AGREEMENT_TOLERANCE}: ${done.length === 0 ? 'no runs yet' : within ? 'yes' : 'NO'}`);
   return lines.join('\n');
 }
 
 /** Trains what is missing (unless reportOnly), then prints the table. */
-export async function runAgreement(options: AgreementOptions, log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<string> {
+export async function runAgreement(
+  options: AgreementOptions,
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<string> {
   const rows: AgreementRow[] = [];
   for (const m of options.models) {
     const ours: { seed: number; auc: number; gauc: number }[] = [];

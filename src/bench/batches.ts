@@ -22,10 +22,14 @@ export function parentOf(cat: number, cats: number, parents: number): number {
 /** `count` batches of `shape` (2 category levels: category, parent) from `seed`. */
 export function makeBenchBatches(count: number, seed: number, shape: Readonly<BenchShape> = BENCH_SHAPE): BenchData {
   const where = 'makeBenchBatches';
-  if (!(Number.isInteger(count) && count >= 1)) throw new Error(`${where}: count must be a positive integer, got ${count}`);
-  if (!(shape.minLen >= 1 && shape.minLen <= shape.maxLen)) throw new Error(`${where}: need 1 <= minLen <= maxLen, got ${shape.minLen}..${shape.maxLen}`);
+  if (!(Number.isInteger(count) && count >= 1))
+    throw new Error(`${where}: count must be a positive integer, got ${count}`);
+  if (!(shape.minLen >= 1 && shape.minLen <= shape.maxLen))
+    throw new Error(`${where}: need 1 <= minLen <= maxLen, got ${shape.minLen}..${shape.maxLen}`);
   if (!(shape.items >= 2 && shape.cats >= 2 && shape.parentCats >= 1 && shape.parentCats <= shape.cats - 1)) {
-    throw new Error(`${where}: vocabularies too small (items ${shape.items}, cats ${shape.cats}, parents ${shape.parentCats})`);
+    throw new Error(
+      `${where}: vocabularies too small (items ${shape.items}, cats ${shape.cats}, parents ${shape.parentCats})`,
+    );
   }
   const rng = new Rng(seed);
   const catRng = rng.fork('item-categories');

@@ -68,13 +68,15 @@ interface AnyConfig {
 
 function num(c: AnyConfig, key: string, where: string): number {
   const v = c[key];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${where}: config field ${key} must be a number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new Error(`${where}: config field ${key} must be a number, got ${JSON.stringify(v)}`);
   return v;
 }
 
 function hiddenOf(c: AnyConfig, key: string, where: string): number[] {
   const v = (c[key] as AnyConfig | undefined)?.hidden;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) throw new Error(`${where}: config field ${key}.hidden must be a list of numbers`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number'))
+    throw new Error(`${where}: config field ${key}.hidden must be a list of numbers`);
   return v as number[];
 }
 
@@ -89,7 +91,13 @@ function featureWidth(De: number, Du: number, product: boolean, extra: number): 
 }
 
 /** DIEN's interest extractor + evolution (also DHAN's `onDien` part): forward and aux FLOPs. */
-function evolutionFlops(c: AnyConfig, s: FlopShape, parts: Record<string, number>, prefix: string, where: string): { forward: number; aux: number; H: number } {
+function evolutionFlops(
+  c: AnyConfig,
+  s: FlopShape,
+  parts: Record<string, number>,
+  prefix: string,
+  where: string,
+): { forward: number; aux: number; H: number } {
   const { B, T, De } = s;
   const H = num(c, 'hiddenSize', where);
   let forward = 0;
@@ -120,10 +128,12 @@ function finish(forward: number, auxForward: number, parts: Record<string, numbe
 /** The FLOP count of `model` with resolved `config` at `shape`. Throws for other models. */
 export function modelFlops(model: string, config: unknown, shape: FlopShape): FlopCount {
   const where = `modelFlops(${model})`;
-  if (!['din', 'dien', 'dmin', 'dhan'].includes(model)) throw new Error(`${where}: no FLOP count for model "${model}" (din, dien, dmin, dhan)`);
+  if (!['din', 'dien', 'dmin', 'dhan'].includes(model))
+    throw new Error(`${where}: no FLOP count for model "${model}" (din, dien, dmin, dhan)`);
   const c = config as AnyConfig;
   const { B, T, De } = shape;
-  if (![B, T, De].every((x) => Number.isInteger(x) && x >= 1)) throw new Error(`${where}: B, T, De must be positive integers, got ${B}, ${T}, ${De}`);
+  if (![B, T, De].every((x) => Number.isInteger(x) && x >= 1))
+    throw new Error(`${where}: B, T, De must be positive integers, got ${B}, ${T}, ${De}`);
   const Du = userDim(c);
   const mlpHidden = hiddenOf(c, 'mlp', where);
   const parts: Record<string, number> = {};
@@ -157,12 +167,16 @@ export function modelFlops(model: string, config: unknown, shape: FlopShape): Fl
         if (num(c, 'auxWeight', where) > 0) aux = auxLossFlops(B, T, De, De, String(c.auxScorer));
       }
       const HE = num(c, 'interestHeads', where);
-      const dk = num(c, 'interestHeadSize', where) > 0 ? num(c, 'interestHeadSize', where) : Math.max(1, Math.round(De / HE));
+      const dk =
+        num(c, 'interestHeadSize', where) > 0 ? num(c, 'interestHeadSize', where) : Math.max(1, Math.round(De / HE));
       const units = (c.interestAttentionUnits as number[] | undefined) ?? [80, 40];
       add('interest Q/K/V', 2 * B * T * De * 3 * HE * dk);
       add('interest scores + context', HE * 2 * (2 * B * T * T * dk));
       add('interest outputs', HE * 2 * B * T * dk * De);
-      add('interest queries', 2 * B * De * HE * De + (c.positionEncoding !== false ? 2 * B * T * num(c, 'positionDim', where) * HE * De : 0));
+      add(
+        'interest queries',
+        2 * B * De * HE * De + (c.positionEncoding !== false ? 2 * B * T * num(c, 'positionDim', where) * HE * De : 0),
+      );
       add('interest attention units', HE * attentionUnitFlops(B * T, De, units));
       add('interest weighted sums', HE * 2 * B * T * De);
       add('top MLP', mlpFlops(B, [featureWidth(De, Du, true, HE * De), ...mlpHidden, 1]));
@@ -179,7 +193,9 @@ export function modelFlops(model: string, config: unknown, shape: FlopShape): Fl
       } else {
         const clusters = shape.clusters;
         if (!clusters || clusters.length !== dims.length || clusters.some((cs, k) => cs.length !== dims[k].length)) {
-          throw new Error(`${where}: shape.clusters must give the clusters per row at each level of each dimension (${JSON.stringify(dims)}), got ${JSON.stringify(clusters)}`);
+          throw new Error(
+            `${where}: shape.clusters must give the clusters per row at each level of each dimension (${JSON.stringify(dims)}), got ${JSON.stringify(clusters)}`,
+          );
         }
         dims.forEach((_, k) => {
           const C = clusters[k];

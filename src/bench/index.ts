@@ -8,13 +8,44 @@ export type { BenchShape, BenchModelName } from './shape';
 export { makeBenchBatches, parentOf } from './batches';
 export type { BenchData } from './batches';
 export { measureSubject, phaseFromStepMs, wasmHeapBytes } from './measure';
-export type { BenchSubject, MeasureOptions, SubjectMeasurement, PhaseMeasurement, TensorTrace, MemoryTrace } from './measure';
-export { checkPytorch, defaultReferenceDir, parsePytorchOutput, pytorchArgs, pytorchEnv, runPytorchReference, CPU_CLOCK_WRAPPER } from './pytorch';
+export type {
+  BenchSubject,
+  MeasureOptions,
+  SubjectMeasurement,
+  PhaseMeasurement,
+  TensorTrace,
+  MemoryTrace,
+} from './measure';
+export {
+  checkPytorch,
+  defaultReferenceDir,
+  parsePytorchOutput,
+  pytorchArgs,
+  pytorchEnv,
+  runPytorchReference,
+  CPU_CLOCK_WRAPPER,
+} from './pytorch';
 export type { PytorchRun, PytorchAvailability } from './pytorch';
-export { BENCH_RECORD_SCHEMA, ratio as throughputRatio, pytorchPairs, modelEntry, missingEntry, validateBenchRecord, recordFileName, writeBenchRecord } from './record';
+export {
+  BENCH_RECORD_SCHEMA,
+  ratio as throughputRatio,
+  pytorchPairs,
+  modelEntry,
+  missingEntry,
+  validateBenchRecord,
+  recordFileName,
+  writeBenchRecord,
+} from './record';
 export type { BenchRecord, BenchModelEntry, PytorchPair } from './record';
 export { formatBenchTable } from './table';
-export { runBench, runBenchCommand, parseBenchArgs, defaultBenchOptions, modelSubject, BENCH_COMMAND } from './runBench';
+export {
+  runBench,
+  runBenchCommand,
+  parseBenchArgs,
+  defaultBenchOptions,
+  modelSubject,
+  BENCH_COMMAND,
+} from './runBench';
 export type { BenchOptions } from './runBench';
 export { modelFlops, limitFraction as flopLimitFraction } from './flops';
 export type { FlopCount, FlopShape } from './flops';

@@ -19,7 +19,8 @@ export interface MatMulSpeed {
  * warm-up, reading one element of each result so the product has run.
  */
 export function measureMatMulGflops(n = 1024, reps = 7, clock: () => number = () => performance.now()): MatMulSpeed {
-  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(reps) && reps >= 1)) throw new Error(`measureMatMulGflops: need integers n >= 1, reps >= 1; got ${n}, ${reps}`);
+  if (!(Number.isInteger(n) && n >= 1 && Number.isInteger(reps) && reps >= 1))
+    throw new Error(`measureMatMulGflops: need integers n >= 1, reps >= 1; got ${n}, ${reps}`);
   const run = (): number => {
     const [a, b] = [tf.randomUniform([n, n]), tf.randomUniform([n, n])];
     try {

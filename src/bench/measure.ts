@@ -111,13 +111,17 @@ export function wasmHeapBytes(): number | undefined {
 export function measureSubject(subject: BenchSubject, batches: Batch[], options: MeasureOptions): SubjectMeasurement {
   const where = 'measureSubject';
   if (batches.length === 0) throw new Error(`${where}: no batches`);
-  if (!(Number.isInteger(options.warmup) && options.warmup >= 0)) throw new Error(`${where}: warmup must be an integer >= 0, got ${options.warmup}`);
-  if (!(Number.isInteger(options.steps) && options.steps >= 1)) throw new Error(`${where}: steps must be an integer >= 1, got ${options.steps}`);
+  if (!(Number.isInteger(options.warmup) && options.warmup >= 0))
+    throw new Error(`${where}: warmup must be an integer >= 0, got ${options.warmup}`);
+  if (!(Number.isInteger(options.steps) && options.steps >= 1))
+    throw new Error(`${where}: steps must be an integer >= 1, got ${options.steps}`);
   const clock = options.clock ?? (() => performance.now());
-  const cpuClock = options.cpuClock ?? (() => {
-    const c = process.cpuUsage();
-    return (c.user + c.system) / 1000;
-  });
+  const cpuClock =
+    options.cpuClock ??
+    (() => {
+      const c = process.cpuUsage();
+      return (c.user + c.system) / 1000;
+    });
   const count = options.tensorCount ?? (() => tf.memory().numTensors);
   const batchSize = batches[0].size;
   const memory: MemoryTrace = { rssPeakBytes: 0, jsHeapPeakBytes: 0, tensorBytesPeak: 0 };

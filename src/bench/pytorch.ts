@@ -36,8 +36,14 @@ export function inProjectReferenceProblem(repoRoot: string, model: ReferenceMode
  * The JSON input of ref_dmin_dhan.py: the model, the kit's resolved config, the feature sizes
  * and the batches (typed arrays as plain arrays).
  */
-export function referenceInput(model: ReferenceModel, config: unknown, sizes: unknown, batches: readonly object[]): string {
-  const plain = (v: unknown): unknown => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : Array.isArray(v) ? v.map(plain) : v);
+export function referenceInput(
+  model: ReferenceModel,
+  config: unknown,
+  sizes: unknown,
+  batches: readonly object[],
+): string {
+  const plain = (v: unknown): unknown =>
+    ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : Array.isArray(v) ? v.map(plain) : v;
   const rows = batches.map((b) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, plain(v)])));
   return JSON.stringify({ model, config, sizes, batches: rows });
 }
@@ -88,19 +94,31 @@ export function checkPytorch(python: string, referenceDir: string): PytorchAvail
   const base = { python, referenceDir };
   const script = path.join(referenceDir, 'ref_din.py');
   if (!fs.existsSync(script)) {
-    return { ...base, available: false, reason: `no PyTorch reference at ${script} (set --pytorch-dir or DIL_PYTORCH_REFERENCE)` };
+    return {
+      ...base,
+      available: false,
+      reason: `no PyTorch reference at ${script} (set --pytorch-dir or DIL_PYTORCH_REFERENCE)`,
+    };
   }
-  const probe = spawnSync(python, ['-c', 'import torch, sys; sys.stdout.write(torch.__version__)'], { encoding: 'utf8', timeout: 120_000 });
+  const probe = spawnSync(python, ['-c', 'import torch, sys; sys.stdout.write(torch.__version__)'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (probe.error) return { ...base, available: false, reason: `${python} did not start: ${probe.error.message}` };
   if (probe.status !== 0) {
     const last = (probe.stderr || '').trim().split('\n').pop() ?? '';
-    return { ...base, available: false, reason: `${python} cannot import torch (${last}); on Debian: apt-get install -y python3-torch python3-numpy` };
+    return {
+      ...base,
+      available: false,
+      reason: `${python} cannot import torch (${last}); on Debian: apt-get install -y python3-torch python3-numpy`,
+    };
   }
   return { ...base, available: true, torchVersion: probe.stdout.trim() };
 }
 
 function num(x: unknown, field: string, where: string): number {
-  if (typeof x !== 'number' || !Number.isFinite(x)) throw new Error(`${where}: field ${field} must be a finite number, got ${JSON.stringify(x)}`);
+  if (typeof x !== 'number' || !Number.isFinite(x))
+    throw new Error(`${where}: field ${field} must be a finite number, got ${JSON.stringify(x)}`);
   return x;
 }
 
@@ -108,20 +126,31 @@ function num(x: unknown, field: string, where: string): number {
  * Parses the reference's output: the LAST line of stdout that is a JSON object with `train`
  * and `infer` summaries. Throws naming what is missing.
  */
-export function parsePytorchOutput(stdout: string, expected: { model: ReferenceModel; threads: number; clock?: 'wall' | 'cpu' }): PytorchRun {
+export function parsePytorchOutput(
+  stdout: string,
+  expected: { model: ReferenceModel; threads: number; clock?: 'wall' | 'cpu' },
+): PytorchRun {
   const where = 'parsePytorchOutput';
-  const lines = stdout.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'));
-  if (lines.length === 0) throw new Error(`${where}: no JSON line in the reference's output: ${JSON.stringify(stdout.slice(-300))}`);
+  const lines = stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('{'));
+  if (lines.length === 0)
+    throw new Error(`${where}: no JSON line in the reference's output: ${JSON.stringify(stdout.slice(-300))}`);
   let obj: Record<string, unknown>;
   try {
     obj = JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;
   } catch (err) {
-    throw new Error(`${where}: last JSON line does not parse (${(err as Error).message}): ${lines[lines.length - 1].slice(0, 300)}`);
+    throw new Error(
+      `${where}: last JSON line does not parse (${(err as Error).message}): ${lines[lines.length - 1].slice(0, 300)}`,
+    );
   }
   const train = obj.train as Record<string, unknown> | undefined;
   const infer = obj.infer as Record<string, unknown> | undefined;
-  if (!train || !infer) throw new Error(`${where}: expected "train" and "infer" objects, got keys ${Object.keys(obj).join(', ')}`);
-  if (obj.model !== undefined && obj.model !== expected.model) throw new Error(`${where}: expected model ${expected.model}, output is for ${String(obj.model)}`);
+  if (!train || !infer)
+    throw new Error(`${where}: expected "train" and "infer" objects, got keys ${Object.keys(obj).join(', ')}`);
+  if (obj.model !== undefined && obj.model !== expected.model)
+    throw new Error(`${where}: expected model ${expected.model}, output is for ${String(obj.model)}`);
   const env = obj.env as Record<string, unknown> | undefined;
   return {
     model: expected.model,
@@ -144,7 +173,8 @@ export function parsePytorchOutput(stdout: string, expected: { model: ReferenceM
 
 /** The environment the reference runs with for `threads`. */
 export function pytorchEnv(threads: number, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  if (!(Number.isInteger(threads) && threads >= 1)) throw new Error(`pytorchEnv: threads must be a positive integer, got ${threads}`);
+  if (!(Number.isInteger(threads) && threads >= 1))
+    throw new Error(`pytorchEnv: threads must be a positive integer, got ${threads}`);
   return { ...base, OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: '1' };
 }
 
@@ -162,8 +192,27 @@ export const CPU_CLOCK_WRAPPER = [
 ].join('\n');
 
 /** The python arguments for one reference run (`extra`: the script's further arguments). */
-export function pytorchArgs(script: string, model: ReferenceModel, threads: number, warmup: number, steps: number, clock: 'wall' | 'cpu', extra: string[] = []): string[] {
-  const scriptArgs = [script, '--model', model, '--threads', String(threads), '--warmup', String(warmup), '--steps', String(steps), ...extra];
+export function pytorchArgs(
+  script: string,
+  model: ReferenceModel,
+  threads: number,
+  warmup: number,
+  steps: number,
+  clock: 'wall' | 'cpu',
+  extra: string[] = [],
+): string[] {
+  const scriptArgs = [
+    script,
+    '--model',
+    model,
+    '--threads',
+    String(threads),
+    '--warmup',
+    String(warmup),
+    '--steps',
+    String(steps),
+    ...extra,
+  ];
   return clock === 'cpu' ? ['-c', CPU_CLOCK_WRAPPER, ...scriptArgs] : scriptArgs;
 }
 
@@ -171,17 +220,39 @@ export function pytorchArgs(script: string, model: ReferenceModel, threads: numb
  * Runs the reference of `model` with `threads` threads and parses its result: ref_din.py for
  * DIN and DIEN, ref_dmin_dhan.py (`repoRoot` and the `input` file of referenceInput) for DMIN and DHAN.
  */
-export function runPytorchReference(opts: { python: string; referenceDir: string; model: ReferenceModel; threads: number; warmup: number; steps: number; clock?: 'wall' | 'cpu'; timeoutMs?: number; repoRoot?: string; input?: string }): PytorchRun {
+export function runPytorchReference(opts: {
+  python: string;
+  referenceDir: string;
+  model: ReferenceModel;
+  threads: number;
+  warmup: number;
+  steps: number;
+  clock?: 'wall' | 'cpu';
+  timeoutMs?: number;
+  repoRoot?: string;
+  input?: string;
+}): PytorchRun {
   const inProject = IN_PROJECT_REFERENCE.includes(opts.model);
-  if (inProject && !(opts.repoRoot && opts.input)) throw new Error(`runPytorchReference: the ${opts.model} reference needs repoRoot and an input file`);
-  const script = inProject ? inProjectReferenceScript(opts.repoRoot as string) : path.join(opts.referenceDir, 'ref_din.py');
+  if (inProject && !(opts.repoRoot && opts.input))
+    throw new Error(`runPytorchReference: the ${opts.model} reference needs repoRoot and an input file`);
+  const script = inProject
+    ? inProjectReferenceScript(opts.repoRoot as string)
+    : path.join(opts.referenceDir, 'ref_din.py');
   const clock = opts.clock ?? 'wall';
   const extra = inProject ? ['--input', opts.input as string, '--reference-dir', opts.referenceDir] : [];
   const args = pytorchArgs(script, opts.model, opts.threads, opts.warmup, opts.steps, clock, extra);
-  const res = spawnSync(opts.python, args, { encoding: 'utf8', env: pytorchEnv(opts.threads), timeout: opts.timeoutMs ?? 900_000, maxBuffer: 16 * 1024 * 1024 });
-  if (res.error) throw new Error(`runPytorchReference: ${opts.python} ${args.join(' ')} failed to run: ${res.error.message}`);
+  const res = spawnSync(opts.python, args, {
+    encoding: 'utf8',
+    env: pytorchEnv(opts.threads),
+    timeout: opts.timeoutMs ?? 900_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (res.error)
+    throw new Error(`runPytorchReference: ${opts.python} ${args.join(' ')} failed to run: ${res.error.message}`);
   if (res.status !== 0) {
-    throw new Error(`runPytorchReference: ${opts.python} ${args.join(' ')} exited with ${res.status}: ${(res.stderr || '').trim().split('\n').slice(-3).join(' | ')}`);
+    throw new Error(
+      `runPytorchReference: ${opts.python} ${args.join(' ')} exited with ${res.status}: ${(res.stderr || '').trim().split('\n').slice(-3).join(' | ')}`,
+    );
   }
   return parsePytorchOutput(res.stdout, { model: opts.model, threads: opts.threads, clock });
 }

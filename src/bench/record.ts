@@ -95,7 +95,14 @@ export interface BenchRecord {
   allCoresThreads?: number;
   /** The backend's matMul speed measured in this run: the limit of the FLOP fractions. */
   limit?: { backend: string; n: number; reps: number; matMulGflops: number; medianGflops: number };
-  environment: { node: string; tfjs: string; platform: string; cpus: number; cpuModel: string; loadAverageAtStart: number[] };
+  environment: {
+    node: string;
+    tfjs: string;
+    platform: string;
+    cpus: number;
+    cpuModel: string;
+    loadAverageAtStart: number[];
+  };
   shape: BenchShape;
   optimizer: unknown;
   warmup: number;
@@ -124,13 +131,20 @@ export function ratio(ours: number | null | undefined, theirs: number | null | u
 }
 
 /** The reference's results for one model by thread count. */
-export function pytorchPairs(runs: Omit<PytorchRun, 'raw'>[], model: PytorchRun['model'] | undefined): Record<string, PytorchPair> | null {
+export function pytorchPairs(
+  runs: Omit<PytorchRun, 'raw'>[],
+  model: PytorchRun['model'] | undefined,
+): Record<string, PytorchPair> | null {
   if (!model) return null;
   const out: Record<string, PytorchPair> = {};
   for (const r of runs) {
     if (r.model !== model) continue;
     const key = r.clock === 'cpu' ? `${r.threads}-cpu` : String(r.threads);
-    out[key] = { trainSamplesPerSecond: r.trainSamplesPerSecond, scoreSamplesPerSecond: r.scoreSamplesPerSecond, ...(r.blasGflops !== undefined ? { blasGflops: r.blasGflops } : {}) };
+    out[key] = {
+      trainSamplesPerSecond: r.trainSamplesPerSecond,
+      scoreSamplesPerSecond: r.scoreSamplesPerSecond,
+      ...(r.blasGflops !== undefined ? { blasGflops: r.blasGflops } : {}),
+    };
   }
   return Object.keys(out).length > 0 ? out : null;
 }
@@ -139,7 +153,12 @@ export function pytorchPairs(runs: Omit<PytorchRun, 'raw'>[], model: PytorchRun[
  * ours / the reference run `key` ("1", "2", "1-cpu") for one phase, or null with the reason
  * when that run is missing or its BLAS was too slow to be a fair reference (blasRefusal).
  */
-export function guardedRatio(ours: number | null | undefined, reference: Record<string, PytorchPair> | null, key: string, phase: 'train' | 'score'): { ratio: number | null; refused?: string } {
+export function guardedRatio(
+  ours: number | null | undefined,
+  reference: Record<string, PytorchPair> | null,
+  key: string,
+  phase: 'train' | 'score',
+): { ratio: number | null; refused?: string } {
   const pair = reference?.[key];
   if (!pair) return { ratio: null };
   const refused = blasRefusal(pair.blasGflops);
@@ -152,7 +171,13 @@ export function guardedRatio(ours: number | null | undefined, reference: Record<
  * refused when its reference ran on an unoptimised BLAS). `allCoresThreads`: the thread count
  * of the ratio that counts (the machine's cores).
  */
-export function modelEntry(m: SubjectMeasurement, reference: Record<string, PytorchPair> | null, oursThreads: number, config?: unknown, allCoresThreads = oursThreads): BenchModelEntry {
+export function modelEntry(
+  m: SubjectMeasurement,
+  reference: Record<string, PytorchPair> | null,
+  oursThreads: number,
+  config?: unknown,
+  allCoresThreads = oursThreads,
+): BenchModelEntry {
   const refusals = new Set<string>();
   const r = (ours: number | undefined, key: string, phase: 'train' | 'score') => {
     const g = guardedRatio(ours, reference, key, phase);
@@ -187,7 +212,11 @@ export function modelEntry(m: SubjectMeasurement, reference: Record<string, Pyto
 }
 
 /** An entry for a model that did not run. */
-export function missingEntry(status: 'skipped' | 'failed', message: string, reference: Record<string, PytorchPair> | null = null): BenchModelEntry {
+export function missingEntry(
+  status: 'skipped' | 'failed',
+  message: string,
+  reference: Record<string, PytorchPair> | null = null,
+): BenchModelEntry {
   return {
     status,
     message,
@@ -206,9 +235,11 @@ export function validateBenchRecord(x: unknown): string[] {
   const errors: string[] = [];
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObj(x)) return ['record is not an object'];
-  if (x.schema !== BENCH_RECORD_SCHEMA) errors.push(`schema must be "${BENCH_RECORD_SCHEMA}", got ${JSON.stringify(x.schema)}`);
+  if (x.schema !== BENCH_RECORD_SCHEMA)
+    errors.push(`schema must be "${BENCH_RECORD_SCHEMA}", got ${JSON.stringify(x.schema)}`);
   if (typeof x.backend !== 'string' || x.backend === '') errors.push('backend must be a non-empty string');
-  if (typeof x.createdAt !== 'string' || Number.isNaN(Date.parse(x.createdAt))) errors.push('createdAt must be an ISO date');
+  if (typeof x.createdAt !== 'string' || Number.isNaN(Date.parse(x.createdAt)))
+    errors.push('createdAt must be an ISO date');
   if (!isObj(x.models)) return [...errors, 'models must be an object'];
   const nullableNumber = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
   for (const [name, entry] of Object.entries(x.models)) {
@@ -216,13 +247,15 @@ export function validateBenchRecord(x: unknown): string[] {
       errors.push(`models.${name} must be an object`);
       continue;
     }
-    if (!['ok', 'skipped', 'failed'].includes(entry.status as string)) errors.push(`models.${name}.status must be ok, skipped or failed`);
+    if (!['ok', 'skipped', 'failed'].includes(entry.status as string))
+      errors.push(`models.${name}.status must be ok, skipped or failed`);
     for (const f of ['trainSamplesPerSecond', 'scoreSamplesPerSecond', 'ratioTrain', 'ratioScore']) {
       if (!(f in entry) || !nullableNumber(entry[f])) errors.push(`models.${name}.${f} must be a number or null`);
     }
     if (entry.status === 'ok') {
       for (const f of ['trainSamplesPerSecond', 'scoreSamplesPerSecond']) {
-        if (!(typeof entry[f] === 'number' && (entry[f] as number) > 0)) errors.push(`models.${name}.${f} must be positive when status is ok`);
+        if (!(typeof entry[f] === 'number' && (entry[f] as number) > 0))
+          errors.push(`models.${name}.${f} must be positive when status is ok`);
       }
     }
   }
@@ -237,7 +270,8 @@ export function recordFileName(date: Date): string {
 /** Writes the record to `<dir>/<recordFileName>` and `<dir>/latest.json` (each atomically). */
 export function writeBenchRecord(record: BenchRecord, dir: string): { file: string; latest: string } {
   const errors = validateBenchRecord(record);
-  if (errors.length > 0) throw new Error(`writeBenchRecord: refusing to write an invalid bench record: ${errors.join('; ')}`);
+  if (errors.length > 0)
+    throw new Error(`writeBenchRecord: refusing to write an invalid bench record: ${errors.join('; ')}`);
   fs.mkdirSync(dir, { recursive: true });
   const text = `${JSON.stringify(record, null, 2)}\n`;
   const file = path.join(dir, recordFileName(new Date(record.createdAt)));

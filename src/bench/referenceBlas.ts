@@ -14,13 +14,23 @@ export const MIN_REFERENCE_BLAS_GFLOPS = 20;
 export const OPTIMISED_BLAS_PACKAGE = 'libopenblas0-pthread';
 
 /** Debian packages that each provide an optimised libblas.so.3 alternative. */
-const OPTIMISED_BLAS_PACKAGES = ['libopenblas0-pthread', 'libopenblas0-openmp', 'libopenblas0-serial', 'libblis4-pthread', 'libblis4-openmp', 'libmkl-rt'];
+const OPTIMISED_BLAS_PACKAGES = [
+  'libopenblas0-pthread',
+  'libopenblas0-openmp',
+  'libopenblas0-serial',
+  'libblis4-pthread',
+  'libblis4-openmp',
+  'libmkl-rt',
+];
 
 /**
  * Why a ratio against a reference run with this BLAS speed must not be printed, or undefined
  * when it may. A run that did not report its BLAS speed is refused too (it cannot be checked).
  */
-export function blasRefusal(blasGflops: number | undefined | null, min = MIN_REFERENCE_BLAS_GFLOPS): string | undefined {
+export function blasRefusal(
+  blasGflops: number | undefined | null,
+  min = MIN_REFERENCE_BLAS_GFLOPS,
+): string | undefined {
   if (blasGflops === undefined || blasGflops === null || !Number.isFinite(blasGflops)) {
     return 'the reference did not report env.blas_gflops, so its BLAS cannot be checked; no ratio';
   }
@@ -55,7 +65,11 @@ export function ensureOptimisedBlas(options: { install: boolean; isRoot?: boolea
   const run = options.run ?? defaultRunner;
   const isRoot = options.isRoot ?? (typeof process.getuid === 'function' && process.getuid() === 0);
   const query = run('dpkg-query', ['-W', '-f=${Package} ${Status}\n', ...OPTIMISED_BLAS_PACKAGES]);
-  if (query.error) return { ok: true, message: `no dpkg-query here (${query.error.message}); the reference's measured BLAS speed decides` };
+  if (query.error)
+    return {
+      ok: true,
+      message: `no dpkg-query here (${query.error.message}); the reference's measured BLAS speed decides`,
+    };
   const present = query.stdout
     .split('\n')
     .map((l) => l.trim().split(/\s+/))
@@ -64,12 +78,23 @@ export function ensureOptimisedBlas(options: { install: boolean; isRoot?: boolea
   if (present.length > 0) return { ok: true, message: `optimised BLAS installed: ${present.join(', ')}` };
   const how = `apt-get update && apt-get install -y ${OPTIMISED_BLAS_PACKAGE}`;
   if (!options.install) return { ok: false, message: `no optimised BLAS for python3-torch; as root: ${how}` };
-  if (!isRoot) return { ok: false, message: `no optimised BLAS for python3-torch and not root; ask an administrator to run: ${how}` };
+  if (!isRoot)
+    return {
+      ok: false,
+      message: `no optimised BLAS for python3-torch and not root; ask an administrator to run: ${how}`,
+    };
   const apt = run('apt-get', ['install', '-y', '--no-install-recommends', OPTIMISED_BLAS_PACKAGE]);
-  if (apt.status === 0) return { ok: true, installed: OPTIMISED_BLAS_PACKAGE, message: `installed ${OPTIMISED_BLAS_PACKAGE} with apt-get` };
+  if (apt.status === 0)
+    return { ok: true, installed: OPTIMISED_BLAS_PACKAGE, message: `installed ${OPTIMISED_BLAS_PACKAGE} with apt-get` };
   const update = run('apt-get', ['update']);
-  const retry = update.status === 0 ? run('apt-get', ['install', '-y', '--no-install-recommends', OPTIMISED_BLAS_PACKAGE]) : update;
-  if (retry.status === 0) return { ok: true, installed: OPTIMISED_BLAS_PACKAGE, message: `installed ${OPTIMISED_BLAS_PACKAGE} with apt-get (after apt-get update)` };
+  const retry =
+    update.status === 0 ? run('apt-get', ['install', '-y', '--no-install-recommends', OPTIMISED_BLAS_PACKAGE]) : update;
+  if (retry.status === 0)
+    return {
+      ok: true,
+      installed: OPTIMISED_BLAS_PACKAGE,
+      message: `installed ${OPTIMISED_BLAS_PACKAGE} with apt-get (after apt-get update)`,
+    };
   const why = (retry.stderr || retry.error?.message || '').trim().split('\n').pop() ?? '';
   return { ok: false, message: `apt-get could not install ${OPTIMISED_BLAS_PACKAGE} (${why}); run: ${how}` };
 }

@@ -11,7 +11,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../backend';
-import { commandLabel, CommandSpec, flagAtLeast, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, UsageError } from '../cli/args';
+import {
+  commandLabel,
+  CommandSpec,
+  flagAtLeast,
+  flagBool,
+  flagList,
+  flagNumber,
+  flagString,
+  formatHelp,
+  parseArgs,
+  UsageError,
+} from '../cli/args';
 import { CliIo, processIo } from '../cli/io';
 import type { Batch, FeatureSizes } from '../data/batch';
 import { createModel, CtrModel } from '../models';
@@ -26,9 +37,24 @@ import { parseScaleArgs, runScaleCommand, SCALE_COMMAND } from './scale';
 import { EPOCH_COMMAND, parseEpochArgs, runEpochCommand } from './epoch';
 import { buildClusterGroupings } from '../layers/hierarchicalAttention';
 import { BenchSubject, measureSubject } from './measure';
-import { checkPytorch, defaultReferenceDir, IN_PROJECT_REFERENCE, inProjectReferenceProblem, PytorchRun, referenceInput, runPytorchReference } from './pytorch';
+import {
+  checkPytorch,
+  defaultReferenceDir,
+  IN_PROJECT_REFERENCE,
+  inProjectReferenceProblem,
+  PytorchRun,
+  referenceInput,
+  runPytorchReference,
+} from './pytorch';
 import { BenchRecord, BENCH_RECORD_SCHEMA, missingEntry, modelEntry, pytorchPairs, writeBenchRecord } from './record';
-import { BENCH_MODELS, BENCH_OPTIMIZER, BENCH_SHAPE, benchModelOverrides, BenchModelName, PYTORCH_REFERENCE_MODEL } from './shape';
+import {
+  BENCH_MODELS,
+  BENCH_OPTIMIZER,
+  BENCH_SHAPE,
+  benchModelOverrides,
+  BenchModelName,
+  PYTORCH_REFERENCE_MODEL,
+} from './shape';
 import { formatBenchTable } from './table';
 
 export interface BenchOptions {
@@ -88,7 +114,8 @@ export function defaultBenchOptions(root: string = repoRoot()): BenchOptions {
 
 export const BENCH_COMMAND: CommandSpec = {
   name: 'bench',
-  summary: 'Throughput and memory benchmarks per model, beside the PyTorch reference; e.g. dil bench --models din,dien --steps 50',
+  summary:
+    'Throughput and memory benchmarks per model, beside the PyTorch reference; e.g. dil bench --models din,dien --steps 50',
   usage: 'dil bench [flags]   (or: npm run bench -- [flags])',
   flags: [
     { name: 'models', type: 'list', values: BENCH_MODELS, description: 'models to measure', defaultText: 'all four' },
@@ -96,28 +123,73 @@ export const BENCH_COMMAND: CommandSpec = {
     { name: 'warmup', type: 'int', description: 'untimed steps before each phase', defaultText: '10' },
     { name: 'batches', type: 'int', description: 'distinct batches cycled through', defaultText: '16' },
     { name: 'seed', type: 'seed', description: 'data and weight seed', defaultText: '1' },
-    { name: 'pytorch-threads', type: 'list', description: "thread counts of the PyTorch reference (the all-cores ratio is the one that counts); 'none' skips it", defaultText: "1 and this machine's core count" },
-    { name: 'no-install-blas', type: 'boolean', description: "never apt-get install the reference's optimised BLAS (libopenblas0-pthread)" },
+    {
+      name: 'pytorch-threads',
+      type: 'list',
+      description:
+        "thread counts of the PyTorch reference (the all-cores ratio is the one that counts); 'none' skips it",
+      defaultText: "1 and this machine's core count",
+    },
+    {
+      name: 'no-install-blas',
+      type: 'boolean',
+      description: "never apt-get install the reference's optimised BLAS (libopenblas0-pthread)",
+    },
     { name: 'pytorch-steps', type: 'int', description: 'timed steps of each reference run', defaultText: '--steps' },
-    { name: 'pytorch-warmup', type: 'int', description: 'warm-up steps of each reference run', defaultText: '--warmup' },
-    { name: 'no-pytorch-cpu-clock', type: 'boolean', description: 'skip the extra 1-thread reference run timed by CPU time' },
-    { name: 'python', type: 'string', description: 'Python with torch for the reference', defaultText: '/usr/bin/python3' },
-    { name: 'pytorch-dir', type: 'string', description: 'folder of ref_din.py', defaultText: '<repo>/../shared/bench/pytorch-reference, or DIL_PYTORCH_REFERENCE' },
+    {
+      name: 'pytorch-warmup',
+      type: 'int',
+      description: 'warm-up steps of each reference run',
+      defaultText: '--warmup',
+    },
+    {
+      name: 'no-pytorch-cpu-clock',
+      type: 'boolean',
+      description: 'skip the extra 1-thread reference run timed by CPU time',
+    },
+    {
+      name: 'python',
+      type: 'string',
+      description: 'Python with torch for the reference',
+      defaultText: '/usr/bin/python3',
+    },
+    {
+      name: 'pytorch-dir',
+      type: 'string',
+      description: 'folder of ref_din.py',
+      defaultText: '<repo>/../shared/bench/pytorch-reference, or DIL_PYTORCH_REFERENCE',
+    },
     { name: 'results', type: 'string', description: 'folder of the JSON records', defaultText: '<repo>/results/bench' },
     { name: 'no-write', type: 'boolean', description: 'do not write the JSON record' },
     { name: 'quiet', type: 'boolean', description: 'no progress lines' },
-    { name: 'scale', type: 'boolean', description: 'instead: data at the size of Amazon Electronics and fractions of it (build time, memory, DIN training); --scale --help for its flags' },
-    { name: 'epoch', type: 'boolean', description: "instead: one real-data epoch of DIN, DIEN, DMIN on Amazon Beauty beside the peer's epoch times; --epoch --help for its flags" },
+    {
+      name: 'scale',
+      type: 'boolean',
+      description:
+        'instead: data at the size of Amazon Electronics and fractions of it (build time, memory, DIN training); --scale --help for its flags',
+    },
+    {
+      name: 'epoch',
+      type: 'boolean',
+      description:
+        "instead: one real-data epoch of DIN, DIEN, DMIN on Amazon Beauty beside the peer's epoch times; --epoch --help for its flags",
+    },
   ],
-  examples: ['dil bench --models din,dien --steps 50', 'npm run bench -- --pytorch-threads none --no-write', 'dil bench --scale --help'],
+  examples: [
+    'dil bench --models din,dien --steps 50',
+    'npm run bench -- --pytorch-threads none --no-write',
+    'dil bench --scale --help',
+  ],
 };
 
 /** Parses bench flags over `base`; throws a UsageError naming the flag on bad input. */
 export function parseBenchArgs(argv: string[], base: BenchOptions = defaultBenchOptions()): BenchOptions {
   const args = parseArgs(BENCH_COMMAND, argv);
   const label = commandLabel(BENCH_COMMAND);
-  if (args.positionals.length > 0) throw new UsageError(`${label}: unexpected argument "${args.positionals[0]}"; see ${label} --help`);
-  const at = (name: string, min: number, fallback: number): number => flagAtLeast(BENCH_COMMAND, args, name, min) ?? fallback;
+  if (args.positionals.length > 0)
+    throw new UsageError(`${label}: unexpected argument "${args.positionals[0]}"; see ${label} --help`);
+  const at = (name: string, min: number, fallback: number): number =>
+    flagAtLeast(BENCH_COMMAND, args, name, min) ?? fallback;
   const o: BenchOptions = { ...base, models: [...base.models], pytorchThreads: [...base.pytorchThreads] };
   const models = flagList(args, 'models');
   if (models?.length === 0) throw new UsageError(`${label}: --models needs at least one of ${BENCH_MODELS.join(', ')}`);
@@ -131,7 +203,9 @@ export function parseBenchArgs(argv: string[], base: BenchOptions = defaultBench
     const counts = threads.map(Number);
     const none = threads.length === 1 && threads[0] === 'none';
     if (!none && (counts.length === 0 || !counts.every((n) => Number.isInteger(n) && n >= 1))) {
-      throw new UsageError(`${label}: --pytorch-threads expects 'none' or a comma list of integers >= 1, got "${threads.join(',')}"`);
+      throw new UsageError(
+        `${label}: --pytorch-threads expects 'none' or a comma list of integers >= 1, got "${threads.join(',')}"`,
+      );
     }
     o.pytorchThreads = none ? [] : counts;
   }
@@ -148,7 +222,8 @@ export function parseBenchArgs(argv: string[], base: BenchOptions = defaultBench
   if (flagBool(args, 'no-install-blas')) o.installBlas = false;
   if (flagBool(args, 'no-write')) o.noWrite = true;
   if (flagBool(args, 'quiet')) o.verbose = false;
-  if (o.steps < 50 && o.verbose) console.warn(`bench: --steps ${o.steps} is below 50; fine for a smoke run, not for the README`);
+  if (o.steps < 50 && o.verbose)
+    console.warn(`bench: --steps ${o.steps} is below 50; fine for a smoke run, not for the README`);
   return o;
 }
 
@@ -163,7 +238,11 @@ export function withoutNegatives(batch: Batch): Batch {
  * auxiliary loss gets the batches without their negatives, as the trainer gives them
  * (otherwise their embeddings are gathered, uploaded and differentiated for nothing).
  */
-export function modelSubject(name: BenchModelName, sizes: FeatureSizes, seed: number): { subject: BenchSubject; config: unknown; behaviourDim: number; model: CtrModel } {
+export function modelSubject(
+  name: BenchModelName,
+  sizes: FeatureSizes,
+  seed: number,
+): { subject: BenchSubject; config: unknown; behaviourDim: number; model: CtrModel } {
   const model = createModel(name, benchModelOverrides(name), sizes, seed);
   const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
   const needsNegatives = model.auxWeight > 0;
@@ -202,7 +281,12 @@ export function meanClusters(batches: Batch[], dimensions: number[][]): number[]
   return dimensions.map((levels) => {
     const sums = levels.map(() => 0);
     for (const b of batches) {
-      const g = buildClusterGroupings(b.size, b.maxLen, b.histMask, levels.map((l) => b.histCats[l]));
+      const g = buildClusterGroupings(
+        b.size,
+        b.maxLen,
+        b.histMask,
+        levels.map((l) => b.histCats[l]),
+      );
       g.forEach((x, i) => (sums[i] += x.clusters));
     }
     return sums.map((x) => x / batches.length);
@@ -221,7 +305,9 @@ export function meanDistinct(batches: Batch[], level: number): number {
 }
 
 /** Runs the whole benchmark; returns the record (written unless noWrite). */
-export async function runBench(options: BenchOptions): Promise<{ record: BenchRecord; table: string; files?: { file: string; latest: string } }> {
+export async function runBench(
+  options: BenchOptions,
+): Promise<{ record: BenchRecord; table: string; files?: { file: string; latest: string } }> {
   const backend = await useBestBackend({ quiet: !options.verbose });
   const kernels: string[] = ['UnsortedSegmentSum (src/kernels)'];
   if (backend.name === 'wasm') {
@@ -232,10 +318,14 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
   const loadAverageAtStart = os.loadavg();
   const notes: string[] = [];
   if (loadAverageAtStart[0] > 1.5) {
-    notes.push(`load average ${loadAverageAtStart[0].toFixed(2)} at start on ${os.cpus().length} cores: other processes compete, numbers are noisy`);
+    notes.push(
+      `load average ${loadAverageAtStart[0].toFixed(2)} at start on ${os.cpus().length} cores: other processes compete, numbers are noisy`,
+    );
   }
   if (loadAverageAtStart[0] > 0.5 && allCoresThreads() > 1) {
-    notes.push(`PyTorch with ${allCoresThreads()} threads needs every core and waits whenever another process holds one (load average ${loadAverageAtStart[0].toFixed(2)} here): its wall-clock rate, and the all-cores ratio, hold only on an idle machine; the CPU-time ratios (second table, one thread each) are the estimate to read`);
+    notes.push(
+      `PyTorch with ${allCoresThreads()} threads needs every core and waits whenever another process holds one (load average ${loadAverageAtStart[0].toFixed(2)} here): its wall-clock rate, and the all-cores ratio, hold only on an idle machine; the CPU-time ratios (second table, one thread each) are the estimate to read`,
+    );
   }
   const data = makeBenchBatches(options.batches, options.seed);
   const record: BenchRecord = {
@@ -262,11 +352,23 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
     pytorch: { available: false, python: options.python, referenceDir: options.pytorchDir, runs: [] },
     notes,
   };
-  if (backend.name === 'wasm') notes.push('wasm backend: one thread (its multi-threaded build does not start under Node); "2 threads" compares one process of ours with PyTorch using 2 threads');
+  if (backend.name === 'wasm')
+    notes.push(
+      'wasm backend: one thread (its multi-threaded build does not start under Node); "2 threads" compares one process of ours with PyTorch using 2 threads',
+    );
 
   const limit = measureMatMulGflops(512, 8);
-  record.limit = { backend: backend.name, n: limit.n, reps: limit.reps, matMulGflops: limit.bestGflops, medianGflops: limit.medianGflops };
-  log(options, `bench: ${backend.name} matMul [${limit.n}, ${limit.n}] x [${limit.n}, ${limit.n}]: ${limit.bestGflops.toFixed(1)} GFLOP/s (best of ${limit.reps}; median ${limit.medianGflops.toFixed(1)})`);
+  record.limit = {
+    backend: backend.name,
+    n: limit.n,
+    reps: limit.reps,
+    matMulGflops: limit.bestGflops,
+    medianGflops: limit.medianGflops,
+  };
+  log(
+    options,
+    `bench: ${backend.name} matMul [${limit.n}, ${limit.n}] x [${limit.n}, ${limit.n}]: ${limit.bestGflops.toFixed(1)} GFLOP/s (best of ${limit.reps}; median ${limit.medianGflops.toFixed(1)})`,
+  );
   const measured = new Map<BenchModelName, ReturnType<typeof measureSubject>>();
   const flops = new Map<BenchModelName, { trainStep: number; scoring: number }>();
   const configs = new Map<BenchModelName, unknown>();
@@ -283,13 +385,24 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
     }
     configs.set(name, made.config);
     const dims = name === 'dhan' ? ((made.config as { dimensions?: number[][] }).dimensions ?? []) : [];
-    const count = modelFlops(name, made.config, { B: BENCH_SHAPE.batchSize, T: BENCH_SHAPE.maxLen, De: made.behaviourDim, clusters: dims.length > 0 ? meanClusters(data.batches, dims) : undefined });
+    const count = modelFlops(name, made.config, {
+      B: BENCH_SHAPE.batchSize,
+      T: BENCH_SHAPE.maxLen,
+      De: made.behaviourDim,
+      clusters: dims.length > 0 ? meanClusters(data.batches, dims) : undefined,
+    });
     flops.set(name, { trainStep: count.trainStep, scoring: count.scoring });
     try {
-      log(options, `bench: ${name}: ${options.warmup} warm-up + ${options.steps} timed training steps, then the same for scoring ...`);
+      log(
+        options,
+        `bench: ${name}: ${options.warmup} warm-up + ${options.steps} timed training steps, then the same for scoring ...`,
+      );
       const m = measureSubject(made.subject, data.batches, { warmup: options.warmup, steps: options.steps });
       measured.set(name, m);
-      log(options, `bench: ${name}: train ${Math.round(m.train.samplesPerSecond)} samples/s (median step ${m.train.stepMs.median.toFixed(1)} ms), score ${Math.round(m.score.samplesPerSecond)} samples/s, tensors ${m.tensors.afterWarmup} -> ${m.tensors.afterRun}`);
+      log(
+        options,
+        `bench: ${name}: train ${Math.round(m.train.samplesPerSecond)} samples/s (median step ${m.train.stepMs.median.toFixed(1)} ms), score ${Math.round(m.score.samplesPerSecond)} samples/s, tensors ${m.tensors.afterWarmup} -> ${m.tensors.afterRun}`,
+      );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       failures.set(name, { status: 'failed', message });
@@ -316,7 +429,10 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
       record.pytorch.reason = avail.reason;
       log(options, `bench: PyTorch reference skipped: ${avail.reason}`);
     } else {
-      const plan: { threads: number; clock: 'wall' | 'cpu' }[] = options.pytorchThreads.map((threads) => ({ threads, clock: 'wall' as const }));
+      const plan: { threads: number; clock: 'wall' | 'cpu' }[] = options.pytorchThreads.map((threads) => ({
+        threads,
+        clock: 'wall' as const,
+      }));
       if (options.pytorchCpuClock) plan.push({ threads: 1, clock: 'cpu' });
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-bench-ref-'));
       try {
@@ -324,7 +440,11 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
           let input: string | undefined;
           if (IN_PROJECT_REFERENCE.includes(model)) {
             const name = options.models.find((m) => PYTORCH_REFERENCE_MODEL[m] === model) as BenchModelName;
-            const problem = inProjectReferenceProblem(repoRoot(), model) ?? (configs.has(name) ? undefined : `the kit's ${name} did not build, so there is no config to give the reference`);
+            const problem =
+              inProjectReferenceProblem(repoRoot(), model) ??
+              (configs.has(name)
+                ? undefined
+                : `the kit's ${name} did not build, so there is no config to give the reference`);
             if (problem) {
               notes.push(`PyTorch ${model} reference not run: ${problem}`);
               log(options, `bench: PyTorch ${model} reference not run: ${problem}`);
@@ -332,17 +452,38 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
             }
             if (model === 'DHAN') {
               const dims = (configs.get(name) as { dimensions?: number[][] }).dimensions ?? [];
-              const batchWide = dims.map((levels) => levels.map((l) => meanDistinct(data.batches, l).toFixed(0)).join(' -> ')).join('; ');
-              const perRow = meanClusters(data.batches, dims).map((cs) => cs.map((c) => c.toFixed(0)).join(' -> ')).join('; ');
-              notes.push(`PyTorch DHAN (test/reference/dhan.py, the official code's layout) pools over one cluster slot per category id present in the whole batch (${batchWide} slots here), the kit over each row's own ids (${perRow} per row, padded to the batch maximum): the reference does more work, so the DHAN ratio flatters the kit`);
+              const batchWide = dims
+                .map((levels) => levels.map((l) => meanDistinct(data.batches, l).toFixed(0)).join(' -> '))
+                .join('; ');
+              const perRow = meanClusters(data.batches, dims)
+                .map((cs) => cs.map((c) => c.toFixed(0)).join(' -> '))
+                .join('; ');
+              notes.push(
+                `PyTorch DHAN (test/reference/dhan.py, the official code's layout) pools over one cluster slot per category id present in the whole batch (${batchWide} slots here), the kit over each row's own ids (${perRow} per row, padded to the batch maximum): the reference does more work, so the DHAN ratio flatters the kit`,
+              );
             }
             input = path.join(tmp, `${name}.json`);
             fs.writeFileSync(input, referenceInput(model, configs.get(name), data.sizes, data.batches));
           }
           for (const { threads, clock } of plan) {
-            log(options, `bench: PyTorch reference ${model}, ${threads} thread(s)${clock === 'cpu' ? ', timed by CPU time' : ''} ...`);
+            log(
+              options,
+              `bench: PyTorch reference ${model}, ${threads} thread(s)${clock === 'cpu' ? ', timed by CPU time' : ''} ...`,
+            );
             try {
-              runs.push(runPytorchReference({ python: options.python, referenceDir: options.pytorchDir, model, threads, warmup: options.pytorchWarmup ?? options.warmup, steps: options.pytorchSteps ?? options.steps, clock, repoRoot: repoRoot(), input }));
+              runs.push(
+                runPytorchReference({
+                  python: options.python,
+                  referenceDir: options.pytorchDir,
+                  model,
+                  threads,
+                  warmup: options.pytorchWarmup ?? options.warmup,
+                  steps: options.pytorchSteps ?? options.steps,
+                  clock,
+                  repoRoot: repoRoot(),
+                  input,
+                }),
+              );
             } catch (err) {
               const message = err instanceof Error ? err.message : String(err);
               notes.push(`PyTorch ${model} with ${threads} threads (${clock} clock) failed: ${message}`);
@@ -367,16 +508,20 @@ export async function runBench(options: BenchOptions): Promise<{ record: BenchRe
         entry.flops = f;
         entry.limitFractionTrain = limitFraction(f.trainStep, m.train.stepMs.median, limit.bestGflops);
         entry.limitFractionScore = limitFraction(f.scoring, m.score.stepMs.median, limit.bestGflops);
-        entry.limitFractionTrainCpu = m.train.cpuStepMs ? limitFraction(f.trainStep, m.train.cpuStepMs.median, limit.bestGflops) : null;
-        entry.limitFractionScoreCpu = m.score.cpuStepMs ? limitFraction(f.scoring, m.score.cpuStepMs.median, limit.bestGflops) : null;
+        entry.limitFractionTrainCpu = m.train.cpuStepMs
+          ? limitFraction(f.trainStep, m.train.cpuStepMs.median, limit.bestGflops)
+          : null;
+        entry.limitFractionScoreCpu = m.score.cpuStepMs
+          ? limitFraction(f.scoring, m.score.cpuStepMs.median, limit.bestGflops)
+          : null;
       }
       record.models[name] = entry;
-    }
-    else {
+    } else {
       const f = failures.get(name) ?? { status: 'failed' as const, message: 'not measured' };
       record.models[name] = missingEntry(f.status, f.message, reference);
     }
-    if (m && m.tensors.growth !== 0) notes.push(`${name}: live tensors grew by ${m.tensors.growth} over ${2 * options.steps} steps (leak)`);
+    if (m && m.tensors.growth !== 0)
+      notes.push(`${name}: live tensors grew by ${m.tensors.growth} over ${2 * options.steps} steps (leak)`);
   }
   const table = formatBenchTable(record);
   let files: { file: string; latest: string } | undefined;

@@ -12,7 +12,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { useBestBackend } from '../backend';
 import { writeFileAtomic } from '../atomicWrite';
-import { commandLabel, CommandSpec, flagAtLeast, flagBool, flagList, flagNumber, flagString, parseArgs, UsageError } from '../cli/args';
+import {
+  commandLabel,
+  CommandSpec,
+  flagAtLeast,
+  flagBool,
+  flagList,
+  flagNumber,
+  flagString,
+  parseArgs,
+  UsageError,
+} from '../cli/args';
 import type { Batch } from '../data/batch';
 import { InMemoryDataset } from '../data/dataset';
 import { deserializeDatasetParts, serializeDatasetParts } from '../data/datasetBytes';
@@ -62,7 +72,10 @@ export interface ScalePoint {
 }
 
 /** One fraction, in this process (the child's work). */
-export async function measureScalePoint(fraction: number, options: { seed: number; warmup: number; steps: number }): Promise<ScalePoint> {
+export async function measureScalePoint(
+  fraction: number,
+  options: { seed: number; warmup: number; steps: number },
+): Promise<ScalePoint> {
   const backend = await useBestBackend({ quiet: true });
   if (backend.name === 'wasm' && !fastWasmKernelsInstalled()) installFastWasmKernels();
   const rssBaseBytes = process.memoryUsage().rss;
@@ -80,7 +93,15 @@ export async function measureScalePoint(fraction: number, options: { seed: numbe
   };
   const log = electronicsLikeLog(fraction, options.seed);
   const logMs = lap();
-  const splits = dinProtocol(log, { protocol: 'din', seed: options.seed, validFraction: 0, testFraction: 0, userSplit: 'exact', negatives: 'uniform', allowOwnHistoryNegatives: false });
+  const splits = dinProtocol(log, {
+    protocol: 'din',
+    seed: options.seed,
+    validFraction: 0,
+    testFraction: 0,
+    userSplit: 'exact',
+    negatives: 'uniform',
+    allowOwnHistoryNegatives: false,
+  });
   const protocolMs = lap();
   const dataset = new InMemoryDataset({
     name: log.name,
@@ -136,7 +157,8 @@ export async function measureScalePoint(fraction: number, options: { seed: numbe
   } finally {
     model.dispose();
   }
-  if (stepMs.length === 0) throw new Error(`measureScalePoint: fewer than ${options.warmup + 1} training batches at fraction ${fraction}`);
+  if (stepMs.length === 0)
+    throw new Error(`measureScalePoint: fewer than ${options.warmup + 1} training batches at fraction ${fraction}`);
   return {
     fraction,
     users: log.users.length - 1,
@@ -166,7 +188,14 @@ export async function measureScalePoint(fraction: number, options: { seed: numbe
  * load, the memory of the built data and the epoch start (shuffle + first batch); per sample,
  * building a batch and a DIN training step (by CPU time).
  */
-export function perRow(p: ScalePoint): { buildUsPerRow: number; cacheLoadUsPerRow: number; bytesPerRow: number; epochStartUsPerRow: number; batchUsPerRow: number; trainUsPerRow: number } {
+export function perRow(p: ScalePoint): {
+  buildUsPerRow: number;
+  cacheLoadUsPerRow: number;
+  bytesPerRow: number;
+  epochStartUsPerRow: number;
+  batchUsPerRow: number;
+  trainUsPerRow: number;
+} {
   return {
     buildUsPerRow: ((p.protocolMs + p.datasetMs) * 1000) / p.trainRows,
     cacheLoadUsPerRow: (p.cacheLoadMs * 1000) / p.trainRows,
@@ -182,13 +211,17 @@ export function perRow(p: ScalePoint): { buildUsPerRow: number; cacheLoadUsPerRo
  * about 1 when the cost grows linearly with the data, > 1 when worse. `worse` lists the costs
  * whose growth exceeds `tolerance` (noise allowance of timings on a shared machine).
  */
-export function scaleGrowth(points: ScalePoint[], tolerance = 1.5): { growth: Record<string, number>; worse: string[] } {
+export function scaleGrowth(
+  points: ScalePoint[],
+  tolerance = 1.5,
+): { growth: Record<string, number>; worse: string[] } {
   if (points.length < 2) throw new Error('scaleGrowth needs at least two sizes');
   const sorted = [...points].sort((a, b) => a.fraction - b.fraction);
   const lo = perRow(sorted[0]);
   const hi = perRow(sorted[sorted.length - 1]);
   const growth: Record<string, number> = {};
-  for (const k of Object.keys(lo) as (keyof typeof lo)[]) growth[k] = lo[k] > 0 ? hi[k] / lo[k] : hi[k] > 0 ? Infinity : 1;
+  for (const k of Object.keys(lo) as (keyof typeof lo)[])
+    growth[k] = lo[k] > 0 ? hi[k] / lo[k] : hi[k] > 0 ? Infinity : 1;
   return { growth, worse: Object.keys(growth).filter((k) => growth[k] > tolerance) };
 }
 
@@ -198,7 +231,23 @@ function mb(bytes: number): string {
 
 /** The printed table of the scale points. */
 export function formatScaleTable(points: ScalePoint[]): string {
-  const header = ['fraction', 'users', 'items', 'behaviours', 'train rows', 'protocol s', 'dataset s', 'build us/row', 'cache load s', 'data bytes/row', 'first batch ms', 'batch ms', 'DIN train/s (by CPU)', 'RSS built MB', 'peak RSS MB'];
+  const header = [
+    'fraction',
+    'users',
+    'items',
+    'behaviours',
+    'train rows',
+    'protocol s',
+    'dataset s',
+    'build us/row',
+    'cache load s',
+    'data bytes/row',
+    'first batch ms',
+    'batch ms',
+    'DIN train/s (by CPU)',
+    'RSS built MB',
+    'peak RSS MB',
+  ];
   const rows = points.map((p) => {
     const r = perRow(p);
     return [
@@ -221,12 +270,20 @@ export function formatScaleTable(points: ScalePoint[]): string {
   });
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const out = [line(header), line(header.map(() => '---')), ...rows.map(line), ''];
-  out.push(`Full size = Amazon Electronics 5-core (${AMAZON_ELECTRONICS.users.toLocaleString('en-US')} users, ${AMAZON_ELECTRONICS.items.toLocaleString('en-US')} items, ${AMAZON_ELECTRONICS.behaviours.toLocaleString('en-US')} behaviours), synthetic; DIN protocol, no validation split; history ${SCALE_MAX_LEN}; DIN in the bench config, batch 128; each size in a fresh process.`);
-  out.push('Times by this process\'s CPU time (the machine is shared), except DIN train/s, wall clock with CPU time in brackets. build us/row = (protocol + dataset) per training row; cache load = reading the serialised dataset back (in memory); data bytes/row = (RSS after the build - RSS before the log) per training row; first batch = shuffling an epoch\'s row order + one batch; batch = one more batch of 128.');
+  out.push(
+    `Full size = Amazon Electronics 5-core (${AMAZON_ELECTRONICS.users.toLocaleString('en-US')} users, ${AMAZON_ELECTRONICS.items.toLocaleString('en-US')} items, ${AMAZON_ELECTRONICS.behaviours.toLocaleString('en-US')} behaviours), synthetic; DIN protocol, no validation split; history ${SCALE_MAX_LEN}; DIN in the bench config, batch 128; each size in a fresh process.`,
+  );
+  out.push(
+    "Times by this process's CPU time (the machine is shared), except DIN train/s, wall clock with CPU time in brackets. build us/row = (protocol + dataset) per training row; cache load = reading the serialised dataset back (in memory); data bytes/row = (RSS after the build - RSS before the log) per training row; first batch = shuffling an epoch's row order + one batch; batch = one more batch of 128.",
+  );
   if (points.length >= 2) {
     const { growth, worse } = scaleGrowth(points);
-    const g = Object.entries(growth).map(([k, v]) => `${k} x${v.toFixed(2)}`).join(', ');
-    out.push(`Per-row cost, largest / smallest size: ${g}. ${worse.length === 0 ? 'Nothing grows worse than linearly (every ratio <= 1.5).' : `Worse than linear (> 1.5): ${worse.join(', ')}.`}`);
+    const g = Object.entries(growth)
+      .map(([k, v]) => `${k} x${v.toFixed(2)}`)
+      .join(', ');
+    out.push(
+      `Per-row cost, largest / smallest size: ${g}. ${worse.length === 0 ? 'Nothing grows worse than linearly (every ratio <= 1.5).' : `Worse than linear (> 1.5): ${worse.join(', ')}.`}`,
+    );
   }
   return out.join('\n');
 }
@@ -236,44 +293,85 @@ export function formatScaleTable(points: ScalePoint[]): string {
  * `command` being how this process was started, e.g. `bench/run.ts` or `bin/dil.js bench`) and
  * prints the table; writes `<resultsDir>/scale-<time>.json` unless `noWrite`.
  */
-export function runScaleBench(options: Omit<ScaleCommandOptions, 'child'>): { points: ScalePoint[]; table: string; file?: string } {
+export function runScaleBench(options: Omit<ScaleCommandOptions, 'child'>): {
+  points: ScalePoint[];
+  table: string;
+  file?: string;
+} {
   const loadAverageAtStart = os.loadavg();
   const points: ScalePoint[] = [];
   for (const f of options.fractions) {
     if (options.verbose) console.log(`bench --scale: fraction ${f} in a child process ...`);
-    const args = [...process.execArgv, ...options.command, '--scale-child', String(f), '--seed', String(options.seed), '--warmup', String(options.warmup), '--steps', String(options.steps)];
-    const res = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, timeout: 1_800_000 });
-    if (res.status !== 0) throw new Error(`runScaleBench: the child for fraction ${f} failed (${res.status}): ${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`);
-    const json = res.stdout.split('\n').filter((l) => l.startsWith('{')).pop();
+    const args = [
+      ...process.execArgv,
+      ...options.command,
+      '--scale-child',
+      String(f),
+      '--seed',
+      String(options.seed),
+      '--warmup',
+      String(options.warmup),
+      '--steps',
+      String(options.steps),
+    ];
+    const res = spawnSync(process.execPath, args, {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 1_800_000,
+    });
+    if (res.status !== 0)
+      throw new Error(
+        `runScaleBench: the child for fraction ${f} failed (${res.status}): ${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`,
+      );
+    const json = res.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .pop();
     if (!json) throw new Error(`runScaleBench: the child for fraction ${f} printed no JSON line`);
     const p = JSON.parse(json) as ScalePoint;
     points.push(p);
-    if (options.verbose) console.log(`bench --scale: ${p.trainRows.toLocaleString('en-US')} training rows built in ${((p.protocolMs + p.datasetMs) / 1000).toFixed(1)} s, DIN ${Math.round(p.trainSamplesPerSecond)} samples/s, peak RSS ${mb(p.peakRssBytes)} MB`);
+    if (options.verbose)
+      console.log(
+        `bench --scale: ${p.trainRows.toLocaleString('en-US')} training rows built in ${((p.protocolMs + p.datasetMs) / 1000).toFixed(1)} s, DIN ${Math.round(p.trainSamplesPerSecond)} samples/s, peak RSS ${mb(p.peakRssBytes)} MB`,
+      );
   }
   const table = formatScaleTable(points);
   let file: string | undefined;
   if (!options.noWrite) {
     fs.mkdirSync(options.resultsDir, { recursive: true });
     file = path.join(options.resultsDir, `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileAtomic(file, `${JSON.stringify({ createdAt: new Date().toISOString(), loadAverageAtStart, points }, null, 2)}\n`);
+    writeFileAtomic(
+      file,
+      `${JSON.stringify({ createdAt: new Date().toISOString(), loadAverageAtStart, points }, null, 2)}\n`,
+    );
   }
   return { points, table, file };
 }
 
 export const SCALE_COMMAND: CommandSpec = {
   name: 'bench --scale',
-  summary: 'Data at the size of Amazon Electronics and fractions of it: build time, memory and DIN training per size, each size in a fresh process.',
+  summary:
+    'Data at the size of Amazon Electronics and fractions of it: build time, memory and DIN training per size, each size in a fresh process.',
   usage: 'dil bench --scale [flags]   (or: npm run bench -- --scale [flags])',
   flags: [
     { name: 'scale', type: 'boolean', description: 'this benchmark' },
-    { name: 'fractions', type: 'list', description: 'sizes as fractions of Amazon Electronics, each in (0, 1]', defaultText: SCALE_FRACTIONS.join(',') },
+    {
+      name: 'fractions',
+      type: 'list',
+      description: 'sizes as fractions of Amazon Electronics, each in (0, 1]',
+      defaultText: SCALE_FRACTIONS.join(','),
+    },
     { name: 'steps', type: 'int', description: 'timed DIN training steps per size', defaultText: '30' },
     { name: 'warmup', type: 'int', description: 'untimed steps first', defaultText: '5' },
     { name: 'seed', type: 'seed', description: 'data and weight seed', defaultText: '1' },
     { name: 'results', type: 'string', description: 'folder of the JSON record', defaultText: '<repo>/results/bench' },
     { name: 'no-write', type: 'boolean', description: 'do not write the JSON record' },
     { name: 'quiet', type: 'boolean', description: 'no progress lines' },
-    { name: 'scale-child', type: 'number', description: 'one size only, printed as one JSON line (what --scale runs in each child process)' },
+    {
+      name: 'scale-child',
+      type: 'number',
+      description: 'one size only, printed as one JSON line (what --scale runs in each child process)',
+    },
   ],
   examples: ['dil bench --scale --fractions 0.125,0.25 --steps 20', 'npm run bench -- --scale --no-write'],
 };
@@ -296,7 +394,8 @@ export interface ScaleCommandOptions {
 export function parseScaleArgs(argv: string[], resultsDir: string): ScaleCommandOptions {
   const args = parseArgs(SCALE_COMMAND, argv);
   const label = commandLabel(SCALE_COMMAND);
-  if (args.positionals.length > 0) throw new UsageError(`${label}: unexpected argument "${args.positionals[0]}"; see ${label} --help`);
+  if (args.positionals.length > 0)
+    throw new UsageError(`${label}: unexpected argument "${args.positionals[0]}"; see ${label} --help`);
   const fraction = (flag: string, raw: string | number): number => {
     const f = Number(raw);
     if (!(f > 0 && f <= 1)) throw new UsageError(`${label}: --${flag} expects fractions in (0, 1], got "${raw}"`);

@@ -16,7 +16,8 @@ const MIN_PER_USER = 5;
 
 /** The log at `fraction` of Electronics (users and items scaled, categories kept), from `seed`. */
 export function electronicsLikeLog(fraction: number, seed: number): BehaviourLog {
-  if (!(fraction > 0 && fraction <= 1)) throw new Error(`electronicsLikeLog: fraction must be in (0, 1], got ${fraction}`);
+  if (!(fraction > 0 && fraction <= 1))
+    throw new Error(`electronicsLikeLog: fraction must be in (0, 1], got ${fraction}`);
   const E = AMAZON_ELECTRONICS;
   const U = Math.max(1, Math.round(E.users * fraction));
   const I = Math.max(2, Math.round(E.items * fraction));

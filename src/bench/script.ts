@@ -30,7 +30,10 @@ export async function runScript(
 }
 
 /** `runScript` as a script's main: exits with its code; other errors print their stack and exit 1. */
-export function runScriptMain(command: CommandSpec, body: (args: ParsedArgs) => Promise<number | void> | number | void): void {
+export function runScriptMain(
+  command: CommandSpec,
+  body: (args: ParsedArgs) => Promise<number | void> | number | void,
+): void {
   runScript(command, process.argv.slice(2), body).then(
     (code) => process.exit(code),
     (err) => {
@@ -48,31 +51,62 @@ export function checkPositionals(command: CommandSpec, args: ParsedArgs, max: nu
 }
 
 /** Positional `index` (called `name` in messages) as an integer >= `min`; `fallback` when absent. */
-export function positionalInt(command: CommandSpec, args: ParsedArgs, index: number, name: string, min: number, fallback: number): number {
+export function positionalInt(
+  command: CommandSpec,
+  args: ParsedArgs,
+  index: number,
+  name: string,
+  min: number,
+  fallback: number,
+): number {
   const raw = args.positionals[index];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < min) throw new UsageError(`${commandLabel(command)}: ${name} expects an integer >= ${min}, got "${raw}"`);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < min)
+    throw new UsageError(`${commandLabel(command)}: ${name} expects an integer >= ${min}, got "${raw}"`);
   return n;
 }
 
 function checkValue<T extends string>(command: CommandSpec, name: string, item: string, values: readonly T[]): T {
   if ((values as readonly string[]).includes(item)) return item as T;
-  throw new UsageError(`${commandLabel(command)}: ${name}: "${item}" is not valid; valid values: ${values.join(', ')}${didYouMean(item, values)}`);
+  throw new UsageError(
+    `${commandLabel(command)}: ${name}: "${item}" is not valid; valid values: ${values.join(', ')}${didYouMean(item, values)}`,
+  );
 }
 
 /** Positional `index` as one of `values`; `fallback` when absent (required without one). */
-export function positionalChoice<T extends string>(command: CommandSpec, args: ParsedArgs, index: number, name: string, values: readonly T[], fallback?: T): T {
+export function positionalChoice<T extends string>(
+  command: CommandSpec,
+  args: ParsedArgs,
+  index: number,
+  name: string,
+  values: readonly T[],
+  fallback?: T,
+): T {
   const raw = args.positionals[index] ?? fallback;
-  if (raw === undefined) throw new UsageError(`${commandLabel(command)}: which ${name}? one of ${values.join(', ')}; see ${commandLabel(command)} --help`);
+  if (raw === undefined)
+    throw new UsageError(
+      `${commandLabel(command)}: which ${name}? one of ${values.join(', ')}; see ${commandLabel(command)} --help`,
+    );
   return checkValue(command, name, raw, values);
 }
 
 /** Positional `index` as a comma list of `values`; `fallback` when absent. */
-export function positionalList<T extends string>(command: CommandSpec, args: ParsedArgs, index: number, name: string, values: readonly T[], fallback: readonly T[]): T[] {
+export function positionalList<T extends string>(
+  command: CommandSpec,
+  args: ParsedArgs,
+  index: number,
+  name: string,
+  values: readonly T[],
+  fallback: readonly T[],
+): T[] {
   const raw = args.positionals[index];
   if (raw === undefined) return [...fallback];
-  const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
-  if (items.length === 0) throw new UsageError(`${commandLabel(command)}: ${name} needs at least one of ${values.join(', ')}`);
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  if (items.length === 0)
+    throw new UsageError(`${commandLabel(command)}: ${name} needs at least one of ${values.join(', ')}`);
   return items.map((item) => checkValue(command, name, item, values));
 }

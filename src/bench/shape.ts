@@ -43,12 +43,13 @@ export const BENCH_MODELS: readonly BenchModelName[] = ['din', 'dien', 'dmin', '
  * PyTorch reference model for each bench model: DIN and DIEN by the shared ref_din.py, DMIN and
  * DHAN by bench/pytorch/ref_dmin_dhan.py (src/bench/pytorch.ts).
  */
-export const PYTORCH_REFERENCE_MODEL: Readonly<Record<BenchModelName, 'DIN' | 'DIEN' | 'DMIN' | 'DHAN'>> = Object.freeze({
-  din: 'DIN',
-  dien: 'DIEN',
-  dmin: 'DMIN',
-  dhan: 'DHAN',
-});
+export const PYTORCH_REFERENCE_MODEL: Readonly<Record<BenchModelName, 'DIN' | 'DIEN' | 'DMIN' | 'DHAN'>> =
+  Object.freeze({
+    din: 'DIN',
+    dien: 'DIEN',
+    dmin: 'DMIN',
+    dhan: 'DHAN',
+  });
 
 /**
  * Config overrides per model, chosen to compute what the PyTorch reference computes
@@ -66,7 +67,12 @@ export function benchModelOverrides(name: BenchModelName, shape: Readonly<BenchS
   const mlp = { hidden: [200, 80], activation: 'relu', batchNorm: 'none', dropout: 0 };
   switch (name) {
     case 'din':
-      return { embedding, attention: { hidden: [80, 40], activation: 'sigmoid', normalize: 'none' }, productFeature: false, mlp };
+      return {
+        embedding,
+        attention: { hidden: [80, 40], activation: 'sigmoid', normalize: 'none' },
+        productFeature: false,
+        mlp,
+      };
     case 'dien':
       return {
         embedding,

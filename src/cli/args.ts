@@ -20,11 +20,14 @@ export const SEED_LIMIT = 2 ** 32;
 
 /** Edit distance: insertions, deletions, substitutions and swaps of neighbours ("dein" -> "dien" is 1). */
 export function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
   }
   return d[a.length][b.length];
@@ -44,13 +47,20 @@ export function nearest(input: string, candidates: readonly string[]): string | 
     let prefix = 0;
     while (prefix < a.length && a[prefix] === b[prefix]) prefix++;
     const score = [editDistance(a, b), -prefix, Math.abs(b.length - a.length)];
-    const better = score[0] !== bestScore[0] ? score[0] < bestScore[0] : score[1] !== bestScore[1] ? score[1] < bestScore[1] : score[2] < bestScore[2];
+    const better =
+      score[0] !== bestScore[0]
+        ? score[0] < bestScore[0]
+        : score[1] !== bestScore[1]
+          ? score[1] < bestScore[1]
+          : score[2] < bestScore[2];
     if (better) {
       best = candidate;
       bestScore = score;
     }
   }
-  return best !== undefined && bestScore[0] <= Math.min(2, Math.floor(Math.max(input.length, best.length) / 2)) ? best : undefined;
+  return best !== undefined && bestScore[0] <= Math.min(2, Math.floor(Math.max(input.length, best.length) / 2))
+    ? best
+    : undefined;
 }
 
 /** ' (did you mean "x"?)' for a near miss, else ''. */
@@ -119,11 +129,16 @@ function parseValue(label: string, spec: FlagSpec, raw: string): FlagValue {
       return v;
     }
     case 'list': {
-      const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
       if (spec.values) {
         for (const item of items) {
           if (!spec.values.includes(item)) {
-            throw new UsageError(`${where}: "${item}" is not valid; valid values: ${spec.values.join(', ')}${didYouMean(item, spec.values)}`);
+            throw new UsageError(
+              `${where}: "${item}" is not valid; valid values: ${spec.values.join(', ')}${didYouMean(item, spec.values)}`,
+            );
           }
         }
       }
@@ -131,7 +146,9 @@ function parseValue(label: string, spec: FlagSpec, raw: string): FlagValue {
     }
     case 'string':
       if (spec.values && !spec.values.includes(raw)) {
-        throw new UsageError(`${where}: "${raw}" is not valid; valid values: ${spec.values.join(', ')}${didYouMean(raw, spec.values)}`);
+        throw new UsageError(
+          `${where}: "${raw}" is not valid; valid values: ${spec.values.join(', ')}${didYouMean(raw, spec.values)}`,
+        );
       }
       return raw;
     default:
@@ -170,7 +187,8 @@ export function parseArgs(command: CommandSpec, argv: string[]): ParsedArgs {
     if (spec.type === 'boolean') {
       if (eq >= 0) {
         const raw = arg.slice(eq + 1);
-        if (raw !== 'true' && raw !== 'false') throw new UsageError(`${label}: --${name} expects true or false, got "${raw}"`);
+        if (raw !== 'true' && raw !== 'false')
+          throw new UsageError(`${label}: --${name} expects true or false, got "${raw}"`);
         value = raw === 'true';
       } else value = true;
     } else {
@@ -203,7 +221,10 @@ export function formatHelp(command: CommandSpec): string {
   const lines = [`Usage: ${command.usage}`, '', command.summary, ''];
   if (command.flags.length > 0) {
     lines.push('Flags:');
-    const labels = command.flags.map((f) => `  --${f.name}${f.type === 'boolean' ? '' : ` <${f.type === 'list' ? 'a,b,...' : f.type === 'seed' ? 'int' : f.type}>`}`);
+    const labels = command.flags.map(
+      (f) =>
+        `  --${f.name}${f.type === 'boolean' ? '' : ` <${f.type === 'list' ? 'a,b,...' : f.type === 'seed' ? 'int' : f.type}>`}`,
+    );
     const width = Math.max(...labels.map((l) => l.length)) + 2;
     command.flags.forEach((f, i) => {
       let text = f.description;

@@ -31,7 +31,10 @@ const FLAG_OF_TRAIN_FIELD: Record<string, string> = {
 /** `message` with every library option name replaced by its flag. */
 export function speakFlags(message: string): string {
   let out = message.replace(/\btrain\.(\w+)\b/g, (whole, name: string) => FLAG_OF_TRAIN_FIELD[name] ?? whole);
-  out = out.replace(/\bthe learning rate\b/g, '--lr').replace(/\b(?:the )?option (\w+)\b/g, (whole, name: string) => FLAG_OF_OPTION[name] ?? whole);
-  for (const [name, flag] of Object.entries(FLAG_OF_OPTION)) out = out.replace(new RegExp(`(?<![\\w./-])${name}\\b`, 'g'), flag);
+  out = out
+    .replace(/\bthe learning rate\b/g, '--lr')
+    .replace(/\b(?:the )?option (\w+)\b/g, (whole, name: string) => FLAG_OF_OPTION[name] ?? whole);
+  for (const [name, flag] of Object.entries(FLAG_OF_OPTION))
+    out = out.replace(new RegExp(`(?<![\\w./-])${name}\\b`, 'g'), flag);
   return out;
 }

@@ -13,7 +13,15 @@ import { trainCommand } from './commands/train';
 import { speakFlags } from './flagNames';
 import { CliCommand, CliIo, processIo } from './io';
 
-export const COMMANDS: readonly CliCommand[] = [dataCommand, trainCommand, evalCommand, ablateCommand, reportCommand, benchCommand, reproduceCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  dataCommand,
+  trainCommand,
+  evalCommand,
+  ablateCommand,
+  reportCommand,
+  benchCommand,
+  reproduceCommand,
+];
 
 /** Top-level help. */
 export function mainHelp(): string {

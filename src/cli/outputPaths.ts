@@ -18,7 +18,9 @@ export function checkOutputFolder(flag: string, dir: string): void {
   }
   if (!fs.statSync(probe).isDirectory()) {
     throw new UsageError(
-      missing ? `${flag} ${dir}: ${probe} is a file, so the folder cannot be created there; expected a folder path` : `${flag} ${dir} is an existing file; expected a folder (created if missing)`,
+      missing
+        ? `${flag} ${dir}: ${probe} is a file, so the folder cannot be created there; expected a folder path`
+        : `${flag} ${dir} is an existing file; expected a folder (created if missing)`,
     );
   }
   try {

@@ -45,16 +45,30 @@ function requireString(rec: Record<string, unknown>, key: string, file: string, 
   const v = rec[key];
   if (typeof v === 'string' && v.length > 0) return v;
   if (typeof v === 'number') return String(v);
-  throw new DataFormatError(file, line, `a non-empty string field "${key}"`, v === undefined ? `missing field "${key}"` : `bad "${key}"`);
+  throw new DataFormatError(
+    file,
+    line,
+    `a non-empty string field "${key}"`,
+    v === undefined ? `missing field "${key}"` : `bad "${key}"`,
+  );
 }
 
 /** Parses one review line; throws DataFormatError naming what is missing. */
-export function parseReviewLine(text: string, file: string, line: number): { user: string; item: string; time: number } {
+export function parseReviewLine(
+  text: string,
+  file: string,
+  line: number,
+): { user: string; item: string; time: number } {
   let rec: unknown;
   try {
     rec = JSON.parse(text);
   } catch (err) {
-    throw new DataFormatError(file, line, 'one JSON object per line with reviewerID, asin, unixReviewTime', `malformed JSON (${(err as Error).message})`);
+    throw new DataFormatError(
+      file,
+      line,
+      'one JSON object per line with reviewerID, asin, unixReviewTime',
+      `malformed JSON (${(err as Error).message})`,
+    );
   }
   if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) {
     throw new DataFormatError(file, line, 'a JSON object with reviewerID, asin, unixReviewTime', 'not an object');
@@ -64,7 +78,12 @@ export function parseReviewLine(text: string, file: string, line: number): { use
   const item = requireString(r, 'asin', file, line);
   const t = r.unixReviewTime;
   if (typeof t !== 'number' || !Number.isFinite(t)) {
-    throw new DataFormatError(file, line, 'a numeric field "unixReviewTime"', t === undefined ? 'missing field "unixReviewTime"' : 'bad "unixReviewTime"');
+    throw new DataFormatError(
+      file,
+      line,
+      'a numeric field "unixReviewTime"',
+      t === undefined ? 'missing field "unixReviewTime"' : 'bad "unixReviewTime"',
+    );
   }
   return { user, item, time: t };
 }
@@ -76,7 +95,12 @@ export function parseMetaLine(text: string, file: string, line: number): { item:
     rec = parsePythonLiteral(text);
   } catch (err) {
     if (err instanceof PythonLiteralError) {
-      throw new DataFormatError(file, line, "one Python-literal dict per line with 'asin' and 'categories'", `malformed literal at ${err.message}`);
+      throw new DataFormatError(
+        file,
+        line,
+        "one Python-literal dict per line with 'asin' and 'categories'",
+        `malformed literal at ${err.message}`,
+      );
     }
     throw err;
   }
@@ -85,9 +109,24 @@ export function parseMetaLine(text: string, file: string, line: number): { item:
   }
   const item = requireString(rec as Record<string, unknown>, 'asin', file, line);
   const cats = (rec as Record<string, PyValue>).categories;
-  if (cats === undefined) throw new DataFormatError(file, line, "a field 'categories' (a list of category paths)", "missing field 'categories'");
-  if (!Array.isArray(cats) || cats.length === 0 || !cats.every((p) => Array.isArray(p) && p.length > 0 && p.every((c) => typeof c === 'string'))) {
-    throw new DataFormatError(file, line, "'categories' as a non-empty list of non-empty lists of strings", "bad 'categories'");
+  if (cats === undefined)
+    throw new DataFormatError(
+      file,
+      line,
+      "a field 'categories' (a list of category paths)",
+      "missing field 'categories'",
+    );
+  if (
+    !Array.isArray(cats) ||
+    cats.length === 0 ||
+    !cats.every((p) => Array.isArray(p) && p.length > 0 && p.every((c) => typeof c === 'string'))
+  ) {
+    throw new DataFormatError(
+      file,
+      line,
+      "'categories' as a non-empty list of non-empty lists of strings",
+      "bad 'categories'",
+    );
   }
   return { item, categories: cats as string[][] };
 }
@@ -158,7 +197,13 @@ export async function readAmazon(category: string, dataDir: string, options: Ama
   }
   const skippedMeta = metaPolicy.report(files.meta);
   if (skippedMeta) options.onWarning?.(skippedMeta);
-  if (metaLines === 0) throw new DataFormatError(files.meta, 0, "one Python-literal dict per line with 'asin' and 'categories'", 'no meta lines');
+  if (metaLines === 0)
+    throw new DataFormatError(
+      files.meta,
+      0,
+      "one Python-literal dict per line with 'asin' and 'categories'",
+      'no meta lines',
+    );
   let missing = 0;
   for (let i = 0; i < leaf.length; i++) {
     if (leaf[i] === undefined) {
@@ -167,7 +212,8 @@ export async function readAmazon(category: string, dataDir: string, options: Ama
       parent[i] = '<unknown>';
     }
   }
-  if (missing > 0) options.onWarning?.(`${files.meta}: ${missing} reviewed item(s) have no meta line; category '<unknown>'`);
+  if (missing > 0)
+    options.onWarning?.(`${files.meta}: ${missing} reviewed item(s) have no meta line; category '<unknown>'`);
   return buildBehaviourLog({
     name: `amazon:${category}`,
     sourceChecksums: [reviewSum, metaSum],

@@ -35,12 +35,22 @@ export function barsSplitFile(dir: string, split: SplitName): string | undefined
 
 /** The split files of `dir` (train and test required). */
 export function barsFiles(dir: string): Partial<Record<SplitName, string>> & { train: string; test: string } {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new DataFormatError(dir, 0, 'a directory holding train.csv[.gz] and test.csv[.gz]', 'not a directory');
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory())
+    throw new DataFormatError(dir, 0, 'a directory holding train.csv[.gz] and test.csv[.gz]', 'not a directory');
   const train = barsSplitFile(dir, 'train');
   const test = barsSplitFile(dir, 'test');
   const valid = barsSplitFile(dir, 'valid');
-  for (const [split, file] of [['train', train], ['test', test]] as const) {
-    if (!file) throw new DataFormatError(path.join(dir, `${split}.csv`), 0, `${split}.csv or ${split}.csv.gz in ${dir}`, 'file not found');
+  for (const [split, file] of [
+    ['train', train],
+    ['test', test],
+  ] as const) {
+    if (!file)
+      throw new DataFormatError(
+        path.join(dir, `${split}.csv`),
+        0,
+        `${split}.csv or ${split}.csv.gz in ${dir}`,
+        'file not found',
+      );
   }
   return { train: train!, test: test!, ...(valid ? { valid } : {}) };
 }
@@ -88,12 +98,18 @@ export async function readBarsCsv(dir: string, options: { onProgress?: ProgressC
   let total = 0;
 
   const itemWithCat = (itemToken: string, catToken: string, file: string, lineNo: number, field: string): number => {
-    if (itemToken === '' || catToken === '') throw new DataFormatError(file, lineNo, `non-empty ids in ${field}`, 'empty id');
+    if (itemToken === '' || catToken === '')
+      throw new DataFormatError(file, lineNo, `non-empty ids in ${field}`, 'empty id');
     const item = items.id(itemToken);
     const cat = cats.id(catToken);
     if (catOf[item] === undefined) catOf[item] = cat;
     else if (catOf[item] !== cat) {
-      throw new DataFormatError(file, lineNo, `one category per item (item ${itemToken} has category ${cats.tokens[catOf[item]]} on an earlier row)`, `item ${itemToken} with category ${catToken} in ${field}`);
+      throw new DataFormatError(
+        file,
+        lineNo,
+        `one category per item (item ${itemToken} has category ${cats.tokens[catOf[item]]} on an earlier row)`,
+        `item ${itemToken} with category ${catToken} in ${field}`,
+      );
     }
     return item;
   };
@@ -106,7 +122,11 @@ export async function readBarsCsv(dir: string, options: { onProgress?: ProgressC
     let index: number[] | undefined;
     let width = 0;
     let delimiter = ',';
-    for await (const [lineNo, line] of readLines(file, { onProgress: options.onProgress, label: file, expected: `a header line ${BARS_COLUMNS.join(',')}` })) {
+    for await (const [lineNo, line] of readLines(file, {
+      onProgress: options.onProgress,
+      label: file,
+      expected: `a header line ${BARS_COLUMNS.join(',')}`,
+    })) {
       if (index === undefined) {
         delimiter = detectDelimiter(line);
         index = columnIndices(splitCsvLine(line, delimiter, file, lineNo), [...BARS_COLUMNS], file);
@@ -115,18 +135,32 @@ export async function readBarsCsv(dir: string, options: { onProgress?: ProgressC
       }
       if (line.trim() === '') continue;
       const fields = splitCsvLine(line, delimiter, file, lineNo);
-      if (fields.length < width) throw new DataFormatError(file, lineNo, `${width} fields (${BARS_COLUMNS.join(', ')})`, `${fields.length} field(s)`);
+      if (fields.length < width)
+        throw new DataFormatError(
+          file,
+          lineNo,
+          `${width} fields (${BARS_COLUMNS.join(', ')})`,
+          `${fields.length} field(s)`,
+        );
       const [labelText, userText, itemText, catText, itemHist, catHist] = index.map((i) => fields[i].trim());
-      if (labelText !== '0' && labelText !== '1') throw new DataFormatError(file, lineNo, 'label 0 or 1', `label "${labelText}"`);
+      if (labelText !== '0' && labelText !== '1')
+        throw new DataFormatError(file, lineNo, 'label 0 or 1', `label "${labelText}"`);
       if (userText === '') throw new DataFormatError(file, lineNo, 'a non-empty user_id', 'empty user_id');
       const histItems = itemHist === '' ? [] : itemHist.split(HISTORY_SEPARATOR);
       const histCats = catHist === '' ? [] : catHist.split(HISTORY_SEPARATOR);
       if (histItems.length !== histCats.length) {
-        throw new DataFormatError(file, lineNo, 'item_history and cate_history of equal length', `${histItems.length} items and ${histCats.length} categories`);
+        throw new DataFormatError(
+          file,
+          lineNo,
+          'item_history and cate_history of equal length',
+          `${histItems.length} items and ${histCats.length} categories`,
+        );
       }
       const user = users.id(userText);
       const target = itemWithCat(itemText, catText, file, lineNo, 'item_id/cate_id');
-      const history = histItems.map((it, t) => itemWithCat(it.trim(), histCats[t].trim(), file, lineNo, 'item_history/cate_history'));
+      const history = histItems.map((it, t) =>
+        itemWithCat(it.trim(), histCats[t].trim(), file, lineNo, 'item_history/cate_history'),
+      );
       const seq = (longest[user] ??= []);
       const common = Math.min(seq.length, history.length);
       for (let t = 0; t < common; t++) {
@@ -146,7 +180,8 @@ export async function readBarsCsv(dir: string, options: { onProgress?: ProgressC
       out.histLen.push(history.length);
       total++;
     }
-    if (out.user.length === 0) throw new DataFormatError(file, 0, `at least one sample row after the header`, 'no rows');
+    if (out.user.length === 0)
+      throw new DataFormatError(file, 0, `at least one sample row after the header`, 'no rows');
   }
 
   const U = users.tokens.length;

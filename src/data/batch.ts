@@ -55,5 +55,10 @@ export interface FeatureSizes {
 
 /** True when both vocabularies have the same sizes (a model built for one can score the other). */
 export function sameFeatureSizes(a: FeatureSizes, b: FeatureSizes): boolean {
-  return a.users === b.users && a.items === b.items && a.cats.length === b.cats.length && a.cats.every((c, i) => c === b.cats[i]);
+  return (
+    a.users === b.users &&
+    a.items === b.items &&
+    a.cats.length === b.cats.length &&
+    a.cats.every((c, i) => c === b.cats[i])
+  );
 }

@@ -67,7 +67,9 @@ export class Interner {
 
   /** Sorted vocabulary ('<pad>' first) and the map from first-appearance index to id. */
   sortedIds(): { vocab: string[]; idOf: Int32Array } {
-    const order = this.keys.map((_, i) => i).sort((a, b) => (this.keys[a] < this.keys[b] ? -1 : this.keys[a] > this.keys[b] ? 1 : 0));
+    const order = this.keys
+      .map((_, i) => i)
+      .sort((a, b) => (this.keys[a] < this.keys[b] ? -1 : this.keys[a] > this.keys[b] ? 1 : 0));
     const idOf = new Int32Array(this.keys.length);
     const vocab = ['<pad>'];
     order.forEach((k, rank) => {

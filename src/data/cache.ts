@@ -25,7 +25,8 @@ export type CachedParts = { parts: DatasetParts } | { damaged: string } | undefi
 export function readCachedParts(file: string): CachedParts {
   if (!fs.existsSync(file)) return undefined;
   const bytes = fs.readFileSync(file);
-  if (bytes.length <= DIGEST_BYTES) return { damaged: `${bytes.length} bytes, too short to hold a dataset and its checksum` };
+  if (bytes.length <= DIGEST_BYTES)
+    return { damaged: `${bytes.length} bytes, too short to hold a dataset and its checksum` };
   const payload = bytes.subarray(0, bytes.length - DIGEST_BYTES);
   const stored = bytes.subarray(bytes.length - DIGEST_BYTES);
   if (!crypto.createHash('sha256').update(payload).digest().equals(stored)) {

@@ -12,7 +12,8 @@ export function splitCsvLine(line: string, delimiter: string, file: string, line
       i++;
       for (;;) {
         const q = line.indexOf('"', i);
-        if (q < 0) throw new DataFormatError(file, lineNo, 'a closing quote in a quoted field', 'unterminated quoted field');
+        if (q < 0)
+          throw new DataFormatError(file, lineNo, 'a closing quote in a quoted field', 'unterminated quoted field');
         v += line.slice(i, q);
         if (line[q + 1] === '"') {
           v += '"';
@@ -24,7 +25,8 @@ export function splitCsvLine(line: string, delimiter: string, file: string, line
       }
       out.push(v);
       if (i >= line.length) return out;
-      if (line[i] !== delimiter) throw new DataFormatError(file, lineNo, `'${delimiter}' after a quoted field`, 'text after closing quote');
+      if (line[i] !== delimiter)
+        throw new DataFormatError(file, lineNo, `'${delimiter}' after a quoted field`, 'text after closing quote');
       i++;
     } else {
       const d = line.indexOf(delimiter, i);
@@ -48,7 +50,12 @@ export function columnIndices(header: string[], wanted: string[], file: string):
   const norm = header.map((h) => h.trim());
   const missing = wanted.filter((w) => !norm.includes(w));
   if (missing.length) {
-    throw new DataFormatError(file, 1, `a header with columns ${wanted.join(', ')}`, `missing column(s) ${missing.join(', ')} (header: ${norm.join(', ')})`);
+    throw new DataFormatError(
+      file,
+      1,
+      `a header with columns ${wanted.join(', ')}`,
+      `missing column(s) ${missing.join(', ')} (header: ${norm.join(', ')})`,
+    );
   }
   return wanted.map((w) => norm.indexOf(w));
 }

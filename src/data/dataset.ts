@@ -43,12 +43,25 @@ export class InMemoryDataset implements Dataset {
   private counts?: { items: Int32Array; cats: Int32Array[] };
 
   constructor(readonly parts: DatasetParts) {
-    const { parentLevels, behaviours: _behaviours, auxNegatives: _auxNegatives, allowOwnHistoryNegatives: _own, ...fields } = parts;
+    const {
+      parentLevels,
+      behaviours: _behaviours,
+      auxNegatives: _auxNegatives,
+      allowOwnHistoryNegatives: _own,
+      ...fields
+    } = parts;
     Object.assign(this, fields);
     this.levels = parts.itemCats.length;
-    this.sizes = { users: parts.vocab.users.length, items: parts.vocab.items.length, cats: parts.vocab.cats.map((c) => c.length) };
+    this.sizes = {
+      users: parts.vocab.users.length,
+      items: parts.vocab.items.length,
+      cats: parts.vocab.cats.map((c) => c.length),
+    };
     this.hierarchy = buildHierarchy(parts.itemCats, this.sizes.cats, parentLevels);
-    if (this.levels !== parts.levelNames.length) throw new Error(`dataset ${this.name}: ${this.levels} category levels but ${parts.levelNames.length} level names`);
+    if (this.levels !== parts.levelNames.length)
+      throw new Error(
+        `dataset ${this.name}: ${this.levels} category levels but ${parts.levelNames.length} level names`,
+      );
   }
 
   splitSize(split: SplitName): number {
@@ -91,7 +104,8 @@ export class InMemoryDataset implements Dataset {
   }
 
   *batches(split: SplitName, batchSize: number, options: BatchOptions = {}): Generator<Batch> {
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batches: batchSize must be an integer >= 1, got ${batchSize}`);
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new Error(`batches: batchSize must be an integer >= 1, got ${batchSize}`);
     const known = ['shuffle', 'seed', 'epoch', 'auxNegatives', 'dropLast'];
     for (const k of Object.keys(options)) {
       if (!known.includes(k)) throw new Error(`batches: unknown option '${k}'; expected one of: ${known.join(', ')}`);
@@ -109,7 +123,13 @@ export class InMemoryDataset implements Dataset {
     if (shuffle) root.fork(`shuffle:${split}:${epoch}`).shuffle(order);
     const auxRng = root.fork(`aux:${split}:${epoch}`);
     const drawer = withAux
-      ? new NegativeDrawer(this.parts.auxNegatives, this.sizes.items, this.sequences.items, this.sequences, this.parts.allowOwnHistoryNegatives)
+      ? new NegativeDrawer(
+          this.parts.auxNegatives,
+          this.sizes.items,
+          this.sequences.items,
+          this.sequences,
+          this.parts.allowOwnHistoryNegatives,
+        )
       : undefined;
     const T = this.maxLen;
     const L = this.levels;

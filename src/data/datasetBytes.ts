@@ -8,18 +8,23 @@ import type { DatasetParts } from './dataset';
 
 const MAGIC = 'DILDS001';
 type AnyTyped = Int32Array | Uint8Array | Float32Array | Float64Array;
-const TYPES: Record<string, { new (buf: ArrayBuffer, off: number, len: number): AnyTyped; BYTES_PER_ELEMENT: number }> = {
-  Int32Array,
-  Uint8Array,
-  Float32Array,
-  Float64Array,
-};
+const TYPES: Record<string, { new (buf: ArrayBuffer, off: number, len: number): AnyTyped; BYTES_PER_ELEMENT: number }> =
+  {
+    Int32Array,
+    Uint8Array,
+    Float32Array,
+    Float64Array,
+  };
 
 /** Replaces typed arrays by {$array: index} references, collecting them in `arrays`. */
 function extractArrays(value: unknown, arrays: AnyTyped[]): unknown {
   if (ArrayBuffer.isView(value)) {
     arrays.push(value as AnyTyped);
-    return { $array: arrays.length - 1, $type: (value as AnyTyped).constructor.name, $length: (value as AnyTyped).length };
+    return {
+      $array: arrays.length - 1,
+      $type: (value as AnyTyped).constructor.name,
+      $length: (value as AnyTyped).length,
+    };
   }
   if (Array.isArray(value)) return value.map((v) => extractArrays(v, arrays));
   if (value !== null && typeof value === 'object') {
@@ -56,7 +61,8 @@ export function serializeDatasetParts(parts: DatasetParts): Buffer {
 }
 
 export function deserializeDatasetParts(buf: Buffer, file = '<bytes>'): DatasetParts {
-  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error(`${file}: not a dataset cache file (bad magic)`);
+  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC)
+    throw new Error(`${file}: not a dataset cache file (bad magic)`);
   const hlen = buf.readUInt32LE(8);
   if (12 + hlen > buf.length) throw new Error(`${file}: truncated dataset cache file`);
   const header = JSON.parse(buf.toString('utf8', 12, 12 + hlen)) as unknown;

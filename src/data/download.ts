@@ -55,7 +55,8 @@ export interface DownloadResult {
 }
 
 export function amazonFileNames(category: string): string[] {
-  if (!/^[A-Za-z0-9_&,-]+$/.test(category)) throw new Error(`downloadAmazon: bad category '${category}'; expected a name like Beauty, Electronics, Books`);
+  if (!/^[A-Za-z0-9_&,-]+$/.test(category))
+    throw new Error(`downloadAmazon: bad category '${category}'; expected a name like Beauty, Electronics, Books`);
   return [`reviews_${category}_5.json.gz`, `meta_${category}.json.gz`];
 }
 
@@ -65,7 +66,8 @@ export async function verifyGzip(file: string): Promise<void> {
   const fd = fs.openSync(file, 'r');
   const n = fs.readSync(fd, head, 0, 2, 0);
   fs.closeSync(fd);
-  if (n < 2 || head[0] !== 0x1f || head[1] !== 0x8b) throw new Error(`${file}: not a gzip file (expected the bytes 1f 8b at the start)`);
+  if (n < 2 || head[0] !== 0x1f || head[1] !== 0x8b)
+    throw new Error(`${file}: not a gzip file (expected the bytes 1f 8b at the start)`);
   try {
     await pipeline(fs.createReadStream(file), zlib.createGunzip(), async function* (src) {
       for await (const _ of src) {
@@ -73,7 +75,9 @@ export async function verifyGzip(file: string): Promise<void> {
       }
     });
   } catch (err) {
-    throw new Error(`${file}: truncated or corrupt gzip stream (${(err as Error).message}); expected a complete gzip file`);
+    throw new Error(
+      `${file}: truncated or corrupt gzip stream (${(err as Error).message}); expected a complete gzip file`,
+    );
   }
 }
 
@@ -116,7 +120,12 @@ export async function verifyDumpContent(file: string, origin: string, name = pat
 }
 
 /** Throws when `file` does not have the pinned size/sha256 of `known` (nothing pinned: no check). */
-export async function verifyPinned(file: string, known: KnownDumpFile | undefined, origin: string, name = path.basename(file)): Promise<void> {
+export async function verifyPinned(
+  file: string,
+  known: KnownDumpFile | undefined,
+  origin: string,
+  name = path.basename(file),
+): Promise<void> {
   if (!known) return;
   const size = fs.statSync(file).size;
   if (known.bytes !== undefined && size !== known.bytes) {
@@ -125,7 +134,8 @@ export async function verifyPinned(file: string, known: KnownDumpFile | undefine
   if (known.sha256 !== undefined) {
     const { fileSha256 } = await import('./checksum');
     const sum = await fileSha256(file);
-    if (sum !== known.sha256) throw new Error(`${name} from ${origin}: sha256 ${sum}; the official file has ${known.sha256}`);
+    if (sum !== known.sha256)
+      throw new Error(`${name} from ${origin}: sha256 ${sum}; the official file has ${known.sha256}`);
   }
 }
 
@@ -158,12 +168,18 @@ function fetchToFile(url: string, dest: string, label: string, o: DownloadAmazon
       // opened now, not lazily: a request error can reject (and the caller remove `dest`) before a
       // lazy open would have created the file, which then outlived the cleanup
       const out = fs.createWriteStream(dest, { fd: fs.openSync(dest, 'w') });
-      pipeline(res, out).then(() => {
-        if (total > 0 && done !== total) reject(new Error(`${url}: connection closed after ${done} of ${total} bytes`));
-        else resolve();
-      }, (err: Error) => reject(withUrl(url, err)));
+      pipeline(res, out).then(
+        () => {
+          if (total > 0 && done !== total)
+            reject(new Error(`${url}: connection closed after ${done} of ${total} bytes`));
+          else resolve();
+        },
+        (err: Error) => reject(withUrl(url, err)),
+      );
     });
-    req.setTimeout(o.timeoutMs ?? 60000, () => req.destroy(new Error(`${url}: no data for ${(o.timeoutMs ?? 60000) / 1000} s`)));
+    req.setTimeout(o.timeoutMs ?? 60000, () =>
+      req.destroy(new Error(`${url}: no data for ${(o.timeoutMs ?? 60000) / 1000} s`)),
+    );
     req.on('error', (err) => reject(withUrl(url, err)));
   });
 }
@@ -183,7 +199,9 @@ export async function downloadAmazon(category: string, options: DownloadAmazonOp
         await verifyDumpContent(final, 'an earlier download');
         await verifyPinned(final, known, 'an earlier download');
       } catch (err) {
-        throw new Error(`${(err as Error).message}; it is kept in ${dir}: pass --force (force: true) to download it again`);
+        throw new Error(
+          `${(err as Error).message}; it is kept in ${dir}: pass --force (force: true) to download it again`,
+        );
       }
       result.files.push(final);
       result.skipped.push(final);
@@ -194,7 +212,8 @@ export async function downloadAmazon(category: string, options: DownloadAmazonOp
     try {
       if (options.fromDir) {
         const src = path.join(options.fromDir, name);
-        if (!fs.existsSync(src)) throw new Error(`downloadAmazon: ${src} not found; expected ${names.join(' and ')} in ${options.fromDir}`);
+        if (!fs.existsSync(src))
+          throw new Error(`downloadAmazon: ${src} not found; expected ${names.join(' and ')} in ${options.fromDir}`);
         const total = fs.statSync(src).size;
         fs.copyFileSync(src, part);
         options.onProgress?.(total, total, name);

@@ -76,7 +76,12 @@ export async function* readLines(file: string, options: LineOptions = {}): Async
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     if (gz) {
-      throw new DataFormatError(file, lineNo + 1, 'a complete gzip stream (the file looks truncated or corrupt; download it again)', `gzip error after line ${lineNo} (${msg})`);
+      throw new DataFormatError(
+        file,
+        lineNo + 1,
+        'a complete gzip stream (the file looks truncated or corrupt; download it again)',
+        `gzip error after line ${lineNo} (${msg})`,
+      );
     }
     throw new DataFormatError(file, lineNo + 1, 'a readable file', msg);
   }

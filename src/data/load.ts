@@ -41,7 +41,8 @@ export type ParsedSpec =
 /** Parses a dataset spec; throws listing the accepted forms. */
 export function parseDatasetSpec(spec: string): ParsedSpec {
   const forms = "'synthetic[:preset][:size]', 'amazon:<Category>', 'movielens', 'log:<path>', 'csv:<dir>'";
-  if (typeof spec !== 'string' || spec.trim() === '') throw new Error(`dataset spec must be a non-empty string; expected one of ${forms}`);
+  if (typeof spec !== 'string' || spec.trim() === '')
+    throw new Error(`dataset spec must be a non-empty string; expected one of ${forms}`);
   const [head, ...rest] = spec.split(':');
   if (head === 'synthetic') {
     let preset = 'default';
@@ -49,13 +50,19 @@ export function parseDatasetSpec(spec: string): ParsedSpec {
     for (const part of rest) {
       if (part in SYNTHETIC_PRESETS && preset === 'default') preset = part;
       else if (part in SYNTHETIC_SIZES) size = part;
-      else throw new Error(`dataset spec '${spec}': unknown synthetic preset or size '${part}'; presets: ${Object.keys(SYNTHETIC_PRESETS).join(', ')}; sizes: ${Object.keys(SYNTHETIC_SIZES).join(', ')}`);
+      else
+        throw new Error(
+          `dataset spec '${spec}': unknown synthetic preset or size '${part}'; presets: ${Object.keys(SYNTHETIC_PRESETS).join(', ')}; sizes: ${Object.keys(SYNTHETIC_SIZES).join(', ')}`,
+        );
     }
     return { kind: 'synthetic', preset, size };
   }
   if (head === 'amazon') {
     const category = rest.join(':');
-    if (!/^[A-Za-z0-9_&,-]+$/.test(category)) throw new Error(`dataset spec '${spec}': expected 'amazon:<Category>' with a category like Beauty, Electronics, Books`);
+    if (!/^[A-Za-z0-9_&,-]+$/.test(category))
+      throw new Error(
+        `dataset spec '${spec}': expected 'amazon:<Category>' with a category like Beauty, Electronics, Books`,
+      );
     return { kind: 'amazon', category };
   }
   if (head === 'movielens' && rest.length === 0) return { kind: 'movielens' };
@@ -92,7 +99,8 @@ function resolve(spec: ParsedSpec, o: LoadDatasetOptions): Resolved {
 }
 
 function requireDataDir(o: LoadDatasetOptions, what: string): string {
-  if (!o.dataDir) throw new Error(`loadDataset: ${what} needs the option dataDir (the directory holding the raw files)`);
+  if (!o.dataDir)
+    throw new Error(`loadDataset: ${what} needs the option dataDir (the directory holding the raw files)`);
   return path.resolve(o.dataDir);
 }
 
@@ -101,7 +109,9 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
   const o = validateLoadOptions(options);
   const parsed = parseDatasetSpec(spec);
   if (parsed.kind !== 'synthetic' && o.synthetic !== undefined && Object.keys(o.synthetic).length > 0) {
-    throw new Error(`loadDataset: synthetic options (${Object.keys(o.synthetic).join(', ')}) apply to 'synthetic[:preset][:size]' specs only, not to '${spec}'`);
+    throw new Error(
+      `loadDataset: synthetic options (${Object.keys(o.synthetic).join(', ')}) apply to 'synthetic[:preset][:size]' specs only, not to '${spec}'`,
+    );
   }
   const r = resolve(parsed, o);
   switch (parsed.kind) {
@@ -119,13 +129,28 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
 }
 
 /** What a source contributes to the parts; the rest comes from the options (`buildParts`). */
-type SourceData = Pick<DatasetParts, 'levelNames' | 'parentLevels' | 'vocab' | 'itemCats' | 'sequences' | 'splits' | 'behaviours' | 'multiLabel' | 'groundTruth'>;
+type SourceData = Pick<
+  DatasetParts,
+  | 'levelNames'
+  | 'parentLevels'
+  | 'vocab'
+  | 'itemCats'
+  | 'sequences'
+  | 'splits'
+  | 'behaviours'
+  | 'multiLabel'
+  | 'groundTruth'
+>;
 
 /**
  * The parts of every source: its name and protocol, the resolved options, the checksum, its
  * data. Field by field, since sources pass their reader's whole result.
  */
-function buildParts(id: { name: string; protocol: string; maxLen: number; checksum: string; options: Record<string, unknown> }, r: Resolved, data: SourceData): DatasetParts {
+function buildParts(
+  id: { name: string; protocol: string; maxLen: number; checksum: string; options: Record<string, unknown> },
+  r: Resolved,
+  data: SourceData,
+): DatasetParts {
   return {
     name: id.name,
     protocol: id.protocol,
@@ -152,21 +177,36 @@ function syntheticDataset(preset: string, size: string, o: LoadDatasetOptions, r
   const syn = resolveSyntheticOptions(preset, size, o.synthetic);
   const maxLen = o.maxLen ?? syn.historyLength;
   const name = `synthetic:${preset}:${size}`;
-  const resolved = { seed: r.seed, maxLen, validFraction: r.validFraction, testFraction: r.testFraction, auxNegatives: r.auxNegatives, allowOwnHistoryNegatives: r.allowOwnHistoryNegatives, synthetic: syn };
+  const resolved = {
+    seed: r.seed,
+    maxLen,
+    validFraction: r.validFraction,
+    testFraction: r.testFraction,
+    auxNegatives: r.auxNegatives,
+    allowOwnHistoryNegatives: r.allowOwnHistoryNegatives,
+    synthetic: syn,
+  };
   const checksum = valueHash({ v: DATA_PIPELINE_VERSION, name, resolved });
   const g = generateSynthetic(syn, r.seed, r);
   const parentLevels = g.levelNames.map((_, l) => l === 0); // sub -> top; brands are no tree level
-  return new InMemoryDataset(buildParts({ name, protocol: 'synthetic', maxLen, checksum, options: resolved }, r, { ...g, parentLevels }));
+  return new InMemoryDataset(
+    buildParts({ name, protocol: 'synthetic', maxLen, checksum, options: resolved }, r, { ...g, parentLevels }),
+  );
 }
 
 /** 'csv:<dir>': the files are the samples; only maxLen applies (the splits come from the files). */
 async function barsCsvDataset(dir: string, o: LoadDatasetOptions, r: Resolved): Promise<Dataset> {
   for (const key of ['protocol', 'negatives', 'testFraction', 'userSplit'] as const) {
-    if (o[key] !== undefined) throw new Error(`loadDataset: option ${key} does not apply to 'csv:${dir}' (its rows are the samples, split by file)`);
+    if (o[key] !== undefined)
+      throw new Error(
+        `loadDataset: option ${key} does not apply to 'csv:${dir}' (its rows are the samples, split by file)`,
+      );
   }
   const files = barsFiles(dir);
   if (!files.valid && o.validFraction !== undefined && o.validFraction > 0) {
-    throw new Error(`loadDataset: validFraction ${o.validFraction} given but ${dir} has no valid.csv[.gz]; 'csv:<dir>' takes its splits from the files (use validFraction 0, or add valid.csv)`);
+    throw new Error(
+      `loadDataset: validFraction ${o.validFraction} given but ${dir} has no valid.csv[.gz]; 'csv:<dir>' takes its splits from the files (use validFraction 0, or add valid.csv)`,
+    );
   }
   const data = await readBarsCsv(dir, { onProgress: o.onProgress });
   const sums: string[] = [];
@@ -174,7 +214,14 @@ async function barsCsvDataset(dir: string, o: LoadDatasetOptions, r: Resolved): 
   const name = `csv:${path.basename(path.resolve(dir))}`;
   const resolved = { maxLen: r.maxLen };
   const checksum = valueHash({ v: DATA_PIPELINE_VERSION, name, sums, resolved });
-  return new InMemoryDataset(buildParts({ name, protocol: 'csv', maxLen: r.maxLen, checksum, options: resolved }, r, { ...data, levelNames: ['category'], parentLevels: [false], behaviours: data.rows }));
+  return new InMemoryDataset(
+    buildParts({ name, protocol: 'csv', maxLen: r.maxLen, checksum, options: resolved }, r, {
+      ...data,
+      levelNames: ['category'],
+      parentLevels: [false],
+      behaviours: data.rows,
+    }),
+  );
 }
 
 /** A source of raw files, read through the cache. */
@@ -197,29 +244,65 @@ function amazonSource(category: string, o: LoadDatasetOptions, r: Resolved): Raw
     protocol: r.protocol,
     files: [f.reviews, f.meta],
     resolved: { ...r, skipBadLines: !!o.skipBadLines },
-    read: async () => protocolData(await readAmazon(category, dir, { protocol: r.protocol, skipBadLines: o.skipBadLines, onProgress: o.onProgress, onWarning: o.onWarning }), o, r),
+    read: async () =>
+      protocolData(
+        await readAmazon(category, dir, {
+          protocol: r.protocol,
+          skipBadLines: o.skipBadLines,
+          onProgress: o.onProgress,
+          onWarning: o.onWarning,
+        }),
+        o,
+        r,
+      ),
   };
 }
 
 /** 'log:<path>': any behaviour log with an item table, through the DIN or DIEN protocol. */
 function logSource(logFile: string, o: LoadDatasetOptions, r: Resolved): RawSource {
-  if (!o.itemTable) throw new Error(`loadDataset: 'log:${logFile}' needs the option itemTable (CSV/TSV: item column then category columns)`);
+  if (!o.itemTable)
+    throw new Error(
+      `loadDataset: 'log:${logFile}' needs the option itemTable (CSV/TSV: item column then category columns)`,
+    );
   const [file, itemTable] = [path.resolve(logFile), path.resolve(o.itemTable)];
   return {
     name: `log:${path.basename(logFile)}`,
     protocol: r.protocol,
     files: [file, itemTable],
     resolved: { ...r, logColumns: o.logColumns ?? {}, skipBadLines: !!o.skipBadLines },
-    read: async () => protocolData(await readBehaviourLogFile(file, { itemTable, columns: o.logColumns, skipBadLines: o.skipBadLines, onProgress: o.onProgress, onWarning: o.onWarning }), o, r),
+    read: async () =>
+      protocolData(
+        await readBehaviourLogFile(file, {
+          itemTable,
+          columns: o.logColumns,
+          skipBadLines: o.skipBadLines,
+          onProgress: o.onProgress,
+          onWarning: o.onWarning,
+        }),
+        o,
+        r,
+      ),
   };
 }
 
 /** Splits a behaviour log into samples by the protocol; its category levels form a tree. */
-function protocolData(log: BehaviourLog, o: LoadDatasetOptions, r: Resolved): { data: SourceData; sourceChecksums: string[] } {
+function protocolData(
+  log: BehaviourLog,
+  o: LoadDatasetOptions,
+  r: Resolved,
+): { data: SourceData; sourceChecksums: string[] } {
   o.onProgress?.(0, 1, `protocol ${r.protocol}`);
   const splits = applyProtocol(log, r);
   o.onProgress?.(1, 1, `protocol ${r.protocol}`);
-  const data = { levelNames: log.levelNames, parentLevels: log.levelNames.map(() => true), vocab: { users: log.users, items: log.items, cats: log.cats }, itemCats: log.itemCats, sequences: log.sequences, splits, behaviours: log.sequences.items.length };
+  const data = {
+    levelNames: log.levelNames,
+    parentLevels: log.levelNames.map(() => true),
+    vocab: { users: log.users, items: log.items, cats: log.cats },
+    itemCats: log.itemCats,
+    sequences: log.sequences,
+    splits,
+    behaviours: log.sequences.items.length,
+  };
   return { data, sourceChecksums: log.sourceChecksums };
 }
 
@@ -231,9 +314,28 @@ function movieLensSource(o: LoadDatasetOptions, r: Resolved): RawSource {
     name: 'movielens',
     protocol: 'movielens',
     files: [path.join(dir, 'ratings.csv'), path.join(dir, 'movies.csv')],
-    resolved: { seed: r.seed, maxLen: r.maxLen, validFraction: r.validFraction, testFraction: r.testFraction, userSplit: r.userSplit, auxNegatives: r.auxNegatives, allowOwnHistoryNegatives: r.allowOwnHistoryNegatives, positiveRating, skipBadLines: !!o.skipBadLines },
+    resolved: {
+      seed: r.seed,
+      maxLen: r.maxLen,
+      validFraction: r.validFraction,
+      testFraction: r.testFraction,
+      userSplit: r.userSplit,
+      auxNegatives: r.auxNegatives,
+      allowOwnHistoryNegatives: r.allowOwnHistoryNegatives,
+      positiveRating,
+      skipBadLines: !!o.skipBadLines,
+    },
     read: async () => {
-      const ml = await readMovieLens(dir, { seed: r.seed, validFraction: r.validFraction, testFraction: r.testFraction, userSplit: r.userSplit, positiveRating, skipBadLines: o.skipBadLines, onProgress: o.onProgress, onWarning: o.onWarning });
+      const ml = await readMovieLens(dir, {
+        seed: r.seed,
+        validFraction: r.validFraction,
+        testFraction: r.testFraction,
+        userSplit: r.userSplit,
+        positiveRating,
+        skipBadLines: o.skipBadLines,
+        onProgress: o.onProgress,
+        onWarning: o.onWarning,
+      });
       return { data: { ...ml, levelNames: ['genre'], parentLevels: [false] }, sourceChecksums: ml.sourceChecksums };
     },
   };
@@ -253,14 +355,20 @@ async function cachedDataset(source: RawSource, o: LoadDatasetOptions, r: Resolv
     const cached = readCachedParts(file);
     if (cached && 'damaged' in cached) {
       // never silent: a damaged cache means something is wrong with the disk or a copy
-      (o.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(`dataset cache ${file} is damaged (${cached.damaged}); rebuilding it from the raw files`);
+      (o.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`)))(
+        `dataset cache ${file} is damaged (${cached.damaged}); rebuilding it from the raw files`,
+      );
     } else if (cached && cached.parts.checksum === key) {
       o.onWarning?.(`dataset ${name}: loaded from cache ${file}`);
       return new InMemoryDataset(cached.parts);
     }
   }
   const { data, sourceChecksums } = await source.read();
-  const parts = buildParts({ name, protocol: source.protocol, maxLen: r.maxLen, checksum: key ?? keyOf(sourceChecksums), options: resolved }, r, data);
+  const parts = buildParts(
+    { name, protocol: source.protocol, maxLen: r.maxLen, checksum: key ?? keyOf(sourceChecksums), options: resolved },
+    r,
+    data,
+  );
   if (file) writeCachedParts(file, parts);
   return new InMemoryDataset(parts);
 }

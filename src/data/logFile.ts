@@ -52,7 +52,8 @@ export async function readBehaviourLogFile(file: string, o: LogFileOptions): Pro
       const ts = Number(tsText);
       if (u === '') throw new DataFormatError(file, line, `a non-empty ${userCol}`, `empty ${userCol}`);
       if (it === '') throw new DataFormatError(file, line, `a non-empty ${itemCol}`, `empty ${itemCol}`);
-      if (tsText === '' || !Number.isFinite(ts)) throw new DataFormatError(file, line, `a numeric ${timeCol}`, `bad ${timeCol} ${JSON.stringify(tsText)}`);
+      if (tsText === '' || !Number.isFinite(ts))
+        throw new DataFormatError(file, line, `a numeric ${timeCol}`, `bad ${timeCol} ${JSON.stringify(tsText)}`);
       eu.push(users.intern(u));
       ei.push(items.intern(it));
       et.push(ts);
@@ -67,25 +68,35 @@ export async function readBehaviourLogFile(file: string, o: LogFileOptions): Pro
   let levelNames: string[] = [];
   const keys: string[][] = [];
   const tablePolicy = new BadLinePolicy(!!o.skipBadLines);
-  for await (const [line, text] of readLines(o.itemTable, { expected: `an item table with a header: ${tableItemCol} then category columns` })) {
+  for await (const [line, text] of readLines(o.itemTable, {
+    expected: `an item table with a header: ${tableItemCol} then category columns`,
+  })) {
     if (text.trim() === '') continue;
     if (!tIdx) {
       delim = detectDelimiter(text);
       const header = splitCsvLine(text, delim, o.itemTable, line).map((h) => h.trim());
       levelNames = c.categoryColumns ?? header.filter((h) => h !== tableItemCol);
-      if (levelNames.length === 0) throw new DataFormatError(o.itemTable, line, `at least one category column besides ${tableItemCol}`, 'no category column');
+      if (levelNames.length === 0)
+        throw new DataFormatError(
+          o.itemTable,
+          line,
+          `at least one category column besides ${tableItemCol}`,
+          'no category column',
+        );
       tIdx = columnIndices(header, [tableItemCol, ...levelNames], o.itemTable);
       for (let l = 0; l < levelNames.length; l++) keys.push(new Array(items.keys.length));
       continue;
     }
     try {
       const f = splitCsvLine(text, delim, o.itemTable, line);
-      if (f.length <= Math.max(...tIdx)) throw new DataFormatError(o.itemTable, line, `${tIdx.length} columns`, `only ${f.length} field(s)`);
+      if (f.length <= Math.max(...tIdx))
+        throw new DataFormatError(o.itemTable, line, `${tIdx.length} columns`, `only ${f.length} field(s)`);
       const i = items.index.get(f[tIdx[0]].trim());
       if (i === undefined) continue;
       for (let l = 0; l < levelNames.length; l++) {
         const v = f[tIdx[l + 1]].trim();
-        if (v === '') throw new DataFormatError(o.itemTable, line, `a non-empty ${levelNames[l]}`, `empty ${levelNames[l]}`);
+        if (v === '')
+          throw new DataFormatError(o.itemTable, line, `a non-empty ${levelNames[l]}`, `empty ${levelNames[l]}`);
         keys[l][i] = v;
       }
     } catch (err) {
@@ -101,7 +112,8 @@ export async function readBehaviourLogFile(file: string, o: LogFileOptions): Pro
       for (const k of keys) k[i] = '<unknown>';
     }
   }
-  if (missing) o.onWarning?.(`${o.itemTable}: ${missing} item(s) of the log are not in the item table; category '<unknown>'`);
+  if (missing)
+    o.onWarning?.(`${o.itemTable}: ${missing} item(s) of the log are not in the item table; category '<unknown>'`);
   return buildBehaviourLog({
     name: `log:${file}`,
     sourceChecksums: [await fileSha256(file), await fileSha256(o.itemTable)],

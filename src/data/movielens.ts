@@ -17,7 +17,14 @@ import { columnIndices, detectDelimiter, splitCsvLine } from './csv';
 import { BadLinePolicy, DataFormatError } from './errors';
 import { readLines } from './lines';
 import { SampleTableBuilder } from './sampleTable';
-import type { MultiLabelAttribute, ProgressCallback, SampleTable, SplitName, UserSequences, UserSplitMode } from './types';
+import type {
+  MultiLabelAttribute,
+  ProgressCallback,
+  SampleTable,
+  SplitName,
+  UserSequences,
+  UserSplitMode,
+} from './types';
 import { holdOutUsers } from './userSplit';
 
 export const MOVIELENS_TEST_FRACTION = 38493 / 138493;
@@ -48,7 +55,10 @@ export async function readMovieLens(dataDir: string, o: MovieLensOptions): Promi
   const ratingsFile = path.join(dataDir, 'ratings.csv');
   const moviesFile = path.join(dataDir, 'movies.csv');
   for (const f of [ratingsFile, moviesFile]) {
-    if (!fs.existsSync(f)) throw new Error(`MovieLens: ${f} not found; expected ratings.csv and movies.csv of a GroupLens release in ${dataDir}`);
+    if (!fs.existsSync(f))
+      throw new Error(
+        `MovieLens: ${f} not found; expected ratings.csv and movies.csv of a GroupLens release in ${dataDir}`,
+      );
   }
   const sums = [await fileSha256(ratingsFile), await fileSha256(moviesFile)];
   // movies.csv: movieId,title,genres (genres '|'-separated).
@@ -65,7 +75,8 @@ export async function readMovieLens(dataDir: string, o: MovieLensOptions): Promi
         continue;
       }
       const f = splitCsvLine(text, delim, moviesFile, line);
-      if (f.length <= Math.max(...cols)) throw new DataFormatError(moviesFile, line, 'movieId,title,genres', `only ${f.length} field(s)`);
+      if (f.length <= Math.max(...cols))
+        throw new DataFormatError(moviesFile, line, 'movieId,title,genres', `only ${f.length} field(s)`);
       const g = f[cols[1]].trim();
       genresOf.set(f[cols[0]].trim(), g === '' || g === '(no genres listed)' ? ['(no genres listed)'] : g.split('|'));
     } catch (err) {
@@ -82,22 +93,39 @@ export async function readMovieLens(dataDir: string, o: MovieLensOptions): Promi
   const er = new GrowableColumn(new Float64Array(1 << 16));
   cols = undefined;
   const ratingPolicy = new BadLinePolicy(!!o.skipBadLines);
-  for await (const [line, text] of readLines(ratingsFile, { expected: 'a CSV with userId,movieId,rating,timestamp', onProgress: o.onProgress, label: 'ratings' })) {
+  for await (const [line, text] of readLines(ratingsFile, {
+    expected: 'a CSV with userId,movieId,rating,timestamp',
+    onProgress: o.onProgress,
+    label: 'ratings',
+  })) {
     if (text.trim() === '') continue;
     try {
       if (!cols) {
         delim = detectDelimiter(text);
-        cols = columnIndices(splitCsvLine(text, delim, ratingsFile, line), ['userId', 'movieId', 'rating', 'timestamp'], ratingsFile);
+        cols = columnIndices(
+          splitCsvLine(text, delim, ratingsFile, line),
+          ['userId', 'movieId', 'rating', 'timestamp'],
+          ratingsFile,
+        );
         continue;
       }
       const f = splitCsvLine(text, delim, ratingsFile, line);
-      if (f.length <= Math.max(...cols)) throw new DataFormatError(ratingsFile, line, 'userId,movieId,rating,timestamp', `only ${f.length} field(s)`);
+      if (f.length <= Math.max(...cols))
+        throw new DataFormatError(ratingsFile, line, 'userId,movieId,rating,timestamp', `only ${f.length} field(s)`);
       const rating = Number(f[cols[2]]);
       const ts = Number(f[cols[3]]);
-      if (f[cols[2]].trim() === '' || !Number.isFinite(rating)) throw new DataFormatError(ratingsFile, line, 'a numeric rating', `bad rating ${JSON.stringify(f[cols[2]])}`);
-      if (f[cols[3]].trim() === '' || !Number.isFinite(ts)) throw new DataFormatError(ratingsFile, line, 'a numeric timestamp', `bad timestamp ${JSON.stringify(f[cols[3]])}`);
+      if (f[cols[2]].trim() === '' || !Number.isFinite(rating))
+        throw new DataFormatError(ratingsFile, line, 'a numeric rating', `bad rating ${JSON.stringify(f[cols[2]])}`);
+      if (f[cols[3]].trim() === '' || !Number.isFinite(ts))
+        throw new DataFormatError(
+          ratingsFile,
+          line,
+          'a numeric timestamp',
+          `bad timestamp ${JSON.stringify(f[cols[3]])}`,
+        );
       const movie = f[cols[1]].trim();
-      if (!genresOf.has(movie)) throw new DataFormatError(ratingsFile, line, `a movieId listed in ${moviesFile}`, `unknown movieId ${movie}`);
+      if (!genresOf.has(movie))
+        throw new DataFormatError(ratingsFile, line, `a movieId listed in ${moviesFile}`, `unknown movieId ${movie}`);
       eu.push(users.intern(f[cols[0]].trim()));
       ei.push(items.intern(movie));
       et.push(ts);
@@ -107,11 +135,16 @@ export async function readMovieLens(dataDir: string, o: MovieLensOptions): Promi
     }
   }
   if (ratingPolicy.report(ratingsFile)) o.onWarning?.(ratingPolicy.report(ratingsFile)!);
-  if (eu.length === 0) throw new DataFormatError(ratingsFile, 0, 'at least one rating line after the header', 'no ratings');
+  if (eu.length === 0)
+    throw new DataFormatError(ratingsFile, 0, 'at least one rating line after the header', 'no ratings');
 
   // Ids: sorted numerically when keys are numbers (MovieLens ids), else lexicographically.
   const sortIds = (interner: Interner): { vocab: string[]; idOf: Int32Array } => {
-    const order = interner.keys.map((_, i) => i).sort((a, b) => Number(interner.keys[a]) - Number(interner.keys[b]) || (interner.keys[a] < interner.keys[b] ? -1 : 1));
+    const order = interner.keys
+      .map((_, i) => i)
+      .sort(
+        (a, b) => Number(interner.keys[a]) - Number(interner.keys[b]) || (interner.keys[a] < interner.keys[b] ? -1 : 1),
+      );
     const idOf = new Int32Array(interner.keys.length);
     const vocab = ['<pad>'];
     order.forEach((k, r) => {

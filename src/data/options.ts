@@ -60,9 +60,24 @@ export interface LoadDatasetOptions {
 }
 
 export const LOAD_OPTION_KEYS: readonly (keyof LoadDatasetOptions)[] = [
-  'seed', 'maxLen', 'protocol', 'dataDir', 'validFraction', 'testFraction', 'userSplit', 'negatives',
-  'auxNegatives', 'allowOwnHistoryNegatives', 'skipBadLines', 'cacheDir', 'onProgress', 'onWarning',
-  'synthetic', 'positiveRating', 'itemTable', 'logColumns',
+  'seed',
+  'maxLen',
+  'protocol',
+  'dataDir',
+  'validFraction',
+  'testFraction',
+  'userSplit',
+  'negatives',
+  'auxNegatives',
+  'allowOwnHistoryNegatives',
+  'skipBadLines',
+  'cacheDir',
+  'onProgress',
+  'onWarning',
+  'synthetic',
+  'positiveRating',
+  'itemTable',
+  'logColumns',
 ];
 
 function fail(name: string, value: unknown, expected: string): never {
@@ -79,17 +94,21 @@ export function validateLoadOptions(options: LoadDatasetOptions): LoadDatasetOpt
   }
   const o = options;
   if (o.seed !== undefined && !Number.isFinite(o.seed)) fail('seed', o.seed, 'a finite number');
-  if (o.maxLen !== undefined && !(Number.isInteger(o.maxLen) && o.maxLen >= 1)) fail('maxLen', o.maxLen, 'an integer >= 1');
-  if (o.protocol !== undefined && o.protocol !== 'din' && o.protocol !== 'dien') fail('protocol', o.protocol, "'din' or 'dien'");
+  if (o.maxLen !== undefined && !(Number.isInteger(o.maxLen) && o.maxLen >= 1))
+    fail('maxLen', o.maxLen, 'an integer >= 1');
+  if (o.protocol !== undefined && o.protocol !== 'din' && o.protocol !== 'dien')
+    fail('protocol', o.protocol, "'din' or 'dien'");
   for (const k of ['validFraction', 'testFraction'] as const) {
     const v = o[k];
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && v < 1)) fail(k, v, 'a number in [0, 1)');
   }
-  if (o.userSplit !== undefined && o.userSplit !== 'exact' && o.userSplit !== 'bernoulli') fail('userSplit', o.userSplit, "'exact' or 'bernoulli'");
+  if (o.userSplit !== undefined && o.userSplit !== 'exact' && o.userSplit !== 'bernoulli')
+    fail('userSplit', o.userSplit, "'exact' or 'bernoulli'");
   for (const k of ['negatives', 'auxNegatives'] as const) {
     const v = o[k];
     if (v !== undefined && v !== 'uniform' && v !== 'popularity') fail(k, v, "'uniform' or 'popularity'");
   }
-  if (o.positiveRating !== undefined && !Number.isFinite(o.positiveRating)) fail('positiveRating', o.positiveRating, 'a number');
+  if (o.positiveRating !== undefined && !Number.isFinite(o.positiveRating))
+    fail('positiveRating', o.positiveRating, 'a number');
   return o;
 }

@@ -7,14 +7,29 @@
 export type PyValue = null | boolean | number | string | PyValue[] | { [key: string]: PyValue };
 
 export class PythonLiteralError extends Error {
-  constructor(readonly column: number, readonly expected: string, found: string) {
+  constructor(
+    readonly column: number,
+    readonly expected: string,
+    found: string,
+  ) {
     super(`column ${column}: expected ${expected}, found ${found}`);
     this.name = 'PythonLiteralError';
   }
 }
 
 const SIMPLE_ESCAPES: Record<string, string> = {
-  n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '',
+  n: '\n',
+  t: '\t',
+  r: '\r',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  v: '\v',
+  '0': '\0',
+  '\n': '',
 };
 
 class Parser {
@@ -54,12 +69,19 @@ class Parser {
       default:
         break;
     }
-    if ((c === 'u' || c === 'b' || c === 'U' || c === 'B') && (this.s[this.pos + 1] === "'" || this.s[this.pos + 1] === '"')) {
+    if (
+      (c === 'u' || c === 'b' || c === 'U' || c === 'B') &&
+      (this.s[this.pos + 1] === "'" || this.s[this.pos + 1] === '"')
+    ) {
       this.pos++;
       return this.str();
     }
     if (c !== undefined && (c === '-' || c === '+' || c === '.' || (c >= '0' && c <= '9'))) return this.num();
-    for (const [word, v] of [['True', true], ['False', false], ['None', null]] as const) {
+    for (const [word, v] of [
+      ['True', true],
+      ['False', false],
+      ['None', null],
+    ] as const) {
       if (this.s.startsWith(word, this.pos)) {
         this.pos += word.length;
         return v;

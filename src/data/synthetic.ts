@@ -78,7 +78,11 @@ export interface SyntheticBuild {
 }
 
 /** Builds the world, simulates every user, then holds out whole users for the valid and test splits. */
-export function generateSynthetic(o: SyntheticOptions, seed: number, split: { validFraction: number; testFraction: number }): SyntheticBuild {
+export function generateSynthetic(
+  o: SyntheticOptions,
+  seed: number,
+  split: { validFraction: number; testFraction: number },
+): SyntheticBuild {
   const root = new Rng(seed);
   const world = buildSyntheticWorld(o, root.fork('synthetic-world'), root.fork('synthetic-popularity'));
   const population = simulateUsers(o, world, root);
@@ -140,7 +144,12 @@ function simulateUsers(o: SyntheticOptions, world: SyntheticWorld, root: Rng) {
 }
 
 /** Holds out whole users for test, then for valid, and gathers each split's rows (users in id order). */
-function splitByUser(targets: SyntheticTarget[][], T: number, root: Rng, split: { validFraction: number; testFraction: number }) {
+function splitByUser(
+  targets: SyntheticTarget[][],
+  T: number,
+  root: Rng,
+  split: { validFraction: number; testFraction: number },
+) {
   const U = targets.length - 1;
   const all = new Int32Array(U);
   for (let u = 1; u <= U; u++) all[u - 1] = u;
@@ -160,6 +169,10 @@ function splitByUser(targets: SyntheticTarget[][], T: number, root: Rng, split: 
   }
   return {
     splits: { train: builders[0].build(), valid: builders[1].build(), test: builders[2].build() },
-    clickProbability: { train: Float32Array.from(probs[0]), valid: Float32Array.from(probs[1]), test: Float32Array.from(probs[2]) },
+    clickProbability: {
+      train: Float32Array.from(probs[0]),
+      valid: Float32Array.from(probs[1]),
+      test: Float32Array.from(probs[2]),
+    },
   };
 }

@@ -12,7 +12,8 @@ import type { SyntheticOptions } from './syntheticOptions';
 export function interestMatch(o: SyntheticOptions, sub: number, top: number, interests: Int32Array): number {
   let match = 0;
   for (const k of interests) {
-    const m = (1 - o.topWeight) * (sub === k + 1 ? 1 : 0) + o.topWeight * (top === Math.floor(k / o.subPerTop) + 1 ? 1 : 0);
+    const m =
+      (1 - o.topWeight) * (sub === k + 1 ? 1 : 0) + o.topWeight * (top === Math.floor(k / o.subPerTop) + 1 ? 1 : 0);
     if (m > match) match = m;
   }
   return match;
@@ -22,7 +23,13 @@ export function interestMatch(o: SyntheticOptions, sub: number, top: number, int
  * `match` of the 'recentPair' and 'brandPair' rules for one target.
  * @param history the user's T behaviours (item ids), oldest first
  */
-export function pairRuleMatch(o: SyntheticOptions, item: number, history: Int32Array, subOf: Int32Array, brandOf: Int32Array): number {
+export function pairRuleMatch(
+  o: SyntheticOptions,
+  item: number,
+  history: Int32Array,
+  subOf: Int32Array,
+  brandOf: Int32Array,
+): number {
   const sub = subOf[item];
   // sub - 1 = top * subPerTop + s (ids are 1-based); the partner is s XOR 1 under the same top
   const s = (sub - 1) % o.subPerTop;

@@ -82,7 +82,15 @@ export const SYNTHETIC_PRESETS: Record<string, Partial<SyntheticOptions>> = {
   default: {},
   drift: { drift: 0.15, interests: 1, driftJumpTop: 0.5 },
   multi: { interests: 4, drift: 0.02 },
-  hier: { interests: 4, dominantInterest: 0.7, topWeight: 1, topSpread: 1, behaviourNoise: 0.05, targetsPerUser: 8, drift: 0.03 },
+  hier: {
+    interests: 4,
+    dominantInterest: 0.7,
+    topWeight: 1,
+    topSpread: 1,
+    behaviourNoise: 0.05,
+    targetsPerUser: 8,
+    drift: 0.03,
+  },
 };
 
 /** Sizes: 'tiny' builds and trains in seconds (CI, smoke notebooks); 'default' for real ablations. */
@@ -93,25 +101,61 @@ export const SYNTHETIC_SIZES: Record<string, Partial<SyntheticOptions>> = {
 };
 
 /** Defaults, then the size, then the preset, then the overrides; throws on unknown names and out-of-range values. */
-export function resolveSyntheticOptions(preset: string, size: string, overrides: Partial<SyntheticOptions> = {}): SyntheticOptions {
-  if (!(preset in SYNTHETIC_PRESETS)) throw new Error(`synthetic: unknown preset '${preset}'; expected one of: ${Object.keys(SYNTHETIC_PRESETS).join(', ')}`);
-  if (!(size in SYNTHETIC_SIZES)) throw new Error(`synthetic: unknown size '${size}'; expected one of: ${Object.keys(SYNTHETIC_SIZES).join(', ')}`);
+export function resolveSyntheticOptions(
+  preset: string,
+  size: string,
+  overrides: Partial<SyntheticOptions> = {},
+): SyntheticOptions {
+  if (!(preset in SYNTHETIC_PRESETS))
+    throw new Error(
+      `synthetic: unknown preset '${preset}'; expected one of: ${Object.keys(SYNTHETIC_PRESETS).join(', ')}`,
+    );
+  if (!(size in SYNTHETIC_SIZES))
+    throw new Error(`synthetic: unknown size '${size}'; expected one of: ${Object.keys(SYNTHETIC_SIZES).join(', ')}`);
   for (const k of Object.keys(overrides)) {
-    if (!(k in SYNTHETIC_DEFAULTS)) throw new Error(`synthetic: unknown option '${k}'; expected one of: ${Object.keys(SYNTHETIC_DEFAULTS).join(', ')}`);
+    if (!(k in SYNTHETIC_DEFAULTS))
+      throw new Error(
+        `synthetic: unknown option '${k}'; expected one of: ${Object.keys(SYNTHETIC_DEFAULTS).join(', ')}`,
+      );
   }
-  const o: SyntheticOptions = { ...SYNTHETIC_DEFAULTS, ...SYNTHETIC_SIZES[size], ...SYNTHETIC_PRESETS[preset], ...overrides };
-  const ints = ['users', 'topCategories', 'subPerTop', 'itemsPerSub', 'historyLength', 'targetsPerUser', 'interests', 'recentWindow'] as const;
-  for (const k of ints) if (!(Number.isInteger(o[k]) && o[k] >= 1)) throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected an integer >= 1`);
-  if (!SYNTHETIC_CLICK_RULES.includes(o.clickRule)) throw new Error(`synthetic: clickRule=${o.clickRule} is invalid; expected one of: ${SYNTHETIC_CLICK_RULES.join(', ')}`);
-  if (o.clickRule !== 'interests' && o.subPerTop % 2 !== 0) throw new Error(`synthetic: clickRule=${o.clickRule} pairs sub-categories and needs an even subPerTop, got subPerTop=${o.subPerTop}`);
+  const o: SyntheticOptions = {
+    ...SYNTHETIC_DEFAULTS,
+    ...SYNTHETIC_SIZES[size],
+    ...SYNTHETIC_PRESETS[preset],
+    ...overrides,
+  };
+  const ints = [
+    'users',
+    'topCategories',
+    'subPerTop',
+    'itemsPerSub',
+    'historyLength',
+    'targetsPerUser',
+    'interests',
+    'recentWindow',
+  ] as const;
+  for (const k of ints)
+    if (!(Number.isInteger(o[k]) && o[k] >= 1))
+      throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected an integer >= 1`);
+  if (!SYNTHETIC_CLICK_RULES.includes(o.clickRule))
+    throw new Error(
+      `synthetic: clickRule=${o.clickRule} is invalid; expected one of: ${SYNTHETIC_CLICK_RULES.join(', ')}`,
+    );
+  if (o.clickRule !== 'interests' && o.subPerTop % 2 !== 0)
+    throw new Error(
+      `synthetic: clickRule=${o.clickRule} pairs sub-categories and needs an even subPerTop, got subPerTop=${o.subPerTop}`,
+    );
   if (o.clickRule === 'brandPair' && o.brands === 0) throw new Error('synthetic: clickRule=brandPair needs brands > 0');
-  if (!(Number.isInteger(o.brands) && o.brands >= 0)) throw new Error(`synthetic: brands=${o.brands} is invalid; expected an integer >= 0`);
+  if (!(Number.isInteger(o.brands) && o.brands >= 0))
+    throw new Error(`synthetic: brands=${o.brands} is invalid; expected an integer >= 0`);
   for (const k of ['drift', 'driftJumpTop', 'topWeight', 'topSpread', 'behaviourNoise', 'dominantInterest'] as const) {
     if (!(o[k] >= 0 && o[k] <= 1)) throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected a number in [0, 1]`);
   }
-  if (!(o.noise >= 0 && o.noise < 0.5)) throw new Error(`synthetic: noise=${o.noise} is invalid; expected a number in [0, 0.5)`);
+  if (!(o.noise >= 0 && o.noise < 0.5))
+    throw new Error(`synthetic: noise=${o.noise} is invalid; expected a number in [0, 0.5)`);
   for (const k of ['popularity', 'popularityClick', 'activity'] as const) {
-    if (!(o[k] >= 0 && Number.isFinite(o[k]))) throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected a finite number >= 0`);
+    if (!(o[k] >= 0 && Number.isFinite(o[k])))
+      throw new Error(`synthetic: ${k}=${o[k]} is invalid; expected a finite number >= 0`);
   }
   return o;
 }

@@ -28,7 +28,13 @@ export interface SyntheticUserRows {
  * @param rng the user's own stream (every draw of the kit without popularity comes from it, in the same order)
  * @param activity the user's click propensity (logit scale)
  */
-export function simulateUser(o: SyntheticOptions, world: SyntheticWorld, rng: Rng, activity: number, rows: SyntheticUserRows): SyntheticTarget[] {
+export function simulateUser(
+  o: SyntheticOptions,
+  world: SyntheticWorld,
+  rng: Rng,
+  activity: number,
+  rows: SyntheticUserRows,
+): SyntheticTarget[] {
   const S = o.topCategories * o.subPerTop;
   const K = o.interests;
   const T = o.historyLength;
@@ -41,7 +47,8 @@ export function simulateUser(o: SyntheticOptions, world: SyntheticWorld, rng: Rn
     cur[k] = rng.int(0, S);
     // drawn even when dominantInterest replaces it, so the other draws (and presets) are unchanged
     const w = 0.5 + rng.next();
-    rows.weights[k] = o.dominantInterest > 0 && K > 1 ? (k === 0 ? o.dominantInterest : (1 - o.dominantInterest) / (K - 1)) : w;
+    rows.weights[k] =
+      o.dominantInterest > 0 && K > 1 ? (k === 0 ? o.dominantInterest : (1 - o.dominantInterest) / (K - 1)) : w;
     wsum += rows.weights[k];
   }
   for (let k = 0; k < K; k++) rows.weights[k] /= wsum;
@@ -53,7 +60,7 @@ export function simulateUser(o: SyntheticOptions, world: SyntheticWorld, rng: Rn
           if (rng.next() < o.driftJumpTop || o.subPerTop === 1) cur[k] = rng.int(0, S);
           else {
             let s = subInTop(top0);
-            if (s === cur[k]) s = top0 * o.subPerTop + ((cur[k] % o.subPerTop) + 1) % o.subPerTop;
+            if (s === cur[k]) s = top0 * o.subPerTop + (((cur[k] % o.subPerTop) + 1) % o.subPerTop);
             cur[k] = s;
           }
         }
@@ -79,9 +86,15 @@ export function simulateUser(o: SyntheticOptions, world: SyntheticWorld, rng: Rn
     let item: number;
     if (j % 2 === 0) {
       const k = rng.int(0, K);
-      item = rng.next() < 0.5 ? world.itemOfSub(cur[k], rng) : world.itemOfSub(subInTop(Math.floor(cur[k] / o.subPerTop)), rng);
+      item =
+        rng.next() < 0.5
+          ? world.itemOfSub(cur[k], rng)
+          : world.itemOfSub(subInTop(Math.floor(cur[k] / o.subPerTop)), rng);
     } else item = world.anyItem(rng);
-    const match = o.clickRule === 'interests' ? interestMatch(o, subOf[item], topOf[item], cur) : pairRuleMatch(o, item, rows.history, subOf, world.brandOf);
+    const match =
+      o.clickRule === 'interests'
+        ? interestMatch(o, subOf[item], topOf[item], cur)
+        : pairRuleMatch(o, item, rows.history, subOf, world.brandOf);
     const p = clickProbability(o.noise, match, world.popularityLogit[item] + activity);
     targets.push({ item, p, label: rng.next() < p ? 1 : 0 });
   }

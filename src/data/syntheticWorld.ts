@@ -86,7 +86,9 @@ export function buildSyntheticWorld(o: SyntheticOptions, worldRng: Rng, populari
   }
   const meanDrawnLogRank = weightedLogRank / cumulative[I];
   const popularityLogit = new Float64Array(I + 1);
-  if (o.popularity > 0) for (let i = 1; i <= I; i++) popularityLogit[i] = o.popularityClick * o.popularity * (meanDrawnLogRank - Math.log(popularityRank[i]));
+  if (o.popularity > 0)
+    for (let i = 1; i <= I; i++)
+      popularityLogit[i] = o.popularityClick * o.popularity * (meanDrawnLogRank - Math.log(popularityRank[i]));
   /** The item in ids first..last (inclusive) whose cumulative-weight interval holds u. */
   const drawIn = (first: number, last: number, rng: Rng): number => {
     const u = cumulative[first - 1] + rng.next() * (cumulative[last] - cumulative[first - 1]);
@@ -107,7 +109,10 @@ export function buildSyntheticWorld(o: SyntheticOptions, worldRng: Rng, populari
     brandOf,
     popularityRank,
     popularityLogit,
-    itemOfSub: (sub0, rng) => (o.popularity > 0 ? drawIn(1 + sub0 * o.itemsPerSub, (sub0 + 1) * o.itemsPerSub, rng) : 1 + sub0 * o.itemsPerSub + rng.int(0, o.itemsPerSub)),
+    itemOfSub: (sub0, rng) =>
+      o.popularity > 0
+        ? drawIn(1 + sub0 * o.itemsPerSub, (sub0 + 1) * o.itemsPerSub, rng)
+        : 1 + sub0 * o.itemsPerSub + rng.int(0, o.itemsPerSub),
     anyItem: (rng) => (o.popularity > 0 ? drawIn(1, I, rng) : rng.int(1, I + 1)),
   };
 }

@@ -13,7 +13,14 @@ import { paperExperiments, profileSettings } from './papers';
 import { RunRecord } from './runRecord';
 import { defaultJobs, runSweep, SweepFailure } from './runner';
 import { readNotebookParameters } from './notebookParameters';
-import { applyExperimentOverrides, ExperimentOverrides, ExperimentSpec, PaperName, planExperiment, ProfileName } from './spec';
+import {
+  applyExperimentOverrides,
+  ExperimentOverrides,
+  ExperimentSpec,
+  PaperName,
+  planExperiment,
+  ProfileName,
+} from './spec';
 import { ExperimentSummary, summarizeRuns } from './summary';
 
 export interface AblationOptions extends ExperimentOverrides {
@@ -51,22 +58,33 @@ export interface AblationResult {
 }
 
 /** The experiments of `paper` with the options applied (no run executed). */
-export function ablationSpecs(paper: PaperName, options: AblationOptions = {}): { specs: ExperimentSpec[]; notes: string[] } {
+export function ablationSpecs(
+  paper: PaperName,
+  options: AblationOptions = {},
+): { specs: ExperimentSpec[]; notes: string[] } {
   const profile = options.profile ?? 'default';
   let specs = paperExperiments(paper, profile);
   if (options.experiments && options.experiments.length > 0) {
     const known = specs.map((s) => s.name);
     for (const name of options.experiments) {
-      if (!known.includes(name)) throw new Error(`${paper}: unknown experiment "${name}"; expected one of: ${known.join(', ')}`);
+      if (!known.includes(name))
+        throw new Error(`${paper}: unknown experiment "${name}"; expected one of: ${known.join(', ')}`);
     }
     specs = specs.filter((s) => options.experiments!.includes(s.name));
   }
   const notes: string[] = [];
   const data = { ...(options.data ?? {}), ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}) };
   const realDataMaxLen = profileSettings(profile).realDataMaxLen;
-  if (options.dataset && !options.dataset.startsWith('synthetic') && data.maxLen === undefined && realDataMaxLen !== undefined) {
+  if (
+    options.dataset &&
+    !options.dataset.startsWith('synthetic') &&
+    data.maxLen === undefined &&
+    realDataMaxLen !== undefined
+  ) {
     data.maxLen = realDataMaxLen;
-    notes.push(`profile ${profile} on real data: histories capped at ${realDataMaxLen} (set maxLen to change, profile 'full' for the paper settings)`);
+    notes.push(
+      `profile ${profile} on real data: histories capped at ${realDataMaxLen} (set maxLen to change, profile 'full' for the paper settings)`,
+    );
   }
   const out = specs
     .map((spec) => {
@@ -88,7 +106,8 @@ export async function runAblation(paper: PaperName, options: AblationOptions = {
   const { specs, notes } = ablationSpecs(paper, options);
   // real data: build once per seed, cached for the workers and reruns (the cache path is not part of the run identity)
   for (const spec of specs) {
-    if (!spec.dataset.startsWith('synthetic') && spec.data.cacheDir === undefined) spec.data = { ...spec.data, cacheDir: path.join(resultsDir, 'cache') };
+    if (!spec.dataset.startsWith('synthetic') && spec.data.cacheDir === undefined)
+      spec.data = { ...spec.data, cacheDir: path.join(resultsDir, 'cache') };
   }
   for (const note of notes) options.log?.(`note: ${note}`);
   const plans = specs.map((spec) => ({ spec, runs: planExperiment(spec) }));
@@ -112,7 +131,16 @@ export async function runAblation(paper: PaperName, options: AblationOptions = {
     }
     return { spec, summary, records };
   });
-  return { paper, profile, experiments, skipped: result.skipped, executed: result.executed, reused: result.reused, failures: result.failures, notes };
+  return {
+    paper,
+    profile,
+    experiments,
+    skipped: result.skipped,
+    executed: result.executed,
+    reused: result.reused,
+    failures: result.failures,
+    notes,
+  };
 }
 
 /**

@@ -28,7 +28,11 @@ export async function datasetForRun(config: RunConfig): Promise<Dataset> {
 }
 
 /** Trains the run and writes its record; returns the record. `beforeWrite` runs just before the record is written (a worker exits there when its parent is gone). */
-export async function executePlannedRun(run: PlannedRun, resultsDir: string, hooks: { beforeWrite?: () => void } = {}): Promise<RunRecord> {
+export async function executePlannedRun(
+  run: PlannedRun,
+  resultsDir: string,
+  hooks: { beforeWrite?: () => void } = {},
+): Promise<RunRecord> {
   const backend = await useBestBackend({ quiet: true });
   const startedAt = new Date().toISOString();
   const dataset = await datasetForRun(run.config);

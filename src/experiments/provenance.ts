@@ -10,7 +10,9 @@ export const KIT_ROOT = path.resolve(__dirname, '..', '..');
 let cachedCommit: string | undefined;
 
 function git(args: string[], cwd: string): string {
-  return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  return execFileSync('git', args, { cwd, stdio: ['ignore', 'pipe', 'ignore'] })
+    .toString()
+    .trim();
 }
 
 /**
@@ -30,7 +32,10 @@ export function gitCommit(kitRoot: string = KIT_ROOT): string {
     version = status ? `${head}+dirty` : head;
   } catch {
     try {
-      const manifest = JSON.parse(fs.readFileSync(path.join(kitRoot, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const manifest = JSON.parse(fs.readFileSync(path.join(kitRoot, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       version = `${manifest.name ?? 'deep-interest-lab'}@${manifest.version ?? 'unknown'}`;
     } catch {
       version = 'unknown';

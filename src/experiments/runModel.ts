@@ -16,7 +16,9 @@ import type { RunConfig } from './runConfig';
  * train.dropout when > 0, and the auxiliary-loss weight alpha = train.auxWeight (`auxWeight`
  * of DIEN/DMIN; `dien.auxWeight` of DHAN on DIEN). Explicit model options win.
  */
-export function modelOptionsForRun(config: Pick<RunConfig, 'model' | 'modelOptions' | 'train'>): Record<string, unknown> {
+export function modelOptionsForRun(
+  config: Pick<RunConfig, 'model' | 'modelOptions' | 'train'>,
+): Record<string, unknown> {
   const options: Record<string, unknown> = { ...config.modelOptions };
   const defaults = (MODEL_DEFAULTS as Record<string, object | undefined>)[config.model] ?? {};
   if (config.train.dropout > 0 && 'mlp' in defaults) {

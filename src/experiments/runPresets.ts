@@ -91,9 +91,15 @@ export const RUN_PRESET_NAMES: readonly string[] = Object.keys(RUN_PRESETS);
 /** The preset's options of `model`; throws naming the models it covers. */
 export function runPresetModelOptions(preset: string, model: string): Record<string, unknown> {
   const p = RUN_PRESETS[preset];
-  if (!p) throw new Error(`runPresetModelOptions: unknown run preset "${preset}"; expected one of: ${RUN_PRESET_NAMES.join(', ')}`);
+  if (!p)
+    throw new Error(
+      `runPresetModelOptions: unknown run preset "${preset}"; expected one of: ${RUN_PRESET_NAMES.join(', ')}`,
+    );
   const options = p.models[model];
-  if (!options) throw new Error(`runPresetModelOptions: preset "${preset}" has no settings for model "${model}"; it covers: ${Object.keys(p.models).join(', ')}`);
+  if (!options)
+    throw new Error(
+      `runPresetModelOptions: preset "${preset}" has no settings for model "${model}"; it covers: ${Object.keys(p.models).join(', ')}`,
+    );
   return structuredClone(options);
 }
 
@@ -104,7 +110,10 @@ export function runPresetModelOptions(preset: string, model: string): Record<str
 export function applyRunPreset(preset: string, input: RunConfigInput): RunConfigInput {
   const modelOptions = runPresetModelOptions(preset, input.model);
   const p = RUN_PRESETS[preset];
-  if (input.trainPreset !== undefined) throw new Error(`applyRunPreset: run preset "${preset}" fixes the training settings; do not combine it with train preset "${input.trainPreset}"`);
+  if (input.trainPreset !== undefined)
+    throw new Error(
+      `applyRunPreset: run preset "${preset}" fixes the training settings; do not combine it with train preset "${input.trainPreset}"`,
+    );
   return {
     ...input,
     modelOptions: mergeDeep(modelOptions, input.modelOptions ?? {}),

@@ -53,9 +53,14 @@ export function runRecordPath(resultsDir: string, key: RunKey): string {
   checkSegment('paper', key.paper);
   checkSegment('experiment', key.experiment);
   checkSegment('variant', key.variant);
-  return path.join(resultsDir, 'runs', key.paper, key.experiment, `${key.variant}__seed${key.seed}__${key.configHash}.json`);
+  return path.join(
+    resultsDir,
+    'runs',
+    key.paper,
+    key.experiment,
+    `${key.variant}__seed${key.seed}__${key.configHash}.json`,
+  );
 }
-
 
 /** JSON.stringify that keeps NaN/Infinity as null (JSON has neither). */
 export function writeRunRecord(file: string, record: RunRecord): void {
@@ -72,7 +77,9 @@ export function readRunRecord(file: string): RunRecord {
   }
   const r = parsed as Partial<RunRecord>;
   if (r.format !== 'dil-run/1' || typeof r.variant !== 'string' || typeof r.seed !== 'number' || !r.best || !r.config) {
-    throw new Error(`${file}: not a dil run record; expected format "dil-run/1" with variant, seed, config and best metrics`);
+    throw new Error(
+      `${file}: not a dil run record; expected format "dil-run/1" with variant, seed, config and best metrics`,
+    );
   }
   return r as RunRecord;
 }

@@ -116,7 +116,9 @@ class ClaimQueue {
       if (!this.announced) {
         this.announced = true;
         const files = this.waiting.map((w) => claimPath(this.resultsDir, w.key));
-        this.log(`waiting for ${this.waiting.length} run(s) claimed by other processes (delete a claim whose process is not a sweep: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''})`);
+        this.log(
+          `waiting for ${this.waiting.length} run(s) claimed by other processes (delete a claim whose process is not a sweep: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''})`,
+        );
       }
       const still: PlannedRun[] = [];
       for (const w of this.waiting.splice(0)) {
@@ -153,16 +155,27 @@ export async function runSweep(runs: PlannedRun[], options: SweepOptions): Promi
   }
   if (done.length > 0) log(`skipping ${done.length} recorded run(s), running ${todo.length}`);
   if (aliases.length > 0) log(`${aliases.length} run(s) share the config of another run and reuse its record`);
-  const bar = new ProgressBar({ label: 'sweep', total: todo.length, unit: 'runs', sink: options.progressSink, minIntervalMs: 0 });
+  const bar = new ProgressBar({
+    label: 'sweep',
+    total: todo.length,
+    unit: 'runs',
+    sink: options.progressSink,
+    minIntervalMs: 0,
+  });
   bar.update(0, `${done.length} recorded`);
   const failures: SweepFailure[] = [];
   let executed = 0;
   let recordedElsewhere = 0;
-  const queue = new ClaimQueue(todo, resultsDir, (run) => {
-    recordedElsewhere++;
-    log(`recorded by another process: ${describeRun(run)}`);
-    bar.tick(1, `${executed} done, ${failures.length} failed`);
-  }, log);
+  const queue = new ClaimQueue(
+    todo,
+    resultsDir,
+    (run) => {
+      recordedElsewhere++;
+      log(`recorded by another process: ${describeRun(run)}`);
+      bar.tick(1, `${executed} done, ${failures.length} failed`);
+    },
+    log,
+  );
   const onFinished = (run: PlannedRun, error?: string) => {
     releaseRun(resultsDir, run.key);
     if (error) {
@@ -305,7 +318,8 @@ function runInWorkers(
           if (queue.pending > 0) startWorker();
         } else if (!ran && queue.pending > 0 && active === 0) {
           // no worker could start: fail the remaining runs instead of hanging or dropping them
-          for (const run of queue.drain()) onFinished(run, `worker process failed to start (${signal ?? `code ${code}`})`);
+          for (const run of queue.drain())
+            onFinished(run, `worker process failed to start (${signal ?? `code ${code}`})`);
         }
         if (active === 0) resolve();
       });

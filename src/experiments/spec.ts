@@ -39,7 +39,12 @@ export interface ExperimentSpec {
   dataset: string;
   data: RunDataOptions;
   /** The base run (model, options, training); variants override it. */
-  base: { model: string; modelOptions: Record<string, unknown>; train: Partial<TrainConfig>; trainPreset?: TrainPresetName };
+  base: {
+    model: string;
+    modelOptions: Record<string, unknown>;
+    train: Partial<TrainConfig>;
+    trainPreset?: TrainPresetName;
+  };
   variants: Variant[];
   /** Name of the variant the summary compares against (DIN: BaseModel). */
   baseVariant: string;
@@ -74,7 +79,9 @@ export function applyExperimentOverrides(spec: ExperimentSpec, overrides: Experi
     const known = spec.variants.map((v) => v.name);
     for (const name of overrides.variants) {
       if (!known.includes(name)) {
-        throw new Error(`unknown variant "${name}" for ${spec.paper}/${spec.name}; expected one of: ${known.join(', ')}`);
+        throw new Error(
+          `unknown variant "${name}" for ${spec.paper}/${spec.name}; expected one of: ${known.join(', ')}`,
+        );
       }
     }
     variants = spec.variants.filter((v) => overrides.variants!.includes(v.name));
@@ -84,7 +91,11 @@ export function applyExperimentOverrides(spec: ExperimentSpec, overrides: Experi
   return {
     ...spec,
     dataset: overrides.dataset ?? spec.dataset,
-    data: { ...spec.data, ...(overrides.data ?? {}), ...(overrides.dataDir !== undefined ? { dataDir: overrides.dataDir } : {}) },
+    data: {
+      ...spec.data,
+      ...(overrides.data ?? {}),
+      ...(overrides.dataDir !== undefined ? { dataDir: overrides.dataDir } : {}),
+    },
     base: { ...spec.base, train, modelOptions: mergeDeep(spec.base.modelOptions, overrides.modelOptions) },
     variants,
     seeds: overrides.seeds !== undefined ? Array.from({ length: overrides.seeds }, (_, i) => i + 1) : spec.seeds,
@@ -125,7 +136,13 @@ export function planExperiment(spec: ExperimentSpec): PlannedRun[] {
     for (const seed of spec.seeds) {
       const config = variantRunConfig(spec, variant, seed);
       runs.push({
-        key: { paper: spec.paper, experiment: spec.name, variant: variant.name, seed, configHash: runConfigHash(config) },
+        key: {
+          paper: spec.paper,
+          experiment: spec.name,
+          variant: variant.name,
+          seed,
+          configHash: runConfigHash(config),
+        },
         label: variant.label,
         config,
       });

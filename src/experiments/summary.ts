@@ -142,7 +142,13 @@ export function formatSummaryText(summary: ExperimentSummary, title?: string): s
     v.label,
     `${fmt(v.meanAuc, 4)} ± ${fmt(v.stdAuc, 4)}`,
     v.variant === summary.baseVariant ? 'base' : `${v.diffAuc >= 0 ? '+' : ''}${fmt(v.diffAuc, 4)}`,
-    v.variant === summary.baseVariant ? '' : Number.isNaN(v.pValue) ? 'n/a' : v.pValue < 0.001 ? '< 0.001' : v.pValue.toFixed(3),
+    v.variant === summary.baseVariant
+      ? ''
+      : Number.isNaN(v.pValue)
+        ? 'n/a'
+        : v.pValue < 0.001
+          ? '< 0.001'
+          : v.pValue.toFixed(3),
     v.variant === summary.baseVariant ? '0.00%' : Number.isFinite(v.relaImpr) ? `${v.relaImpr.toFixed(2)}%` : 'n/a',
     String(v.runs),
   ]);
@@ -151,7 +157,10 @@ export function formatSummaryText(summary: ExperimentSummary, title?: string): s
   const out: string[] = [];
   if (title) out.push(title);
   out.push(line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line));
-  if (summary.selectedOnTest) out.push('NOTE: model selection on the TEST split (selectOn: test, official-code behaviour); numbers are optimistic.');
+  if (summary.selectedOnTest)
+    out.push(
+      'NOTE: model selection on the TEST split (selectOn: test, official-code behaviour); numbers are optimistic.',
+    );
   for (const w of summary.warnings) out.push(`warning: ${w}`);
   return `${out.join('\n')}\n`;
 }

@@ -31,7 +31,9 @@ if (require.main === module && process.send) {
     if (message?.type !== 'run') return;
     chain = chain.then(async () => {
       try {
-        const record = await executePlannedRun(message.run, message.resultsDir, { beforeWrite: () => orphaned() && leave() });
+        const record = await executePlannedRun(message.run, message.resultsDir, {
+          beforeWrite: () => orphaned() && leave(),
+        });
         void record;
         const { runRecordPath } = await import('./runRecord');
         reply({ type: 'done', file: runRecordPath(message.resultsDir, message.run.key) });

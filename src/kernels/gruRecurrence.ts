@@ -36,7 +36,11 @@ interface WasmBackendLike {
 }
 
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
-type MatMulFn = (args: { inputs: { a: tf.TensorInfo; b: tf.TensorInfo }; backend: unknown; attrs: { transposeA: boolean; transposeB: boolean } }) => tf.TensorInfo;
+type MatMulFn = (args: {
+  inputs: { a: tf.TensorInfo; b: tf.TensorInfo };
+  backend: unknown;
+  attrs: { transposeA: boolean; transposeB: boolean };
+}) => tf.TensorInfo;
 type UnaryFn = (args: { inputs: { x: tf.TensorInfo }; backend: unknown }) => tf.TensorInfo;
 
 const UPDATE = 0;
@@ -51,9 +55,21 @@ function modeCode(kernelName: string, attrs: tf.NamedAttrMap | undefined): numbe
   throw new Error(`${kernelName}: attr mode must be 'update', 'replace' or 'official', got ${String(mode)}`);
 }
 
-function checkShape(kernelName: string, label: string, info: tf.TensorInfo | undefined, expected: number[]): tf.TensorInfo {
-  const ok = info !== undefined && info.dtype === 'float32' && info.shape.reduce((a, b) => a * b, 1) === expected.reduce((a, b) => a * b, 1) && info.shape[0] === expected[0];
-  if (!ok) throw new Error(`${kernelName}: ${label} must be float32 [${expected}], got ${info ? `${info.dtype} [${info.shape}]` : 'nothing'}`);
+function checkShape(
+  kernelName: string,
+  label: string,
+  info: tf.TensorInfo | undefined,
+  expected: number[],
+): tf.TensorInfo {
+  const ok =
+    info !== undefined &&
+    info.dtype === 'float32' &&
+    info.shape.reduce((a, b) => a * b, 1) === expected.reduce((a, b) => a * b, 1) &&
+    info.shape[0] === expected[0];
+  if (!ok)
+    throw new Error(
+      `${kernelName}: ${label} must be float32 [${expected}], got ${info ? `${info.dtype} [${info.shape}]` : 'nothing'}`,
+    );
   return info as tf.TensorInfo;
 }
 
@@ -77,7 +93,9 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
     const mode = modeCode(GRU_RECURRENCE_KERNEL, args.attrs);
     const projected = args.inputs.projected as tf.TensorInfo;
     if (!projected || projected.dtype !== 'float32' || projected.shape.length !== 3 || projected.shape[2] % 3 !== 0) {
-      throw new Error(`${GRU_RECURRENCE_KERNEL}: projected must be float32 [B, T, 3H], got ${projected ? `${projected.dtype} [${projected.shape}]` : 'nothing'}`);
+      throw new Error(
+        `${GRU_RECURRENCE_KERNEL}: projected must be float32 [B, T, 3H], got ${projected ? `${projected.dtype} [${projected.shape}]` : 'nothing'}`,
+      );
     }
     const [B, T, H3] = projected.shape;
     const H = H3 / 3;
@@ -108,7 +126,10 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
     heap().fill(0, oPrev, oPrev + B * H);
     for (let t = 0; t < T; t++) {
       // [u | r] = sigmoid(x W_ur + h_{t-1} U_ur); h_0 = 0, so the first product is skipped.
-      const hidden = t > 0 ? matMul({ inputs: { a: previous, b: kernel }, backend, attrs: { transposeA: false, transposeB: false } }) : undefined;
+      const hidden =
+        t > 0
+          ? matMul({ inputs: { a: previous, b: kernel }, backend, attrs: { transposeA: false, transposeB: false } })
+          : undefined;
       let v = heap();
       const oHid = hidden ? offsetOf(backend, hidden) : 0;
       for (let b = 0; b < B; b++) {
@@ -183,17 +204,25 @@ function makeBackward(matMul: MatMulFn) {
     const backend = args.backend as WasmBackendLike;
     const mode = modeCode(GRU_RECURRENCE_GRAD_KERNEL, args.attrs);
     const states = args.inputs.states as tf.TensorInfo;
-    if (!states || states.dtype !== 'float32' || states.shape.length !== 3) throw new Error(`${GRU_RECURRENCE_GRAD_KERNEL}: states must be float32 [B, T, H], got ${states ? `${states.dtype} [${states.shape}]` : 'nothing'}`);
+    if (!states || states.dtype !== 'float32' || states.shape.length !== 3)
+      throw new Error(
+        `${GRU_RECURRENCE_GRAD_KERNEL}: states must be float32 [B, T, H], got ${states ? `${states.dtype} [${states.shape}]` : 'nothing'}`,
+      );
     const [B, T, H] = states.shape;
     const H3 = 3 * H;
     const N = B * T;
     const dStates = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'dStates', args.inputs.dStates, [B, T, H]);
     const kernelT = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'kernelT', args.inputs.kernelT, [H3, H]);
     const scale = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'scale', args.inputs.scale, [B, T, 1]);
-    const keep = mode === OFFICIAL ? checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'keep', args.inputs.keep, [B, T, 1]) : undefined;
+    const keep =
+      mode === OFFICIAL ? checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'keep', args.inputs.keep, [B, T, 1]) : undefined;
     const gates = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'gates', args.inputs.gates, [B, T, 2 * H]);
     const candidates = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'candidates', args.inputs.candidates, [B, T, H]);
-    const hiddenCandidate = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'hiddenCandidate', args.inputs.hiddenCandidate, [B, T, H]);
+    const hiddenCandidate = checkShape(GRU_RECURRENCE_GRAD_KERNEL, 'hiddenCandidate', args.inputs.hiddenCandidate, [
+      B,
+      T,
+      H,
+    ]);
 
     const dProjected = backend.makeOutput([B, T, H3], 'float32');
     const dHidden = backend.makeOutput([N, H3], 'float32');
@@ -258,7 +287,11 @@ function makeBackward(matMul: MatMulFn) {
         heap[oDKeep + row] = dk;
       }
       if (t > 0) {
-        const back = matMul({ inputs: { a: stepGrad, b: kernelT }, backend, attrs: { transposeA: false, transposeB: false } });
+        const back = matMul({
+          inputs: { a: stepGrad, b: kernelT },
+          backend,
+          attrs: { transposeA: false, transposeB: false },
+        });
         heap = heapOf(backend);
         const oBack = offsetOf(backend, back);
         for (let i = 0; i < B * H; i++) carry[i] = leak[i] + heap[oBack + i];
@@ -281,10 +314,18 @@ export function registerWasmGruRecurrence(): boolean {
   const matMul = batchMatMul.kernelFunc as unknown as MatMulFn;
   const sigmoid = sigmoidKernel.kernelFunc as unknown as UnaryFn;
   if (!tf.getKernel(GRU_RECURRENCE_KERNEL, 'wasm')) {
-    tf.registerKernel({ kernelName: GRU_RECURRENCE_KERNEL, backendName: 'wasm', kernelFunc: makeForward(matMul, sigmoid) as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      kernelName: GRU_RECURRENCE_KERNEL,
+      backendName: 'wasm',
+      kernelFunc: makeForward(matMul, sigmoid) as unknown as tf.KernelFunc,
+    });
   }
   if (!tf.getKernel(GRU_RECURRENCE_GRAD_KERNEL, 'wasm')) {
-    tf.registerKernel({ kernelName: GRU_RECURRENCE_GRAD_KERNEL, backendName: 'wasm', kernelFunc: makeBackward(matMul) as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      kernelName: GRU_RECURRENCE_GRAD_KERNEL,
+      backendName: 'wasm',
+      kernelFunc: makeBackward(matMul) as unknown as tf.KernelFunc,
+    });
   }
   return true;
 }

@@ -19,9 +19,16 @@ interface WasmBackendLike {
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
-interface Inputs { x: tf.TensorInfo; segmentIds: tf.TensorInfo }
+interface Inputs {
+  x: tf.TensorInfo;
+  segmentIds: tf.TensorInfo;
+}
 
-function unsortedSegmentSumWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap }): tf.TensorInfo {
+function unsortedSegmentSumWasm(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
   const { x, segmentIds } = args.inputs as unknown as Inputs;
   const backend = args.backend as WasmBackendLike;
   const numSegments = Number((args.attrs as { numSegments: number }).numSegments);
@@ -47,5 +54,9 @@ function unsortedSegmentSumWasm(args: { inputs: tf.NamedTensorInfoMap; backend: 
 /** Registers the kernel on the wasm backend unless it already has one. */
 export function registerWasmUnsortedSegmentSum(): void {
   if (tf.getKernel('UnsortedSegmentSum', 'wasm')) return;
-  tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc });
+  tf.registerKernel({
+    kernelName: 'UnsortedSegmentSum',
+    backendName: 'wasm',
+    kernelFunc: unsortedSegmentSumWasm as unknown as tf.KernelFunc,
+  });
 }

@@ -27,7 +27,13 @@ export function checkActivationName(name: string, where: string): ActivationName
 }
 
 /** Creates the activation `kind` over `features` units, registering any state under `name`. */
-export function createActivation(store: ParameterStore, name: string, kind: ActivationName, features: number, dice: DiceOptions = {}): ActivationLayer {
+export function createActivation(
+  store: ParameterStore,
+  name: string,
+  kind: ActivationName,
+  features: number,
+  dice: DiceOptions = {},
+): ActivationLayer {
   checkActivationName(kind, 'createActivation');
   if (kind === 'relu' || kind === 'sigmoid') {
     return { fused: kind, apply: <T extends tf.Tensor>(x: T) => x };
@@ -37,5 +43,8 @@ export function createActivation(store: ParameterStore, name: string, kind: Acti
     return { fused: 'linear', apply: <T extends tf.Tensor>(x: T) => p.apply(x) };
   }
   const d = new Dice(store, name, features, dice);
-  return { fused: 'linear', apply: <T extends tf.Tensor>(x: T, training: boolean, mask?: tf.Tensor) => d.apply(x, training, mask) };
+  return {
+    fused: 'linear',
+    apply: <T extends tf.Tensor>(x: T, training: boolean, mask?: tf.Tensor) => d.apply(x, training, mask),
+  };
 }

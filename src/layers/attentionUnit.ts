@@ -80,11 +80,15 @@ export class AttentionUnit {
     const c: AttentionUnitConfig = { ...ATTENTION_UNIT_DEFAULTS, ...config };
     const where = `AttentionUnit(${name})`;
     if (!Array.isArray(c.hidden) || c.hidden.length < 1 || c.hidden.some((h) => !Number.isInteger(h) || h < 1)) {
-      throw new Error(`${where}: hidden must be a non-empty list of positive integers, got ${JSON.stringify(c.hidden)}`);
+      throw new Error(
+        `${where}: hidden must be a non-empty list of positive integers, got ${JSON.stringify(c.hidden)}`,
+      );
     }
     checkActivationName(c.activation, where);
-    if (c.normalize !== 'none' && c.normalize !== 'softmax') throw new Error(`${where}: normalize must be 'none' or 'softmax', got ${String(c.normalize)}`);
-    if (c.firstLayer !== 'split' && c.firstLayer !== 'concat') throw new Error(`${where}: firstLayer must be 'split' or 'concat', got ${String(c.firstLayer)}`);
+    if (c.normalize !== 'none' && c.normalize !== 'softmax')
+      throw new Error(`${where}: normalize must be 'none' or 'softmax', got ${String(c.normalize)}`);
+    if (c.firstLayer !== 'split' && c.firstLayer !== 'concat')
+      throw new Error(`${where}: firstLayer must be 'split' or 'concat', got ${String(c.firstLayer)}`);
     if (!Number.isFinite(c.scale)) throw new Error(`${where}: scale must be a finite number, got ${c.scale}`);
     this.config = Object.freeze(c);
     this.first = new Dense(store, `${name}/dense0`, 4 * dim, c.hidden[0]);
@@ -138,14 +142,20 @@ export class AttentionUnit {
   }
 
   /** query [B, D], keys [B, T, D], mask [B, T] -> pooled [B, D] and the weights [B, T]. */
-  apply(query: tf.Tensor2D, keys: tf.Tensor3D, mask: tf.Tensor2D, training: boolean): { pooled: tf.Tensor2D; weights: tf.Tensor2D } {
+  apply(
+    query: tf.Tensor2D,
+    keys: tf.Tensor3D,
+    mask: tf.Tensor2D,
+    training: boolean,
+  ): { pooled: tf.Tensor2D; weights: tf.Tensor2D } {
     const weights = this.weights(query, keys, mask, training);
     return { pooled: weightedSum(keys, weights), weights };
   }
 
   private check(query: tf.Tensor2D, keys: tf.Tensor3D, mask: tf.Tensor2D): void {
     const where = `AttentionUnit(${this.name})`;
-    if (keys.rank !== 3 || keys.shape[2] !== this.dim) throw new Error(`${where}: keys must be [B, T, ${this.dim}], got [${keys.shape}]`);
+    if (keys.rank !== 3 || keys.shape[2] !== this.dim)
+      throw new Error(`${where}: keys must be [B, T, ${this.dim}], got [${keys.shape}]`);
     if (query.rank !== 2 || query.shape[0] !== keys.shape[0] || query.shape[1] !== this.dim) {
       throw new Error(`${where}: query must be [${keys.shape[0]}, ${this.dim}], got [${query.shape}]`);
     }

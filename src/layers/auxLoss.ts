@@ -47,7 +47,12 @@ export interface AuxLossConfig {
   hiddenUnits?: number[];
 }
 
-export const AUX_LOSS_DEFAULTS = { scorer: 'inner' as AuxLossScorer, reduction: 'perSample' as AuxLossReduction, officialLength: 'batchLongest' as AuxLossOfficialLength, hiddenUnits: [100, 50] };
+export const AUX_LOSS_DEFAULTS = {
+  scorer: 'inner' as AuxLossScorer,
+  reduction: 'perSample' as AuxLossReduction,
+  officialLength: 'batchLongest' as AuxLossOfficialLength,
+  hiddenUnits: [100, 50],
+};
 
 /** The auxiliary loss; weights only for the 'mlp' scorer. */
 export class AuxiliaryLoss {
@@ -63,11 +68,18 @@ export class AuxiliaryLoss {
 
   constructor(store: ParameterStore, name: string, config: AuxLossConfig) {
     const c = { ...AUX_LOSS_DEFAULTS, ...config };
-    if (c.scorer !== 'inner' && c.scorer !== 'mlp') throw new Error(`AuxiliaryLoss: scorer must be 'inner' or 'mlp', got ${String(c.scorer)}`);
-    if (!['perSample', 'perStep', 'official'].includes(c.reduction)) throw new Error(`AuxiliaryLoss: reduction must be perSample, perStep or official, got ${String(c.reduction)}`);
-    if (c.officialLength !== 'batchLongest' && c.officialLength !== 'padded') throw new Error(`AuxiliaryLoss: officialLength must be 'batchLongest' or 'padded', got ${String(c.officialLength)}`);
+    if (c.scorer !== 'inner' && c.scorer !== 'mlp')
+      throw new Error(`AuxiliaryLoss: scorer must be 'inner' or 'mlp', got ${String(c.scorer)}`);
+    if (!['perSample', 'perStep', 'official'].includes(c.reduction))
+      throw new Error(`AuxiliaryLoss: reduction must be perSample, perStep or official, got ${String(c.reduction)}`);
+    if (c.officialLength !== 'batchLongest' && c.officialLength !== 'padded')
+      throw new Error(
+        `AuxiliaryLoss: officialLength must be 'batchLongest' or 'padded', got ${String(c.officialLength)}`,
+      );
     if (c.scorer === 'inner' && c.stateSize !== c.embeddingSize) {
-      throw new Error(`AuxiliaryLoss: scorer 'inner' needs stateSize = embeddingSize, got ${c.stateSize} and ${c.embeddingSize} (use scorer 'mlp')`);
+      throw new Error(
+        `AuxiliaryLoss: scorer 'inner' needs stateSize = embeddingSize, got ${c.stateSize} and ${c.embeddingSize} (use scorer 'mlp')`,
+      );
     }
     this.scorer = c.scorer;
     this.reduction = c.reduction;
@@ -76,15 +88,25 @@ export class AuxiliaryLoss {
     this.stateSize = c.stateSize;
     this.embeddingSize = c.embeddingSize;
     if (c.scorer === 'mlp') {
-      if (!Array.isArray(c.hiddenUnits) || c.hiddenUnits.length < 1 || c.hiddenUnits.some((u) => !Number.isInteger(u) || u < 1)) {
-        throw new Error(`AuxiliaryLoss: hiddenUnits must be a non-empty list of positive integers, got ${JSON.stringify(c.hiddenUnits)}`);
+      if (
+        !Array.isArray(c.hiddenUnits) ||
+        c.hiddenUnits.length < 1 ||
+        c.hiddenUnits.some((u) => !Number.isInteger(u) || u < 1)
+      ) {
+        throw new Error(
+          `AuxiliaryLoss: hiddenUnits must be a non-empty list of positive integers, got ${JSON.stringify(c.hiddenUnits)}`,
+        );
       }
       const inSize = c.stateSize + c.embeddingSize;
       this.scale = store.weight(`${name}/inputScale`, [inSize], { kind: 'constant', value: 1 });
       this.shift = store.weight(`${name}/inputShift`, [inSize], { kind: 'zeros' });
       const sizes = [inSize, ...c.hiddenUnits, 1];
       for (let i = 0; i + 1 < sizes.length; i++) {
-        const kernel = store.weight(`${name}/dense${i}/kernel`, [sizes[i], sizes[i + 1]], { kind: 'glorotUniform', fanIn: sizes[i], fanOut: sizes[i + 1] });
+        const kernel = store.weight(`${name}/dense${i}/kernel`, [sizes[i], sizes[i + 1]], {
+          kind: 'glorotUniform',
+          fanIn: sizes[i],
+          fanOut: sizes[i + 1],
+        });
         const bias = store.weight(`${name}/dense${i}/bias`, [sizes[i + 1]], { kind: 'zeros' });
         this.layers.push({ kernel, bias });
       }
@@ -100,7 +122,8 @@ export class AuxiliaryLoss {
    */
   private pairLogits(states: tf.Tensor2D, positives: tf.Tensor2D, negatives: tf.Tensor2D): tf.Tensor2D {
     const N = states.shape[0];
-    if (this.scorer === 'inner') return tf.stack([states.mul(positives).sum(1), states.mul(negatives).sum(1)]) as tf.Tensor2D;
+    if (this.scorer === 'inner')
+      return tf.stack([states.mul(positives).sum(1), states.mul(negatives).sum(1)]) as tf.Tensor2D;
     const H = this.stateSize;
     const [first, ...rest] = this.layers;
     const units = first.kernel.shape[1] as number;
@@ -127,9 +150,20 @@ export class AuxiliaryLoss {
   apply(states: tf.Tensor3D, behaviours: tf.Tensor3D, negatives: tf.Tensor3D, mask: tf.Tensor2D): tf.Scalar {
     const [B, T, H] = states.shape;
     const E = behaviours.shape[2];
-    if (H !== this.stateSize || E !== this.embeddingSize) throw new Error(`AuxiliaryLoss(${this.name}).apply: expected states [B, T, ${this.stateSize}] and behaviours [B, T, ${this.embeddingSize}], got [${states.shape}] and [${behaviours.shape}]`);
-    if (behaviours.shape[0] !== B || behaviours.shape[1] !== T || negatives.shape.join() !== behaviours.shape.join() || mask.shape[0] !== B || mask.shape[1] !== T) {
-      throw new Error(`AuxiliaryLoss(${this.name}).apply: behaviours, negatives [B, T, E] and mask [B, T] must match states [${states.shape}]; got [${behaviours.shape}], [${negatives.shape}], [${mask.shape}]`);
+    if (H !== this.stateSize || E !== this.embeddingSize)
+      throw new Error(
+        `AuxiliaryLoss(${this.name}).apply: expected states [B, T, ${this.stateSize}] and behaviours [B, T, ${this.embeddingSize}], got [${states.shape}] and [${behaviours.shape}]`,
+      );
+    if (
+      behaviours.shape[0] !== B ||
+      behaviours.shape[1] !== T ||
+      negatives.shape.join() !== behaviours.shape.join() ||
+      mask.shape[0] !== B ||
+      mask.shape[1] !== T
+    ) {
+      throw new Error(
+        `AuxiliaryLoss(${this.name}).apply: behaviours, negatives [B, T, E] and mask [B, T] must match states [${states.shape}]; got [${behaviours.shape}], [${negatives.shape}], [${mask.shape}]`,
+      );
     }
     if (T < 2) return tf.scalar(0);
     return tf.tidy(() => {
@@ -140,7 +174,10 @@ export class AuxiliaryLoss {
       const pairMask = mask.slice([0, 1], [B, T - 1]).reshape([N]);
       // -log sigma(z) = softplus(-z); -log(1 - sigma(z)) = softplus(z)
       const signs = tf.tensor2d([-1, 1], [2, 1]);
-      const perPair = tf.softplus(this.pairLogits(h, pos, neg).mul(signs)).sum(0).mul(pairMask);
+      const perPair = tf
+        .softplus(this.pairLogits(h, pos, neg).mul(signs))
+        .sum(0)
+        .mul(pairMask);
       const total = perPair.sum();
       if (this.reduction === 'perSample') return total.div(B) as tf.Scalar;
       if (this.reduction === 'official') {

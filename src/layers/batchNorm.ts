@@ -64,7 +64,9 @@ export class BatchNorm {
     this.momentum = options.momentum ?? 0.99;
     this.epsilon = options.epsilon ?? 1e-3;
     if (this.mode !== 'batchStatistics' && this.mode !== 'officialInference') {
-      throw new Error(`BatchNorm(${name}): mode must be 'batchStatistics' or 'officialInference', got ${String(this.mode)}`);
+      throw new Error(
+        `BatchNorm(${name}): mode must be 'batchStatistics' or 'officialInference', got ${String(this.mode)}`,
+      );
     }
     this.gamma = store.weight(`${name}/gamma`, [features], { kind: 'constant', value: 1 });
     this.beta = store.weight(`${name}/beta`, [features], { kind: 'zeros' });

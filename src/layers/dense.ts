@@ -25,9 +25,15 @@ export class Dense {
     readonly outputSize: number,
     options: DenseOptions = {},
   ) {
-    if (!Number.isInteger(inputSize) || inputSize < 1) throw new Error(`Dense(${name}): inputSize must be a positive integer, got ${inputSize}`);
-    if (!Number.isInteger(outputSize) || outputSize < 1) throw new Error(`Dense(${name}): outputSize must be a positive integer, got ${outputSize}`);
-    this.kernel = store.weight(`${name}/kernel`, [inputSize, outputSize], { kind: 'glorotUniform', fanIn: inputSize, fanOut: outputSize });
+    if (!Number.isInteger(inputSize) || inputSize < 1)
+      throw new Error(`Dense(${name}): inputSize must be a positive integer, got ${inputSize}`);
+    if (!Number.isInteger(outputSize) || outputSize < 1)
+      throw new Error(`Dense(${name}): outputSize must be a positive integer, got ${outputSize}`);
+    this.kernel = store.weight(`${name}/kernel`, [inputSize, outputSize], {
+      kind: 'glorotUniform',
+      fanIn: inputSize,
+      fanOut: outputSize,
+    });
     if (options.bias !== false) this.bias = store.weight(`${name}/bias`, [outputSize], { kind: 'zeros' });
   }
 

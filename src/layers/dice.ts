@@ -68,7 +68,10 @@ export class Dice {
     let mean: tf.Tensor;
     let variance: tf.Tensor;
     if (training || this.statistics === 'batchAlways') {
-      const m = maskedMoments(s.reshape([-1, F]) as tf.Tensor2D, mask ? (mask.reshape([-1]) as tf.Tensor1D) : undefined);
+      const m = maskedMoments(
+        s.reshape([-1, F]) as tf.Tensor2D,
+        mask ? (mask.reshape([-1]) as tf.Tensor1D) : undefined,
+      );
       mean = m.mean;
       variance = m.variance;
       if (training) {

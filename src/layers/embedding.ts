@@ -68,8 +68,10 @@ export class EmbeddingTable {
     seed: number,
     initStd: number,
   ) {
-    if (!Number.isInteger(vocab) || vocab < 1) throw new Error(`EmbeddingTable(${name}): vocabulary size must be an integer >= 1, got ${vocab}`);
-    if (!Number.isInteger(dim) || dim < 1) throw new Error(`EmbeddingTable(${name}): dimension must be an integer >= 1, got ${dim}`);
+    if (!Number.isInteger(vocab) || vocab < 1)
+      throw new Error(`EmbeddingTable(${name}): vocabulary size must be an integer >= 1, got ${vocab}`);
+    if (!Number.isInteger(dim) || dim < 1)
+      throw new Error(`EmbeddingTable(${name}): dimension must be an integer >= 1, got ${dim}`);
     this.values = new Float32Array(vocab * dim);
     const rng = new Rng(seed).fork(name);
     for (let i = dim; i < this.values.length; i++) this.values[i] = rng.normal() * initStd;
@@ -83,7 +85,9 @@ export class EmbeddingTable {
 
   checkId(id: number, where: string): void {
     if (!Number.isInteger(id) || id < 0 || id >= this.vocab) {
-      throw new Error(`EmbeddingTable(${this.name}).${where}: id ${id} is outside the table (expected 0..${this.vocab - 1})`);
+      throw new Error(
+        `EmbeddingTable(${this.name}).${where}: id ${id} is outside the table (expected 0..${this.vocab - 1})`,
+      );
     }
   }
 }
@@ -136,7 +140,8 @@ export class BatchEmbeddings {
     const historyValues = this.gatherBehaviours(batch.histItems, batch.histCats, 'histItems', 'histCats');
     let negValues: Float32Array | undefined;
     if (batch.negHistItems) {
-      if (!batch.negHistCats) throw new Error('FeatureEmbeddings.lookup: batch.negHistItems is present but batch.negHistCats is missing');
+      if (!batch.negHistCats)
+        throw new Error('FeatureEmbeddings.lookup: batch.negHistItems is present but batch.negHistCats is missing');
       negValues = this.gatherBehaviours(batch.negHistItems, batch.negHistCats, 'negHistItems', 'negHistCats');
     }
     const users = owner.users;
@@ -166,7 +171,9 @@ export class BatchEmbeddings {
     for (let i = 0; i < items.length; i++) {
       const id = items[i];
       if (!(id >= 0 && id < table.vocab) || !Number.isInteger(id)) {
-        throw new Error(`FeatureEmbeddings.lookup: batch.${itemField}[${i}] = ${id} is outside the item table (expected 0..${table.vocab - 1})`);
+        throw new Error(
+          `FeatureEmbeddings.lookup: batch.${itemField}[${i}] = ${id} is outside the item table (expected 0..${table.vocab - 1})`,
+        );
       }
       const base = i * De;
       if (id !== 0) out.set(table.values.subarray(id * Di, (id + 1) * Di), base);
@@ -175,12 +182,19 @@ export class BatchEmbeddings {
         const ct = owner.cats[l];
         const c = cats[l][i];
         if (!(c >= 0 && c < ct.vocab)) {
-          throw new Error(`FeatureEmbeddings.lookup: batch.${catField}[${l}][${i}] = ${c} is outside table ${ct.name} (expected 0..${ct.vocab - 1})`);
+          throw new Error(
+            `FeatureEmbeddings.lookup: batch.${catField}[${l}][${i}] = ${c} is outside table ${ct.name} (expected 0..${ct.vocab - 1})`,
+          );
         }
-        if (id === 0 && c !== 0) throw new Error(`FeatureEmbeddings.lookup: batch.${catField}[${l}][${i}] = ${c} for padding item 0; expected 0`);
+        if (id === 0 && c !== 0)
+          throw new Error(
+            `FeatureEmbeddings.lookup: batch.${catField}[${l}][${i}] = ${c} for padding item 0; expected 0`,
+          );
         const known = owner.catOfItem(l, id, c);
         if (known !== c) {
-          throw new Error(`FeatureEmbeddings.lookup: item ${id} has category ${known} and ${c} at level ${l} (batch.${catField}[${l}][${i}]); every category level must be a function of the item`);
+          throw new Error(
+            `FeatureEmbeddings.lookup: item ${id} has category ${known} and ${c} at level ${l} (batch.${catField}[${l}][${i}]); every category level must be a function of the item`,
+          );
         }
         if (c !== 0) out.set(ct.values.subarray(c * ct.dim, (c + 1) * ct.dim), base + offset);
         offset += ct.dim;
@@ -210,7 +224,9 @@ export class BatchEmbeddings {
   /** [B, T, De] auxiliary negative behaviour vectors (throws if the batch has none). */
   negHistory(): tf.Tensor3D {
     if (!this.negHistoryRows) {
-      throw new Error('BatchEmbeddings.negHistory: the batch has no negHistItems; build the dataset with auxiliary negatives');
+      throw new Error(
+        'BatchEmbeddings.negHistory: the batch has no negHistItems; build the dataset with auxiliary negatives',
+      );
     }
     return this.negHistoryRows;
   }
@@ -228,9 +244,15 @@ export class BatchEmbeddings {
    */
   sparseGradients(leafGrads: Float32Array[]): SparseRowGradient[] {
     const leaves = this.leaves();
-    if (leafGrads.length !== leaves.length) throw new Error(`BatchEmbeddings.sparseGradients: got ${leafGrads.length} leaf gradients, expected ${leaves.length}`);
+    if (leafGrads.length !== leaves.length)
+      throw new Error(
+        `BatchEmbeddings.sparseGradients: got ${leafGrads.length} leaf gradients, expected ${leaves.length}`,
+      );
     leafGrads.forEach((g, i) => {
-      if (g.length !== leaves[i].size) throw new Error(`BatchEmbeddings.sparseGradients: gradient ${i} has ${g.length} values, expected ${leaves[i].size}`);
+      if (g.length !== leaves[i].size)
+        throw new Error(
+          `BatchEmbeddings.sparseGradients: gradient ${i} has ${g.length} values, expected ${leaves[i].size}`,
+        );
     });
     const batch = this.batch;
     const owner = this.owner;
@@ -239,9 +261,18 @@ export class BatchEmbeddings {
       { items: batch.targetItems, cats: batch.targetCats, grad: leafGrads[0] },
       { items: batch.histItems, cats: batch.histCats, grad: leafGrads[1] },
     ];
-    if (this.negHistoryRows) sources.push({ items: batch.negHistItems as Int32Array, cats: batch.negHistCats as Int32Array[], grad: leafGrads[2] });
+    if (this.negHistoryRows)
+      sources.push({
+        items: batch.negHistItems as Int32Array,
+        cats: batch.negHistCats as Int32Array[],
+        grad: leafGrads[2],
+      });
     const out: SparseRowGradient[] = [];
-    const accumulate = (table: EmbeddingTable, key: string, visit: (add: (id: number, grad: Float32Array, offset: number) => void) => void): void => {
+    const accumulate = (
+      table: EmbeddingTable,
+      key: string,
+      visit: (add: (id: number, grad: Float32Array, offset: number) => void) => void,
+    ): void => {
       const D = table.dim;
       const slot = owner.scratchSlots(table.vocab, key);
       const ids: number[] = [];
@@ -269,7 +300,12 @@ export class BatchEmbeddings {
       } finally {
         for (const id of ids) slot[id] = -1;
       }
-      out.push({ table, ids: Int32Array.from(ids), grads: acc.slice(0, ids.length * D), batchCounts: Int32Array.from(counts) });
+      out.push({
+        table,
+        ids: Int32Array.from(ids),
+        grads: acc.slice(0, ids.length * D),
+        batchCounts: Int32Array.from(counts),
+      });
     };
     accumulate(owner.items, 'items', (add) => {
       for (const src of sources) for (let i = 0; i < src.items.length; i++) add(src.items[i], src.grad, i * De);
@@ -308,7 +344,8 @@ export class BatchEmbeddings {
 function validateBatch(batch: Batch, owner: FeatureEmbeddings): void {
   const { size: B, maxLen: T } = batch;
   const where = 'FeatureEmbeddings.lookup';
-  if (!Number.isInteger(B) || B < 1 || !Number.isInteger(T) || T < 1) throw new Error(`${where}: size ${B} and maxLen ${T} must be integers >= 1`);
+  if (!Number.isInteger(B) || B < 1 || !Number.isInteger(T) || T < 1)
+    throw new Error(`${where}: size ${B} and maxLen ${T} must be integers >= 1`);
   const check = (name: string, len: number, expected: number): void => {
     if (len !== expected) throw new Error(`${where}: batch.${name} has ${len} entries, expected ${expected}`);
   };
@@ -320,7 +357,9 @@ function validateBatch(batch: Batch, owner: FeatureEmbeddings): void {
   if (batch.negHistItems) check('negHistItems', batch.negHistItems.length, B * T);
   const L = owner.cats.length;
   if (batch.targetCats.length < L || batch.histCats.length < L) {
-    throw new Error(`${where}: the model embeds ${L} category level(s) but the batch carries ${Math.min(batch.targetCats.length, batch.histCats.length)}`);
+    throw new Error(
+      `${where}: the model embeds ${L} category level(s) but the batch carries ${Math.min(batch.targetCats.length, batch.histCats.length)}`,
+    );
   }
   for (let l = 0; l < L; l++) {
     check(`targetCats[${l}]`, batch.targetCats[l].length, B);
@@ -345,11 +384,14 @@ export class FeatureEmbeddings {
     const c: EmbeddingConfig = { ...EMBEDDING_DEFAULTS, ...config };
     this.config = Object.freeze(c);
     if (!Number.isInteger(c.catLevels) || c.catLevels < 0 || c.catLevels > sizes.cats.length) {
-      throw new Error(`FeatureEmbeddings: catLevels ${c.catLevels} must be an integer in 0..${sizes.cats.length} (levels in FeatureSizes)`);
+      throw new Error(
+        `FeatureEmbeddings: catLevels ${c.catLevels} must be an integer in 0..${sizes.cats.length} (levels in FeatureSizes)`,
+      );
     }
     this.items = new EmbeddingTable('embedding.items', sizes.items, c.itemDim, seed, c.initStd);
     this.cats = [];
-    for (let l = 0; l < c.catLevels; l++) this.cats.push(new EmbeddingTable(`embedding.cats${l}`, sizes.cats[l], c.catDim, seed, c.initStd));
+    for (let l = 0; l < c.catLevels; l++)
+      this.cats.push(new EmbeddingTable(`embedding.cats${l}`, sizes.cats[l], c.catDim, seed, c.initStd));
     if (c.userDim > 0) this.users = new EmbeddingTable('embedding.users', sizes.users, c.userDim, seed, c.initStd);
     this.itemCats = this.cats.map(() => new Int32Array(sizes.items));
   }
@@ -405,7 +447,12 @@ export class FeatureEmbeddings {
 
   /** Copies of every table as checkpoint entries (trainable). */
   getWeights(): NamedWeight[] {
-    return this.tables().map((t) => ({ name: t.name, shape: [t.vocab, t.dim], values: t.values.slice(), trainable: true }));
+    return this.tables().map((t) => ({
+      name: t.name,
+      shape: [t.vocab, t.dim],
+      values: t.values.slice(),
+      trainable: true,
+    }));
   }
 
   /** Loads tables by name (all must be present with identical shapes). */
@@ -415,7 +462,9 @@ export class FeatureEmbeddings {
       const w = byName.get(t.name);
       if (!w) throw new Error(`FeatureEmbeddings.setWeights: missing table "${t.name}"`);
       if (w.values.length !== t.values.length || w.shape[0] !== t.vocab || w.shape[1] !== t.dim) {
-        throw new Error(`FeatureEmbeddings.setWeights: "${t.name}" has shape [${w.shape}], expected [${t.vocab},${t.dim}]`);
+        throw new Error(
+          `FeatureEmbeddings.setWeights: "${t.name}" has shape [${w.shape}], expected [${t.vocab},${t.dim}]`,
+        );
       }
       t.values.set(w.values);
     }

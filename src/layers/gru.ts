@@ -72,7 +72,12 @@ export interface GruConfig {
   implementation?: 'fused' | 'autodiff';
 }
 
-export const GRU_DEFAULTS = { kind: 'GRU' as GruKind, convention: 'paper' as AttentionGateConvention, candidate: 'paper' as GruCandidate, implementation: 'fused' as 'fused' | 'autodiff' };
+export const GRU_DEFAULTS = {
+  kind: 'GRU' as GruKind,
+  convention: 'paper' as AttentionGateConvention,
+  candidate: 'paper' as GruCandidate,
+  implementation: 'fused' as 'fused' | 'autodiff',
+};
 
 export interface GruOutput {
   /** [B, T, H] the state after each step (a padded step repeats the previous state). */
@@ -116,23 +121,39 @@ export class GruLayer {
 
   constructor(store: ParameterStore, name: string, config: GruConfig) {
     const c = { ...GRU_DEFAULTS, ...config };
-    if (!Number.isInteger(c.inputSize) || c.inputSize < 1) throw new Error(`GruLayer(${name}): inputSize must be a positive integer, got ${c.inputSize}`);
-    if (!Number.isInteger(c.hiddenSize) || c.hiddenSize < 1) throw new Error(`GruLayer(${name}): hiddenSize must be a positive integer, got ${c.hiddenSize}`);
-    if (!GRU_KINDS.includes(c.kind)) throw new Error(`GruLayer(${name}): kind must be one of ${GRU_KINDS.join(', ')}, got ${String(c.kind)}`);
-    if (c.convention !== 'paper' && c.convention !== 'official') throw new Error(`GruLayer(${name}): convention must be 'paper' or 'official', got ${String(c.convention)}`);
+    if (!Number.isInteger(c.inputSize) || c.inputSize < 1)
+      throw new Error(`GruLayer(${name}): inputSize must be a positive integer, got ${c.inputSize}`);
+    if (!Number.isInteger(c.hiddenSize) || c.hiddenSize < 1)
+      throw new Error(`GruLayer(${name}): hiddenSize must be a positive integer, got ${c.hiddenSize}`);
+    if (!GRU_KINDS.includes(c.kind))
+      throw new Error(`GruLayer(${name}): kind must be one of ${GRU_KINDS.join(', ')}, got ${String(c.kind)}`);
+    if (c.convention !== 'paper' && c.convention !== 'official')
+      throw new Error(`GruLayer(${name}): convention must be 'paper' or 'official', got ${String(c.convention)}`);
     this.inputSize = c.inputSize;
     this.hiddenSize = c.hiddenSize;
     this.kind = c.kind;
     this.convention = c.convention;
-    if (c.candidate !== 'paper' && c.candidate !== 'official') throw new Error(`GruLayer(${name}): candidate must be 'paper' or 'official', got ${String(c.candidate)}`);
+    if (c.candidate !== 'paper' && c.candidate !== 'official')
+      throw new Error(`GruLayer(${name}): candidate must be 'paper' or 'official', got ${String(c.candidate)}`);
     this.candidate = c.candidate;
-    if (c.implementation !== 'fused' && c.implementation !== 'autodiff') throw new Error(`GruLayer(${name}): implementation must be 'fused' or 'autodiff', got ${String(c.implementation)}`);
+    if (c.implementation !== 'fused' && c.implementation !== 'autodiff')
+      throw new Error(
+        `GruLayer(${name}): implementation must be 'fused' or 'autodiff', got ${String(c.implementation)}`,
+      );
     this.implementation = c.implementation;
     this.name = name;
     const D = c.inputSize;
     const H = c.hiddenSize;
-    this.inputKernel = store.weight(`${name}/inputKernel`, [D, 3 * H], { kind: 'glorotUniform', fanIn: D, fanOut: 3 * H });
-    this.recurrentKernel = store.weight(`${name}/recurrentKernel`, [H, 3 * H], { kind: 'glorotUniform', fanIn: H, fanOut: 3 * H });
+    this.inputKernel = store.weight(`${name}/inputKernel`, [D, 3 * H], {
+      kind: 'glorotUniform',
+      fanIn: D,
+      fanOut: 3 * H,
+    });
+    this.recurrentKernel = store.weight(`${name}/recurrentKernel`, [H, 3 * H], {
+      kind: 'glorotUniform',
+      fanIn: H,
+      fanOut: 3 * H,
+    });
     this.bias = store.weight(`${name}/bias`, [3 * H], { kind: 'zeros' });
   }
 
@@ -145,11 +166,16 @@ export class GruLayer {
   apply(inputs: tf.Tensor3D, mask: tf.Tensor2D, attention?: tf.Tensor2D): GruOutput {
     const [B, T, D] = inputs.shape;
     const H = this.hiddenSize;
-    if (D !== this.inputSize) throw new Error(`GruLayer(${this.name}).apply: inputs [B, T, D] must have D = ${this.inputSize}, got shape [${inputs.shape}]`);
-    if (mask.shape[0] !== B || mask.shape[1] !== T) throw new Error(`GruLayer(${this.name}).apply: mask must be [${B}, ${T}], got [${mask.shape}]`);
+    if (D !== this.inputSize)
+      throw new Error(
+        `GruLayer(${this.name}).apply: inputs [B, T, D] must have D = ${this.inputSize}, got shape [${inputs.shape}]`,
+      );
+    if (mask.shape[0] !== B || mask.shape[1] !== T)
+      throw new Error(`GruLayer(${this.name}).apply: mask must be [${B}, ${T}], got [${mask.shape}]`);
     if (this.kind !== 'GRU') {
       if (!attention) throw new Error(`GruLayer(${this.name}).apply: ${this.kind} needs attention scores [B, T]`);
-      if (attention.shape[0] !== B || attention.shape[1] !== T) throw new Error(`GruLayer(${this.name}).apply: attention must be [${B}, ${T}], got [${attention.shape}]`);
+      if (attention.shape[0] !== B || attention.shape[1] !== T)
+        throw new Error(`GruLayer(${this.name}).apply: attention must be [${B}, ${T}], got [${attention.shape}]`);
     }
     return tf.tidy(() => {
       const m = mask.reshape([B, T, 1]);
@@ -192,11 +218,24 @@ export class GruLayer {
       }
       if (fused) {
         const timeMajor = (v: tf.Tensor3D): tf.Tensor3D => tf.transpose(v, [1, 0, 2]) as tf.Tensor3D;
-        const statesTM = fusedRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, timeMajor(scale), keep ? timeMajor(keep) : undefined);
+        const statesTM = fusedRecurrence(
+          mode,
+          projected,
+          this.recurrentKernel as tf.Tensor2D,
+          timeMajor(scale),
+          keep ? timeMajor(keep) : undefined,
+        );
         const final = statesTM.slice([T - 1, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D;
         return { states: timeMajor(statesTM), final };
       }
-      const states = autodiffRecurrence(mode, projected, this.recurrentKernel as tf.Tensor2D, scale, keep, this.candidate);
+      const states = autodiffRecurrence(
+        mode,
+        projected,
+        this.recurrentKernel as tf.Tensor2D,
+        scale,
+        keep,
+        this.candidate,
+      );
       const final = states.slice([0, T - 1, 0], [B, 1, H]).reshape([B, H]) as tf.Tensor2D;
       return { states, final };
     });
@@ -204,7 +243,17 @@ export class GruLayer {
 }
 
 /** One forward step shared by both implementations. Returns the new state and what backprop needs. */
-function forwardStep(mode: RecurrenceMode, h: tf.Tensor2D, projGates: tf.Tensor2D, projCandidate: tf.Tensor2D, recurrentKernel: tf.Tensor2D, s: tf.Tensor2D, k: tf.Tensor2D | undefined, H: number, resetAt: GruCandidate = 'paper') {
+function forwardStep(
+  mode: RecurrenceMode,
+  h: tf.Tensor2D,
+  projGates: tf.Tensor2D,
+  projCandidate: tf.Tensor2D,
+  recurrentKernel: tf.Tensor2D,
+  s: tf.Tensor2D,
+  k: tf.Tensor2D | undefined,
+  H: number,
+  resetAt: GruCandidate = 'paper',
+) {
   let hiddenGates: tf.Tensor2D;
   let hiddenCandidate: tf.Tensor2D;
   let u: tf.Tensor2D;
@@ -236,7 +285,14 @@ function forwardStep(mode: RecurrenceMode, h: tf.Tensor2D, projGates: tf.Tensor2
  * The recurrence as plain tf ops (tfjs differentiates it).
  * projected [B, T, 3H] (x W + b, blocks u | r | c), recurrentKernel [H, 3H], scale / keep [B, T, 1] -> states [B, T, H].
  */
-export function autodiffRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D, resetAt: GruCandidate = 'paper'): tf.Tensor3D {
+export function autodiffRecurrence(
+  mode: RecurrenceMode,
+  projected: tf.Tensor3D,
+  recurrentKernel: tf.Tensor2D,
+  scale: tf.Tensor3D,
+  keep?: tf.Tensor3D,
+  resetAt: GruCandidate = 'paper',
+): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, T, H3] = projected.shape;
     const H = H3 / 3;
@@ -248,7 +304,17 @@ export function autodiffRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D,
     let h: tf.Tensor2D = tf.zeros([B, H]);
     const states: tf.Tensor2D[] = [];
     for (let t = 0; t < T; t++) {
-      h = forwardStep(mode, h, gateSteps[t], candidateSteps[t], recurrentKernel, scaleSteps[t], keepSteps?.[t], H, resetAt).next;
+      h = forwardStep(
+        mode,
+        h,
+        gateSteps[t],
+        candidateSteps[t],
+        recurrentKernel,
+        scaleSteps[t],
+        keepSteps?.[t],
+        H,
+        resetAt,
+      ).next;
       states.push(h);
     }
     return tf.stack(states, 1) as tf.Tensor3D;

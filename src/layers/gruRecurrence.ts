@@ -63,7 +63,10 @@ function makeFusedRecurrence(mode: RecurrenceMode): RecurrenceFn {
       const G = tf.sigmoid(gateSteps[t].add(tf.matMul(h, kernelGates))) as tf.Tensor2D;
       const [u, r] = tf.split(G, 2, 1) as tf.Tensor2D[];
       const hc2 = tf.matMul(h, kernelCandidate2);
-      const c = tf.sigmoid(candidateSteps[t].add(r.mul(hc2))).mul(2).sub(one) as tf.Tensor2D;
+      const c = tf
+        .sigmoid(candidateSteps[t].add(r.mul(hc2)))
+        .mul(2)
+        .sub(one) as tf.Tensor2D;
       let g: tf.Tensor2D;
       if (mode === 'replace') g = scaleSteps[t];
       else if (mode === 'official') g = scaleSteps[t].sub((keepSteps as tf.Tensor2D[])[t].mul(one.sub(u)));
@@ -129,7 +132,8 @@ function makeFusedRecurrence(mode: RecurrenceMode): RecurrenceFn {
         const dU = tf.matMul(tf.transpose(Hp), tf.concat(dHidden, 0));
         const dG = tf.concat(dgSteps, 0); // [T*B, H]
         const dS = (mode === 'update' ? dG.mul(Us) : dG).sum(1, true).reshape([T, B, 1]);
-        const dK = mode === 'official' ? dG.mul(one1.sub(Us)).sum(1, true).neg().reshape([T, B, 1]) : tf.zeros([T, B, 1]);
+        const dK =
+          mode === 'official' ? dG.mul(one1.sub(Us)).sum(1, true).neg().reshape([T, B, 1]) : tf.zeros([T, B, 1]);
         return [dProjected, dU, dS, dK];
       },
     };
@@ -142,7 +146,13 @@ function makeFusedRecurrence(mode: RecurrenceMode): RecurrenceFn {
  * `autodiffRecurrence` but TIME-MAJOR: projected [T, B, 3H], scale / keep [T, B, 1] ->
  * states [T, B, H]. `keep` is needed for mode 'official' only.
  */
-export function fusedRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D): tf.Tensor3D {
+export function fusedRecurrence(
+  mode: RecurrenceMode,
+  projected: tf.Tensor3D,
+  recurrentKernel: tf.Tensor2D,
+  scale: tf.Tensor3D,
+  keep?: tf.Tensor3D,
+): tf.Tensor3D {
   const fn = fusedCache.get(mode) ?? makeFusedRecurrence(mode);
   fusedCache.set(mode, fn);
   if (mode === 'official' && !keep) throw new Error("fusedRecurrence: mode 'official' needs keep [T, B, 1]");
@@ -155,7 +165,10 @@ export function fusedRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, re
  */
 export function recurrenceKernelsInstalled(): boolean {
   const backend = tf.getBackend();
-  return tf.getKernel(GRU_RECURRENCE_KERNEL, backend) !== undefined && tf.getKernel(GRU_RECURRENCE_GRAD_KERNEL, backend) !== undefined;
+  return (
+    tf.getKernel(GRU_RECURRENCE_KERNEL, backend) !== undefined &&
+    tf.getKernel(GRU_RECURRENCE_GRAD_KERNEL, backend) !== undefined
+  );
 }
 
 const kernelCache = new Map<RecurrenceMode, RecurrenceFn>();
@@ -171,15 +184,27 @@ function makeKernelRecurrence(mode: RecurrenceMode): RecurrenceFn {
     const [projected, recurrentKernel, scale, keep] = args as tf.Tensor[];
     const inputs: tf.NamedTensorMap = { projected, kernel: recurrentKernel, scale };
     if (mode === 'official') inputs.keep = keep;
-    const [states, gates, candidates, hiddenCandidate] = tf.engine().runKernel(GRU_RECURRENCE_KERNEL, inputs, { mode }) as tf.Tensor[];
+    const [states, gates, candidates, hiddenCandidate] = tf
+      .engine()
+      .runKernel(GRU_RECURRENCE_KERNEL, inputs, { mode }) as tf.Tensor[];
     save([recurrentKernel, scale, keep, states, gates, candidates, hiddenCandidate]);
     return {
       value: states,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [U, s, k, h, g, c, hc] = saved;
-        const inputs: tf.NamedTensorMap = { dStates: dy, kernelT: tf.transpose(U), scale: s, states: h, gates: g, candidates: c, hiddenCandidate: hc };
+        const inputs: tf.NamedTensorMap = {
+          dStates: dy,
+          kernelT: tf.transpose(U),
+          scale: s,
+          states: h,
+          gates: g,
+          candidates: c,
+          hiddenCandidate: hc,
+        };
         if (mode === 'official') inputs.keep = k;
-        const [dProjected, dHidden, previousT, dScale, dKeep] = tf.engine().runKernel(GRU_RECURRENCE_GRAD_KERNEL, inputs, { mode }) as tf.Tensor[];
+        const [dProjected, dHidden, previousT, dScale, dKeep] = tf
+          .engine()
+          .runKernel(GRU_RECURRENCE_GRAD_KERNEL, inputs, { mode }) as tf.Tensor[];
         return [dProjected, tf.matMul(previousT, dHidden), dScale, dKeep];
       },
     };
@@ -192,7 +217,13 @@ function makeKernelRecurrence(mode: RecurrenceMode): RecurrenceFn {
  * [B, T, 3H], scale / keep [B, T, 1] -> states [B, T, H]; same values as `fusedRecurrence`
  * within float32 rounding. Needs `recurrenceKernelsInstalled()`. `keep`: mode 'official' only.
  */
-export function kernelRecurrence(mode: RecurrenceMode, projected: tf.Tensor3D, recurrentKernel: tf.Tensor2D, scale: tf.Tensor3D, keep?: tf.Tensor3D): tf.Tensor3D {
+export function kernelRecurrence(
+  mode: RecurrenceMode,
+  projected: tf.Tensor3D,
+  recurrentKernel: tf.Tensor2D,
+  scale: tf.Tensor3D,
+  keep?: tf.Tensor3D,
+): tf.Tensor3D {
   const fn = kernelCache.get(mode) ?? makeKernelRecurrence(mode);
   kernelCache.set(mode, fn);
   if (mode === 'official' && !keep) throw new Error("kernelRecurrence: mode 'official' needs keep [B, T, 1]");

@@ -52,11 +52,18 @@ export interface ClusterGroupingArrays {
  *   have at level k. Levels must be nested (all behaviours of a cluster share the next id);
  *   otherwise this throws.
  */
-export function buildClusterGroupings(B: number, T: number, histMask: Float32Array, levelIds: Int32Array[]): ClusterGroupingArrays[] {
+export function buildClusterGroupings(
+  B: number,
+  T: number,
+  histMask: Float32Array,
+  levelIds: Int32Array[],
+): ClusterGroupingArrays[] {
   const where = 'buildClusterGroupings';
-  if (histMask.length !== B * T) throw new Error(`${where}: histMask has ${histMask.length} entries, expected B*T = ${B * T}`);
+  if (histMask.length !== B * T)
+    throw new Error(`${where}: histMask has ${histMask.length} entries, expected B*T = ${B * T}`);
   levelIds.forEach((ids, k) => {
-    if (ids.length !== B * T) throw new Error(`${where}: level ${k} ids have ${ids.length} entries, expected B*T = ${B * T}`);
+    if (ids.length !== B * T)
+      throw new Error(`${where}: level ${k} ids have ${ids.length} entries, expected B*T = ${B * T}`);
   });
   // members[b][u] = behaviour positions of unit u of row b at the current level
   let members: number[][][] = [];
@@ -81,7 +88,10 @@ export function buildClusterGroupings(B: number, T: number, histMask: Float32Arr
       members[b].forEach((positions, u) => {
         const id = ids[b * T + positions[0]];
         for (const p of positions) {
-          if (ids[b * T + p] !== id) throw new Error(`${where}: level ${k} is not nested in level ${k - 1}: row ${b} has behaviours ${positions[0]} and ${p} in one cluster but ids ${id} and ${ids[b * T + p]}`);
+          if (ids[b * T + p] !== id)
+            throw new Error(
+              `${where}: level ${k} is not nested in level ${k - 1}: row ${b} has behaviours ${positions[0]} and ${p} in one cluster but ids ${id} and ${ids[b * T + p]}`,
+            );
         }
         let c = byId.get(id);
         if (c === undefined) {
@@ -162,8 +172,14 @@ export function clusterVectors(units: tf.Tensor3D, weights: tf.Tensor2D, groupin
     const C = grouping.clusters;
     const w = weights.reshape([B * N, 1]);
     const segments = B * C + 1;
-    const weightedSum = tf.unsortedSegmentSum(units.reshape([B * N, D]).mul(w), grouping.segmentIds, segments).slice([0, 0], [B * C, D]).reshape([B, C, D]);
-    const weightSum = tf.unsortedSegmentSum(w, grouping.segmentIds, segments).slice([0, 0], [B * C, 1]).reshape([B, C, 1]);
+    const weightedSum = tf
+      .unsortedSegmentSum(units.reshape([B * N, D]).mul(w), grouping.segmentIds, segments)
+      .slice([0, 0], [B * C, D])
+      .reshape([B, C, D]);
+    const weightSum = tf
+      .unsortedSegmentSum(w, grouping.segmentIds, segments)
+      .slice([0, 0], [B * C, 1])
+      .reshape([B, C, 1]);
     // Empty clusters: numerator 0; make the denominator 1 there. Underflowed clusters: eps.
     const empty = tf.scalar(1).sub(grouping.clusterMask).reshape([B, C, 1]);
     return weightedSum.div(weightSum.add(empty).add(CLUSTER_EPSILON)) as tf.Tensor3D;
@@ -192,11 +208,15 @@ export function hierarchicalPooling(
   units: AttentionWeightsFn[],
 ): HierarchicalPoolingOutput {
   if (units.length !== groupings.length + 1) {
-    throw new Error(`hierarchicalPooling: needs ${groupings.length + 1} attention units (one per level), got ${units.length}`);
+    throw new Error(
+      `hierarchicalPooling: needs ${groupings.length + 1} attention units (one per level), got ${units.length}`,
+    );
   }
   const [B, T, D] = behaviours.shape;
   if (groupings.length > 0 && groupings[0].segmentIds.shape[0] !== B * T) {
-    throw new Error(`hierarchicalPooling: first grouping must have B*T = ${B * T} segment ids, got ${groupings[0].segmentIds.shape[0]}`);
+    throw new Error(
+      `hierarchicalPooling: first grouping must have B*T = ${B * T} segment ids, got ${groupings[0].segmentIds.shape[0]}`,
+    );
   }
   return tf.tidy(() => {
     const levelWeights: tf.Tensor2D[] = [];

@@ -22,7 +22,8 @@ export class LayerNorm {
   readonly beta: tf.Variable;
 
   constructor(store: ParameterStore, name: string, config: LayerNormConfig) {
-    if (!Number.isInteger(config.size) || config.size < 1) throw new Error(`LayerNorm: size must be a positive integer, got ${config.size}`);
+    if (!Number.isInteger(config.size) || config.size < 1)
+      throw new Error(`LayerNorm: size must be a positive integer, got ${config.size}`);
     this.size = config.size;
     this.epsilon = config.epsilon ?? 1e-6;
     this.name = name;
@@ -33,13 +34,17 @@ export class LayerNorm {
   /** x [..., D] -> [..., D] */
   apply<T extends tf.Tensor>(x: T): T {
     const D = x.shape[x.shape.length - 1];
-    if (D !== this.size) throw new Error(`LayerNorm(${this.name}).apply: last axis must be ${this.size}, got shape [${x.shape}]`);
+    if (D !== this.size)
+      throw new Error(`LayerNorm(${this.name}).apply: last axis must be ${this.size}, got shape [${x.shape}]`);
     return tf.tidy(() => {
       const axis = x.rank - 1;
       const mean = x.mean(axis, true);
       const centred = x.sub(mean);
       const variance = centred.square().mean(axis, true);
-      return centred.mul(tf.rsqrt(variance.add(this.epsilon))).mul(this.gamma).add(this.beta) as T;
+      return centred
+        .mul(tf.rsqrt(variance.add(this.epsilon)))
+        .mul(this.gamma)
+        .add(this.beta) as T;
     });
   }
 }

@@ -56,16 +56,27 @@ export class Mlp {
       throw new Error(`${where}: hidden must be a list of positive integers, got ${JSON.stringify(config.hidden)}`);
     }
     checkActivationName(config.activation, where);
-    if (!['none', 'input', 'hidden'].includes(config.batchNorm)) throw new Error(`${where}: batchNorm must be none, input or hidden, got ${String(config.batchNorm)}`);
-    if (config.batchNorm === 'input') this.inputNorm = new BatchNorm(store, `${name}/inputNorm`, inputSize, { mode: config.batchNormMode });
+    if (!['none', 'input', 'hidden'].includes(config.batchNorm))
+      throw new Error(`${where}: batchNorm must be none, input or hidden, got ${String(config.batchNorm)}`);
+    if (config.batchNorm === 'input')
+      this.inputNorm = new BatchNorm(store, `${name}/inputNorm`, inputSize, { mode: config.batchNormMode });
     let width = inputSize;
     config.hidden.forEach((h, i) => {
       const dense = new Dense(store, `${name}/dense${i}`, width, h);
-      const norm = config.batchNorm === 'hidden' ? new BatchNorm(store, `${name}/norm${i}`, h, { mode: config.batchNormMode }) : undefined;
+      const norm =
+        config.batchNorm === 'hidden'
+          ? new BatchNorm(store, `${name}/norm${i}`, h, { mode: config.batchNormMode })
+          : undefined;
       const activation = createActivation(store, `${name}/act${i}`, config.activation, h, config.dice);
       // With a batch norm between dense and activation the activation cannot be fused.
-      const act: ActivationLayer = norm && activation.fused !== 'linear' ? unfused(activation.fused as 'relu' | 'sigmoid') : activation;
-      this.layers.push({ dense, norm, activation: act, dropout: new Dropout(config.dropout, seed, `${name}/dropout${i}`) });
+      const act: ActivationLayer =
+        norm && activation.fused !== 'linear' ? unfused(activation.fused as 'relu' | 'sigmoid') : activation;
+      this.layers.push({
+        dense,
+        norm,
+        activation: act,
+        dropout: new Dropout(config.dropout, seed, `${name}/dropout${i}`),
+      });
       width = h;
     });
     this.outputSize = width;

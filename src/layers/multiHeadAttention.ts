@@ -40,7 +40,13 @@ export interface MultiHeadSelfAttentionConfig {
   ffnLayerNorm?: boolean;
 }
 
-export const MULTI_HEAD_DEFAULTS = { heads: 4, causal: false, paddingMask: true, scale: 'perHead' as const, ffnLayerNorm: true };
+export const MULTI_HEAD_DEFAULTS = {
+  heads: 4,
+  causal: false,
+  paddingMask: true,
+  scale: 'perHead' as const,
+  ffnLayerNorm: true,
+};
 
 export class MultiHeadSelfAttention {
   readonly size: number;
@@ -63,10 +69,16 @@ export class MultiHeadSelfAttention {
     const ffnSize = c.ffnSize ?? 2 * D;
     const where = `MultiHeadSelfAttention(${name})`;
     if (!Number.isInteger(D) || D < 1) throw new Error(`${where}: size must be a positive integer, got ${D}`);
-    if (!Number.isInteger(c.heads) || c.heads < 1 || D % c.heads !== 0) throw new Error(`${where}: heads must be a positive integer dividing size ${D}, got ${c.heads}`);
-    if (!Number.isInteger(ffnSize) || ffnSize < 0) throw new Error(`${where}: ffnSize must be an integer >= 0, got ${ffnSize}`);
-    if (c.scale !== 'perHead' && c.scale !== 'official') throw new Error(`${where}: scale must be 'perHead' or 'official', got ${String(c.scale)}`);
-    if (!c.causal && !c.paddingMask) throw new Error(`${where}: at least one of causal and paddingMask must be on (otherwise valid steps attend to padding)`);
+    if (!Number.isInteger(c.heads) || c.heads < 1 || D % c.heads !== 0)
+      throw new Error(`${where}: heads must be a positive integer dividing size ${D}, got ${c.heads}`);
+    if (!Number.isInteger(ffnSize) || ffnSize < 0)
+      throw new Error(`${where}: ffnSize must be an integer >= 0, got ${ffnSize}`);
+    if (c.scale !== 'perHead' && c.scale !== 'official')
+      throw new Error(`${where}: scale must be 'perHead' or 'official', got ${String(c.scale)}`);
+    if (!c.causal && !c.paddingMask)
+      throw new Error(
+        `${where}: at least one of causal and paddingMask must be on (otherwise valid steps attend to padding)`,
+      );
     this.size = D;
     this.heads = c.heads;
     this.ffnSize = ffnSize;
@@ -98,7 +110,9 @@ export class MultiHeadSelfAttention {
   apply(x: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor3D {
     const [B, T, D] = x.shape;
     if (D !== this.size || mask.shape[0] !== B || mask.shape[1] !== T) {
-      throw new Error(`MultiHeadSelfAttention(${this.name}).apply: expected x [B, T, ${this.size}] and mask [B, T], got [${x.shape}] and [${mask.shape}]`);
+      throw new Error(
+        `MultiHeadSelfAttention(${this.name}).apply: expected x [B, T, ${this.size}] and mask [B, T], got [${x.shape}] and [${mask.shape}]`,
+      );
     }
     const h = this.heads;
     const dk = D / h;

@@ -144,11 +144,20 @@ export class MultiInterestExtractor {
     const D = c.size;
     const dk = c.headSize ?? Math.max(1, Math.round(D / c.heads));
     const HE = c.heads;
-    for (const [k, v] of Object.entries({ size: D, targetSize: c.targetSize, heads: HE, headSize: dk, positionDim: c.positionDim, maxPositions: c.maxPositions })) {
+    for (const [k, v] of Object.entries({
+      size: D,
+      targetSize: c.targetSize,
+      heads: HE,
+      headSize: dk,
+      positionDim: c.positionDim,
+      maxPositions: c.maxPositions,
+    })) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${where}: ${k} must be a positive integer, got ${v}`);
     }
-    if (c.normalize !== 'softmax' && c.normalize !== 'none') throw new Error(`${where}: normalize must be 'softmax' or 'none', got ${String(c.normalize)}`);
-    if (c.scale !== 'perHead' && c.scale !== 'official') throw new Error(`${where}: scale must be 'perHead' or 'official', got ${String(c.scale)}`);
+    if (c.normalize !== 'softmax' && c.normalize !== 'none')
+      throw new Error(`${where}: normalize must be 'softmax' or 'none', got ${String(c.normalize)}`);
+    if (c.scale !== 'perHead' && c.scale !== 'official')
+      throw new Error(`${where}: scale must be 'perHead' or 'official', got ${String(c.scale)}`);
     this.size = D;
     this.targetSize = c.targetSize;
     this.heads = HE;
@@ -160,37 +169,72 @@ export class MultiInterestExtractor {
     this.causal = !!c.causal;
     this.scaleKind = c.scale;
     this.name = name;
-    this.qkvKernel = store.weight(`${name}/qkvKernel`, [D, 3 * HE * dk], { kind: 'glorotUniform', fanIn: D, fanOut: dk });
+    this.qkvKernel = store.weight(`${name}/qkvKernel`, [D, 3 * HE * dk], {
+      kind: 'glorotUniform',
+      fanIn: D,
+      fanOut: dk,
+    });
     this.qkvBias = store.weight(`${name}/qkvBias`, [3 * HE * dk], { kind: 'zeros' });
     for (let h = 0; h < HE; h++) {
-      this.outKernels.push(store.weight(`${name}/head${h}/outKernel`, [dk, D], { kind: 'glorotUniform', fanIn: dk, fanOut: D }));
+      this.outKernels.push(
+        store.weight(`${name}/head${h}/outKernel`, [dk, D], { kind: 'glorotUniform', fanIn: dk, fanOut: D }),
+      );
       this.outBiases.push(store.weight(`${name}/head${h}/outBias`, [D], { kind: 'zeros' }));
       this.norms.push(new LayerNorm(store, `${name}/head${h}/norm`, { size: D }));
       if (c.ffn) {
         this.ffns.push({
-          k1: store.weight(`${name}/head${h}/ffn/kernel1`, [D, 2 * D], { kind: 'glorotUniform', fanIn: D, fanOut: 2 * D }),
+          k1: store.weight(`${name}/head${h}/ffn/kernel1`, [D, 2 * D], {
+            kind: 'glorotUniform',
+            fanIn: D,
+            fanOut: 2 * D,
+          }),
           b1: store.weight(`${name}/head${h}/ffn/bias1`, [2 * D], { kind: 'zeros' }),
-          k2: store.weight(`${name}/head${h}/ffn/kernel2`, [2 * D, D], { kind: 'glorotUniform', fanIn: 2 * D, fanOut: D }),
+          k2: store.weight(`${name}/head${h}/ffn/kernel2`, [2 * D, D], {
+            kind: 'glorotUniform',
+            fanIn: 2 * D,
+            fanOut: D,
+          }),
           b2: store.weight(`${name}/head${h}/ffn/bias2`, [D], { kind: 'zeros' }),
         });
       }
     }
     const queryIn = c.targetSize + (c.positionEncoding ? c.positionDim : 0);
-    this.queryTargetKernel = store.weight(`${name}/queryTargetKernel`, [c.targetSize, HE * D], { kind: 'glorotUniform', fanIn: queryIn, fanOut: D });
+    this.queryTargetKernel = store.weight(`${name}/queryTargetKernel`, [c.targetSize, HE * D], {
+      kind: 'glorotUniform',
+      fanIn: queryIn,
+      fanOut: D,
+    });
     if (c.positionEncoding) {
-      this.queryPositionKernel = store.weight(`${name}/queryPositionKernel`, [c.positionDim, HE * D], { kind: 'glorotUniform', fanIn: queryIn, fanOut: D });
-      this.positionTable = store.weight(`${name}/positionTable`, [c.maxPositions, c.positionDim], { kind: 'normal', std: 0.1 });
+      this.queryPositionKernel = store.weight(`${name}/queryPositionKernel`, [c.positionDim, HE * D], {
+        kind: 'glorotUniform',
+        fanIn: queryIn,
+        fanOut: D,
+      });
+      this.positionTable = store.weight(`${name}/positionTable`, [c.maxPositions, c.positionDim], {
+        kind: 'normal',
+        std: 0.1,
+      });
     }
     this.queryBias = store.weight(`${name}/queryBias`, [HE * D], { kind: 'zeros' });
-    if (!Array.isArray(c.attentionUnits) || c.attentionUnits.length < 1 || c.attentionUnits.some((u) => !Number.isInteger(u) || u < 1)) {
-      throw new Error(`${where}: attentionUnits must be a non-empty list of positive integers, got ${JSON.stringify(c.attentionUnits)}`);
+    if (
+      !Array.isArray(c.attentionUnits) ||
+      c.attentionUnits.length < 1 ||
+      c.attentionUnits.some((u) => !Number.isInteger(u) || u < 1)
+    ) {
+      throw new Error(
+        `${where}: attentionUnits must be a non-empty list of positive integers, got ${JSON.stringify(c.attentionUnits)}`,
+      );
     }
     const sizes = [4 * D, ...c.attentionUnits, 1];
     for (let h = 0; h < HE; h++) {
       const layers: { kernel: tf.Variable; bias: tf.Variable }[] = [];
       for (let i = 0; i + 1 < sizes.length; i++) {
         layers.push({
-          kernel: store.weight(`${name}/head${h}/unit/dense${i}/kernel`, [sizes[i], sizes[i + 1]], { kind: 'glorotUniform', fanIn: sizes[i], fanOut: sizes[i + 1] }),
+          kernel: store.weight(`${name}/head${h}/unit/dense${i}/kernel`, [sizes[i], sizes[i + 1]], {
+            kind: 'glorotUniform',
+            fanIn: sizes[i],
+            fanOut: sizes[i + 1],
+          }),
           bias: store.weight(`${name}/head${h}/unit/dense${i}/bias`, [sizes[i + 1]], { kind: 'zeros' }),
         });
       }
@@ -208,8 +252,16 @@ export class MultiInterestExtractor {
   apply(z: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D, positions?: tf.Tensor2D): MultiInterestOutput {
     const [B, T, D] = z.shape;
     const where = `MultiInterestExtractor(${this.name}).apply`;
-    if (D !== this.size || target.shape[0] !== B || target.shape[1] !== this.targetSize || mask.shape[0] !== B || mask.shape[1] !== T) {
-      throw new Error(`${where}: expected z [B, T, ${this.size}], target [B, ${this.targetSize}], mask [B, T]; got [${z.shape}], [${target.shape}], [${mask.shape}]`);
+    if (
+      D !== this.size ||
+      target.shape[0] !== B ||
+      target.shape[1] !== this.targetSize ||
+      mask.shape[0] !== B ||
+      mask.shape[1] !== T
+    ) {
+      throw new Error(
+        `${where}: expected z [B, T, ${this.size}], target [B, ${this.targetSize}], mask [B, T]; got [${z.shape}], [${target.shape}], [${mask.shape}]`,
+      );
     }
     if (this.positionEncoding && (!positions || positions.shape[0] !== B || positions.shape[1] !== T)) {
       throw new Error(`${where}: positionEncoding needs positions [${B}, ${T}] (int32 position ids)`);
@@ -226,10 +278,15 @@ export class MultiInterestExtractor {
       if (this.causal) allowed = allowed.mul(tf.linalg.bandPart(tf.ones([T, T]), -1, 0).reshape([1, 1, T, T]));
       const scale = 1 / Math.sqrt(this.scaleKind === 'perHead' ? dk : D);
       const scores = matMulFast(q, k, false, true).mul(scale).reshape([HE, B, T, T]);
-      const att = tf.softmax(scores.add(tf.scalar(1).sub(allowed).mul(MASKED_SCORE))).mul(allowed).reshape([HE * B, T, T]);
+      const att = tf
+        .softmax(scores.add(tf.scalar(1).sub(allowed).mul(MASKED_SCORE)))
+        .mul(allowed)
+        .reshape([HE * B, T, T]);
       const contexts = unstackDifferentiable(matMulFast(att, v).reshape([HE, N, dk]), 0) as tf.Tensor2D[]; // HE x [B*T, dk]
       // --- per-head, per-position queries: HE x [B*T, D] ---
-      let query = matMulFast(target, this.queryTargetKernel).add(this.queryBias).reshape([B, 1, HE * D]);
+      let query = matMulFast(target, this.queryTargetKernel)
+        .add(this.queryBias)
+        .reshape([B, 1, HE * D]);
       if (this.positionEncoding) {
         const p = tf.gather(this.positionTable as tf.Variable, (positions as tf.Tensor2D).reshape([N])); // [B*T, P]
         query = query.add(matMulFast(p, this.queryPositionKernel as tf.Variable).reshape([B, T, HE * D]));
@@ -243,7 +300,9 @@ export class MultiInterestExtractor {
       const rawScores: tf.Tensor[] = [];
       for (let head = 0; head < HE; head++) {
         // s_h = LayerNorm_h(z + context_h Wo_h + bo_h) (+ FFN_h), zero at padding
-        let normed = this.norms[head].apply(z2.add(denseFast(contexts[head], this.outKernels[head], this.outBiases[head])) as tf.Tensor2D);
+        let normed = this.norms[head].apply(
+          z2.add(denseFast(contexts[head], this.outKernels[head], this.outBiases[head])) as tf.Tensor2D,
+        );
         const f = this.ffns[head];
         if (f) normed = normed.add(denseFast(denseFast(normed, f.k1, f.b1, 'relu'), f.k2, f.b2)) as tf.Tensor2D;
         const sh = normed.mul(maskColumn) as tf.Tensor2D;
@@ -257,7 +316,12 @@ export class MultiInterestExtractor {
         const seqPart = denseFast(tf.concat([sh, qh.mul(sh)], 1), tf.concat([ws.sub(wd), wp], 0));
         let x = tf.sigmoid(queryPart.add(seqPart)) as tf.Tensor2D;
         for (let i = 1; i < layers.length; i++) {
-          x = denseFast(x, layers[i].kernel, layers[i].bias, i + 1 < layers.length ? 'sigmoid' : 'linear') as tf.Tensor2D;
+          x = denseFast(
+            x,
+            layers[i].kernel,
+            layers[i].bias,
+            i + 1 < layers.length ? 'sigmoid' : 'linear',
+          ) as tf.Tensor2D;
         }
         rawScores.push(x.reshape([B, T]));
       }

@@ -76,7 +76,8 @@ export class ParameterStore {
     seed: number,
     readonly glorot: GlorotDistribution = 'uniform',
   ) {
-    if (glorot !== 'uniform' && glorot !== 'normal') throw new Error(`ParameterStore: glorot must be 'uniform' or 'normal', got ${String(glorot)}`);
+    if (glorot !== 'uniform' && glorot !== 'normal')
+      throw new Error(`ParameterStore: glorot must be 'uniform' or 'normal', got ${String(glorot)}`);
     this.rng = new Rng(seed);
   }
 
@@ -93,7 +94,8 @@ export class ParameterStore {
   private add(name: string, shape: number[], init: Initializer, trainable: boolean): tf.Variable {
     if (this.variables.has(name)) throw new Error(`ParameterStore.add: parameter "${name}" registered twice`);
     const size = shape.reduce((a, b) => a * b, 1);
-    if (init.kind === 'glorotUniform' && this.glorot === 'normal') init = { kind: 'glorotNormal', fanIn: init.fanIn, fanOut: init.fanOut };
+    if (init.kind === 'glorotUniform' && this.glorot === 'normal')
+      init = { kind: 'glorotNormal', fanIn: init.fanIn, fanOut: init.fanOut };
     const values = initialValues(size, init, this.rng.fork(name));
     // Variable names are global in tfjs; do not name them (two models may coexist).
     const initial = tf.tensor(values, shape, 'float32');
@@ -127,7 +129,12 @@ export class ParameterStore {
   getWeights(): NamedWeight[] {
     const out: NamedWeight[] = [];
     for (const [name, v] of this.variables) {
-      out.push({ name, shape: v.shape.slice(), values: Float32Array.from(v.dataSync() as Float32Array), trainable: this.trainableFlags.get(name) === true });
+      out.push({
+        name,
+        shape: v.shape.slice(),
+        values: Float32Array.from(v.dataSync() as Float32Array),
+        trainable: this.trainableFlags.get(name) === true,
+      });
     }
     return out;
   }
@@ -143,7 +150,9 @@ export class ParameterStore {
       if (!w) throw new Error(`ParameterStore.setWeights: missing parameter "${name}"`);
       const size = v.shape.reduce((a, b) => a * b, 1);
       if (w.values.length !== size || w.shape.join('x') !== v.shape.join('x')) {
-        throw new Error(`ParameterStore.setWeights: "${name}" has shape [${w.shape}] (${w.values.length} values), expected [${v.shape}]`);
+        throw new Error(
+          `ParameterStore.setWeights: "${name}" has shape [${w.shape}] (${w.values.length} values), expected [${v.shape}]`,
+        );
       }
       tf.tidy(() => v.assign(tf.tensor(w.values, v.shape, 'float32')));
     }

@@ -19,7 +19,8 @@ export class PRelu {
 
   /** s [..., F] -> [..., F]. */
   apply<T extends tf.Tensor>(s: T): T {
-    if (s.shape[s.rank - 1] !== this.features) throw new Error(`PRelu(${this.name}): input [${s.shape}] must end with ${this.features}`);
+    if (s.shape[s.rank - 1] !== this.features)
+      throw new Error(`PRelu(${this.name}): input [${s.shape}] must end with ${this.features}`);
     // relu(s) + alpha * min(s, 0): differentiable in alpha, the same values as tf.prelu.
     return tf.add(tf.relu(s), tf.mul(this.alpha, tf.minimum(s, 0))) as T;
   }

@@ -47,12 +47,18 @@ export class EvolutionAttention {
   constructor(store: ParameterStore, name: string, config: EvolutionAttentionConfig) {
     const { stateSize, targetSize } = config;
     if (!Number.isInteger(stateSize) || stateSize < 1 || !Number.isInteger(targetSize) || targetSize < 1) {
-      throw new Error(`EvolutionAttention: stateSize and targetSize must be positive integers, got ${stateSize}, ${targetSize}`);
+      throw new Error(
+        `EvolutionAttention: stateSize and targetSize must be positive integers, got ${stateSize}, ${targetSize}`,
+      );
     }
     this.name = name;
     this.stateSize = stateSize;
     this.targetSize = targetSize;
-    this.kernel = store.weight(`${name}/kernel`, [stateSize, targetSize], { kind: 'glorotUniform', fanIn: stateSize, fanOut: targetSize });
+    this.kernel = store.weight(`${name}/kernel`, [stateSize, targetSize], {
+      kind: 'glorotUniform',
+      fanIn: stateSize,
+      fanOut: targetSize,
+    });
   }
 
   /**
@@ -64,7 +70,9 @@ export class EvolutionAttention {
   apply(states: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor2D {
     const [B, T, H] = states.shape;
     if (H !== this.stateSize || target.shape[1] !== this.targetSize || target.shape[0] !== B) {
-      throw new Error(`EvolutionAttention(${this.name}).apply: expected states [B, T, ${this.stateSize}] and target [B, ${this.targetSize}], got [${states.shape}] and [${target.shape}]`);
+      throw new Error(
+        `EvolutionAttention(${this.name}).apply: expected states [B, T, ${this.stateSize}] and target [B, ${this.targetSize}], got [${states.shape}] and [${target.shape}]`,
+      );
     }
     return tf.tidy(() => {
       // W e_a for every row once: [B, E] x [E, H] -> [B, H], then h_t . (W e_a).

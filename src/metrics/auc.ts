@@ -8,7 +8,11 @@ import { checkLabelsAndScores, NumericArray } from './validate';
  * Sums of average ranks for positives (ranks 1..N over all rows, ties share their mean rank).
  * Returns [sumOfPositiveRanks, positives, negatives].
  */
-function positiveRankSum(labels: NumericArray, scores: NumericArray, rows?: ArrayLike<number>): [number, number, number] {
+function positiveRankSum(
+  labels: NumericArray,
+  scores: NumericArray,
+  rows?: ArrayLike<number>,
+): [number, number, number] {
   const n = rows ? rows.length : labels.length;
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = rows ? rows[i] : i;

@@ -34,7 +34,11 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (position - lo);
 }
 
-export function bootstrapAucCi(labels: NumericArray, scores: NumericArray, options: BootstrapOptions = {}): ConfidenceInterval {
+export function bootstrapAucCi(
+  labels: NumericArray,
+  scores: NumericArray,
+  options: BootstrapOptions = {},
+): ConfidenceInterval {
   checkLabelsAndScores('bootstrapAucCi', labels, scores);
   const resamples = options.resamples ?? 200;
   const level = options.level ?? 0.95;

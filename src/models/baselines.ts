@@ -28,7 +28,16 @@ import { Dense } from '../layers/dense';
 import { MLP_DEFAULTS, MlpConfig } from '../layers/mlp';
 import { poolSequence, SequencePooling, SEQUENCE_POOLINGS } from '../layers/pooling';
 import { interestFeatures, interestFeatureWidth } from './features';
-import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelName, ModelOutput, resolveConfig } from './model';
+import {
+  CommonModelConfig,
+  ConfigOverrides,
+  CtrModelBase,
+  EMBEDDING_DEFAULTS,
+  ModelInputs,
+  ModelName,
+  ModelOutput,
+  resolveConfig,
+} from './model';
 
 export interface LrConfig extends CommonModelConfig {
   /** History pooling; default 'sum'. */
@@ -55,7 +64,10 @@ export interface BaselineConfig extends CommonModelConfig {
   mlp: MlpConfig;
 }
 
-export const LR_DEFAULTS: Readonly<LrConfig> = Object.freeze({ embedding: { ...EMBEDDING_DEFAULTS }, pooling: 'sum' as SequencePooling });
+export const LR_DEFAULTS: Readonly<LrConfig> = Object.freeze({
+  embedding: { ...EMBEDDING_DEFAULTS },
+  pooling: 'sum' as SequencePooling,
+});
 
 /** Defaults of base, wdl and deepfm: [user?, target, Σ history] into a 200-80 PReLU MLP. */
 export const BASELINE_DEFAULTS: Readonly<BaselineConfig> = Object.freeze({
@@ -66,10 +78,14 @@ export const BASELINE_DEFAULTS: Readonly<BaselineConfig> = Object.freeze({
 });
 
 /** Defaults of pnn: BASELINE_DEFAULTS plus the product target ⊙ Σ history. */
-export const PNN_DEFAULTS: Readonly<BaselineConfig> = Object.freeze({ ...structuredClone(BASELINE_DEFAULTS), productFeature: true });
+export const PNN_DEFAULTS: Readonly<BaselineConfig> = Object.freeze({
+  ...structuredClone(BASELINE_DEFAULTS),
+  productFeature: true,
+});
 
 function checkPooling(p: string, where: string): void {
-  if (!(SEQUENCE_POOLINGS as readonly string[]).includes(p)) throw new Error(`${where}: pooling must be one of ${SEQUENCE_POOLINGS.join(', ')}, got ${String(p)}`);
+  if (!(SEQUENCE_POOLINGS as readonly string[]).includes(p))
+    throw new Error(`${where}: pooling must be one of ${SEQUENCE_POOLINGS.join(', ')}, got ${String(p)}`);
 }
 
 /** target [B, De] and pooled history [B, De] of a batch. */
@@ -102,10 +118,20 @@ export class LrModel extends CtrModelBase<LrConfig> {
 abstract class EmbeddingMlpModel extends CtrModelBase<BaselineConfig> {
   readonly head: ClickHead;
 
-  constructor(name: ModelName, defaults: Readonly<BaselineConfig>, config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
+  constructor(
+    name: ModelName,
+    defaults: Readonly<BaselineConfig>,
+    config: ConfigOverrides<BaselineConfig> | undefined,
+    sizes: FeatureSizes,
+    seed: number,
+  ) {
     super(name, resolveConfig(defaults, config, `${name} config`), sizes, seed);
     checkPooling(this.config.pooling, `${name} model`);
-    const width = interestFeatureWidth(this.embeddings.behaviourDim, this.config.embedding.userDim, this.config.productFeature);
+    const width = interestFeatureWidth(
+      this.embeddings.behaviourDim,
+      this.config.embedding.userDim,
+      this.config.productFeature,
+    );
     this.head = new ClickHead(this.params, `${name}/head`, width, this.config.mlp, seed);
   }
 
@@ -174,8 +200,10 @@ export class DeepFmModel extends EmbeddingMlpModel {
   constructor(config: ConfigOverrides<BaselineConfig> | undefined, sizes: FeatureSizes, seed: number) {
     super('deepfm', BASELINE_DEFAULTS, config, sizes, seed);
     const e = this.config.embedding;
-    if (e.catLevels > 0 && e.catDim !== e.itemDim) throw new Error(`deepfm config: FM fields need itemDim = catDim, got ${e.itemDim} and ${e.catDim}`);
-    if (e.userDim > 0 && e.userDim !== e.itemDim) throw new Error(`deepfm config: FM fields need userDim = itemDim, got ${e.userDim} and ${e.itemDim}`);
+    if (e.catLevels > 0 && e.catDim !== e.itemDim)
+      throw new Error(`deepfm config: FM fields need itemDim = catDim, got ${e.itemDim} and ${e.catDim}`);
+    if (e.userDim > 0 && e.userDim !== e.itemDim)
+      throw new Error(`deepfm config: FM fields need userDim = itemDim, got ${e.userDim} and ${e.itemDim}`);
     this.fieldDim = e.itemDim;
     this.firstOrder = new Dense(this.params, 'deepfm/firstOrder', 2 * this.embeddings.behaviourDim, 1);
   }

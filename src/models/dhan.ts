@@ -25,10 +25,23 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSizes } from '../data/batch';
-import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelOutput, resolveConfig } from './model';
+import {
+  CommonModelConfig,
+  ConfigOverrides,
+  CtrModelBase,
+  EMBEDDING_DEFAULTS,
+  ModelInputs,
+  ModelOutput,
+  resolveConfig,
+} from './model';
 import { interestFeatures, interestFeatureWidth } from './features';
 import { ATTENTION_UNIT_DEFAULTS, AttentionUnit, AttentionUnitConfig } from '../layers/attentionUnit';
-import { buildClusterGroupings, clusterGroupingTensors, hierarchicalPooling, AttentionWeightsFn } from '../layers/hierarchicalAttention';
+import {
+  buildClusterGroupings,
+  clusterGroupingTensors,
+  hierarchicalPooling,
+  AttentionWeightsFn,
+} from '../layers/hierarchicalAttention';
 import { MlpConfig, MLP_DEFAULTS } from '../layers/mlp';
 import { ClickHead } from '../layers/clickHead';
 import { poolSequence } from '../layers/pooling';
@@ -97,16 +110,38 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
     super('dhan', resolveConfig(DHAN_DEFAULTS, config, 'dhan config'), sizes, seed);
     const c = this.config;
     const where = 'dhan config';
-    if (c.pooling !== 'hierarchical' && c.pooling !== 'flat') throw new Error(`${where}: pooling must be 'hierarchical' or 'flat', got ${String(c.pooling)}`);
-    if (!Array.isArray(c.dimensions) || c.dimensions.length < 1 || c.dimensions.some((d) => !Array.isArray(d) || d.length < 1 || d.some((l) => !Number.isInteger(l) || l < 0 || l >= sizes.cats.length))) {
-      throw new Error(`${where}: dimensions must be a non-empty list of non-empty lists of category levels in 0..${sizes.cats.length - 1}, got ${JSON.stringify(c.dimensions)}`);
+    if (c.pooling !== 'hierarchical' && c.pooling !== 'flat')
+      throw new Error(`${where}: pooling must be 'hierarchical' or 'flat', got ${String(c.pooling)}`);
+    if (
+      !Array.isArray(c.dimensions) ||
+      c.dimensions.length < 1 ||
+      c.dimensions.some(
+        (d) =>
+          !Array.isArray(d) || d.length < 1 || d.some((l) => !Number.isInteger(l) || l < 0 || l >= sizes.cats.length),
+      )
+    ) {
+      throw new Error(
+        `${where}: dimensions must be a non-empty list of non-empty lists of category levels in 0..${sizes.cats.length - 1}, got ${JSON.stringify(c.dimensions)}`,
+      );
     }
     const De = this.embeddings.behaviourDim;
     this.itemUnit = new AttentionUnit(this.params, 'dhan/level1', De, c.attention);
-    this.clusterUnits = c.pooling === 'flat' ? [] : c.dimensions.map((levels, k) => levels.map((_, l) => new AttentionUnit(this.params, `dhan/dim${k}/level${l + 2}`, De, c.attention)));
+    this.clusterUnits =
+      c.pooling === 'flat'
+        ? []
+        : c.dimensions.map((levels, k) =>
+            levels.map((_, l) => new AttentionUnit(this.params, `dhan/dim${k}/level${l + 2}`, De, c.attention)),
+          );
     if (c.onDien) this.evolution = new InterestEvolution(this.params, 'dhan/dien', De, c.dien);
-    const extra = (c.pooling === 'flat' ? De : c.dimensions.length * De + (c.remedy ? De : 0)) + (c.onDien ? c.dien.hiddenSize : 0);
-    this.head = new ClickHead(this.params, 'dhan/head', interestFeatureWidth(De, c.embedding.userDim, true, extra), c.mlp, seed);
+    const extra =
+      (c.pooling === 'flat' ? De : c.dimensions.length * De + (c.remedy ? De : 0)) + (c.onDien ? c.dien.hiddenSize : 0);
+    this.head = new ClickHead(
+      this.params,
+      'dhan/head',
+      interestFeatureWidth(De, c.embedding.userDim, true, extra),
+      c.mlp,
+      seed,
+    );
   }
 
   /** DIEN's weight when on DIEN, else 0 (no auxiliary loss). */
@@ -115,21 +150,36 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
   }
 
   /** The hierarchical vectors (one per dimension) and the flat vector, each [B, De]. */
-  pooled(inputs: ModelInputs, history: tf.Tensor3D, target: tf.Tensor2D, training: boolean): { hierarchical: tf.Tensor2D[]; flat: tf.Tensor2D } {
+  pooled(
+    inputs: ModelInputs,
+    history: tf.Tensor3D,
+    target: tf.Tensor2D,
+    training: boolean,
+  ): { hierarchical: tf.Tensor2D[]; flat: tf.Tensor2D } {
     const mask = inputs.mask;
-    const asFn = (u: AttentionUnit): AttentionWeightsFn => (q, k, m) => u.weights(q, k, m, training);
-    if (this.config.pooling === 'flat') return { hierarchical: [], flat: this.itemUnit.apply(target, history, mask, training).pooled };
+    const asFn =
+      (u: AttentionUnit): AttentionWeightsFn =>
+      (q, k, m) =>
+        u.weights(q, k, m, training);
+    if (this.config.pooling === 'flat')
+      return { hierarchical: [], flat: this.itemUnit.apply(target, history, mask, training).pooled };
     const batch = inputs.batch;
     const { size: B, maxLen: T } = batch;
     let flat: tf.Tensor2D | undefined;
     const hierarchical = this.config.dimensions.map((levels, k) => {
       const ids = levels.map((l) => {
         const a = batch.histCats[l];
-        if (!a) throw new Error(`DhanModel: dimension ${k} uses category level ${l} but the batch carries ${batch.histCats.length} level(s)`);
+        if (!a)
+          throw new Error(
+            `DhanModel: dimension ${k} uses category level ${l} but the batch carries ${batch.histCats.length} level(s)`,
+          );
         return a;
       });
       const groupings = clusterGroupingTensors(B, buildClusterGroupings(B, T, batch.histMask, ids));
-      const out = hierarchicalPooling(target, history, mask, groupings, [asFn(this.itemUnit), ...this.clusterUnits[k].map(asFn)]);
+      const out = hierarchicalPooling(target, history, mask, groupings, [
+        asFn(this.itemUnit),
+        ...this.clusterUnits[k].map(asFn),
+      ]);
       flat = flat ?? out.flat;
       return out.hierarchical;
     });
@@ -143,35 +193,52 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
    */
   attentionTree(inputs: ModelInputs, dimension = 0): DhanAttentionTree {
     const where = 'DhanModel.attentionTree';
-    if (this.config.pooling === 'flat') throw new Error(`${where}: pooling 'flat' has no cluster level (use pooling 'hierarchical')`);
+    if (this.config.pooling === 'flat')
+      throw new Error(`${where}: pooling 'flat' has no cluster level (use pooling 'hierarchical')`);
     const levels = this.config.dimensions[dimension];
-    if (!levels) throw new Error(`${where}: dimension ${dimension} does not exist; the model has ${this.config.dimensions.length} dimension(s)`);
+    if (!levels)
+      throw new Error(
+        `${where}: dimension ${dimension} does not exist; the model has ${this.config.dimensions.length} dimension(s)`,
+      );
     const batch = inputs.batch;
     const { size: B, maxLen: T } = batch;
     const ids = levels.map((l) => {
       const a = batch.histCats[l];
-      if (!a) throw new Error(`${where}: dimension ${dimension} uses category level ${l} but the batch carries ${batch.histCats.length} level(s)`);
+      if (!a)
+        throw new Error(
+          `${where}: dimension ${dimension} uses category level ${l} but the batch carries ${batch.histCats.length} level(s)`,
+        );
       return a;
     });
     const arrays = buildClusterGroupings(B, T, batch.histMask, ids);
     const first = arrays[0];
     const C = first.clusters;
     const clusterOf = new Int32Array(B * T);
-    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) {
-      const segment = first.segmentIds[b * T + t];
-      clusterOf[b * T + t] = segment === B * C ? -1 : segment - b * C;
-    }
-    const asFn = (u: AttentionUnit): AttentionWeightsFn => (q, k, m) => u.weights(q, k, m, false);
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++) {
+        const segment = first.segmentIds[b * T + t];
+        clusterOf[b * T + t] = segment === B * C ? -1 : segment - b * C;
+      }
+    const asFn =
+      (u: AttentionUnit): AttentionWeightsFn =>
+      (q, k, m) =>
+        u.weights(q, k, m, false);
     const tensors = tf.tidy(() => {
       const history = inputs.history();
       const target = inputs.target();
       const groupings = clusterGroupingTensors(B, arrays);
-      const { levelWeights } = hierarchicalPooling(target, history, inputs.mask, groupings, [asFn(this.itemUnit), ...this.clusterUnits[dimension].map(asFn)]);
+      const { levelWeights } = hierarchicalPooling(target, history, inputs.mask, groupings, [
+        asFn(this.itemUnit),
+        ...this.clusterUnits[dimension].map(asFn),
+      ]);
       const w = levelWeights[0].reshape([B * T]);
       const sums = tf.unsortedSegmentSum(w, groupings[0].segmentIds, B * C + 1);
       const own = tf.gather(sums, groupings[0].segmentIds);
       const padding = tf.scalar(1).sub(inputs.mask.reshape([B * T]));
-      const within = w.div(own.add(padding)).mul(inputs.mask.reshape([B * T])).reshape([B, T]) as tf.Tensor2D;
+      const within = w
+        .div(own.add(padding))
+        .mul(inputs.mask.reshape([B * T]))
+        .reshape([B, T]) as tf.Tensor2D;
       return { levelWeights, within };
     });
     return {

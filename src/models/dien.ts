@@ -28,7 +28,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSizes } from '../data/batch';
-import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelOutput, resolveConfig } from './model';
+import {
+  CommonModelConfig,
+  ConfigOverrides,
+  CtrModelBase,
+  EMBEDDING_DEFAULTS,
+  ModelInputs,
+  ModelOutput,
+  resolveConfig,
+} from './model';
 import { interestFeatures, interestFeatureWidth } from './features';
 import { ParameterStore } from '../layers/params';
 import { AttentionGateConvention, GruCandidate, GruLayer } from '../layers/gru';
@@ -107,27 +115,64 @@ export class InterestEvolution {
   private readonly query?: { dense: Dense; prelu: PRelu };
   private readonly aux?: AuxiliaryLoss;
 
-  constructor(store: ParameterStore, readonly name: string, readonly behaviourDim: number, config: Partial<InterestEvolutionConfig> = {}) {
+  constructor(
+    store: ParameterStore,
+    readonly name: string,
+    readonly behaviourDim: number,
+    config: Partial<InterestEvolutionConfig> = {},
+  ) {
     const c: InterestEvolutionConfig = { ...INTEREST_EVOLUTION_DEFAULTS, ...config };
     const where = `InterestEvolution(${name})`;
-    if (!DIEN_EVOLUTIONS.includes(c.evolution)) throw new Error(`${where}: evolution must be one of ${DIEN_EVOLUTIONS.join(', ')}, got ${String(c.evolution)}`);
-    if (!(c.auxWeight >= 0) || !Number.isFinite(c.auxWeight)) throw new Error(`${where}: auxWeight (alpha) must be a finite number >= 0, got ${c.auxWeight}`);
-    if (c.evolutionAttention !== 'bilinear' && c.evolutionAttention !== 'activationUnit') throw new Error(`${where}: evolutionAttention must be 'bilinear' or 'activationUnit', got ${String(c.evolutionAttention)}`);
+    if (!DIEN_EVOLUTIONS.includes(c.evolution))
+      throw new Error(`${where}: evolution must be one of ${DIEN_EVOLUTIONS.join(', ')}, got ${String(c.evolution)}`);
+    if (!(c.auxWeight >= 0) || !Number.isFinite(c.auxWeight))
+      throw new Error(`${where}: auxWeight (alpha) must be a finite number >= 0, got ${c.auxWeight}`);
+    if (c.evolutionAttention !== 'bilinear' && c.evolutionAttention !== 'activationUnit')
+      throw new Error(
+        `${where}: evolutionAttention must be 'bilinear' or 'activationUnit', got ${String(c.evolutionAttention)}`,
+      );
     this.config = Object.freeze(c);
     const H = c.hiddenSize;
     const implementation = c.recurrentImplementation;
     const candidate = c.gruCandidate;
-    this.extractor = new GruLayer(store, `${name}/extractorGru`, { inputSize: behaviourDim, hiddenSize: H, kind: 'GRU', candidate, implementation });
-    this.evolver = new GruLayer(store, `${name}/evolutionGru`, { inputSize: H, hiddenSize: H, kind: c.evolution === 'attention' ? 'GRU' : c.evolution, convention: c.gateConvention, candidate, implementation });
+    this.extractor = new GruLayer(store, `${name}/extractorGru`, {
+      inputSize: behaviourDim,
+      hiddenSize: H,
+      kind: 'GRU',
+      candidate,
+      implementation,
+    });
+    this.evolver = new GruLayer(store, `${name}/evolutionGru`, {
+      inputSize: H,
+      hiddenSize: H,
+      kind: c.evolution === 'attention' ? 'GRU' : c.evolution,
+      convention: c.gateConvention,
+      candidate,
+      implementation,
+    });
     if (c.evolutionAttention === 'bilinear') {
       this.bilinear = new EvolutionAttention(store, `${name}/attention`, { stateSize: H, targetSize: behaviourDim });
     } else {
-      if (c.attentionQuery !== 'projected' && c.attentionQuery !== 'raw') throw new Error(`${where}: attentionQuery must be 'projected' or 'raw', got ${String(c.attentionQuery)}`);
-      if (c.attentionQuery === 'raw' && H !== behaviourDim) throw new Error(`${where}: attentionQuery 'raw' compares the target with the GRU states, so hiddenSize must equal the behaviour width ${behaviourDim}, got ${H}`);
-      if (c.attentionQuery === 'projected') this.query = { dense: new Dense(store, `${name}/attentionUnit/query`, behaviourDim, H), prelu: new PRelu(store, `${name}/attentionUnit/query`, H) };
+      if (c.attentionQuery !== 'projected' && c.attentionQuery !== 'raw')
+        throw new Error(`${where}: attentionQuery must be 'projected' or 'raw', got ${String(c.attentionQuery)}`);
+      if (c.attentionQuery === 'raw' && H !== behaviourDim)
+        throw new Error(
+          `${where}: attentionQuery 'raw' compares the target with the GRU states, so hiddenSize must equal the behaviour width ${behaviourDim}, got ${H}`,
+        );
+      if (c.attentionQuery === 'projected')
+        this.query = {
+          dense: new Dense(store, `${name}/attentionUnit/query`, behaviourDim, H),
+          prelu: new PRelu(store, `${name}/attentionUnit/query`, H),
+        };
       this.unit = new AttentionUnit(store, `${name}/attentionUnit`, H, { ...c.attentionUnit });
     }
-    if (c.auxWeight > 0) this.aux = new AuxiliaryLoss(store, `${name}/auxLoss`, { stateSize: H, embeddingSize: behaviourDim, scorer: c.auxScorer, reduction: c.auxReduction });
+    if (c.auxWeight > 0)
+      this.aux = new AuxiliaryLoss(store, `${name}/auxLoss`, {
+        stateSize: H,
+        embeddingSize: behaviourDim,
+        scorer: c.auxScorer,
+        reduction: c.auxReduction,
+      });
   }
 
   private attend(states: tf.Tensor3D, target: tf.Tensor2D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
@@ -162,7 +207,8 @@ export class InterestEvolution {
     const mask = inputs.mask;
     const { states } = this.extractor.apply(history, mask);
     let auxLoss: tf.Scalar | undefined;
-    if (this.aux && training) auxLoss = this.aux.apply(states, history, inputs.negHistory(), mask).mul(this.config.auxWeight) as tf.Scalar;
+    if (this.aux && training)
+      auxLoss = this.aux.apply(states, history, inputs.negHistory(), mask).mul(this.config.auxWeight) as tf.Scalar;
     if (this.config.evolution === 'attention') {
       const second = this.evolver.apply(states, mask).states;
       const attention = this.attend(second, target, mask, training);
@@ -233,4 +279,3 @@ export class DienModel extends CtrModelBase<DienConfig> {
     });
   }
 }
-

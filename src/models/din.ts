@@ -21,7 +21,15 @@ import { ClickHead } from '../layers/clickHead';
 import { MLP_DEFAULTS, MlpConfig } from '../layers/mlp';
 import { poolSequence } from '../layers/pooling';
 import { interestFeatures, interestFeatureWidth } from './features';
-import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelOutput, resolveConfig } from './model';
+import {
+  CommonModelConfig,
+  ConfigOverrides,
+  CtrModelBase,
+  EMBEDDING_DEFAULTS,
+  ModelInputs,
+  ModelOutput,
+  resolveConfig,
+} from './model';
 
 export interface DinConfig extends CommonModelConfig {
   /** Local activation unit (default 80-40 sigmoid, normalize 'none'). */
@@ -54,7 +62,13 @@ export class DinModel extends CtrModelBase<DinConfig> {
     const De = this.embeddings.behaviourDim;
     this.attention = new AttentionUnit(this.params, 'din/attention', De, this.config.attention);
     const extra = this.config.historySum ? 2 * De : 0;
-    this.head = new ClickHead(this.params, 'din/head', interestFeatureWidth(De, this.config.embedding.userDim, this.config.productFeature, extra), this.config.mlp, seed);
+    this.head = new ClickHead(
+      this.params,
+      'din/head',
+      interestFeatureWidth(De, this.config.embedding.userDim, this.config.productFeature, extra),
+      this.config.mlp,
+      seed,
+    );
   }
 
   /** The attention-pooled interest [B, De] and its weights [B, T] (for plots). */

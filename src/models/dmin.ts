@@ -51,7 +51,15 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FeatureSizes } from '../data/batch';
-import { CommonModelConfig, ConfigOverrides, CtrModelBase, EMBEDDING_DEFAULTS, ModelInputs, ModelOutput, resolveConfig } from './model';
+import {
+  CommonModelConfig,
+  ConfigOverrides,
+  CtrModelBase,
+  EMBEDDING_DEFAULTS,
+  ModelInputs,
+  ModelOutput,
+  resolveConfig,
+} from './model';
 import { interestFeatures, interestFeatureWidth } from './features';
 import { MultiHeadSelfAttention } from '../layers/multiHeadAttention';
 import { forwardPositions, MultiInterestExtractor, reversePositions } from '../layers/multiInterest';
@@ -147,12 +155,17 @@ export class DminModel extends CtrModelBase<DminConfig> {
     const c = this.config;
     const De = this.embeddings.behaviourDim;
     const where = 'dmin config';
-    if (!(c.auxWeight >= 0) || !Number.isFinite(c.auxWeight)) throw new Error(`${where}: auxWeight (alpha) must be a finite number >= 0, got ${c.auxWeight}`);
-    if (c.auxWeight > 0 && !c.refiner) throw new Error(`${where}: auxWeight > 0 needs the behaviour refiner (refiner: true); set auxWeight: 0`);
+    if (!(c.auxWeight >= 0) || !Number.isFinite(c.auxWeight))
+      throw new Error(`${where}: auxWeight (alpha) must be a finite number >= 0, got ${c.auxWeight}`);
+    if (c.auxWeight > 0 && !c.refiner)
+      throw new Error(`${where}: auxWeight > 0 needs the behaviour refiner (refiner: true); set auxWeight: 0`);
     if (c.auxWeight > 0 && c.refinerCausal !== true) {
-      throw new Error(`${where}: auxWeight > 0 needs refinerCausal: true (got refinerCausal: ${String(c.refinerCausal)}, auxWeight: ${c.auxWeight}); the auxiliary loss scores z_t against e_{t+1}, which a non-causal refiner lets z_t see. Set refinerCausal: true, or auxWeight: 0 for a non-causal refiner`);
+      throw new Error(
+        `${where}: auxWeight > 0 needs refinerCausal: true (got refinerCausal: ${String(c.refinerCausal)}, auxWeight: ${c.auxWeight}); the auxiliary loss scores z_t against e_{t+1}, which a non-causal refiner lets z_t see. Set refinerCausal: true, or auxWeight: 0 for a non-causal refiner`,
+      );
     }
-    if (c.positionOrder !== 'forward' && c.positionOrder !== 'reverse') throw new Error(`${where}: positionOrder must be 'forward' or 'reverse', got ${String(c.positionOrder)}`);
+    if (c.positionOrder !== 'forward' && c.positionOrder !== 'reverse')
+      throw new Error(`${where}: positionOrder must be 'forward' or 'reverse', got ${String(c.positionOrder)}`);
     if (c.refiner) {
       this.refiner = new MultiHeadSelfAttention(this.params, 'dmin/refiner', {
         size: De,
@@ -165,7 +178,13 @@ export class DminModel extends CtrModelBase<DminConfig> {
     }
     if (c.auxWeight > 0) {
       // the DMIN code pads every batch to maxlen: 'official' divides by B * (T - 1) of the padded batch
-      this.aux = new AuxiliaryLoss(this.params, 'dmin/auxLoss', { stateSize: De, embeddingSize: De, scorer: c.auxScorer, reduction: c.auxReduction, officialLength: 'padded' });
+      this.aux = new AuxiliaryLoss(this.params, 'dmin/auxLoss', {
+        stateSize: De,
+        embeddingSize: De,
+        scorer: c.auxScorer,
+        reduction: c.auxReduction,
+        officialLength: 'padded',
+      });
     }
     this.extractor = new MultiInterestExtractor(this.params, 'dmin/interests', {
       size: De,
@@ -182,7 +201,9 @@ export class DminModel extends CtrModelBase<DminConfig> {
       ffn: c.interestFfn,
     });
     const interestWidth = c.interestHeads * De;
-    const width = c.historySum ? interestFeatureWidth(De, c.embedding.userDim, true, interestWidth) : c.embedding.userDim + De + interestWidth;
+    const width = c.historySum
+      ? interestFeatureWidth(De, c.embedding.userDim, true, interestWidth)
+      : c.embedding.userDim + De + interestWidth;
     this.head = new ClickHead(this.params, 'dmin/head', width, c.mlp, seed);
   }
 
@@ -195,13 +216,17 @@ export class DminModel extends CtrModelBase<DminConfig> {
    * [B, H_E*De] and, when `training` (a training objective only; scoring needs no negatives),
    * the aux loss.
    */
-  interests(inputs: ModelInputs, training = false): { history: tf.Tensor3D; target: tf.Tensor2D; interests: tf.Tensor2D; weights: tf.Tensor3D; auxLoss?: tf.Scalar } {
+  interests(
+    inputs: ModelInputs,
+    training = false,
+  ): { history: tf.Tensor3D; target: tf.Tensor2D; interests: tf.Tensor2D; weights: tf.Tensor3D; auxLoss?: tf.Scalar } {
     const history = inputs.history();
     const target = inputs.target();
     const mask = inputs.mask;
     const refined = this.refiner ? this.refiner.apply(history, mask) : history;
     let auxLoss: tf.Scalar | undefined;
-    if (this.aux && training) auxLoss = this.aux.apply(refined, history, inputs.negHistory(), mask).mul(this.config.auxWeight) as tf.Scalar;
+    if (this.aux && training)
+      auxLoss = this.aux.apply(refined, history, inputs.negHistory(), mask).mul(this.config.auxWeight) as tf.Scalar;
     let positions: tf.Tensor2D | undefined;
     if (this.config.positionEncoding) {
       const { size: B, maxLen: T, histLen } = inputs.batch;

@@ -9,7 +9,13 @@ import type { ModelInputs } from './model';
  * Concatenates along the last axis: user (if the user feature is on), target [B, De],
  * interest [B, De], and target ⊙ interest when `product`. Extra [B, *] tensors go last.
  */
-export function interestFeatures(inputs: ModelInputs, target: tf.Tensor2D, interest: tf.Tensor2D, product: boolean, extra: tf.Tensor2D[] = []): tf.Tensor2D {
+export function interestFeatures(
+  inputs: ModelInputs,
+  target: tf.Tensor2D,
+  interest: tf.Tensor2D,
+  product: boolean,
+  extra: tf.Tensor2D[] = [],
+): tf.Tensor2D {
   const parts: tf.Tensor2D[] = [];
   if (inputs.userRows) parts.push(inputs.user());
   parts.push(target, interest);

@@ -7,7 +7,16 @@
  * config is `model.config` (save it with every result).
  */
 import type { FeatureSizes } from '../data/batch';
-import { BaseModel, DeepFmModel, LrModel, PnnModel, WideDeepModel, BASELINE_DEFAULTS, LR_DEFAULTS, PNN_DEFAULTS } from './baselines';
+import {
+  BaseModel,
+  DeepFmModel,
+  LrModel,
+  PnnModel,
+  WideDeepModel,
+  BASELINE_DEFAULTS,
+  LR_DEFAULTS,
+  PNN_DEFAULTS,
+} from './baselines';
 import { DinModel, DIN_DEFAULTS } from './din';
 import { DienModel, DIEN_DEFAULTS } from './dien';
 import { DminModel, DMIN_DEFAULTS } from './dmin';
@@ -53,7 +62,12 @@ export const MODEL_DEFAULTS: Record<ModelName, object> = {
  * Creates model `name` with `config` overrides (plain object, may be empty), embedding
  * tables sized by `sizes`, and every initial value fixed by `seed`.
  */
-export function createModel(name: ModelName | string, config: object | undefined, sizes: FeatureSizes, seed: number): CtrModel {
+export function createModel(
+  name: ModelName | string,
+  config: object | undefined,
+  sizes: FeatureSizes,
+  seed: number,
+): CtrModel {
   if (!(MODEL_NAMES as readonly string[]).includes(name)) {
     throw new Error(`createModel: unknown model "${name}"; expected one of ${MODEL_NAMES.join(', ')}`);
   }

@@ -114,7 +114,8 @@ export abstract class CtrModelBase<C extends CommonModelConfig> implements CtrMo
   }
 
   setWeights(weights: ModelWeights): void {
-    if (weights.model !== this.name) throw new Error(`CtrModel.setWeights: checkpoint is for model "${weights.model}", this is "${this.name}"`);
+    if (weights.model !== this.name)
+      throw new Error(`CtrModel.setWeights: checkpoint is for model "${weights.model}", this is "${this.name}"`);
     const tableNames = new Set(this.embeddings.tables().map((t) => t.name));
     const dense = weights.weights.filter((w) => !tableNames.has(w.name));
     const tables = weights.weights.filter((w) => tableNames.has(w.name));
@@ -128,7 +129,9 @@ export abstract class CtrModelBase<C extends CommonModelConfig> implements CtrMo
 }
 
 /** Overrides of a config: every field optional, nested plain objects partial too. */
-export type ConfigOverrides<C> = { [K in keyof C]?: C[K] extends readonly unknown[] ? C[K] : C[K] extends object ? Partial<C[K]> : C[K] };
+export type ConfigOverrides<C> = {
+  [K in keyof C]?: C[K] extends readonly unknown[] ? C[K] : C[K] extends object ? Partial<C[K]> : C[K];
+};
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v);
@@ -140,14 +143,19 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  */
 export function resolveConfig<C extends object>(defaults: C, overrides: unknown, where: string): C {
   if (overrides === undefined || overrides === null) return structuredClone(defaults);
-  if (!isPlainObject(overrides)) throw new Error(`${where}: config overrides must be a plain object, got ${JSON.stringify(overrides)}`);
+  if (!isPlainObject(overrides))
+    throw new Error(`${where}: config overrides must be a plain object, got ${JSON.stringify(overrides)}`);
   const out: Record<string, unknown> = structuredClone(defaults) as Record<string, unknown>;
   for (const [key, value] of Object.entries(overrides)) {
     if (value === undefined) continue;
     // own properties only: `in` would accept inherited names such as constructor or toString
-    if (!Object.prototype.hasOwnProperty.call(out, key)) throw new Error(`${where}: unknown config field "${key}"; known: ${Object.keys(out).join(', ')}`);
+    if (!Object.prototype.hasOwnProperty.call(out, key))
+      throw new Error(`${where}: unknown config field "${key}"; known: ${Object.keys(out).join(', ')}`);
     const base = out[key];
-    out[key] = isPlainObject(base) && isPlainObject(value) ? resolveConfig(base, value, `${where}.${key}`) : structuredClone(value);
+    out[key] =
+      isPlainObject(base) && isPlainObject(value)
+        ? resolveConfig(base, value, `${where}.${key}`)
+        : structuredClone(value);
   }
   return out as C;
 }

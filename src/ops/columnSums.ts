@@ -37,7 +37,11 @@ function columnSumsWasm(args: { inputs: tf.NamedTensorInfoMap; backend: unknown 
 function ensureRegistered(): boolean {
   if (tf.getBackend() !== 'wasm') return false;
   if (!tf.getKernel(KERNEL, 'wasm')) {
-    tf.registerKernel({ kernelName: KERNEL, backendName: 'wasm', kernelFunc: columnSumsWasm as unknown as tf.KernelFunc });
+    tf.registerKernel({
+      kernelName: KERNEL,
+      backendName: 'wasm',
+      kernelFunc: columnSumsWasm as unknown as tf.KernelFunc,
+    });
   }
   return true;
 }

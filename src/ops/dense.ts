@@ -77,10 +77,17 @@ function makeDense(activation: DenseActivation, withBias: boolean): DenseFn {
  * act(x W + b). x [..., K], w [K, M], bias [M] (optional) -> [..., M].
  * Throws on mismatched shapes or an unknown activation.
  */
-export function denseFast(x: tf.Tensor, w: tf.Tensor, bias?: tf.Tensor, activation: DenseActivation = 'linear'): tf.Tensor {
+export function denseFast(
+  x: tf.Tensor,
+  w: tf.Tensor,
+  bias?: tf.Tensor,
+  activation: DenseActivation = 'linear',
+): tf.Tensor {
   const where = 'denseFast';
   if (!DENSE_ACTIVATIONS.includes(activation)) {
-    throw new Error(`${where}: activation '${activation}' is not fusable; expected one of ${DENSE_ACTIVATIONS.join(', ')}`);
+    throw new Error(
+      `${where}: activation '${activation}' is not fusable; expected one of ${DENSE_ACTIVATIONS.join(', ')}`,
+    );
   }
   if (w.rank !== 2) throw new Error(`${where} expects w [K, M], got [${w.shape}]`);
   if (x.rank < 1 || x.shape[x.rank - 1] !== w.shape[0]) {

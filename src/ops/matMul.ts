@@ -35,24 +35,31 @@ function plainProduct(x: tf.Tensor, y: tf.Tensor, transposeX: boolean, transpose
 type MatMulFn = (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
 function makeMatMul(transposeA: boolean, transposeB: boolean): MatMulFn {
-  return tf.customGrad((a: tf.Tensor | tf.GradSaveFunc, b: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
-    const x = a as tf.Tensor;
-    const y = b as tf.Tensor;
-    (save as tf.GradSaveFunc)([x, y]);
-    return {
-      value: plainProduct(x, y, transposeA, transposeB),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [sa, sb] = saved;
-        if (!transposeA && !transposeB) return [plainProduct(dy, sb, false, true), plainProduct(sa, dy, true, false)];
-        if (transposeA && !transposeB) return [plainProduct(sb, dy, false, true), plainProduct(sa, dy, false, false)];
-        if (!transposeA && transposeB) return [plainProduct(dy, sb, false, false), plainProduct(dy, sa, true, false)];
-        return [plainProduct(sb, dy, true, true), plainProduct(dy, sa, true, true)];
-      },
-    };
-  }) as unknown as MatMulFn;
+  return tf.customGrad(
+    (a: tf.Tensor | tf.GradSaveFunc, b: tf.Tensor | tf.GradSaveFunc, save: tf.Tensor | tf.GradSaveFunc) => {
+      const x = a as tf.Tensor;
+      const y = b as tf.Tensor;
+      (save as tf.GradSaveFunc)([x, y]);
+      return {
+        value: plainProduct(x, y, transposeA, transposeB),
+        gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+          const [sa, sb] = saved;
+          if (!transposeA && !transposeB) return [plainProduct(dy, sb, false, true), plainProduct(sa, dy, true, false)];
+          if (transposeA && !transposeB) return [plainProduct(sb, dy, false, true), plainProduct(sa, dy, false, false)];
+          if (!transposeA && transposeB) return [plainProduct(dy, sb, false, false), plainProduct(dy, sa, true, false)];
+          return [plainProduct(sb, dy, true, true), plainProduct(dy, sa, true, true)];
+        },
+      };
+    },
+  ) as unknown as MatMulFn;
 }
 
-const VARIANTS: MatMulFn[] = [makeMatMul(false, false), makeMatMul(false, true), makeMatMul(true, false), makeMatMul(true, true)];
+const VARIANTS: MatMulFn[] = [
+  makeMatMul(false, false),
+  makeMatMul(false, true),
+  makeMatMul(true, false),
+  makeMatMul(true, true),
+];
 
 function checkShapes(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean): void {
   const where = 'matMulFast';
@@ -60,13 +67,17 @@ function checkShapes(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB
     throw new Error(`${where} expects two rank-2 or two rank-3 tensors, got [${a.shape}] and [${b.shape}]`);
   }
   if (a.rank === 3 && a.shape[0] !== b.shape[0]) {
-    throw new Error(`${where}: batch sizes differ, [${a.shape}] vs [${b.shape}] (no broadcasting; reshape to 2-D first)`);
+    throw new Error(
+      `${where}: batch sizes differ, [${a.shape}] vs [${b.shape}] (no broadcasting; reshape to 2-D first)`,
+    );
   }
   const r = a.rank;
   const innerA = transposeA ? a.shape[r - 2] : a.shape[r - 1];
   const innerB = transposeB ? b.shape[r - 1] : b.shape[r - 2];
   if (innerA !== innerB) {
-    throw new Error(`${where}: inner dimensions differ, a [${a.shape}]${transposeA ? '^T' : ''} by b [${b.shape}]${transposeB ? '^T' : ''} (${innerA} vs ${innerB})`);
+    throw new Error(
+      `${where}: inner dimensions differ, a [${a.shape}]${transposeA ? '^T' : ''} by b [${b.shape}]${transposeB ? '^T' : ''} (${innerA} vs ${innerB})`,
+    );
   }
   if (a.dtype !== 'float32' || b.dtype !== 'float32') {
     throw new Error(`${where} expects float32 tensors, got ${a.dtype} and ${b.dtype}`);

@@ -46,7 +46,13 @@ function product(xs: readonly number[], from = 0, to = xs.length): number {
  * Copies the box [begin, begin + size) of a row-major tensor of `shape` from `src` into `dst`
  * (contiguous). Trailing axes taken whole are merged into one contiguous run.
  */
-export function copyBox(src: ArrayLike<number> & { subarray?: unknown }, shape: readonly number[], begin: readonly number[], size: readonly number[], dst: Float32Array | Int32Array | Uint8Array): void {
+export function copyBox(
+  src: ArrayLike<number> & { subarray?: unknown },
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  dst: Float32Array | Int32Array | Uint8Array,
+): void {
   const rank = shape.length;
   if (rank === 0) {
     dst[0] = src[0];
@@ -94,7 +100,13 @@ function sliceKernel(args: KernelArgs): tf.TensorInfo {
 }
 
 /** Splits x along `axis` into pieces of `sizes`; the output shapes are `shapeOf(pieceSize)`. */
-function splitAlong(backend: WasmBackendLike, x: tf.TensorInfo, axis: number, sizes: number[], shapeOf: (s: number) => number[]): tf.TensorInfo[] {
+function splitAlong(
+  backend: WasmBackendLike,
+  x: tf.TensorInfo,
+  axis: number,
+  sizes: number[],
+  shapeOf: (s: number) => number[],
+): tf.TensorInfo[] {
   const outs = sizes.map((s) => backend.makeOutput(shapeOf(s), x.dtype));
   const src = backend.typedArrayFromHeap(x);
   const begin = new Array<number>(x.shape.length).fill(0);
@@ -113,7 +125,13 @@ function unpackKernel(args: KernelArgs): tf.TensorInfo[] {
   let axis = Number((args.attrs as { axis: number }).axis);
   if (axis < 0) axis += value.shape.length;
   const outShape = value.shape.filter((_, i) => i !== axis);
-  return splitAlong(args.backend as WasmBackendLike, value, axis, new Array<number>(value.shape[axis]).fill(1), () => outShape);
+  return splitAlong(
+    args.backend as WasmBackendLike,
+    value,
+    axis,
+    new Array<number>(value.shape[axis]).fill(1),
+    () => outShape,
+  );
 }
 
 function splitVKernel(args: KernelArgs): tf.TensorInfo[] {
@@ -122,7 +140,9 @@ function splitVKernel(args: KernelArgs): tf.TensorInfo[] {
   const attrs = args.attrs as { numOrSizeSplits: number | number[]; axis: number | number[] };
   const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0];
   const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, attrs.numOrSizeSplits, axis);
-  return splitAlong(args.backend as WasmBackendLike, x, axis, sizes, (s) => x.shape.map((d, i) => (i === axis ? s : d)));
+  return splitAlong(args.backend as WasmBackendLike, x, axis, sizes, (s) =>
+    x.shape.map((d, i) => (i === axis ? s : d)),
+  );
 }
 
 function identityKernel(args: KernelArgs): tf.TensorInfo {
@@ -132,7 +152,12 @@ function identityKernel(args: KernelArgs): tf.TensorInfo {
   return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
 }
 
-const REPLACEMENTS: Record<(typeof KERNELS)[number], KernelFn> = { Slice: sliceKernel, Unpack: unpackKernel, SplitV: splitVKernel, Identity: identityKernel };
+const REPLACEMENTS: Record<(typeof KERNELS)[number], KernelFn> = {
+  Slice: sliceKernel,
+  Unpack: unpackKernel,
+  SplitV: splitVKernel,
+  Identity: identityKernel,
+};
 
 /**
  * Replaces the wasm backend's Slice, Unpack, SplitV and Identity kernels with copy-free versions.
@@ -149,7 +174,11 @@ export function installFastWasmKernels(): boolean {
     if ((current as unknown as Record<symbol, boolean>)[MARK]) continue;
     originals.set(name, current.kernelFunc as unknown as KernelFn);
     tf.unregisterKernel(name, 'wasm');
-    const config = { kernelName: name, backendName: 'wasm', kernelFunc: REPLACEMENTS[name] as unknown as tf.KernelFunc };
+    const config = {
+      kernelName: name,
+      backendName: 'wasm',
+      kernelFunc: REPLACEMENTS[name] as unknown as tf.KernelFunc,
+    };
     (config as unknown as Record<symbol, boolean>)[MARK] = true;
     tf.registerKernel(config);
   }

@@ -100,7 +100,6 @@ export function notebookSink(display: DisplayLike): ProgressSink {
 /** Draws nothing. */
 export const silentSink: ProgressSink = { render() {} };
 
-
 let displayCounter = 0;
 
 /**
@@ -125,7 +124,10 @@ export function tslabDisplay(hook: WriteDisplayData | undefined = tslabDisplayHo
  * The best sink here: the notebook cell inside a tslab kernel, `\r` in a terminal, a few log
  * lines otherwise; `DIL_PROGRESS=off` silences, `DIL_PROGRESS=log` forces log lines.
  */
-export function autoProgressSink(stream: TextStream = process.stderr, env: NodeJS.ProcessEnv = process.env): ProgressSink {
+export function autoProgressSink(
+  stream: TextStream = process.stderr,
+  env: NodeJS.ProcessEnv = process.env,
+): ProgressSink {
   const mode = env.DIL_PROGRESS?.trim();
   if (mode === 'off') return silentSink;
   if (mode === 'log') return logSink(stream);

@@ -131,7 +131,11 @@ export class HeadlessChromium {
     const startup = new Promise<void>((resolve, reject) => {
       this.child.once('error', (err: NodeJS.ErrnoException) => {
         const why = err.code === 'ENOENT' ? 'not found' : err.message;
-        reject(new Error(`HeadlessChromium: cannot start Chromium at ${executable}: ${why}; set DIL_CHROMIUM to a working binary`));
+        reject(
+          new Error(
+            `HeadlessChromium: cannot start Chromium at ${executable}: ${why}; set DIL_CHROMIUM to a working binary`,
+          ),
+        );
       });
       this.child.once('spawn', () => resolve());
     });
@@ -168,7 +172,11 @@ export class HeadlessChromium {
       this.pending.delete(message.id);
       clearTimeout(waiting.timer);
       if (message.error) {
-        waiting.reject(new Error(`Chromium ${waiting.method}: ${message.error.message}${message.error.data ? ` (${message.error.data})` : ''}`));
+        waiting.reject(
+          new Error(
+            `Chromium ${waiting.method}: ${message.error.message}${message.error.data ? ` (${message.error.data})` : ''}`,
+          ),
+        );
       } else {
         waiting.resolve(message.result ?? {});
       }
@@ -230,7 +238,9 @@ export class HeadlessChromium {
     )) as { result?: { value?: T }; exceptionDetails?: { text?: string; exception?: { description?: string } } };
     if (reply.exceptionDetails) {
       const details = reply.exceptionDetails;
-      throw new Error(`HeadlessChromium.evaluate: page script failed: ${details.exception?.description ?? details.text ?? 'unknown error'}`);
+      throw new Error(
+        `HeadlessChromium.evaluate: page script failed: ${details.exception?.description ?? details.text ?? 'unknown error'}`,
+      );
     }
     return reply.result?.value as T;
   }
@@ -248,7 +258,9 @@ export class HeadlessChromium {
    * Captures the page as PNG bytes: the viewport (`width` x `height`, default 1200 x 900), the
    * whole page (`fullPage`), or the page area of the first element matching `selector`.
    */
-  async screenshot(options: { fullPage?: boolean; width?: number; height?: number; selector?: string } = {}): Promise<Buffer> {
+  async screenshot(
+    options: { fullPage?: boolean; width?: number; height?: number; selector?: string } = {},
+  ): Promise<Buffer> {
     const width = options.width ?? 1200;
     let height = options.height ?? 900;
     if (options.fullPage) {

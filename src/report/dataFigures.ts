@@ -6,11 +6,15 @@ import { attentionHeatmapFigure } from './figures';
 /** Histogram of history lengths (the data layer's bins). */
 export function historyLengthFigure(dataset: Dataset): PlotlyFigure {
   const h = dataset.stats().historyLength;
-  const labels = h.counts.map((_, i) => (i + 1 < h.edges.length ? `${h.edges[i]}-${h.edges[i + 1] - 1}` : `${h.edges[i]}+`));
+  const labels = h.counts.map((_, i) =>
+    i + 1 < h.edges.length ? `${h.edges[i]}-${h.edges[i + 1] - 1}` : `${h.edges[i]}+`,
+  );
   return {
     data: [{ type: 'bar', x: labels, y: h.counts, marker: { color: '#1f77b4' }, name: 'samples' }],
     layout: {
-      title: { text: `${dataset.name}: history length per sample (mean ${h.mean.toFixed(1)}, median ${h.median}, p90 ${h.p90})` },
+      title: {
+        text: `${dataset.name}: history length per sample (mean ${h.mean.toFixed(1)}, median ${h.median}, p90 ${h.p90})`,
+      },
       xaxis: { title: { text: 'history length' } },
       yaxis: { title: { text: 'samples' } },
       font: { family: 'DejaVu Sans, Arial, sans-serif', size: 13 },
@@ -21,13 +25,25 @@ export function historyLengthFigure(dataset: Dataset): PlotlyFigure {
 /** Behaviours per level-0 category, the `top` most frequent (from the training-split counts). */
 export function categoryDistributionFigure(dataset: Dataset, top = 30): PlotlyFigure {
   const counts = dataset.catCounts[0];
-  const ids = Array.from({ length: counts.length - 1 }, (_, i) => i + 1).sort((a, b) => counts[b] - counts[a]).slice(0, top);
+  const ids = Array.from({ length: counts.length - 1 }, (_, i) => i + 1)
+    .sort((a, b) => counts[b] - counts[a])
+    .slice(0, top);
   const names = dataset.vocab.cats[0];
   const label = (id: number): string => (names && names[id] !== undefined ? String(names[id]) : `cat ${id}`);
   return {
-    data: [{ type: 'bar', x: ids.map(label), y: ids.map((id) => counts[id]), marker: { color: '#1f77b4' }, name: 'occurrences' }],
+    data: [
+      {
+        type: 'bar',
+        x: ids.map(label),
+        y: ids.map((id) => counts[id]),
+        marker: { color: '#1f77b4' },
+        name: 'occurrences',
+      },
+    ],
     layout: {
-      title: { text: `${dataset.name}: the ${ids.length} most frequent categories (level "${dataset.levelNames[0] ?? 0}", training split)` },
+      title: {
+        text: `${dataset.name}: the ${ids.length} most frequent categories (level "${dataset.levelNames[0] ?? 0}", training split)`,
+      },
       xaxis: { tickangle: -40, automargin: true },
       yaxis: { title: { text: 'occurrences (targets + histories)' } },
       font: { family: 'DejaVu Sans, Arial, sans-serif', size: 13 },

@@ -22,7 +22,8 @@ export interface DatasetFrames {
 export function datasetFrames(dataset: Dataset): DatasetFrames {
   const dfd = loadDanfo();
   const splits: SplitName[] = ['train', 'valid', 'test'];
-  const column = (pick: (split: SplitName) => ArrayLike<number>): number[] => splits.flatMap((s) => Array.from(pick(s)));
+  const column = (pick: (split: SplitName) => ArrayLike<number>): number[] =>
+    splits.flatMap((s) => Array.from(pick(s)));
   const cats = dataset.itemCats[0];
   const names = dataset.vocab.cats[0];
   const samples = new dfd.DataFrame({
@@ -37,6 +38,10 @@ export function datasetFrames(dataset: Dataset): DatasetFrames {
     perSplit: samples.groupby(['split']).agg({ histLen: ['count', 'mean', 'max'], label: 'mean' }),
     described: samples.loc({ columns: ['histLen', 'label'] }).describe(),
     historyLengths: samples.groupby(['histLen']).col(['user']).count().sortValues('histLen'),
-    categories: samples.groupby(['category']).col(['label']).agg({ label: ['count', 'mean'] }).sortValues('label_count', { ascending: false }),
+    categories: samples
+      .groupby(['category'])
+      .col(['label'])
+      .agg({ label: ['count', 'mean'] })
+      .sortValues('label_count', { ascending: false }),
   };
 }

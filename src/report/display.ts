@@ -15,10 +15,18 @@
  */
 import { randomBytes } from 'crypto';
 import { MimeBundle, tslabDisplayHook } from '../tslabHook';
-import { NamedFigure, PlotlyFigure, StaticImageOptions, StaticImages, WrittenFigure, figureSize, sharedFigureRenderer, writeStaticImages } from './figureRenderer';
+import {
+  NamedFigure,
+  PlotlyFigure,
+  StaticImageOptions,
+  StaticImages,
+  WrittenFigure,
+  figureSize,
+  sharedFigureRenderer,
+  writeStaticImages,
+} from './figureRenderer';
 import { plotlySource } from './plotlySource';
 import { ResultTable, resultTableToMarkdown, writeResultTable } from './resultTable';
-
 
 /** True when running inside a tslab kernel cell (so bundles can be displayed). */
 export function inNotebook(): boolean {
@@ -35,7 +43,10 @@ export function displayMimeBundle(bundle: MimeBundle, metadata: Record<string, u
 
 /** Makes text safe inside an HTML <script> element (no early `</script>`, no line separators). */
 function scriptSafe(text: string): string {
-  return text.replace(/<\/(script)/gi, '<\\/$1').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return text
+    .replace(/<\/(script)/gi, '<\\/$1')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function htmlAttribute(text: string): string {
@@ -70,7 +81,11 @@ export function figureMimeBundle(
   const id = `dil-figure-${randomBytes(6).toString('hex')}`;
   const title = figureTitle(figure);
   const layout = { ...(figure.layout ?? {}), width: undefined, height, autosize: true };
-  const spec = { data: figure.data, layout, config: { responsive: true, displaylogo: false, ...(figure.config ?? {}) } };
+  const spec = {
+    data: figure.data,
+    layout,
+    config: { responsive: true, displaylogo: false, ...(figure.config ?? {}) },
+  };
   const fallback = options.images
     ? `<img alt="${htmlAttribute(title)}" src="data:image/png;base64,${options.images.png.toString('base64')}" style="max-width:100%;height:auto" width="${width}" />`
     : '';
@@ -122,12 +137,16 @@ export async function showFigure(figure: PlotlyFigure, options: ShowFigureOption
 }
 
 /** `showFigure` returning the written paths (undefined when nothing was written). */
-export async function renderAndShowFigure(figure: PlotlyFigure, options: ShowFigureOptions = {}): Promise<WrittenFigure | undefined> {
+export async function renderAndShowFigure(
+  figure: PlotlyFigure,
+  options: ShowFigureOptions = {},
+): Promise<WrittenFigure | undefined> {
   let images: StaticImages | undefined;
   let written: WrittenFigure | undefined;
   if (!options.interactiveOnly) {
     images = await sharedFigureRenderer().render(figure, options.image);
-    if (options.paper && options.name) written = writeStaticImages(images, options.paper, options.name, options.resultsDir);
+    if (options.paper && options.name)
+      written = writeStaticImages(images, options.paper, options.name, options.resultsDir);
   }
   if (inNotebook()) {
     const bundle = figureMimeBundle(figure, { images, includeLibrary: !libraryShown, image: options.image });

@@ -19,7 +19,6 @@ import { KIT_ROOT } from '../experiments/provenance';
 import { findProjectRoot, reportResultsDir } from './resultsDir';
 import { PROFILE_NAMES, ProfileName } from '../experiments/spec';
 
-
 /** What a notebook's parameters cell reads (each becomes a DIL_* environment variable). */
 export interface NotebookParameters {
   /** DIL_PROFILE */
@@ -96,7 +95,9 @@ export function notebookEnvironment(parameters: NotebookParameters = {}): Record
   const env: Record<string, string> = {};
   if (parameters.profile !== undefined) {
     if (!PROFILE_NAMES.includes(parameters.profile)) {
-      throw new Error(`notebook parameters: profile "${parameters.profile}"; expected one of ${PROFILE_NAMES.join(', ')}`);
+      throw new Error(
+        `notebook parameters: profile "${parameters.profile}"; expected one of ${PROFILE_NAMES.join(', ')}`,
+      );
     }
     env.DIL_PROFILE = parameters.profile;
   }
@@ -185,7 +186,13 @@ interface ProcessResult {
   startError?: string;
 }
 
-function runDriver(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs: number): Promise<ProcessResult> {
+function runDriver(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  timeoutMs: number,
+): Promise<ProcessResult> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -239,7 +246,8 @@ export async function executeNotebook(
 ): Promise<NotebookRun> {
   const source = path.resolve(notebook);
   if (!fs.existsSync(source)) throw new Error(`executeNotebook: notebook ${source} does not exist`);
-  if (!fs.existsSync(NBCLIENT_DRIVER)) throw new Error(`executeNotebook: the notebook driver ${NBCLIENT_DRIVER} is missing from the kit's installation`);
+  if (!fs.existsSync(NBCLIENT_DRIVER))
+    throw new Error(`executeNotebook: the notebook driver ${NBCLIENT_DRIVER} is missing from the kit's installation`);
   const baseEnv = options.env ?? process.env;
   const python = options.python ?? findJupyterPython(baseEnv);
   const timeoutSeconds = options.timeoutSeconds ?? 3600;
@@ -266,13 +274,16 @@ export async function executeNotebook(
     // The driver enforces both limits itself; this is the backstop if it hangs.
     const result = await runDriver(python, args, env, path.dirname(source), (timeoutSeconds + 90) * 1000);
     const seconds = (Date.now() - started) / 1000;
-    if (result.startError) return { notebook: source, ok: false, seconds, error: `cannot start ${python}: ${result.startError}` };
+    if (result.startError)
+      return { notebook: source, ok: false, seconds, error: `cannot start ${python}: ${result.startError}` };
     const line = result.stdout.split('\n').find((l) => l.startsWith('DIL-RESULT '));
     let driver: DriverResult | undefined;
     if (line) driver = JSON.parse(line.slice('DIL-RESULT '.length)) as DriverResult;
     const ok = Boolean(driver?.ok) && result.code === 0 && fs.existsSync(written);
     if (!ok) {
-      let error = driver ? notebookFailureText(driver) : `the notebook driver exited with code ${result.code}:\n${result.stderr.trim().split('\n').slice(-30).join('\n')}`;
+      let error = driver
+        ? notebookFailureText(driver)
+        : `the notebook driver exited with code ${result.code}:\n${result.stderr.trim().split('\n').slice(-30).join('\n')}`;
       if (result.timedOut) error = `timed out after ${timeoutSeconds} s (whole notebook)\n${error}`;
       let output: string | undefined;
       if (fs.existsSync(written)) {
@@ -307,7 +318,9 @@ export async function executeNotebooks(options: ExecuteNotebooksOptions): Promis
     options.onProgress?.(`${path.basename(notebook)}: executing`);
     const run = await executeNotebook(notebook, { ...options, python });
     runs.push(run);
-    options.onProgress?.(`${path.basename(notebook)}: ${run.ok ? 'ok' : 'FAILED'} in ${run.seconds.toFixed(0)} s${run.output ? ` -> ${run.output}` : ''}`);
+    options.onProgress?.(
+      `${path.basename(notebook)}: ${run.ok ? 'ok' : 'FAILED'} in ${run.seconds.toFixed(0)} s${run.output ? ` -> ${run.output}` : ''}`,
+    );
     if (!run.ok && !options.keepGoing) break;
   }
   const failed = runs.filter((r) => !r.ok);

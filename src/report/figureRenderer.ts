@@ -149,7 +149,10 @@ export async function closeSharedFigureRenderer(): Promise<void> {
 
 /** The two paths `<resultsDir>/figures/<paper>/<name>.{svg,png}`; validates the names. */
 export function figurePaths(paper: string, name: string, resultsDir: string = reportResultsDir()): WrittenFigure {
-  for (const [what, value] of [['paper', paper], ['name', name]] as const) {
+  for (const [what, value] of [
+    ['paper', paper],
+    ['name', name],
+  ] as const) {
     if (!SAFE_SEGMENT.test(value) || value.startsWith('.')) {
       throw new Error(`figurePaths: figure ${what} "${value}" must be a plain name (letters, digits, . _ -)`);
     }
@@ -159,7 +162,12 @@ export function figurePaths(paper: string, name: string, resultsDir: string = re
 }
 
 /** Writes already rendered images to `results/figures/<paper>/<name>.svg/.png` atomically. */
-export function writeStaticImages(images: StaticImages, paper: string, name: string, resultsDir?: string): WrittenFigure {
+export function writeStaticImages(
+  images: StaticImages,
+  paper: string,
+  name: string,
+  resultsDir?: string,
+): WrittenFigure {
   const paths = figurePaths(paper, name, resultsDir);
   writeFileAtomic(paths.svg, images.svg);
   writeFileAtomic(paths.png, images.png);

@@ -12,7 +12,18 @@
  */
 import { PlotlyFigure } from './figureRenderer';
 
-const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+const PALETTE = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
 
 function baseLayout(title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -128,10 +139,19 @@ export interface CurveSeries {
 }
 
 /** Lines over epochs (or steps), one per series, with optional shaded ± std bands. */
-export function trainingCurvesFigure(input: { title: string; metric: string; xTitle?: string; series: CurveSeries[] }): PlotlyFigure {
+export function trainingCurvesFigure(input: {
+  title: string;
+  metric: string;
+  xTitle?: string;
+  series: CurveSeries[];
+}): PlotlyFigure {
   const data: Array<Record<string, unknown>> = [];
   input.series.forEach((series, index) => {
-    requireSameLength(`trainingCurvesFigure series "${series.name}"`, { y: series.y, std: series.std }, series.x.length);
+    requireSameLength(
+      `trainingCurvesFigure series "${series.name}"`,
+      { y: series.y, std: series.std },
+      series.x.length,
+    );
     const color = PALETTE[index % PALETTE.length];
     if (series.std) {
       const upper = series.y.map((v, i) => v + series.std![i]);
@@ -166,12 +186,27 @@ export function trainingCurvesFigure(input: { title: string; metric: string; xTi
  * Attention weight of each behaviour in one user's history (x: the behaviours, labelled, oldest
  * first), one bar group per candidate item. `weights[c][t]` belongs to candidate c, behaviour t.
  */
-export function attentionBarsFigure(input: { title: string; behaviours: string[]; candidates: string[]; weights: number[][] }): PlotlyFigure {
+export function attentionBarsFigure(input: {
+  title: string;
+  behaviours: string[];
+  candidates: string[];
+  weights: number[][];
+}): PlotlyFigure {
   requireSameLength('attentionBarsFigure', { weights: input.weights }, input.candidates.length);
   const x = input.behaviours.map((label, t) => `${t + 1}. ${label}`);
   const data = input.candidates.map((candidate, c) => {
-    requireSameLength(`attentionBarsFigure candidate "${candidate}"`, { weights: input.weights[c] }, input.behaviours.length);
-    return { type: 'bar', name: `candidate: ${candidate}`, x, y: input.weights[c], marker: { color: PALETTE[c % PALETTE.length] } };
+    requireSameLength(
+      `attentionBarsFigure candidate "${candidate}"`,
+      { weights: input.weights[c] },
+      input.behaviours.length,
+    );
+    return {
+      type: 'bar',
+      name: `candidate: ${candidate}`,
+      x,
+      y: input.weights[c],
+      marker: { color: PALETTE[c % PALETTE.length] },
+    };
   });
   return {
     data,
@@ -194,9 +229,20 @@ export function attentionHeatmapFigure(input: {
   columnTitle?: string;
 }): PlotlyFigure {
   requireSameLength('attentionHeatmapFigure', { z: input.z }, input.rows.length);
-  input.z.forEach((row, r) => requireSameLength(`attentionHeatmapFigure row "${input.rows[r]}"`, { values: row }, input.columns.length));
+  input.z.forEach((row, r) =>
+    requireSameLength(`attentionHeatmapFigure row "${input.rows[r]}"`, { values: row }, input.columns.length),
+  );
   return {
-    data: [{ type: 'heatmap', x: input.columns, y: input.rows, z: input.z, colorscale: 'Blues', colorbar: { title: { text: 'weight' } } }],
+    data: [
+      {
+        type: 'heatmap',
+        x: input.columns,
+        y: input.rows,
+        z: input.z,
+        colorscale: 'Blues',
+        colorbar: { title: { text: 'weight' } },
+      },
+    ],
     layout: baseLayout(input.title, {
       xaxis: { title: { text: input.columnTitle ?? 'history position' }, automargin: true },
       yaxis: { title: { text: input.rowTitle ?? '' }, automargin: true, autorange: 'reversed' },
@@ -217,7 +263,11 @@ export interface AttentionCluster {
  * DHAN's attention tree for one user: the root (the candidate), the clusters sized by their
  * level-2 weight, each cluster's behaviours sharing its size by their level-1 weights.
  */
-export function attentionTreeFigure(input: { title: string; root: string; clusters: AttentionCluster[] }): PlotlyFigure {
+export function attentionTreeFigure(input: {
+  title: string;
+  root: string;
+  clusters: AttentionCluster[];
+}): PlotlyFigure {
   const ids: string[] = ['root'];
   const labels: string[] = [input.root];
   const parents: string[] = [''];

@@ -49,7 +49,8 @@ export interface LightNotebook {
 /** GitHub's notebook viewer gives up on larger files. */
 export const LIGHT_NOTEBOOK_MAX_BYTES = 2_000_000;
 
-const joined = (value: string | string[] | undefined): string => (Array.isArray(value) ? value.join('') : (value ?? ''));
+const joined = (value: string | string[] | undefined): string =>
+  Array.isArray(value) ? value.join('') : (value ?? '');
 
 /** An interactive figure's HTML: it draws with (or defines) window.Plotly. */
 function isPlotlyHtml(html: string): boolean {
@@ -69,14 +70,18 @@ function figureTitle(plain: string): string {
 export function lightNotebook(executed: NotebookJson, name: string): LightNotebook {
   const codeCells = executed.cells.filter((c) => c.cell_type === 'code');
   if (!codeCells.some((c) => (c.outputs ?? []).length > 0)) {
-    throw new Error(`${name}: no code cell has outputs; expected an executed notebook (dil reproduce writes them to <results>/notebooks)`);
+    throw new Error(
+      `${name}: no code cell has outputs; expected an executed notebook (dil reproduce writes them to <results>/notebooks)`,
+    );
   }
   const figures: NotebookFigure[] = [];
   const cells = executed.cells.map((cell, index): NotebookCell => {
     if (cell.cell_type !== 'code') return cell;
     const outputs = (cell.outputs ?? []).map((output): NotebookOutput => {
       if (output.output_type === 'error') {
-        throw new Error(`${name}: cell ${index} failed when the notebook ran (${output.ename}: ${output.evalue}); expected a notebook that ran without errors`);
+        throw new Error(
+          `${name}: cell ${index} failed when the notebook ran (${output.ename}: ${output.evalue}); expected a notebook that ran without errors`,
+        );
       }
       const data = output.data;
       if (!data) return output;
@@ -84,12 +89,17 @@ export function lightNotebook(executed: NotebookJson, name: string): LightNotebo
         const png = joined(data['image/png']).replace(/\s+/g, '');
         figures.push({ cell: index, title: figureTitle(joined(data['text/plain'])), png: Buffer.from(png, 'base64') });
         const imageMetadata = output.metadata?.['image/png'];
-        const light: NotebookOutput = { ...output, data: { 'image/png': png, 'text/plain': joined(data['text/plain']) } };
+        const light: NotebookOutput = {
+          ...output,
+          data: { 'image/png': png, 'text/plain': joined(data['text/plain']) },
+        };
         light.metadata = imageMetadata === undefined ? {} : { 'image/png': imageMetadata };
         return light;
       }
       if (isPlotlyHtml(joined(data['text/html']))) {
-        throw new Error(`${name}: cell ${index} shows an interactive figure without a PNG rendering; expected every figure rendered to PNG (is Chromium installed?)`);
+        throw new Error(
+          `${name}: cell ${index} shows an interactive figure without a PNG rendering; expected every figure rendered to PNG (is Chromium installed?)`,
+        );
       }
       return output;
     });
@@ -117,11 +127,17 @@ export function checkNotebookSize(text: string, name: string, maxBytes: number =
   const notebook = JSON.parse(text) as NotebookJson;
   const codeCells = notebook.cells.filter((cell) => cell.cell_type === 'code');
   const sizes = codeCells.flatMap((cell, k) =>
-    (cell.outputs ?? []).map((output) => ({ cell: `code cell ${k + 1}`, type: output.output_type, bytes: Buffer.byteLength(JSON.stringify(output)) })),
+    (cell.outputs ?? []).map((output) => ({
+      cell: `code cell ${k + 1}`,
+      type: output.output_type,
+      bytes: Buffer.byteLength(JSON.stringify(output)),
+    })),
   );
   const largest = sizes
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 3)
     .map((s) => `${s.cell} ${s.type} ${formatBytes(s.bytes)}`);
-  throw new Error(`${name}: the light copy is ${formatBytes(bytes)}; expected at most ${formatBytes(maxBytes)} (largest outputs: ${largest.join(', ')})`);
+  throw new Error(
+    `${name}: the light copy is ${formatBytes(bytes)}; expected at most ${formatBytes(maxBytes)} (largest outputs: ${largest.join(', ')})`,
+  );
 }

@@ -13,8 +13,14 @@ export function notebookDatasetSpec(settings: NotebookSettings, preset = 'defaul
 }
 
 /** Loads the notebook's dataset (DIN protocol unless given). */
-export function loadNotebookDataset(settings: NotebookSettings, options: { spec?: string; protocol?: 'din' | 'dien' } = {}): Promise<Dataset> {
-  return loadDataset(options.spec ?? notebookDatasetSpec(settings), { dataDir: settings.dataDir, protocol: options.protocol ?? 'din' });
+export function loadNotebookDataset(
+  settings: NotebookSettings,
+  options: { spec?: string; protocol?: 'din' | 'dien' } = {},
+): Promise<Dataset> {
+  return loadDataset(options.spec ?? notebookDatasetSpec(settings), {
+    dataDir: settings.dataDir,
+    protocol: options.protocol ?? 'din',
+  });
 }
 
 /**
@@ -58,6 +64,8 @@ export function datasetStatsTable(datasets: Dataset[], name = 'dataset-stats'): 
         histMax: s.historyLength.max,
       };
     }),
-    notes: ['Behaviours: reviews (Amazon), positive ratings (MovieLens) or generated clicks (synthetic). Rows: labelled samples of each split.'],
+    notes: [
+      'Behaviours: reviews (Amazon), positive ratings (MovieLens) or generated clicks (synthetic). Rows: labelled samples of each split.',
+    ],
   };
 }

@@ -48,7 +48,7 @@ export function notebookSettings(env: NodeJS.ProcessEnv = process.env): Notebook
 export function describeSettings(settings: NotebookSettings): string {
   return [
     `profile=${settings.profile}`,
-    `dataset=${settings.dataset ?? 'synthetic (each experiment\'s preset)'}`,
+    `dataset=${settings.dataset ?? "synthetic (each experiment's preset)"}`,
     settings.dataDir ? `dataDir=${settings.dataDir}` : '',
     `seeds=${settings.seeds ? settings.seeds.join(',') : 'profile default'}`,
     `jobs=${settings.jobs}`,
@@ -78,9 +78,13 @@ export function notebookAblationOptions(experiment: string | undefined, settings
 }
 
 /** The experiment spec of `paper`/`experiment` under the notebook's settings (as `dil ablate` plans it; no run executed). */
-export function notebookExperimentSpec(paper: PaperName, experiment: string, settings: NotebookSettings): ExperimentSpec {
+export function notebookExperimentSpec(
+  paper: PaperName,
+  experiment: string,
+  settings: NotebookSettings,
+): ExperimentSpec {
   const known = paperExperiments(paper, settings.profile).map((s) => s.name);
-  if (!known.includes(experiment)) throw new Error(`no experiment "${experiment}" for ${paper}; expected one of: ${known.join(', ')}`);
+  if (!known.includes(experiment))
+    throw new Error(`no experiment "${experiment}" for ${paper}; expected one of: ${known.join(', ')}`);
   return ablationSpecs(paper, notebookAblationOptions(experiment, settings)).specs[0];
 }
-

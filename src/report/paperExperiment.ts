@@ -16,7 +16,12 @@ import type { NotebookSettings } from './notebookSession';
 import { ResultTable, WrittenTable, resultTableToMarkdown, writeResultTable } from './resultTable';
 import { CurveMetric, recordsCurvesFigure, summaryBarFigure, summaryResultTable } from './summaryReport';
 
-const TEMPLATES: PaperExperimentTemplate[] = [...DIN_TEMPLATES, ...DIEN_TEMPLATES, ...DMIN_TEMPLATES, ...DHAN_TEMPLATES];
+const TEMPLATES: PaperExperimentTemplate[] = [
+  ...DIN_TEMPLATES,
+  ...DIEN_TEMPLATES,
+  ...DMIN_TEMPLATES,
+  ...DHAN_TEMPLATES,
+];
 
 export interface ExperimentReport {
   spec: ExperimentSpec;
@@ -35,7 +40,11 @@ export interface ExperimentReport {
  * exactly like `dil ablate` (profile history cap on real data, dataset cache under
  * <results>/cache), so the notebook and the CLI share run records.
  */
-export async function runPaperExperiment(paper: PaperName, experiment: string, settings: NotebookSettings): Promise<ExperimentReport> {
+export async function runPaperExperiment(
+  paper: PaperName,
+  experiment: string,
+  settings: NotebookSettings,
+): Promise<ExperimentReport> {
   notebookExperimentSpec(paper, experiment, settings); // clear error for an unknown experiment
   const template = TEMPLATES.find((t) => t.paper === paper && t.name === experiment);
   const result = await runAblation(paper, notebookAblationOptions(experiment, settings)); // summarised by the paper's metric (spec.metric)
@@ -49,7 +58,12 @@ export async function runPaperExperiment(paper: PaperName, experiment: string, s
     ...summary.warnings,
     ...failures.map((f) => `FAILED run ${f}`),
   ];
-  const table = summaryResultTable(summary, { title: spec.title, name: experiment, published: template?.published, notes });
+  const table = summaryResultTable(summary, {
+    title: spec.title,
+    name: experiment,
+    published: template?.published,
+    notes,
+  });
   return { spec, template, records, summary, table, failures, settings };
 }
 
@@ -64,34 +78,56 @@ export interface ShownExperiment {
  * (<experiment>-<metric>) for each of `curves` (default test AUC and training loss).
  * Resolves to nothing (so the notebook prints nothing else); `writeExperiment` returns the paths.
  */
-export async function showExperiment(report: ExperimentReport, options: { curves?: CurveMetric[] } = {}): Promise<void> {
+export async function showExperiment(
+  report: ExperimentReport,
+  options: { curves?: CurveMetric[] } = {},
+): Promise<void> {
   await writeExperiment(report, options);
 }
 
 /** `showExperiment` returning the written table and figure paths. */
-export async function writeExperiment(report: ExperimentReport, options: { curves?: CurveMetric[] } = {}): Promise<ShownExperiment> {
+export async function writeExperiment(
+  report: ExperimentReport,
+  options: { curves?: CurveMetric[] } = {},
+): Promise<ShownExperiment> {
   const { spec, summary } = report;
   const table = writeResultTable(report.table, { resultsDir: report.settings.resultsDir });
   showMarkdown(resultTableToMarkdown(report.table));
   const figures: WrittenFigure[] = [];
-  if (report.failures.length > 0) showMarkdown(`**${report.failures.length} run(s) failed:**\n\n${report.failures.map((f) => `- ${f}`).join('\n')}`);
+  if (report.failures.length > 0)
+    showMarkdown(`**${report.failures.length} run(s) failed:**\n\n${report.failures.map((f) => `- ${f}`).join('\n')}`);
   if (summary.variants.length === 0) return { table, figures };
   const bars = summaryBarFigure(summary, { title: spec.title, published: report.template?.published?.[0] });
-  const written = await renderAndShowFigure(bars, { paper: spec.paper, name: `${spec.name}-bars`, resultsDir: report.settings.resultsDir });
+  const written = await renderAndShowFigure(bars, {
+    paper: spec.paper,
+    name: `${spec.name}-bars`,
+    resultsDir: report.settings.resultsDir,
+  });
   if (written) figures.push(written);
   for (const metric of options.curves ?? (['testAuc', 'trainLoss'] as CurveMetric[])) {
-    const hasValues = report.records.some((r) => r.history.some((h) => (metric === 'auxLoss' ? h.auxLoss !== undefined : true)));
+    const hasValues = report.records.some((r) =>
+      r.history.some((h) => (metric === 'auxLoss' ? h.auxLoss !== undefined : true)),
+    );
     if (!hasValues) continue;
     const figure = recordsCurvesFigure(report.records, { metric, title: `${spec.title}: ${metric} per epoch` });
     if (figure.data.length === 0) continue;
-    const file = await renderAndShowFigure(figure, { paper: spec.paper, name: `${spec.name}-${metric}`, resultsDir: report.settings.resultsDir });
+    const file = await renderAndShowFigure(figure, {
+      paper: spec.paper,
+      name: `${spec.name}-${metric}`,
+      resultsDir: report.settings.resultsDir,
+    });
     if (file) figures.push(file);
   }
   return { table, figures };
 }
 
 /** Lines of the per-epoch curves of one experiment for the given variants only (e.g. with / without aux loss). */
-export function compareCurvesFigure(report: ExperimentReport, variants: string[], metric: CurveMetric, title: string): PlotlyFigure {
+export function compareCurvesFigure(
+  report: ExperimentReport,
+  variants: string[],
+  metric: CurveMetric,
+  title: string,
+): PlotlyFigure {
   const figure = recordsCurvesFigure(report.records, { metric, variants, title });
   return figure.data.length > 0 ? figure : trainingCurvesFigure({ title: `${title} (no runs)`, metric, series: [] });
 }

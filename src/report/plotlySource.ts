@@ -16,7 +16,9 @@ export function plotlyBundlePath(): string {
   try {
     return require.resolve('plotly.js-dist/plotly.js');
   } catch {
-    throw new Error('plotlyBundlePath: cannot find plotly.js-dist/plotly.js; expected the plotly.js-dist package (npm install)');
+    throw new Error(
+      'plotlyBundlePath: cannot find plotly.js-dist/plotly.js; expected the plotly.js-dist package (npm install)',
+    );
   }
 }
 
@@ -29,8 +31,10 @@ export function plotlyVersion(): string {
 function minify(source: string): string | undefined {
   try {
     // esbuild is a dependency of tsx (a dependency of this package); optional here.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
-    const esbuild = require('esbuild') as { transformSync(code: string, options: Record<string, unknown>): { code: string } };
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const esbuild = require('esbuild') as {
+      transformSync(code: string, options: Record<string, unknown>): { code: string };
+    };
     return esbuild.transformSync(source, { minify: true, legalComments: 'none' }).code;
   } catch {
     return undefined;

@@ -122,7 +122,9 @@ export const PUBLISHED_TABLES: readonly PublishedTable[] = [
       { label: 'Two layer GRU Attention', values: ['0.7605 ± 0.00059', '0.7890 ± 0.00268'] },
       { label: 'DIEN', values: ['0.7792 ± 0.00243', '0.8453 ± 0.00476'] },
     ],
-    notes: ['Global AUC, DIEN protocol: one (negative, positive) pair per user at the last review, users split about 90/10.'],
+    notes: [
+      'Global AUC, DIEN protocol: one (negative, positive) pair per user at the last review, users split about 90/10.',
+    ],
   },
   {
     id: 'dien-table4',
@@ -166,7 +168,9 @@ export const PUBLISHED_TABLES: readonly PublishedTable[] = [
 export function publishedTable(id: string): PublishedTable {
   const found = PUBLISHED_TABLES.find((t) => t.id === id);
   if (!found) {
-    throw new Error(`publishedTable: no published table "${id}"; known: ${PUBLISHED_TABLES.map((t) => t.id).join(', ')}`);
+    throw new Error(
+      `publishedTable: no published table "${id}"; known: ${PUBLISHED_TABLES.map((t) => t.id).join(', ')}`,
+    );
   }
   return found;
 }
@@ -182,7 +186,8 @@ function normaliseLabel(label: string): string {
 export function publishedValue(id: string, label: string, column: string, asNumber = false): PublishedValue {
   const table = publishedTable(id);
   const c = table.columns.indexOf(column);
-  if (c < 0) throw new Error(`publishedValue: table "${id}" has no column "${column}"; columns: ${table.columns.join(', ')}`);
+  if (c < 0)
+    throw new Error(`publishedValue: table "${id}" has no column "${column}"; columns: ${table.columns.join(', ')}`);
   const row = table.rows.find((r) => normaliseLabel(r.label) === normaliseLabel(label));
   if (!row) return null;
   const value = row.values[c];

@@ -10,7 +10,14 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { checkNotebookSize, lightNotebook, LightNotebook, NotebookCell, NotebookJson, notebookText } from './lightNotebook';
+import {
+  checkNotebookSize,
+  lightNotebook,
+  LightNotebook,
+  NotebookCell,
+  NotebookJson,
+  notebookText,
+} from './lightNotebook';
 
 /** What the README says about the run. */
 export interface ReferenceRunProvenance {
@@ -97,7 +104,10 @@ function markdownCell(text: string): string {
   return text.replace(/[|[\]]/g, '\\$&').replace(/\n/g, ' ');
 }
 
-function readmeText(provenance: ReferenceRunProvenance, entries: Array<{ name: string; light: LightNotebook; pngs: string[] }>): string {
+function readmeText(
+  provenance: ReferenceRunProvenance,
+  entries: Array<{ name: string; light: LightNotebook; pngs: string[] }>,
+): string {
   const lines = [
     README_MARK,
     '# Reference run',
@@ -151,7 +161,9 @@ export function writeReferenceRun(options: ReferenceRunOptions): ReferenceRunFil
     const text = notebookText(light.notebook);
     checkNotebookSize(text, file, options.maxNotebookBytes);
     const stem = name.replace(/\.ipynb$/, '');
-    const pngs = light.figures.map((f, k) => `figures/${stem}/${String(k + 1).padStart(2, '0')}-${figureSlug(f.title)}.png`);
+    const pngs = light.figures.map(
+      (f, k) => `figures/${stem}/${String(k + 1).padStart(2, '0')}-${figureSlug(f.title)}.png`,
+    );
     return { name, light, text, pngs };
   });
 

@@ -88,10 +88,14 @@ export function validateResultTable(table: ResultTable): void {
       if (cell === null || cell === undefined) continue;
       const kind = column.kind ?? 'text';
       if (kind === 'meanStd' && !isMeanStd(cell) && typeof cell !== 'string') {
-        throw new Error(`${where}: row ${index}, column "${column.key}": expected { mean, std }, got ${JSON.stringify(cell)}`);
+        throw new Error(
+          `${where}: row ${index}, column "${column.key}": expected { mean, std }, got ${JSON.stringify(cell)}`,
+        );
       }
       if ((kind === 'number' || kind === 'pvalue' || kind === 'percent') && typeof cell === 'object') {
-        throw new Error(`${where}: row ${index}, column "${column.key}": expected a number, got ${JSON.stringify(cell)}`);
+        throw new Error(
+          `${where}: row ${index}, column "${column.key}": expected a number, got ${JSON.stringify(cell)}`,
+        );
       }
     }
   });

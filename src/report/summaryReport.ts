@@ -72,7 +72,9 @@ export function summaryResultTable(
     { key: 'runs', header: 'seeds', kind: 'number', digits: 0 },
   ];
   const published = options.published ?? [];
-  published.forEach((p, i) => columns.push({ key: `published${i}`, header: p.header ?? `${p.column} (paper)`, kind: 'text' }));
+  published.forEach((p, i) =>
+    columns.push({ key: `published${i}`, header: p.header ?? `${p.column} (paper)`, kind: 'text' }),
+  );
   const rows = summary.variants.map((v) => {
     const isBase = v.variant === summary.baseVariant;
     const row: Record<string, TableCell> = {
@@ -90,9 +92,13 @@ export function summaryResultTable(
     return row;
   });
   const notes = [...(options.notes ?? [])];
-  for (const p of published) notes.push(`Published column "${p.header ?? `${p.column} (paper)`}": ${publishedTable(p.tableId).source}.`);
-  notes.push('Ours: mean ± sample std over seeds (no std with one seed); p: two-sided paired t-test over seeds against the base variant (n/a with fewer than 2 seeds).');
-  if (summary.selectedOnTest) notes.push('Model selection on the TEST split (official-code behaviour): numbers are optimistic.');
+  for (const p of published)
+    notes.push(`Published column "${p.header ?? `${p.column} (paper)`}": ${publishedTable(p.tableId).source}.`);
+  notes.push(
+    'Ours: mean ± sample std over seeds (no std with one seed); p: two-sided paired t-test over seeds against the base variant (n/a with fewer than 2 seeds).',
+  );
+  if (summary.selectedOnTest)
+    notes.push('Model selection on the TEST split (official-code behaviour): numbers are optimistic.');
   return {
     paper: summary.paper,
     name: options.name ?? summary.experiment,
@@ -104,7 +110,10 @@ export function summaryResultTable(
 }
 
 /** Bars of our mean ± std per variant, with the published values (one column) as markers. */
-export function summaryBarFigure(summary: SummaryLike, options: { title?: string; published?: PublishedColumn } = {}): PlotlyFigure {
+export function summaryBarFigure(
+  summary: SummaryLike,
+  options: { title?: string; published?: PublishedColumn } = {},
+): PlotlyFigure {
   const p = options.published;
   return variantBarFigure({
     title: options.title ?? `${summary.paper.toUpperCase()} ${summary.experiment}: ${metricName(summary)}`,
@@ -121,7 +130,13 @@ export interface RecordLike {
   variant: string;
   label: string;
   seed: number;
-  history: Array<{ epoch: number; trainLoss: number; auxLoss?: number; test?: { auc: number }; valid?: { auc: number } }>;
+  history: Array<{
+    epoch: number;
+    trainLoss: number;
+    auxLoss?: number;
+    test?: { auc: number };
+    valid?: { auc: number };
+  }>;
 }
 
 export type CurveMetric = 'testAuc' | 'validAuc' | 'trainLoss' | 'auxLoss';

@@ -22,10 +22,16 @@ import type { AttentionCluster } from './figures';
 import type { ExperimentReport } from './paperExperiment';
 
 /** Trains `variant` of the experiment with `seed` (default: the first seed) and returns the model (caller disposes) and its dataset. */
-export async function trainVariantModel(report: ExperimentReport, variantName: string, seed?: number): Promise<{ model: CtrModel; dataset: Dataset }> {
+export async function trainVariantModel(
+  report: ExperimentReport,
+  variantName: string,
+  seed?: number,
+): Promise<{ model: CtrModel; dataset: Dataset }> {
   const variant = report.spec.variants.find((v) => v.name === variantName);
   if (!variant) {
-    throw new Error(`trainVariantModel: experiment ${report.spec.paper}/${report.spec.name} has no variant "${variantName}"; variants: ${report.spec.variants.map((v) => v.name).join(', ')}`);
+    throw new Error(
+      `trainVariantModel: experiment ${report.spec.paper}/${report.spec.name} has no variant "${variantName}"; variants: ${report.spec.variants.map((v) => v.name).join(', ')}`,
+    );
   }
   const config = variantRunConfig(report.spec, variant, seed ?? report.spec.seeds[0]);
   const dataset = await datasetForRun(config);
@@ -77,7 +83,9 @@ function twoCandidateBatch(dataset: Dataset, source: Batch, row: number, otherIt
     levels: source.levels,
     users: twice(source.users, 1, ints),
     targetItems: targets,
-    targetCats: dataset.itemCats.slice(0, source.levels).map((cats) => Int32Array.from([cats[targets[0]], cats[targets[1]]])),
+    targetCats: dataset.itemCats
+      .slice(0, source.levels)
+      .map((cats) => Int32Array.from([cats[targets[0]], cats[targets[1]]])),
     histItems: twice(source.histItems, T, ints),
     histCats: source.histCats.map((c) => twice(c, T, ints)),
     histMask: twice(source.histMask, T, floats),
@@ -92,7 +100,13 @@ function twoCandidateBatch(dataset: Dataset, source: Batch, row: number, otherIt
  * Row `row` of a DHAN attention tree as clusters (in order of first appearance in the
  * history), each with its level-2 weight and its behaviours' level-1 weights within the cluster.
  */
-function treeClusters(dataset: Dataset, tree: DhanAttentionTree, row: number, batch: Batch, len: number): AttentionCluster[] {
+function treeClusters(
+  dataset: Dataset,
+  tree: DhanAttentionTree,
+  row: number,
+  batch: Batch,
+  len: number,
+): AttentionCluster[] {
   const T = batch.maxLen;
   const C = tree.clusters;
   const within = tree.withinClusterWeights.arraySync()[row];
@@ -108,7 +122,11 @@ function treeClusters(dataset: Dataset, tree: DhanAttentionTree, row: number, ba
       const item = batch.histItems[row * T + t];
       items.push({ label: `${t + 1}. ${dataset.vocab.items[item] ?? item}`, weight: within[t] });
     }
-    clusters.push({ label: names?.[id] !== undefined ? String(names[id]) : `category ${id}`, weight: clusterWeights[c], items });
+    clusters.push({
+      label: names?.[id] !== undefined ? String(names[id]) : `category ${id}`,
+      weight: clusterWeights[c],
+      items,
+    });
   }
   return clusters;
 }
@@ -123,15 +141,18 @@ export function userAttention(model: CtrModel, dataset: Dataset, options: { row?
   if (first.done) throw new Error(`userAttention: dataset ${dataset.name} has no test rows`);
   const batch = first.value;
   let row = options.row ?? 0;
-  if (options.row === undefined) for (let b = 0; b < batch.size; b++) if (batch.histLen[b] > batch.histLen[row]) row = b;
+  if (options.row === undefined)
+    for (let b = 0; b < batch.size; b++) if (batch.histLen[b] > batch.histLen[row]) row = b;
   const cats0 = dataset.itemCats[0];
   const target = batch.targetItems[row];
   let other = -1;
-  for (let b = 0; b < batch.size && other < 0; b++) if (cats0[batch.targetItems[b]] !== cats0[target]) other = batch.targetItems[b];
+  for (let b = 0; b < batch.size && other < 0; b++)
+    if (cats0[batch.targetItems[b]] !== cats0[target]) other = batch.targetItems[b];
   if (other < 0) other = target === 1 ? 2 : 1;
   const probe = twoCandidateBatch(dataset, batch, row, other);
   const len = batch.histLen[row];
-  const label = (item: number): string => `${dataset.vocab.items[item] ?? item} (${dataset.vocab.cats[0][cats0[item]] ?? cats0[item]})`;
+  const label = (item: number): string =>
+    `${dataset.vocab.items[item] ?? item} (${dataset.vocab.cats[0][cats0[item]] ?? cats0[item]})`;
   const result: UserAttention = {
     user: batch.users[row],
     behaviours: rowOf(batch.histItems, row, batch.maxLen).slice(0, len).map(label),
@@ -139,7 +160,9 @@ export function userAttention(model: CtrModel, dataset: Dataset, options: { row?
   };
   const inputs: ModelInputs = model.prepare(probe);
   try {
-    const withInterest = model as unknown as { interest?: (i: ModelInputs, training: boolean) => { weights: tf.Tensor2D } };
+    const withInterest = model as unknown as {
+      interest?: (i: ModelInputs, training: boolean) => { weights: tf.Tensor2D };
+    };
     const withInterests = model as unknown as { interests?: (i: ModelInputs) => { weights: tf.Tensor3D } };
     const withEvolution = model as unknown as { evolutionAttention?: (i: ModelInputs) => tf.Tensor2D };
     const withTree = model as unknown as { attentionTree?: (i: ModelInputs) => DhanAttentionTree };
@@ -163,7 +186,9 @@ export function userAttention(model: CtrModel, dataset: Dataset, options: { row?
         tf.dispose([...tree.levelWeights, tree.withinClusterWeights]);
       }
     } else {
-      throw new Error(`userAttention: model "${model.name}" exposes no attention weights (expected interest() like DIN, interests() like DMIN, evolutionAttention() like DIEN or attentionTree() like DHAN)`);
+      throw new Error(
+        `userAttention: model "${model.name}" exposes no attention weights (expected interest() like DIN, interests() like DMIN, evolutionAttention() like DIEN or attentionTree() like DHAN)`,
+      );
     }
   } finally {
     inputs.dispose();

@@ -62,7 +62,13 @@ export function saveCheckpoint(dir: string, input: SaveCheckpointInput): Checkpo
   const weights = input.model.getWeights();
   let total = 0;
   const manifest: CheckpointManifestEntry[] = weights.weights.map((w) => {
-    const entry = { name: w.name, shape: w.shape.slice(), trainable: w.trainable, offset: total, length: w.values.length };
+    const entry = {
+      name: w.name,
+      shape: w.shape.slice(),
+      trainable: w.trainable,
+      offset: total,
+      length: w.values.length,
+    };
     total += w.values.length;
     return entry;
   });
@@ -93,14 +99,17 @@ export function saveCheckpoint(dir: string, input: SaveCheckpointInput): Checkpo
 }
 
 function corrupted(dir: string, why: string): Error {
-  return new Error(`checkpoint ${dir} is corrupted or incomplete: ${why}; re-save it with \`dil train ... --save ${dir}\``);
+  return new Error(
+    `checkpoint ${dir} is corrupted or incomplete: ${why}; re-save it with \`dil train ... --save ${dir}\``,
+  );
 }
 
 /** Reads and verifies a checkpoint folder (format, sizes, hash). */
 export function readCheckpoint(dir: string): { meta: CheckpointMeta; weights: ModelWeights } {
   const metaFile = path.join(dir, 'checkpoint.json');
   const weightsFile = path.join(dir, 'weights.bin');
-  if (!fs.existsSync(metaFile)) throw new Error(`checkpoint ${dir}: no checkpoint.json; expected a folder written by \`dil train --save\``);
+  if (!fs.existsSync(metaFile))
+    throw new Error(`checkpoint ${dir}: no checkpoint.json; expected a folder written by \`dil train --save\``);
   let meta: CheckpointMeta;
   try {
     meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as CheckpointMeta;
@@ -110,14 +119,17 @@ export function readCheckpoint(dir: string): { meta: CheckpointMeta; weights: Mo
   if (meta.format !== CHECKPOINT_FORMAT) {
     throw new Error(`checkpoint ${dir}: format ${JSON.stringify(meta.format)}; expected "${CHECKPOINT_FORMAT}"`);
   }
-  if (!Array.isArray(meta.manifest) || typeof meta.model !== 'string' || !meta.sizes) throw corrupted(dir, 'checkpoint.json lacks model, sizes or manifest');
+  if (!Array.isArray(meta.manifest) || typeof meta.model !== 'string' || !meta.sizes)
+    throw corrupted(dir, 'checkpoint.json lacks model, sizes or manifest');
   if (!fs.existsSync(weightsFile)) throw corrupted(dir, 'weights.bin is missing');
   const buffer = fs.readFileSync(weightsFile);
-  if (buffer.length !== meta.weightsBytes) throw corrupted(dir, `weights.bin has ${buffer.length} bytes, checkpoint.json says ${meta.weightsBytes}`);
+  if (buffer.length !== meta.weightsBytes)
+    throw corrupted(dir, `weights.bin has ${buffer.length} bytes, checkpoint.json says ${meta.weightsBytes}`);
   const sha = createHash('sha256').update(buffer).digest('hex');
   if (sha !== meta.weightsSha256) throw corrupted(dir, 'weights.bin does not match the SHA-256 in checkpoint.json');
   const weights: NamedWeight[] = meta.manifest.map((entry) => {
-    if (entry.offset + entry.length > buffer.length / 4) throw corrupted(dir, `parameter ${entry.name} lies outside weights.bin`);
+    if (entry.offset + entry.length > buffer.length / 4)
+      throw corrupted(dir, `parameter ${entry.name} lies outside weights.bin`);
     const values = new Float32Array(entry.length);
     for (let j = 0; j < entry.length; j++) values[j] = buffer.readFloatLE((entry.offset + j) * 4);
     return { name: entry.name, shape: entry.shape, values, trainable: entry.trainable };
@@ -136,7 +148,8 @@ function renameLegacyAuxLoss(options: Record<string, unknown>): Record<string, u
     out.auxWeight = out.auxLoss;
     delete out.auxLoss;
   }
-  if (typeof out.dien === 'object' && out.dien !== null) out.dien = renameLegacyAuxLoss(out.dien as Record<string, unknown>);
+  if (typeof out.dien === 'object' && out.dien !== null)
+    out.dien = renameLegacyAuxLoss(out.dien as Record<string, unknown>);
   return out;
 }
 
@@ -158,7 +171,9 @@ export function loadCheckpoint(dir: string, expectSizes?: FeatureSizes): { meta:
     model.setWeights(weights);
   } catch (err) {
     model.dispose();
-    throw new Error(`checkpoint ${dir} does not match model ${meta.model} with its saved options: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `checkpoint ${dir} does not match model ${meta.model} with its saved options: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   return { meta, model };
 }

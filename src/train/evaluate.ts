@@ -19,7 +19,13 @@ export interface SplitScores {
  * inference mode. No auxiliary-loss negatives are drawn: models compute their auxiliary loss
  * only when training.
  */
-export function scoreSplit(model: CtrModel, dataset: Dataset, split: SplitName, batchSize: number, maxRows = 0): SplitScores {
+export function scoreSplit(
+  model: CtrModel,
+  dataset: Dataset,
+  split: SplitName,
+  batchSize: number,
+  maxRows = 0,
+): SplitScores {
   const total = dataset.splitSize(split);
   const rows = maxRows > 0 ? Math.min(maxRows, total) : total;
   const labels = new Float32Array(rows);
@@ -51,6 +57,12 @@ export function splitMetrics(scores: SplitScores): SplitMetrics {
 }
 
 /** Scores `split` and returns its metrics. */
-export function evaluateSplit(model: CtrModel, dataset: Dataset, split: SplitName, batchSize: number, maxRows = 0): SplitMetrics {
+export function evaluateSplit(
+  model: CtrModel,
+  dataset: Dataset,
+  split: SplitName,
+  batchSize: number,
+  maxRows = 0,
+): SplitMetrics {
   return splitMetrics(scoreSplit(model, dataset, split, batchSize, maxRows));
 }

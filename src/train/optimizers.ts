@@ -61,15 +61,20 @@ export interface ParameterOptimizer {
 
 function check(spec: OptimizerSpec): void {
   const where = 'createOptimizer';
-  if (!['sgd', 'adam', 'adagrad'].includes(spec.kind)) throw new Error(`${where}: unknown optimizer kind "${spec.kind}"; expected sgd, adam or adagrad`);
-  if (!(spec.learningRate > 0) || !Number.isFinite(spec.learningRate)) throw new Error(`${where}: learningRate must be a positive number, got ${spec.learningRate}`);
+  if (!['sgd', 'adam', 'adagrad'].includes(spec.kind))
+    throw new Error(`${where}: unknown optimizer kind "${spec.kind}"; expected sgd, adam or adagrad`);
+  if (!(spec.learningRate > 0) || !Number.isFinite(spec.learningRate))
+    throw new Error(`${where}: learningRate must be a positive number, got ${spec.learningRate}`);
   for (const k of ['beta1', 'beta2'] as const) {
     const v = spec[k];
     if (v !== undefined && !(v >= 0 && v < 1)) throw new Error(`${where}: ${k} must be in [0, 1), got ${v}`);
   }
-  if (spec.epsilon !== undefined && !(spec.epsilon > 0)) throw new Error(`${where}: epsilon must be > 0, got ${spec.epsilon}`);
-  if (spec.embeddingAdam !== undefined && spec.embeddingAdam !== 'lazy' && spec.embeddingAdam !== 'dense') throw new Error(`${where}: embeddingAdam must be 'lazy' or 'dense', got ${String(spec.embeddingAdam)}`);
-  if (spec.initialAccumulator !== undefined && !(spec.initialAccumulator >= 0)) throw new Error(`${where}: initialAccumulator must be >= 0, got ${spec.initialAccumulator}`);
+  if (spec.epsilon !== undefined && !(spec.epsilon > 0))
+    throw new Error(`${where}: epsilon must be > 0, got ${spec.epsilon}`);
+  if (spec.embeddingAdam !== undefined && spec.embeddingAdam !== 'lazy' && spec.embeddingAdam !== 'dense')
+    throw new Error(`${where}: embeddingAdam must be 'lazy' or 'dense', got ${String(spec.embeddingAdam)}`);
+  if (spec.initialAccumulator !== undefined && !(spec.initialAccumulator >= 0))
+    throw new Error(`${where}: initialAccumulator must be >= 0, got ${spec.initialAccumulator}`);
 }
 
 class ArrayOptimizer implements ParameterOptimizer {
@@ -109,7 +114,14 @@ class ArrayOptimizer implements ParameterOptimizer {
   }
 
   /** Updates param[offset + i] from grad[gOffset + i], i < n. */
-  private update(state: Float32Array[], param: Float32Array, offset: number, grad: Float32Array, gOffset: number, n: number): void {
+  private update(
+    state: Float32Array[],
+    param: Float32Array,
+    offset: number,
+    grad: Float32Array,
+    gOffset: number,
+    n: number,
+  ): void {
     const lr = this.learningRate;
     const kind = this.spec.kind;
     if (kind === 'sgd') {
@@ -142,12 +154,16 @@ class ArrayOptimizer implements ParameterOptimizer {
   }
 
   applyDense(key: string, param: Float32Array, grad: Float32Array): void {
-    if (param.length !== grad.length) throw new Error(`optimizer.applyDense(${key}): gradient has ${grad.length} values, parameter ${param.length}`);
+    if (param.length !== grad.length)
+      throw new Error(`optimizer.applyDense(${key}): gradient has ${grad.length} values, parameter ${param.length}`);
     this.update(this.state(key, param.length), param, 0, grad, 0, param.length);
   }
 
   applySparse(key: string, param: Float32Array, dim: number, ids: Int32Array, grads: Float32Array): void {
-    if (grads.length !== ids.length * dim) throw new Error(`optimizer.applySparse(${key}): ${grads.length} gradient values for ${ids.length} rows of ${dim}`);
+    if (grads.length !== ids.length * dim)
+      throw new Error(
+        `optimizer.applySparse(${key}): ${grads.length} gradient values for ${ids.length} rows of ${dim}`,
+      );
     const vocab = param.length / dim;
     const state = this.state(key, param.length);
     for (const id of ids) {

@@ -78,7 +78,8 @@ function addEmbeddingRegularization(sparse: SparseRowGradient[], reg: EmbeddingR
     const D = s.table.dim;
     const values = s.table.values;
     const counts = reg.kind === 'mba' ? countsFor(reg.counts, s.table.name) : undefined;
-    if (reg.kind === 'mba' && !counts) throw new Error(`trainStep: MBA regularization needs counts for ${s.table.name}`);
+    if (reg.kind === 'mba' && !counts)
+      throw new Error(`trainStep: MBA regularization needs counts for ${s.table.name}`);
     for (let n = 0; n < s.ids.length; n++) {
       const id = s.ids[n];
       let scale = reg.lambda;
@@ -96,7 +97,12 @@ function addEmbeddingRegularization(sparse: SparseRowGradient[], reg: EmbeddingR
  * One optimisation step of `model` on `batch`. Calls `optimizer.nextStep()` first.
  * Leaves no tensor behind. Throws if the loss is not finite (names the values).
  */
-export function trainStep(model: CtrModel, batch: Batch, optimizer: ParameterOptimizer, options: TrainStepOptions = {}): StepResult {
+export function trainStep(
+  model: CtrModel,
+  batch: Batch,
+  optimizer: ParameterOptimizer,
+  options: TrainStepOptions = {},
+): StepResult {
   const inputs = model.prepare(batch);
   const dense = model.trainableVariables();
   const leaves = inputs.leaves();
@@ -141,13 +147,19 @@ export function trainStep(model: CtrModel, batch: Batch, optimizer: ParameterOpt
   }
   try {
     if (!Number.isFinite(targetLoss) || !Number.isFinite(auxLoss)) {
-      throw new Error(`trainStep: non-finite loss (targetLoss ${targetLoss}, auxLoss ${auxLoss}) at step ${optimizer.step + 1}; lower the learning rate or enable clipNorm`);
+      throw new Error(
+        `trainStep: non-finite loss (targetLoss ${targetLoss}, auxLoss ${auxLoss}) at step ${optimizer.step + 1}; lower the learning rate or enable clipNorm`,
+      );
     }
     optimizer.nextStep();
     const sparse = inputs.sparseGradients(leafGrads);
     const denseValues = dense.map((d) => Float32Array.from(d.variable.dataSync() as Float32Array));
     const l2 = options.l2 ?? 0;
-    if (l2 > 0) denseGrads.forEach((g, i) => { const w = denseValues[i]; for (let j = 0; j < g.length; j++) g[j] += l2 * w[j]; });
+    if (l2 > 0)
+      denseGrads.forEach((g, i) => {
+        const w = denseValues[i];
+        for (let j = 0; j < g.length; j++) g[j] += l2 * w[j];
+      });
     if (options.embeddingRegularization) addEmbeddingRegularization(sparse, options.embeddingRegularization);
     let gradNorm: number;
     const all = [...denseGrads, ...sparse.map((s) => s.grads)];

@@ -118,7 +118,14 @@ export const TRAIN_PRESETS: Readonly<Record<TrainPresetName, Partial<TrainConfig
     epochs: 3,
     auxWeight: 1,
   },
-  dmin: { optimizer: 'adam', learningRate: 1e-3, schedule: { kind: 'constant' }, batchSize: 128, epochs: 3, auxWeight: 1 },
+  dmin: {
+    optimizer: 'adam',
+    learningRate: 1e-3,
+    schedule: { kind: 'constant' },
+    batchSize: 128,
+    epochs: 3,
+    auxWeight: 1,
+  },
   dhan: {
     optimizer: 'adam',
     learningRate: 1e-3,
@@ -132,7 +139,9 @@ export const TRAIN_PRESETS: Readonly<Record<TrainPresetName, Partial<TrainConfig
 /** Defaults, then the preset (if any), then overrides. Validates the result. */
 export function resolveTrainConfig(overrides: Partial<TrainConfig> = {}, preset?: TrainPresetName): TrainConfig {
   if (preset !== undefined && !(TRAIN_PRESET_NAMES as readonly string[]).includes(preset)) {
-    throw new Error(`resolveTrainConfig: unknown preset "${preset}"; expected one of: ${TRAIN_PRESET_NAMES.join(', ')}`);
+    throw new Error(
+      `resolveTrainConfig: unknown preset "${preset}"; expected one of: ${TRAIN_PRESET_NAMES.join(', ')}`,
+    );
   }
   const config: TrainConfig = { ...DEFAULT_TRAIN_CONFIG, ...(preset ? TRAIN_PRESETS[preset] : {}), ...overrides };
   validateTrainConfig(config);
@@ -152,9 +161,11 @@ export function validateTrainConfig(config: TrainConfig): void {
       throw new Error(`TrainConfig: unknown train option "${key}"; expected one of: ${TRAIN_KEYS.join(', ')}`);
     }
   }
-  if (config.optimizer !== 'sgd' && config.optimizer !== 'adam') invalid('optimizer', config.optimizer, "'sgd' or 'adam'");
+  if (config.optimizer !== 'sgd' && config.optimizer !== 'adam')
+    invalid('optimizer', config.optimizer, "'sgd' or 'adam'");
   if (!(config.learningRate > 0)) invalid('learningRate', config.learningRate, 'a number > 0');
-  if (config.embeddingAdam !== 'lazy' && config.embeddingAdam !== 'dense') invalid('embeddingAdam', config.embeddingAdam, "'lazy' or 'dense'");
+  if (config.embeddingAdam !== 'lazy' && config.embeddingAdam !== 'dense')
+    invalid('embeddingAdam', config.embeddingAdam, "'lazy' or 'dense'");
   const s = config.schedule;
   if (!s || typeof s !== 'object') invalid('schedule', s, 'a schedule object');
   if (s.kind === 'dropAtStep') {
@@ -172,8 +183,10 @@ export function validateTrainConfig(config: TrainConfig): void {
     if (!(config[key] >= 0)) invalid(key, config[key], 'a number >= 0');
   }
   if (!(config.dropout >= 0 && config.dropout < 1)) invalid('dropout', config.dropout, 'a number in [0, 1)');
-  if (!['valid', 'test', 'last'].includes(config.selectOn)) invalid('selectOn', config.selectOn, "'valid', 'test' or 'last'");
-  if (config.selectMetric !== 'auc' && config.selectMetric !== 'gauc') invalid('selectMetric', config.selectMetric, "'auc' or 'gauc'");
+  if (!['valid', 'test', 'last'].includes(config.selectOn))
+    invalid('selectOn', config.selectOn, "'valid', 'test' or 'last'");
+  if (config.selectMetric !== 'auc' && config.selectMetric !== 'gauc')
+    invalid('selectMetric', config.selectMetric, "'auc' or 'gauc'");
   for (const key of ['maxStepsPerEpoch', 'maxEvalRows', 'bootstrapResamples'] as const) {
     if (!(Number.isInteger(config[key]) && config[key] >= 0)) invalid(key, config[key], 'an integer >= 0');
   }

@@ -42,9 +42,12 @@ export function stepOptionsFor(train: TrainConfig, dataset: Dataset): TrainStepO
   if (train.clipNorm > 0) options.clipNorm = train.clipNorm;
   let regularization: EmbeddingRegularization | undefined;
   if (train.mba > 0 && train.l2 > 0) {
-    throw new Error(`trainModel: train.mba = ${train.mba} and train.l2 = ${train.l2} are both > 0; expected at most one embedding regularizer`);
+    throw new Error(
+      `trainModel: train.mba = ${train.mba} and train.l2 = ${train.l2} are both > 0; expected at most one embedding regularizer`,
+    );
   }
-  if (train.mba > 0) regularization = { kind: 'mba', lambda: train.mba, counts: { items: dataset.itemCounts, cats: dataset.catCounts } };
+  if (train.mba > 0)
+    regularization = { kind: 'mba', lambda: train.mba, counts: { items: dataset.itemCounts, cats: dataset.catCounts } };
   else if (train.l2 > 0) regularization = { kind: 'l2', lambda: train.l2 };
   if (regularization) options.embeddingRegularization = regularization;
   return options;
@@ -62,9 +65,15 @@ function better(candidate: SplitMetrics, best: SplitMetrics | undefined, metric:
  * Trains `model` on `dataset` with `train`; see the module comment. On return the model holds
  * the weights of the best epoch. The model stays the caller's, also when training throws.
  */
-export async function trainModel(model: CtrModel, dataset: Dataset, train: TrainConfig, options: TrainModelOptions): Promise<TrainOutcome> {
+export async function trainModel(
+  model: CtrModel,
+  dataset: Dataset,
+  train: TrainConfig,
+  options: TrainModelOptions,
+): Promise<TrainOutcome> {
   validateTrainConfig(train);
-  if (!Number.isInteger(options.shuffleSeed)) throw new Error(`trainModel: shuffleSeed = ${JSON.stringify(options.shuffleSeed)}; expected an integer`);
+  if (!Number.isInteger(options.shuffleSeed))
+    throw new Error(`trainModel: shuffleSeed = ${JSON.stringify(options.shuffleSeed)}; expected an integer`);
   const hasValid = dataset.splitSize('valid') > 0;
   if (train.selectOn === 'valid' && !hasValid) {
     throw new Error(
@@ -78,10 +87,19 @@ export async function trainModel(model: CtrModel, dataset: Dataset, train: Train
         `${JSON.stringify(dataset.sizes)}; expected a model created with the dataset's sizes (createModel(name, options, dataset.sizes, seed))`,
     );
   }
-  if (dataset.splitSize('train') === 0) throw new Error(`trainModel: dataset ${dataset.name} has an empty train split; expected at least one training row`);
+  if (dataset.splitSize('train') === 0)
+    throw new Error(`trainModel: dataset ${dataset.name} has an empty train split; expected at least one training row`);
   const sink: ProgressSink =
-    options.progress === true ? autoProgressSink() : options.progress === false || options.progress === undefined ? silentSink : options.progress;
-  const optimizer = createOptimizer({ kind: train.optimizer, learningRate: train.learningRate, embeddingAdam: train.embeddingAdam });
+    options.progress === true
+      ? autoProgressSink()
+      : options.progress === false || options.progress === undefined
+        ? silentSink
+        : options.progress;
+  const optimizer = createOptimizer({
+    kind: train.optimizer,
+    learningRate: train.learningRate,
+    embeddingAdam: train.embeddingAdam,
+  });
   const stepOptions = stepOptionsFor(train, dataset);
   const seed = options.shuffleSeed;
   // auxiliary-loss negatives are drawn only for models that score them
@@ -95,9 +113,15 @@ export async function trainModel(model: CtrModel, dataset: Dataset, train: Train
   let testAucCi: TrainOutcome['testAucCi'];
   const started = performance.now();
   const stepsPerEpochFull = dataset.numBatches('train', train.batchSize);
-  const stepsPerEpoch = train.maxStepsPerEpoch > 0 ? Math.min(train.maxStepsPerEpoch, stepsPerEpochFull) : stepsPerEpochFull;
+  const stepsPerEpoch =
+    train.maxStepsPerEpoch > 0 ? Math.min(train.maxStepsPerEpoch, stepsPerEpochFull) : stepsPerEpochFull;
   for (let epoch = 0; epoch < train.epochs; epoch++) {
-    const bar = new ProgressBar({ label: `epoch ${epoch + 1}/${train.epochs}`, total: stepsPerEpoch, unit: 'steps', sink });
+    const bar = new ProgressBar({
+      label: `epoch ${epoch + 1}/${train.epochs}`,
+      total: stepsPerEpoch,
+      unit: 'steps',
+      sink,
+    });
     const epochStart = performance.now();
     let steps = 0;
     let samples = 0;
@@ -105,7 +129,12 @@ export async function trainModel(model: CtrModel, dataset: Dataset, train: Train
     let auxSum = 0;
     let sawAux = false;
     let learningRate = learningRateAt(train, epoch, optimizer.step);
-    for (const batch of dataset.batches('train', train.batchSize, { shuffle: true, seed, epoch, auxNegatives: needsAux })) {
+    for (const batch of dataset.batches('train', train.batchSize, {
+      shuffle: true,
+      seed,
+      epoch,
+      auxNegatives: needsAux,
+    })) {
       learningRate = learningRateAt(train, epoch, optimizer.step);
       optimizer.learningRate = learningRate;
       const result = trainStep(model, batch, optimizer, stepOptions);

@@ -34,14 +34,23 @@ test('dil bench: a misspelt flag is refused by name with a suggestion, exit 2', 
   const r = await dil('bench', '--stpes', '5');
   assert.equal(r.code, 2);
   assert.equal(r.out, '');
-  assert.match(r.err, /^dil bench: unknown flag "--stpes" \(did you mean "--steps"\?\); valid flags: --models, --steps, /);
+  assert.match(
+    r.err,
+    /^dil bench: unknown flag "--stpes" \(did you mean "--steps"\?\); valid flags: --models, --steps, /,
+  );
   const models = await dil('bench', '--models', 'din,dein');
   assert.equal(models.code, 2);
-  assert.match(models.err, /^dil bench: --models: "dein" is not valid; valid values: din, dien, dmin, dhan \(did you mean "dien"\?\)$/);
+  assert.match(
+    models.err,
+    /^dil bench: --models: "dein" is not valid; valid values: din, dien, dmin, dhan \(did you mean "dien"\?\)$/,
+  );
   const steps = await dil('bench', '--steps', '0');
   assert.match(steps.err, /^dil bench: --steps expects an integer >= 1, got 0$/);
   const threads = await dil('bench', '--pytorch-threads', '1,two');
-  assert.match(threads.err, /^dil bench: --pytorch-threads expects 'none' or a comma list of integers >= 1, got "1,two"$/);
+  assert.match(
+    threads.err,
+    /^dil bench: --pytorch-threads expects 'none' or a comma list of integers >= 1, got "1,two"$/,
+  );
 });
 
 test('dil bench --help lists every flag with its default; --scale and --epoch have their own', async () => {
@@ -62,10 +71,16 @@ test('dil bench --help lists every flag with its default; --scale and --epoch ha
 test('--scale and --epoch: flags of the other benchmark are refused, with suggestions', async () => {
   const scale = capture();
   assert.equal(await runBenchCommand(['--scale', '--fraction', '0.5'], scale), 2);
-  assert.match(scale.stderr.join('\n'), /^dil bench --scale: unknown flag "--fraction" \(did you mean "--fractions"\?\)/);
+  assert.match(
+    scale.stderr.join('\n'),
+    /^dil bench --scale: unknown flag "--fraction" \(did you mean "--fractions"\?\)/,
+  );
   const epoch = capture();
   assert.equal(await runBenchCommand(['--epoch', '--max-step', '10'], epoch), 2);
-  assert.match(epoch.stderr.join('\n'), /^dil bench --epoch: unknown flag "--max-step" \(did you mean "--max-steps"\?\)/);
+  assert.match(
+    epoch.stderr.join('\n'),
+    /^dil bench --epoch: unknown flag "--max-step" \(did you mean "--max-steps"\?\)/,
+  );
   const mixed = capture();
   assert.equal(await runBenchCommand(['--epoch', '--fractions', '0.5'], mixed), 2);
   assert.match(mixed.stderr.join('\n'), /^dil bench --epoch: unknown flag "--fractions"/);
@@ -80,24 +95,56 @@ test('benchCommandFor: --scale, --scale-child and --epoch select their benchmark
 });
 
 test('parseScaleArgs and parseEpochArgs: values, defaults and range errors', () => {
-  const s = parseScaleArgs(['--scale', '--fractions', '0.25,1', '--steps=12', '--warmup', '0', '--no-write', '--quiet'], '/r');
-  assert.deepEqual([s.fractions, s.steps, s.warmup, s.seed, s.noWrite, s.verbose, s.resultsDir, s.child], [[0.25, 1], 12, 0, 1, true, false, '/r', undefined]);
+  const s = parseScaleArgs(
+    ['--scale', '--fractions', '0.25,1', '--steps=12', '--warmup', '0', '--no-write', '--quiet'],
+    '/r',
+  );
+  assert.deepEqual(
+    [s.fractions, s.steps, s.warmup, s.seed, s.noWrite, s.verbose, s.resultsDir, s.child],
+    [[0.25, 1], 12, 0, 1, true, false, '/r', undefined],
+  );
   assert.equal(parseScaleArgs(['--scale-child', '0.5', '--seed', '3'], '/r').child, 0.5);
-  assert.throws(() => parseScaleArgs(['--fractions', '0.5,1.5'], '/r'), (e: Error) => e instanceof UsageError && e.message === 'dil bench --scale: --fractions expects fractions in (0, 1], got "1.5"');
-  assert.throws(() => parseScaleArgs(['--steps', '0'], '/r'), /^UsageError: dil bench --scale: --steps expects an integer >= 1, got 0$/);
+  assert.throws(
+    () => parseScaleArgs(['--fractions', '0.5,1.5'], '/r'),
+    (e: Error) =>
+      e instanceof UsageError && e.message === 'dil bench --scale: --fractions expects fractions in (0, 1], got "1.5"',
+  );
+  assert.throws(
+    () => parseScaleArgs(['--steps', '0'], '/r'),
+    /^UsageError: dil bench --scale: --steps expects an integer >= 1, got 0$/,
+  );
   const e = parseEpochArgs(['--epoch', '--models', 'din', '--max-steps', '300', '--data-dir', '/d'], '/repo');
-  assert.deepEqual(e, { models: ['din'], dataDir: '/d', maxSteps: 300, seed: 1234, resultsDir: '/repo/results/bench', noWrite: false });
+  assert.deepEqual(e, {
+    models: ['din'],
+    dataDir: '/d',
+    maxSteps: 300,
+    seed: 1234,
+    resultsDir: '/repo/results/bench',
+    noWrite: false,
+  });
   assert.equal(parseEpochArgs([], '/repo').dataDir, '/shared/data/amazon-beauty-din-csv');
-  assert.throws(() => parseEpochArgs(['--models', 'dhan'], '/repo'), /^UsageError: dil bench --epoch: --models: "dhan" is not valid; valid values: din, dien, dmin/);
+  assert.throws(
+    () => parseEpochArgs(['--models', 'dhan'], '/repo'),
+    /^UsageError: dil bench --epoch: --models: "dhan" is not valid; valid values: din, dien, dmin/,
+  );
 });
 
 test('bench/agreement.ts names itself in its errors', () => {
-  assert.throws(() => parseAgreementArgs(['--seed', '2'], '/repo'), /^UsageError: bench\/agreement\.ts: unknown flag "--seed" \(did you mean "--seeds"\?\)/);
-  assert.throws(() => parseAgreementArgs(['--seeds', '0'], '/repo'), /^UsageError: bench\/agreement\.ts: --seeds expects an integer >= 1, got 0$/);
+  assert.throws(
+    () => parseAgreementArgs(['--seed', '2'], '/repo'),
+    /^UsageError: bench\/agreement\.ts: unknown flag "--seed" \(did you mean "--seeds"\?\)/,
+  );
+  assert.throws(
+    () => parseAgreementArgs(['--seeds', '0'], '/repo'),
+    /^UsageError: bench\/agreement\.ts: --seeds expects an integer >= 1, got 0$/,
+  );
 });
 
 test('npm run bench (bench/run.ts) gives the same error and exit code as dil bench', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/run.ts'), '--stpes', '5'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/run.ts'), '--stpes', '5'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr, /^dil bench: unknown flag "--stpes" \(did you mean "--steps"\?\); valid flags: /);
   assert.equal(r.stdout, '');

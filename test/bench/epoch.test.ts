@@ -11,4 +11,3 @@ test('extrapolateEpoch keeps the warm-up as measured and scales the steady steps
   assert.throws(() => extrapolateEpoch(1, 0, 0, 10), /1 <= timed steps/);
   assert.throws(() => extrapolateEpoch(1, 0, 11, 10), /1 <= timed steps/);
 });
-

@@ -24,12 +24,20 @@ test('DIN: attention unit, weighted sum and top MLP counted by hand', () => {
   assert.equal(f.trainStep, 3 * 1536);
   assert.equal(f.scoring, 1536);
   // no product feature: MLP input 8 -> 2 x 2 x (8*6 + 6) = 216
-  const noProduct = modelFlops('din', resolveConfig(DIN_DEFAULTS, { attention: { hidden: [5, 3] }, mlp, productFeature: false }, 'test'), shape);
+  const noProduct = modelFlops(
+    'din',
+    resolveConfig(DIN_DEFAULTS, { attention: { hidden: [5, 3] }, mlp, productFeature: false }, 'test'),
+    shape,
+  );
   assert.equal(noProduct.parts['top MLP'], 216);
 });
 
 test('DIEN: two GRUs, activation-unit attention, aux net (training only), top MLP', () => {
-  const c = resolveConfig(DIEN_DEFAULTS, { hiddenSize: 4, evolutionAttention: 'activationUnit', auxWeight: 1, auxScorer: 'mlp', mlp }, 'test');
+  const c = resolveConfig(
+    DIEN_DEFAULTS,
+    { hiddenSize: 4, evolutionAttention: 'activationUnit', auxWeight: 1, auxScorer: 'mlp', mlp },
+    'test',
+  );
   const f = modelFlops('dien', c, shape);
   // each GRU: 2 x B*T (6) x (4*12 + 4*12) = 1152
   assert.equal(f.parts['extractor GRU'], 1152);
@@ -44,7 +52,11 @@ test('DIEN: two GRUs, activation-unit attention, aux net (training only), top ML
   assert.equal(f.trainStep, 3 * (57016 + 93600));
   assert.equal(f.scoring, 57016);
   // paper's bilinear attention: target projection 2*2*4*4 = 64 + scores 2*2*3*4 = 48; inner-product aux: 2 x 2 x 4 x 4
-  const bilinear = modelFlops('dien', resolveConfig(DIEN_DEFAULTS, { hiddenSize: 4, auxScorer: 'inner', mlp }, 'test'), shape);
+  const bilinear = modelFlops(
+    'dien',
+    resolveConfig(DIEN_DEFAULTS, { hiddenSize: 4, auxScorer: 'inner', mlp }, 'test'),
+    shape,
+  );
   assert.equal(bilinear.parts['evolution attention'], 112);
   assert.equal(bilinear.auxForward, 64);
   const noAux = modelFlops('dien', resolveConfig(DIEN_DEFAULTS, { hiddenSize: 4, auxWeight: 0, mlp }, 'test'), shape);
@@ -52,7 +64,11 @@ test('DIEN: two GRUs, activation-unit attention, aux net (training only), top ML
 });
 
 test('DMIN: refiner, interest heads with positions, attention units, top MLP', () => {
-  const c = resolveConfig(DMIN_DEFAULTS, { interestHeads: 2, auxWeight: 0, interestAttentionUnits: [5, 3], mlp }, 'test');
+  const c = resolveConfig(
+    DMIN_DEFAULTS,
+    { interestHeads: 2, auxWeight: 0, interestAttentionUnits: [5, 3], mlp },
+    'test',
+  );
   const f = modelFlops('dmin', c, shape);
   assert.equal(f.parts['refiner Q/K/V'], 576); // 2 x 6 x 4 x 12
   assert.equal(f.parts['refiner scores + context'], 288); // 2 x (2 x 2 x 3 x 3 x 4)
@@ -66,7 +82,11 @@ test('DMIN: refiner, interest heads with positions, attention units, top MLP', (
   assert.equal(f.parts['interest weighted sums'], 96);
   assert.equal(f.parts['top MLP'], 504); // input 12 + 2 interests x 4 = 20: 2 x 2 x (20*6 + 6)
   assert.equal(f.forward, 6152);
-  const withAux = modelFlops('dmin', resolveConfig(DMIN_DEFAULTS, { interestHeads: 2, interestAttentionUnits: [5, 3], mlp }, 'test'), shape);
+  const withAux = modelFlops(
+    'dmin',
+    resolveConfig(DMIN_DEFAULTS, { interestHeads: 2, interestAttentionUnits: [5, 3], mlp }, 'test'),
+    shape,
+  );
   assert.equal(withAux.auxForward, 64, "default 'inner' scorer: 2 x (2 x 4 pairs x 4)");
 });
 
@@ -86,7 +106,10 @@ test('DHAN: behaviour unit, one unit per cluster level over the batch clusters, 
 
 test('modelFlops names bad input; limitFraction = FLOPs at the limit speed / measured time', () => {
   assert.throws(() => modelFlops('pnn', {}, shape), /no FLOP count for model "pnn"/);
-  assert.throws(() => modelFlops('din', resolveConfig(DIN_DEFAULTS, {}, 'test'), { B: 0, T: 3, De: 4 }), /positive integers/);
+  assert.throws(
+    () => modelFlops('din', resolveConfig(DIN_DEFAULTS, {}, 'test'), { B: 0, T: 3, De: 4 }),
+    /positive integers/,
+  );
   // 2e9 FLOPs at 20 GFLOP/s take 100 ms; a 400 ms step reaches a quarter of the limit
   assert.equal(limitFraction(2e9, 400, 20), 0.25);
   assert.equal(limitFraction(2e9, 0, 20), null);

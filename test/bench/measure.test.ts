@@ -36,7 +36,13 @@ test('measureSubject times only the timed steps and reports throughput per phase
   const { batches } = makeBenchBatches(3, 1, tiny);
   // warm-up steps take 1000 ms (must not count); timed train steps 10 / 20 / 10 / 20 ms
   const f = fakeSubject([1000, 1000, 10, 20, 10, 20], [1000, 1000, 5, 5, 5, 5], 0);
-  const m = measureSubject(f.subject, batches, { warmup: 2, steps: 4, clock: f.clock, cpuClock: f.cpuClock, tensorCount: f.tensorCount });
+  const m = measureSubject(f.subject, batches, {
+    warmup: 2,
+    steps: 4,
+    clock: f.clock,
+    cpuClock: f.cpuClock,
+    tensorCount: f.tensorCount,
+  });
   assert.equal(m.train.stepMs.n, 4);
   assert.equal(m.train.cpuStepMs?.median, 7.5);
   assert.equal(m.train.cpuSamplesPerSecond, (4 * 1000) / 7.5);

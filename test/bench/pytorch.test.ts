@@ -4,7 +4,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { checkPytorch, CPU_CLOCK_WRAPPER, defaultReferenceDir, parsePytorchOutput, pytorchArgs, pytorchEnv } from '../../src/bench/pytorch';
+import {
+  checkPytorch,
+  CPU_CLOCK_WRAPPER,
+  defaultReferenceDir,
+  parsePytorchOutput,
+  pytorchArgs,
+  pytorchEnv,
+} from '../../src/bench/pytorch';
 import { parseBenchArgs, defaultBenchOptions } from '../../src/bench/runBench';
 
 const SAMPLE = JSON.stringify({
@@ -66,25 +73,51 @@ test('parseBenchArgs: flags, defaults and errors', () => {
   assert.equal(base.steps, 50);
   assert.deepEqual(base.models, ['din', 'dien', 'dmin', 'dhan']);
   assert.equal(base.resultsDir, '/repo/results/bench');
-  const o = parseBenchArgs(['--models', 'din,dien', '--steps=60', '--warmup', '5', '--pytorch-threads', '1', '--no-write'], base);
+  const o = parseBenchArgs(
+    ['--models', 'din,dien', '--steps=60', '--warmup', '5', '--pytorch-threads', '1', '--no-write'],
+    base,
+  );
   assert.deepEqual(o.models, ['din', 'dien']);
   assert.equal(o.steps, 60);
   assert.equal(o.warmup, 5);
   assert.deepEqual(o.pytorchThreads, [1]);
   assert.equal(o.noWrite, true);
   assert.deepEqual(parseBenchArgs(['--pytorch-threads', 'none'], base).pytorchThreads, []);
-  assert.throws(() => parseBenchArgs(['--models', 'din,xyz'], base), /dil bench: --models: "xyz" is not valid; valid values: din, dien, dmin, dhan/);
+  assert.throws(
+    () => parseBenchArgs(['--models', 'din,xyz'], base),
+    /dil bench: --models: "xyz" is not valid; valid values: din, dien, dmin, dhan/,
+  );
   assert.throws(() => parseBenchArgs(['--steps', '0'], base), /--steps expects an integer >= 1/);
   assert.throws(() => parseBenchArgs(['--steps'], base), /dil bench: --steps needs a value/);
   assert.throws(() => parseBenchArgs(['--fast'], base), /unknown flag "--fast"/);
 });
 
 test('pytorchArgs: the wall clock runs the script directly, the CPU clock through the wrapper', () => {
-  assert.deepEqual(pytorchArgs('/r/ref_din.py', 'DIN', 1, 10, 50, 'wall'), ['/r/ref_din.py', '--model', 'DIN', '--threads', '1', '--warmup', '10', '--steps', '50']);
+  assert.deepEqual(pytorchArgs('/r/ref_din.py', 'DIN', 1, 10, 50, 'wall'), [
+    '/r/ref_din.py',
+    '--model',
+    'DIN',
+    '--threads',
+    '1',
+    '--warmup',
+    '10',
+    '--steps',
+    '50',
+  ]);
   const cpu = pytorchArgs('/r/ref_din.py', 'DIEN', 1, 3, 5, 'cpu');
   assert.equal(cpu[0], '-c');
   assert.equal(cpu[1], CPU_CLOCK_WRAPPER);
-  assert.deepEqual(cpu.slice(2), ['/r/ref_din.py', '--model', 'DIEN', '--threads', '1', '--warmup', '3', '--steps', '5']);
+  assert.deepEqual(cpu.slice(2), [
+    '/r/ref_din.py',
+    '--model',
+    'DIEN',
+    '--threads',
+    '1',
+    '--warmup',
+    '3',
+    '--steps',
+    '5',
+  ]);
   assert.equal(parsePytorchOutput(SAMPLE, { model: 'DIEN', threads: 2, clock: 'cpu' }).clock, 'cpu');
   assert.equal(parsePytorchOutput(SAMPLE, { model: 'DIEN', threads: 2 }).clock, 'wall');
 });
@@ -95,7 +128,10 @@ test('the CPU-clock wrapper runs a script as __main__ with its arguments and tim
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-wrap-'));
   try {
     const script = path.join(dir, 'probe.py');
-    fs.writeFileSync(script, 'import sys, time, json\nif __name__ == "__main__":\n    print(json.dumps({"argv": sys.argv[1:], "cpu": time.perf_counter is time.process_time}))\n');
+    fs.writeFileSync(
+      script,
+      'import sys, time, json\nif __name__ == "__main__":\n    print(json.dumps({"argv": sys.argv[1:], "cpu": time.perf_counter is time.process_time}))\n',
+    );
     const args = pytorchArgs(script, 'DIN', 1, 2, 3, 'cpu');
     const res = spawnSync(python, args, { encoding: 'utf8' });
     assert.equal(res.status, 0, res.stderr);

@@ -4,7 +4,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { phaseFromStepMs, SubjectMeasurement } from '../../src/bench/measure';
-import { BenchRecord, BENCH_RECORD_SCHEMA, missingEntry, modelEntry, pytorchPairs, ratio, recordFileName, validateBenchRecord, writeBenchRecord } from '../../src/bench/record';
+import {
+  BenchRecord,
+  BENCH_RECORD_SCHEMA,
+  missingEntry,
+  modelEntry,
+  pytorchPairs,
+  ratio,
+  recordFileName,
+  validateBenchRecord,
+  writeBenchRecord,
+} from '../../src/bench/record';
 import { BENCH_SHAPE } from '../../src/bench/shape';
 import { formatBenchTable } from '../../src/bench/table';
 import type { PytorchRun } from '../../src/bench/pytorch';
@@ -19,9 +29,30 @@ function measurement(trainMs: number, scoreMs: number): SubjectMeasurement {
   };
 }
 
-function run(model: 'DIN' | 'DIEN', threads: number, train: number, score: number, clock: 'wall' | 'cpu' = 'wall', blas: number | null = 80): Omit<PytorchRun, 'raw'> {
+function run(
+  model: 'DIN' | 'DIEN',
+  threads: number,
+  train: number,
+  score: number,
+  clock: 'wall' | 'cpu' = 'wall',
+  blas: number | null = 80,
+): Omit<PytorchRun, 'raw'> {
   const blasGflops = blas ?? undefined;
-  return { model, threads, clock, trainSamplesPerSecond: train, scoreSamplesPerSecond: score, trainMedianStepMs: 1, scoreMedianStepMs: 1, trainP10Ms: 1, trainP90Ms: 1, scoreP10Ms: 1, scoreP90Ms: 1, steps: 50, blasGflops };
+  return {
+    model,
+    threads,
+    clock,
+    trainSamplesPerSecond: train,
+    scoreSamplesPerSecond: score,
+    trainMedianStepMs: 1,
+    scoreMedianStepMs: 1,
+    trainP10Ms: 1,
+    trainP90Ms: 1,
+    scoreP10Ms: 1,
+    scoreP90Ms: 1,
+    steps: 50,
+    blasGflops,
+  };
 }
 
 function record(models: BenchRecord['models']): BenchRecord {
@@ -32,7 +63,14 @@ function record(models: BenchRecord['models']): BenchRecord {
     backendReason: 'test',
     oursThreads: 1,
     allCoresThreads: 2,
-    environment: { node: 'v20', tfjs: '4.22.0', platform: 'linux x64', cpus: 2, cpuModel: 'x', loadAverageAtStart: [0, 0, 0] },
+    environment: {
+      node: 'v20',
+      tfjs: '4.22.0',
+      platform: 'linux x64',
+      cpus: 2,
+      cpuModel: 'x',
+      loadAverageAtStart: [0, 0, 0],
+    },
     shape: { ...BENCH_SHAPE },
     optimizer: { kind: 'adam', learningRate: 1e-3 },
     warmup: 10,
@@ -56,7 +94,10 @@ test('ratio is ours / theirs, null when either side is missing or not positive',
 test('modelEntry: 64 ms per 128-sample step = 2000 samples/s; ratios against 1 and 2 threads', () => {
   const runs = [run('DIN', 1, 2500, 16000), run('DIN', 2, 3200, 20000), run('DIEN', 1, 900, 6000)];
   const pairs = pytorchPairs(runs, 'DIN');
-  assert.deepEqual(pairs, { '1': { trainSamplesPerSecond: 2500, scoreSamplesPerSecond: 16000, blasGflops: 80 }, '2': { trainSamplesPerSecond: 3200, scoreSamplesPerSecond: 20000, blasGflops: 80 } });
+  assert.deepEqual(pairs, {
+    '1': { trainSamplesPerSecond: 2500, scoreSamplesPerSecond: 16000, blasGflops: 80 },
+    '2': { trainSamplesPerSecond: 3200, scoreSamplesPerSecond: 20000, blasGflops: 80 },
+  });
   const e = modelEntry(measurement(64, 8), pairs, 1);
   assert.equal(e.trainSamplesPerSecond, 2000);
   assert.equal(e.scoreSamplesPerSecond, 16000);
@@ -83,7 +124,10 @@ test('CPU-time ratios use the 1-thread reference run timed by CPU time', () => {
 });
 
 test('validateBenchRecord accepts the documented shape and names what is wrong otherwise', () => {
-  const good = record({ din: modelEntry(measurement(64, 8), null, 1), dmin: missingEntry('skipped', 'not implemented') });
+  const good = record({
+    din: modelEntry(measurement(64, 8), null, 1),
+    dmin: missingEntry('skipped', 'not implemented'),
+  });
   assert.deepEqual(validateBenchRecord(JSON.parse(JSON.stringify(good))), []);
   const bad = JSON.parse(JSON.stringify(good));
   delete bad.models.din.ratioTrain;
@@ -120,7 +164,7 @@ test('writeBenchRecord writes a timestamped file and latest.json with the same c
   }
 });
 
-test('the ratio that counts is against PyTorch with all the machine\'s cores', () => {
+test("the ratio that counts is against PyTorch with all the machine's cores", () => {
   const runs = [run('DIN', 1, 1000, 8000), run('DIN', 2, 1600, 10000), run('DIN', 4, 2000, 16000)];
   const pairs = pytorchPairs(runs, 'DIN');
   const on2 = modelEntry(measurement(64, 8), pairs, 1, undefined, 2);
@@ -141,7 +185,11 @@ test('no ratio against a reference on an unoptimised BLAS (< 20 GFLOP/s) or one 
   assert.equal(blasRefusal(20), undefined);
   assert.match(blasRefusal(5.8) ?? '', /5\.8 GFLOP\/s \(< 20\).*libopenblas0-pthread/);
   assert.match(blasRefusal(undefined) ?? '', /did not report env\.blas_gflops/);
-  const runs = [run('DIN', 1, 1000, 8000, 'wall', 79.6), run('DIN', 2, 1600, 10000, 'wall', 5.8), run('DIN', 1, 900, 7000, 'cpu', null)];
+  const runs = [
+    run('DIN', 1, 1000, 8000, 'wall', 79.6),
+    run('DIN', 2, 1600, 10000, 'wall', 5.8),
+    run('DIN', 1, 900, 7000, 'cpu', null),
+  ];
   const e = modelEntry(measurement(64, 8), pytorchPairs(runs, 'DIN'), 1, undefined, 2);
   assert.equal(e.ratioTrain, 2, '1-thread reference at 79.6 GFLOP/s is fair');
   assert.equal(e.ratioTrainAllCores, null);
@@ -158,7 +206,13 @@ test('no ratio against a reference on an unoptimised BLAS (< 20 GFLOP/s) or one 
 });
 
 test('formatBenchTable prints one row per model with rates, ratios against all cores, limit fractions, RSS, and skipped reasons', () => {
-  const din = modelEntry(measurement(64, 8), pytorchPairs([run('DIN', 1, 1000, 8000), run('DIN', 2, 4000, 32000)], 'DIN'), 1, undefined, 2);
+  const din = modelEntry(
+    measurement(64, 8),
+    pytorchPairs([run('DIN', 1, 1000, 8000), run('DIN', 2, 4000, 32000)], 'DIN'),
+    1,
+    undefined,
+    2,
+  );
   din.flops = { trainStep: 2.5e9, scoring: 0.5e9 };
   din.limitFractionTrain = 0.25;
   din.limitFractionScore = 0.125;
@@ -168,11 +222,17 @@ test('formatBenchTable prints one row per model with rates, ratios against all c
   const lines = text.split('\n');
   const row = lines.find((l) => l.startsWith('| din '));
   assert.ok(row, text);
-  assert.match(row!, /^\| din \| 2,000 \(2,000-2,000\) \| 4,000 \| 0\.50x \| 16,000 \(16,000-16,000\) \| 32,000 \| 0\.50x \| 80\.0 \| 2\.50 \| 25\.0% \| 12\.5% \| 300 \|$/);
+  assert.match(
+    row!,
+    /^\| din \| 2,000 \(2,000-2,000\) \| 4,000 \| 0\.50x \| 16,000 \(16,000-16,000\) \| 32,000 \| 0\.50x \| 80\.0 \| 2\.50 \| 25\.0% \| 12\.5% \| 300 \|$/,
+  );
   assert.ok(lines.some((l) => l.startsWith('| dhan | skipped: model "dhan" is not implemented yet')));
   assert.match(text, /Backend wasm \(1 thread\)/);
   assert.match(text, /with 2 threads \(this machine's cores\)/);
   assert.match(text, /Limit: wasm reaches 30\.0 GFLOP\/s/);
   const detail = lines.filter((l) => l.startsWith('| din '))[1];
-  assert.match(detail, /^\| din \| 4,000 \| - \| - \| - \| - \| - \| 1,000 \| 2\.00x \| 8,000 \| 2\.00x \| - \| - \| \+0 \|$/);
+  assert.match(
+    detail,
+    /^\| din \| 4,000 \| - \| - \| - \| - \| - \| 1,000 \| 2\.00x \| 8,000 \| 2\.00x \| - \| - \| \+0 \|$/,
+  );
 });

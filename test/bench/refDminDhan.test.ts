@@ -5,7 +5,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeBenchBatches } from '../../src/bench/batches';
-import { inProjectReferenceProblem, parsePytorchOutput, pytorchEnv, referenceInput, runPytorchReference } from '../../src/bench/pytorch';
+import {
+  inProjectReferenceProblem,
+  parsePytorchOutput,
+  pytorchEnv,
+  referenceInput,
+  runPytorchReference,
+} from '../../src/bench/pytorch';
 import { defaultBenchOptions, meanClusters, meanDistinct, parseBenchArgs } from '../../src/bench/runBench';
 import { BENCH_SHAPE, benchModelOverrides } from '../../src/bench/shape';
 import { createModel } from '../../src/models';
@@ -34,7 +40,11 @@ test('meanDistinct and meanClusters count category ids per batch and per row', (
   }
   const perRowMax = batches.map((b) => {
     let max = 0;
-    for (let r = 0; r < b.size; r++) max = Math.max(max, new Set(Array.from(b.histCats[0].subarray(r * b.maxLen, (r + 1) * b.maxLen)).filter((c) => c !== 0)).size);
+    for (let r = 0; r < b.size; r++)
+      max = Math.max(
+        max,
+        new Set(Array.from(b.histCats[0].subarray(r * b.maxLen, (r + 1) * b.maxLen)).filter((c) => c !== 0)).size,
+      );
     return max;
   });
   assert.equal(meanClusters(batches, [[0]])[0][0], (perRowMax[0] + perRowMax[1]) / 2);
@@ -51,20 +61,36 @@ test('parseBenchArgs: reference steps, BLAS install switch; all cores by default
   assert.throws(() => parseBenchArgs(['--pytorch-steps', '0'], base), /--pytorch-steps expects an integer >= 1/);
 });
 
-test('ref_dmin_dhan.py times the reference DMIN and DHAN modules on the kit\'s config and batches', (t) => {
+test("ref_dmin_dhan.py times the reference DMIN and DHAN modules on the kit's config and batches", (t) => {
   const python = '/usr/bin/python3';
-  if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0) return t.skip('no torch in /usr/bin/python3');
+  if (spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }).status !== 0)
+    return t.skip('no torch in /usr/bin/python3');
   assert.equal(inProjectReferenceProblem(repo, 'DMIN'), undefined);
-  assert.match(inProjectReferenceProblem('/nonexistent', 'DHAN') ?? '', /no \/nonexistent\/bench\/pytorch\/ref_dmin_dhan\.py/);
+  assert.match(
+    inProjectReferenceProblem('/nonexistent', 'DHAN') ?? '',
+    /no \/nonexistent\/bench\/pytorch\/ref_dmin_dhan\.py/,
+  );
   const { batches, sizes } = makeBenchBatches(2, 1, tiny);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-refdd-'));
   try {
-    for (const [name, model] of [['dmin', 'DMIN'], ['dhan', 'DHAN']] as const) {
+    for (const [name, model] of [
+      ['dmin', 'DMIN'],
+      ['dhan', 'DHAN'],
+    ] as const) {
       const kit = createModel(name, benchModelOverrides(name, tiny), sizes, 1);
       const input = path.join(dir, `${name}.json`);
       fs.writeFileSync(input, referenceInput(model, kit.config, sizes, batches));
       kit.dispose();
-      const r = runPytorchReference({ python, referenceDir: path.resolve(repo, '..', 'shared', 'bench', 'pytorch-reference'), model, threads: 1, warmup: 0, steps: 2, repoRoot: repo, input });
+      const r = runPytorchReference({
+        python,
+        referenceDir: path.resolve(repo, '..', 'shared', 'bench', 'pytorch-reference'),
+        model,
+        threads: 1,
+        warmup: 0,
+        steps: 2,
+        repoRoot: repo,
+        input,
+      });
       assert.equal(r.model, model);
       assert.ok(r.trainSamplesPerSecond > 0 && r.scoreSamplesPerSecond > 0);
       assert.ok(typeof r.blasGflops === 'number' && r.blasGflops > 0);
@@ -73,11 +99,29 @@ test('ref_dmin_dhan.py times the reference DMIN and DHAN modules on the kit\'s c
       assert.match(raw.impl, new RegExp(`test/reference/${name}\\.py`));
     }
     // the script refuses an input for another model than --model
-    const res = spawnSync(python, [path.join(repo, 'bench', 'pytorch', 'ref_dmin_dhan.py'), '--input', path.join(dir, 'dmin.json'), '--model', 'DHAN', '--steps', '1'], { encoding: 'utf8', env: pytorchEnv(1) });
+    const res = spawnSync(
+      python,
+      [
+        path.join(repo, 'bench', 'pytorch', 'ref_dmin_dhan.py'),
+        '--input',
+        path.join(dir, 'dmin.json'),
+        '--model',
+        'DHAN',
+        '--steps',
+        '1',
+      ],
+      { encoding: 'utf8', env: pytorchEnv(1) },
+    );
     assert.notEqual(res.status, 0);
     assert.match(res.stderr, /--model DHAN but the input is for DMIN/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  assert.equal(parsePytorchOutput('{"model":"DMIN","train":{"samples_per_s":1,"median_step_ms":1,"p10_ms":1,"p90_ms":1,"steps":1},"infer":{"samples_per_s":1,"median_step_ms":1,"p10_ms":1,"p90_ms":1,"steps":1}}', { model: 'DMIN', threads: 1 }).model, 'DMIN');
+  assert.equal(
+    parsePytorchOutput(
+      '{"model":"DMIN","train":{"samples_per_s":1,"median_step_ms":1,"p10_ms":1,"p90_ms":1,"steps":1},"infer":{"samples_per_s":1,"median_step_ms":1,"p10_ms":1,"p90_ms":1,"steps":1}}',
+      { model: 'DMIN', threads: 1 },
+    ).model,
+    'DMIN',
+  );
 });

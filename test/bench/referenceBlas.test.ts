@@ -9,7 +9,9 @@ function fakeRunner(installed: string[], aptWorks: boolean) {
   const run = (cmd: string, args: string[]) => {
     calls.push(`${cmd} ${args.join(' ')}`);
     if (cmd === 'dpkg-query') {
-      const lines = args.slice(2).map((p) => (installed.includes(p) ? `${p} install ok installed` : `${p} unknown ok not-installed`));
+      const lines = args
+        .slice(2)
+        .map((p) => (installed.includes(p) ? `${p} install ok installed` : `${p} unknown ok not-installed`));
       return { status: installed.length > 0 ? 0 : 1, stdout: lines.join('\n'), stderr: '' };
     }
     return { status: aptWorks ? 0 : 100, stdout: '', stderr: aptWorks ? '' : 'E: Unable to locate package' };
@@ -52,5 +54,11 @@ test("parsePytorchOutput reads the reference's env.blas_gflops", () => {
     env: { torch: '1.13.1', blas_gflops: 79.6 },
   });
   assert.equal(parsePytorchOutput(line, { model: 'DIN', threads: 1 }).blasGflops, 79.6);
-  assert.equal(parsePytorchOutput(line.replace(', "blas_gflops":79.6', '').replace(',"blas_gflops":79.6', ''), { model: 'DIN', threads: 1 }).blasGflops, undefined);
+  assert.equal(
+    parsePytorchOutput(line.replace(', "blas_gflops":79.6', '').replace(',"blas_gflops":79.6', ''), {
+      model: 'DIN',
+      threads: 1,
+    }).blasGflops,
+    undefined,
+  );
 });

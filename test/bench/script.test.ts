@@ -33,7 +33,10 @@ test('runScript: --help prints the generated help and runs nothing', async () =>
   let ran = false;
   assert.equal(await runScript(TOY, ['din', '--help'], () => void (ran = true), io), 0);
   assert.equal(ran, false);
-  assert.match(io.stdout.join('\n'), /^Usage: node --import tsx bench\/toy\.ts <model> \[steps\] \[flags\]\n\nA toy script\.\n\nFlags:\n  --reps <int> +repetitions \[default: 15\]\n  --help +this help/);
+  assert.match(
+    io.stdout.join('\n'),
+    /^Usage: node --import tsx bench\/toy\.ts <model> \[steps\] \[flags\]\n\nA toy script\.\n\nFlags:\n {2}--reps <int> +repetitions \[default: 15\]\n {2}--help +this help/,
+  );
 });
 
 test('runScript: a misspelt flag or a bad argument is refused by name, exit 2; otherwise the body runs', async () => {
@@ -65,11 +68,19 @@ test('positionalList: a comma list of known values, a near miss suggested', () =
   const values = ['din', 'dien', 'dmin'] as const;
   assert.deepEqual(positionalList(TOY, args(['din,dmin']), 0, 'models', values, values), ['din', 'dmin']);
   assert.deepEqual(positionalList(TOY, args([]), 0, 'models', values, ['dien']), ['dien']);
-  assert.throws(() => positionalList(TOY, args(['din,dmni']), 0, 'models', values, values), (e: Error) => e instanceof UsageError && e.message === 'bench/toy.ts: models: "dmni" is not valid; valid values: din, dien, dmin (did you mean "dmin"?)');
+  assert.throws(
+    () => positionalList(TOY, args(['din,dmni']), 0, 'models', values, values),
+    (e: Error) =>
+      e instanceof UsageError &&
+      e.message === 'bench/toy.ts: models: "dmni" is not valid; valid values: din, dien, dmin (did you mean "dmin"?)',
+  );
 });
 
 test('a bench script refuses a misspelt flag with a suggestion and exit 2, before any work', () => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/ops-micro.ts'), '--rep', '3'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/ops-micro.ts'), '--rep', '3'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 2, r.stderr);
   assert.equal(r.stderr, 'bench/ops-micro.ts: unknown flag "--rep" (did you mean "--reps"?); valid flags: --reps\n');
   assert.equal(r.stdout, '');

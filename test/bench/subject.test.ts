@@ -10,7 +10,10 @@ import { trainStep } from '../../src/train/step';
 const tiny = { ...BENCH_SHAPE, batchSize: 6, maxLen: 5, minLen: 2, items: 30, cats: 7, parentCats: 2 };
 
 function tables(model: { getWeights(): { weights: { name: string; values: ArrayLike<number> }[] } }): number[] {
-  return model.getWeights().weights.filter((w) => w.name.startsWith('embedding.')).flatMap((w) => Array.from(w.values));
+  return model
+    .getWeights()
+    .weights.filter((w) => w.name.startsWith('embedding.'))
+    .flatMap((w) => Array.from(w.values));
 }
 
 test('withoutNegatives drops the auxiliary negatives and keeps the rest', () => {

@@ -16,7 +16,8 @@ import { Rng } from '../../src/random';
 const PYTHON = '/usr/bin/python3';
 const repo = path.resolve(__dirname, '..', '..');
 const script = path.join(repo, 'bench', 'pytorch', 'train_peer_protocol.py');
-const noTorch = spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status !== 0 ? `no torch in ${PYTHON}` : false;
+const noTorch =
+  spawnSync(PYTHON, ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status !== 0 ? `no torch in ${PYTHON}` : false;
 
 /** Runs `code` with the script's module imported as `t`; returns its stdout parsed as JSON. */
 function python(code: string, input: unknown): unknown {
@@ -37,7 +38,7 @@ function csvFolder(splits: Record<string, (number | number[])[][]>): string {
   return dir;
 }
 
-test('auc and gauc of the script equal the kit\'s metrics (ties, users with one class)', { skip: noTorch }, () => {
+test("auc and gauc of the script equal the kit's metrics (ties, users with one class)", { skip: noTorch }, () => {
   const rng = new Rng(7);
   const rand = () => rng.next();
   const n = 300;
@@ -55,18 +56,39 @@ test('auc and gauc of the script equal the kit\'s metrics (ties, users with one 
   assert.ok(Math.abs(out[1] - gauc(labels, scores, users)) < 1e-12, `gauc ${out[1]} vs ${gauc(labels, scores, users)}`);
 });
 
-test('read_split keeps the latest max_len behaviours (or the earliest), left-aligned, 0-padded', { skip: noTorch }, () => {
-  const dir = csvFolder({ train: [[1, 3, 9, 2, [4, 5, 6, 7, 8], [1, 2, 1, 2, 1]], [0, 3, 4, 1, [], []]] });
-  const read = (keep: string) =>
-    python(`r = t.read_split(${JSON.stringify(path.join(dir, 'train.csv'))}, 3, ${JSON.stringify(keep)})\n` +
-      'print(json.dumps({k: v.tolist() for k, v in r.items()}))', null) as Record<string, number[] | number[][]>;
-  const latest = read('latest');
-  assert.deepEqual(latest.hist_item, [[6, 7, 8], [0, 0, 0]]);
-  assert.deepEqual(latest.hist_cat, [[1, 2, 1], [0, 0, 0]]);
-  assert.deepEqual(latest.full_len, [5, 0]);
-  assert.deepEqual(latest.item, [9, 4]);
-  assert.deepEqual(read('earliest').hist_item, [[4, 5, 6], [0, 0, 0]]);
-});
+test(
+  'read_split keeps the latest max_len behaviours (or the earliest), left-aligned, 0-padded',
+  { skip: noTorch },
+  () => {
+    const dir = csvFolder({
+      train: [
+        [1, 3, 9, 2, [4, 5, 6, 7, 8], [1, 2, 1, 2, 1]],
+        [0, 3, 4, 1, [], []],
+      ],
+    });
+    const read = (keep: string) =>
+      python(
+        `r = t.read_split(${JSON.stringify(path.join(dir, 'train.csv'))}, 3, ${JSON.stringify(keep)})\n` +
+          'print(json.dumps({k: v.tolist() for k, v in r.items()}))',
+        null,
+      ) as Record<string, number[] | number[][]>;
+    const latest = read('latest');
+    assert.deepEqual(latest.hist_item, [
+      [6, 7, 8],
+      [0, 0, 0],
+    ]);
+    assert.deepEqual(latest.hist_cat, [
+      [1, 2, 1],
+      [0, 0, 0],
+    ]);
+    assert.deepEqual(latest.full_len, [5, 0]);
+    assert.deepEqual(latest.item, [9, 4]);
+    assert.deepEqual(read('earliest').hist_item, [
+      [4, 5, 6],
+      [0, 0, 0],
+    ]);
+  },
+);
 
 test('a tiny run learns a planted rule and reports both epochs', { skip: noTorch }, () => {
   // label 1 iff the target's category equals the category of the user's history (items of
@@ -82,10 +104,24 @@ test('a tiny run learns a planted rule and reports both epochs', { skip: noTorch
       return [label, userBase + Math.floor(r / 2), 10 * tc + 1 + Math.floor(rand() * 9), tc, hist, hist.map(() => c)];
     });
   const dir = csvFolder({ train: rows(1500, 1), test: rows(300, 5000) });
-  const r = spawnSync(PYTHON, [script, '--data', dir, '--seed', '1', '--lr', '0.01', '--max-len', '3'], { encoding: 'utf8' });
+  const r = spawnSync(PYTHON, [script, '--data', dir, '--seed', '1', '--lr', '0.01', '--max-len', '3'], {
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(lines.map((l) => [l.epoch, l.final]), [[1, false], [2, true]]);
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    lines.map((l) => [l.epoch, l.final]),
+    [
+      [1, false],
+      [2, true],
+    ],
+  );
   assert.deepEqual(lines[1].rows, { train: 1500, test: 300, items: 50, cats: 5 });
-  assert.ok(lines[1].auc > 0.95 && lines[1].gauc > 0.9, `test AUC ${lines[1].auc}, gAUC ${lines[1].gauc} after 2 epochs; the rule is learnable`);
+  assert.ok(
+    lines[1].auc > 0.95 && lines[1].gauc > 0.9,
+    `test AUC ${lines[1].auc}, gAUC ${lines[1].gauc} after 2 epochs; the rule is learnable`,
+  );
 });

@@ -29,12 +29,13 @@ async function dil(...argv: string[]) {
 test('help: top level and every command, with examples', async () => {
   const top = await dil('--help');
   assert.equal(top.code, 0);
-  for (const name of ['data', 'train', 'eval', 'ablate', 'report', 'bench', 'reproduce']) assert.match(top.out, new RegExp(`\\n  ${name} `));
+  for (const name of ['data', 'train', 'eval', 'ablate', 'report', 'bench', 'reproduce'])
+    assert.match(top.out, new RegExp(`\\n  ${name} `));
   for (const name of ['data', 'train', 'eval', 'ablate', 'report', 'bench', 'reproduce']) {
     const help = await dil(name, '--help');
     assert.equal(help.code, 0, name);
     assert.match(help.out, /^Usage: dil /);
-    assert.match(help.out, /Examples:\n  dil /);
+    assert.match(help.out, /Examples:\n {2}dil /);
   }
   assert.match((await dil('train', '--help')).out, /--gru <string> +.*\(attention \| AIGRU \| AGRU \| AUGRU\)/);
 });
@@ -42,20 +43,35 @@ test('help: top level and every command, with examples', async () => {
 test('bad input: unknown command, unknown flag, bad values list what is valid', async () => {
   const unknown = await dil('trian');
   assert.equal(unknown.code, 2);
-  assert.match(unknown.err, /unknown command "trian" \(did you mean "train"\?\); valid commands: data, train, eval, ablate, report, bench, reproduce/);
+  assert.match(
+    unknown.err,
+    /unknown command "trian" \(did you mean "train"\?\); valid commands: data, train, eval, ablate, report, bench, reproduce/,
+  );
   const flag = await dil('train', '--model', 'din', '--epoch', '3');
   assert.equal(flag.code, 2);
   assert.match(flag.err, /unknown flag "--epoch" \(did you mean "--epochs"\?\); valid flags: --model, .*--epochs/);
   const model = await dil('train', '--model', 'dinn', '--dataset', 'synthetic');
-  assert.match(model.err, /--model: "dinn" is not valid; valid values: lr, base, wdl, pnn, deepfm, din, dien, dmin, dhan \(did you mean "din"\?\)/);
+  assert.match(
+    model.err,
+    /--model: "dinn" is not valid; valid values: lr, base, wdl, pnn, deepfm, din, dien, dmin, dhan \(did you mean "din"\?\)/,
+  );
   const gru = await dil('train', '--model', 'dien', '--gru', 'LSTM');
   assert.match(gru.err, /--gru: "LSTM" is not valid; valid values: attention, AIGRU, AGRU, AUGRU/);
   assert.match((await dil('train', '--model', 'din', '--epochs', 'two')).err, /--epochs expects an integer, got "two"/);
   assert.match((await dil('train', '--model', 'din', '--epochs')).err, /--epochs needs a value/);
   assert.match((await dil('train', '--dataset', 'synthetic')).err, /--model is required \(one of: lr, base/);
-  assert.match((await dil('ablate', 'dein')).err, /unknown paper "dein" \(did you mean "dien"\?\); expected one of: din, dien, dmin, dhan/);
-  assert.match((await dil('ablate', 'dien', '--profile', 'huge')).err, /"huge" is not valid; valid values: smoke, default, full/);
-  assert.match((await dil('ablate', 'dien', '--experiment', 'table9')).err, /unknown experiment "table9" of dien \(did you mean "table4"\?\); expected one of: table4, table2/);
+  assert.match(
+    (await dil('ablate', 'dein')).err,
+    /unknown paper "dein" \(did you mean "dien"\?\); expected one of: din, dien, dmin, dhan/,
+  );
+  assert.match(
+    (await dil('ablate', 'dien', '--profile', 'huge')).err,
+    /"huge" is not valid; valid values: smoke, default, full/,
+  );
+  assert.match(
+    (await dil('ablate', 'dien', '--experiment', 'table9')).err,
+    /unknown experiment "table9" of dien \(did you mean "table4"\?\); expected one of: table4, table2/,
+  );
   assert.match((await dil('data', 'foo')).err, /expected a subcommand, one of: amazon, stats/);
   assert.match((await dil('eval')).err, /--load <checkpoint folder> is required/);
   const missing = await dil('eval', '--load', path.join(os.tmpdir(), 'no-such-checkpoint-dil'));
@@ -67,8 +83,20 @@ test('bad input: unknown command, unknown flag, bad values list what is valid', 
 test('ablate --list and --emit-jobs: one self-contained command per (variant, seed)', async () => {
   const list = await dil('ablate', 'dmin', '--list');
   assert.equal(list.code, 0);
-  assert.match(list.out, /dmin\/heads: .*\n  heads-1 +DMIN H_E = 1  \(base\)/);
-  const emitted = await dil('ablate', 'dien', '--experiment', 'table4', '--seeds', '3', '--epochs', '2', '--emit-jobs', '--results', 'out dir');
+  assert.match(list.out, /dmin\/heads: .*\n {2}heads-1 +DMIN H_E = 1 {2}\(base\)/);
+  const emitted = await dil(
+    'ablate',
+    'dien',
+    '--experiment',
+    'table4',
+    '--seeds',
+    '3',
+    '--epochs',
+    '2',
+    '--emit-jobs',
+    '--results',
+    'out dir',
+  );
   assert.equal(emitted.code, 0);
   const lines = emitted.out.split('\n');
   assert.equal(lines.length, 6 * 3);
@@ -83,34 +111,131 @@ test('ablate --list and --emit-jobs: one self-contained command per (variant, se
 });
 
 test('--synthetic key=value reaches the generator (train, ablate --emit-jobs); bad entries say what is expected', async () => {
-  const trained = await dil('train', '--model', 'din', '--dataset', 'synthetic:default:tiny', '--synthetic', 'clickRule=brandPair', '--synthetic', 'subPerTop=2', '--epochs', '1', '--max-steps', '2', '--progress', 'off', '--json');
+  const trained = await dil(
+    'train',
+    '--model',
+    'din',
+    '--dataset',
+    'synthetic:default:tiny',
+    '--synthetic',
+    'clickRule=brandPair',
+    '--synthetic',
+    'subPerTop=2',
+    '--epochs',
+    '1',
+    '--max-steps',
+    '2',
+    '--progress',
+    'off',
+    '--json',
+  );
   assert.equal(trained.code, 0, trained.err);
   const summary = JSON.parse(trained.out.split('\n').pop()!);
-  const expected = await loadDataset('synthetic:default:tiny', { seed: 1, synthetic: { clickRule: 'brandPair', subPerTop: 2 } });
+  const expected = await loadDataset('synthetic:default:tiny', {
+    seed: 1,
+    synthetic: { clickRule: 'brandPair', subPerTop: 2 },
+  });
   const plain = await loadDataset('synthetic:default:tiny', { seed: 1 });
   assert.equal(summary.datasetChecksum, expected.checksum);
   assert.notEqual(expected.checksum, plain.checksum);
-  const emitted = await dil('ablate', 'dmin', '--experiment', 'heads', '--variants', 'heads-1', '--seeds', '1', '--synthetic', 'users=500', '--synthetic', 'clickRule=recentPair', '--synthetic', 'subPerTop=2', '--emit-jobs');
+  const emitted = await dil(
+    'ablate',
+    'dmin',
+    '--experiment',
+    'heads',
+    '--variants',
+    'heads-1',
+    '--seeds',
+    '1',
+    '--synthetic',
+    'users=500',
+    '--synthetic',
+    'clickRule=recentPair',
+    '--synthetic',
+    'subPerTop=2',
+    '--emit-jobs',
+  );
   assert.equal(emitted.code, 0, emitted.err);
   assert.match(emitted.out, /--synthetic users=500 --synthetic clickRule=recentPair --synthetic subPerTop=2 /);
-  assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'users')).err, /--synthetic "users" must look like key=value/);
-  assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'clickRule=pairs', '--epochs', '1')).err, /clickRule=pairs is invalid; expected one of: interests, recentPair, brandPair/);
-  assert.match((await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'users=many', '--epochs', '1')).err, /users=many is invalid; expected an integer >= 1/);
-  assert.match((await dil('train', '--model', 'din', '--dataset', 'movielens', '--data-dir', 'nowhere', '--synthetic', 'users=5')).err, /synthetic options \(users\) apply to 'synthetic\[:preset\]\[:size\]' specs only, not to 'movielens'/);
+  assert.match(
+    (await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'users')).err,
+    /--synthetic "users" must look like key=value/,
+  );
+  assert.match(
+    (
+      await dil(
+        'train',
+        '--model',
+        'din',
+        '--dataset',
+        'synthetic:tiny',
+        '--synthetic',
+        'clickRule=pairs',
+        '--epochs',
+        '1',
+      )
+    ).err,
+    /clickRule=pairs is invalid; expected one of: interests, recentPair, brandPair/,
+  );
+  assert.match(
+    (await dil('train', '--model', 'din', '--dataset', 'synthetic:tiny', '--synthetic', 'users=many', '--epochs', '1'))
+      .err,
+    /users=many is invalid; expected an integer >= 1/,
+  );
+  assert.match(
+    (await dil('train', '--model', 'din', '--dataset', 'movielens', '--data-dir', 'nowhere', '--synthetic', 'users=5'))
+      .err,
+    /synthetic options \(users\) apply to 'synthetic\[:preset\]\[:size\]' specs only, not to 'movielens'/,
+  );
 });
 
 test('train --option: nested keys with dots, JSON values, combined with the named flags', () => {
-  const args = parseArgs(TRAIN_COMMAND, ['--model', 'dmin', '--activation', 'prelu', '--option', 'mlp.hidden=[80,40]', '--option', 'interestNormalize=none', '--option', 'refiner=false', '--heads', '2']);
-  assert.deepEqual(modelOptionsFromFlags(args), { mlp: { activation: 'prelu', hidden: [80, 40] }, interestHeads: 2, interestNormalize: 'none', refiner: false });
-  assert.throws(() => modelOptionsFromFlags(parseArgs(TRAIN_COMMAND, ['--option', '=3'])), /dil train: --option "=3" must look like key=value/);
+  const args = parseArgs(TRAIN_COMMAND, [
+    '--model',
+    'dmin',
+    '--activation',
+    'prelu',
+    '--option',
+    'mlp.hidden=[80,40]',
+    '--option',
+    'interestNormalize=none',
+    '--option',
+    'refiner=false',
+    '--heads',
+    '2',
+  ]);
+  assert.deepEqual(modelOptionsFromFlags(args), {
+    mlp: { activation: 'prelu', hidden: [80, 40] },
+    interestHeads: 2,
+    interestNormalize: 'none',
+    refiner: false,
+  });
+  assert.throws(
+    () => modelOptionsFromFlags(parseArgs(TRAIN_COMMAND, ['--option', '=3'])),
+    /dil train: --option "=3" must look like key=value/,
+  );
 });
 
-test('ablate --aux-weight and --option apply to every variant; a variant\'s own setting wins', () => {
-  const argv = ['dmin', '--aux-weight', '0.5', '--option', 'embedding.catLevels=3', '--option', 'positionDim=4', '--seeds', '1'];
+test("ablate --aux-weight and --option apply to every variant; a variant's own setting wins", () => {
+  const argv = [
+    'dmin',
+    '--aux-weight',
+    '0.5',
+    '--option',
+    'embedding.catLevels=3',
+    '--option',
+    'positionDim=4',
+    '--seeds',
+    '1',
+  ];
   const { specs } = experimentsFromArgs('dmin', parseArgs(ABLATE_COMMAND, argv));
   const config = (experiment: string, variant: string) => {
     const spec = specs.find((s) => s.name === experiment)!;
-    return variantRunConfig(spec, spec.variants.find((v) => v.name === variant)!, 1);
+    return variantRunConfig(
+      spec,
+      spec.variants.find((v) => v.name === variant)!,
+      1,
+    );
   };
   const heads2 = config('heads', 'heads-2');
   assert.equal(heads2.train.auxWeight, 0.5);
@@ -121,17 +246,41 @@ test('ablate --aux-weight and --option apply to every variant; a variant\'s own 
   // the variants that switch the auxiliary loss or the position encoding off keep their setting
   assert.equal(config('components', 'no-aux').train.auxWeight, 0);
   assert.equal(config('components', 'no-position').modelOptions.positionEncoding, false);
-  assert.throws(() => experimentsFromArgs('dmin', parseArgs(ABLATE_COMMAND, ['dmin', '--option', 'catLevels'])), /dil ablate: --option "catLevels" must look like key=value/);
+  assert.throws(
+    () => experimentsFromArgs('dmin', parseArgs(ABLATE_COMMAND, ['dmin', '--option', 'catLevels'])),
+    /dil ablate: --option "catLevels" must look like key=value/,
+  );
 });
 
 function fakeRecord(variant: string, label: string, seed: number, auc: number): RunRecord {
-  const config = resolveRunConfig({ model: 'dien', dataset: 'synthetic:drift', seed, modelOptions: { evolution: variant } });
+  const config = resolveRunConfig({
+    model: 'dien',
+    dataset: 'synthetic:drift',
+    seed,
+    modelOptions: { evolution: variant },
+  });
   return {
-    format: 'dil-run/1', paper: 'dien', experiment: 'table4', variant, label, seed,
-    configHash: runConfigHash(config), config, datasetChecksum: 'cafe', backend: 'wasm', gitCommit: 'abc', host: 'h',
-    startedAt: '2026-01-01T00:00:00Z', finishedAt: '2026-01-01T00:00:01Z', selectedOnTest: seed === 3 && variant === 'dien',
-    history: [], bestEpoch: 0, selectedOn: 'valid', best: { test: { auc, gauc: auc, logloss: 0.6, rows: 100 } },
-    samplesPerSecond: 1000, wallSeconds: 1,
+    format: 'dil-run/1',
+    paper: 'dien',
+    experiment: 'table4',
+    variant,
+    label,
+    seed,
+    configHash: runConfigHash(config),
+    config,
+    datasetChecksum: 'cafe',
+    backend: 'wasm',
+    gitCommit: 'abc',
+    host: 'h',
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:00:01Z',
+    selectedOnTest: seed === 3 && variant === 'dien',
+    history: [],
+    bestEpoch: 0,
+    selectedOn: 'valid',
+    best: { test: { auc, gauc: auc, logloss: 0.6, rows: 100 } },
+    samplesPerSecond: 1000,
+    wallSeconds: 1,
   };
 }
 
@@ -140,19 +289,29 @@ test('report merges records from several machines into md/csv/tex tables', async
   try {
     // two "machines" wrote into two folders that are then merged under one results dir
     const rows: [string, string, number, number][] = [
-      ['base', 'BaseModel', 1, 0.70], ['base', 'BaseModel', 2, 0.71], ['base', 'BaseModel', 3, 0.69],
-      ['dien', 'DIEN', 1, 0.75], ['dien', 'DIEN', 2, 0.77], ['dien', 'DIEN', 3, 0.76],
+      ['base', 'BaseModel', 1, 0.7],
+      ['base', 'BaseModel', 2, 0.71],
+      ['base', 'BaseModel', 3, 0.69],
+      ['dien', 'DIEN', 1, 0.75],
+      ['dien', 'DIEN', 2, 0.77],
+      ['dien', 'DIEN', 3, 0.76],
     ];
     for (const [variant, label, seed, auc] of rows) {
       const r = fakeRecord(variant, label, seed, auc);
-      writeRunRecord(runRecordPath(dir, { paper: r.paper, experiment: r.experiment, variant, seed, configHash: r.configHash }), r);
+      writeRunRecord(
+        runRecordPath(dir, { paper: r.paper, experiment: r.experiment, variant, seed, configHash: r.configHash }),
+        r,
+      );
     }
     const result = await dil('report', dir, '--json');
     assert.equal(result.code, 0, result.err);
     const json = JSON.parse(result.out.split('\n').pop()!);
     assert.equal(json.records, 6);
     const summary = json.experiments[0];
-    assert.deepEqual(summary.variants.map((v: { variant: string }) => v.variant), ['base', 'dien']);
+    assert.deepEqual(
+      summary.variants.map((v: { variant: string }) => v.variant),
+      ['base', 'dien'],
+    );
     assert.ok(Math.abs(summary.variants[1].meanAuc - 0.76) < 1e-12);
     const md = fs.readFileSync(path.join(dir, 'tables', 'dien', 'table4.md'), 'utf8');
     assert.match(md, /DIEN Table 4/);
@@ -172,8 +331,26 @@ test('train --json --save, then eval --load scores the same test split', async (
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-train-'));
   try {
     const trained = await dil(
-      'train', '--model', 'dien', '--gru', 'AUGRU', '--aux-weight', '1', '--dataset', 'synthetic:drift:tiny', '--epochs', '1',
-      '--max-steps', '4', '--seed', '5', '--save', dir, '--progress', 'off', '--json',
+      'train',
+      '--model',
+      'dien',
+      '--gru',
+      'AUGRU',
+      '--aux-weight',
+      '1',
+      '--dataset',
+      'synthetic:drift:tiny',
+      '--epochs',
+      '1',
+      '--max-steps',
+      '4',
+      '--seed',
+      '5',
+      '--save',
+      dir,
+      '--progress',
+      'off',
+      '--json',
     );
     assert.equal(trained.code, 0, trained.err);
     const result = JSON.parse(trained.out.split('\n').pop()!);
@@ -209,7 +386,18 @@ test('data amazon <Category> fetches both files into --data-dir, then builds the
   for (const name of ['reviews_Tiny_5.json', 'meta_Tiny.json']) {
     fs.writeFileSync(path.join(mirror, `${name}.gz`), zlib.gzipSync(fs.readFileSync(path.join(fixtures, name))));
   }
-  const result = await dil('data', 'amazon', 'Tiny', '--from-dir', mirror, '--data-dir', dataDir, '--progress', 'off', '--json');
+  const result = await dil(
+    'data',
+    'amazon',
+    'Tiny',
+    '--from-dir',
+    mirror,
+    '--data-dir',
+    dataDir,
+    '--progress',
+    'off',
+    '--json',
+  );
   assert.equal(result.code, 0, result.err);
   assert.deepEqual(fs.readdirSync(dataDir).sort(), ['meta_Tiny.json.gz', 'reviews_Tiny_5.json.gz']);
   const stats = JSON.parse(result.out.split('\n').pop()!);
@@ -219,9 +407,22 @@ test('data amazon <Category> fetches both files into --data-dir, then builds the
   assert.equal(stats.trainRows, expected.trainRows);
   assert.equal(stats.testRows, expected.testRows);
   // Present files are not fetched again; a missing source is a clear error and leaves no file behind.
-  assert.match((await dil('data', 'amazon', 'Tiny', '--from-dir', mirror, '--data-dir', dataDir, '--progress', 'off')).err, /present: .*reviews_Tiny_5\.json\.gz/);
+  assert.match(
+    (await dil('data', 'amazon', 'Tiny', '--from-dir', mirror, '--data-dir', dataDir, '--progress', 'off')).err,
+    /present: .*reviews_Tiny_5\.json\.gz/,
+  );
   const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-raw-'));
-  const missing = await dil('data', 'amazon', 'Nothing', '--from-dir', mirror, '--data-dir', empty, '--progress', 'off');
+  const missing = await dil(
+    'data',
+    'amazon',
+    'Nothing',
+    '--from-dir',
+    mirror,
+    '--data-dir',
+    empty,
+    '--progress',
+    'off',
+  );
   assert.equal(missing.code, 1);
   assert.match(missing.err, /reviews_Nothing_5\.json\.gz not found/);
   assert.deepEqual(fs.readdirSync(empty), []);
@@ -243,7 +444,11 @@ test('dil piped into head: the closed pipe ends the command quietly (no EPIPE st
   const { spawnSync } = await import('child_process');
   const bin = path.join(__dirname, '..', '..', 'bin', 'dil.js');
   // head -0 closes the pipe before dil writes: without the handler this is an EPIPE crash (status 1)
-  const result = spawnSync('bash', ['-c', `node ${JSON.stringify(bin)} ablate dien --list | head -0; echo "status \${PIPESTATUS[0]}" >&2`], { encoding: 'utf8' });
+  const result = spawnSync(
+    'bash',
+    ['-c', `node ${JSON.stringify(bin)} ablate dien --list | head -0; echo "status \${PIPESTATUS[0]}" >&2`],
+    { encoding: 'utf8' },
+  );
   assert.equal(result.stdout, '');
   assert.doesNotMatch(result.stderr, /EPIPE|Error/);
   assert.match(result.stderr, /status 0/);

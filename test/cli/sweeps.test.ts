@@ -43,15 +43,28 @@ function files(dir: string, suffix: string): string[] {
 }
 
 /** Runs `dil args...` as its own process; resolves with exit code and output. */
-function dilProcess(args: string[], cwd = ROOT): { pid: number; stderr: () => string; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, DIL_PROGRESS: 'off' }, stdio: ['ignore', 'pipe', 'pipe'] });
+function dilProcess(
+  args: string[],
+  cwd = ROOT,
+): {
+  pid: number;
+  stderr: () => string;
+  done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
+} {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd,
+    env: { ...process.env, DIL_PROGRESS: 'off' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
+    (resolve) => {
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    },
+  );
   return { pid: child.pid!, stderr: () => stderr, done };
 }
 
@@ -89,26 +102,45 @@ async function waitFor(what: string, check: () => boolean, limitMs: number): Pro
   }
 }
 
-test('sweep workers end with their leader, even on SIGKILL, and write no record afterwards', { skip: process.platform !== 'linux' && 'needs /proc (Linux)' }, async () => {
-  const results = tempDir('orphans');
-  const leader = dilProcess([...SWEEP, '--seeds', '4', '--epochs', '2', '--max-steps', '30', '--jobs', '2', '--results', results]);
-  // kill once runs have finished and others are in flight (each worker starts its next run at once)
-  await waitFor('a first record', () => files(results, '.json').length >= 1, 120_000);
-  const workers = childrenOf(leader.pid);
-  assert.equal(workers.length, 2);
-  const before = files(results, '.json');
-  assert.ok(before.length < 8, 'runs are left to do');
-  process.kill(leader.pid, 'SIGKILL');
-  const exit = await leader.done;
-  assert.equal(exit.signal, 'SIGKILL');
-  await waitFor('the workers to exit', () => workers.every((w) => !alive(w)), 5_000);
-  // a worker that checked its leader just before the kill may still complete that one write
-  const settled = files(results, '.json');
-  assert.ok(settled.length - before.length <= workers.length, `at most one in-flight record per worker: ${settled.length - before.length}`);
-  await sleep(2000);
-  assert.deepEqual(files(results, '.json'), settled, 'no record written after the workers saw their leader die');
-  assert.doesNotMatch(exit.stderr, /EPIPE/);
-});
+test(
+  'sweep workers end with their leader, even on SIGKILL, and write no record afterwards',
+  { skip: process.platform !== 'linux' && 'needs /proc (Linux)' },
+  async () => {
+    const results = tempDir('orphans');
+    const leader = dilProcess([
+      ...SWEEP,
+      '--seeds',
+      '4',
+      '--epochs',
+      '2',
+      '--max-steps',
+      '30',
+      '--jobs',
+      '2',
+      '--results',
+      results,
+    ]);
+    // kill once runs have finished and others are in flight (each worker starts its next run at once)
+    await waitFor('a first record', () => files(results, '.json').length >= 1, 120_000);
+    const workers = childrenOf(leader.pid);
+    assert.equal(workers.length, 2);
+    const before = files(results, '.json');
+    assert.ok(before.length < 8, 'runs are left to do');
+    process.kill(leader.pid, 'SIGKILL');
+    const exit = await leader.done;
+    assert.equal(exit.signal, 'SIGKILL');
+    await waitFor('the workers to exit', () => workers.every((w) => !alive(w)), 5_000);
+    // a worker that checked its leader just before the kill may still complete that one write
+    const settled = files(results, '.json');
+    assert.ok(
+      settled.length - before.length <= workers.length,
+      `at most one in-flight record per worker: ${settled.length - before.length}`,
+    );
+    await sleep(2000);
+    assert.deepEqual(files(results, '.json'), settled, 'no record written after the workers saw their leader die');
+    assert.doesNotMatch(exit.stderr, /EPIPE/);
+  },
+);
 
 test('two sweeps on one results folder share the work: every run executes once, both report every run', async () => {
   const results = tempDir('shared');
@@ -117,10 +149,17 @@ test('two sweeps on one results folder share the work: every run executes once, 
   assert.equal(a.code, 0, a.stderr);
   assert.equal(b.code, 0, b.stderr);
   const summaries = [a, b].map((r) => JSON.parse(r.stdout.trim().split('\n').pop()!));
-  assert.equal(summaries[0].executedRuns + summaries[1].executedRuns, 6, `${summaries[0].executedRuns} + ${summaries[1].executedRuns} executions`);
+  assert.equal(
+    summaries[0].executedRuns + summaries[1].executedRuns,
+    6,
+    `${summaries[0].executedRuns} + ${summaries[1].executedRuns} executions`,
+  );
   for (const s of summaries) {
     assert.equal(s.failedRuns, 0);
-    assert.deepEqual(s.variants.map((v: { runs: number }) => v.runs), [3, 3]);
+    assert.deepEqual(
+      s.variants.map((v: { runs: number }) => v.runs),
+      [3, 3],
+    );
   }
   assert.deepEqual(summaries[0].variants, summaries[1].variants);
   const finished = [a, b].map((r) => [...r.stderr.matchAll(/^finished (\S+ seed \d+)$/gm)].map((m) => m[1]));
@@ -138,7 +177,11 @@ test('two sweeps on one results folder share the work: every run executes once, 
   fs.writeFileSync(`${records[1]}.lock`, `${holder.pid} ${os.hostname()}\n`);
   const sweep = dilProcess(args);
   try {
-    await waitFor('the sweep to wait for the held run', () => /waiting for 1 run\(s\) claimed by other processes/.test(sweep.stderr()), 120_000);
+    await waitFor(
+      'the sweep to wait for the held run',
+      () => /waiting for 1 run\(s\) claimed by other processes/.test(sweep.stderr()),
+      120_000,
+    );
     assert.ok(!fs.existsSync(records[1]));
   } finally {
     holder.kill();
@@ -149,39 +192,76 @@ test('two sweeps on one results folder share the work: every run executes once, 
   const summary = JSON.parse(rerun.stdout.trim().split('\n').pop()!);
   assert.equal(summary.executedRuns, 2);
   const waitedFor = JSON.parse(fs.readFileSync(records[1], 'utf8'));
-  assert.ok(Date.parse(waitedFor.startedAt) >= holderEnded - 1000, 'the run held by a live process started only after that process ended');
+  assert.ok(
+    Date.parse(waitedFor.startedAt) >= holderEnded - 1000,
+    'the run held by a live process started only after that process ended',
+  );
   assert.equal(files(results, '.json').length, 6);
   assert.deepEqual(files(results, '.lock'), []);
 });
 
-test('--emit-jobs lines run as printed under GNU parallel from another directory; dil report equals dil ablate', { skip: skipWithout('parallel') }, async () => {
-  assert.equal(missing('parallel'), undefined, 'CI is set and GNU parallel is missing: apt-get install parallel');
-  const dir = tempDir('jobs');
-  const jobsResults = path.join(dir, 'via-jobs');
-  const emitted = spawnSync(process.execPath, [BIN, ...TINY_SWEEP, '--seeds', '2', '--emit-jobs', '--results', jobsResults], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(emitted.status, 0, emitted.stderr);
-  const jobs = path.join(dir, 'jobs.txt');
-  fs.writeFileSync(jobs, emitted.stdout);
-  assert.equal(emitted.stdout.trim().split('\n').length, 4);
-  // another directory, a PATH without dil: the lines must carry everything they need
-  const elsewhere = tempDir('elsewhere');
-  const ran = spawnSync('bash', ['-c', `parallel --will-cite -j 2 < ${JSON.stringify(jobs)}`], {
-    cwd: elsewhere,
-    encoding: 'utf8',
-    env: { ...process.env, PATH: '/usr/bin:/bin', DIL_PROGRESS: 'off' },
-  });
-  assert.equal(ran.status, 0, ran.stderr);
-  const report = spawnSync(process.execPath, [BIN, 'report', jobsResults, '--json'], { cwd: elsewhere, encoding: 'utf8' });
-  assert.equal(report.status, 0, report.stderr);
-  const fromJobs = JSON.parse(report.stdout.trim().split('\n').pop()!);
-  const direct = await dilProcess([...TINY_SWEEP, '--seeds', '2', '--jobs', '1', '--results', path.join(dir, 'direct'), '--json']).done;
-  assert.equal(direct.code, 0, direct.stderr);
-  const fromAblate = JSON.parse(direct.stdout.trim().split('\n').pop()!);
-  assert.equal(fromJobs.records, 4);
-  const reported = fromJobs.experiments[0].variants.map((v: { variant: string; meanAuc: number; stdAuc: number; runs: number }) => [v.variant, v.meanAuc, v.stdAuc, v.runs]);
-  const swept = fromAblate.experiments[0].variants.map((v: { variant: string; meanAuc: number; stdAuc: number; runs: number }) => [v.variant, v.meanAuc, v.stdAuc, v.runs]);
-  assert.deepEqual(reported, swept);
-  // record for record: the same metrics to the last digit
-  const best = (d: string) => loadRunRecords(d).records.map((r) => [r.variant, r.seed, r.configHash, r.best]);
-  assert.deepEqual(best(jobsResults), best(path.join(dir, 'direct')));
-});
+test(
+  '--emit-jobs lines run as printed under GNU parallel from another directory; dil report equals dil ablate',
+  { skip: skipWithout('parallel') },
+  async () => {
+    assert.equal(missing('parallel'), undefined, 'CI is set and GNU parallel is missing: apt-get install parallel');
+    const dir = tempDir('jobs');
+    const jobsResults = path.join(dir, 'via-jobs');
+    const emitted = spawnSync(
+      process.execPath,
+      [BIN, ...TINY_SWEEP, '--seeds', '2', '--emit-jobs', '--results', jobsResults],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
+    assert.equal(emitted.status, 0, emitted.stderr);
+    const jobs = path.join(dir, 'jobs.txt');
+    fs.writeFileSync(jobs, emitted.stdout);
+    assert.equal(emitted.stdout.trim().split('\n').length, 4);
+    // another directory, a PATH without dil: the lines must carry everything they need
+    const elsewhere = tempDir('elsewhere');
+    const ran = spawnSync('bash', ['-c', `parallel --will-cite -j 2 < ${JSON.stringify(jobs)}`], {
+      cwd: elsewhere,
+      encoding: 'utf8',
+      env: { ...process.env, PATH: '/usr/bin:/bin', DIL_PROGRESS: 'off' },
+    });
+    assert.equal(ran.status, 0, ran.stderr);
+    const report = spawnSync(process.execPath, [BIN, 'report', jobsResults, '--json'], {
+      cwd: elsewhere,
+      encoding: 'utf8',
+    });
+    assert.equal(report.status, 0, report.stderr);
+    const fromJobs = JSON.parse(report.stdout.trim().split('\n').pop()!);
+    const direct = await dilProcess([
+      ...TINY_SWEEP,
+      '--seeds',
+      '2',
+      '--jobs',
+      '1',
+      '--results',
+      path.join(dir, 'direct'),
+      '--json',
+    ]).done;
+    assert.equal(direct.code, 0, direct.stderr);
+    const fromAblate = JSON.parse(direct.stdout.trim().split('\n').pop()!);
+    assert.equal(fromJobs.records, 4);
+    const reported = fromJobs.experiments[0].variants.map(
+      (v: { variant: string; meanAuc: number; stdAuc: number; runs: number }) => [
+        v.variant,
+        v.meanAuc,
+        v.stdAuc,
+        v.runs,
+      ],
+    );
+    const swept = fromAblate.experiments[0].variants.map(
+      (v: { variant: string; meanAuc: number; stdAuc: number; runs: number }) => [
+        v.variant,
+        v.meanAuc,
+        v.stdAuc,
+        v.runs,
+      ],
+    );
+    assert.deepEqual(reported, swept);
+    // record for record: the same metrics to the last digit
+    const best = (d: string) => loadRunRecords(d).records.map((r) => [r.variant, r.seed, r.configHash, r.best]);
+    assert.deepEqual(best(jobsResults), best(path.join(dir, 'direct')));
+  },
+);

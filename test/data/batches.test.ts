@@ -28,8 +28,14 @@ test('test batch: latest maxLen behaviours, post-padded, masks and categories bu
   assert.deepEqual(Array.from(b.targetItems.filter((_, i) => i % 2 === 0)), [4, 1, 5]);
   // Level-0 ids (DIN): A=Lips 4, B=Face 3, C=Lips 4, D=Eyes 2, E=Beauty 1.
   const cat0 = [0, 4, 3, 4, 2, 1];
-  assert.deepEqual(Array.from(b.histCats[0]), Array.from(b.histItems, (i) => cat0[i]));
-  assert.deepEqual(Array.from(b.targetCats[0]), Array.from(b.targetItems, (i) => cat0[i]));
+  assert.deepEqual(
+    Array.from(b.histCats[0]),
+    Array.from(b.histItems, (i) => cat0[i]),
+  );
+  assert.deepEqual(
+    Array.from(b.targetCats[0]),
+    Array.from(b.targetItems, (i) => cat0[i]),
+  );
 });
 
 test('auxiliary negatives: one per real position, never the behaviour nor a user item, 0 on padding, re-drawn per epoch', async () => {
@@ -63,7 +69,8 @@ test('shuffling is a permutation, deterministic by seed + epoch, and dropLast/nu
   const ds = await loadDataset('synthetic:tiny', { seed: 3 });
   const ids = (epoch: number, seed = 7) => {
     const out: number[] = [];
-    for (const b of ds.batches('train', 100, { seed, epoch, auxNegatives: false })) for (let i = 0; i < b.size; i++) out.push(b.users[i] * 10000 + b.targetItems[i]);
+    for (const b of ds.batches('train', 100, { seed, epoch, auxNegatives: false }))
+      for (let i = 0; i < b.size; i++) out.push(b.users[i] * 10000 + b.targetItems[i]);
     return out;
   };
   const e0 = ids(0);
@@ -71,7 +78,10 @@ test('shuffling is a permutation, deterministic by seed + epoch, and dropLast/nu
   assert.notDeepEqual(ids(1), e0);
   assert.notDeepEqual(ids(0, 8), e0);
   const natural = Array.from(ds.splits.train.user, (u, i) => u * 10000 + ds.splits.train.target[i]);
-  assert.deepEqual([...e0].sort((a, b) => a - b), [...natural].sort((a, b) => a - b));
+  assert.deepEqual(
+    [...e0].sort((a, b) => a - b),
+    [...natural].sort((a, b) => a - b),
+  );
   const n = ds.splitSize('train');
   assert.equal(ds.numBatches('train', 100), Math.ceil(n / 100));
   assert.equal([...ds.batches('train', 100, { dropLast: true, auxNegatives: false })].length, Math.floor(n / 100));

@@ -53,12 +53,18 @@ test('cache: a truncated cache file is not trusted (rebuilt), and the byte form 
   const round = new InMemoryDataset(deserializeDatasetParts(bytes));
   assert.deepEqual(round.toBytes(), bytes);
   assert.deepEqual([...round.batches('test', 4, { epoch: 2 })], [...ds.batches('test', 4, { epoch: 2 })]);
-  assert.throws(() => deserializeDatasetParts(bytes.subarray(0, bytes.length - 16), file), /truncated dataset cache file/);
+  assert.throws(
+    () => deserializeDatasetParts(bytes.subarray(0, bytes.length - 16), file),
+    /truncated dataset cache file/,
+  );
   fs.writeFileSync(file, fileBytes.subarray(0, fileBytes.length - 16));
   const notes: string[] = [];
   const rebuilt = await loadDataset('amazon:Tiny', { dataDir, cacheDir, onWarning: (m) => notes.push(m) });
   assert.ok(!notes.some((n) => /loaded from cache/.test(n)));
-  assert.ok(notes.some((n) => /is damaged .*; rebuilding it/.test(n)), notes.join('\n'));
+  assert.ok(
+    notes.some((n) => /is damaged .*; rebuilding it/.test(n)),
+    notes.join('\n'),
+  );
   assert.deepEqual(rebuilt.toBytes(), bytes);
   assert.deepEqual(fs.readFileSync(file), fileBytes);
 });

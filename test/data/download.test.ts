@@ -56,11 +56,18 @@ test('downloads both files, checks gzip, renames .part, reports progress; the re
   await withServer('good', async (baseUrl, hits) => {
     const dir = tmpDir('dl');
     const progress: [number, number, string][] = [];
-    const res = await downloadAmazon('Tiny', { baseUrl, dataDir: dir, onProgress: (d, t, l) => progress.push([d, t, l]) });
+    const res = await downloadAmazon('Tiny', {
+      baseUrl,
+      dataDir: dir,
+      onProgress: (d, t, l) => progress.push([d, t, l]),
+    });
     assert.deepEqual(listing(dir), ['meta_Tiny.json.gz', 'reviews_Tiny_5.json.gz']);
     assert.deepEqual(hits, ['/files/reviews_Tiny_5.json.gz', '/files/meta_Tiny.json.gz']);
     assert.deepEqual(fs.readFileSync(path.join(dir, 'reviews_Tiny_5.json.gz')), reviewsGz);
-    assert.deepEqual(res.files.map((f) => path.basename(f)), ['reviews_Tiny_5.json.gz', 'meta_Tiny.json.gz']);
+    assert.deepEqual(
+      res.files.map((f) => path.basename(f)),
+      ['reviews_Tiny_5.json.gz', 'meta_Tiny.json.gz'],
+    );
     const last = progress.filter((p) => p[2] === 'reviews_Tiny_5.json.gz').at(-1)!;
     assert.deepEqual(last, [reviewsGz.length, reviewsGz.length, 'reviews_Tiny_5.json.gz']);
     const ds = await loadDataset('amazon:Tiny', { dataDir: dir, validFraction: 0 });
@@ -91,7 +98,10 @@ test('the base URL can come from DIL_AMAZON_BASE_URL', async () => {
 test('a truncated gzip is rejected and leaves no file that looks complete', async () => {
   await withServer('truncated-gzip', async (baseUrl) => {
     const dir = tmpDir('dl-trunc');
-    await assert.rejects(downloadAmazon('Tiny', { baseUrl, dataDir: dir }), /reviews_Tiny_5\.json\.gz\.part: truncated or corrupt gzip stream .*expected a complete gzip file/);
+    await assert.rejects(
+      downloadAmazon('Tiny', { baseUrl, dataDir: dir }),
+      /reviews_Tiny_5\.json\.gz\.part: truncated or corrupt gzip stream .*expected a complete gzip file/,
+    );
     assert.deepEqual(listing(dir), []);
   });
 });
@@ -107,7 +117,10 @@ test('a connection cut short is rejected and leaves nothing behind', async () =>
 test('an HTTP error names the URL and status', async () => {
   await withServer('missing', async (baseUrl) => {
     const dir = tmpDir('dl-404');
-    await assert.rejects(downloadAmazon('Tiny', { baseUrl, dataDir: dir }), /127\.0\.0\.1:\d+\/files\/reviews_Tiny_5\.json\.gz: HTTP 404; expected 200/);
+    await assert.rejects(
+      downloadAmazon('Tiny', { baseUrl, dataDir: dir }),
+      /127\.0\.0\.1:\d+\/files\/reviews_Tiny_5\.json\.gz: HTTP 404; expected 200/,
+    );
     assert.deepEqual(listing(dir), []);
   });
 });
@@ -130,12 +143,23 @@ test('pinned sizes: a file whose size differs from the pinned one is refused and
   await withServer('good', async (baseUrl) => {
     const dir = tmpDir('dl-pinned');
     const wrong = { 'reviews_Tiny_5.json.gz': { bytes: reviewsGz.length + 1 } };
-    await assert.rejects(downloadAmazon('Tiny', { baseUrl, dataDir: dir, knownFiles: wrong }), new RegExp(`reviews_Tiny_5\\.json\\.gz from ${baseUrl}reviews_Tiny_5\\.json\\.gz: ${reviewsGz.length} bytes; the official file has ${reviewsGz.length + 1} bytes`));
+    await assert.rejects(
+      downloadAmazon('Tiny', { baseUrl, dataDir: dir, knownFiles: wrong }),
+      new RegExp(
+        `reviews_Tiny_5\\.json\\.gz from ${baseUrl}reviews_Tiny_5\\.json\\.gz: ${reviewsGz.length} bytes; the official file has ${reviewsGz.length + 1} bytes`,
+      ),
+    );
     assert.deepEqual(listing(dir), []);
-    const right = { 'reviews_Tiny_5.json.gz': { bytes: reviewsGz.length }, 'meta_Tiny.json.gz': { sha256: crypto.createHash('sha256').update(metaGz).digest('hex') } };
+    const right = {
+      'reviews_Tiny_5.json.gz': { bytes: reviewsGz.length },
+      'meta_Tiny.json.gz': { sha256: crypto.createHash('sha256').update(metaGz).digest('hex') },
+    };
     await downloadAmazon('Tiny', { baseUrl, dataDir: dir, knownFiles: right });
     assert.deepEqual(listing(dir), ['meta_Tiny.json.gz', 'reviews_Tiny_5.json.gz']);
     // a present file is held to the pin too
-    await assert.rejects(downloadAmazon('Tiny', { baseUrl, dataDir: dir, knownFiles: wrong }), /from an earlier download: .* bytes; the official file has .*; it is kept in .*: pass --force/);
+    await assert.rejects(
+      downloadAmazon('Tiny', { baseUrl, dataDir: dir, knownFiles: wrong }),
+      /from an earlier download: .* bytes; the official file has .*; it is kept in .*: pass --force/,
+    );
   });
 });

@@ -26,16 +26,22 @@ test('DIN protocol: every prefix k=1..n-2 -> train pos+neg, last -> test; negati
   const u2neg = train[5][1];
   assert.ok([3, 5].includes(u2neg), `U2 train negative ${u2neg}`);
   assert.deepEqual(train, [
-    [1, 3, 1, 1], [1, 5, 0, 1],
-    [1, 2, 1, 2], [1, 5, 0, 2],
-    [2, 4, 1, 1], [2, u2neg, 0, 1],
+    [1, 3, 1, 1],
+    [1, 5, 0, 1],
+    [1, 2, 1, 2],
+    [1, 5, 0, 2],
+    [2, 4, 1, 1],
+    [2, u2neg, 0, 1],
   ]);
   assert.ok([3, 5].includes(test[3][1]));
   assert.ok([1, 2, 4].includes(test[5][1]));
   assert.deepEqual(test, [
-    [1, 4, 1, 3], [1, 5, 0, 3],
-    [2, 1, 1, 2], [2, test[3][1], 0, 2],
-    [3, 5, 1, 1], [3, test[5][1], 0, 1],
+    [1, 4, 1, 3],
+    [1, 5, 0, 3],
+    [2, 1, 1, 2],
+    [2, test[3][1], 0, 2],
+    [3, 5, 1, 1],
+    [3, test[5][1], 0, 1],
   ]);
   // DIN category = categories[-1][-1]: A has paths [.., Face] and [.., Lips] -> Lips. Level-0 vocab sorted.
   assert.deepEqual(ds.vocab.cats[0], ['<pad>', 'Beauty', 'Eyes', 'Face', 'Lips']);
@@ -63,7 +69,12 @@ test('DIN protocol: validation carves the last training pair of a seeded share o
 
 test('DIEN protocol: one neg+pos at the last review per user, seeded user split, categories[0][-1]', async () => {
   // testFraction 1/3 of 3 users -> round(1) = 1 test user; validFraction 0.
-  const ds = await loadDataset('amazon:Tiny', { dataDir: tinyAmazonDir(true), protocol: 'dien', validFraction: 0, testFraction: 1 / 3 });
+  const ds = await loadDataset('amazon:Tiny', {
+    dataDir: tinyAmazonDir(true),
+    protocol: 'dien',
+    validFraction: 0,
+    testFraction: 1 / 3,
+  });
   const all = [...rows(ds.splits.train), ...rows(ds.splits.test)].sort((a, b) => a[0] - b[0] || a[2] - b[2]);
   assert.equal(ds.splitSize('test'), 2);
   assert.equal(ds.splitSize('train'), 4);
@@ -84,7 +95,14 @@ test('DIEN protocol: allowOwnHistoryNegatives reproduces the official flaw (nega
   let own = 0;
   let total = 0;
   for (let seed = 1; seed <= 30; seed++) {
-    const ds = await loadDataset('amazon:Tiny', { dataDir: dir, protocol: 'dien', validFraction: 0, seed, allowOwnHistoryNegatives: true, negatives: 'uniform' });
+    const ds = await loadDataset('amazon:Tiny', {
+      dataDir: dir,
+      protocol: 'dien',
+      validFraction: 0,
+      seed,
+      allowOwnHistoryNegatives: true,
+      negatives: 'uniform',
+    });
     for (const split of ['train', 'test'] as const) {
       const t = ds.splits[split];
       for (let i = 0; i < t.user.length; i++) {

@@ -24,7 +24,8 @@ test('same seed -> identical bytes; another seed -> other data; tiny builds in w
   assert.deepEqual([a.splitSize('train'), a.splitSize('valid'), a.splitSize('test')], [1296, 144, 160]);
   // Sub -> top hierarchy: sub-t-s has parent top-t.
   const parentOf = a.hierarchy.parentOf[0]!;
-  for (let s = 1; s < a.sizes.cats[0]; s++) assert.equal(a.vocab.cats[1][parentOf[s]], a.vocab.cats[0][s].replace(/^sub-(\d+)-\d+$/, 'top-$1'));
+  for (let s = 1; s < a.sizes.cats[0]; s++)
+    assert.equal(a.vocab.cats[1][parentOf[s]], a.vocab.cats[0][s].replace(/^sub-(\d+)-\d+$/, 'top-$1'));
 });
 
 /**
@@ -39,7 +40,10 @@ function logitShifts(ds: Dataset, split: 'train' | 'test'): number[] {
   const w = rank.map((r) => r ** -o.popularity);
   const m = rank.reduce((a, r, j) => a + w[j] * Math.log(r), 0) / w.reduce((a, b) => a + b, 0);
   const t = ds.splits[split];
-  return Array.from(t.user, (u, r) => o.popularityClick * o.popularity * (m - Math.log(gt.popularityRank[t.target[r]])) + gt.userActivity[u]);
+  return Array.from(
+    t.user,
+    (u, r) => o.popularityClick * o.popularity * (m - Math.log(gt.popularityRank[t.target[r]])) + gt.userActivity[u],
+  );
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -59,7 +63,9 @@ function recomputedProbabilities(ds: Dataset, split: 'train' | 'test', shifts = 
     for (let k = 0; k < gt.interests; k++) {
       const sub = gt.trajectory[(u * gt.steps + gt.steps - 1) * gt.interests + k];
       const top = ds.hierarchy.parentOf[0]![sub];
-      const m = (1 - o.topWeight) * (ds.itemCats[0][item] === sub ? 1 : 0) + o.topWeight * (ds.itemCats[1][item] === top ? 1 : 0);
+      const m =
+        (1 - o.topWeight) * (ds.itemCats[0][item] === sub ? 1 : 0) +
+        o.topWeight * (ds.itemCats[1][item] === top ? 1 : 0);
       match = Math.max(match, m);
     }
     return sigmoid(logit(o.noise + (1 - 2 * o.noise) * match) + shifts[r]);
@@ -86,7 +92,10 @@ test('ground truth: click probabilities follow the documented formula (match, po
       ['no activity', shifts.map((s, r) => s - activity[r])],
       ['popularity sign flipped', shifts.map((s, r) => 2 * activity[r] - s)],
     ] as const) {
-      assert.ok(misses(recomputedProbabilities(ds, 'train', wrong), gtp) > 0.9 * p.length, `${spec}: ${name} should not fit`);
+      assert.ok(
+        misses(recomputedProbabilities(ds, 'train', wrong), gtp) > 0.9 * p.length,
+        `${spec}: ${name} should not fit`,
+      );
     }
   }
   // hier without popularity and activity: topWeight 1, so p is noise = 0.05 (no interest's top) or 1 - noise = 0.95, both present.
@@ -99,16 +108,25 @@ test('ground truth: click probabilities follow the documented formula (match, po
 
 test('popularity: behaviours and random targets are drawn with weight rank^(-popularity); activity has the documented spread', async () => {
   const popularity = 0.8;
-  const ds = await loadDataset('synthetic:small', { seed: 4, synthetic: { popularity, behaviourNoise: 0, topSpread: 0, activity: 0.7 } });
+  const ds = await loadDataset('synthetic:small', {
+    seed: 4,
+    synthetic: { popularity, behaviourNoise: 0, topSpread: 0, activity: 0.7 },
+  });
   const gt = ds.groundTruth!;
   const rank = gt.popularityRank;
   const I = rank.length - 1;
-  assert.deepEqual(Array.from(rank.slice(1)).sort((a, b) => a - b), Array.from({ length: I }, (_, i) => i + 1));
+  assert.deepEqual(
+    Array.from(rank.slice(1)).sort((a, b) => a - b),
+    Array.from({ length: I }, (_, i) => i + 1),
+  );
   const w = Array.from(rank, (r) => (r > 0 ? r ** -popularity : 0));
   /** Expected log rank of an item drawn with weight w among `ids`, and under a uniform draw. */
   const expectedLogRank = (ids: number[]) => {
     const total = ids.reduce((a, i) => a + w[i], 0);
-    return [ids.reduce((a, i) => a + (w[i] / total) * Math.log(rank[i]), 0), ids.reduce((a, i) => a + Math.log(rank[i]) / ids.length, 0)];
+    return [
+      ids.reduce((a, i) => a + (w[i] / total) * Math.log(rank[i]), 0),
+      ids.reduce((a, i) => a + Math.log(rank[i]) / ids.length, 0),
+    ];
   };
   const idsOfSub = new Map<number, number[]>();
   for (let i = 1; i <= I; i++) idsOfSub.set(ds.itemCats[0][i], [...(idsOfSub.get(ds.itemCats[0][i]) ?? []), i]);
@@ -124,7 +142,10 @@ test('popularity: behaviours and random targets are drawn with weight rank^(-pop
     uniform += e0 / items.length;
   }
   // 80,000 behaviours: the sd of the mean log rank is about 0.005; weighted and uniform differ by > 1.
-  assert.ok(Math.abs(observed - weighted) < 0.03, `behaviours: mean log rank ${observed}, expected ${weighted} (uniform ${uniform})`);
+  assert.ok(
+    Math.abs(observed - weighted) < 0.03,
+    `behaviours: mean log rank ${observed}, expected ${weighted} (uniform ${uniform})`,
+  );
   assert.ok(uniform - weighted > 1);
   // Targets 1, 3 of each user (rows in order, 4 per user) are drawn from the whole catalog by weight.
   const t = ds.splits.train;
@@ -146,7 +167,11 @@ test('popularity: behaviours and random targets are drawn with weight rank^(-pop
  * the generator must still produce exactly that data.
  */
 function generatedHash(preset: string, size: string, seed: number, overrides: Record<string, unknown>): string {
-  const g = generateSynthetic(resolveSyntheticOptions(preset, size, { ...overrides, popularity: 0, activity: 0 }), seed, { validFraction: 0.1, testFraction: 0.1 });
+  const g = generateSynthetic(
+    resolveSyntheticOptions(preset, size, { ...overrides, popularity: 0, activity: 0 }),
+    seed,
+    { validFraction: 0.1, testFraction: 0.1 },
+  );
   const h = createHash('sha256');
   const add = (a: ArrayBufferView) => h.update(Buffer.from(a.buffer, a.byteOffset, a.byteLength));
   g.itemCats.forEach(add);
@@ -170,13 +195,39 @@ test('popularity 0 and activity 0 reproduce the data of the generator without th
     ['multi', 'tiny', 1, {}, '27ea026323ee1ad043dd69816b28f51f9817558a5d6458f05efaab9c07613d16'],
     ['hier', 'tiny', 1, {}, '87e03a02a85530423f1c0b3e1f17de34558d8fd032ce21a62e76d7a8b4dbebd5'],
     ['default', 'small', 1, {}, '5273be259a5c2215cc46551a14c72a207d8228964fb0e2e565e37c2a2d5f2879'],
-    ['multi', 'tiny', 3, { clickRule: 'brandPair', subPerTop: 2, topSpread: 0.5 }, 'd058d461fa101970da3ea0b2b8dddc6a6f886349ca238b91571bb429a3f0f365'],
-    ['multi', 'tiny', 3, { clickRule: 'recentPair', subPerTop: 2, recentWindow: 5 }, 'fb5bf572dd051e5dc01abc56d8dad7c7abefea3f08ca332efb4430947d201b05'],
+    [
+      'multi',
+      'tiny',
+      3,
+      { clickRule: 'brandPair', subPerTop: 2, topSpread: 0.5 },
+      'd058d461fa101970da3ea0b2b8dddc6a6f886349ca238b91571bb429a3f0f365',
+    ],
+    [
+      'multi',
+      'tiny',
+      3,
+      { clickRule: 'recentPair', subPerTop: 2, recentWindow: 5 },
+      'fb5bf572dd051e5dc01abc56d8dad7c7abefea3f08ca332efb4430947d201b05',
+    ],
     ['default', 'tiny', 4, { brands: 0, noise: 0 }, 'ce5e35623b8adac675f73253b6a7b5df4d4532eb7084ad0bcb77ef792d508442'],
   ];
-  for (const [preset, size, seed, overrides, hash] of cases) assert.equal(generatedHash(preset, size, seed, overrides), hash, `${preset}:${size} seed ${seed} ${JSON.stringify(overrides)}`);
+  for (const [preset, size, seed, overrides, hash] of cases)
+    assert.equal(
+      generatedHash(preset, size, seed, overrides),
+      hash,
+      `${preset}:${size} seed ${seed} ${JSON.stringify(overrides)}`,
+    );
   // with the defaults the data differs
-  assert.notEqual(generateSynthetic(resolveSyntheticOptions('default', 'tiny'), 1, { validFraction: 0.1, testFraction: 0.1 }).sequences.items.join(), generateSynthetic(resolveSyntheticOptions('default', 'tiny', { popularity: 0, activity: 0 }), 1, { validFraction: 0.1, testFraction: 0.1 }).sequences.items.join());
+  assert.notEqual(
+    generateSynthetic(resolveSyntheticOptions('default', 'tiny'), 1, {
+      validFraction: 0.1,
+      testFraction: 0.1,
+    }).sequences.items.join(),
+    generateSynthetic(resolveSyntheticOptions('default', 'tiny', { popularity: 0, activity: 0 }), 1, {
+      validFraction: 0.1,
+      testFraction: 0.1,
+    }).sequences.items.join(),
+  );
 });
 
 test('without noise or spread, every behaviour is an item of one of the current interests', async () => {
@@ -193,10 +244,16 @@ test('without noise or spread, every behaviour is an item of one of the current 
 });
 
 test('dominantInterest: the first interest draws that share of the behaviours, the others share the rest', async () => {
-  const ds = await loadDataset('synthetic:tiny', { synthetic: { interests: 4, dominantInterest: 0.7, behaviourNoise: 0, topSpread: 0, drift: 0 } });
+  const ds = await loadDataset('synthetic:tiny', {
+    synthetic: { interests: 4, dominantInterest: 0.7, behaviourNoise: 0, topSpread: 0, drift: 0 },
+  });
   const gt = ds.groundTruth!;
   const K = 4;
-  for (let u = 1; u < ds.sizes.users; u++) assert.deepEqual(Array.from(gt.interestWeights.subarray(u * K, u * K + K), (w) => Number(w.toFixed(6))), [0.7, 0.1, 0.1, 0.1]);
+  for (let u = 1; u < ds.sizes.users; u++)
+    assert.deepEqual(
+      Array.from(gt.interestWeights.subarray(u * K, u * K + K), (w) => Number(w.toFixed(6))),
+      [0.7, 0.1, 0.1, 0.1],
+    );
   // Users whose four interests are four distinct subs: share of behaviours in the first one's sub.
   // About 350 such users x 15 behaviours: the share's sd is about 0.006.
   const { offsets, items } = ds.sequences;
@@ -223,7 +280,11 @@ test('drift: interests move at the documented rate, and recent behaviours predic
       for (let t = 1; t < gt.steps; t++) {
         for (let k = 0; k < gt.interests; k++) {
           n++;
-          if (gt.trajectory[(u * gt.steps + t) * gt.interests + k] !== gt.trajectory[(u * gt.steps + t - 1) * gt.interests + k]) changes++;
+          if (
+            gt.trajectory[(u * gt.steps + t) * gt.interests + k] !==
+            gt.trajectory[(u * gt.steps + t - 1) * gt.interests + k]
+          )
+            changes++;
         }
       }
     }
@@ -250,7 +311,10 @@ test('drift: interests move at the documented rate, and recent behaviours predic
     }
     return hit / pos;
   };
-  assert.ok(share(drift, true) > share(drift, false) + 0.1, `recent ${share(drift, true)} vs early ${share(drift, false)}`);
+  assert.ok(
+    share(drift, true) > share(drift, false) + 0.1,
+    `recent ${share(drift, true)} vs early ${share(drift, false)}`,
+  );
   assert.ok(Math.abs(share(stable, true) - share(stable, false)) < 0.05);
 });
 
@@ -260,7 +324,8 @@ test("click rules 'recentPair' and 'brandPair': p follows the rule, recomputed f
     const ds = await loadDataset('synthetic:small', { seed: 3, synthetic: { ...world, clickRule, recentWindow: 5 } });
     const subNames = ds.vocab.cats[0];
     // the partner of 'sub-T-S' is 'sub-T-(S xor 1)', looked up by name
-    const partnerOf = (sub: number) => subNames.indexOf(subNames[sub].replace(/-(\d+)$/, (_, s) => `-${Number(s) ^ 1}`));
+    const partnerOf = (sub: number) =>
+      subNames.indexOf(subNames[sub].replace(/-(\d+)$/, (_, s) => `-${Number(s) ^ 1}`));
     const t = ds.splits.train;
     const { offsets, items } = ds.sequences;
     const gtp = ds.groundTruth!.clickProbability.train;
@@ -270,7 +335,10 @@ test("click rules 'recentPair' and 'brandPair': p follows the rule, recomputed f
       const target = t.target[r];
       const sub = ds.itemCats[0][target];
       const history = Array.from(items.subarray(offsets[t.user[r]], offsets[t.user[r] + 1]));
-      const considered = clickRule === 'recentPair' ? history.slice(-5) : history.filter((i) => ds.itemCats[2][i] === ds.itemCats[2][target]);
+      const considered =
+        clickRule === 'recentPair'
+          ? history.slice(-5)
+          : history.filter((i) => ds.itemCats[2][i] === ds.itemCats[2][target]);
       const subs = considered.map((i) => ds.itemCats[0][i]);
       const both = subs.includes(sub) && subs.includes(partnerOf(sub));
       if (both) positives++;
@@ -278,12 +346,27 @@ test("click rules 'recentPair' and 'brandPair': p follows the rule, recomputed f
       assert.ok(Math.abs(gtp[r] - p) < 1e-6, `${clickRule} row ${r}: p ${gtp[r]}, rule says ${both} (${p})`);
     }
     // both outcomes occur often enough to learn from (25,920 rows)
-    assert.ok(positives > 0.1 * t.user.length && positives < 0.5 * t.user.length, `${clickRule}: ${positives} of ${t.user.length} rows match`);
+    assert.ok(
+      positives > 0.1 * t.user.length && positives < 0.5 * t.user.length,
+      `${clickRule}: ${positives} of ${t.user.length} rows match`,
+    );
   }
-  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { clickRule: 'pairs' as never }), /clickRule=pairs is invalid; expected one of: interests, recentPair, brandPair/);
-  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { clickRule: 'brandPair', subPerTop: 3 }), /needs an even subPerTop, got subPerTop=3/);
-  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { clickRule: 'brandPair', subPerTop: 2, brands: 0 }), /brandPair needs brands > 0/);
-  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { recentWindow: 0 }), /recentWindow=0 is invalid; expected an integer >= 1/);
+  assert.throws(
+    () => resolveSyntheticOptions('default', 'tiny', { clickRule: 'pairs' as never }),
+    /clickRule=pairs is invalid; expected one of: interests, recentPair, brandPair/,
+  );
+  assert.throws(
+    () => resolveSyntheticOptions('default', 'tiny', { clickRule: 'brandPair', subPerTop: 3 }),
+    /needs an even subPerTop, got subPerTop=3/,
+  );
+  assert.throws(
+    () => resolveSyntheticOptions('default', 'tiny', { clickRule: 'brandPair', subPerTop: 2, brands: 0 }),
+    /brandPair needs brands > 0/,
+  );
+  assert.throws(
+    () => resolveSyntheticOptions('default', 'tiny', { recentWindow: 0 }),
+    /recentWindow=0 is invalid; expected an integer >= 1/,
+  );
 });
 
 test('presets and sizes resolve as documented; bad knobs are rejected', () => {
@@ -292,9 +375,21 @@ test('presets and sizes resolve as documented; bad knobs are rejected', () => {
   assert.equal(resolveSyntheticOptions('hier', 'tiny').dominantInterest, 0.7);
   assert.equal(resolveSyntheticOptions('default', 'tiny').users, 400);
   assert.equal(resolveSyntheticOptions('drift', 'default', { drift: 0.3 }).drift, 0.3);
-  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { noise: 0.6 }), /noise=0.6 is invalid; expected a number in \[0, 0.5\)/);
+  assert.throws(
+    () => resolveSyntheticOptions('default', 'tiny', { noise: 0.6 }),
+    /noise=0.6 is invalid; expected a number in \[0, 0.5\)/,
+  );
   assert.throws(() => resolveSyntheticOptions('default', 'tiny', { users: 0 }), /users=0 is invalid/);
-  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { dominantInterest: 1.5 }), /dominantInterest=1.5 is invalid; expected a number in \[0, 1\]/);
-  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { popularity: -1 }), /popularity=-1 is invalid; expected a finite number >= 0/);
-  assert.throws(() => resolveSyntheticOptions('default', 'tiny', { activity: Number.NaN }), /activity=NaN is invalid; expected a finite number >= 0/);
+  assert.throws(
+    () => resolveSyntheticOptions('default', 'tiny', { dominantInterest: 1.5 }),
+    /dominantInterest=1.5 is invalid; expected a number in \[0, 1\]/,
+  );
+  assert.throws(
+    () => resolveSyntheticOptions('default', 'tiny', { popularity: -1 }),
+    /popularity=-1 is invalid; expected a finite number >= 0/,
+  );
+  assert.throws(
+    () => resolveSyntheticOptions('default', 'tiny', { activity: Number.NaN }),
+    /activity=NaN is invalid; expected a finite number >= 0/,
+  );
 });

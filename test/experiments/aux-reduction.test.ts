@@ -14,7 +14,10 @@ import { modelOptionsForRun } from '../../src/experiments/runModel';
 
 /** alpha and reduction of the auxiliary loss in a resolved model config (dhan: its DIEN branch). */
 function auxOf(model: string, config: Record<string, unknown>): { weight: number; reduction?: string } {
-  const c = (model === 'dhan' ? (config.onDien ? config.dien : {}) : config) as { auxWeight?: number; auxReduction?: string };
+  const c = (model === 'dhan' ? (config.onDien ? config.dien : {}) : config) as {
+    auxWeight?: number;
+    auxReduction?: string;
+  };
   return { weight: c.auxWeight ?? 0, reduction: c.auxReduction };
 }
 
@@ -31,7 +34,8 @@ test('rows with an auxiliary loss use the official reduction (DIEN, DMIN, DHAN e
           const { weight, reduction } = auxOf(run.config.model, model.config as unknown as Record<string, unknown>);
           model.dispose();
           if (weight === 0) continue;
-          const expected = spec.name === 'auxreduction' && run.key.variant === 'dien-per-sample' ? 'perSample' : 'official';
+          const expected =
+            spec.name === 'auxreduction' && run.key.variant === 'dien-per-sample' ? 'perSample' : 'official';
           assert.equal(reduction, expected, `${paper}/${spec.name}/${run.key.variant} (${profile})`);
           checked++;
         }

@@ -106,11 +106,13 @@ test('no file in src/experiments/papers is more than a third comments', () => {
 test('no source line names an issue number or a team role', () => {
   const hits: string[] = [];
   for (const file of [...tsFiles(path.join(ROOT, 'src')), ...tsFiles(path.join(ROOT, 'bench'))]) {
-    fs.readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-      for (const { what, re } of FORBIDDEN) {
-        if (re.test(line)) hits.push(`${rel(file)}:${i + 1}: ${what}: ${line.trim()}`);
-      }
-    });
+    fs.readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        for (const { what, re } of FORBIDDEN) {
+          if (re.test(line)) hits.push(`${rel(file)}:${i + 1}: ${what}: ${line.trim()}`);
+        }
+      });
   }
   assert.deepEqual(hits, []);
 });
@@ -131,26 +133,28 @@ test('documents cited by the source exist: docs/papers.md anchors and docs/findi
   const problems: string[] = [];
   const files = [...tsFiles(path.join(ROOT, 'src')), ...tsFiles(path.join(ROOT, 'bench'))];
   for (const file of files) {
-    fs.readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
-      const where = `${rel(file)}:${i + 1}`;
-      if (/(^|[^/\w])papers\.md/.test(line)) problems.push(`${where}: cite docs/papers.md, not papers.md`);
-      for (const m of line.matchAll(/docs\/findings\/([\w{},.-]+?)\.md/g)) {
-        const names = m[1].startsWith('{') ? m[1].slice(1, -1).split(',') : [m[1]];
-        for (const n of names) {
-          const file = `docs/findings/${n}.md`;
-          if (!fs.existsSync(path.join(ROOT, file))) problems.push(`${where}: ${file} does not exist`);
+    fs.readFileSync(file, 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        const where = `${rel(file)}:${i + 1}`;
+        if (/(^|[^/\w])papers\.md/.test(line)) problems.push(`${where}: cite docs/papers.md, not papers.md`);
+        for (const m of line.matchAll(/docs\/findings\/([\w{},.-]+?)\.md/g)) {
+          const names = m[1].startsWith('{') ? m[1].slice(1, -1).split(',') : [m[1]];
+          for (const n of names) {
+            const file = `docs/findings/${n}.md`;
+            if (!fs.existsSync(path.join(ROOT, file))) problems.push(`${where}: ${file} does not exist`);
+          }
         }
-      }
-      const cites = line.includes('docs/papers.md') || /\bP-DI[A-Z]*-\d/.test(line);
-      if (!cites) return;
-      for (const [section] of line.matchAll(/§\d+(\.\d+)?/g)) {
-        const found = papers.includes(`## ${section} `) || papers.includes(`**${section} `);
-        if (!found) problems.push(`${where}: docs/papers.md has no ${section}`);
-      }
-      for (const [item] of line.matchAll(/\bP-DI[A-Z]*-\d+\b/g)) {
-        if (!papers.includes(`**${item}**`)) problems.push(`${where}: docs/papers.md has no item ${item}`);
-      }
-    });
+        const cites = line.includes('docs/papers.md') || /\bP-DI[A-Z]*-\d/.test(line);
+        if (!cites) return;
+        for (const [section] of line.matchAll(/§\d+(\.\d+)?/g)) {
+          const found = papers.includes(`## ${section} `) || papers.includes(`**${section} `);
+          if (!found) problems.push(`${where}: docs/papers.md has no ${section}`);
+        }
+        for (const [item] of line.matchAll(/\bP-DI[A-Z]*-\d+\b/g)) {
+          if (!papers.includes(`**${item}**`)) problems.push(`${where}: docs/papers.md has no item ${item}`);
+        }
+      });
   }
   assert.deepEqual(problems, []);
 });

@@ -11,7 +11,14 @@ const TABLE_ROWS: Record<string, Record<string, string[]>> = {
     table3: ['LR', 'BaseModel', 'Wide&Deep', 'PNN', 'DeepFM', 'DIN', 'DIN with Dice'],
   },
   dien: {
-    table4: ['BaseModel', 'Two layer GRU Attention', 'BaseModel + GRU + AIGRU', 'BaseModel + GRU + AGRU', 'BaseModel + GRU + AUGRU', 'DIEN'],
+    table4: [
+      'BaseModel',
+      'Two layer GRU Attention',
+      'BaseModel + GRU + AIGRU',
+      'BaseModel + GRU + AGRU',
+      'BaseModel + GRU + AUGRU',
+      'DIEN',
+    ],
   },
 };
 
@@ -22,8 +29,12 @@ test('paper specs: every paper x profile plans; default = all variants x 3 seeds
       assert.ok(specs.length >= 1);
       for (const spec of specs) {
         const plan = planExperiment(spec);
-        assert.ok(spec.variants.some((v) => v.name === spec.baseVariant), `${paper}/${spec.name}: base variant present`);
-        for (const run of plan) assert.ok((MODEL_NAMES as readonly string[]).includes(run.config.model), run.config.model);
+        assert.ok(
+          spec.variants.some((v) => v.name === spec.baseVariant),
+          `${paper}/${spec.name}: base variant present`,
+        );
+        for (const run of plan)
+          assert.ok((MODEL_NAMES as readonly string[]).includes(run.config.model), run.config.model);
         if (profile === 'smoke') {
           assert.deepEqual(spec.seeds, [1]);
           assert.ok(plan.length <= 3, `${paper}/${spec.name} smoke has ${plan.length} runs`);
@@ -41,7 +52,10 @@ test('paper specs: every paper x profile plans; default = all variants x 3 seeds
   for (const [paper, tables] of Object.entries(TABLE_ROWS)) {
     for (const [name, rows] of Object.entries(tables)) {
       const spec = paperExperiments(paper as never, 'default').find((s) => s.name === name)!;
-      assert.deepEqual(spec.variants.map((v) => v.label), rows);
+      assert.deepEqual(
+        spec.variants.map((v) => v.label),
+        rows,
+      );
     }
   }
   // the DIEN Table 4 ablation differs only in the evolution layer and the aux weight
@@ -49,7 +63,14 @@ test('paper specs: every paper x profile plans; default = all variants x 3 seeds
   const bySeed1 = table4.filter((r) => r.key.seed === 1);
   assert.deepEqual(
     bySeed1.map((r) => [r.config.model, r.config.modelOptions.evolution ?? null, r.config.train.auxWeight]),
-    [['base', null, 0], ['dien', 'attention', 0], ['dien', 'AIGRU', 0], ['dien', 'AGRU', 0], ['dien', 'AUGRU', 0], ['dien', 'AUGRU', 1]],
+    [
+      ['base', null, 0],
+      ['dien', 'attention', 0],
+      ['dien', 'AIGRU', 0],
+      ['dien', 'AGRU', 0],
+      ['dien', 'AUGRU', 0],
+      ['dien', 'AUGRU', 1],
+    ],
   );
 });
 
@@ -72,12 +93,21 @@ test('paper specs: every variant of every model builds with its options (no typo
 
 test('notebook parameters: ablationOptionsFromEnv and the real-data history cap', async () => {
   const { ablationOptionsFromEnv, ablationSpecs } = await import('../../src/experiments/ablation');
-  const o = ablationOptionsFromEnv({ DIL_PROFILE: 'smoke', DIL_SEEDS: '1,4', DIL_JOBS: '2', DIL_DATASET: 'amazon:Beauty', DIL_DATA_DIR: '/d' });
+  const o = ablationOptionsFromEnv({
+    DIL_PROFILE: 'smoke',
+    DIL_SEEDS: '1,4',
+    DIL_JOBS: '2',
+    DIL_DATASET: 'amazon:Beauty',
+    DIL_DATA_DIR: '/d',
+  });
   assert.equal(o.profile, 'smoke');
   assert.deepEqual(o.seedList, [1, 4]);
   assert.equal(o.jobs, 2);
   assert.equal(ablationOptionsFromEnv({ DIL_SEEDS: '3' }).seeds, 3);
-  assert.throws(() => ablationOptionsFromEnv({ DIL_PROFILE: 'big' }), /DIL_PROFILE=big: expected one of smoke, default, full/);
+  assert.throws(
+    () => ablationOptionsFromEnv({ DIL_PROFILE: 'big' }),
+    /DIL_PROFILE=big: expected one of smoke, default, full/,
+  );
   assert.throws(() => ablationOptionsFromEnv({ DIL_JOBS: '0' }), /DIL_JOBS=0/);
   const { specs, notes } = ablationSpecs('dien', { ...o, experiments: ['table4'] });
   assert.equal(specs[0].dataset, 'amazon:Beauty');

@@ -43,11 +43,23 @@ test('fuxictr preset: training and data settings', () => {
   });
   assert.deepEqual(c.data, { maxLen: 50, validFraction: 0 });
   // flags win over the preset
-  const o = resolved('din', { train: { embeddingAdam: 'lazy' }, data: { maxLen: 20 }, modelOptions: { attention: { normalize: 'softmax' } } });
+  const o = resolved('din', {
+    train: { embeddingAdam: 'lazy' },
+    data: { maxLen: 20 },
+    modelOptions: { attention: { normalize: 'softmax' } },
+  });
   assert.equal(o.train.embeddingAdam, 'lazy');
   assert.equal(o.data.maxLen, 20);
-  assert.deepEqual(o.modelOptions.attention, { hidden: [80, 40], activation: 'sigmoid', scale: 1, normalize: 'softmax' });
-  assert.throws(() => resolved('dhan'), /preset "fuxictr" has no settings for model "dhan"; it covers: base, din, dien, dmin/);
+  assert.deepEqual(o.modelOptions.attention, {
+    hidden: [80, 40],
+    activation: 'sigmoid',
+    scale: 1,
+    normalize: 'softmax',
+  });
+  assert.throws(
+    () => resolved('dhan'),
+    /preset "fuxictr" has no settings for model "dhan"; it covers: base, din, dien, dmin/,
+  );
   assert.throws(() => resolved('din', { trainPreset: 'dien' }), /do not combine it with train preset "dien"/);
 });
 
@@ -56,9 +68,26 @@ test('fuxictr preset: every model config, MLP input width and initialisation', (
   const embedding = { itemDim: 18, catDim: 18, catLevels: 1, userDim: 0, initStd: 1e-4, glorot: 'normal' };
   const expected: Record<string, Record<string, unknown>> = {
     base: { pooling: 'sum', productFeature: false },
-    din: { productFeature: false, historySum: false, attention: { hidden: [80, 40], activation: 'sigmoid', normalize: 'none', scale: 1 } },
-    dien: { evolution: 'AUGRU', auxWeight: 0, hiddenSize: 36, evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' } },
-    dmin: { refiner: true, auxWeight: 0, interestHeads: 4, positionEncoding: true, positionDim: 4, interestAttentionUnits: [80, 40] },
+    din: {
+      productFeature: false,
+      historySum: false,
+      attention: { hidden: [80, 40], activation: 'sigmoid', normalize: 'none', scale: 1 },
+    },
+    dien: {
+      evolution: 'AUGRU',
+      auxWeight: 0,
+      hiddenSize: 36,
+      evolutionAttention: 'activationUnit',
+      attentionUnit: { normalize: 'softmax' },
+    },
+    dmin: {
+      refiner: true,
+      auxWeight: 0,
+      interestHeads: 4,
+      positionEncoding: true,
+      positionDim: 4,
+      interestAttentionUnits: [80, 40],
+    },
   };
   // MLP input: [item, cate, pooled] = 72 (base, din); [item, cate, final interest] + the kit's DIEN sum terms otherwise
   const width: Record<string, number> = { base: 72, din: 72 };
@@ -69,7 +98,8 @@ test('fuxictr preset: every model config, MLP input width and initialisation', (
       assert.deepEqual(config.embedding, embedding, name);
       for (const [k, v] of Object.entries({ ...fields, mlp })) {
         const actual = config[k] as Record<string, unknown>;
-        if (v && typeof v === 'object' && !Array.isArray(v)) for (const [kk, vv] of Object.entries(v)) assert.deepEqual(actual[kk], vv, `${name}.${k}.${kk}`);
+        if (v && typeof v === 'object' && !Array.isArray(v))
+          for (const [kk, vv] of Object.entries(v)) assert.deepEqual(actual[kk], vv, `${name}.${k}.${kk}`);
         else assert.deepEqual(actual, v, `${name}.${k}`);
       }
       const weights = model.getWeights().weights;
@@ -80,8 +110,14 @@ test('fuxictr preset: every model config, MLP input width and initialisation', (
       const [fanIn, fanOut] = kernel.shape;
       const std = Math.sqrt(kernel.values.reduce((a, x) => a + x * x, 0) / kernel.values.length);
       assert.ok(Math.abs(std / Math.sqrt(2 / (fanIn + fanOut)) - 1) < 0.05, `${name}: kernel std ${std}`);
-      assert.ok(kernel.values.some((x) => Math.abs(x) > Math.sqrt(6 / (fanIn + fanOut))), `${name}: kernel looks uniform`);
-      assert.ok(weights.filter((w) => w.name.endsWith('/bias')).every((w) => w.values.every((x) => x === 0)), `${name}: biases zero`);
+      assert.ok(
+        kernel.values.some((x) => Math.abs(x) > Math.sqrt(6 / (fanIn + fanOut))),
+        `${name}: kernel looks uniform`,
+      );
+      assert.ok(
+        weights.filter((w) => w.name.endsWith('/bias')).every((w) => w.values.every((x) => x === 0)),
+        `${name}: biases zero`,
+      );
       const items = weights.find((w) => w.name === 'embedding.items')!;
       const rows = items.values.subarray(items.shape[1]);
       const estd = Math.sqrt(rows.reduce((a, x) => a + x * x, 0) / rows.length);
@@ -103,18 +139,41 @@ test('dil train --preset fuxictr on a csv fixture: exactly 2 epochs, the last on
       const cat = u % 2;
       const seq = [0, 1, 2, 3].map((k) => `i${cat}${(u + k) % 5}`);
       const neg = (k: number) => `i${1 - cat}${(u + k) % 5}`;
-      const hist = (n: number) => `${seq.slice(0, n).join('^')},${seq.slice(0, n).map((it) => it[1]).join('^')}`;
-      for (let n = 1; n < 3; n++) train.push(`1,u${u},${seq[n]},${cat},${hist(n)}`, `0,u${u},${neg(n)},${1 - cat},${hist(n)}`);
+      const hist = (n: number) =>
+        `${seq.slice(0, n).join('^')},${seq
+          .slice(0, n)
+          .map((it) => it[1])
+          .join('^')}`;
+      for (let n = 1; n < 3; n++)
+        train.push(`1,u${u},${seq[n]},${cat},${hist(n)}`, `0,u${u},${neg(n)},${1 - cat},${hist(n)}`);
       testRows.push(`1,u${u},${seq[3]},${cat},${hist(3)}`, `0,u${u},${neg(3)},${1 - cat},${hist(3)}`);
     }
     fs.writeFileSync(path.join(dir, 'train.csv'), train.join('\n'));
     fs.writeFileSync(path.join(dir, 'test.csv'), testRows.join('\n'));
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['train', '--model', 'din', '--dataset', `csv:${dir}`, '--preset', 'fuxictr', '--seed', '2021', '--batch-size', '8', '--progress', 'off', '--json'], {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
-    });
+    const code = await main(
+      [
+        'train',
+        '--model',
+        'din',
+        '--dataset',
+        `csv:${dir}`,
+        '--preset',
+        'fuxictr',
+        '--seed',
+        '2021',
+        '--batch-size',
+        '8',
+        '--progress',
+        'off',
+        '--json',
+      ],
+      {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+      },
+    );
     assert.equal(code, 0, err.join('\n'));
     const summary = JSON.parse(out[out.length - 1]);
     assert.equal(summary.history.length, 2);
@@ -141,9 +200,15 @@ test('agreement table: mean ± std, peer mean, signed gap, ordering', () => {
     agreementRow(dinNone, [{ seed: 2021, auc: 0.81, gauc: 0.77 }]),
   ]);
   // base: peer AUC (0.7980 + 0.7968) / 2 = 0.7974, ours 0.801 ± 0.001414 -> gap +0.0036
-  assert.match(text, /\| BaseModel \(sum pooling\) \| 2021, 2022 \| 0\.8010 ± 0\.0014 \| 0\.7974 \| \+0\.0036 \| 0\.7780 ± 0\.0028 \| 0\.7746 \| \+0\.0034 \|/);
+  assert.match(
+    text,
+    /\| BaseModel \(sum pooling\) \| 2021, 2022 \| 0\.8010 ± 0\.0014 \| 0\.7974 \| \+0\.0036 \| 0\.7780 ± 0\.0028 \| 0\.7746 \| \+0\.0034 \|/,
+  );
   // DIN none: peer gAUC (0.7829 + 0.7854) / 2 = 0.78415 -> gap -0.01415, printed −0.0141 (outside the tolerance)
-  assert.match(text, /\| DIN, no softmax \| 2021 \| 0\.8100 ± 0\.0000 \| 0\.8065 \| \+0\.0036 \| 0\.7700 ± 0\.0000 \| 0\.7842 \| −0\.0141 \|/);
+  assert.match(
+    text,
+    /\| DIN, no softmax \| 2021 \| 0\.8100 ± 0\.0000 \| 0\.8065 \| \+0\.0036 \| 0\.7700 ± 0\.0000 \| 0\.7842 \| −0\.0141 \|/,
+  );
   assert.match(text, /ordering by AUC: ours din-none > base; peer din-none > base \(same\)/);
   assert.match(text, /ordering by gAUC: ours base > din-none; peer din-none > base \(DIFFERENT\)/);
   assert.match(text, /every gap within 0\.005: NO/);

@@ -44,7 +44,7 @@ function fakeRecord(variant: string, seed: number, testAuc: number): RunRecord {
 }
 
 test('summarizeRuns: mean, std, diff, paired t-test by seed, RelaImpr', () => {
-  const base = [0.70, 0.72, 0.71];
+  const base = [0.7, 0.72, 0.71];
   const better = [0.75, 0.78, 0.76];
   const records = [
     ...better.map((auc, i) => fakeRecord('augru', i + 1, auc)),
@@ -57,7 +57,10 @@ test('summarizeRuns: mean, std, diff, paired t-test by seed, RelaImpr', () => {
     ],
     baseVariant: 'base',
   });
-  assert.deepEqual(summary.variants.map((v) => v.label), ['BaseModel', 'GRU+AUGRU']);
+  assert.deepEqual(
+    summary.variants.map((v) => v.label),
+    ['BaseModel', 'GRU+AUGRU'],
+  );
   const [b, a] = summary.variants;
   assert.ok(Math.abs(b.meanAuc - 0.71) < 1e-12);
   assert.ok(Math.abs(b.stdAuc - sampleStdOf(base)) < 1e-15);
@@ -71,7 +74,12 @@ test('summarizeRuns: mean, std, diff, paired t-test by seed, RelaImpr', () => {
 });
 
 test('summarizeRuns: pairs only shared seeds; test-set selection is flagged', () => {
-  const records = [fakeRecord('base', 1, 0.7), fakeRecord('base', 2, 0.71), fakeRecord('x', 2, 0.8), fakeRecord('x', 3, 0.82)];
+  const records = [
+    fakeRecord('base', 1, 0.7),
+    fakeRecord('base', 2, 0.71),
+    fakeRecord('x', 2, 0.8),
+    fakeRecord('x', 3, 0.82),
+  ];
   records[3].selectedOnTest = true;
   const summary = summarizeRuns(records, { baseVariant: 'base' });
   const x = summary.variants.find((v) => v.variant === 'x')!;
@@ -104,15 +112,33 @@ test('run records: atomic write, path layout, load, malformed files reported', (
 });
 
 test('run config: canonical hash ignores key order and data location; overrides merge deeply', () => {
-  const a = resolveRunConfig({ model: 'dien', modelOptions: { gru: 'AUGRU', aux: { w: 1 } }, dataset: 's', data: { dataDir: '/a' }, seed: 1 });
-  const b = resolveRunConfig({ model: 'dien', modelOptions: { aux: { w: 1 }, gru: 'AUGRU' }, dataset: 's', data: { dataDir: '/b' }, seed: 1 });
+  const a = resolveRunConfig({
+    model: 'dien',
+    modelOptions: { gru: 'AUGRU', aux: { w: 1 } },
+    dataset: 's',
+    data: { dataDir: '/a' },
+    seed: 1,
+  });
+  const b = resolveRunConfig({
+    model: 'dien',
+    modelOptions: { aux: { w: 1 }, gru: 'AUGRU' },
+    dataset: 's',
+    data: { dataDir: '/b' },
+    seed: 1,
+  });
   assert.equal(runConfigHash(a), runConfigHash(b));
   const c = resolveRunConfig({ model: 'dien', modelOptions: { gru: 'AGRU' }, dataset: 's', seed: 1 });
   assert.notEqual(runConfigHash(a), runConfigHash(c));
   assert.equal(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] }), '{"a":[1,{"c":3,"d":2}],"b":1}');
   assert.deepEqual(mergeDeep({ x: { y: 1, z: 2 }, w: [1] }, { x: { z: 3 }, w: [2] }), { x: { y: 1, z: 3 }, w: [2] });
-  assert.throws(() => resolveRunConfig({ model: 'dien', dataset: 's', seed: 1, train: { batchSize: 0 } }), /train\.batchSize = 0; expected an integer >= 1/);
-  assert.throws(() => resolveRunConfig({ model: 'dien', dataset: 's', seed: 1, train: { bogus: 1 } as never }), /unknown train option "bogus"/);
+  assert.throws(
+    () => resolveRunConfig({ model: 'dien', dataset: 's', seed: 1, train: { batchSize: 0 } }),
+    /train\.batchSize = 0; expected an integer >= 1/,
+  );
+  assert.throws(
+    () => resolveRunConfig({ model: 'dien', dataset: 's', seed: 1, train: { bogus: 1 } as never }),
+    /unknown train option "bogus"/,
+  );
 });
 
 test('planExperiment: variants x seeds, overrides, unknown variant error', () => {
@@ -125,22 +151,37 @@ test('planExperiment: variants x seeds, overrides, unknown variant error', () =>
     base: { model: 'base', modelOptions: { a: 1 }, train: { epochs: 2 }, trainPreset: 'dien' },
     variants: [
       { name: 'base', label: 'Base', overrides: {} },
-      { name: 'dien', label: 'DIEN', overrides: { model: 'dien', modelOptions: { gru: 'AUGRU' }, train: { auxWeight: 1 } } },
+      {
+        name: 'dien',
+        label: 'DIEN',
+        overrides: { model: 'dien', modelOptions: { gru: 'AUGRU' }, train: { auxWeight: 1 } },
+      },
     ],
     baseVariant: 'base',
     seeds: [1, 2],
   };
   const plan = planExperiment(spec);
   assert.equal(plan.length, 4);
-  assert.deepEqual(plan.map((r) => `${r.key.variant}:${r.key.seed}`), ['base:1', 'base:2', 'dien:1', 'dien:2']);
+  assert.deepEqual(
+    plan.map((r) => `${r.key.variant}:${r.key.seed}`),
+    ['base:1', 'base:2', 'dien:1', 'dien:2'],
+  );
   assert.equal(plan[2].config.model, 'dien');
   assert.deepEqual(plan[2].config.modelOptions, { a: 1, gru: 'AUGRU' });
   assert.equal(plan[2].config.train.optimizer, 'adam');
   assert.deepEqual(plan[0].config.train.schedule, { kind: 'epochDecay', factor: 0.5 });
-  const narrowed = applyExperimentOverrides(spec, { seeds: 3, epochs: 1, variants: ['dien'], train: { selectOn: 'test' } });
+  const narrowed = applyExperimentOverrides(spec, {
+    seeds: 3,
+    epochs: 1,
+    variants: ['dien'],
+    train: { selectOn: 'test' },
+  });
   const plan2 = planExperiment(narrowed);
   assert.equal(plan2.length, 3);
   assert.equal(plan2[0].config.train.epochs, 1);
   assert.equal(plan2[0].config.train.selectOn, 'test');
-  assert.throws(() => applyExperimentOverrides(spec, { variants: ['nope'] }), /unknown variant "nope" for dien\/t; expected one of: base, dien/);
+  assert.throws(
+    () => applyExperimentOverrides(spec, { variants: ['nope'] }),
+    /unknown variant "nope" for dien\/t; expected one of: base, dien/,
+  );
 });

@@ -17,7 +17,12 @@ const TINY_SPEC: ExperimentSpec = {
   title: 'tiny sweep',
   dataset: 'synthetic:default:tiny',
   data: {},
-  base: { model: 'base', modelOptions: {}, train: { epochs: 1, batchSize: 64, maxStepsPerEpoch: 5, maxEvalRows: 256 }, trainPreset: 'dien' },
+  base: {
+    model: 'base',
+    modelOptions: {},
+    train: { epochs: 1, batchSize: 64, maxStepsPerEpoch: 5, maxEvalRows: 256 },
+    trainPreset: 'dien',
+  },
   variants: [
     { name: 'base', label: 'BaseModel', overrides: {} },
     { name: 'din', label: 'DIN', overrides: { model: 'din' } },
@@ -63,30 +68,32 @@ test('parallel (2 worker processes) = serial (in process), record for record', a
 
 /** Runs the CLI in a child process; resolves with its exit code and output. */
 function runCli(args: string[], options: { killWhen?: (dir: string) => boolean; resultsDir: string }) {
-  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, DIL_PROGRESS: 'off' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    let timer: NodeJS.Timeout | undefined;
-    if (options.killWhen) {
-      timer = setInterval(() => {
-        if (options.killWhen!(options.resultsDir)) {
-          clearInterval(timer);
-          child.kill('SIGKILL');
-        }
-      }, 50);
-    }
-    child.on('exit', (code, signal) => {
-      if (timer) clearInterval(timer);
-      resolve({ code, signal, stdout, stderr });
-    });
-  });
+  return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
+        cwd: ROOT,
+        env: { ...process.env, DIL_PROGRESS: 'off' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      let timer: NodeJS.Timeout | undefined;
+      if (options.killWhen) {
+        timer = setInterval(() => {
+          if (options.killWhen!(options.resultsDir)) {
+            clearInterval(timer);
+            child.kill('SIGKILL');
+          }
+        }, 50);
+      }
+      child.on('exit', (code, signal) => {
+        if (timer) clearInterval(timer);
+        resolve({ code, signal, stdout, stderr });
+      });
+    },
+  );
 }
 
 function recordFiles(dir: string): string[] {
@@ -108,8 +115,24 @@ test('a killed sweep resumes: the rerun finishes only the missing runs and keeps
   const dir = tmpDir('resume');
   try {
     // smoke profile of DIEN table4: 3 variants x 1 seed, with 2 seeds -> 6 runs, one at a time
-    const args = ['ablate', 'dien', '--profile', 'smoke', '--experiment', 'table4', '--seeds', '2', '--jobs', '1', '--results', dir];
-    const killed = await runCli(args, { resultsDir: dir, killWhen: (d) => recordFiles(d).filter((f) => f.endsWith('.json')).length >= 2 });
+    const args = [
+      'ablate',
+      'dien',
+      '--profile',
+      'smoke',
+      '--experiment',
+      'table4',
+      '--seeds',
+      '2',
+      '--jobs',
+      '1',
+      '--results',
+      dir,
+    ];
+    const killed = await runCli(args, {
+      resultsDir: dir,
+      killWhen: (d) => recordFiles(d).filter((f) => f.endsWith('.json')).length >= 2,
+    });
     assert.equal(killed.signal, 'SIGKILL');
     const finished = recordFiles(dir).filter((f) => f.endsWith('.json'));
     assert.ok(finished.length >= 2 && finished.length < 6, `${finished.length} records after the kill`);
@@ -119,7 +142,10 @@ test('a killed sweep resumes: the rerun finishes only the missing runs and keeps
     const summary = JSON.parse(rerun.stdout.trim().split('\n').pop()!);
     assert.equal(summary.skippedRuns, finished.length);
     assert.equal(summary.executedRuns, 6 - finished.length);
-    assert.deepEqual(summary.variants.map((v: { variant: string }) => v.variant), ['base', 'gru-augru', 'dien']);
+    assert.deepEqual(
+      summary.variants.map((v: { variant: string }) => v.variant),
+      ['base', 'gru-augru', 'dien'],
+    );
     for (const v of summary.variants) {
       assert.equal(v.runs, 2);
       assert.equal(typeof v.meanAuc, 'number');
@@ -135,7 +161,10 @@ test('a killed sweep resumes: the rerun finishes only the missing runs and keeps
     // without --json the summary table is what stdout carries
     const plain = await runCli(args, { resultsDir: dir });
     assert.equal(plain.code, 0, plain.stderr);
-    assert.match(plain.stdout, /DIEN Table 4[^\n]*2 seed\(s\)\nModel +test AUC \(mean ± std\) +diff vs base +p \(paired t\)/);
+    assert.match(
+      plain.stdout,
+      /DIEN Table 4[^\n]*2 seed\(s\)\nModel +test AUC \(mean ± std\) +diff vs base +p \(paired t\)/,
+    );
     assert.match(plain.stdout, /\nBaseModel +0\.\d{4} ± 0\.\d{4} +base /);
     assert.doesNotMatch(plain.stderr, /test AUC \(mean/);
   } finally {
@@ -146,16 +175,37 @@ test('a killed sweep resumes: the rerun finishes only the missing runs and keeps
 test('runs with the same resolved config in two experiments execute once; the other reuses the record', async () => {
   const dir = tmpDir('reuse');
   try {
-    const other: ExperimentSpec = { ...TINY_SPEC, name: 'tiny2', variants: [{ name: 'base-again', label: 'Base again', overrides: {} }] };
+    const other: ExperimentSpec = {
+      ...TINY_SPEC,
+      name: 'tiny2',
+      variants: [{ name: 'base-again', label: 'Base again', overrides: {} }],
+    };
     const plan = [...planExperiment(TINY_SPEC), ...planExperiment(other)];
     const executed: string[] = [];
     const execute = async (run: (typeof plan)[number], resultsDir: string) => {
       executed.push(`${run.key.experiment}/${run.key.variant}/${run.key.seed}`);
       const record = {
-        format: 'dil-run/1', paper: run.key.paper, experiment: run.key.experiment, variant: run.key.variant, label: run.label,
-        seed: run.key.seed, configHash: run.key.configHash, config: run.config, datasetChecksum: 'x', backend: 'cpu', gitCommit: 'g',
-        host: 'h', startedAt: 's', finishedAt: 'f', selectedOnTest: false, history: [], bestEpoch: 0, selectedOn: 'valid',
-        best: { test: { auc: 0.5 + run.key.seed / 10, gauc: 0.5, logloss: 0.7, rows: 1 } }, samplesPerSecond: 1, wallSeconds: 1,
+        format: 'dil-run/1',
+        paper: run.key.paper,
+        experiment: run.key.experiment,
+        variant: run.key.variant,
+        label: run.label,
+        seed: run.key.seed,
+        configHash: run.key.configHash,
+        config: run.config,
+        datasetChecksum: 'x',
+        backend: 'cpu',
+        gitCommit: 'g',
+        host: 'h',
+        startedAt: 's',
+        finishedAt: 'f',
+        selectedOnTest: false,
+        history: [],
+        bestEpoch: 0,
+        selectedOn: 'valid',
+        best: { test: { auc: 0.5 + run.key.seed / 10, gauc: 0.5, logloss: 0.7, rows: 1 } },
+        samplesPerSecond: 1,
+        wallSeconds: 1,
       } as RunRecord;
       const { writeRunRecord, runRecordPath } = await import('../../src/experiments/runRecord');
       writeRunRecord(runRecordPath(resultsDir, run.key), record);
@@ -166,7 +216,13 @@ test('runs with the same resolved config in two experiments execute once; the ot
     assert.equal(result.reused, 2);
     assert.equal(result.records.length, 6);
     const again = result.records.filter((r) => r.experiment === 'tiny2');
-    assert.deepEqual(again.map((r) => [r.variant, r.label, r.best.test.auc]), [['base-again', 'Base again', 0.6], ['base-again', 'Base again', 0.7]]);
+    assert.deepEqual(
+      again.map((r) => [r.variant, r.label, r.best.test.auc]),
+      [
+        ['base-again', 'Base again', 0.6],
+        ['base-again', 'Base again', 0.7],
+      ],
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

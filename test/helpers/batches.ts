@@ -39,8 +39,12 @@ export function tinyBatches(count: number, seed: number, options: TinyBatchOptio
   const { size: B = 16, maxLen: T = 6, minLen = 1, lengths = [], sizes = TINY_SIZES } = options;
   const rng = new Rng(seed);
   /** A uniform item of category c (items c - 1 + 5k inside the vocabulary). */
-  const itemOfCat = (c: number): number => c - 1 + 5 * rng.int(c === 1 ? 1 : 0, Math.floor((sizes.items - 1 - c) / 5) + 1);
-  const levels = (ids: Int32Array): Int32Array[] => [Int32Array.from(ids, catOf), Int32Array.from(ids, (i) => parentOf(catOf(i)))];
+  const itemOfCat = (c: number): number =>
+    c - 1 + 5 * rng.int(c === 1 ? 1 : 0, Math.floor((sizes.items - 1 - c) / 5) + 1);
+  const levels = (ids: Int32Array): Int32Array[] => [
+    Int32Array.from(ids, catOf),
+    Int32Array.from(ids, (i) => parentOf(catOf(i))),
+  ];
   const batches: Batch[] = [];
   for (let k = 0; k < count; k++) {
     const users = new Int32Array(B);

@@ -24,7 +24,11 @@ export interface GradientCheckOptions {
  * difference has truncation error O(eps^2 f''') and float32 rounding adds about 1e-7 |f| / eps.
  * Returns the worst absolute error seen.
  */
-export function assertGradientsMatch(loss: () => tf.Scalar, variables: tf.Tensor[], options: GradientCheckOptions = {}): number {
+export function assertGradientsMatch(
+  loss: () => tf.Scalar,
+  variables: tf.Tensor[],
+  options: GradientCheckOptions = {},
+): number {
   const eps = options.eps ?? 1e-2;
   const atol = options.atol ?? 2e-3;
   const rtol = options.rtol ?? 2e-2;
@@ -55,7 +59,10 @@ export function assertGradientsMatch(loss: () => tf.Scalar, variables: tf.Tensor
       setValues(base);
       const err = Math.abs(analytic[i] - numeric);
       worst = Math.max(worst, err);
-      assert.ok(err <= atol + rtol * Math.abs(numeric), `${label}: input ${k} entry ${i}: analytic ${analytic[i]} vs numeric ${numeric}`);
+      assert.ok(
+        err <= atol + rtol * Math.abs(numeric),
+        `${label}: input ${k} entry ${i}: analytic ${analytic[i]} vs numeric ${numeric}`,
+      );
     }
   });
   return worst;

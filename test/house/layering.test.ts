@@ -37,13 +37,20 @@ function srcFolderOf(file: string, specifier: string): string | undefined {
 test('importedSpecifiers finds every import form', () => {
   const source = [
     "import type { A } from '../experiments/a';",
-    "import * as b from \"./b\";",
+    'import * as b from "./b";',
     "export { c } from '../report/c';",
     "import '../cli/d';",
     "const e = await import('../cli/e');",
     "const f = require('fs');",
   ].join('\n');
-  assert.deepEqual(importedSpecifiers(source), ['../experiments/a', './b', '../report/c', '../cli/d', '../cli/e', 'fs']);
+  assert.deepEqual(importedSpecifiers(source), [
+    '../experiments/a',
+    './b',
+    '../report/c',
+    '../cli/d',
+    '../cli/e',
+    'fs',
+  ]);
 });
 
 test('src/data, layers, models and train import nothing from experiments, report or cli', () => {
@@ -52,7 +59,8 @@ test('src/data, layers, models and train import nothing from experiments, report
     for (const file of sourceFiles(path.join(SRC, folder))) {
       for (const specifier of importedSpecifiers(fs.readFileSync(file, 'utf8'))) {
         const target = srcFolderOf(file, specifier);
-        if (target !== undefined && UPPER.includes(target)) violations.push(`${path.relative(SRC, file)} imports '${specifier}'`);
+        if (target !== undefined && UPPER.includes(target))
+          violations.push(`${path.relative(SRC, file)} imports '${specifier}'`);
       }
     }
   }

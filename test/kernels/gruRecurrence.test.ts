@@ -5,8 +5,17 @@ import { useBestBackend } from '../../src/backend';
 import { Rng } from '../../src/random';
 import { ParameterStore } from '../../src/layers/params';
 import { AttentionGateConvention, GruCandidate, GruKind, GruLayer } from '../../src/layers/gru';
-import { fusedRecurrence, kernelRecurrence, RecurrenceMode, recurrenceKernelsInstalled } from '../../src/layers/gruRecurrence';
-import { GRU_RECURRENCE_GRAD_KERNEL, GRU_RECURRENCE_KERNEL, registerWasmGruRecurrence } from '../../src/kernels/gruRecurrence';
+import {
+  fusedRecurrence,
+  kernelRecurrence,
+  RecurrenceMode,
+  recurrenceKernelsInstalled,
+} from '../../src/layers/gruRecurrence';
+import {
+  GRU_RECURRENCE_GRAD_KERNEL,
+  GRU_RECURRENCE_KERNEL,
+  registerWasmGruRecurrence,
+} from '../../src/kernels/gruRecurrence';
 import { assertGradientsMatch } from '../helpers/gradients';
 import { maskFromLengths, uniformTensor } from '../helpers/tensors';
 
@@ -47,7 +56,11 @@ describe('the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.t
   });
 
   it('is installed on the wasm backend by src/backend.ts', () => {
-    assert.equal(tf.getBackend(), 'wasm', 'these tests need the wasm backend (the kit picks it when tfjs-node is absent)');
+    assert.equal(
+      tf.getBackend(),
+      'wasm',
+      'these tests need the wasm backend (the kit picks it when tfjs-node is absent)',
+    );
     assert.ok(recurrenceKernelsInstalled());
   });
 
@@ -65,10 +78,50 @@ describe('the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.t
       const [projected, kernel, scale, keep] = inputs();
       const weights = uniformTensor(rng, [B, T, H]);
       const vars = [projected, kernel, scale, keep];
-      const viaKernel = tf.variableGrads(() => kernelRecurrence(mode, projected as tf.Tensor3D, kernel as tf.Tensor2D, scale as tf.Tensor3D, keep as tf.Tensor3D).mul(weights).sum() as tf.Scalar, vars);
-      const viaOps = tf.variableGrads(() => timeMajor(fusedRecurrence(mode, timeMajor(projected as tf.Tensor3D), kernel as tf.Tensor2D, timeMajor(scale as tf.Tensor3D), timeMajor(keep as tf.Tensor3D))).mul(weights).sum() as tf.Scalar, vars);
-      const states = kernelRecurrence(mode, projected as tf.Tensor3D, kernel as tf.Tensor2D, scale as tf.Tensor3D, keep as tf.Tensor3D);
-      const statesOps = timeMajor(fusedRecurrence(mode, timeMajor(projected as tf.Tensor3D), kernel as tf.Tensor2D, timeMajor(scale as tf.Tensor3D), timeMajor(keep as tf.Tensor3D)));
+      const viaKernel = tf.variableGrads(
+        () =>
+          kernelRecurrence(
+            mode,
+            projected as tf.Tensor3D,
+            kernel as tf.Tensor2D,
+            scale as tf.Tensor3D,
+            keep as tf.Tensor3D,
+          )
+            .mul(weights)
+            .sum() as tf.Scalar,
+        vars,
+      );
+      const viaOps = tf.variableGrads(
+        () =>
+          timeMajor(
+            fusedRecurrence(
+              mode,
+              timeMajor(projected as tf.Tensor3D),
+              kernel as tf.Tensor2D,
+              timeMajor(scale as tf.Tensor3D),
+              timeMajor(keep as tf.Tensor3D),
+            ),
+          )
+            .mul(weights)
+            .sum() as tf.Scalar,
+        vars,
+      );
+      const states = kernelRecurrence(
+        mode,
+        projected as tf.Tensor3D,
+        kernel as tf.Tensor2D,
+        scale as tf.Tensor3D,
+        keep as tf.Tensor3D,
+      );
+      const statesOps = timeMajor(
+        fusedRecurrence(
+          mode,
+          timeMajor(projected as tf.Tensor3D),
+          kernel as tf.Tensor2D,
+          timeMajor(scale as tf.Tensor3D),
+          timeMajor(keep as tf.Tensor3D),
+        ),
+      );
       assert.ok(maxRelDiff(states, statesOps) < 1e-5, `${mode}: states differ by ${maxRelDiff(states, statesOps)}`);
       assert.ok(tf.tidy(() => states.abs().max().dataSync()[0]) > 0.05, 'states are not trivially zero');
       // The empty history stays at h = 0; the length-1 history keeps its first state.
@@ -82,14 +135,35 @@ describe('the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.t
         assert.ok(tf.tidy(() => b.abs().max().dataSync()[0]) > 1e-3, `${mode}: d${label} is not trivially zero`);
         assert.ok(maxRelDiff(a, b) < 1e-5, `${mode}: d${label} differs by ${maxRelDiff(a, b)}`);
       });
-      tf.dispose([...vars, weights, states, statesOps, viaKernel.value, viaOps.value, ...Object.values(viaKernel.grads), ...Object.values(viaOps.grads)]);
+      tf.dispose([
+        ...vars,
+        weights,
+        states,
+        statesOps,
+        viaKernel.value,
+        viaOps.value,
+        ...Object.values(viaKernel.grads),
+        ...Object.values(viaOps.grads),
+      ]);
     });
 
     it(`mode '${mode}': the backward kernel matches finite differences`, () => {
       const vars = inputs();
       const [projected, kernel, scale, keep] = vars;
       const weights = uniformTensor(rng, [B, T, H]);
-      const loss = (): tf.Scalar => tf.tidy(() => kernelRecurrence(mode, projected as tf.Tensor3D, kernel as tf.Tensor2D, scale as tf.Tensor3D, keep as tf.Tensor3D).mul(weights).sum() as tf.Scalar);
+      const loss = (): tf.Scalar =>
+        tf.tidy(
+          () =>
+            kernelRecurrence(
+              mode,
+              projected as tf.Tensor3D,
+              kernel as tf.Tensor2D,
+              scale as tf.Tensor3D,
+              keep as tf.Tensor3D,
+            )
+              .mul(weights)
+              .sum() as tf.Scalar,
+        );
       assertGradientsMatch(loss, mode === 'official' ? vars : vars.slice(0, 3), { label: mode, entries: 30 });
       tf.dispose([...vars, weights]);
     });
@@ -111,7 +185,12 @@ describe('the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.t
       const weights = uniformTensor(rng, [B, T, H]);
       const run = async () => {
         const store = new ParameterStore(41);
-        const layer = new GruLayer(store, 'gru', { inputSize: D, hiddenSize: H, kind: c.kind, convention: c.convention });
+        const layer = new GruLayer(store, 'gru', {
+          inputSize: D,
+          hiddenSize: H,
+          kind: c.kind,
+          convention: c.convention,
+        });
         const xv = tf.variable(x.clone());
         const av = tf.variable(attention.clone());
         const vars = [xv, av, ...store.trainable().map((p) => p.variable)];
@@ -134,16 +213,28 @@ describe('the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.t
       unregisterKernels();
       const withOps = await run();
       registerWasmGruRecurrence();
-      assert.ok(withKernel.kernels.includes(GRU_RECURRENCE_KERNEL) && withKernel.kernels.includes(GRU_RECURRENCE_GRAD_KERNEL), 'training did not run the kernels');
+      assert.ok(
+        withKernel.kernels.includes(GRU_RECURRENCE_KERNEL) && withKernel.kernels.includes(GRU_RECURRENCE_GRAD_KERNEL),
+        'training did not run the kernels',
+      );
       assert.ok(withKernel.scoringKernels.includes(GRU_RECURRENCE_KERNEL), 'scoring did not run the kernel');
-      assert.ok(!withOps.kernels.includes(GRU_RECURRENCE_KERNEL) && !withOps.scoringKernels.includes(GRU_RECURRENCE_KERNEL), 'the fallback ran the kernel');
-      assert.ok(withKernel.kernels.length * 4 < withOps.kernels.length, `dispatches: ${withKernel.kernels.length} with the kernel vs ${withOps.kernels.length}`);
+      assert.ok(
+        !withOps.kernels.includes(GRU_RECURRENCE_KERNEL) && !withOps.scoringKernels.includes(GRU_RECURRENCE_KERNEL),
+        'the fallback ran the kernel',
+      );
+      assert.ok(
+        withKernel.kernels.length * 4 < withOps.kernels.length,
+        `dispatches: ${withKernel.kernels.length} with the kernel vs ${withOps.kernels.length}`,
+      );
       assert.ok(maxRelDiff(withKernel.value, withOps.value) < 1e-5);
       assert.ok(maxRelDiff(withKernel.scored, withOps.scored) < 1e-5);
       withKernel.grads.forEach((g, i) => {
         if (c.kind === 'GRU' && i === 1) return; // a plain GRU ignores attention
         assert.ok(g && withOps.grads[i], `gradient ${i} missing`);
-        assert.ok(maxRelDiff(g, withOps.grads[i]) < 1e-5, `${c.kind}/${c.convention} gradient ${i} differs by ${maxRelDiff(g, withOps.grads[i])}`);
+        assert.ok(
+          maxRelDiff(g, withOps.grads[i]) < 1e-5,
+          `${c.kind}/${c.convention} gradient ${i} differs by ${maxRelDiff(g, withOps.grads[i])}`,
+        );
       });
     });
   }
@@ -164,15 +255,42 @@ describe('the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.t
     const projected = tf.zeros([2, 3, 3 * H]);
     const kernel = tf.zeros([H, 3 * H]);
     const scale = tf.zeros([2, 3, 1]);
-    assert.throws(() => tf.engine().runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel, scale }, { mode: 'keep' }), { message: "DilGruRecurrence: attr mode must be 'update', 'replace' or 'official', got keep" });
-    assert.throws(() => tf.engine().runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel: tf.zeros([H, H]), scale }, { mode: 'update' }), { message: 'DilGruRecurrence: kernel must be float32 [5,15], got float32 [5,5]' });
-    assert.throws(() => tf.engine().runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel, scale }, { mode: 'official' }), { message: 'DilGruRecurrence: keep must be float32 [2,3,1], got nothing' });
-    assert.throws(() => kernelRecurrence('official', projected as tf.Tensor3D, kernel as tf.Tensor2D, scale as tf.Tensor3D), { message: "kernelRecurrence: mode 'official' needs keep [B, T, 1]" });
+    assert.throws(() => tf.engine().runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel, scale }, { mode: 'keep' }), {
+      message: "DilGruRecurrence: attr mode must be 'update', 'replace' or 'official', got keep",
+    });
+    assert.throws(
+      () =>
+        tf
+          .engine()
+          .runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel: tf.zeros([H, H]), scale }, { mode: 'update' }),
+      { message: 'DilGruRecurrence: kernel must be float32 [5,15], got float32 [5,5]' },
+    );
+    assert.throws(
+      () => tf.engine().runKernel(GRU_RECURRENCE_KERNEL, { projected, kernel, scale }, { mode: 'official' }),
+      { message: 'DilGruRecurrence: keep must be float32 [2,3,1], got nothing' },
+    );
+    assert.throws(
+      () => kernelRecurrence('official', projected as tf.Tensor3D, kernel as tf.Tensor2D, scale as tf.Tensor3D),
+      { message: "kernelRecurrence: mode 'official' needs keep [B, T, 1]" },
+    );
   });
 
   it('leaks no tensors and no wasm memory over a training pass', () => {
     const [projected, kernel, scale, keep] = inputs();
-    const pass = () => tf.tidy(() => tf.grads((p: tf.Tensor, k: tf.Tensor) => kernelRecurrence('official', p as tf.Tensor3D, k as tf.Tensor2D, scale as tf.Tensor3D, keep as tf.Tensor3D).sum())([projected, kernel]).forEach((g) => g.dispose()));
+    const pass = () =>
+      tf.tidy(() =>
+        tf
+          .grads((p: tf.Tensor, k: tf.Tensor) =>
+            kernelRecurrence(
+              'official',
+              p as tf.Tensor3D,
+              k as tf.Tensor2D,
+              scale as tf.Tensor3D,
+              keep as tf.Tensor3D,
+            ).sum(),
+          )([projected, kernel])
+          .forEach((g) => g.dispose()),
+      );
     pass();
     // The backend's own count also sees the kernels' scratch buffers, which the engine never does.
     const before = { tensors: tf.memory().numTensors, buffers: tf.backend().numDataIds() };

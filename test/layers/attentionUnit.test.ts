@@ -51,7 +51,16 @@ describe('AttentionUnit', () => {
       assert.ok(maxDiff(a.dataSync(), b.dataSync()) < 1e-5);
       const grad = (s: { store: ParameterStore; att: AttentionUnit }) => {
         const vars = [q, k, ...s.store.trainable().map((t) => t.variable)];
-        const { value, grads } = tf.engine().gradients(() => projectionLoss(s.att.apply(q as unknown as tf.Tensor2D, k as unknown as tf.Tensor3D, mask, true).pooled, 3), vars);
+        const { value, grads } = tf
+          .engine()
+          .gradients(
+            () =>
+              projectionLoss(
+                s.att.apply(q as unknown as tf.Tensor2D, k as unknown as tf.Tensor3D, mask, true).pooled,
+                3,
+              ),
+            vars,
+          );
         value.dispose();
         return grads.map((g) => Array.from(g.dataSync()));
       };
@@ -89,7 +98,13 @@ describe('AttentionUnit', () => {
         const a = att.apply(q, k, maskOf(T), training);
         const b = att.apply(q, longer, maskOf(T + 4), training);
         assert.ok(maxDiff(a.pooled.dataSync(), b.pooled.dataSync()) < 1e-5, `training ${training}`);
-        assert.ok(b.weights.slice([0, T], [B, 4]).dataSync().every((w) => w === 0), 'zero weight at padding');
+        assert.ok(
+          b.weights
+            .slice([0, T], [B, 4])
+            .dataSync()
+            .every((w) => w === 0),
+          'zero weight at padding',
+        );
       }
       store.dispose();
     });
@@ -111,8 +126,14 @@ describe('AttentionUnit', () => {
 
   it('rejects mismatched shapes and bad config', () => {
     const { store, att } = unit({});
-    assert.throws(() => att.scores(tf.zeros([B, D + 1]) as tf.Tensor2D, tf.zeros([B, T, D]) as tf.Tensor3D, maskOf(T), false), /query must be/);
-    assert.throws(() => att.scores(tf.zeros([B, D]) as tf.Tensor2D, tf.zeros([B, T, D]) as tf.Tensor3D, maskOf(T + 1), false), /mask must be/);
+    assert.throws(
+      () => att.scores(tf.zeros([B, D + 1]) as tf.Tensor2D, tf.zeros([B, T, D]) as tf.Tensor3D, maskOf(T), false),
+      /query must be/,
+    );
+    assert.throws(
+      () => att.scores(tf.zeros([B, D]) as tf.Tensor2D, tf.zeros([B, T, D]) as tf.Tensor3D, maskOf(T + 1), false),
+      /mask must be/,
+    );
     assert.throws(() => new AttentionUnit(store, 'x', D, { normalize: 'sparsemax' as never }), /normalize/);
     store.dispose();
   });

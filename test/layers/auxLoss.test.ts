@@ -52,9 +52,36 @@ describe('AuxiliaryLoss (src/layers/auxLoss.ts)', () => {
   it("hand-computed ragged batch: 'official' = 2 * sum / (B * (T_b - 1)), T_b = longest history (DIEN) or padded length (DMIN)", () => {
     // H = 1, lengths [4, 2, 1] padded to T = 6; 7 marks entries no pair may read.
     const g = 7;
-    const h = tf.tensor2d([[0.5, -1, 2, g, g, g], [2, g, g, g, g, g], [g, g, g, g, g, g]], [3, 6]).reshape([3, 6, 1]) as tf.Tensor3D;
-    const e = tf.tensor2d([[g, 1, 0.5, -0.25, g, g], [g, 1, g, g, g, g], [g, g, g, g, g, g]], [3, 6]).reshape([3, 6, 1]) as tf.Tensor3D;
-    const n = tf.tensor2d([[g, -1, 2, 1, g, g], [g, 0, g, g, g, g], [g, g, g, g, g, g]], [3, 6]).reshape([3, 6, 1]) as tf.Tensor3D;
+    const h = tf
+      .tensor2d(
+        [
+          [0.5, -1, 2, g, g, g],
+          [2, g, g, g, g, g],
+          [g, g, g, g, g, g],
+        ],
+        [3, 6],
+      )
+      .reshape([3, 6, 1]) as tf.Tensor3D;
+    const e = tf
+      .tensor2d(
+        [
+          [g, 1, 0.5, -0.25, g, g],
+          [g, 1, g, g, g, g],
+          [g, g, g, g, g, g],
+        ],
+        [3, 6],
+      )
+      .reshape([3, 6, 1]) as tf.Tensor3D;
+    const n = tf
+      .tensor2d(
+        [
+          [g, -1, 2, 1, g, g],
+          [g, 0, g, g, g, g],
+          [g, g, g, g, g, g],
+        ],
+        [3, 6],
+      )
+      .reshape([3, 6, 1]) as tf.Tensor3D;
     const mask = maskFromLengths([4, 2, 1], 6);
     // pair (t, t+1): softplus(-h_t e_{t+1}) + softplus(h_t n_{t+1})
     const sp = (x: number): number => Math.log1p(Math.exp(x));
@@ -72,30 +99,55 @@ describe('AuxiliaryLoss (src/layers/auxLoss.ts)', () => {
       officialPadded: (2 * total) / (3 * (6 - 1)),
     };
     const value = (reduction: AuxLossReduction, officialLength?: 'batchLongest' | 'padded'): number =>
-      new AuxiliaryLoss(new ParameterStore(1), 'aux', { stateSize: 1, embeddingSize: 1, reduction, ...(officialLength ? { officialLength } : {}) }).apply(h, e, n, mask).dataSync()[0];
+      new AuxiliaryLoss(new ParameterStore(1), 'aux', {
+        stateSize: 1,
+        embeddingSize: 1,
+        reduction,
+        ...(officialLength ? { officialLength } : {}),
+      })
+        .apply(h, e, n, mask)
+        .dataSync()[0];
     assert.ok(Math.abs(value('perSample') - expected.perSample) < 1e-5);
     assert.ok(Math.abs(value('perStep') - expected.perStep) < 1e-5);
-    assert.ok(Math.abs(value('official') - expected.official) < 1e-5, `official ${value('official')} vs ${expected.official}`);
-    assert.ok(Math.abs(value('official', 'padded') - expected.officialPadded) < 1e-5, `official padded ${value('official', 'padded')} vs ${expected.officialPadded}`);
+    assert.ok(
+      Math.abs(value('official') - expected.official) < 1e-5,
+      `official ${value('official')} vs ${expected.official}`,
+    );
+    assert.ok(
+      Math.abs(value('official', 'padded') - expected.officialPadded) < 1e-5,
+      `official padded ${value('official', 'padded')} vs ${expected.officialPadded}`,
+    );
   });
 
   it('mlp scorer (official aux net) equals a direct computation: affine on [h, e] -> sigmoid layers -> logit', () => {
     const store = new ParameterStore(4);
-    const aux = new AuxiliaryLoss(store, 'aux', { stateSize: H, embeddingSize: H, scorer: 'mlp', hiddenUnits: [5, 3], reduction: 'perStep' });
+    const aux = new AuxiliaryLoss(store, 'aux', {
+      stateSize: H,
+      embeddingSize: H,
+      scorer: 'mlp',
+      hiddenUnits: [5, 3],
+      reduction: 'perStep',
+    });
     tf.tidy(() => {
       store.get('aux/inputScale').assign(uniformTensor(new Rng(5), [2 * H], 0.5, 1.5) as tf.Tensor1D);
       store.get('aux/inputShift').assign(uniformTensor(new Rng(6), [2 * H]) as tf.Tensor1D);
       store.get('aux/dense0/bias').assign(uniformTensor(new Rng(7), [5]) as tf.Tensor1D);
     });
     const got = aux.apply(hT, eT, nT, maskFromLengths(lengths, T)).dataSync()[0];
-    const logit = (h: number[], e: number[]): number => tf.tidy(() => {
-      let x: tf.Tensor = tf.tensor2d([[...h, ...e]]).mul(store.get('aux/inputScale')).add(store.get('aux/inputShift'));
-      for (let i = 0; i < 3; i++) {
-        x = tf.matMul(x as tf.Tensor2D, store.get(`aux/dense${i}/kernel`) as tf.Tensor2D).add(store.get(`aux/dense${i}/bias`));
-        if (i < 2) x = tf.sigmoid(x);
-      }
-      return x.dataSync()[0];
-    });
+    const logit = (h: number[], e: number[]): number =>
+      tf.tidy(() => {
+        let x: tf.Tensor = tf
+          .tensor2d([[...h, ...e]])
+          .mul(store.get('aux/inputScale'))
+          .add(store.get('aux/inputShift'));
+        for (let i = 0; i < 3; i++) {
+          x = tf
+            .matMul(x as tf.Tensor2D, store.get(`aux/dense${i}/kernel`) as tf.Tensor2D)
+            .add(store.get(`aux/dense${i}/bias`));
+          if (i < 2) x = tf.sigmoid(x);
+        }
+        return x.dataSync()[0];
+      });
     const h = hT.arraySync();
     const e = eT.arraySync();
     const n = nT.arraySync();
@@ -111,11 +163,20 @@ describe('AuxiliaryLoss (src/layers/auxLoss.ts)', () => {
   });
 
   it('padded pairs do not count: garbage at padded positions leaves the loss unchanged', () => {
-    const aux = new AuxiliaryLoss(new ParameterStore(1), 'aux', { stateSize: H, embeddingSize: H, scorer: 'mlp', hiddenUnits: [4] });
+    const aux = new AuxiliaryLoss(new ParameterStore(1), 'aux', {
+      stateSize: H,
+      embeddingSize: H,
+      scorer: 'mlp',
+      hiddenUnits: [4],
+    });
     const mask = maskFromLengths(lengths, T);
     const a = aux.apply(hT, eT, nT, mask).dataSync()[0];
-    const noise = uniformTensor(new Rng(9), [B, T, H], -5, 5).mul(tf.scalar(1).sub(mask).reshape([B, T, 1])) as tf.Tensor3D;
-    const b = aux.apply(hT.add(noise) as tf.Tensor3D, eT.add(noise) as tf.Tensor3D, nT.add(noise) as tf.Tensor3D, mask).dataSync()[0];
+    const noise = uniformTensor(new Rng(9), [B, T, H], -5, 5).mul(
+      tf.scalar(1).sub(mask).reshape([B, T, 1]),
+    ) as tf.Tensor3D;
+    const b = aux
+      .apply(hT.add(noise) as tf.Tensor3D, eT.add(noise) as tf.Tensor3D, nT.add(noise) as tf.Tensor3D, mask)
+      .dataSync()[0];
     assert.ok(Math.abs(a - b) < 1e-6);
   });
 
@@ -127,12 +188,19 @@ describe('AuxiliaryLoss (src/layers/auxLoss.ts)', () => {
       const e = tf.variable(eT.clone());
       const n = tf.variable(nT.clone());
       const mask = maskFromLengths(lengths, T);
-      const loss = (): tf.Scalar => aux.apply(h as unknown as tf.Tensor3D, e as unknown as tf.Tensor3D, n as unknown as tf.Tensor3D, mask);
-      assertGradientsMatch(loss, [h, e, n, ...store.trainable().map((p) => p.variable)], { label: scorer, entries: 12 });
+      const loss = (): tf.Scalar =>
+        aux.apply(h as unknown as tf.Tensor3D, e as unknown as tf.Tensor3D, n as unknown as tf.Tensor3D, mask);
+      assertGradientsMatch(loss, [h, e, n, ...store.trainable().map((p) => p.variable)], {
+        label: scorer,
+        entries: 12,
+      });
     });
   }
 
   it('rejects an inner-product scorer with different sizes', () => {
-    assert.throws(() => new AuxiliaryLoss(new ParameterStore(1), 'aux', { stateSize: 3, embeddingSize: 4 }), /AuxiliaryLoss: scorer 'inner' needs stateSize = embeddingSize, got 3 and 4/);
+    assert.throws(
+      () => new AuxiliaryLoss(new ParameterStore(1), 'aux', { stateSize: 3, embeddingSize: 4 }),
+      /AuxiliaryLoss: scorer 'inner' needs stateSize = embeddingSize, got 3 and 4/,
+    );
   });
 });

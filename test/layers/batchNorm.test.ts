@@ -30,7 +30,7 @@ describe('BatchNorm', () => {
     store.dispose();
   });
 
-  it("officialInference mode is a fixed affine gamma x / sqrt(1 + eps) + beta (docs/papers.md P-DIN-5)", () => {
+  it('officialInference mode is a fixed affine gamma x / sqrt(1 + eps) + beta (docs/papers.md P-DIN-5)', () => {
     const store = new ParameterStore(1);
     const bn = new BatchNorm(store, 'bn', 1, { mode: 'officialInference' });
     const y = bn.apply(tf.tensor2d([[1], [3]]), true).dataSync();

@@ -19,7 +19,11 @@ describe('Dice', () => {
     const store = new ParameterStore(1);
     const dice = new Dice(store, 'dice', 2);
     tf.tidy(() => dice.alpha.assign(tf.tensor1d([0.25, -0.5])));
-    const s = [[1, 4], [2, -2], [6, 1]];
+    const s = [
+      [1, 4],
+      [2, -2],
+      [6, 1],
+    ];
     const out = dice.apply(tf.tensor2d(s), true).arraySync() as number[][];
     for (let f = 0; f < 2; f++) {
       const col = s.map((r) => r[f]);

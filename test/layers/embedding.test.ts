@@ -40,7 +40,13 @@ describe('FeatureEmbeddings', () => {
     const emb = new FeatureEmbeddings(TINY_SIZES, config, 3);
     const batch = tinyBatch(2, { size: 4, maxLen: 6 });
     const inputs = emb.lookup(batch);
-    assert.deepEqual(inputs.leaves().map((t) => t.shape), [[4, 7], [4, 6, 7]]);
+    assert.deepEqual(
+      inputs.leaves().map((t) => t.shape),
+      [
+        [4, 7],
+        [4, 6, 7],
+      ],
+    );
     assert.equal(inputs.history(), inputs.history(), 'the accessor returns the leaf itself');
     const hist = inputs.history().arraySync() as number[][][];
     const target = inputs.target().arraySync() as number[][];
@@ -108,7 +114,10 @@ describe('FeatureEmbeddings', () => {
       s.ids.forEach((id, n) => {
         const want = expected.get(`${s.table.name}:${id}`);
         assert.ok(want, `unexpected row ${s.table.name}:${id}`);
-        assert.ok(maxDiff(Array.from(s.grads.subarray(n * s.table.dim, (n + 1) * s.table.dim)), want) < 1e-4, `${s.table.name}:${id}`);
+        assert.ok(
+          maxDiff(Array.from(s.grads.subarray(n * s.table.dim, (n + 1) * s.table.dim)), want) < 1e-4,
+          `${s.table.name}:${id}`,
+        );
         rows++;
       });
       assert.ok(!s.ids.includes(0), 'padding row never updated');
@@ -117,7 +126,9 @@ describe('FeatureEmbeddings', () => {
     // batch counts: occurrences over target, history (real and padded ids other than 0) and negatives
     const items = sparse.find((s) => s.table.name === 'embedding.items')!;
     const someId = items.ids[0];
-    const occurrences = [...batch.targetItems, ...batch.histItems, ...(batch.negHistItems as Int32Array)].filter((i) => i === someId).length;
+    const occurrences = [...batch.targetItems, ...batch.histItems, ...(batch.negHistItems as Int32Array)].filter(
+      (i) => i === someId,
+    ).length;
     assert.equal(items.batchCounts[0], occurrences);
     inputs.dispose();
     for (const t of [P, N, Q, R]) t.dispose();
@@ -128,11 +139,21 @@ describe('FeatureEmbeddings', () => {
     const emb = new FeatureEmbeddings(TINY_SIZES, config, 3);
     const batch = tinyBatch(1, { size: 2, maxLen: 3 });
     const bad = (patch: Partial<Batch>): Batch => ({ ...batch, ...patch });
-    assert.throws(() => emb.lookup(bad({ targetItems: Int32Array.from([1, 41]) })), /targetItems\[1\] = 41 is outside the item table/);
+    assert.throws(
+      () => emb.lookup(bad({ targetItems: Int32Array.from([1, 41]) })),
+      /targetItems\[1\] = 41 is outside the item table/,
+    );
     assert.throws(() => emb.lookup(bad({ histItems: new Int32Array(5) })), /histItems has 5 entries, expected 6/);
     const cats = [Int32Array.from(batch.targetCats[0]), batch.targetCats[1]];
     cats[0][0] = catOf(batch.targetItems[0]) === 1 ? 2 : 1;
-    const twoCats = bad({ targetCats: cats, histItems: Int32Array.from([batch.targetItems[0], 0, 0, 0, 0, 0]), histCats: [Int32Array.from([catOf(batch.targetItems[0]), 0, 0, 0, 0, 0]), Int32Array.from([parentOf(catOf(batch.targetItems[0])), 0, 0, 0, 0, 0])] });
+    const twoCats = bad({
+      targetCats: cats,
+      histItems: Int32Array.from([batch.targetItems[0], 0, 0, 0, 0, 0]),
+      histCats: [
+        Int32Array.from([catOf(batch.targetItems[0]), 0, 0, 0, 0, 0]),
+        Int32Array.from([parentOf(catOf(batch.targetItems[0])), 0, 0, 0, 0, 0]),
+      ],
+    });
     const tensors = tf.memory().numTensors;
     assert.throws(() => emb.lookup(twoCats), /every category level must be a function of the item/);
     assert.equal(tf.memory().numTensors, tensors, 'a rejected batch leaves no tensor behind');

@@ -20,7 +20,14 @@ function layer(kind: GruKind, convention: AttentionGateConvention = 'paper', see
 }
 
 /** Independent plain-JS GRU (paper equations) with an explicit per-step update weight. */
-function referenceRun(g: GruLayer, x: number[][][], mask: number[][], gate: (u: number, a: number) => number, att?: number[][], scaleInput = false): number[][][] {
+function referenceRun(
+  g: GruLayer,
+  x: number[][][],
+  mask: number[][],
+  gate: (u: number, a: number) => number,
+  att?: number[][],
+  scaleInput = false,
+): number[][][] {
   const W = g.inputKernel.arraySync() as number[][];
   const U = g.recurrentKernel.arraySync() as number[][];
   const bias = g.bias.arraySync() as number[];
@@ -59,7 +66,12 @@ describe('GruLayer (src/layers/gru.ts)', () => {
   const att = attT.arraySync() as number[][];
   const mask = maskT.arraySync() as number[][];
 
-  const cases: { kind: GruKind; convention: AttentionGateConvention; gate: (u: number, a: number) => number; scaleInput?: boolean }[] = [
+  const cases: {
+    kind: GruKind;
+    convention: AttentionGateConvention;
+    gate: (u: number, a: number) => number;
+    scaleInput?: boolean;
+  }[] = [
     { kind: 'GRU', convention: 'paper', gate: (u) => u },
     { kind: 'AIGRU', convention: 'paper', gate: (u) => u, scaleInput: true },
     { kind: 'AGRU', convention: 'paper', gate: (_u, a) => a },
@@ -73,14 +85,21 @@ describe('GruLayer (src/layers/gru.ts)', () => {
       const out = g.apply(xT, maskT, attT);
       const expected = referenceRun(g, x, mask, c.gate, att, c.scaleInput === true);
       const got = out.states.arraySync();
-      for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let k = 0; k < H; k++) {
-        assert.ok(Math.abs(got[b][t][k] - expected[b][t][k]) < 1e-5, `b${b} t${t} k${k}: ${got[b][t][k]} vs ${expected[b][t][k]}`);
-      }
+      for (let b = 0; b < B; b++)
+        for (let t = 0; t < T; t++)
+          for (let k = 0; k < H; k++) {
+            assert.ok(
+              Math.abs(got[b][t][k] - expected[b][t][k]) < 1e-5,
+              `b${b} t${t} k${k}: ${got[b][t][k]} vs ${expected[b][t][k]}`,
+            );
+          }
       // final = state after the last real behaviour
       const fin = out.final.arraySync();
       lengths.forEach((len, b) => assert.ok(Math.abs(fin[b][0] - expected[b][len - 1][0]) < 1e-5));
       tf.dispose([out.states, out.final]);
-      g.inputKernel.dispose(); g.recurrentKernel.dispose(); g.bias.dispose();
+      g.inputKernel.dispose();
+      g.recurrentKernel.dispose();
+      g.bias.dispose();
     });
 
     it(`${c.kind} (${c.convention}) gradients match finite differences (float32: eps 1e-2, |err| <= 2e-3 + 2e-2|g|)`, () => {
@@ -89,10 +108,11 @@ describe('GruLayer (src/layers/gru.ts)', () => {
       const xv = tf.variable(xT.clone());
       const av = tf.variable(attT.clone());
       const weights = uniformTensor(new Rng(2), [B, T, H]);
-      const loss = (): tf.Scalar => tf.tidy(() => {
-        const { states, final } = g.apply(xv as unknown as tf.Tensor3D, maskT, av as unknown as tf.Tensor2D);
-        return states.mul(weights).sum().add(final.square().sum()) as tf.Scalar;
-      });
+      const loss = (): tf.Scalar =>
+        tf.tidy(() => {
+          const { states, final } = g.apply(xv as unknown as tf.Tensor3D, maskT, av as unknown as tf.Tensor2D);
+          return states.mul(weights).sum().add(final.square().sum()) as tf.Scalar;
+        });
       const targets = [xv, ...store.trainable().map((p) => p.variable)];
       if (c.kind !== 'GRU') targets.push(av);
       assertGradientsMatch(loss, targets, { label: `${c.kind}/${c.convention}` });
@@ -105,7 +125,13 @@ describe('GruLayer (src/layers/gru.ts)', () => {
     it(`${c.kind} (${c.convention}): the fused recurrence (hand-written BPTT) equals tf autodiff in values and gradients (1e-5)`, () => {
       const run = (implementation: 'fused' | 'autodiff') => {
         const store = new ParameterStore(21);
-        const g = new GruLayer(store, 'gru', { inputSize: D, hiddenSize: H, kind: c.kind, convention: c.convention, implementation });
+        const g = new GruLayer(store, 'gru', {
+          inputSize: D,
+          hiddenSize: H,
+          kind: c.kind,
+          convention: c.convention,
+          implementation,
+        });
         const xv = tf.variable(xT.clone());
         const av = tf.variable(attT.clone());
         const weights = uniformTensor(new Rng(22), [B, T, H]);
@@ -141,12 +167,18 @@ describe('GruLayer (src/layers/gru.ts)', () => {
 
   it('AUGRU and AGRU with a_t = 0 keep the state (paper convention); AGRU with a_t = 1 returns the candidate', () => {
     // a = 1 at steps 0, 1, 3; a = 0 at steps 2 and 4 -> state at 2 equals state at 1, 4 equals 3.
-    const pattern = tf.tensor2d([[1, 1, 0, 1, 0], [1, 1, 0, 1, 0]]);
+    const pattern = tf.tensor2d([
+      [1, 1, 0, 1, 0],
+      [1, 1, 0, 1, 0],
+    ]);
     const full = tf.ones([B, T]) as tf.Tensor2D;
     for (const kind of ['AUGRU', 'AGRU'] as GruKind[]) {
       const s = layer(kind).apply(xT, full, pattern).states.arraySync();
       for (let b = 0; b < B; b++) {
-        assert.ok(s[b][1].some((v) => Math.abs(v) > 1e-3), 'state after step 1 is not trivially zero');
+        assert.ok(
+          s[b][1].some((v) => Math.abs(v) > 1e-3),
+          'state after step 1 is not trivially zero',
+        );
         assert.deepEqual(s[b][2], s[b][1], `${kind}: a=0 changed the state`);
         assert.deepEqual(s[b][4], s[b][3], `${kind}: a=0 changed the state`);
       }
@@ -154,8 +186,18 @@ describe('GruLayer (src/layers/gru.ts)', () => {
     // AGRU with a = 1: h_t = candidate(h_{t-1}); the reference with update weight 1.
     const g = layer('AGRU');
     const states = g.apply(xT, full, full as tf.Tensor2D).states.arraySync();
-    const expected = referenceRun(g, x, [[1, 1, 1, 1, 1], [1, 1, 1, 1, 1]], () => 1);
-    for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) for (let k = 0; k < H; k++) assert.ok(Math.abs(states[b][t][k] - expected[b][t][k]) < 1e-5);
+    const expected = referenceRun(
+      g,
+      x,
+      [
+        [1, 1, 1, 1, 1],
+        [1, 1, 1, 1, 1],
+      ],
+      () => 1,
+    );
+    for (let b = 0; b < B; b++)
+      for (let t = 0; t < T; t++)
+        for (let k = 0; k < H; k++) assert.ok(Math.abs(states[b][t][k] - expected[b][t][k]) < 1e-5);
     // official AUGRU with a = 1 overwrites with the candidate too
     const off = layer('AUGRU', 'official').apply(xT, full, full as tf.Tensor2D).states;
     const agru = layer('AGRU').apply(xT, full, full as tf.Tensor2D).states;
@@ -183,7 +225,17 @@ describe('GruLayer (src/layers/gru.ts)', () => {
       const store = new ParameterStore(3);
       const g = new GruLayer(store, 'gru', { inputSize: D, hiddenSize: H, kind: 'AUGRU', implementation });
       const x1 = tf.variable(xT.slice([0, 0, 0], [B, 1, D]));
-      const { grads } = tf.variableGrads(() => g.apply(x1 as unknown as tf.Tensor3D, tf.ones([B, 1]) as tf.Tensor2D, tf.ones([B, 1]).mul(0.5) as tf.Tensor2D).final.sum() as tf.Scalar, [x1]);
+      const { grads } = tf.variableGrads(
+        () =>
+          g
+            .apply(
+              x1 as unknown as tf.Tensor3D,
+              tf.ones([B, 1]) as tf.Tensor2D,
+              tf.ones([B, 1]).mul(0.5) as tf.Tensor2D,
+            )
+            .final.sum() as tf.Scalar,
+        [x1],
+      );
       assert.ok(grads[x1.name].abs().sum().dataSync()[0] > 0, implementation);
     }
   });
@@ -191,8 +243,14 @@ describe('GruLayer (src/layers/gru.ts)', () => {
   it('rejects bad input naming the layer and the offending value', () => {
     const g = layer('AUGRU');
     assert.throws(() => g.apply(xT, maskT), /^Error: GruLayer\(gru\)\.apply: AUGRU needs attention scores \[B, T\]$/);
-    assert.throws(() => g.apply(tf.zeros([B, T, D + 1]) as tf.Tensor3D, maskT, attT), /^Error: GruLayer\(gru\)\.apply: inputs \[B, T, D\] must have D = 3, got shape \[2,5,4\]$/);
-    assert.throws(() => new GruLayer(new ParameterStore(1), 'g', { inputSize: 2, hiddenSize: 2, kind: 'LSTM' as GruKind }), /^Error: GruLayer\(g\): kind must be one of GRU, AIGRU, AGRU, AUGRU, got LSTM$/);
+    assert.throws(
+      () => g.apply(tf.zeros([B, T, D + 1]) as tf.Tensor3D, maskT, attT),
+      /^Error: GruLayer\(gru\)\.apply: inputs \[B, T, D\] must have D = 3, got shape \[2,5,4\]$/,
+    );
+    assert.throws(
+      () => new GruLayer(new ParameterStore(1), 'g', { inputSize: 2, hiddenSize: 2, kind: 'LSTM' as GruKind }),
+      /^Error: GruLayer\(g\): kind must be one of GRU, AIGRU, AGRU, AUGRU, got LSTM$/,
+    );
   });
 
   it('leaks no tensors', () => {

@@ -20,7 +20,8 @@ describe('Mlp', () => {
         const store = new ParameterStore(3);
         const mlp = new Mlp(store, 'm', 4, { ...MLP_DEFAULTS, hidden: [5, 3], activation, batchNorm }, 3);
         // Non-zero biases: with zero biases a row whose inputs are all cut by relu sits exactly on the kink.
-        for (const name of store.names().filter((n) => n.endsWith('/bias'))) tf.tidy(() => store.get(name).assign(tf.fill(store.get(name).shape, 0.05)));
+        for (const name of store.names().filter((n) => n.endsWith('/bias')))
+          tf.tidy(() => store.get(name).assign(tf.fill(store.get(name).shape, 0.05)));
         const x = randomVariable([6, 4], new Rng(1));
         const y = mlp.apply(x, true);
         assert.deepEqual(y.shape, [6, 3]);
@@ -28,7 +29,11 @@ describe('Mlp', () => {
           () => projectionLoss(mlp.apply(x, true), 8),
           [x, ...store.trainable().map((t) => t.variable)],
           // relu/PReLU have a kink at 0: a smaller step keeps the difference on one side of it.
-          { label: `mlp ${activation} ${batchNorm}`, entries: 4, ...(activation === 'relu' || activation === 'prelu' ? { eps: 1e-3, atol: 5e-3 } : {}) },
+          {
+            label: `mlp ${activation} ${batchNorm}`,
+            entries: 4,
+            ...(activation === 'relu' || activation === 'prelu' ? { eps: 1e-3, atol: 5e-3 } : {}),
+          },
         );
         store.dispose();
       });
@@ -36,7 +41,10 @@ describe('Mlp', () => {
   }
   it('rejects a bad activation', () => {
     const store = new ParameterStore(3);
-    assert.throws(() => new Mlp(store, 'm', 4, { ...MLP_DEFAULTS, activation: 'tanh' as never }, 1), /activation "tanh"/);
+    assert.throws(
+      () => new Mlp(store, 'm', 4, { ...MLP_DEFAULTS, activation: 'tanh' as never }, 1),
+      /activation "tanh"/,
+    );
     store.dispose();
   });
 });

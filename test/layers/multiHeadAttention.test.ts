@@ -45,7 +45,11 @@ describe('MultiHeadSelfAttention (src/layers/multiHeadAttention.ts)', () => {
     assert.ok(maxDiff(got, expected) < 1e-5);
   });
 
-  for (const options of [{ causal: false, paddingMask: true }, { causal: true, paddingMask: true }, { causal: true, paddingMask: false }]) {
+  for (const options of [
+    { causal: false, paddingMask: true },
+    { causal: true, paddingMask: true },
+    { causal: true, paddingMask: false },
+  ]) {
     it(`padding invariance and gradients (causal ${options.causal}, paddingMask ${options.paddingMask})`, () => {
       const store = new ParameterStore(3);
       const mh = new MultiHeadSelfAttention(store, 'mh', { size: D, heads: 2, ...options });
@@ -54,13 +58,34 @@ describe('MultiHeadSelfAttention (src/layers/multiHeadAttention.ts)', () => {
       assert.ok(maxDiff(more.slice([0, 0, 0], [B, T, D]), base) < 1e-5);
       const xv = tf.variable(x.clone());
       const r = uniformTensor(new Rng(4), [B, T, D]);
-      assertGradientsMatch(() => tf.tidy(() => mh.apply(xv as unknown as tf.Tensor3D, mask).mul(r).sum() as tf.Scalar), [xv, ...store.trainable().map((p) => p.variable)], { entries: 8, eps: 2e-3 }); // small eps: the FFN ReLU has kinks
+      assertGradientsMatch(
+        () =>
+          tf.tidy(
+            () =>
+              mh
+                .apply(xv as unknown as tf.Tensor3D, mask)
+                .mul(r)
+                .sum() as tf.Scalar,
+          ),
+        [xv, ...store.trainable().map((p) => p.variable)],
+        { entries: 8, eps: 2e-3 },
+      ); // small eps: the FFN ReLU has kinks
     });
   }
 
   it('causal-only (official) equals causal + padding mask on valid positions; causal output ignores later steps', () => {
-    const a = new MultiHeadSelfAttention(new ParameterStore(5), 'mh', { size: D, heads: 2, causal: true, paddingMask: false });
-    const b = new MultiHeadSelfAttention(new ParameterStore(5), 'mh', { size: D, heads: 2, causal: true, paddingMask: true });
+    const a = new MultiHeadSelfAttention(new ParameterStore(5), 'mh', {
+      size: D,
+      heads: 2,
+      causal: true,
+      paddingMask: false,
+    });
+    const b = new MultiHeadSelfAttention(new ParameterStore(5), 'mh', {
+      size: D,
+      heads: 2,
+      causal: true,
+      paddingMask: true,
+    });
     assert.ok(maxDiff(a.apply(x, mask), b.apply(x, mask)) < 1e-6);
     const full = tf.ones([B, T]) as tf.Tensor2D;
     const changed = tf.concat([x.slice([0, 0, 0], [B, 2, D]), uniformTensor(new Rng(6), [B, 2, D])], 1) as tf.Tensor3D;
@@ -70,6 +95,9 @@ describe('MultiHeadSelfAttention (src/layers/multiHeadAttention.ts)', () => {
   });
 
   it('rejects heads that do not divide the width', () => {
-    assert.throws(() => new MultiHeadSelfAttention(new ParameterStore(1), 'mh', { size: 36, heads: 8 }), /MultiHeadSelfAttention\(mh\): heads must be a positive integer dividing size 36, got 8/);
+    assert.throws(
+      () => new MultiHeadSelfAttention(new ParameterStore(1), 'mh', { size: 36, heads: 8 }),
+      /MultiHeadSelfAttention\(mh\): heads must be a positive integer dividing size 36, got 8/,
+    );
   });
 });

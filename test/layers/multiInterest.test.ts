@@ -31,7 +31,13 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
 
   it('one head without position encoding = DIN-style pooling (softmax of MLP([q,k,q-k,q*k])) of the head sequence', () => {
     const store = new ParameterStore(13);
-    const ex = new MultiInterestExtractor(store, 'mi', { size: D, targetSize: 3, heads: 1, positionEncoding: false, attentionUnits: [5, 3] });
+    const ex = new MultiInterestExtractor(store, 'mi', {
+      size: D,
+      targetSize: 3,
+      heads: 1,
+      positionEncoding: false,
+      attentionUnits: [5, 3],
+    });
     const out = ex.apply(z, target, mask);
     const expected = tf.tidy(() => {
       const keys = out.headSequences.reshape([B, T, D]);
@@ -47,9 +53,19 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
     assert.ok(maxDiff(out.interests, expected) < 1e-5);
   });
 
-  it("official head options (causal, scale 1/sqrt(D), per-head FFN): one head equals a direct computation", () => {
+  it('official head options (causal, scale 1/sqrt(D), per-head FFN): one head equals a direct computation', () => {
     const store = new ParameterStore(17);
-    const ex = new MultiInterestExtractor(store, 'mi', { size: D, targetSize: 3, heads: 1, headSize: D, positionEncoding: false, attentionUnits: [4], causal: true, scale: 'official', ffn: true });
+    const ex = new MultiInterestExtractor(store, 'mi', {
+      size: D,
+      targetSize: 3,
+      heads: 1,
+      headSize: D,
+      positionEncoding: false,
+      attentionUnits: [4],
+      causal: true,
+      scale: 'official',
+      ffn: true,
+    });
     const got = ex.apply(z, target, mask).headSequences.reshape([B, T, D]);
     const expected = tf.tidy(() => {
       const [wq, wk, wv] = tf.split(ex.qkvKernel, 3, 1);
@@ -72,10 +88,20 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
   });
 
   it('causal heads: head sequences at steps <= t ignore the steps after t', () => {
-    const ex = new MultiInterestExtractor(new ParameterStore(18), 'mi', { size: D, targetSize: 3, heads: 2, positionEncoding: false, attentionUnits: [4], causal: true });
+    const ex = new MultiInterestExtractor(new ParameterStore(18), 'mi', {
+      size: D,
+      targetSize: 3,
+      heads: 2,
+      positionEncoding: false,
+      attentionUnits: [4],
+      causal: true,
+    });
     const full = tf.ones([B, T]) as tf.Tensor2D;
     const base = ex.apply(z, target, full).headSequences;
-    const changed = tf.concat([z.slice([0, 0, 0], [B, 2, D]), uniformTensor(new Rng(19), [B, T - 2, D])], 1) as tf.Tensor3D;
+    const changed = tf.concat(
+      [z.slice([0, 0, 0], [B, 2, D]), uniformTensor(new Rng(19), [B, T - 2, D])],
+      1,
+    ) as tf.Tensor3D;
     const out = ex.apply(changed, target, full).headSequences;
     assert.ok(maxDiff(out.slice([0, 0, 0, 0], [2, B, 2, D]), base.slice([0, 0, 0, 0], [2, B, 2, D])) < 1e-6);
   });
@@ -92,12 +118,31 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
     const tv = tf.variable(target.clone());
     const r = uniformTensor(new Rng(16), [B, 2 * D]);
     const targets = [zv, tv, ...store.trainable().map((p) => p.variable)];
-    assertGradientsMatch(() => tf.tidy(() => ex.apply(zv as unknown as tf.Tensor3D, tv as unknown as tf.Tensor2D, mask, pos).interests.mul(r).sum() as tf.Scalar), targets, { entries: 6 });
+    assertGradientsMatch(
+      () =>
+        tf.tidy(
+          () =>
+            ex
+              .apply(zv as unknown as tf.Tensor3D, tv as unknown as tf.Tensor2D, mask, pos)
+              .interests.mul(r)
+              .sum() as tf.Scalar,
+        ),
+      targets,
+      { entries: 6 },
+    );
   });
 
   it('official head options: padding invariance and gradients match finite differences', () => {
     const store = new ParameterStore(20);
-    const ex = new MultiInterestExtractor(store, 'mi', { size: D, targetSize: 3, heads: 2, attentionUnits: [4], causal: true, scale: 'official', ffn: true });
+    const ex = new MultiInterestExtractor(store, 'mi', {
+      size: D,
+      targetSize: 3,
+      heads: 2,
+      attentionUnits: [4],
+      causal: true,
+      scale: 'official',
+      ffn: true,
+    });
     const pos = tf.tensor2d(forwardPositions(Int32Array.from(lengths), T, 100), [B, T], 'int32');
     const base = ex.apply(z, target, mask, pos).interests;
     const posMore = tf.tensor2d(forwardPositions(Int32Array.from(lengths), T + 2, 100), [B, T + 2], 'int32');
@@ -105,6 +150,17 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
     assert.ok(maxDiff(base, more) < 1e-5);
     const zv = tf.variable(z.clone());
     const r = uniformTensor(new Rng(22), [B, 2 * D]);
-    assertGradientsMatch(() => tf.tidy(() => ex.apply(zv as unknown as tf.Tensor3D, target, mask, pos).interests.mul(r).sum() as tf.Scalar), [zv, ...store.trainable().map((p) => p.variable)], { entries: 6, eps: 2e-3 }); // small eps: the FFN ReLU has kinks
+    assertGradientsMatch(
+      () =>
+        tf.tidy(
+          () =>
+            ex
+              .apply(zv as unknown as tf.Tensor3D, target, mask, pos)
+              .interests.mul(r)
+              .sum() as tf.Scalar,
+        ),
+      [zv, ...store.trainable().map((p) => p.variable)],
+      { entries: 6, eps: 2e-3 },
+    ); // small eps: the FFN ReLU has kinks
   });
 });

@@ -20,7 +20,10 @@ describe('ParameterStore', () => {
     const limit = Math.sqrt(6 / 7);
     assert.ok(Array.from(va).every((v) => Math.abs(v) <= limit));
     assert.throws(() => a.weight('w', [1], { kind: 'zeros' }), /registered twice/);
-    assert.throws(() => a.setWeights([{ name: 'w', shape: [3, 4], values: new Float32Array(12), trainable: true }]), /shape/);
+    assert.throws(
+      () => a.setWeights([{ name: 'w', shape: [3, 4], values: new Float32Array(12), trainable: true }]),
+      /shape/,
+    );
     a.dispose();
     b.dispose();
     c.dispose();

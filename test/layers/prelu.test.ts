@@ -17,8 +17,18 @@ describe('PRelu', () => {
   it('is s for s > 0 and alpha s otherwise (alpha starts at 0.1); gradients match', () => {
     const store = new ParameterStore(1);
     const p = new PRelu(store, 'p', 2);
-    const y = p.apply(tf.tensor2d([[2, -3], [-1, 4]])).arraySync();
-    assert.deepEqual(y, [[2, -0.30000001192092896], [-0.10000000149011612, 4]]);
+    const y = p
+      .apply(
+        tf.tensor2d([
+          [2, -3],
+          [-1, 4],
+        ]),
+      )
+      .arraySync();
+    assert.deepEqual(y, [
+      [2, -0.30000001192092896],
+      [-0.10000000149011612, 4],
+    ]);
     const x = randomVariable([5, 2], new Rng(9));
     assertGradientsMatch(() => projectionLoss(p.apply(x), 2), [x, p.alpha], { label: 'prelu' });
     store.dispose();

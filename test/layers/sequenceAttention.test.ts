@@ -14,7 +14,18 @@ before(async () => {
 
 describe('maskedSoftmax / EvolutionAttention (src/layers/sequenceAttention.ts)', () => {
   it('softmax over valid steps only; padded steps 0; rows without valid steps all 0', () => {
-    const w = maskedSoftmax(tf.tensor2d([[1, 2, 3], [5, 0, 0], [1, 1, 1]]), tf.tensor2d([[1, 1, 0], [1, 0, 0], [0, 0, 0]])).arraySync();
+    const w = maskedSoftmax(
+      tf.tensor2d([
+        [1, 2, 3],
+        [5, 0, 0],
+        [1, 1, 1],
+      ]),
+      tf.tensor2d([
+        [1, 1, 0],
+        [1, 0, 0],
+        [0, 0, 0],
+      ]),
+    ).arraySync();
     const e = Math.exp(1) + Math.exp(2);
     assert.ok(Math.abs(w[0][0] - Math.exp(1) / e) < 1e-6 && Math.abs(w[0][1] - Math.exp(2) / e) < 1e-6);
     assert.equal(w[0][2], 0);
@@ -34,7 +45,9 @@ describe('maskedSoftmax / EvolutionAttention (src/layers/sequenceAttention.ts)',
     const hv = h.arraySync();
     const ev = e.arraySync();
     [4, 2].forEach((len, b) => {
-      const s = hv[b].slice(0, len).map((ht) => ht.reduce((acc, x, i) => acc + x * W[i].reduce((a2, wij, j) => a2 + wij * ev[b][j], 0), 0));
+      const s = hv[b]
+        .slice(0, len)
+        .map((ht) => ht.reduce((acc, x, i) => acc + x * W[i].reduce((a2, wij, j) => a2 + wij * ev[b][j], 0), 0));
       const z = s.reduce((a, v) => a + Math.exp(v), 0);
       for (let t = 0; t < 4; t++) assert.ok(Math.abs(got[b][t] - (t < len ? Math.exp(s[t]) / z : 0)) < 1e-6);
     });
@@ -48,6 +61,16 @@ describe('maskedSoftmax / EvolutionAttention (src/layers/sequenceAttention.ts)',
     const e = tf.variable(uniformTensor(rng, [2, 2]));
     const r = uniformTensor(rng, [2, 4]);
     const mask = maskFromLengths([4, 3], 4);
-    assertGradientsMatch(() => tf.tidy(() => att.apply(h as unknown as tf.Tensor3D, e as unknown as tf.Tensor2D, mask).mul(r).sum() as tf.Scalar), [h, e, att.kernel]);
+    assertGradientsMatch(
+      () =>
+        tf.tidy(
+          () =>
+            att
+              .apply(h as unknown as tf.Tensor3D, e as unknown as tf.Tensor2D, mask)
+              .mul(r)
+              .sum() as tf.Scalar,
+        ),
+      [h, e, att.kernel],
+    );
   });
 });

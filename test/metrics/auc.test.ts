@@ -35,7 +35,7 @@ test('auc: ties count one half', () => {
 
 test('auc: equals the pairwise definition on random data with many ties', () => {
   let seed = 7;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const labels: number[] = [];
   const scores: number[] = [];
   for (let i = 0; i < 300; i++) {

@@ -16,5 +16,8 @@ test('gauc: impression-weighted, one-class users skipped', () => {
   // ties inside a user: AUC 0.5
   assert.equal(gauc([1, 0], [0.3, 0.3], [5, 5]), 0.5);
   assert.ok(Number.isNaN(gauc([1, 1], [0.3, 0.3], [5, 6])));
-  assert.throws(() => gauc([1, 0], [0.3, 0.3], [5]), /gauc: users has length 1 but labels has 2; expected equal lengths$/);
+  assert.throws(
+    () => gauc([1, 0], [0.3, 0.3], [5]),
+    /gauc: users has length 1 but labels has 2; expected equal lengths$/,
+  );
 });

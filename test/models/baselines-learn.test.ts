@@ -29,14 +29,20 @@ const constantLogloss = (p: number): number => -(p * Math.log(p) + (1 - p) * Mat
 describe('baselines learn at their defaults (synthetic, 300 steps)', () => {
   for (const name of ['lr', 'base', 'wdl', 'pnn', 'deepfm']) {
     it(`${name}: held-out log loss below the constant predictor's${name === 'lr' ? '' : ', AUC > 0.56'}`, async () => {
-      const train = resolveTrainConfig({ epochs: 1, maxStepsPerEpoch: 300, maxEvalRows: 2000, bootstrapResamples: 0 }, defaultPresetFor(name));
+      const train = resolveTrainConfig(
+        { epochs: 1, maxStepsPerEpoch: 300, maxEvalRows: 2000, bootstrapResamples: 0 },
+        defaultPresetFor(name),
+      );
       const model = createModel(name, {}, dataset.sizes, 1);
       const outcome = await trainModel(model, dataset, train, { shuffleSeed: 1 });
       model.dispose();
       const test = outcome.best.test;
       const where = `${name} (${train.optimizer} lr ${train.learningRate}): test AUC ${test.auc.toFixed(3)}, log loss ${test.logloss.toFixed(3)}`;
       const rate = dataset.stats().positiveShare;
-      assert.ok(test.logloss < constantLogloss(rate), `${where}; constant predictor ${constantLogloss(rate).toFixed(3)}`);
+      assert.ok(
+        test.logloss < constantLogloss(rate),
+        `${where}; constant predictor ${constantLogloss(rate).toFixed(3)}`,
+      );
       if (name !== 'lr') assert.ok(test.auc > 0.56, where);
     });
   }

@@ -33,7 +33,8 @@ function behaviourOf(m: CtrModel, item: number): number[] {
 function historySum(m: CtrModel, batch: Batch, b: number): number[] {
   const T = batch.maxLen;
   const acc = new Array(36).fill(0);
-  for (let t = 0; t < T; t++) if (batch.histMask[b * T + t]) behaviourOf(m, batch.histItems[b * T + t]).forEach((v, i) => (acc[i] += v));
+  for (let t = 0; t < T; t++)
+    if (batch.histMask[b * T + t]) behaviourOf(m, batch.histItems[b * T + t]).forEach((v, i) => (acc[i] += v));
   return acc;
 }
 
@@ -54,7 +55,11 @@ function logits(m: CtrModel, batch: Batch): Float32Array {
 }
 
 /** Runs the model in inference mode, capturing what its click head sees and returns. */
-function capture(m: CtrModel, head: ClickHead, batch: Batch): { features: number[][]; deep: Float32Array; logit: Float32Array } {
+function capture(
+  m: CtrModel,
+  head: ClickHead,
+  batch: Batch,
+): { features: number[][]; deep: Float32Array; logit: Float32Array } {
   const apply = head.apply.bind(head);
   let features: number[][] = [];
   let deep = new Float32Array(0);
@@ -122,14 +127,15 @@ describe('baseline MLP inputs (official code rows)', () => {
       const first = [...target, ...sum].reduce((s, v, i) => s + v * w[i], 0);
       const fields = [target.slice(0, 18), target.slice(18), sum.slice(0, 18), sum.slice(18)];
       let fm = 0;
-      for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) fm += fields[i].reduce((s, v, d) => s + v * fields[j][d], 0);
+      for (let i = 0; i < 4; i++)
+        for (let j = i + 1; j < 4; j++) fm += fields[i].reduce((s, v, d) => s + v * fields[j][d], 0);
       assert.ok(Math.abs(logit[b] - deep[b] - first - fm) < 1e-5, `row ${b}`);
     }
     m.dispose();
   });
 });
 
-describe('DIEN Table 2 DIN row = the DIEN repository\'s Model_DIN', () => {
+describe("DIEN Table 2 DIN row = the DIEN repository's Model_DIN", () => {
   const row = DIEN_TABLE2.variants.find((v) => v.name === 'din');
 
   it('resolves to historySum, no target ⊙ interest, softmax attention without scaling, Dice', () => {
@@ -177,7 +183,10 @@ describe('DIEN and DMIN: the history-sum terms of the official code are an optio
       const De = 36;
       for (let r = 0; r < batch.size; r++) {
         assert.ok(maxDiff(b[r].slice(0, De), behaviourOf(without, batch.targetItems[r])) < 1e-6, 'target columns');
-        assert.ok(maxDiff(a[r].slice(De, 2 * De), historySum(withSum, batch, r)) < 1e-4, 'Σhist columns of the default');
+        assert.ok(
+          maxDiff(a[r].slice(De, 2 * De), historySum(withSum, batch, r)) < 1e-4,
+          'Σhist columns of the default',
+        );
         const interestWidth = a[r].length - 3 * De;
         assert.equal(b[r].length, De + interestWidth);
         assert.ok(maxDiff(b[r].slice(De), a[r].slice(3 * De)) < 1e-5, 'the interest columns');
@@ -209,7 +218,12 @@ describe('baseline logits against a JS computation', () => {
     // larger embeddings so the FM term is far above float32 noise
     for (const t of m.embeddings.tables()) t.values.forEach((v, i) => (t.values[i] = v * 30));
     tf.tidy(() => {
-      for (const name of ['deepfm/head/output/kernel', 'deepfm/head/output/bias', 'deepfm/firstOrder/kernel', 'deepfm/firstOrder/bias']) {
+      for (const name of [
+        'deepfm/head/output/kernel',
+        'deepfm/head/output/bias',
+        'deepfm/firstOrder/kernel',
+        'deepfm/firstOrder/bias',
+      ]) {
         m.params.get(name).assign(tf.zerosLike(m.params.get(name)));
       }
     });
@@ -219,8 +233,12 @@ describe('baseline logits against a JS computation', () => {
       const pooled = historySum(m, batch, b);
       const fields = [target.slice(0, 18), target.slice(18), pooled.slice(0, 18), pooled.slice(18)];
       let expected = 0;
-      for (let i = 0; i < 4; i++) for (let j = i + 1; j < 4; j++) expected += fields[i].reduce((s, v, d) => s + v * fields[j][d], 0);
-      assert.ok(Math.abs(got[b] - expected) < 1e-4 * Math.max(1, Math.abs(expected)), `row ${b}: ${got[b]} vs ${expected}`);
+      for (let i = 0; i < 4; i++)
+        for (let j = i + 1; j < 4; j++) expected += fields[i].reduce((s, v, d) => s + v * fields[j][d], 0);
+      assert.ok(
+        Math.abs(got[b] - expected) < 1e-4 * Math.max(1, Math.abs(expected)),
+        `row ${b}: ${got[b]} vs ${expected}`,
+      );
     }
     m.dispose();
   });

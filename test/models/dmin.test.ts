@@ -35,12 +35,17 @@ describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
     const full = tf.ones([B, T]) as tf.Tensor2D;
     const base = refiner.apply(e, full);
     for (let t = 0; t + 1 < T; t++) {
-      const changed = tf.concat([e.slice([0, 0, 0], [B, t + 1, D]), randomTensor([B, T - t - 1, D], rng)], 1) as tf.Tensor3D;
+      const changed = tf.concat(
+        [e.slice([0, 0, 0], [B, t + 1, D]), randomTensor([B, T - t - 1, D], rng)],
+        1,
+      ) as tf.Tensor3D;
       const out = refiner.apply(changed, full);
       const past = maxDiff(out.slice([0, 0, 0], [B, t + 1, D]), base.slice([0, 0, 0], [B, t + 1, D]));
       assert.ok(past < 1e-5, `z_0..z_${t} moved by ${past} when e_${t + 1}.. changed`);
       // the changed steps themselves do move (the perturbation is real)
-      assert.ok(maxDiff(out.slice([0, t + 1, 0], [B, T - t - 1, D]), base.slice([0, t + 1, 0], [B, T - t - 1, D])) > 1e-2);
+      assert.ok(
+        maxDiff(out.slice([0, t + 1, 0], [B, T - t - 1, D]), base.slice([0, t + 1, 0], [B, T - t - 1, D])) > 1e-2,
+      );
       tf.dispose([changed, out]);
     }
     tf.dispose([e, full, base]);
@@ -55,7 +60,11 @@ describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
     const refiner = model.refiner;
     assert.ok(refiner);
     const D = refiner.size;
-    const aux = new AuxiliaryLoss(new ParameterStore(4), 'aux', { stateSize: D, embeddingSize: D, reduction: 'perStep' });
+    const aux = new AuxiliaryLoss(new ParameterStore(4), 'aux', {
+      stateSize: D,
+      embeddingSize: D,
+      reduction: 'perStep',
+    });
     const V = 200;
     const B = 32;
     const T = 6;
@@ -78,8 +87,12 @@ describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
         mask: maskFromLengths(lengths, T),
       }));
     };
-    const lossOf = (x: { e: tf.Tensor3D; neg: tf.Tensor3D; mask: tf.Tensor2D }): tf.Scalar => aux.apply(refiner.apply(x.e, x.mask), x.e, x.neg, x.mask);
-    const vars = model.params.trainable().filter((p) => p.name.startsWith('dmin/refiner/')).map((p) => p.variable);
+    const lossOf = (x: { e: tf.Tensor3D; neg: tf.Tensor3D; mask: tf.Tensor2D }): tf.Scalar =>
+      aux.apply(refiner.apply(x.e, x.mask), x.e, x.neg, x.mask);
+    const vars = model.params
+      .trainable()
+      .filter((p) => p.name.startsWith('dmin/refiner/'))
+      .map((p) => p.variable);
     assert.ok(vars.length > 0);
     const optimizer = tf.train.adam(0.01);
     for (let step = 0; step < 60; step++) {
@@ -100,15 +113,24 @@ describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
     const mean = values.reduce((a, v) => a + v, 0) / values.length;
     const se = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1) / values.length);
     const chance = 2 * Math.LN2;
-    assert.ok(mean > chance - 4 * se - 1e-3, `per-pair aux loss ${mean.toFixed(4)} (se ${se.toFixed(4)}) is below chance ${chance.toFixed(4)}: the refiner sees the next item`);
+    assert.ok(
+      mean > chance - 4 * se - 1e-3,
+      `per-pair aux loss ${mean.toFixed(4)} (se ${se.toFixed(4)}) is below chance ${chance.toFixed(4)}: the refiner sees the next item`,
+    );
     optimizer.dispose();
     tf.dispose(table);
     model.dispose();
   });
 
   it('refuses the auxiliary loss with a non-causal refiner, naming both fields', () => {
-    assert.throws(() => new DminModel({ refinerCausal: false }, TINY_SIZES, 1), /dmin config: auxWeight > 0 needs refinerCausal: true/);
-    assert.throws(() => new DminModel({ refinerCausal: false, auxWeight: 0.5 }, TINY_SIZES, 1), /refinerCausal: false, auxWeight: 0\.5/);
+    assert.throws(
+      () => new DminModel({ refinerCausal: false }, TINY_SIZES, 1),
+      /dmin config: auxWeight > 0 needs refinerCausal: true/,
+    );
+    assert.throws(
+      () => new DminModel({ refinerCausal: false, auxWeight: 0.5 }, TINY_SIZES, 1),
+      /refinerCausal: false, auxWeight: 0\.5/,
+    );
     // without the auxiliary loss a non-causal refiner is a valid ablation
     new DminModel({ refinerCausal: false, refinerPaddingMask: true, auxWeight: 0 }, TINY_SIZES, 1).dispose();
     assert.equal(DMIN_DEFAULTS.refinerCausal, true);
@@ -140,7 +162,10 @@ describe('DMIN wiring as in the official code (src/models/dmin.ts, src/layers/mu
     const model = new DminModel({ ...small, auxWeight: 0, interestHeads: 2 }, TINY_SIZES, 2);
     const names = model.getWeights().weights.map((w) => w.name);
     for (const h of [0, 1]) {
-      assert.ok(names.includes(`dmin/interests/head${h}/norm/gamma`) && names.includes(`dmin/interests/head${h}/norm/beta`), `head ${h} LayerNorm in the checkpoint`);
+      assert.ok(
+        names.includes(`dmin/interests/head${h}/norm/gamma`) && names.includes(`dmin/interests/head${h}/norm/beta`),
+        `head ${h} LayerNorm in the checkpoint`,
+      );
     }
     assert.equal(model.extractor.norms.length, 2);
     const z = uniformTensor(new Rng(3), [2, 4, model.extractor.size]) as tf.Tensor3D;

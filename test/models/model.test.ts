@@ -99,10 +99,17 @@ describe('training smoke test', () => {
       assert.equal(after, before, 'tensors alive after a step and a prediction');
     });
   }
-  for (const spec of [{ kind: 'sgd', learningRate: 0.5 }, { kind: 'adagrad', learningRate: 0.1 }] as OptimizerSpec[]) {
+  for (const spec of [
+    { kind: 'sgd', learningRate: 0.5 },
+    { kind: 'adagrad', learningRate: 0.1 },
+  ] as OptimizerSpec[]) {
     it(`din with ${spec.kind}, MBA regularization and clipping: loss falling`, () => {
       const counts = { items: Array.from({ length: 41 }, (_, i) => 1 + (i % 7)), cats: [[1, 5, 5, 5, 5, 5]] };
-      const { epochMeans, before, after } = run('din', {}, spec, { embeddingRegularization: { kind: 'mba', lambda: 0.01, counts }, clipNorm: 5, l2: 1e-5 });
+      const { epochMeans, before, after } = run('din', {}, spec, {
+        embeddingRegularization: { kind: 'mba', lambda: 0.01, counts },
+        clipNorm: 5,
+        l2: 1e-5,
+      });
       assert.ok(epochMeans[1] < epochMeans[0], `epoch means ${epochMeans}`);
       assert.equal(after, before);
     });
@@ -117,14 +124,20 @@ describe('checkpoints', () => {
       const opt = createOptimizer({ kind: 'adam', learningRate: 0.01 });
       for (const b of batches) trainStep(a, b, opt);
       const b = createModel(name, {}, TINY_SIZES, 77);
-      assert.ok(maxDiff(predict(a, batches[0]), predict(b, batches[0])) > 1e-6, 'different seeds differ before loading');
+      assert.ok(
+        maxDiff(predict(a, batches[0]), predict(b, batches[0])) > 1e-6,
+        'different seeds differ before loading',
+      );
       const saved = a.getWeights();
       // moving averages and tables are in the checkpoint
       assert.ok(saved.weights.some((w) => w.name === 'embedding.items'));
       if (name !== 'lr') assert.ok(saved.weights.some((w) => !w.trainable && w.name.endsWith('movingMean')));
       b.setWeights(saved);
       assert.deepEqual(Array.from(predict(b, batches[1])), Array.from(predict(a, batches[1])));
-      assert.throws(() => b.setWeights({ ...saved, model: name === 'din' ? 'base' : 'din' }), /checkpoint is for model/);
+      assert.throws(
+        () => b.setWeights({ ...saved, model: name === 'din' ? 'base' : 'din' }),
+        /checkpoint is for model/,
+      );
       a.dispose();
       b.dispose();
     });
@@ -149,9 +162,18 @@ describe('registry', () => {
     assert.throws(() => createModel('din', { mlp: { hiden: [1] } }, TINY_SIZES, 1), /unknown config field "hiden"/);
     // inherited names are not config fields (an `in` check accepted them)
     assert.throws(() => createModel('din', { constructor: 1 }, TINY_SIZES, 1), /unknown config field "constructor"/);
-    assert.throws(() => createModel('din', { mlp: { toString: 'x' } }, TINY_SIZES, 1), /unknown config field "toString"/);
-    assert.throws(() => createModel('din', JSON.parse('{"__proto__": {"hidden": [1]}}'), TINY_SIZES, 1), /unknown config field "__proto__"/);
-    assert.throws(() => createModel('din', JSON.parse('{"mlp": {"hasOwnProperty": 1}}'), TINY_SIZES, 1), /unknown config field "hasOwnProperty"/);
+    assert.throws(
+      () => createModel('din', { mlp: { toString: 'x' } }, TINY_SIZES, 1),
+      /unknown config field "toString"/,
+    );
+    assert.throws(
+      () => createModel('din', JSON.parse('{"__proto__": {"hidden": [1]}}'), TINY_SIZES, 1),
+      /unknown config field "__proto__"/,
+    );
+    assert.throws(
+      () => createModel('din', JSON.parse('{"mlp": {"hasOwnProperty": 1}}'), TINY_SIZES, 1),
+      /unknown config field "hasOwnProperty"/,
+    );
     assert.throws(() => createModel('base', { pooling: 'max' }, TINY_SIZES, 1), /pooling/);
     assert.throws(() => createModel('deepfm', { embedding: { catDim: 4 } }, TINY_SIZES, 1), /itemDim = catDim/);
   });
@@ -175,23 +197,76 @@ type SequenceVariant = { label: string; make: () => CtrModel };
 const smallSequence = { mlp: { hidden: [16, 8] } };
 const SEQUENCE_VARIANTS: SequenceVariant[] = [
   { label: 'dien default (AUGRU + aux)', make: () => new DienModel({ ...smallSequence }, TINY_SIZES, 1) },
-  ...(['attention', 'AIGRU', 'AGRU', 'AUGRU'] as const).map((evolution) => ({ label: `dien ${evolution} auxWeight 0`, make: () => new DienModel({ ...smallSequence, evolution, auxWeight: 0 }, TINY_SIZES, 1) })),
-  { label: 'dien official gate + activation-unit attention + mlp aux', make: () => new DienModel({ ...smallSequence, gateConvention: 'official', evolutionAttention: 'activationUnit', auxScorer: 'mlp', auxReduction: 'official' }, TINY_SIZES, 1) },
+  ...(['attention', 'AIGRU', 'AGRU', 'AUGRU'] as const).map((evolution) => ({
+    label: `dien ${evolution} auxWeight 0`,
+    make: () => new DienModel({ ...smallSequence, evolution, auxWeight: 0 }, TINY_SIZES, 1),
+  })),
+  {
+    label: 'dien official gate + activation-unit attention + mlp aux',
+    make: () =>
+      new DienModel(
+        {
+          ...smallSequence,
+          gateConvention: 'official',
+          evolutionAttention: 'activationUnit',
+          auxScorer: 'mlp',
+          auxReduction: 'official',
+        },
+        TINY_SIZES,
+        1,
+      ),
+  },
   { label: 'dmin default', make: () => new DminModel({ ...smallSequence }, TINY_SIZES, 1) },
-  { label: 'dmin no refiner, no aux', make: () => new DminModel({ ...smallSequence, refiner: false, auxWeight: 0 }, TINY_SIZES, 1) },
-  { label: 'dmin non-causal refiner (padding mask), no aux', make: () => new DminModel({ ...smallSequence, auxWeight: 0, refinerCausal: false, refinerPaddingMask: true }, TINY_SIZES, 1) },
+  {
+    label: 'dmin no refiner, no aux',
+    make: () => new DminModel({ ...smallSequence, refiner: false, auxWeight: 0 }, TINY_SIZES, 1),
+  },
+  {
+    label: 'dmin non-causal refiner (padding mask), no aux',
+    make: () =>
+      new DminModel({ ...smallSequence, auxWeight: 0, refinerCausal: false, refinerPaddingMask: true }, TINY_SIZES, 1),
+  },
   {
     label: 'dmin official options (refiner scale and no FFN LayerNorm, causal heads with FFN, mlp aux official)',
-    make: () => new DminModel({ ...smallSequence, refinerScale: 'official', refinerFfnLayerNorm: false, interestCausal: true, interestScale: 'official', interestFfn: true, auxScorer: 'mlp', auxReduction: 'official' }, TINY_SIZES, 1),
+    make: () =>
+      new DminModel(
+        {
+          ...smallSequence,
+          refinerScale: 'official',
+          refinerFfnLayerNorm: false,
+          interestCausal: true,
+          interestScale: 'official',
+          interestFfn: true,
+          auxScorer: 'mlp',
+          auxReduction: 'official',
+        },
+        TINY_SIZES,
+        1,
+      ),
   },
-  { label: 'dmin reverse positions', make: () => new DminModel({ ...smallSequence, positionOrder: 'reverse' }, TINY_SIZES, 1) },
-  ...[1, 2, 8].map((h) => ({ label: `dmin H_E ${h}`, make: () => new DminModel({ ...smallSequence, interestHeads: h }, TINY_SIZES, 1) })),
-  { label: 'dmin no position encoding', make: () => new DminModel({ ...smallSequence, positionEncoding: false }, TINY_SIZES, 1) },
+  {
+    label: 'dmin reverse positions',
+    make: () => new DminModel({ ...smallSequence, positionOrder: 'reverse' }, TINY_SIZES, 1),
+  },
+  ...[1, 2, 8].map((h) => ({
+    label: `dmin H_E ${h}`,
+    make: () => new DminModel({ ...smallSequence, interestHeads: h }, TINY_SIZES, 1),
+  })),
+  {
+    label: 'dmin no position encoding',
+    make: () => new DminModel({ ...smallSequence, positionEncoding: false }, TINY_SIZES, 1),
+  },
   { label: 'dhan simplified', make: () => new DhanModel({ ...smallSequence }, TINY_SIZES, 1) },
   { label: 'dhan flat', make: () => new DhanModel({ ...smallSequence, pooling: 'flat' }, TINY_SIZES, 1) },
   { label: 'dhan no remedy', make: () => new DhanModel({ ...smallSequence, remedy: false }, TINY_SIZES, 1) },
-  { label: 'dhan general [[0, 1]]', make: () => new DhanModel({ ...smallSequence, dimensions: [[0, 1]] }, TINY_SIZES, 1) },
-  { label: 'dhan two dimensions [[0], [1]]', make: () => new DhanModel({ ...smallSequence, dimensions: [[0], [1]] }, TINY_SIZES, 1) },
+  {
+    label: 'dhan general [[0, 1]]',
+    make: () => new DhanModel({ ...smallSequence, dimensions: [[0, 1]] }, TINY_SIZES, 1),
+  },
+  {
+    label: 'dhan two dimensions [[0], [1]]',
+    make: () => new DhanModel({ ...smallSequence, dimensions: [[0], [1]] }, TINY_SIZES, 1),
+  },
   { label: 'dhan on DIEN', make: () => new DhanModel({ ...smallSequence, onDien: true }, TINY_SIZES, 1) },
 ];
 
@@ -215,7 +290,8 @@ describe('sequence models (src/models/{dien,dmin,dhan}.ts)', () => {
       const a = logits(model, batch);
       const b = logits(model, padBatch(batch, 4));
       assert.equal(a.length, batch.size);
-      for (let i = 0; i < a.length; i++) assert.ok(Number.isFinite(a[i]) && Math.abs(a[i] - b[i]) < 1e-5, `${v.label} row ${i}: ${a[i]} vs ${b[i]}`);
+      for (let i = 0; i < a.length; i++)
+        assert.ok(Number.isFinite(a[i]) && Math.abs(a[i] - b[i]) < 1e-5, `${v.label} row ${i}: ${a[i]} vs ${b[i]}`);
       // One "epoch" over 4 batches, 3 passes; the mean loss of the last pass must be below the first.
       const batches = [0, 1, 2, 3].map((s) => tinyBatch(100 + s, { negatives: true }));
       const optimizer = createOptimizer({ kind: 'adam', learningRate: 0.01 });
@@ -232,7 +308,10 @@ describe('sequence models (src/models/{dien,dmin,dhan}.ts)', () => {
         passes.push(sum / batches.length);
       }
       assert.equal(tf.memory().numTensors, tensorsAfterWarmup, `${v.label}: tensors leaked`);
-      assert.ok(passes[2] < passes[0], `${v.label}: mean loss ${passes.map((p) => p.toFixed(4)).join(' -> ')} did not decrease`);
+      assert.ok(
+        passes[2] < passes[0],
+        `${v.label}: mean loss ${passes.map((p) => p.toFixed(4)).join(' -> ')} did not decrease`,
+      );
       model.dispose();
     });
   }
@@ -252,7 +331,10 @@ describe('sequence models: checkpoints and config errors', () => {
       const b = make(2);
       const la = logits(a, batch);
       const before = logits(b, batch);
-      assert.ok(la.some((v, i) => Math.abs(v - before[i]) > 1e-6), `${a.name}: different seeds should give different logits`);
+      assert.ok(
+        la.some((v, i) => Math.abs(v - before[i]) > 1e-6),
+        `${a.name}: different seeds should give different logits`,
+      );
       b.setWeights(a.getWeights());
       const lb = logits(b, batch);
       la.forEach((v, i) => assert.ok(Math.abs(v - lb[i]) < 1e-6, `${a.name} row ${i}`));
@@ -262,11 +344,26 @@ describe('sequence models: checkpoints and config errors', () => {
   });
 
   it('rejects unknown fields and impossible combinations with the file name', () => {
-    assert.throws(() => new DienModel({ evolution: 'LSTM' } as never, TINY_SIZES, 1), /InterestEvolution\(.*\): evolution must be one of .*, got LSTM/);
-    assert.throws(() => new DienModel({ gru: 'AUGRU' } as never, TINY_SIZES, 1), /dien config: unknown config field "gru"/);
-    assert.throws(() => new DminModel({ refiner: false }, TINY_SIZES, 1), /dmin config: auxWeight > 0 needs the behaviour refiner/);
-    assert.throws(() => new DminModel({ positionOrder: 'backward' } as never, TINY_SIZES, 1), /dmin config: positionOrder must be .*, got backward/);
-    assert.throws(() => new DminModel({ refinerHeads: 5 }, TINY_SIZES, 1), /MultiHeadSelfAttention\(.*\): heads must be/);
+    assert.throws(
+      () => new DienModel({ evolution: 'LSTM' } as never, TINY_SIZES, 1),
+      /InterestEvolution\(.*\): evolution must be one of .*, got LSTM/,
+    );
+    assert.throws(
+      () => new DienModel({ gru: 'AUGRU' } as never, TINY_SIZES, 1),
+      /dien config: unknown config field "gru"/,
+    );
+    assert.throws(
+      () => new DminModel({ refiner: false }, TINY_SIZES, 1),
+      /dmin config: auxWeight > 0 needs the behaviour refiner/,
+    );
+    assert.throws(
+      () => new DminModel({ positionOrder: 'backward' } as never, TINY_SIZES, 1),
+      /dmin config: positionOrder must be .*, got backward/,
+    );
+    assert.throws(
+      () => new DminModel({ refinerHeads: 5 }, TINY_SIZES, 1),
+      /MultiHeadSelfAttention\(.*\): heads must be/,
+    );
     assert.throws(() => new DhanModel({ dimensions: [[0, 7]] }, TINY_SIZES, 1), /dhan config: dimensions must be/);
   });
 });
@@ -279,7 +376,15 @@ describe('sequence models: checkpoints and config errors', () => {
 const smallAux = { mlp: { hidden: [8, 4] } };
 const AUX_VARIANTS: [string, () => CtrModel][] = [
   ['dien AUGRU + aux', () => new DienModel({ ...smallAux, auxWeight: 1 }, TINY_SIZES, 3)],
-  ['dien official attention + mlp aux', () => new DienModel({ ...smallAux, hiddenSize: 8, auxWeight: 1, evolutionAttention: 'activationUnit', auxScorer: 'mlp' }, TINY_SIZES, 3)],
+  [
+    'dien official attention + mlp aux',
+    () =>
+      new DienModel(
+        { ...smallAux, hiddenSize: 8, auxWeight: 1, evolutionAttention: 'activationUnit', auxScorer: 'mlp' },
+        TINY_SIZES,
+        3,
+      ),
+  ],
   ['dmin + aux', () => new DminModel({ ...smallAux, auxWeight: 1 }, TINY_SIZES, 3)],
   ['dhan on DIEN + aux', () => new DhanModel({ ...smallAux, onDien: true }, TINY_SIZES, 3)],
 ];
@@ -315,7 +420,10 @@ describe('auxiliary loss only when training', () => {
         assert.equal(noNeg.aux, undefined);
         assert.deepEqual(Array.from(noNeg.logits), Array.from(withNeg.logits));
         const trained = forwardOnce(model, batch, true);
-        assert.ok(trained.aux !== undefined && Number.isFinite(trained.aux) && trained.aux > 0, `training returns the aux loss, got ${trained.aux}`);
+        assert.ok(
+          trained.aux !== undefined && Number.isFinite(trained.aux) && trained.aux > 0,
+          `training returns the aux loss, got ${trained.aux}`,
+        );
       } finally {
         model.dispose();
       }

@@ -24,19 +24,30 @@ const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-nbexec-test-'));
 after(() => fs.rmSync(outDir, { recursive: true, force: true }));
 
 function outputText(file: string): string {
-  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as { cells: Array<{ outputs?: Array<{ text?: string | string[] }> }> };
-  return nb.cells.flatMap((c) => c.outputs ?? []).map((o) => ([] as string[]).concat(o.text ?? []).join('')).join('');
+  const nb = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    cells: Array<{ outputs?: Array<{ text?: string | string[] }> }>;
+  };
+  return nb.cells
+    .flatMap((c) => c.outputs ?? [])
+    .map((o) => ([] as string[]).concat(o.text ?? []).join(''))
+    .join('');
 }
 
 test('parameters become DIL_* variables (validated)', () => {
-  assert.deepEqual(notebookEnvironment({ profile: 'smoke', dataset: 'amazon:Beauty', seeds: [1, 2], jobs: 2, resultsDir: '/r' }), {
-    DIL_PROFILE: 'smoke',
-    DIL_DATASET: 'amazon:Beauty',
-    DIL_SEEDS: '1,2',
-    DIL_JOBS: '2',
-    DIL_RESULTS: '/r',
-  });
-  assert.throws(() => notebookEnvironment({ profile: 'quick' as 'smoke' }), /profile "quick"; expected one of smoke, default, full/);
+  assert.deepEqual(
+    notebookEnvironment({ profile: 'smoke', dataset: 'amazon:Beauty', seeds: [1, 2], jobs: 2, resultsDir: '/r' }),
+    {
+      DIL_PROFILE: 'smoke',
+      DIL_DATASET: 'amazon:Beauty',
+      DIL_SEEDS: '1,2',
+      DIL_JOBS: '2',
+      DIL_RESULTS: '/r',
+    },
+  );
+  assert.throws(
+    () => notebookEnvironment({ profile: 'quick' as 'smoke' }),
+    /profile "quick"; expected one of smoke, default, full/,
+  );
   assert.throws(() => notebookEnvironment({ jobs: 0 }), /jobs 0; expected a positive integer/);
 });
 
@@ -54,7 +65,15 @@ describe('notebooks executed through Jupyter', { skip: skipWithout('jupyter') },
     assert.equal(runs[0].output, path.join(outDir, 'parameters.ipynb'));
     assert.match(outputText(runs[0].output!), /PROFILE=smoke SEEDS=2 DATASET=synthetic/);
     // Signed in the local trust database, so Jupyter runs its figure scripts when it is opened.
-    const check = spawnSync(findJupyterPython(), ['-c', 'import nbformat, sys\nfrom nbformat.sign import NotebookNotary\nprint(NotebookNotary().check_signature(nbformat.read(sys.argv[1], 4)))', runs[0].output!], { encoding: 'utf8' });
+    const check = spawnSync(
+      findJupyterPython(),
+      [
+        '-c',
+        'import nbformat, sys\nfrom nbformat.sign import NotebookNotary\nprint(NotebookNotary().check_signature(nbformat.read(sys.argv[1], 4)))',
+        runs[0].output!,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(check.stdout.trim(), 'True', check.stderr);
     // The source notebook keeps no outputs.
     assert.doesNotMatch(outputText(path.join(fixtures, 'parameters.ipynb')), /PROFILE=/);
@@ -81,7 +100,11 @@ describe('notebooks executed through Jupyter', { skip: skipWithout('jupyter') },
 
   test('a hanging cell is stopped by the per-cell time limit', async () => {
     const started = Date.now();
-    const run = await executeNotebook(path.join(fixtures, 'slow.ipynb'), { outputDir: outDir, timeoutSeconds: 170, cellTimeoutSeconds: 2 });
+    const run = await executeNotebook(path.join(fixtures, 'slow.ipynb'), {
+      outputDir: outDir,
+      timeoutSeconds: 170,
+      cellTimeoutSeconds: 2,
+    });
     assert.equal(run.ok, false);
     assert.match(run.error!, /cell 0 failed \(CellTimeoutError\)/);
     assert.ok(Date.now() - started < 55_000, 'stopped long before the cell would have finished (60 s)');
@@ -93,7 +116,11 @@ describe('notebooks executed through Jupyter', { skip: skipWithout('jupyter') },
     fs.mkdirSync(path.join(jupyterPath, 'kernels', 'dil-stale'), { recursive: true });
     fs.writeFileSync(
       path.join(jupyterPath, 'kernels', 'dil-stale', 'kernel.json'),
-      JSON.stringify({ argv: [process.execPath, tslab, 'kernel', '--config-path', '{connection_file}'], display_name: 'stale', language: 'typescript' }),
+      JSON.stringify({
+        argv: [process.execPath, tslab, 'kernel', '--config-path', '{connection_file}'],
+        display_name: 'stale',
+        language: 'typescript',
+      }),
     );
     try {
       const run = await executeNotebook(path.join(fixtures, 'parameters.ipynb'), {
@@ -103,7 +130,10 @@ describe('notebooks executed through Jupyter', { skip: skipWithout('jupyter') },
         timeoutSeconds: 60,
       });
       assert.equal(run.ok, false);
-      assert.match(run.error!, /kernel "dil-stale" .* runs \/nonexistent\/dil-checkout\/node_modules\/tslab\/bin\/tslab, which does not exist .*run `npm run setup` in this checkout/);
+      assert.match(
+        run.error!,
+        /kernel "dil-stale" .* runs \/nonexistent\/dil-checkout\/node_modules\/tslab\/bin\/tslab, which does not exist .*run `npm run setup` in this checkout/,
+      );
     } finally {
       fs.rmSync(jupyterPath, { recursive: true, force: true });
     }

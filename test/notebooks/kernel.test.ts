@@ -16,14 +16,29 @@ const fixtures = path.join(__dirname, 'fixtures');
 
 function execute(notebook: string): { status: number | null; stderr: string; outputText: string } {
   const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-nb-'));
-  const res = spawnSync('jupyter', ['nbconvert', '--execute', '--to', 'notebook', '--output-dir', outDir,
-    '--ExecutePreprocessor.kernel_name=dil-tslab', '--ExecutePreprocessor.timeout=180', path.join(fixtures, notebook)],
-  { encoding: 'utf8', timeout: 240_000 });
+  const res = spawnSync(
+    'jupyter',
+    [
+      'nbconvert',
+      '--execute',
+      '--to',
+      'notebook',
+      '--output-dir',
+      outDir,
+      '--ExecutePreprocessor.kernel_name=dil-tslab',
+      '--ExecutePreprocessor.timeout=180',
+      path.join(fixtures, notebook),
+    ],
+    { encoding: 'utf8', timeout: 240_000 },
+  );
   let outputText = '';
   const written = path.join(outDir, notebook);
   if (fs.existsSync(written)) {
-    const nb = JSON.parse(fs.readFileSync(written, 'utf8')) as { cells: { outputs?: { text?: string[] | string }[] }[] };
-    for (const cell of nb.cells) for (const out of cell.outputs ?? []) outputText += ([] as string[]).concat(out.text ?? []).join('');
+    const nb = JSON.parse(fs.readFileSync(written, 'utf8')) as {
+      cells: { outputs?: { text?: string[] | string }[] }[];
+    };
+    for (const cell of nb.cells)
+      for (const out of cell.outputs ?? []) outputText += ([] as string[]).concat(out.text ?? []).join('');
   }
   fs.rmSync(outDir, { recursive: true, force: true });
   return { status: res.status, stderr: res.stderr ?? String(res.error ?? ''), outputText };
@@ -34,7 +49,11 @@ describe('Jupyter runs tslab notebooks', { skip: skipWithout('jupyter') }, () =>
   it('Jupyter executes a tslab notebook that imports the library and prints the backend', async () => {
     const expected = await useBestBackend({ quiet: true });
     const run = execute('import-library.ipynb');
-    assert.equal(run.status, 0, `nbconvert failed (run \`npm run setup\` to register the kernel):\n${run.stderr.slice(-3000)}`);
+    assert.equal(
+      run.status,
+      0,
+      `nbconvert failed (run \`npm run setup\` to register the kernel):\n${run.stderr.slice(-3000)}`,
+    );
     assert.match(run.outputText, new RegExp(`BACKEND=${expected.name}\\b`));
     // The notebook sees the same library build: Rng(7)'s first draw matches ours.
     const { Rng } = await import('../../src/random');

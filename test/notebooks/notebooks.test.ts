@@ -59,18 +59,27 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
       const executed = JSON.parse(fs.readFileSync(run.output!, 'utf8')) as {
         cells: Array<{ outputs?: Array<{ output_type: string; data?: Record<string, unknown> }> }>;
       };
-      const figures = executed.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.['image/svg+xml'] !== undefined);
+      const figures = executed.cells
+        .flatMap((c) => c.outputs ?? [])
+        .filter((o) => o.data?.['image/svg+xml'] !== undefined);
       assert.ok(figures.length > 0, `${name} shows at least one figure`);
       for (const figure of figures) {
         assert.ok(figure.data!['image/png'], 'PNG kept for viewers without JavaScript');
-        assert.match(([] as string[]).concat(figure.data!['text/html'] as string | string[]).join(''), /window\.Plotly\.newPlot/);
+        assert.match(
+          ([] as string[]).concat(figure.data!['text/html'] as string | string[]).join(''),
+          /window\.Plotly\.newPlot/,
+        );
       }
       // ... and written as citable files; a paper notebook also writes at least one table.
       const paper = name === '00-data' ? 'data' : name.split('-')[1];
       const figureFiles = fs.readdirSync(path.join(resultsDir, 'figures', paper));
       assert.ok(figureFiles.some((f) => f.endsWith('.svg')) && figureFiles.some((f) => f.endsWith('.png')));
       const tableFiles = fs.readdirSync(path.join(resultsDir, 'tables', paper));
-      for (const ext of ['.md', '.csv', '.tex']) assert.ok(tableFiles.some((f) => f.endsWith(ext)), `a ${ext} table for ${paper}`);
+      for (const ext of ['.md', '.csv', '.tex'])
+        assert.ok(
+          tableFiles.some((f) => f.endsWith(ext)),
+          `a ${ext} table for ${paper}`,
+        );
     });
   }
 
@@ -78,7 +87,10 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
     const executed = path.join(executedDir, '00-data.ipynb');
     assert.ok(fs.existsSync(executed), 'the 00-data test above wrote the executed notebook');
     const htmlDir = path.join(resultsDir, 'html');
-    const convert = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', htmlDir, executed], { encoding: 'utf8', timeout: 120_000 });
+    const convert = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', htmlDir, executed], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.equal(convert.status, 0, convert.stderr);
     const html = path.join(htmlDir, '00-data.html');
     // No network: every host name fails to resolve, so CDN links in nbconvert's template fail fast.
@@ -115,7 +127,10 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
     assert.match(readme, /\| Backend \| (wasm|tensorflow|cpu) \(\d+\)/, 'backend from the smoke run records');
     assert.ok(readme.includes(`| Command | \`dil reproduce --profile smoke --reference-run ${outDir}\` |`));
     const htmlDir = path.join(resultsDir, 'reference-run-html');
-    const convert = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', htmlDir, ...written.notebooks], { encoding: 'utf8', timeout: 300_000 });
+    const convert = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', htmlDir, ...written.notebooks], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
     assert.equal(convert.status, 0, convert.stderr);
     browser ??= await HeadlessChromium.launch({ extraFlags: ['--host-resolver-rules=MAP * ~NOTFOUND'] });
     const page: HeadlessChromium = browser;
@@ -125,13 +140,22 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
       const text = fs.readFileSync(copy, 'utf8');
       assert.ok(!text.includes('window.Plotly') && !text.includes('image/svg+xml'), `${name}: no plotly.js, no SVG`);
       // one PNG per figure of the executed notebook, each also a file the README links
-      const original = JSON.parse(fs.readFileSync(executed[k], 'utf8')) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
-      const figures = original.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data?.['image/svg+xml'] !== undefined).length;
+      const original = JSON.parse(fs.readFileSync(executed[k], 'utf8')) as {
+        cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }>;
+      };
+      const figures = original.cells
+        .flatMap((c) => c.outputs ?? [])
+        .filter((o) => o.data?.['image/svg+xml'] !== undefined).length;
       const files = written.figures.filter((f) => path.basename(path.dirname(f)) === name);
       assert.equal(files.length, figures, `${name}: a PNG file per figure`);
       for (const f of files) assert.ok(readme.includes(`](${path.relative(outDir, f)})`), `README links ${f}`);
       await page.navigate(`file://${path.join(htmlDir, `${name}.html`)}`);
-      const shown = await page.evaluate<{ images: number; loaded: number; widths: number[]; plotly: number }>(`new Promise((resolve) => {
+      const shown = await page.evaluate<{
+        images: number;
+        loaded: number;
+        widths: number[];
+        plotly: number;
+      }>(`new Promise((resolve) => {
         let tries = 0;
         const check = () => {
           const images = Array.from(document.querySelectorAll('img[src^="data:image/png"]'));
@@ -145,7 +169,12 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
       })`);
       assert.equal(shown.images, figures, `${name}: one image per figure in the page`);
       assert.equal(shown.loaded, figures, `${name}: every image decoded`);
-      for (const [i, f] of files.entries()) assert.equal(shown.widths[i], fs.readFileSync(f).readUInt32BE(16), `${name}: image ${i} is the PNG file's width`);
+      for (const [i, f] of files.entries())
+        assert.equal(
+          shown.widths[i],
+          fs.readFileSync(f).readUInt32BE(16),
+          `${name}: image ${i} is the PNG file's width`,
+        );
       assert.equal(shown.plotly, 0, `${name}: no interactive figure left`);
     }
   });

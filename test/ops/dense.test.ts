@@ -24,7 +24,10 @@ function reference(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | undefined, act: De
 
 test('denseFast forward equals a hand-computed case', () => {
   const x = tf.tensor2d([[1, -2]]);
-  const w = tf.tensor2d([[3, 1], [1, 2]]);
+  const w = tf.tensor2d([
+    [3, 1],
+    [1, 2],
+  ]);
   const b = tf.tensor1d([0.5, 0]);
   // z = [1*3 - 2*1 + 0.5, 1*1 - 2*2] = [1.5, -3]
   assert.deepEqual(Array.from(denseFast(x, w, b).dataSync()), [1.5, -3]);
@@ -72,14 +75,28 @@ test('denseFast rejects bad shapes and activations', () => {
   assert.throws(() => denseFast(tf.zeros([2, 3]), tf.zeros([4, 5])), /last axis must equal/);
   assert.throws(() => denseFast(tf.zeros([2, 3]), tf.zeros([3])), /expects w \[K, M\]/);
   assert.throws(() => denseFast(tf.zeros([2, 3]), tf.zeros([3, 4]), tf.zeros([5])), /bias must be \[4\]/);
-  assert.throws(() => denseFast(tf.zeros([2, 3]), tf.zeros([3, 4]), undefined, 'dice' as DenseActivation), /not fusable/);
+  assert.throws(
+    () => denseFast(tf.zeros([2, 3]), tf.zeros([3, 4]), undefined, 'dice' as DenseActivation),
+    /not fusable/,
+  );
 });
 
 test('columnSums and transposedProduct equal tf.sum(x, 0) and a^T b in both orientations', () => {
   const rng = new Rng(21);
   const x = randomTensor([7, 3], rng);
   assert.ok(maxDiff(columnSums(x), tf.sum(x, 0)) < 1e-5);
-  assert.deepEqual(Array.from(columnSums(tf.tensor2d([[1, 2], [3, 4], [5, 6]])).dataSync()), [9, 12]);
+  assert.deepEqual(
+    Array.from(
+      columnSums(
+        tf.tensor2d([
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ]),
+      ).dataSync(),
+    ),
+    [9, 12],
+  );
   const narrow = randomTensor([7, 2], rng);
   const wide = randomTensor([7, 5], rng);
   assert.ok(maxDiff(transposedProduct(narrow, wide), tf.matMul(narrow, wide, true, false)) < 1e-5);
@@ -96,7 +113,9 @@ test('columnSums of a tall matrix equals a float64 sum per column (1e-6 relative
   const expected = new Array<number>(m).fill(0);
   for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) expected[j] += values[i * m + j];
   const got = columnSums(tf.tensor2d(values, [n, m])).dataSync();
-  expected.forEach((e, j) => assert.ok(Math.abs(got[j] - e) <= 1e-6 * Math.abs(e) + 1e-4, `column ${j}: ${got[j]} vs ${e}`));
+  expected.forEach((e, j) =>
+    assert.ok(Math.abs(got[j] - e) <= 1e-6 * Math.abs(e) + 1e-4, `column ${j}: ${got[j]} vs ${e}`),
+  );
   assert.throws(() => columnSums(tf.zeros([2, 3, 4])), /float32 \[N, M\] matrix/);
   assert.throws(() => columnSums(tf.zeros([2, 3], 'int32')), /float32 \[N, M\] matrix/);
 });

@@ -12,18 +12,34 @@ before(async () => {
   await useBestBackend({ quiet: true });
 });
 
-const FLAGS: [boolean, boolean][] = [[false, false], [false, true], [true, false], [true, true]];
+const FLAGS: [boolean, boolean][] = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+];
 
 /** Shapes of a and b for op(a) [n, k] by op(b) [k, m], optionally batched. */
 function shapes(n: number, k: number, m: number, tA: boolean, tB: boolean, batch?: number): [number[], number[]] {
   const a = tA ? [k, n] : [n, k];
   const b = tB ? [m, k] : [k, m];
-  return batch ? [[batch, ...a], [batch, ...b]] : [a, b];
+  return batch
+    ? [
+        [batch, ...a],
+        [batch, ...b],
+      ]
+    : [a, b];
 }
 
 test('matMulFast forward equals a hand-computed 2x2 product', () => {
-  const a = tf.tensor2d([[1, 2], [3, 4]]);
-  const b = tf.tensor2d([[5, 6], [7, 8]]);
+  const a = tf.tensor2d([
+    [1, 2],
+    [3, 4],
+  ]);
+  const b = tf.tensor2d([
+    [5, 6],
+    [7, 8],
+  ]);
   assert.deepEqual(Array.from(matMulFast(a, b).dataSync()), [19, 22, 43, 50]);
   // a^T b = [[1,3],[2,4]] [[5,6],[7,8]] = [[26,30],[38,44]]
   assert.deepEqual(Array.from(matMulFast(a, b, true, false).dataSync()), [26, 30, 38, 44]);

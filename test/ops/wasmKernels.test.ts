@@ -15,7 +15,11 @@ before(async () => {
 /** Tensor of `shape` whose flat element i is i (+ offset). */
 function iota(shape: number[], dtype: 'float32' | 'int32' = 'float32', offset = 0): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Array.from({ length: n }, (_, i) => i + offset), shape, dtype);
+  return tf.tensor(
+    Array.from({ length: n }, (_, i) => i + offset),
+    shape,
+    dtype,
+  );
 }
 
 /** Independent reference: element-by-element box extraction through multi-indices. */
@@ -39,12 +43,36 @@ function boxByIndex(shape: number[], begin: number[], size: number[]): number[] 
 test('copyBox copies boxes of rank 1..4, contiguous or not, like element-wise indexing', () => {
   const cases: [number[], number[], number[]][] = [
     [[7], [2], [4]],
-    [[4, 5], [1, 2], [2, 3]],
-    [[4, 5], [1, 0], [2, 5]],
-    [[3, 4, 5], [0, 1, 0], [3, 1, 5]],
-    [[3, 4, 5], [1, 0, 2], [2, 4, 2]],
-    [[2, 3, 4, 70], [1, 1, 0, 3], [1, 2, 4, 40]],
-    [[2, 3, 4, 5], [0, 0, 0, 0], [2, 3, 4, 5]],
+    [
+      [4, 5],
+      [1, 2],
+      [2, 3],
+    ],
+    [
+      [4, 5],
+      [1, 0],
+      [2, 5],
+    ],
+    [
+      [3, 4, 5],
+      [0, 1, 0],
+      [3, 1, 5],
+    ],
+    [
+      [3, 4, 5],
+      [1, 0, 2],
+      [2, 4, 2],
+    ],
+    [
+      [2, 3, 4, 70],
+      [1, 1, 0, 3],
+      [1, 2, 4, 40],
+    ],
+    [
+      [2, 3, 4, 5],
+      [0, 0, 0, 0],
+      [2, 3, 4, 5],
+    ],
   ];
   for (const [shape, begin, size] of cases) {
     const n = shape.reduce((a, b) => a * b, 1);
@@ -63,8 +91,14 @@ test('the copy-free kernels are active on wasm', (t) => {
 
 test('tf.slice on wasm equals element-wise indexing (float32 and int32, bool through cast)', () => {
   const x = iota([4, 6, 5]);
-  assert.deepEqual(Array.from(tf.slice(x, [1, 2, 0], [2, 3, 5]).dataSync()), boxByIndex([4, 6, 5], [1, 2, 0], [2, 3, 5]));
-  assert.deepEqual(Array.from(tf.slice(x, [0, 0, 3], [4, 6, 2]).dataSync()), boxByIndex([4, 6, 5], [0, 0, 3], [4, 6, 2]));
+  assert.deepEqual(
+    Array.from(tf.slice(x, [1, 2, 0], [2, 3, 5]).dataSync()),
+    boxByIndex([4, 6, 5], [1, 2, 0], [2, 3, 5]),
+  );
+  assert.deepEqual(
+    Array.from(tf.slice(x, [0, 0, 3], [4, 6, 2]).dataSync()),
+    boxByIndex([4, 6, 5], [0, 0, 3], [4, 6, 2]),
+  );
   assert.deepEqual(Array.from(tf.slice(x, [2], [-1]).dataSync()), boxByIndex([4, 6, 5], [2, 0, 0], [2, 6, 5]));
   const xi = iota([3, 4], 'int32', 10);
   const s = tf.slice(xi, [1, 1], [2, 2]);
@@ -86,7 +120,10 @@ test('tf.unstack and tf.split on wasm equal element-wise indexing on every axis'
       const size = shape.slice();
       begin[axis] = i;
       size[axis] = 1;
-      assert.deepEqual(p.shape, shape.filter((_, j) => j !== axis));
+      assert.deepEqual(
+        p.shape,
+        shape.filter((_, j) => j !== axis),
+      );
       assert.deepEqual(Array.from(p.dataSync()), boxByIndex(shape, begin, size));
     });
     const sizes = axis === 0 ? [1, 2] : axis === 1 ? [1, 0, 3] : [2, 3];
@@ -138,11 +175,19 @@ test('Identity on wasm shares the buffer: clones read the same values, survive d
   assert.equal(tf.memory().numTensors, before + 1);
   assert.deepEqual(Array.from(y.dataSync()), Array.from(x.dataSync()));
   x.dispose();
-  assert.deepEqual(Array.from(y.dataSync()), Array.from({ length: 12 }, (_, i) => i), 'the clone outlives its source');
+  assert.deepEqual(
+    Array.from(y.dataSync()),
+    Array.from({ length: 12 }, (_, i) => i),
+    'the clone outlives its source',
+  );
   const v = tf.variable(y);
   const saved = tf.clone(v);
   v.assign(tf.zeros([3, 4]));
-  assert.deepEqual(Array.from(saved.dataSync()), Array.from({ length: 12 }, (_, i) => i), 'assign does not write into a shared buffer');
+  assert.deepEqual(
+    Array.from(saved.dataSync()),
+    Array.from({ length: 12 }, (_, i) => i),
+    'assign does not write into a shared buffer',
+  );
   assert.deepEqual(Array.from(v.dataSync()), new Array(12).fill(0));
   // gradients that save inputs (mul saves both) stay right
   const a = iota([2, 2], 'float32', 1);

@@ -5,13 +5,33 @@
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
-import { assertParity, kitCase, ParityCase, ParityOutput, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
+import {
+  assertParity,
+  kitCase,
+  ParityCase,
+  ParityOutput,
+  REFERENCE_SKIP,
+  runReference,
+  SMALL_EMBEDDING,
+  smallMlp,
+} from './harness';
 
 const VARIANTS: [string, object][] = [
   ['base sum prelu', { embedding: SMALL_EMBEDDING, pooling: 'sum', productFeature: false, mlp: smallMlp('prelu') }],
   ['base mean dice', { embedding: SMALL_EMBEDDING, pooling: 'mean', productFeature: false, mlp: smallMlp('dice') }],
-  ['base mean relu, BN after every hidden layer', { embedding: SMALL_EMBEDDING, pooling: 'mean', productFeature: false, mlp: { ...smallMlp('relu'), batchNorm: 'hidden' } }],
-  ['base sum prelu user', { embedding: { ...SMALL_EMBEDDING, userDim: 3 }, pooling: 'sum', productFeature: false, mlp: smallMlp('prelu') }],
+  [
+    'base mean relu, BN after every hidden layer',
+    {
+      embedding: SMALL_EMBEDDING,
+      pooling: 'mean',
+      productFeature: false,
+      mlp: { ...smallMlp('relu'), batchNorm: 'hidden' },
+    },
+  ],
+  [
+    'base sum prelu user',
+    { embedding: { ...SMALL_EMBEDDING, userDim: 3 }, pooling: 'sum', productFeature: false, mlp: smallMlp('prelu') },
+  ],
 ];
 
 describe('base vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {

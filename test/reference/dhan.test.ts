@@ -7,11 +7,28 @@
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
-import { assertParity, kitCase, ParityCase, ParityOutput, referenceBatch, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
+import {
+  assertParity,
+  kitCase,
+  ParityCase,
+  ParityOutput,
+  referenceBatch,
+  REFERENCE_SKIP,
+  runReference,
+  SMALL_EMBEDDING,
+  smallMlp,
+} from './harness';
 import { padBatch } from '../helpers/batches';
 
 const De = SMALL_EMBEDDING.itemDim + SMALL_EMBEDDING.catDim;
-const unit = (extra: object = {}): object => ({ hidden: [8, 4], activation: 'sigmoid', normalize: 'softmax', scale: 1, firstLayer: 'split', ...extra });
+const unit = (extra: object = {}): object => ({
+  hidden: [8, 4],
+  activation: 'sigmoid',
+  normalize: 'softmax',
+  scale: 1,
+  firstLayer: 'split',
+  ...extra,
+});
 const dhan = (extra: object = {}): object => ({
   embedding: SMALL_EMBEDDING,
   pooling: 'hierarchical',
@@ -39,13 +56,28 @@ const dien = (extra: object = {}): object => ({
 /** Variants whose label ends in ' (padded batch)' run on the batch with 2 padded steps more than its longest history. */
 const VARIANTS: [string, object][] = [
   ['dhan simplified (category, two levels), remedy', dhan()],
-  ['dhan no remedy, DHAN_DIN scale 1/sqrt(De), prelu head', dhan({ remedy: false, attention: unit({ scale: 1 / Math.sqrt(De) }), mlp: smallMlp('prelu') })],
-  ['dhan Dice units, user feature', dhan({ attention: unit({ activation: 'dice' }), embedding: { ...SMALL_EMBEDDING, userDim: 3 } })],
+  [
+    'dhan no remedy, DHAN_DIN scale 1/sqrt(De), prelu head',
+    dhan({ remedy: false, attention: unit({ scale: 1 / Math.sqrt(De) }), mlp: smallMlp('prelu') }),
+  ],
+  [
+    'dhan Dice units, user feature',
+    dhan({ attention: unit({ activation: 'dice' }), embedding: { ...SMALL_EMBEDDING, userDim: 3 } }),
+  ],
   ['dhan category -> parent (three levels)', dhan({ dimensions: [[0, 1]] })],
   ['dhan two dimensions [[0], [1]]', dhan({ dimensions: [[0], [1]] })],
   ['dhan flat pooling (DIN ablation)', dhan({ pooling: 'flat' })],
-  ['dhan on DIEN as DHAN_DIEN (no remedy, official AUGRU gates, aux inner)', dhan({ onDien: true, remedy: false, dien: dien() })],
-  ['dhan on DIEN, remedy, paper AUGRU, official aux net and reduction (padded batch)', dhan({ onDien: true, dien: dien({ gateConvention: 'paper', auxScorer: 'mlp', auxReduction: 'official', auxWeight: 0.5 }) })],
+  [
+    'dhan on DIEN as DHAN_DIEN (no remedy, official AUGRU gates, aux inner)',
+    dhan({ onDien: true, remedy: false, dien: dien() }),
+  ],
+  [
+    'dhan on DIEN, remedy, paper AUGRU, official aux net and reduction (padded batch)',
+    dhan({
+      onDien: true,
+      dien: dien({ gateConvention: 'paper', auxScorer: 'mlp', auxReduction: 'official', auxWeight: 0.5 }),
+    }),
+  ],
 ];
 
 describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
@@ -54,7 +86,8 @@ describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
   before(async () => {
     await useBestBackend({ quiet: true });
     const padded = padBatch(referenceBatch(107), 2);
-    for (const [label, config] of VARIANTS) cases.push(kitCase(label, 'dhan', config, label.endsWith('(padded batch)') ? { batch: padded } : {}));
+    for (const [label, config] of VARIANTS)
+      cases.push(kitCase(label, 'dhan', config, label.endsWith('(padded batch)') ? { batch: padded } : {}));
     reference = runReference('dhan.py', cases);
   });
   for (const [label] of VARIANTS) {

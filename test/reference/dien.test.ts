@@ -7,7 +7,16 @@
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
-import { assertParity, kitCase, ParityCase, ParityOutput, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
+import {
+  assertParity,
+  kitCase,
+  ParityCase,
+  ParityOutput,
+  REFERENCE_SKIP,
+  runReference,
+  SMALL_EMBEDDING,
+  smallMlp,
+} from './harness';
 
 const De = SMALL_EMBEDDING.itemDim + SMALL_EMBEDDING.catDim;
 
@@ -35,14 +44,38 @@ const VARIANTS: [string, object][] = [
   ['dien two-layer GRU attention, aux perSample', dien({ evolution: 'attention' })],
   ['dien AUGRU, aux perStep, alpha 0.5', dien({ auxReduction: 'perStep', auxWeight: 0.5 })],
   ['dien AUGRU, official aux net (mlp scorer)', dien({ auxScorer: 'mlp', hiddenSize: 6 })],
-  ['dien AUGRU, no aux loss, prelu, user', dien({ auxWeight: 0, mlp: smallMlp('prelu'), embedding: { ...SMALL_EMBEDDING, userDim: 3 } })],
-  ['dien AUGRU (official gate), autodiff recurrence', dien({ gateConvention: 'official', recurrentImplementation: 'autodiff' })],
+  [
+    'dien AUGRU, no aux loss, prelu, user',
+    dien({ auxWeight: 0, mlp: smallMlp('prelu'), embedding: { ...SMALL_EMBEDDING, userDim: 3 } }),
+  ],
+  [
+    'dien AUGRU (official gate), autodiff recurrence',
+    dien({ gateConvention: 'official', recurrentImplementation: 'autodiff' }),
+  ],
   // The official attention (`din_fcn_attention`): target projected by dense + PReLU to H first.
-  ["dien AUGRU, evolutionAttention 'activationUnit' (official din_fcn_attention)", dien({ evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' } })],
-  ["dien AGRU, 'activationUnit' with H = 6 != De and a 5-3 unit, mlp aux scorer", dien({ evolution: 'AGRU', evolutionAttention: 'activationUnit', hiddenSize: 6, auxScorer: 'mlp', attentionUnit: { hidden: [5, 3] } })],
+  [
+    "dien AUGRU, evolutionAttention 'activationUnit' (official din_fcn_attention)",
+    dien({ evolutionAttention: 'activationUnit', attentionUnit: { normalize: 'softmax' } }),
+  ],
+  [
+    "dien AGRU, 'activationUnit' with H = 6 != De and a 5-3 unit, mlp aux scorer",
+    dien({
+      evolution: 'AGRU',
+      evolutionAttention: 'activationUnit',
+      hiddenSize: 6,
+      auxScorer: 'mlp',
+      attentionUnit: { hidden: [5, 3] },
+    }),
+  ],
   // The official GRU cells' candidate U_h (r * h), with the official gate and attention.
-  ["dien AUGRU, 'activationUnit' with the raw target as query (FuxiCTR's DIEN), no history sum", dien({ evolutionAttention: 'activationUnit', attentionQuery: 'raw', historySum: false })],
-  ["dien AUGRU, gruCandidate 'official', official gate and attention", dien({ gruCandidate: 'official', gateConvention: 'official', evolutionAttention: 'activationUnit' })],
+  [
+    "dien AUGRU, 'activationUnit' with the raw target as query (FuxiCTR's DIEN), no history sum",
+    dien({ evolutionAttention: 'activationUnit', attentionQuery: 'raw', historySum: false }),
+  ],
+  [
+    "dien AUGRU, gruCandidate 'official', official gate and attention",
+    dien({ gruCandidate: 'official', gateConvention: 'official', evolutionAttention: 'activationUnit' }),
+  ],
   ["dien two-layer GRU attention, gruCandidate 'official'", dien({ gruCandidate: 'official', evolution: 'attention' })],
 ];
 

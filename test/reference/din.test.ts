@@ -6,7 +6,16 @@
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
-import { assertParity, kitCase, ParityCase, ParityOutput, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
+import {
+  assertParity,
+  kitCase,
+  ParityCase,
+  ParityOutput,
+  REFERENCE_SKIP,
+  runReference,
+  SMALL_EMBEDDING,
+  smallMlp,
+} from './harness';
 
 const De = SMALL_EMBEDDING.itemDim + SMALL_EMBEDDING.catDim;
 const attention = (normalize: 'none' | 'softmax', firstLayer: 'split' | 'concat' = 'split'): object => ({
@@ -30,10 +39,31 @@ const VARIANTS: [string, object][] = [
   ['din none prelu', din('none', 'prelu')],
   ['din softmax dice', din('softmax', 'dice')],
   ['din softmax prelu', din('softmax', 'prelu')],
-  ['din none, Dice in the attention unit (statistics over real positions)', din('none', 'prelu', { attention: { ...attention('none'), activation: 'dice', dice: { statistics: 'paper', epsilon: 1e-8, momentum: 0.99, alphaInit: 0 } } })],
-  ['din softmax, DIEN repo Dice (batch statistics at inference), official BN (inference mode)', din('softmax', 'dice', { mlp: { ...smallMlp('dice'), batchNormMode: 'officialInference', dice: { statistics: 'batchAlways', epsilon: 1e-8, momentum: 0.99, alphaInit: 0 } } })],
+  [
+    'din none, Dice in the attention unit (statistics over real positions)',
+    din('none', 'prelu', {
+      attention: {
+        ...attention('none'),
+        activation: 'dice',
+        dice: { statistics: 'paper', epsilon: 1e-8, momentum: 0.99, alphaInit: 0 },
+      },
+    }),
+  ],
+  [
+    'din softmax, DIEN repo Dice (batch statistics at inference), official BN (inference mode)',
+    din('softmax', 'dice', {
+      mlp: {
+        ...smallMlp('dice'),
+        batchNormMode: 'officialInference',
+        dice: { statistics: 'batchAlways', epsilon: 1e-8, momentum: 0.99, alphaInit: 0 },
+      },
+    }),
+  ],
   ['din none dice, literal concat first layer', din('none', 'dice', { attention: attention('none', 'concat') })],
-  ['din softmax dice, DIEN repo Model_DIN input (historySum, no target x interest), user', din('softmax', 'dice', { historySum: true, productFeature: false, embedding: { ...SMALL_EMBEDDING, userDim: 3 } })],
+  [
+    'din softmax dice, DIEN repo Model_DIN input (historySum, no target x interest), user',
+    din('softmax', 'dice', { historySum: true, productFeature: false, embedding: { ...SMALL_EMBEDDING, userDim: 3 } }),
+  ],
 ];
 
 describe('din vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {

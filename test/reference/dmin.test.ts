@@ -9,7 +9,18 @@
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
-import { assertParity, kitCase, PARITY_RTOL, ParityCase, ParityOutput, referenceBatch, REFERENCE_SKIP, runReference, SMALL_EMBEDDING, smallMlp } from './harness';
+import {
+  assertParity,
+  kitCase,
+  PARITY_RTOL,
+  ParityCase,
+  ParityOutput,
+  referenceBatch,
+  REFERENCE_SKIP,
+  runReference,
+  SMALL_EMBEDDING,
+  smallMlp,
+} from './harness';
 import { padBatch } from '../helpers/batches';
 
 const dmin = (extra: object = {}): object => ({
@@ -49,14 +60,63 @@ const GRADIENT_FLOOR = 1e-2;
 /** Variants whose label ends in ' (padded batch)' run on the batch with 2 padded steps more than its longest history. */
 const VARIANTS: [string, object][] = [
   ['dmin causal refiner, aux inner perSample, forward positions', dmin()],
-  ['dmin official refiner (1/sqrt(De), no FFN LayerNorm), official aux net and reduction (padded batch)', dmin({ refinerScale: 'official', refinerFfnLayerNorm: false, auxScorer: 'mlp', auxReduction: 'official', auxWeight: 0.5 })],
-  ['dmin causal + padding mask, aux perStep, reverse positions, 4 heads', dmin({ refinerPaddingMask: true, auxReduction: 'perStep', positionOrder: 'reverse', interestHeads: 4 })],
-  ['dmin refiner without aux: padding mask only (non-causal), no positions, raw scores, user', dmin({ auxWeight: 0, refinerCausal: false, refinerPaddingMask: true, positionEncoding: false, interestNormalize: 'none', embedding: { ...SMALL_EMBEDDING, userDim: 3 } })],
+  [
+    'dmin official refiner (1/sqrt(De), no FFN LayerNorm), official aux net and reduction (padded batch)',
+    dmin({
+      refinerScale: 'official',
+      refinerFfnLayerNorm: false,
+      auxScorer: 'mlp',
+      auxReduction: 'official',
+      auxWeight: 0.5,
+    }),
+  ],
+  [
+    'dmin causal + padding mask, aux perStep, reverse positions, 4 heads',
+    dmin({ refinerPaddingMask: true, auxReduction: 'perStep', positionOrder: 'reverse', interestHeads: 4 }),
+  ],
+  [
+    'dmin refiner without aux: padding mask only (non-causal), no positions, raw scores, user',
+    dmin({
+      auxWeight: 0,
+      refinerCausal: false,
+      refinerPaddingMask: true,
+      positionEncoding: false,
+      interestNormalize: 'none',
+      embedding: { ...SMALL_EMBEDDING, userDim: 3 },
+    }),
+  ],
   // The official extractor (`self_multi_head_attn_v2` + FFN in `Model_DNN_Multi_Head`): causal, 1/sqrt(De), per-head FFN.
-  ['dmin official extractor (causal, 1/sqrt(De), per-head FFN) and refiner, official aux (padded batch)', dmin({ interestCausal: true, interestScale: 'official', interestFfn: true, refinerScale: 'official', refinerFfnLayerNorm: false, auxScorer: 'mlp', auxReduction: 'official' })],
-  ['dmin official extractor, 4 heads, no refiner', dmin({ refiner: false, auxWeight: 0, interestHeads: 4, interestCausal: true, interestScale: 'official', interestFfn: true })],
-  ["dmin FuxiCTR-style input (historySum false), position dim 4, no aux", dmin({ auxWeight: 0, historySum: false, positionDim: 4 })],
-  ['dmin no refiner, one head of width 3, prelu head', dmin({ refiner: false, auxWeight: 0, interestHeads: 1, interestHeadSize: 3, mlp: smallMlp('prelu') })],
+  [
+    'dmin official extractor (causal, 1/sqrt(De), per-head FFN) and refiner, official aux (padded batch)',
+    dmin({
+      interestCausal: true,
+      interestScale: 'official',
+      interestFfn: true,
+      refinerScale: 'official',
+      refinerFfnLayerNorm: false,
+      auxScorer: 'mlp',
+      auxReduction: 'official',
+    }),
+  ],
+  [
+    'dmin official extractor, 4 heads, no refiner',
+    dmin({
+      refiner: false,
+      auxWeight: 0,
+      interestHeads: 4,
+      interestCausal: true,
+      interestScale: 'official',
+      interestFfn: true,
+    }),
+  ],
+  [
+    'dmin FuxiCTR-style input (historySum false), position dim 4, no aux',
+    dmin({ auxWeight: 0, historySum: false, positionDim: 4 }),
+  ],
+  [
+    'dmin no refiner, one head of width 3, prelu head',
+    dmin({ refiner: false, auxWeight: 0, interestHeads: 1, interestHeadSize: 3, mlp: smallMlp('prelu') }),
+  ],
 ];
 
 /**
@@ -65,7 +125,9 @@ const VARIANTS: [string, object][] = [
  * two give the same valid outputs, which this case shows by running the official mask literally.
  */
 const REFERENCE_OVERRIDES: Record<string, object> = {
-  'dmin official extractor (causal, 1/sqrt(De), per-head FFN) and refiner, official aux (padded batch)': { extractor_mask: 'causal' },
+  'dmin official extractor (causal, 1/sqrt(De), per-head FFN) and refiner, official aux (padded batch)': {
+    extractor_mask: 'causal',
+  },
 };
 
 describe('dmin vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {

@@ -71,7 +71,10 @@ const IMPORT_ERROR = torchImportError();
  * false when the reference can run; else the reason to skip. With the env var CI set the
  * tests never skip: `runReference` then fails and says what to install.
  */
-export const REFERENCE_SKIP: string | false = IMPORT_ERROR && !process.env.CI ? `PyTorch reference skipped: ${PYTHON} cannot import torch (${INSTALL_HINT})` : false;
+export const REFERENCE_SKIP: string | false =
+  IMPORT_ERROR && !process.env.CI
+    ? `PyTorch reference skipped: ${PYTHON} cannot import torch (${INSTALL_HINT})`
+    : false;
 
 /** Vocabulary sizes of `referenceBatch` (ids include padding 0). */
 export const REFERENCE_SIZES: FeatureSizes = { users: 12, items: 25, cats: [6, 3] };
@@ -82,8 +85,16 @@ export const REFERENCE_SIZES: FeatureSizes = { users: 12, items: 25, cats: [6, 3
  * every real position has a negative different from its behaviour.
  */
 export function referenceBatch(seed: number, B = 5, T = 6): Batch {
-  if (B < 2 || T < 3) throw new Error(`test/reference/harness.ts referenceBatch: need B >= 2 and T >= 3, got B ${B}, T ${T}`);
-  const batch = tinyBatch(seed, { size: B, maxLen: T, minLen: 2, lengths: [1, T], negatives: true, sizes: REFERENCE_SIZES });
+  if (B < 2 || T < 3)
+    throw new Error(`test/reference/harness.ts referenceBatch: need B >= 2 and T >= 3, got B ${B}, T ${T}`);
+  const batch = tinyBatch(seed, {
+    size: B,
+    maxLen: T,
+    minLen: 2,
+    lengths: [1, T],
+    negatives: true,
+    sizes: REFERENCE_SIZES,
+  });
   batch.labels = Float32Array.from({ length: B }, (_, b) => (b % 2 === 0 ? 1 : 0));
   return batch;
 }
@@ -93,7 +104,14 @@ export const SMALL_EMBEDDING = { itemDim: 4, catDim: 4, catLevels: 1, userDim: 0
 
 /** A small head MLP (12 -> 6) with every field explicit: BN on the input, no dropout. */
 export function smallMlp(activation: 'dice' | 'prelu' | 'relu' | 'sigmoid'): object {
-  return { hidden: [12, 6], activation, dropout: 0, batchNorm: 'input', batchNormMode: 'batchStatistics', dice: { statistics: 'paper', epsilon: 1e-8, momentum: 0.99, alphaInit: 0 } };
+  return {
+    hidden: [12, 6],
+    activation,
+    dropout: 0,
+    batchNorm: 'input',
+    batchNormMode: 'batchStatistics',
+    dice: { statistics: 'paper', epsilon: 1e-8, momentum: 0.99, alphaInit: 0 },
+  };
 }
 
 /** What both implementations report for one case. */
@@ -218,10 +236,21 @@ export function kitCase(label: string, model: ModelName, config: object, options
     for (const t of m.embeddings.tables()) {
       const full = new Float64Array(t.vocab * t.dim);
       const s = opt.sparse.get(t.name);
-      if (s) s.ids.forEach((id, n) => { for (let d = 0; d < t.dim; d++) full[id * t.dim + d] = s.grads[n * t.dim + d]; });
+      if (s)
+        s.ids.forEach((id, n) => {
+          for (let d = 0; d < t.dim; d++) full[id * t.dim + d] = s.grads[n * t.dim + d];
+        });
       tableGrads[t.name] = Array.from(full);
     }
-    const kit: ParityOutput = { logitsEval, logitsTrain, targetLoss: step.targetLoss, auxLoss: step.auxLoss, loss: step.loss, grads, tableGrads };
+    const kit: ParityOutput = {
+      logitsEval,
+      logitsTrain,
+      targetLoss: step.targetLoss,
+      auxLoss: step.auxLoss,
+      loss: step.loss,
+      grads,
+      tableGrads,
+    };
     return { label, model, config: structuredClone(m.config) as object, weights, batch, kit };
   } finally {
     m.dispose();
@@ -250,9 +279,13 @@ function batchJson(b: Batch): object {
  * reference's outputs by case label. Throws with the script's stderr when it fails.
  */
 export function runReference(script: string, cases: ParityCase[]): Map<string, ParityOutput> {
-  if (IMPORT_ERROR) throw new Error(`test/reference/harness.ts: ${PYTHON} cannot import torch (${IMPORT_ERROR}); install: ${INSTALL_HINT}`);
+  if (IMPORT_ERROR)
+    throw new Error(
+      `test/reference/harness.ts: ${PYTHON} cannot import torch (${IMPORT_ERROR}); install: ${INSTALL_HINT}`,
+    );
   const labels = new Set(cases.map((c) => c.label));
-  if (labels.size !== cases.length) throw new Error('test/reference/harness.ts runReference: case labels must be unique');
+  if (labels.size !== cases.length)
+    throw new Error('test/reference/harness.ts runReference: case labels must be unique');
   const dir = mkdtempSync(join(tmpdir(), 'dil-reference-'));
   try {
     const payload = {
@@ -260,7 +293,9 @@ export function runReference(script: string, cases: ParityCase[]): Map<string, P
         label: c.label,
         model: c.model,
         config: c.config,
-        weights: Object.fromEntries(c.weights.map((w) => [w.name, { shape: w.shape, values: Array.from(w.values), trainable: w.trainable }])),
+        weights: Object.fromEntries(
+          c.weights.map((w) => [w.name, { shape: w.shape, values: Array.from(w.values), trainable: w.trainable }]),
+        ),
         batch: batchJson(c.batch),
       })),
     };
@@ -281,7 +316,9 @@ export function runReference(script: string, cases: ParityCase[]): Map<string, P
     const parsed = JSON.parse(stdout) as { outputs: (ParityOutput & { label: string })[] };
     const out = new Map<string, ParityOutput>();
     for (const o of parsed.outputs) out.set(o.label, o);
-    for (const c of cases) if (!out.has(c.label)) throw new Error(`test/reference/harness.ts: ${script} returned no output for case "${c.label}"`);
+    for (const c of cases)
+      if (!out.has(c.label))
+        throw new Error(`test/reference/harness.ts: ${script} returned no output for case "${c.label}"`);
     return out;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -293,8 +330,13 @@ export function runReference(script: string, cases: ParityCase[]): Map<string, P
  * `floor` (default 0) keeps a quantity that is zero in exact arithmetic (e.g. the gradient of
  * a bias in front of a softmax, which is shift-invariant) from dividing rounding noise by ~0.
  */
-export function maxRelativeDifference(a: ArrayLike<number>, b: ArrayLike<number>, floor = 0): { relative: number; absolute: number; index: number } {
-  if (a.length !== b.length) throw new Error(`test/reference/harness.ts maxRelativeDifference: lengths differ (${a.length} vs ${b.length})`);
+export function maxRelativeDifference(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  floor = 0,
+): { relative: number; absolute: number; index: number } {
+  if (a.length !== b.length)
+    throw new Error(`test/reference/harness.ts maxRelativeDifference: lengths differ (${a.length} vs ${b.length})`);
   let absolute = 0;
   let index = -1;
   let scale = floor;
@@ -340,20 +382,34 @@ function quantities(kase: ParityCase, ref: ParityOutput, gradientFloor = GRADIEN
   ];
   for (const name of Object.keys(kit.grads)) {
     const r = ref.grads[name];
-    assert.ok(r, `${kase.label}: the reference reports no gradient for parameter ${name} (it does not use it, or names it differently)`);
+    assert.ok(
+      r,
+      `${kase.label}: the reference reports no gradient for parameter ${name} (it does not use it, or names it differently)`,
+    );
     q.push({ name: `grad ${name}`, kit: kit.grads[name], reference: r });
   }
   const extra = Object.keys(ref.grads).filter((n) => !(n in kit.grads));
-  assert.equal(extra.length, 0, `${kase.label}: the reference has gradients for parameters the kit does not train: ${extra.join(', ')}`);
+  assert.equal(
+    extra.length,
+    0,
+    `${kase.label}: the reference has gradients for parameters the kit does not train: ${extra.join(', ')}`,
+  );
   for (const w of kase.weights) {
     if (!(w.name in kit.tableGrads)) continue;
     const r = ref.tableGrads[w.name];
     assert.ok(r, `${kase.label}: the reference reports no gradient for table ${w.name}`);
     const D = w.shape[1];
-    q.push({ name: `grad ${w.name}`, kit: kit.tableGrads[w.name].slice(D), reference: r.slice(D), where: (i) => `row ${1 + Math.floor(i / D)}, column ${i % D}` });
+    q.push({
+      name: `grad ${w.name}`,
+      kit: kit.tableGrads[w.name].slice(D),
+      reference: r.slice(D),
+      where: (i) => `row ${1 + Math.floor(i / D)}, column ${i % D}`,
+    });
   }
   let largest = 0;
-  for (const g of q) if (g.name.startsWith('grad ')) for (let i = 0; i < g.reference.length; i++) largest = Math.max(largest, Math.abs(g.reference[i]));
+  for (const g of q)
+    if (g.name.startsWith('grad '))
+      for (let i = 0; i < g.reference.length; i++) largest = Math.max(largest, Math.abs(g.reference[i]));
   for (const g of q) if (g.name.startsWith('grad ')) g.floor = gradientFloor * largest;
   return q;
 }
@@ -363,12 +419,23 @@ function quantities(kase: ParityCase, ref: ParityOutput, gradientFloor = GRADIEN
  * reference's largest magnitude of that quantity). The message names the worst quantity, its
  * worst entry, and the next-worst ones.
  */
-export function assertParity(kase: ParityCase, ref: ParityOutput, rtol = PARITY_RTOL, gradientFloor = GRADIENT_FLOOR): void {
-  const rows = quantities(kase, ref, gradientFloor).map((q) => ({ q, d: maxRelativeDifference(q.kit, q.reference, q.floor) }));
-  const bad = rows.filter((r) => !(r.d.relative <= rtol)).sort((a, b) => (b.d.relative || Infinity) - (a.d.relative || Infinity));
+export function assertParity(
+  kase: ParityCase,
+  ref: ParityOutput,
+  rtol = PARITY_RTOL,
+  gradientFloor = GRADIENT_FLOOR,
+): void {
+  const rows = quantities(kase, ref, gradientFloor).map((q) => ({
+    q,
+    d: maxRelativeDifference(q.kit, q.reference, q.floor),
+  }));
+  const bad = rows
+    .filter((r) => !(r.d.relative <= rtol))
+    .sort((a, b) => (b.d.relative || Infinity) - (a.d.relative || Infinity));
   if (bad.length === 0) return;
   const describe = ({ q, d }: (typeof rows)[number]): string => {
-    const at = d.index >= 0 && q.where ? ` at ${q.where(d.index)}` : d.index >= 0 && q.kit.length > 1 ? ` at [${d.index}]` : '';
+    const at =
+      d.index >= 0 && q.where ? ` at ${q.where(d.index)}` : d.index >= 0 && q.kit.length > 1 ? ` at [${d.index}]` : '';
     return `${q.name}: relative difference ${d.relative.toExponential(2)}${at} (kit ${q.kit[d.index]}, reference ${q.reference[d.index]})`;
   };
   const worst = bad[0];

@@ -40,7 +40,9 @@ describe('static figure export through headless Chromium', { skip: skipWithout('
   });
 
   /** Parses SVG text with Chromium's XML parser: root element name, parse errors, texts, drawn paths. */
-  async function parseSvg(svg: string): Promise<{ root: string; namespace: string; errors: number; texts: string[]; paths: number; bars: number }> {
+  async function parseSvg(
+    svg: string,
+  ): Promise<{ root: string; namespace: string; errors: number; texts: string[]; paths: number; bars: number }> {
     return browser.evaluate(`(() => {
       const doc = new DOMParser().parseFromString(${JSON.stringify(svg)}, 'image/svg+xml');
       const root = doc.documentElement;
@@ -65,10 +67,13 @@ describe('static figure export through headless Chromium', { skip: skipWithout('
       published: [0.7435, null, 0.7792],
       publishedLabel: 'paper',
     });
-    const [written] = await exportFigures([{ paper: 'dien', name: 'ablation-bars', figure, image: { width: 640, height: 400, scale: 2 } }], {
-      resultsDir,
-      renderer,
-    });
+    const [written] = await exportFigures(
+      [{ paper: 'dien', name: 'ablation-bars', figure, image: { width: 640, height: 400, scale: 2 } }],
+      {
+        resultsDir,
+        renderer,
+      },
+    );
     assert.deepEqual(written, figurePaths('dien', 'ablation-bars', resultsDir));
     const svg = fs.readFileSync(written.svg, 'utf8');
     const parsed = await parseSvg(svg);
@@ -90,7 +95,14 @@ describe('static figure export through headless Chromium', { skip: skipWithout('
       title: 'Attention tree',
       root: 'candidate: lipstick',
       clusters: [
-        { label: 'Makeup', weight: 0.7, items: [{ label: 'mascara', weight: 0.2 }, { label: 'eyeliner', weight: 0.6 }] },
+        {
+          label: 'Makeup',
+          weight: 0.7,
+          items: [
+            { label: 'mascara', weight: 0.2 },
+            { label: 'eyeliner', weight: 0.6 },
+          ],
+        },
         { label: 'Skin', weight: 0.3, items: [{ label: 'cream', weight: 1 }] },
       ],
     });
@@ -104,7 +116,13 @@ describe('static figure export through headless Chromium', { skip: skipWithout('
   });
 
   it('the inline MIME bundle holds interactive HTML with the static fallback, SVG and PNG', async () => {
-    const figure = variantBarFigure({ title: 'T</script>', metric: 'AUC', variants: ['a', 'b'], means: [0.6, 0.7], stds: [0, 0] });
+    const figure = variantBarFigure({
+      title: 'T</script>',
+      metric: 'AUC',
+      variants: ['a', 'b'],
+      means: [0.6, 0.7],
+      stds: [0, 0],
+    });
     const images = await renderer.render(figure, { width: 300, height: 200, scale: 1 });
     const bundle = figureMimeBundle(figure, { images, image: { width: 300, height: 200 } });
     assert.deepEqual(Object.keys(bundle).sort(), ['image/png', 'image/svg+xml', 'text/html', 'text/plain']);
@@ -122,7 +140,13 @@ describe('static figure export through headless Chromium', { skip: skipWithout('
   });
 
   it('the HTML of the bundle draws an interactive Plotly figure in a browser page', async () => {
-    const figure = variantBarFigure({ title: 'Live', metric: 'AUC', variants: ['x', 'y'], means: [0.6, 0.7], stds: [0.01, 0.02] });
+    const figure = variantBarFigure({
+      title: 'Live',
+      metric: 'AUC',
+      variants: ['x', 'y'],
+      means: [0.6, 0.7],
+      stds: [0.01, 0.02],
+    });
     const html = figureMimeBundle(figure, { includeLibrary: true })['text/html'];
     const file = path.join(resultsDir, 'page.html');
     fs.writeFileSync(file, `<!doctype html><html><body>${html}</body></html>`);
@@ -139,7 +163,10 @@ describe('static figure export through headless Chromium', { skip: skipWithout('
   });
 
   it('a missing Chromium gives a clear error naming DIL_CHROMIUM', () => {
-    assert.throws(() => findChromium({ DIL_CHROMIUM: '/nonexistent/chromium', PATH: '' }), /DIL_CHROMIUM=\/nonexistent\/chromium is not an executable/);
+    assert.throws(
+      () => findChromium({ DIL_CHROMIUM: '/nonexistent/chromium', PATH: '' }),
+      /DIL_CHROMIUM=\/nonexistent\/chromium is not an executable/,
+    );
     assert.equal(findChromium({ DIL_CHROMIUM: '/usr/bin/chromium' }), '/usr/bin/chromium');
   });
 

@@ -83,7 +83,9 @@ describe('DienModel.evolutionAttention (src/models/dien.ts)', () => {
           let states = gruStates(model, 'dien/extractorGru', history[b], mask);
           if (evolution === 'attention') states = gruStates(model, 'dien/evolutionGru', states, mask);
           const expected = bilinearAttention(kernel, states, target[b], mask);
-          expected.forEach((e, t) => assert.ok(Math.abs(e - row[t]) < 1e-5, `row ${b} step ${t}: ${row[t]} vs JS ${e}`));
+          expected.forEach((e, t) =>
+            assert.ok(Math.abs(e - row[t]) < 1e-5, `row ${b} step ${t}: ${row[t]} vs JS ${e}`),
+          );
         }
       } finally {
         inputs.dispose();
@@ -93,7 +95,11 @@ describe('DienModel.evolutionAttention (src/models/dien.ts)', () => {
   }
 
   it('official activation-unit attention: still a distribution over the valid steps', () => {
-    const model = new DienModel({ evolutionAttention: 'activationUnit', hiddenSize: 36, mlp: { hidden: [8] } }, TINY_SIZES, 4);
+    const model = new DienModel(
+      { evolutionAttention: 'activationUnit', hiddenSize: 36, mlp: { hidden: [8] } },
+      TINY_SIZES,
+      4,
+    );
     const batch = tinyBatch(8, { size: 4, maxLen: 6, negatives: true });
     const inputs = model.prepare(batch);
     try {
@@ -139,7 +145,9 @@ describe('DhanModel.attentionTree (src/models/dhan.ts)', () => {
         const behaviour = tree.behaviourWeights.arraySync() as number[][];
         const within = tree.withinClusterWeights.arraySync() as number[][];
         const clusterW = tree.clusterWeights.arraySync() as number[][];
-        const expectedBehaviour = tf.tidy(() => model.itemUnit.weights(inputs.target(), inputs.history(), inputs.mask, false).arraySync() as number[][]);
+        const expectedBehaviour = tf.tidy(
+          () => model.itemUnit.weights(inputs.target(), inputs.history(), inputs.mask, false).arraySync() as number[][],
+        );
         const history = inputs.history().arraySync() as number[][][];
         const clusterVectors: number[][][] = [];
         for (let b = 0; b < B; b++) {
@@ -182,9 +190,13 @@ describe('DhanModel.attentionTree (src/models/dhan.ts)', () => {
           const mask = tf.tensor2d(tree.clusterMask, [B, C]);
           return model.clusterUnits[0][0].weights(inputs.target(), keys, mask, false).arraySync() as number[][];
         });
-        for (let b = 0; b < B; b++) for (let c = 0; c < C; c++) {
-          assert.ok(Math.abs(clusterW[b][c] - expectedCluster[b][c]) < 1e-4, `row ${b} cluster ${c}: ${clusterW[b][c]} vs ${expectedCluster[b][c]}`);
-        }
+        for (let b = 0; b < B; b++)
+          for (let c = 0; c < C; c++) {
+            assert.ok(
+              Math.abs(clusterW[b][c] - expectedCluster[b][c]) < 1e-4,
+              `row ${b} cluster ${c}: ${clusterW[b][c]} vs ${expectedCluster[b][c]}`,
+            );
+          }
       } finally {
         tf.dispose([...tree.levelWeights, tree.withinClusterWeights]);
         inputs.dispose();
@@ -211,7 +223,7 @@ describe('DhanModel.attentionTree (src/models/dhan.ts)', () => {
 });
 
 describe('userAttention for DIEN (over time) and DHAN (tree) (src/report/userAttention.ts)', () => {
-  it('gives one user\'s a_t per candidate and the attention tree per candidate on synthetic data', async () => {
+  it("gives one user's a_t per candidate and the attention tree per candidate on synthetic data", async () => {
     const dataset = await loadDataset('synthetic:hier:tiny');
     const dien = createModel('dien', { auxWeight: 0, hiddenSize: 8, mlp: { hidden: [8] } }, dataset.sizes, 1);
     const overTime = userAttention(dien, dataset);
@@ -231,7 +243,8 @@ describe('userAttention for DIEN (over time) and DHAN (tree) (src/report/userAtt
       const behaviours = clusters.reduce((n, c) => n + c.items.length, 0);
       assert.equal(behaviours, tree.behaviours.length, 'every real behaviour sits in exactly one cluster');
       assert.ok(Math.abs(clusters.reduce((s, c) => s + c.weight, 0) - 1) < 1e-5, 'softmax cluster weights');
-      for (const c of clusters) assert.ok(Math.abs(c.items.reduce((s, i) => s + i.weight, 0) - 1) < 1e-5, `cluster ${c.label}`);
+      for (const c of clusters)
+        assert.ok(Math.abs(c.items.reduce((s, i) => s + i.weight, 0) - 1) < 1e-5, `cluster ${c.label}`);
       // clusters are distinct categories
       assert.equal(new Set(clusters.map((c) => c.label)).size, clusters.length);
     }

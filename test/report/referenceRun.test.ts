@@ -12,7 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { figureMimeBundle } from '../../src/report/display';
 import { lightNotebook, NotebookJson, NotebookOutput } from '../../src/report/lightNotebook';
-import { figureSlug, machineDescription, ReferenceRunProvenance, writeReferenceRun } from '../../src/report/referenceRun';
+import {
+  figureSlug,
+  machineDescription,
+  ReferenceRunProvenance,
+  writeReferenceRun,
+} from '../../src/report/referenceRun';
 import { variantBarFigure } from '../../src/report/figures';
 import { main } from '../../src/cli/main';
 import { referenceRunProvenance } from '../../src/cli/commands/reproduce';
@@ -24,8 +29,14 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-refrun-test-'));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** Two PNG files' bytes standing for rendered figures. */
-const PNG_A = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-const PNG_B = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAAEUlEQVR42mP8z8Dwn4GBgQEAD/0CAUq3jJwAAAAASUVORK5CYII=', 'base64');
+const PNG_A = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+const PNG_B = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAYAAAD0In+KAAAAEUlEQVR42mP8z8Dwn4GBgQEAD/0CAUq3jJwAAAAASUVORK5CYII=',
+  'base64',
+);
 
 const TABLE: NotebookOutput = {
   output_type: 'display_data',
@@ -37,7 +48,11 @@ function figureOutput(title: string, png: Buffer, includeLibrary: boolean): Note
   const figure = variantBarFigure({ title, metric: 'AUC', variants: ['a', 'b'], means: [0.6, 0.7], stds: [0, 0] });
   const images = { svg: '<svg xmlns="http://www.w3.org/2000/svg"/>', png, width: 800, height: 480, scale: 2 };
   const bundle = figureMimeBundle(figure, { images, includeLibrary });
-  return { output_type: 'display_data', data: bundle as Record<string, string>, metadata: { 'image/png': { width: 800, height: 480 } } };
+  return {
+    output_type: 'display_data',
+    data: bundle as Record<string, string>,
+    metadata: { 'image/png': { width: 800, height: 480 } },
+  };
 }
 
 /** An executed notebook as the kit writes it: the first figure inlines plotly.js. */
@@ -48,8 +63,22 @@ function executedNotebook(): NotebookJson {
     metadata: { kernelspec: { name: 'dil-tslab' } },
     cells: [
       { id: 'a', cell_type: 'markdown', source: '# DIN', metadata: {} },
-      { id: 'b', cell_type: 'code', source: 'settings', metadata: {}, execution_count: 1, outputs: [{ output_type: 'stream', name: 'stdout', text: 'profile=smoke\n' }] },
-      { id: 'c', cell_type: 'code', source: 'show', metadata: {}, execution_count: 2, outputs: [TABLE, figureOutput('DIN Table 3', PNG_A, true), figureOutput('DIN | curves', PNG_B, false)] },
+      {
+        id: 'b',
+        cell_type: 'code',
+        source: 'settings',
+        metadata: {},
+        execution_count: 1,
+        outputs: [{ output_type: 'stream', name: 'stdout', text: 'profile=smoke\n' }],
+      },
+      {
+        id: 'c',
+        cell_type: 'code',
+        source: 'show',
+        metadata: {},
+        execution_count: 2,
+        outputs: [TABLE, figureOutput('DIN Table 3', PNG_A, true), figureOutput('DIN | curves', PNG_B, false)],
+      },
     ],
   };
 }
@@ -97,14 +126,27 @@ test('the light copy keeps one PNG per figure, drops plotly.js, SVG and the inte
 test('a notebook that was not executed, failed in a cell, or shows a figure without PNG is refused by name', () => {
   const unexecuted = executedNotebook();
   for (const cell of unexecuted.cells) if (cell.outputs) cell.outputs = [];
-  assert.throws(() => lightNotebook(unexecuted, '01-din.ipynb'), /01-din\.ipynb: no code cell has outputs; expected an executed notebook/);
+  assert.throws(
+    () => lightNotebook(unexecuted, '01-din.ipynb'),
+    /01-din\.ipynb: no code cell has outputs; expected an executed notebook/,
+  );
   const failed = executedNotebook();
   failed.cells[2].outputs!.push({ output_type: 'error', ename: 'Error', evalue: 'boom', traceback: [] });
-  assert.throws(() => lightNotebook(failed, 'x.ipynb'), /x\.ipynb: cell 2 failed when the notebook ran \(Error: boom\)/);
+  assert.throws(
+    () => lightNotebook(failed, 'x.ipynb'),
+    /x\.ipynb: cell 2 failed when the notebook ran \(Error: boom\)/,
+  );
   const interactiveOnly = executedNotebook();
   const figure = variantBarFigure({ title: 'T', metric: 'AUC', variants: ['a'], means: [0.5], stds: [0] });
-  interactiveOnly.cells[2].outputs!.push({ output_type: 'display_data', data: figureMimeBundle(figure) as Record<string, string>, metadata: {} });
-  assert.throws(() => lightNotebook(interactiveOnly, 'x.ipynb'), /x\.ipynb: cell 2 shows an interactive figure without a PNG rendering/);
+  interactiveOnly.cells[2].outputs!.push({
+    output_type: 'display_data',
+    data: figureMimeBundle(figure) as Record<string, string>,
+    metadata: {},
+  });
+  assert.throws(
+    () => lightNotebook(interactiveOnly, 'x.ipynb'),
+    /x\.ipynb: cell 2 shows an interactive figure without a PNG rendering/,
+  );
 });
 
 test('the reference-run folder: notebooks with a provenance cell, one PNG file per figure, a README with provenance and links', () => {
@@ -114,7 +156,12 @@ test('the reference-run folder: notebooks with a provenance cell, one PNG file p
   assert.equal(written.figures.length, 4, 'two figures per notebook');
   assert.deepEqual(
     written.figures.map((f) => path.relative(outDir, f)),
-    ['figures/00-data/01-din-table-3.png', 'figures/00-data/02-din-curves.png', 'figures/01-din/01-din-table-3.png', 'figures/01-din/02-din-curves.png'],
+    [
+      'figures/00-data/01-din-table-3.png',
+      'figures/00-data/02-din-curves.png',
+      'figures/01-din/01-din-table-3.png',
+      'figures/01-din/02-din-curves.png',
+    ],
   );
   assert.deepEqual(fs.readFileSync(written.figures[3]), PNG_B);
   assert.deepEqual(fs.readdirSync(outDir).sort(), ['00-data.ipynb', '01-din.ipynb', 'README.md', 'figures']);
@@ -134,15 +181,25 @@ test('the reference-run folder: notebooks with a provenance cell, one PNG file p
   const copy = JSON.parse(fs.readFileSync(written.notebooks[1], 'utf8')) as NotebookJson;
   assert.equal(copy.cells[0].cell_type, 'markdown');
   assert.equal(copy.cells[0].id, 'reference-run-provenance', 'nbformat 4.5 cells carry ids');
-  assert.match(String(copy.cells[0].source), /executed 2026-12-02T22:30:00\.000Z at commit `abc123` on 2 cores, Test CPU .*README\.md/);
+  assert.match(
+    String(copy.cells[0].source),
+    /executed 2026-12-02T22:30:00\.000Z at commit `abc123` on 2 cores, Test CPU .*README\.md/,
+  );
   assert.equal(copy.cells.length, executedNotebook().cells.length + 1);
   assert.ok(!fs.readdirSync(tmp).some((f) => f.includes('.tmp-') || f.includes('.old-')), 'no scratch folders left');
 
   // A new export replaces the earlier one whole: no stale figure stays.
   const fewer = executedNotebook();
   fewer.cells[2].outputs!.pop();
-  const again = writeReferenceRun({ notebooks: [writeNotebook('01-din.ipynb', fewer)], outDir, provenance: PROVENANCE });
-  assert.deepEqual(again.figures.map((f) => path.relative(outDir, f)), ['figures/01-din/01-din-table-3.png']);
+  const again = writeReferenceRun({
+    notebooks: [writeNotebook('01-din.ipynb', fewer)],
+    outDir,
+    provenance: PROVENANCE,
+  });
+  assert.deepEqual(
+    again.figures.map((f) => path.relative(outDir, f)),
+    ['figures/01-din/01-din-table-3.png'],
+  );
   assert.deepEqual(fs.readdirSync(path.join(outDir, 'figures')), ['01-din']);
   assert.deepEqual(fs.readdirSync(path.join(outDir, 'figures', '01-din')), ['01-din-table-3.png']);
 });
@@ -164,15 +221,24 @@ test('an export that breaks a rule writes nothing: too large, missing notebook, 
   assert.equal(fs.existsSync(outDir), false);
   fs.mkdirSync(outDir);
   fs.writeFileSync(path.join(outDir, 'notes.md'), 'mine');
-  assert.throws(() => writeReferenceRun({ notebooks: [file], outDir, provenance: PROVENANCE }), /holds no earlier reference run/);
+  assert.throws(
+    () => writeReferenceRun({ notebooks: [file], outDir, provenance: PROVENANCE }),
+    /holds no earlier reference run/,
+  );
   assert.deepEqual(fs.readdirSync(outDir), ['notes.md']);
 });
 
 test('figure file names: lower-case words of the title, at most 60 characters', () => {
-  assert.equal(figureSlug("DIEN: evolution attention a_t over user 1's history"), 'dien-evolution-attention-a-t-over-user-1-s-history');
+  assert.equal(
+    figureSlug("DIEN: evolution attention a_t over user 1's history"),
+    'dien-evolution-attention-a-t-over-user-1-s-history',
+  );
   assert.equal(figureSlug('x'.repeat(59) + ' yz'), 'x'.repeat(59));
   assert.equal(figureSlug('***'), 'figure');
-  assert.match(machineDescription(), new RegExp(`^${os.cpus().length} cores, .+ \\(${os.platform()} ${os.arch()}, node v`));
+  assert.match(
+    machineDescription(),
+    new RegExp(`^${os.cpus().length} cores, .+ \\(${os.platform()} ${os.arch()}, node v`),
+  );
 });
 
 test('dil reproduce --reference-run: a bad folder or a notebook subset is refused before any sweep runs', async () => {
@@ -191,10 +257,23 @@ test('provenance of a reproduce run: the exact command, and backends, datasets a
   const resultsDir = path.join(tmp, 'results');
   const record = (seed: number, backend: string, gitCommit: string): RunRecord =>
     ({
-      format: 'dil-run/1', paper: 'din', experiment: 'table3', variant: 'din', label: 'DIN', seed, configHash: 'h',
+      format: 'dil-run/1',
+      paper: 'din',
+      experiment: 'table3',
+      variant: 'din',
+      label: 'DIN',
+      seed,
+      configHash: 'h',
       config: resolveRunConfig({ model: 'din', dataset: 'synthetic:default:tiny', seed }),
-      datasetChecksum: 'c', backend, gitCommit, host: 'h', startedAt: '', finishedAt: '', selectedOnTest: false,
-      history: [], best: { epoch: 0 },
+      datasetChecksum: 'c',
+      backend,
+      gitCommit,
+      host: 'h',
+      startedAt: '',
+      finishedAt: '',
+      selectedOnTest: false,
+      history: [],
+      best: { epoch: 0 },
     }) as unknown as RunRecord;
   writeRunRecord(path.join(resultsDir, 'runs', 'din', 'a.json'), record(1, 'wasm', 'c1'));
   writeRunRecord(path.join(resultsDir, 'runs', 'din', 'b.json'), record(2, 'wasm', 'c2'));
@@ -207,7 +286,8 @@ test('provenance of a reproduce run: the exact command, and backends, datasets a
   assert.match(p.commit, / \(run records: c2 \(2\), c1 \(1\)\)$/);
   assert.equal(p.machine, machineDescription());
   // records all made at the kit's commit: the commit alone
-  for (const name of ['a', 'b', 'c']) writeRunRecord(path.join(resultsDir, 'runs', 'din', `${name}.json`), record(1, 'wasm', gitCommit()));
+  for (const name of ['a', 'b', 'c'])
+    writeRunRecord(path.join(resultsDir, 'runs', 'din', `${name}.json`), record(1, 'wasm', gitCommit()));
   assert.equal(referenceRunProvenance(argv, { resultsDir }, undefined).commit, gitCommit());
   assert.ok(!Number.isNaN(Date.parse(p.date)));
 });

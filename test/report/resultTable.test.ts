@@ -110,7 +110,11 @@ test('writeResultTable writes md, csv and tex atomically under tables/<paper>/ (
     assert.equal(fs.readFileSync(written.md, 'utf8'), resultTableToMarkdown(table));
     assert.equal(fs.readFileSync(written.csv, 'utf8'), resultTableToCsv(table));
     assert.equal(fs.readFileSync(written.tex, 'utf8'), resultTableToLatex(table));
-    assert.deepEqual(fs.readdirSync(path.join(dir, 'tables', 'dien')).sort(), ['table4.csv', 'table4.md', 'table4.tex']);
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'tables', 'dien')).sort(), [
+      'table4.csv',
+      'table4.md',
+      'table4.tex',
+    ]);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

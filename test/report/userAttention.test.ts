@@ -8,7 +8,7 @@ import { notebookSettings } from '../../src/report/notebookSession';
 import { runPaperExperiment } from '../../src/report/paperExperiment';
 import { trainVariantModel, userAttention } from '../../src/report/userAttention';
 
-test('userAttention: DIN weights per candidate and DMIN weights per head over one user\'s real history', async () => {
+test("userAttention: DIN weights per candidate and DMIN weights per head over one user's real history", async () => {
   await useBestBackend({ quiet: true });
   const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-attention-'));
   try {

@@ -58,11 +58,13 @@ test('dense Adam on a table equals Adam on the dense gradient, rows with zero gr
     adam.nextStep();
     adam.applySparse('items', table, 2, Int32Array.from(ids), Float32Array.from(grads));
   }
-  for (let i = 0; i < table.length; i++) assert.ok(Math.abs(table[i] - expected[i]) < 1e-6, `entry ${i}: ${table[i]} vs ${expected[i]}`);
+  for (let i = 0; i < table.length; i++)
+    assert.ok(Math.abs(table[i] - expected[i]) < 1e-6, `entry ${i}: ${table[i]} vs ${expected[i]}`);
   assert.deepEqual([table[0], table[1]], [0, 0], 'padding row stays zero');
   // every non-padding row moved at step 4, when no row had a gradient
   const before = adamReference(initial, denseSteps.slice(0, 3), lr);
-  for (let i = 2; i < table.length; i++) assert.ok(Math.abs(table[i] - before[i]) > 1e-5, `entry ${i} did not move at the step without gradients`);
+  for (let i = 2; i < table.length; i++)
+    assert.ok(Math.abs(table[i] - before[i]) > 1e-5, `entry ${i} did not move at the step without gradients`);
 });
 
 test('lazy Adam (default) leaves rows outside the batch untouched; dense does not', () => {
@@ -80,13 +82,20 @@ test('lazy Adam (default) leaves rows outside the batch untouched; dense does no
   // dense step 2 on row 2: m = 0.09, v = 0.000999; m_hat = 0.09 / 0.19, v_hat = 0.000999 / 0.001999
   const step2 = (0.1 * (0.09 / 0.19)) / Math.sqrt(0.000999 / 0.001999);
   assert.ok(Math.abs(tables[1][2] - (0.9 - step2)) < 1e-6, `dense row 2 ${tables[1][2]} vs ${0.9 - step2}`);
-  assert.throws(() => createOptimizer({ kind: 'adam', learningRate: 0.1, embeddingAdam: 'eager' as never }), /embeddingAdam must be 'lazy' or 'dense'/);
+  assert.throws(
+    () => createOptimizer({ kind: 'adam', learningRate: 0.1, embeddingAdam: 'eager' as never }),
+    /embeddingAdam must be 'lazy' or 'dense'/,
+  );
 });
 
 test('the trainer uses dense Adam on embeddings unless told otherwise (every official preset with Adam)', () => {
-  for (const preset of [undefined, 'dien', 'dmin', 'dhan'] as const) assert.equal(resolveTrainConfig({}, preset).embeddingAdam, 'dense', String(preset));
+  for (const preset of [undefined, 'dien', 'dmin', 'dhan'] as const)
+    assert.equal(resolveTrainConfig({}, preset).embeddingAdam, 'dense', String(preset));
   assert.equal(resolveTrainConfig({ embeddingAdam: 'lazy' }).embeddingAdam, 'lazy');
-  assert.throws(() => resolveTrainConfig({ embeddingAdam: 'sparse' as never }), /train\.embeddingAdam = "sparse"; expected 'lazy' or 'dense'/);
+  assert.throws(
+    () => resolveTrainConfig({ embeddingAdam: 'sparse' as never }),
+    /train\.embeddingAdam = "sparse"; expected 'lazy' or 'dense'/,
+  );
 });
 
 describe('optimizers', () => {
@@ -131,11 +140,17 @@ describe('optimizers', () => {
     const step = (0.05 * (0.1 / 0.19)) / (Math.sqrt(0.001 / (1 - 0.999 ** 2)) + 1e-8);
     assert.ok(Math.abs(table[2] - (1 - step)) < 1e-6);
     assert.ok(maxDiff(table.subarray(4), [1.9, 2.1, 3, 3]) < 1e-6, 'row 2 not moved by step 2');
-    assert.throws(() => adam.applySparse('t', table, 2, Int32Array.from([4]), Float32Array.from([1, 1])), /row 4 outside/);
+    assert.throws(
+      () => adam.applySparse('t', table, 2, Int32Array.from([4]), Float32Array.from([1, 1])),
+      /row 4 outside/,
+    );
   });
 
   it('rejects bad specs; global-norm clip factor', () => {
-    assert.throws(() => createOptimizer({ kind: 'rmsprop' as never, learningRate: 1 }), /unknown optimizer kind "rmsprop"/);
+    assert.throws(
+      () => createOptimizer({ kind: 'rmsprop' as never, learningRate: 1 }),
+      /unknown optimizer kind "rmsprop"/,
+    );
     assert.throws(() => createOptimizer({ kind: 'sgd', learningRate: -1 }), /learningRate/);
     assert.throws(() => createOptimizer({ kind: 'adam', learningRate: 1, beta1: 1 }), /beta1/);
     const { norm, factor } = globalNormClipFactor([Float32Array.from([3]), Float32Array.from([4])], 1);

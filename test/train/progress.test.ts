@@ -45,7 +45,13 @@ test('ProgressBar + terminalSink: redraws in place with \\r, throttled, newline 
 test('logSink prints at most one line per 10% step', () => {
   const lines: string[] = [];
   let clock = 0;
-  const bar = new ProgressBar({ label: 'y', total: 5000, sink: logSink({ write: (s: string) => lines.push(s) }), minIntervalMs: 0, now: () => clock++ });
+  const bar = new ProgressBar({
+    label: 'y',
+    total: 5000,
+    sink: logSink({ write: (s: string) => lines.push(s) }),
+    minIntervalMs: 0,
+    now: () => clock++,
+  });
   for (let i = 0; i < 5000; i++) bar.tick();
   bar.finish();
   assert.ok(lines.length <= 12 && lines.length >= 10, `${lines.length} lines`);
@@ -53,10 +59,18 @@ test('logSink prints at most one line per 10% step', () => {
 
 test('notebook display: first display_data, then update_display_data with the same display_id', () => {
   const messages: { data: Record<string, string>; transient: { display_id: string }; update: boolean }[] = [];
-  const display = tslabDisplay((message, update) => messages.push({ data: message.data, transient: message.transient as { display_id: string }, update }));
+  const display = tslabDisplay((message, update) =>
+    messages.push({ data: message.data, transient: message.transient as { display_id: string }, update }),
+  );
   assert.ok(display);
   let clock = 0;
-  const bar = new ProgressBar({ label: 'nb', total: 10, sink: notebookSink(display!), minIntervalMs: 0, now: () => (clock += 1000) });
+  const bar = new ProgressBar({
+    label: 'nb',
+    total: 10,
+    sink: notebookSink(display!),
+    minIntervalMs: 0,
+    now: () => (clock += 1000),
+  });
   for (let i = 0; i < 10; i++) bar.tick();
   bar.finish();
   assert.equal(messages.length, 11);

@@ -42,12 +42,27 @@ describe('trainStep', () => {
       return (up - down) / (2 * eps);
     };
     const checks = [
-      { label: `item ${item} dim 1`, get: () => table[item * 18 + 1], set: (v: number) => (table[item * 18 + 1] = v), after: () => model.embeddings.items.values[item * 18 + 1] },
-      { label: `cat ${cat} dim 5`, get: () => catTable[cat * 18 + 5], set: (v: number) => (catTable[cat * 18 + 5] = v), after: () => model.embeddings.cats[0].values[cat * 18 + 5] },
+      {
+        label: `item ${item} dim 1`,
+        get: () => table[item * 18 + 1],
+        set: (v: number) => (table[item * 18 + 1] = v),
+        after: () => model.embeddings.items.values[item * 18 + 1],
+      },
+      {
+        label: `cat ${cat} dim 5`,
+        get: () => catTable[cat * 18 + 5],
+        set: (v: number) => (catTable[cat * 18 + 5] = v),
+        after: () => model.embeddings.cats[0].values[cat * 18 + 5],
+      },
       {
         label: 'mlp kernel entry 7',
         get: () => kernel.dataSync()[7],
-        set: (v: number) => tf.tidy(() => { const a = Float32Array.from(kernel.dataSync() as Float32Array); a[7] = v; kernel.assign(tf.tensor(a, kernel.shape)); }),
+        set: (v: number) =>
+          tf.tidy(() => {
+            const a = Float32Array.from(kernel.dataSync() as Float32Array);
+            a[7] = v;
+            kernel.assign(tf.tensor(a, kernel.shape));
+          }),
         after: () => model.params.get('din/head/mlp/dense0/kernel').dataSync()[7],
       },
     ];
@@ -57,7 +72,10 @@ describe('trainStep', () => {
     assert.ok(Math.abs(r.targetLoss - evaluateLoss(probe, batch)) < 1e-6, 'reported loss = loss before the update');
     checks.forEach((c, i) => {
       const analytic = (before[i] - c.after()) / lr;
-      assert.ok(Math.abs(analytic - grads[i]) <= 1e-3 + 2e-2 * Math.abs(grads[i]), `${c.label}: step gradient ${analytic} vs numeric ${grads[i]}`);
+      assert.ok(
+        Math.abs(analytic - grads[i]) <= 1e-3 + 2e-2 * Math.abs(grads[i]),
+        `${c.label}: step gradient ${analytic} vs numeric ${grads[i]}`,
+      );
     });
     // rows not in the batch are untouched; the padding row stays zero
     const used = new Set([...batch.targetItems, ...batch.histItems]);
@@ -79,7 +97,10 @@ describe('trainStep', () => {
     const c0 = Float32Array.from(reg.embeddings.cats[0].values);
     const k0 = Float32Array.from(reg.params.get('base/head/output/kernel').dataSync() as Float32Array);
     trainStep(plain, batch, createOptimizer({ kind: 'sgd', learningRate: lr }));
-    trainStep(reg, batch, createOptimizer({ kind: 'sgd', learningRate: lr }), { embeddingRegularization: { kind: 'mba', lambda, counts }, l2: 0.2 });
+    trainStep(reg, batch, createOptimizer({ kind: 'sgd', learningRate: lr }), {
+      embeddingRegularization: { kind: 'mba', lambda, counts },
+      l2: 0.2,
+    });
     const used = new Set([...batch.targetItems, ...batch.histItems]);
     for (let id = 1; id < 41; id++) {
       for (let d = 0; d < 18; d++) {
@@ -96,7 +117,13 @@ describe('trainStep', () => {
     const kReg = reg.params.get('base/head/output/kernel').dataSync();
     const kPlain = plain.params.get('base/head/output/kernel').dataSync();
     for (let i = 0; i < k0.length; i++) assert.ok(Math.abs(kReg[i] - kPlain[i] - -lr * 0.2 * k0[i]) < 1e-6);
-    assert.throws(() => trainStep(reg, batch, createOptimizer({ kind: 'sgd', learningRate: lr }), { embeddingRegularization: { kind: 'mba', lambda, counts: { items: counts.items } } }), /MBA regularization needs counts for embedding.cats0/);
+    assert.throws(
+      () =>
+        trainStep(reg, batch, createOptimizer({ kind: 'sgd', learningRate: lr }), {
+          embeddingRegularization: { kind: 'mba', lambda, counts: { items: counts.items } },
+        }),
+      /MBA regularization needs counts for embedding.cats0/,
+    );
     plain.dispose();
     reg.dispose();
   });

@@ -45,11 +45,20 @@ test('learning-rate presets: DIN drop at step, DIEN halving per epoch, DMIN cons
   assert.equal(learningRateAt(din, 4, 336000), 0.1);
   const dien = resolveTrainConfig({}, 'dien');
   assert.equal(dien.optimizer, 'adam');
-  assert.deepEqual([0, 1, 2].map((e) => learningRateAt(dien, e, 0)), [1e-3, 5e-4, 2.5e-4]);
+  assert.deepEqual(
+    [0, 1, 2].map((e) => learningRateAt(dien, e, 0)),
+    [1e-3, 5e-4, 2.5e-4],
+  );
   const dmin = resolveTrainConfig({}, 'dmin');
   assert.equal(learningRateAt(dmin, 2, 10000), 1e-3);
-  assert.throws(() => resolveTrainConfig({ selectOn: 'train' as never }), /train\.selectOn = "train"; expected 'valid', 'test' or 'last'/);
-  assert.throws(() => resolveTrainConfig({}, 'xyz' as never), /unknown preset "xyz"; expected one of: din, dien, dmin, dhan/);
+  assert.throws(
+    () => resolveTrainConfig({ selectOn: 'train' as never }),
+    /train\.selectOn = "train"; expected 'valid', 'test' or 'last'/,
+  );
+  assert.throws(
+    () => resolveTrainConfig({}, 'xyz' as never),
+    /unknown preset "xyz"; expected one of: din, dien, dmin, dhan/,
+  );
 });
 
 test('train options reach the step: MBA/L2, clipping', async () => {
@@ -59,7 +68,10 @@ test('train options reach the step: MBA/L2, clipping', async () => {
   assert.equal(step.clipNorm, 5);
   assert.equal(step.embeddingRegularization?.kind, 'mba');
   assert.equal(stepOptionsFor(resolveTrainConfig({ l2: 0.1 }), dataset).embeddingRegularization?.kind, 'l2');
-  assert.throws(() => stepOptionsFor(resolveTrainConfig({ l2: 0.1, mba: 0.1 }), dataset), /trainModel: train\.mba = 0\.1 and train\.l2 = 0\.1 are both > 0; expected at most one embedding regularizer/);
+  assert.throws(
+    () => stepOptionsFor(resolveTrainConfig({ l2: 0.1, mba: 0.1 }), dataset),
+    /trainModel: train\.mba = 0\.1 and train\.l2 = 0\.1 are both > 0; expected at most one embedding regularizer/,
+  );
 });
 
 test('determinism: same seed -> identical metrics to the last digit; another seed differs', async () => {
@@ -78,7 +90,10 @@ test('determinism: same seed -> identical metrics to the last digit; another see
   assert.equal(a.history[0].steps, 6);
   assert.ok(a.history[0].valid && a.history[0].test);
   assert.equal(a.history[1].learningRate, 5e-4);
-  assert.ok(a.testAucCi && a.testAucCi.lower <= a.best.test.auc && a.best.test.auc <= a.testAucCi.upper, JSON.stringify(a.testAucCi));
+  assert.ok(
+    a.testAucCi && a.testAucCi.lower <= a.best.test.auc && a.best.test.auc <= a.testAucCi.upper,
+    JSON.stringify(a.testAucCi),
+  );
   assert.deepEqual(a.testAucCi, b.testAucCi);
   const c = await run(4);
   assert.notDeepEqual(metricsOnly(c.history), metricsOnly(a.history));
@@ -104,13 +119,19 @@ test('model selection: best epoch on valid by default, on test when asked, error
   assert.equal(onTest.outcome.bestEpoch, test.indexOf(Math.max(...test)));
   onTest.model.dispose();
   const noValid = await loadDataset('synthetic:default:tiny', { seed: 7, validFraction: 0 });
-  await assert.rejects(train('base', noValid, config, 1), /trainModel: selectOn is 'valid' but dataset synthetic:default:tiny has an empty valid split/);
+  await assert.rejects(
+    train('base', noValid, config, 1),
+    /trainModel: selectOn is 'valid' but dataset synthetic:default:tiny has an empty valid split/,
+  );
   // 'last': no selection, no valid split needed; the model holds the last epoch's weights
   const last = await train('base', noValid, { ...config, selectOn: 'last' }, 1);
   assert.equal(last.outcome.bestEpoch, 2);
   assert.equal(last.outcome.selectedOn, 'last');
   assert.deepEqual(last.outcome.best.test, last.outcome.history[2].test);
-  assert.equal(evaluateSplit(last.model, noValid, 'test', config.evalBatchSize, config.maxEvalRows).auc, last.outcome.best.test.auc);
+  assert.equal(
+    evaluateSplit(last.model, noValid, 'test', config.evalBatchSize, config.maxEvalRows).auc,
+    last.outcome.best.test.auc,
+  );
   last.model.dispose();
 });
 
@@ -119,8 +140,14 @@ test('the caller owns the model: trainModel refuses a model of other vocabularie
   const config = resolveTrainConfig({ ...SMALL_TRAIN, epochs: 1 }, 'dien');
   const model = createModel('base', {}, { ...dataset.sizes, items: dataset.sizes.items + 1 }, 1);
   try {
-    await assert.rejects(trainModel(model, dataset, config, { shuffleSeed: 1 }), /trainModel: model base was built for vocabularies .*"items":\d+.*; expected a model created with the dataset's sizes/);
-    await assert.rejects(trainModel(model, dataset, config, { shuffleSeed: 1.5 }), /trainModel: shuffleSeed = 1\.5; expected an integer/);
+    await assert.rejects(
+      trainModel(model, dataset, config, { shuffleSeed: 1 }),
+      /trainModel: model base was built for vocabularies .*"items":\d+.*; expected a model created with the dataset's sizes/,
+    );
+    await assert.rejects(
+      trainModel(model, dataset, config, { shuffleSeed: 1.5 }),
+      /trainModel: shuffleSeed = 1\.5; expected an integer/,
+    );
     const noValid = await loadDataset('synthetic:default:tiny', { seed: 7, validFraction: 0 });
     const fits = createModel('base', {}, noValid.sizes, 1);
     await assert.rejects(trainModel(fits, noValid, config, { shuffleSeed: 1 }), /empty valid split/);
@@ -150,7 +177,10 @@ test('checkpoints: round trip, corrupted weights, mismatched dataset', async () 
     assert.deepEqual(evaluateSplit(loaded.model, dataset, 'test', 128), before);
     loaded.model.dispose();
     // mismatched vocabularies
-    assert.throws(() => loadCheckpoint(dir, { ...dataset.sizes, items: dataset.sizes.items + 1 }), /does not match the dataset/);
+    assert.throws(
+      () => loadCheckpoint(dir, { ...dataset.sizes, items: dataset.sizes.items + 1 }),
+      /does not match the dataset/,
+    );
     // flip one byte of the weights
     const file = path.join(dir, 'weights.bin');
     const bytes = fs.readFileSync(file);
@@ -173,7 +203,11 @@ test('checkpoints saved with the old name auxLoss of the auxiliary-loss weight s
   const small = { hiddenSize: 4, auxScorer: 'mlp' as const };
   const cases = [
     { name: 'dmin', options: { auxWeight: 0.25, mlp: { hidden: [4] } }, old: { auxLoss: 0.25, mlp: { hidden: [4] } } },
-    { name: 'dhan', options: { onDien: true, dien: { ...small, auxWeight: 0.25 } }, old: { onDien: true, dien: { ...small, auxLoss: 0.25 } } },
+    {
+      name: 'dhan',
+      options: { onDien: true, dien: { ...small, auxWeight: 0.25 } },
+      old: { onDien: true, dien: { ...small, auxLoss: 0.25 } },
+    },
   ];
   for (const { name, options, old } of cases) {
     const model = createModel(name, options, dataset.sizes, 2);
@@ -188,11 +222,18 @@ test('checkpoints saved with the old name auxLoss of the auxiliary-loss weight s
       });
       // rewrite checkpoint.json as an older version of the kit wrote it
       const metaFile = path.join(dir, 'checkpoint.json');
-      fs.writeFileSync(metaFile, JSON.stringify({ ...JSON.parse(fs.readFileSync(metaFile, 'utf8')), modelOptions: old }));
+      fs.writeFileSync(
+        metaFile,
+        JSON.stringify({ ...JSON.parse(fs.readFileSync(metaFile, 'utf8')), modelOptions: old }),
+      );
       const loaded = loadCheckpoint(dir, dataset.sizes);
       assert.deepEqual(loaded.meta.modelOptions, options, name);
       assert.equal(loaded.model.auxWeight, 0.25, name);
-      assert.deepEqual(evaluateSplit(loaded.model, dataset, 'test', 128, 64), evaluateSplit(model, dataset, 'test', 128, 64), name);
+      assert.deepEqual(
+        evaluateSplit(loaded.model, dataset, 'test', 128, 64),
+        evaluateSplit(model, dataset, 'test', 128, 64),
+        name,
+      );
       loaded.model.dispose();
     } finally {
       model.dispose();

@@ -3,10 +3,29 @@ import * as path from 'path';
 import { paperExperiments } from '../../experiments/papers';
 import { ablationSpecs, AblationOptions, runAblation } from '../../experiments/ablation';
 import { defaultJobs } from '../../experiments/runner';
-import { ExperimentSpec, PAPER_NAMES, PaperName, planExperiment, PlannedRun, PROFILE_NAMES, ProfileName } from '../../experiments/spec';
+import {
+  ExperimentSpec,
+  PAPER_NAMES,
+  PaperName,
+  planExperiment,
+  PlannedRun,
+  PROFILE_NAMES,
+  ProfileName,
+} from '../../experiments/spec';
 import { formatSummaryText, VariantSummary } from '../../experiments/summary';
 import type { TrainConfig } from '../../train/trainConfig';
-import { CommandSpec, didYouMean, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
+import {
+  CommandSpec,
+  didYouMean,
+  flagBool,
+  flagList,
+  flagNumber,
+  flagString,
+  formatHelp,
+  parseArgs,
+  ParsedArgs,
+  UsageError,
+} from '../args';
 import type { CliCommand, CliIo } from '../io';
 import { checkOutputFolder } from '../outputPaths';
 import { DATA_FLAGS, PATH_FLAGS, checkDataFlags, dataOptionsFromFlags } from './dataFlags';
@@ -16,26 +35,67 @@ import { applyProgressFlag, PROGRESS_FLAG } from './progressFlag';
 
 export const ABLATE_COMMAND: CommandSpec = {
   name: 'ablate',
-  summary: "Run a paper's ablations (variants x seeds), resumable; print mean ± std, p-values (paired t-test vs the base) and RelaImpr.",
+  summary:
+    "Run a paper's ablations (variants x seeds), resumable; print mean ± std, p-values (paired t-test vs the base) and RelaImpr.",
   usage: 'dil ablate <din|dien|dmin|dhan> [flags]',
   flags: [
-    { name: 'profile', type: 'string', values: PROFILE_NAMES, description: 'smoke (CI), default (synthetic, all ablations), full (paper data and settings)', defaultText: 'default' },
-    { name: 'experiment', type: 'list', description: "only these experiments of the paper (e.g. table4)" },
+    {
+      name: 'profile',
+      type: 'string',
+      values: PROFILE_NAMES,
+      description: 'smoke (CI), default (synthetic, all ablations), full (paper data and settings)',
+      defaultText: 'default',
+    },
+    { name: 'experiment', type: 'list', description: 'only these experiments of the paper (e.g. table4)' },
     { name: 'variants', type: 'list', description: 'only these variants (names as in --list)' },
     ...DATA_FLAGS.map((f) => (f.name === 'cache-dir' ? { ...f, defaultText: '<results>/cache for real data' } : f)),
     { name: 'seeds', type: 'int', description: 'number of seeds (1..K)' },
     { name: 'seed', type: 'seed', description: 'run only this seed (what --emit-jobs uses)' },
     { name: 'epochs', type: 'int', description: 'epochs per run' },
     { name: 'max-steps', type: 'int', description: 'stop each epoch after this many steps' },
-    { name: 'aux-weight', type: 'number', description: "auxiliary-loss weight alpha of every variant (a variant's own setting wins)" },
-    { name: 'option', type: 'string', repeatable: true, description: "model option of every variant as key=value, nested keys with dots (a variant's own setting wins); repeatable" },
-    { name: 'select-on', type: 'string', values: ['valid', 'test'], description: "split that picks the best epoch ('test' = official repos, flagged)", defaultText: 'valid' },
-    { name: 'jobs', type: 'int', description: 'parallel worker processes (each its own backend)', defaultText: 'number of cores' },
-    { name: 'results', type: 'string', description: 'results folder (records under <results>/runs)', defaultText: 'results' },
-    { name: 'emit-jobs', type: 'boolean', description: 'print one self-contained command per (variant, seed) run and exit' },
+    {
+      name: 'aux-weight',
+      type: 'number',
+      description: "auxiliary-loss weight alpha of every variant (a variant's own setting wins)",
+    },
+    {
+      name: 'option',
+      type: 'string',
+      repeatable: true,
+      description:
+        "model option of every variant as key=value, nested keys with dots (a variant's own setting wins); repeatable",
+    },
+    {
+      name: 'select-on',
+      type: 'string',
+      values: ['valid', 'test'],
+      description: "split that picks the best epoch ('test' = official repos, flagged)",
+      defaultText: 'valid',
+    },
+    {
+      name: 'jobs',
+      type: 'int',
+      description: 'parallel worker processes (each its own backend)',
+      defaultText: 'number of cores',
+    },
+    {
+      name: 'results',
+      type: 'string',
+      description: 'results folder (records under <results>/runs)',
+      defaultText: 'results',
+    },
+    {
+      name: 'emit-jobs',
+      type: 'boolean',
+      description: 'print one self-contained command per (variant, seed) run and exit',
+    },
     { name: 'list', type: 'boolean', description: 'list experiments and variants and exit' },
     PROGRESS_FLAG,
-    { name: 'json', type: 'boolean', description: 'print one JSON summary last (variants[{variant, meanAuc, stdAuc, runs, pValue}], skippedRuns)' },
+    {
+      name: 'json',
+      type: 'boolean',
+      description: 'print one JSON summary last (variants[{variant, meanAuc, stdAuc, runs, pValue}], skippedRuns)',
+    },
   ],
   examples: [
     'dil ablate dien --profile smoke',
@@ -82,7 +142,10 @@ export function ablationOptionsFromArgs(args: ParsedArgs): AblationOptions {
 }
 
 /** Experiments of the command line, with every override applied. */
-export function experimentsFromArgs(paper: PaperName, args: ParsedArgs): { profile: ProfileName; specs: ExperimentSpec[]; notes: string[] } {
+export function experimentsFromArgs(
+  paper: PaperName,
+  args: ParsedArgs,
+): { profile: ProfileName; specs: ExperimentSpec[]; notes: string[] } {
   const options = ablationOptionsFromArgs(args);
   checkSelection(paper, options.profile!, args);
   let result: { specs: ExperimentSpec[]; notes: string[] };
@@ -102,7 +165,10 @@ function checkSelection(paper: PaperName, profile: ProfileName, args: ParsedArgs
   if (experiments) {
     const known = specs.map((s) => s.name);
     for (const name of experiments) {
-      if (!known.includes(name)) throw new UsageError(`dil ablate: --experiment: unknown experiment "${name}" of ${paper}${didYouMean(name, known)}; expected one of: ${known.join(', ')}`);
+      if (!known.includes(name))
+        throw new UsageError(
+          `dil ablate: --experiment: unknown experiment "${name}" of ${paper}${didYouMean(name, known)}; expected one of: ${known.join(', ')}`,
+        );
     }
     specs = specs.filter((s) => experiments.includes(s.name));
   }
@@ -112,7 +178,9 @@ function checkSelection(paper: PaperName, profile: ProfileName, args: ParsedArgs
     for (const name of variants) {
       if (!known.includes(name)) {
         const where = experiments ? `experiment(s) ${experiments.join(', ')}` : paper;
-        throw new UsageError(`dil ablate: --variants: unknown variant "${name}" of ${where}${didYouMean(name, known)}; variants: ${known.join(', ')} (dil ablate ${paper} --list shows them per experiment)`);
+        throw new UsageError(
+          `dil ablate: --variants: unknown variant "${name}" of ${where}${didYouMean(name, known)}; variants: ${known.join(', ')} (dil ablate ${paper} --list shows them per experiment)`,
+        );
       }
     }
   }
@@ -150,15 +218,27 @@ export function emitJobCommand(paper: string, args: ParsedArgs, run: PlannedRun,
     if (drop.has(name)) continue;
     let value = raw;
     if (PATH_FLAGS.includes(name) && typeof value === 'string') value = path.resolve(value);
-    if (name === 'dataset' && typeof value === 'string' && value.startsWith('log:')) value = `log:${path.resolve(value.slice(4))}`;
+    if (name === 'dataset' && typeof value === 'string' && value.startsWith('log:'))
+      value = `log:${path.resolve(value.slice(4))}`;
     if (value === true) parts.push(`--${name}`);
     else if (value === false) parts.push(`--${name}=false`);
-    else if (Array.isArray(value) && ABLATE_COMMAND.flags.some((f) => f.name === name && f.repeatable)) for (const v of value) parts.push(`--${name}`, v);
+    else if (Array.isArray(value) && ABLATE_COMMAND.flags.some((f) => f.name === name && f.repeatable))
+      for (const v of value) parts.push(`--${name}`, v);
     else parts.push(`--${name}`, Array.isArray(value) ? value.join(',') : String(value));
   }
   parts.push(
-    '--experiment', run.key.experiment, '--variants', run.key.variant, '--seed', String(run.key.seed),
-    '--jobs', '1', '--results', path.resolve(resultsDir), '--progress', 'log',
+    '--experiment',
+    run.key.experiment,
+    '--variants',
+    run.key.variant,
+    '--seed',
+    String(run.key.seed),
+    '--jobs',
+    '1',
+    '--results',
+    path.resolve(resultsDir),
+    '--progress',
+    'log',
   );
   return parts.map(shellQuote).join(' ');
 }
@@ -177,7 +257,9 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
   const paper = args.positionals[0];
   if (!paper) throw new UsageError(`dil ablate: which paper? expected one of: ${PAPER_NAMES.join(', ')}`);
   if (!(PAPER_NAMES as readonly string[]).includes(paper)) {
-    throw new UsageError(`dil ablate: unknown paper "${paper}"${didYouMean(paper, PAPER_NAMES)}; expected one of: ${PAPER_NAMES.join(', ')}`);
+    throw new UsageError(
+      `dil ablate: unknown paper "${paper}"${didYouMean(paper, PAPER_NAMES)}; expected one of: ${PAPER_NAMES.join(', ')}`,
+    );
   }
   if (args.positionals.length > 1) throw new UsageError(`dil ablate: unexpected argument "${args.positionals[1]}"`);
   checkDataFlags('dil ablate', flagString(args, 'dataset'), args);
@@ -190,7 +272,8 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
   if (flagBool(args, 'list')) {
     for (const { spec } of plans) {
       io.out(`${spec.paper}/${spec.name}: ${spec.title} [${spec.dataset}, seeds ${spec.seeds.join(',')}]`);
-      for (const v of spec.variants) io.out(`  ${v.name.padEnd(22)} ${v.label}${v.name === spec.baseVariant ? '  (base)' : ''}`);
+      for (const v of spec.variants)
+        io.out(`  ${v.name.padEnd(22)} ${v.label}${v.name === spec.baseVariant ? '  (base)' : ''}`);
     }
     return 0;
   }
@@ -202,8 +285,15 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
   const jobs = flagNumber(args, 'jobs') ?? defaultJobs();
   if (jobs < 1) throw new UsageError(`dil ablate: --jobs ${jobs}; expected an integer >= 1`);
   const runCount = plans.reduce((n, p) => n + p.runs.length, 0);
-  io.err(`dil ablate ${paper} (profile ${profile}): ${runCount} runs in ${plans.length} experiment(s), ${jobs} job(s), records in ${path.join(resultsDir, 'runs')}`);
-  const result = await runAblation(paper as PaperName, { ...ablationOptionsFromArgs(args), jobs, resultsDir, log: (line) => io.err(line) });
+  io.err(
+    `dil ablate ${paper} (profile ${profile}): ${runCount} runs in ${plans.length} experiment(s), ${jobs} job(s), records in ${path.join(resultsDir, 'runs')}`,
+  );
+  const result = await runAblation(paper as PaperName, {
+    ...ablationOptionsFromArgs(args),
+    jobs,
+    resultsDir,
+    log: (line) => io.err(line),
+  });
   const jsonVariants: AblateJsonVariant[] = [];
   const experiments: unknown[] = [];
   // the tables go to stdout, unless stdout carries the --json summary
@@ -212,7 +302,14 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
   for (const { spec, summary } of result.experiments) {
     printTable('');
     printTable(formatSummaryText(summary, `${spec.title} — ${spec.dataset}, ${spec.seeds.length} seed(s)`).trimEnd());
-    experiments.push({ experiment: spec.name, title: spec.title, dataset: spec.dataset, baseVariant: spec.baseVariant, selectedOnTest: summary.selectedOnTest, variants: summary.variants });
+    experiments.push({
+      experiment: spec.name,
+      title: spec.title,
+      dataset: spec.dataset,
+      baseVariant: spec.baseVariant,
+      selectedOnTest: summary.selectedOnTest,
+      variants: summary.variants,
+    });
     for (const v of summary.variants) {
       jsonVariants.push({
         experiment: spec.name,
@@ -231,7 +328,8 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
   }
   if (result.failures.length > 0) {
     io.err(`${result.failures.length} run(s) failed:`);
-    for (const f of result.failures) io.err(`  ${f.run.key.experiment}/${f.run.key.variant} seed ${f.run.key.seed}: ${f.error}`);
+    for (const f of result.failures)
+      io.err(`  ${f.run.key.experiment}/${f.run.key.variant} seed ${f.run.key.seed}: ${f.error}`);
   }
   if (json) {
     io.out(
@@ -253,5 +351,8 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
 export const ablateCommand: CliCommand = {
   name: 'ablate',
   summary: ABLATE_COMMAND.summary,
-  run: (argv, io) => (argv.includes('--help') || argv.includes('-h') ? Promise.resolve((io.out(formatHelp(ABLATE_COMMAND)), 0)) : runAblate(argv, io)),
+  run: (argv, io) =>
+    argv.includes('--help') || argv.includes('-h')
+      ? Promise.resolve((io.out(formatHelp(ABLATE_COMMAND)), 0))
+      : runAblate(argv, io),
 };

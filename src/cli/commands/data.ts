@@ -14,9 +14,23 @@ export const DATA_COMMAND: CommandSpec = {
   summary: 'Build a dataset from raw files (cached) and print its statistics (DIN Table 2 style).',
   usage: 'dil data amazon <Category> [flags] | dil data stats --dataset <spec> [flags]',
   flags: [
-    { name: 'category', type: 'string', description: "Amazon category for 'dil data amazon' (e.g. Beauty, Electronics, Books); or give it as the argument" },
-    { name: 'base-url', type: 'string', description: 'where to download the Amazon files from', defaultText: 'DIL_AMAZON_BASE_URL or the official URL' },
-    { name: 'from-dir', type: 'string', description: 'copy the Amazon files from this local folder instead of downloading' },
+    {
+      name: 'category',
+      type: 'string',
+      description:
+        "Amazon category for 'dil data amazon' (e.g. Beauty, Electronics, Books); or give it as the argument",
+    },
+    {
+      name: 'base-url',
+      type: 'string',
+      description: 'where to download the Amazon files from',
+      defaultText: 'DIL_AMAZON_BASE_URL or the official URL',
+    },
+    {
+      name: 'from-dir',
+      type: 'string',
+      description: 'copy the Amazon files from this local folder instead of downloading',
+    },
     { name: 'force', type: 'boolean', description: 'download again even when the files are present' },
     ...DATA_FLAGS,
     { name: 'seed', type: 'seed', description: 'seed of negatives and splits', defaultText: '1234' },
@@ -40,7 +54,9 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(DATA_COMMAND, argv);
   const sub = args.positionals[0];
   if (!sub || !SUBCOMMANDS.includes(sub)) {
-    throw new UsageError(`dil data: expected a subcommand, one of: ${SUBCOMMANDS.join(', ')}${sub ? ` (got "${sub}"${didYouMean(sub, SUBCOMMANDS)})` : ''}`);
+    throw new UsageError(
+      `dil data: expected a subcommand, one of: ${SUBCOMMANDS.join(', ')}${sub ? ` (got "${sub}"${didYouMean(sub, SUBCOMMANDS)})` : ''}`,
+    );
   }
   checkDataFlags(`dil data ${sub}`, sub === 'stats' ? flagString(args, 'dataset') : undefined, args);
   applyProgressFlag(args);
@@ -91,7 +107,10 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
           let first = true;
           const now = () => (first ? ((first = false), startMs) : performance.now());
           // file stages report bytes read; the protocol stage reports steps
-          bars.set(label, (bar = new ProgressBar({ label, total, unit: label.startsWith('protocol') ? 'steps' : 'bytes', now })));
+          bars.set(
+            label,
+            (bar = new ProgressBar({ label, total, unit: label.startsWith('protocol') ? 'steps' : 'bytes', now })),
+          );
         }
         bar.update(done);
         if (done >= total) bar.finish();
@@ -103,7 +122,9 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
     // a file kept from an earlier download may be what fails to parse: say how to fetch it again
     if (amazonPresent.length > 0) {
       const message = err instanceof Error ? err.message : String(err);
-      throw new Error(`${message}\n(${amazonPresent.join(' and ')} ${amazonPresent.length > 1 ? 'were' : 'was'} already present and not downloaded again; \`dil data amazon ${spec.slice('amazon:'.length)} --force\` downloads ${amazonPresent.length > 1 ? 'them' : 'it'} again)`);
+      throw new Error(
+        `${message}\n(${amazonPresent.join(' and ')} ${amazonPresent.length > 1 ? 'were' : 'was'} already present and not downloaded again; \`dil data amazon ${spec.slice('amazon:'.length)} --force\` downloads ${amazonPresent.length > 1 ? 'them' : 'it'} again)`,
+      );
     }
     throw err;
   }
@@ -117,5 +138,8 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
 export const dataCommand: CliCommand = {
   name: 'data',
   summary: DATA_COMMAND.summary,
-  run: (argv, io) => (argv.includes('--help') || argv.includes('-h') ? Promise.resolve((io.out(formatHelp(DATA_COMMAND)), 0)) : runData(argv, io)),
+  run: (argv, io) =>
+    argv.includes('--help') || argv.includes('-h')
+      ? Promise.resolve((io.out(formatHelp(DATA_COMMAND)), 0))
+      : runData(argv, io),
 };

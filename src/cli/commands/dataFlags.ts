@@ -9,23 +9,49 @@ export const DATA_FLAGS: FlagSpec[] = [
   {
     name: 'dataset',
     type: 'string',
-    description: "dataset spec: 'synthetic[:default|drift|multi|hier][:tiny|small|default]', 'amazon:<Category>', 'movielens', 'log:<path>', 'csv:<dir>' (BARS/FuxiCTR sample files)",
+    description:
+      "dataset spec: 'synthetic[:default|drift|multi|hier][:tiny|small|default]', 'amazon:<Category>', 'movielens', 'log:<path>', 'csv:<dir>' (BARS/FuxiCTR sample files)",
   },
   { name: 'data-dir', type: 'string', description: 'directory holding the raw files (amazon, movielens)' },
-  { name: 'item-table', type: 'string', description: "log:<path>: CSV/TSV with a header, the item column then category columns (finest first)" },
+  {
+    name: 'item-table',
+    type: 'string',
+    description: 'log:<path>: CSV/TSV with a header, the item column then category columns (finest first)',
+  },
   { name: 'user-col', type: 'string', description: 'log:<path>: user column of the log', defaultText: 'user' },
-  { name: 'item-col', type: 'string', description: 'log:<path>: item column of the log and of the item table', defaultText: 'item' },
-  { name: 'time-col', type: 'string', description: 'log:<path>: timestamp column of the log (numbers)', defaultText: 'timestamp' },
-  { name: 'category-cols', type: 'list', description: 'log:<path>: category columns of the item table, finest first', defaultText: 'every column but the item column' },
+  {
+    name: 'item-col',
+    type: 'string',
+    description: 'log:<path>: item column of the log and of the item table',
+    defaultText: 'item',
+  },
+  {
+    name: 'time-col',
+    type: 'string',
+    description: 'log:<path>: timestamp column of the log (numbers)',
+    defaultText: 'timestamp',
+  },
+  {
+    name: 'category-cols',
+    type: 'list',
+    description: 'log:<path>: category columns of the item table, finest first',
+    defaultText: 'every column but the item column',
+  },
   { name: 'protocol', type: 'string', values: ['din', 'dien'], description: 'sample-building protocol for real data' },
   { name: 'max-len', type: 'int', description: 'history length fed to the models (latest behaviours kept)' },
-  { name: 'valid-fraction', type: 'number', description: 'share of training users carved out for model selection', defaultText: '0.1' },
+  {
+    name: 'valid-fraction',
+    type: 'number',
+    description: 'share of training users carved out for model selection',
+    defaultText: '0.1',
+  },
   { name: 'cache-dir', type: 'string', description: 'processed-dataset cache directory', defaultText: 'no cache' },
   {
     name: 'synthetic',
     type: 'string',
     repeatable: true,
-    description: 'a synthetic-data option as key=value (a field of SyntheticOptions: users=12000, clickRule=brandPair); repeatable',
+    description:
+      'a synthetic-data option as key=value (a field of SyntheticOptions: users=12000, clickRule=brandPair); repeatable',
   },
 ];
 
@@ -64,7 +90,8 @@ export function dataOptionsFromFlags(args: ParsedArgs): RunDataOptions {
   if (Object.keys(columns).length > 0) options.logColumns = columns;
   const synthetic = flagList(args, 'synthetic');
   // values parsed as JSON when possible (users=12000 -> 12000); the generator checks names and values
-  if (synthetic !== undefined) options.synthetic = addOptionEntries({}, synthetic, '--synthetic') as RunDataOptions['synthetic'];
+  if (synthetic !== undefined)
+    options.synthetic = addOptionEntries({}, synthetic, '--synthetic') as RunDataOptions['synthetic'];
   return options;
 }
 
@@ -75,7 +102,8 @@ export function dataOptionsFromFlags(args: ParsedArgs): RunDataOptions {
  */
 export function checkDataFlags(command: string, dataset: string | undefined, args: ParsedArgs): void {
   const maxLen = flagNumber(args, 'max-len');
-  if (maxLen !== undefined && maxLen < 1) throw new UsageError(`${command}: --max-len ${maxLen}; expected an integer >= 1`);
+  if (maxLen !== undefined && maxLen < 1)
+    throw new UsageError(`${command}: --max-len ${maxLen}; expected an integer >= 1`);
   const validFraction = flagNumber(args, 'valid-fraction');
   if (validFraction !== undefined && !(validFraction >= 0 && validFraction < 1)) {
     throw new UsageError(`${command}: --valid-fraction ${validFraction}; expected a number in [0, 1)`);
@@ -88,15 +116,21 @@ export function checkDataFlags(command: string, dataset: string | undefined, arg
     throw new UsageError(`${command}: --dataset: ${err instanceof Error ? err.message : String(err)}`);
   }
   if ((spec.kind === 'amazon' || spec.kind === 'movielens') && flagString(args, 'data-dir') === undefined) {
-    const files = spec.kind === 'amazon' ? `reviews_${spec.category}_5.json(.gz) and meta_${spec.category}.json(.gz)` : 'ratings.csv and movies.csv';
+    const files =
+      spec.kind === 'amazon'
+        ? `reviews_${spec.category}_5.json(.gz) and meta_${spec.category}.json(.gz)`
+        : 'ratings.csv and movies.csv';
     throw new UsageError(`${command}: --dataset ${dataset} needs --data-dir <folder holding ${files}>`);
   }
   if (spec.kind === 'log') {
     if (flagString(args, 'item-table') === undefined) {
-      throw new UsageError(`${command}: --dataset ${dataset} needs --item-table <CSV/TSV with a header: item column, then category columns>`);
+      throw new UsageError(
+        `${command}: --dataset ${dataset} needs --item-table <CSV/TSV with a header: item column, then category columns>`,
+      );
     }
   } else {
     const given = LOG_FLAGS.filter((f) => args.flags[f] !== undefined);
-    if (given.length > 0) throw new UsageError(`${command}: --${given[0]} applies to --dataset log:<path> only, not to ${dataset}`);
+    if (given.length > 0)
+      throw new UsageError(`${command}: --${given[0]} applies to --dataset log:<path> only, not to ${dataset}`);
   }
 }

@@ -15,8 +15,14 @@ export const EVAL_COMMAND: CommandSpec = {
   flags: [
     { name: 'load', type: 'string', description: 'checkpoint folder' },
     ...DATA_FLAGS,
-    { name: 'seed', type: 'seed', description: "dataset seed (splits, negatives)", defaultText: "the checkpoint's" },
-    { name: 'split', type: 'string', values: ['train', 'valid', 'test'], description: 'split to score', defaultText: 'test' },
+    { name: 'seed', type: 'seed', description: 'dataset seed (splits, negatives)', defaultText: "the checkpoint's" },
+    {
+      name: 'split',
+      type: 'string',
+      values: ['train', 'valid', 'test'],
+      description: 'split to score',
+      defaultText: 'test',
+    },
     { name: 'batch-size', type: 'int', description: 'scoring batch size', defaultText: '512' },
     { name: 'json', type: 'boolean', description: 'print one JSON object last (auc, gauc, logloss, rows)' },
   ],
@@ -29,7 +35,8 @@ export const EVAL_COMMAND: CommandSpec = {
 
 async function runEval(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(EVAL_COMMAND, argv);
-  if (args.positionals.length > 0) throw new UsageError(`dil eval: unexpected argument "${args.positionals[0]}"; see dil eval --help`);
+  if (args.positionals.length > 0)
+    throw new UsageError(`dil eval: unexpected argument "${args.positionals[0]}"; see dil eval --help`);
   const dir = flagString(args, 'load');
   if (!dir) throw new UsageError('dil eval: --load <checkpoint folder> is required');
   const json = flagBool(args, 'json');
@@ -42,7 +49,7 @@ async function runEval(argv: string[], io: CliIo): Promise<number> {
   const config = resolveRunConfig({
     model: meta.model,
     dataset: datasetSpec,
-    data: { ...(flagString(args, 'dataset') ? {} : saved?.data ?? {}), ...dataOptionsFromFlags(args) },
+    data: { ...(flagString(args, 'dataset') ? {} : (saved?.data ?? {})), ...dataOptionsFromFlags(args) },
     seed: flagNumber(args, 'seed') ?? saved?.seed ?? meta.seed,
   });
   const dataset = await datasetForRun(config);
@@ -51,10 +58,23 @@ async function runEval(argv: string[], io: CliIo): Promise<number> {
     const split = (flagString(args, 'split') ?? 'test') as 'train' | 'valid' | 'test';
     const metrics = evaluateSplit(model, dataset, split, flagNumber(args, 'batch-size') ?? 512);
     if (meta.dataset.checksum !== dataset.checksum) {
-      io.err(`note: dataset checksum ${dataset.checksum} differs from the training data's ${meta.dataset.checksum} (same vocabularies)`);
+      io.err(
+        `note: dataset checksum ${dataset.checksum} differs from the training data's ${meta.dataset.checksum} (same vocabularies)`,
+      );
     }
-    io.err(`${split}: AUC ${metrics.auc.toFixed(4)} gAUC ${metrics.gauc.toFixed(4)} logloss ${metrics.logloss.toFixed(4)} (${metrics.rows} rows)`);
-    if (json) io.out(JSON.stringify({ model: meta.model, dataset: dataset.name, datasetChecksum: dataset.checksum, split, ...metrics }));
+    io.err(
+      `${split}: AUC ${metrics.auc.toFixed(4)} gAUC ${metrics.gauc.toFixed(4)} logloss ${metrics.logloss.toFixed(4)} (${metrics.rows} rows)`,
+    );
+    if (json)
+      io.out(
+        JSON.stringify({
+          model: meta.model,
+          dataset: dataset.name,
+          datasetChecksum: dataset.checksum,
+          split,
+          ...metrics,
+        }),
+      );
   } finally {
     model.dispose();
   }
@@ -64,5 +84,8 @@ async function runEval(argv: string[], io: CliIo): Promise<number> {
 export const evalCommand: CliCommand = {
   name: 'eval',
   summary: EVAL_COMMAND.summary,
-  run: (argv, io) => (argv.includes('--help') || argv.includes('-h') ? Promise.resolve((io.out(formatHelp(EVAL_COMMAND)), 0)) : runEval(argv, io)),
+  run: (argv, io) =>
+    argv.includes('--help') || argv.includes('-h')
+      ? Promise.resolve((io.out(formatHelp(EVAL_COMMAND)), 0))
+      : runEval(argv, io),
 };

@@ -33,7 +33,12 @@ export function modelsWithField(keyPath: string): string[] {
  * `flagOf(keyPath)` says which flag set the field (e.g. 'interestHeads' -> '--heads'), `command`
  * prefixes the message ('dil train').
  */
-export function checkModelOptions(command: string, model: string, options: Record<string, unknown>, flagOf: (keyPath: string) => string): void {
+export function checkModelOptions(
+  command: string,
+  model: string,
+  options: Record<string, unknown>,
+  flagOf: (keyPath: string) => string,
+): void {
   const defaults = MODEL_DEFAULTS[model as ModelName];
   if (!defaults) return; // an unknown model is reported by the --model check
   const walk = (node: Record<string, unknown>, base: Record<string, unknown>, prefix: string) => {
@@ -43,7 +48,9 @@ export function checkModelOptions(command: string, model: string, options: Recor
         const flag = flagOf(keyPath);
         const owners = modelsWithField(keyPath);
         if (!flag.startsWith('--option')) {
-          throw new UsageError(`${command}: ${flag} applies to ${owners.join(', ') || 'no model'}, not to --model ${model}`);
+          throw new UsageError(
+            `${command}: ${flag} applies to ${owners.join(', ') || 'no model'}, not to --model ${model}`,
+          );
         }
         const known = Object.keys(base);
         throw new UsageError(

@@ -31,14 +31,20 @@ function setPath(options: Record<string, unknown>, keys: string[], value: unknow
  * options.mlp.hidden = [80, 40]) and returns it; `flag` names the command and flag in errors
  * (e.g. 'dil train: --option').
  */
-export function addOptionEntries(options: Record<string, unknown>, entries: string[], flag: string): Record<string, unknown> {
+export function addOptionEntries(
+  options: Record<string, unknown>,
+  entries: string[],
+  flag: string,
+): Record<string, unknown> {
   for (const entry of entries) {
     const eq = entry.indexOf('=');
     if (eq <= 0) throw new UsageError(`${flag} "${entry}" must look like key=value`);
     const keys = entry.slice(0, eq).split('.');
     const bad = keys.find((k) => k === '' || isPrototypeName(k));
     if (bad !== undefined) {
-      throw new UsageError(`${flag} "${entry}": "${bad}" is not an option name${bad === '' ? ' (empty key)' : ' (it names a member every JavaScript object has)'}`);
+      throw new UsageError(
+        `${flag} "${entry}": "${bad}" is not an option name${bad === '' ? ' (empty key)' : ' (it names a member every JavaScript object has)'}`,
+      );
     }
     setPath(options, keys, parseOptionValue(entry.slice(eq + 1)));
   }

@@ -8,10 +8,20 @@ import { runAblation } from '../../experiments/ablation';
 import { PAPER_NAMES, PaperName } from '../../experiments/spec';
 import { gitCommit, KIT_ROOT } from '../../experiments/provenance';
 import { loadRunRecords } from '../../experiments/runRecord';
-import { executeNotebooks, listNotebooks, NotebookParameters, notebookEnvironment } from '../../report/executeNotebooks';
+import {
+  executeNotebooks,
+  listNotebooks,
+  NotebookParameters,
+  notebookEnvironment,
+} from '../../report/executeNotebooks';
 import { PROFILE_NAMES, ProfileName } from '../../experiments/spec';
 import { notebookAblationOptions, notebookSettings } from '../../report/notebookSession';
-import { machineDescription, referenceRunDirProblem, ReferenceRunProvenance, writeReferenceRun } from '../../report/referenceRun';
+import {
+  machineDescription,
+  referenceRunDirProblem,
+  ReferenceRunProvenance,
+  writeReferenceRun,
+} from '../../report/referenceRun';
 import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, UsageError } from '../args';
 import type { CliCommand, CliIo } from '../io';
 import { shellQuote } from './ablate';
@@ -19,11 +29,22 @@ import { applyProgressFlag } from './progressFlag';
 
 export const REPRODUCE_COMMAND: CommandSpec = {
   name: 'reproduce',
-  summary: "Run each paper's ablation sweeps, then execute the notebooks (00-data, 01-din, 02-dien, 03-dmin, 04-dhan) with Jupyter; figures and tables land in the results folder.",
+  summary:
+    "Run each paper's ablation sweeps, then execute the notebooks (00-data, 01-din, 02-dien, 03-dmin, 04-dhan) with Jupyter; figures and tables land in the results folder.",
   usage: 'dil reproduce [flags]',
   flags: [
-    { name: 'profile', type: 'string', values: PROFILE_NAMES, description: 'size of the runs inside the notebooks', defaultText: 'default' },
-    { name: 'notebooks', type: 'list', description: 'only notebooks whose file name starts with one of these (e.g. 01,02)' },
+    {
+      name: 'profile',
+      type: 'string',
+      values: PROFILE_NAMES,
+      description: 'size of the runs inside the notebooks',
+      defaultText: 'default',
+    },
+    {
+      name: 'notebooks',
+      type: 'list',
+      description: 'only notebooks whose file name starts with one of these (e.g. 01,02)',
+    },
     { name: 'dataset', type: 'string', description: 'dataset spec passed to the notebooks (DIL_DATASET)' },
     { name: 'data-dir', type: 'string', description: 'raw data folder (DIL_DATA_DIR)' },
     { name: 'seeds', type: 'int', description: 'seeds per variant (DIL_SEEDS)' },
@@ -32,9 +53,26 @@ export const REPRODUCE_COMMAND: CommandSpec = {
     { name: 'in-place', type: 'boolean', description: 'overwrite the notebooks with their executed versions' },
     { name: 'keep-going', type: 'boolean', description: 'run the remaining notebooks after a failure' },
     { name: 'timeout', type: 'int', description: 'seconds per notebook (after its sweeps ran)', defaultText: '3600' },
-    { name: 'progress', type: 'string', values: ['auto', 'off', 'log'], description: 'progress bars of the sweeps', defaultText: 'auto' },
-    { name: 'reference-run', type: 'string', description: 'also write light copies of the executed notebooks (PNG figures, under 2 MB each) with a README of provenance to this folder' },
-    { name: 'sweeps-first', type: 'boolean', description: "run each paper's sweeps in the terminal before its notebook (--sweeps-first=false: inside the notebook)", defaultText: 'true' },
+    {
+      name: 'progress',
+      type: 'string',
+      values: ['auto', 'off', 'log'],
+      description: 'progress bars of the sweeps',
+      defaultText: 'auto',
+    },
+    {
+      name: 'reference-run',
+      type: 'string',
+      description:
+        'also write light copies of the executed notebooks (PNG figures, under 2 MB each) with a README of provenance to this folder',
+    },
+    {
+      name: 'sweeps-first',
+      type: 'boolean',
+      description:
+        "run each paper's sweeps in the terminal before its notebook (--sweeps-first=false: inside the notebook)",
+      defaultText: 'true',
+    },
   ],
   examples: [
     'dil reproduce --profile smoke',
@@ -63,9 +101,12 @@ export function notebookPaper(notebook: string): PaperName | undefined {
 async function runNotebookSweeps(paper: PaperName, parameters: NotebookParameters, io: CliIo): Promise<number> {
   const settings = notebookSettings({ ...process.env, ...notebookEnvironment(parameters) });
   const options = notebookAblationOptions(undefined, settings);
-  io.err(`dil reproduce: ${paper} sweeps (profile ${settings.profile}, ${settings.jobs} job(s), records in ${path.join(settings.resultsDir, 'runs')})`);
+  io.err(
+    `dil reproduce: ${paper} sweeps (profile ${settings.profile}, ${settings.jobs} job(s), records in ${path.join(settings.resultsDir, 'runs')})`,
+  );
   const result = await runAblation(paper, { ...options, log: (line) => io.err(line) });
-  for (const f of result.failures) io.err(`  ${f.run.key.experiment}/${f.run.key.variant} seed ${f.run.key.seed} failed: ${f.error}`);
+  for (const f of result.failures)
+    io.err(`  ${f.run.key.experiment}/${f.run.key.variant} seed ${f.run.key.seed} failed: ${f.error}`);
   return result.failures.length;
 }
 
@@ -78,7 +119,12 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
   const only = flagList(args, 'notebooks');
   if (only) {
     notebooks = notebooks.filter((n) => only.some((prefix) => path.basename(n).startsWith(prefix)));
-    if (notebooks.length === 0) throw new UsageError(`dil reproduce: no notebook matches --notebooks ${only.join(',')}; available: ${listNotebooks(notebookDir).map((n) => path.basename(n)).join(', ')}`);
+    if (notebooks.length === 0)
+      throw new UsageError(
+        `dil reproduce: no notebook matches --notebooks ${only.join(',')}; available: ${listNotebooks(notebookDir)
+          .map((n) => path.basename(n))
+          .join(', ')}`,
+      );
   }
   const parameters: NotebookParameters = {
     profile: (flagString(args, 'profile') ?? 'default') as ProfileName,
@@ -101,7 +147,9 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
     for (const paper of notebooks.map(notebookPaper).filter((p): p is PaperName => p !== undefined)) {
       const failedRuns = await runNotebookSweeps(paper, parameters, io);
       if (failedRuns > 0 && !keepGoing) {
-        io.err(`dil reproduce: ${failedRuns} ${paper} run(s) failed; fix them or pass --keep-going (their notebook would retry them)`);
+        io.err(
+          `dil reproduce: ${failedRuns} ${paper} run(s) failed; fix them or pass --keep-going (their notebook would retry them)`,
+        );
         return 1;
       }
     }
@@ -123,7 +171,9 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
       outDir: referenceRun,
       provenance: referenceRunProvenance(argv, parameters, flagString(args, 'data-dir')),
     });
-    io.err(`dil reproduce: reference run written to ${path.dirname(written.readme)} (${written.notebooks.length} notebooks, ${written.figures.length} figures)`);
+    io.err(
+      `dil reproduce: reference run written to ${path.dirname(written.readme)} (${written.notebooks.length} notebooks, ${written.figures.length} figures)`,
+    );
   }
   return 0;
 }
@@ -132,13 +182,21 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
 function tally(values: string[]): string {
   const counts = new Map<string, number>();
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([v, n]) => `${v} (${n})`).join(', ');
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([v, n]) => `${v} (${n})`)
+    .join(', ');
 }
 
 /** Provenance of a finished reproduce run; backend, datasets and commits also as the results folder's run records say. */
-export function referenceRunProvenance(argv: string[], parameters: NotebookParameters, dataDir: string | undefined): ReferenceRunProvenance {
+export function referenceRunProvenance(
+  argv: string[],
+  parameters: NotebookParameters,
+  dataDir: string | undefined,
+): ReferenceRunProvenance {
   const { records } = loadRunRecords(parameters.resultsDir!);
-  const recorded = records.length === 0 ? 'no run records' : `run records: ${tally(records.map((r) => r.config.dataset))}`;
+  const recorded =
+    records.length === 0 ? 'no run records' : `run records: ${tally(records.map((r) => r.config.dataset))}`;
   const commit = gitCommit();
   // resumed sweeps reuse records made at earlier commits: say so
   const otherCommits = records.some((r) => r.gitCommit !== commit);
@@ -155,5 +213,8 @@ export function referenceRunProvenance(argv: string[], parameters: NotebookParam
 export const reproduceCommand: CliCommand = {
   name: 'reproduce',
   summary: REPRODUCE_COMMAND.summary,
-  run: (argv, io) => (argv.includes('--help') || argv.includes('-h') ? Promise.resolve((io.out(formatHelp(REPRODUCE_COMMAND)), 0)) : runReproduce(argv, io)),
+  run: (argv, io) =>
+    argv.includes('--help') || argv.includes('-h')
+      ? Promise.resolve((io.out(formatHelp(REPRODUCE_COMMAND)), 0))
+      : runReproduce(argv, io),
 };

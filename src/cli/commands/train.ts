@@ -8,7 +8,17 @@ import { applyRunPreset, RUN_PRESET_NAMES } from '../../experiments/runPresets';
 import { formatSummaryLineOfEpoch } from './format';
 import { saveCheckpoint } from '../../train/checkpoint';
 import { TrainConfig, TRAIN_PRESET_NAMES, TrainPresetName } from '../../train/trainConfig';
-import { CommandSpec, flagBool, flagList, flagNumber, flagString, formatHelp, parseArgs, ParsedArgs, UsageError } from '../args';
+import {
+  CommandSpec,
+  flagBool,
+  flagList,
+  flagNumber,
+  flagString,
+  formatHelp,
+  parseArgs,
+  ParsedArgs,
+  UsageError,
+} from '../args';
 import type { CliCommand, CliIo } from '../io';
 import { checkModelOptions } from './modelOptions';
 import { addOptionEntries } from './optionFlags';
@@ -29,29 +39,77 @@ export const TRAIN_COMMAND: CommandSpec = {
       name: 'preset',
       type: 'string',
       values: [...TRAIN_PRESET_NAMES, ...RUN_PRESET_NAMES],
-      description: "optimizer/schedule of an official repo (default: din for din, dmin for dmin, dhan for dhan, dien for the others); 'fuxictr' = the FuxiCTR peer protocol (train, data and model settings together)",
+      description:
+        "optimizer/schedule of an official repo (default: din for din, dmin for dmin, dhan for dhan, dien for the others); 'fuxictr' = the FuxiCTR peer protocol (train, data and model settings together)",
     },
     { name: 'epochs', type: 'int', description: 'training epochs' },
-    { name: 'seed', type: 'seed', description: 'seed of initialisation, shuffling, negatives and splits', defaultText: '1' },
+    {
+      name: 'seed',
+      type: 'seed',
+      description: 'seed of initialisation, shuffling, negatives and splits',
+      defaultText: '1',
+    },
     { name: 'batch-size', type: 'int', description: 'training batch size' },
     { name: 'lr', type: 'number', description: 'initial learning rate' },
     { name: 'optimizer', type: 'string', values: ['sgd', 'adam'], description: 'optimizer' },
-    { name: 'embedding-adam', type: 'string', values: ['lazy', 'dense'], description: "Adam on the embedding tables: 'dense' (every row, as TF1/PyTorch Adam) or 'lazy' (rows of the batch only)", defaultText: 'dense' },
+    {
+      name: 'embedding-adam',
+      type: 'string',
+      values: ['lazy', 'dense'],
+      description:
+        "Adam on the embedding tables: 'dense' (every row, as TF1/PyTorch Adam) or 'lazy' (rows of the batch only)",
+      defaultText: 'dense',
+    },
     { name: 'clip-norm', type: 'number', description: 'clip gradients by global norm (0 = off)' },
     { name: 'dropout', type: 'number', description: 'dropout rate in the MLP' },
     { name: 'l2', type: 'number', description: 'L2 on the embedding rows of each batch' },
     { name: 'mba', type: 'number', description: 'mini-batch aware regularization lambda (DIN: 0.01)' },
     { name: 'aux-weight', type: 'number', description: 'auxiliary-loss weight alpha (DIEN: 1; 0 = off)' },
-    { name: 'gru', type: 'string', values: ['attention', 'AIGRU', 'AGRU', 'AUGRU'], description: "interest evolution of dien ('attention' = two-layer GRU attention); sets option evolution" },
-    { name: 'activation', type: 'string', values: ['dice', 'prelu', 'sigmoid', 'relu'], description: 'MLP activation (sets option mlp.activation)' },
+    {
+      name: 'gru',
+      type: 'string',
+      values: ['attention', 'AIGRU', 'AGRU', 'AUGRU'],
+      description: "interest evolution of dien ('attention' = two-layer GRU attention); sets option evolution",
+    },
+    {
+      name: 'activation',
+      type: 'string',
+      values: ['dice', 'prelu', 'sigmoid', 'relu'],
+      description: 'MLP activation (sets option mlp.activation)',
+    },
     { name: 'heads', type: 'int', description: 'number of interest heads H_E of dmin (sets option interestHeads)' },
-    { name: 'pooling', type: 'string', values: ['flat', 'hierarchical'], description: 'interest pooling of dhan (sets option pooling)' },
-    { name: 'option', type: 'string', repeatable: true, description: 'any model option as key=value, nested keys with dots (mlp.hidden=[80,40]); value parsed as JSON when possible; repeatable' },
-    { name: 'select-on', type: 'string', values: ['valid', 'test', 'last'], description: "split that picks the best epoch ('test' = official-code behaviour, flagged; 'last' = no selection)", defaultText: 'valid' },
+    {
+      name: 'pooling',
+      type: 'string',
+      values: ['flat', 'hierarchical'],
+      description: 'interest pooling of dhan (sets option pooling)',
+    },
+    {
+      name: 'option',
+      type: 'string',
+      repeatable: true,
+      description:
+        'any model option as key=value, nested keys with dots (mlp.hidden=[80,40]); value parsed as JSON when possible; repeatable',
+    },
+    {
+      name: 'select-on',
+      type: 'string',
+      values: ['valid', 'test', 'last'],
+      description: "split that picks the best epoch ('test' = official-code behaviour, flagged; 'last' = no selection)",
+      defaultText: 'valid',
+    },
     { name: 'max-steps', type: 'int', description: 'stop each epoch after this many steps (smoke runs)' },
-    { name: 'save', type: 'string', description: 'write a checkpoint (weights + config) of the best epoch to this folder' },
+    {
+      name: 'save',
+      type: 'string',
+      description: 'write a checkpoint (weights + config) of the best epoch to this folder',
+    },
     PROGRESS_FLAG,
-    { name: 'json', type: 'boolean', description: 'print one JSON object last (test.auc, test.gauc, test.logloss, samplesPerSecond, ...)' },
+    {
+      name: 'json',
+      type: 'boolean',
+      description: 'print one JSON object last (test.auc, test.gauc, test.logloss, samplesPerSecond, ...)',
+    },
   ],
   examples: [
     'dil train --model din --activation dice --dataset synthetic:default:tiny --epochs 1',
@@ -60,7 +118,7 @@ export const TRAIN_COMMAND: CommandSpec = {
     'dil train --model din --dataset csv:../shared/data/amazon-beauty-din-csv --preset fuxictr --seed 2021 --json',
   ],
   details: [
-    "The best epoch is chosen on the validation split unless --select-on test or last is given (--preset fuxictr: last); --json prints the summary object as the last stdout line.",
+    'The best epoch is chosen on the validation split unless --select-on test or last is given (--preset fuxictr: last); --json prints the summary object as the last stdout line.',
   ],
 };
 
@@ -78,7 +136,12 @@ export function defaultPresetFor(model: string): TrainPresetName {
 }
 
 /** The named flags that set one model option each (the rest comes from --option). */
-const MODEL_OPTION_FLAGS: Record<string, string> = { evolution: 'gru', 'mlp.activation': 'activation', interestHeads: 'heads', pooling: 'pooling' };
+const MODEL_OPTION_FLAGS: Record<string, string> = {
+  evolution: 'gru',
+  'mlp.activation': 'activation',
+  interestHeads: 'heads',
+  pooling: 'pooling',
+};
 
 /** Named flags whose values mean something for these models only (other models may have a field of that name with other values). */
 const NAMED_FLAG_MODELS: Record<string, readonly string[]> = { pooling: ['dhan'] };
@@ -136,11 +199,15 @@ export function trainOverridesFromFlags(args: ParsedArgs): Partial<TrainConfig> 
 
 async function runTrain(argv: string[], io: CliIo): Promise<number> {
   const args = parseArgs(TRAIN_COMMAND, argv);
-  if (args.positionals.length > 0) throw new UsageError(`dil train: unexpected argument "${args.positionals[0]}"; see dil train --help`);
+  if (args.positionals.length > 0)
+    throw new UsageError(`dil train: unexpected argument "${args.positionals[0]}"; see dil train --help`);
   const model = flagString(args, 'model');
   if (!model) throw new UsageError(`dil train: --model is required (one of: ${MODEL_NAMES.join(', ')})`);
   const dataset = flagString(args, 'dataset');
-  if (!dataset) throw new UsageError("dil train: --dataset is required, e.g. --dataset synthetic:default:tiny or --dataset amazon:Beauty --data-dir DIR");
+  if (!dataset)
+    throw new UsageError(
+      'dil train: --dataset is required, e.g. --dataset synthetic:default:tiny or --dataset amazon:Beauty --data-dir DIR',
+    );
   // every value is checked before the dataset is built or a step is trained
   checkDataFlags('dil train', dataset, args);
   const modelOptions = modelOptionsFromFlags(args);
@@ -159,7 +226,11 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
     train: trainOverridesFromFlags(args),
     seed: flagNumber(args, 'seed') ?? 1,
   };
-  const config = resolveRunConfig(RUN_PRESET_NAMES.includes(preset) ? applyRunPreset(preset, input) : { ...input, trainPreset: preset as TrainPresetName });
+  const config = resolveRunConfig(
+    RUN_PRESET_NAMES.includes(preset)
+      ? applyRunPreset(preset, input)
+      : { ...input, trainPreset: preset as TrainPresetName },
+  );
   const backend = await useBestBackend({ quiet: json });
   const data = await datasetForRun(config);
   io.err(data.describe());
@@ -214,5 +285,8 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: TRAIN_COMMAND.summary,
-  run: (argv, io) => (argv.includes('--help') || argv.includes('-h') ? Promise.resolve((io.out(formatHelp(TRAIN_COMMAND)), 0)) : runTrain(argv, io)),
+  run: (argv, io) =>
+    argv.includes('--help') || argv.includes('-h')
+      ? Promise.resolve((io.out(formatHelp(TRAIN_COMMAND)), 0))
+      : runTrain(argv, io),
 };

@@ -40,8 +40,13 @@ export function buildExperiment(template: PaperExperimentTemplate, profile: Prof
   const variants = settings.smokeVariantsOnly
     ? template.variants.filter((v) => v.smoke || v.name === template.baseVariant)
     : template.variants;
-  const dataset = settings.syntheticSize ? `synthetic:${template.syntheticPreset}:${settings.syntheticSize}` : template.fullDataset;
-  const data: RunDataOptions = { protocol: template.protocol, ...(settings.syntheticSize ? {} : template.fullData ?? {}) };
+  const dataset = settings.syntheticSize
+    ? `synthetic:${template.syntheticPreset}:${settings.syntheticSize}`
+    : template.fullDataset;
+  const data: RunDataOptions = {
+    protocol: template.protocol,
+    ...(settings.syntheticSize ? {} : (template.fullData ?? {})),
+  };
   return {
     paper: template.paper,
     name: template.name,

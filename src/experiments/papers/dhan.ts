@@ -25,15 +25,34 @@ export const DHAN_POOLING: PaperExperimentTemplate = {
   model: 'dhan',
   modelOptions: { pooling: 'hierarchical', remedy: true, dimensions: [[0]] },
   variants: [
-    { name: 'flat', label: 'Flat attention pooling (DIN)', overrides: { modelOptions: { pooling: 'flat' } }, smoke: true },
-    { name: 'hierarchical', label: 'DHAN, hierarchical without remedy', overrides: { modelOptions: { remedy: false } } },
+    {
+      name: 'flat',
+      label: 'Flat attention pooling (DIN)',
+      overrides: { modelOptions: { pooling: 'flat' } },
+      smoke: true,
+    },
+    {
+      name: 'hierarchical',
+      label: 'DHAN, hierarchical without remedy',
+      overrides: { modelOptions: { remedy: false } },
+    },
     { name: 'hierarchical-remedy', label: 'DHAN (hierarchical + remedy)', overrides: {}, smoke: true },
-    { name: 'hierarchical-3level', label: 'DHAN, category -> parent (3 attention levels)', overrides: { modelOptions: { dimensions: [[0, 1]] } } },
+    {
+      name: 'hierarchical-3level',
+      label: 'DHAN, category -> parent (3 attention levels)',
+      overrides: { modelOptions: { dimensions: [[0, 1]] } },
+    },
     // Groups by the parent level (synthetic: the top category that drives clicks in the `hier` preset).
-    { name: 'hierarchical-top', label: 'DHAN, clusters = parent category (+ remedy)', overrides: { modelOptions: { dimensions: [[1]] } } },
+    {
+      name: 'hierarchical-top',
+      label: 'DHAN, clusters = parent category (+ remedy)',
+      overrides: { modelOptions: { dimensions: [[1]] } },
+    },
   ],
   baseVariant: 'flat',
-  notes: ['DHAN_DIN protocol = DIN protocol; the official code keeps only categories with >= 300 items and inherits the pre-fix BN leak.'],
+  notes: [
+    'DHAN_DIN protocol = DIN protocol; the official code keeps only categories with >= 300 items and inherits the pre-fix BN leak.',
+  ],
 };
 
 export const DHAN_ON_DIEN: PaperExperimentTemplate = {
@@ -49,9 +68,23 @@ export const DHAN_ON_DIEN: PaperExperimentTemplate = {
   modelOptions: { pooling: 'hierarchical', remedy: true },
   variants: [
     // auxiliary loss reduced as the DHAN_DIEN code does (DIEN's `auxiliary_loss`: mean over B x (T-1) entries)
-    { name: 'dien', label: 'DIEN', overrides: { model: 'dien', modelOptions: { evolution: 'AUGRU', auxReduction: 'official', pooling: undefined, remedy: undefined }, train: { auxWeight: 1 } }, smoke: true },
+    {
+      name: 'dien',
+      label: 'DIEN',
+      overrides: {
+        model: 'dien',
+        modelOptions: { evolution: 'AUGRU', auxReduction: 'official', pooling: undefined, remedy: undefined },
+        train: { auxWeight: 1 },
+      },
+      smoke: true,
+    },
     { name: 'dhan', label: 'DHAN', overrides: { modelOptions: { onDien: false }, train: { auxWeight: 0 } } },
-    { name: 'dhan-dien', label: 'DHAN on DIEN', overrides: { modelOptions: { onDien: true, dien: { auxReduction: 'official' } }, train: { auxWeight: 1 } }, smoke: true },
+    {
+      name: 'dhan-dien',
+      label: 'DHAN on DIEN',
+      overrides: { modelOptions: { onDien: true, dien: { auxReduction: 'official' } }, train: { auxWeight: 1 } },
+      smoke: true,
+    },
   ],
   baseVariant: 'dien',
   notes: ['DHAN_DIEN code: DIEN settings (Adam 1e-3 halved per epoch, 3 epochs) plus the hierarchical branch.'],

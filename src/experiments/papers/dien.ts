@@ -20,14 +20,26 @@ const COMMON = {
   notes: ['DIEN protocol; AUC is the global test AUC (DIEN Tables 2 and 4 report mean ± std over 5 runs).'],
 };
 
-const BASE = { name: 'base', label: 'BaseModel', overrides: { model: 'base', modelOptions: { mlp: { activation: 'prelu' } }, train: { auxWeight: 0 } } };
-const TWO_LAYER = { name: 'gru-gru-att', label: 'Two layer GRU Attention', overrides: { modelOptions: { evolution: 'attention' }, train: { auxWeight: 0 } } };
+const BASE = {
+  name: 'base',
+  label: 'BaseModel',
+  overrides: { model: 'base', modelOptions: { mlp: { activation: 'prelu' } }, train: { auxWeight: 0 } },
+};
+const TWO_LAYER = {
+  name: 'gru-gru-att',
+  label: 'Two layer GRU Attention',
+  overrides: { modelOptions: { evolution: 'attention' }, train: { auxWeight: 0 } },
+};
 /**
  * The published DIEN rows come from the DIEN code, whose auxiliary loss is `reduce_mean` over the
  * batch's B x (T-1) entries (`auxReduction: 'official'`); the model default is the paper's
  * formula (sum over steps, mean over rows), compared in the `auxreduction` experiment.
  */
-const DIEN_FULL = { name: 'dien', label: 'DIEN', overrides: { modelOptions: { evolution: 'AUGRU', auxReduction: 'official' }, train: { auxWeight: 1 } } };
+const DIEN_FULL = {
+  name: 'dien',
+  label: 'DIEN',
+  overrides: { modelOptions: { evolution: 'AUGRU', auxReduction: 'official' }, train: { auxWeight: 1 } },
+};
 
 export const DIEN_TABLE4: PaperExperimentTemplate = {
   ...COMMON,
@@ -36,9 +48,22 @@ export const DIEN_TABLE4: PaperExperimentTemplate = {
   variants: [
     { ...BASE, smoke: true },
     TWO_LAYER,
-    { name: 'gru-aigru', label: 'BaseModel + GRU + AIGRU', overrides: { modelOptions: { evolution: 'AIGRU' }, train: { auxWeight: 0 } } },
-    { name: 'gru-agru', label: 'BaseModel + GRU + AGRU', overrides: { modelOptions: { evolution: 'AGRU' }, train: { auxWeight: 0 } } },
-    { name: 'gru-augru', label: 'BaseModel + GRU + AUGRU', overrides: { modelOptions: { evolution: 'AUGRU' }, train: { auxWeight: 0 } }, smoke: true },
+    {
+      name: 'gru-aigru',
+      label: 'BaseModel + GRU + AIGRU',
+      overrides: { modelOptions: { evolution: 'AIGRU' }, train: { auxWeight: 0 } },
+    },
+    {
+      name: 'gru-agru',
+      label: 'BaseModel + GRU + AGRU',
+      overrides: { modelOptions: { evolution: 'AGRU' }, train: { auxWeight: 0 } },
+    },
+    {
+      name: 'gru-augru',
+      label: 'BaseModel + GRU + AUGRU',
+      overrides: { modelOptions: { evolution: 'AUGRU' }, train: { auxWeight: 0 } },
+      smoke: true,
+    },
     { ...DIEN_FULL, smoke: true },
   ],
   baseVariant: 'base',
@@ -53,7 +78,12 @@ export const DIEN_TABLE4: PaperExperimentTemplate = {
  * MLP input [uid, item, Σhist, item ⊙ Σhist, attention-pooled] (no item ⊙ attention-pooled),
  * masked softmax attention without scaling (`din_attention`), Dice.
  */
-const DIEN_REPO_DIN = { historySum: true, productFeature: false, attention: { normalize: 'softmax' as const }, mlp: { activation: 'dice' as const } };
+const DIEN_REPO_DIN = {
+  historySum: true,
+  productFeature: false,
+  attention: { normalize: 'softmax' as const },
+  mlp: { activation: 'dice' as const },
+};
 
 export const DIEN_TABLE2: PaperExperimentTemplate = {
   ...COMMON,
@@ -61,8 +91,16 @@ export const DIEN_TABLE2: PaperExperimentTemplate = {
   title: 'DIEN Table 2: models on the DIEN protocol',
   variants: [
     { ...BASE, smoke: true },
-    { name: 'wdl', label: 'Wide&Deep', overrides: { model: 'wdl', modelOptions: { mlp: { activation: 'prelu' } }, train: { auxWeight: 0 } } },
-    { name: 'pnn', label: 'PNN', overrides: { model: 'pnn', modelOptions: { mlp: { activation: 'prelu' } }, train: { auxWeight: 0 } } },
+    {
+      name: 'wdl',
+      label: 'Wide&Deep',
+      overrides: { model: 'wdl', modelOptions: { mlp: { activation: 'prelu' } }, train: { auxWeight: 0 } },
+    },
+    {
+      name: 'pnn',
+      label: 'PNN',
+      overrides: { model: 'pnn', modelOptions: { mlp: { activation: 'prelu' } }, train: { auxWeight: 0 } },
+    },
     { name: 'din', label: 'DIN', overrides: { model: 'din', modelOptions: DIEN_REPO_DIN, train: { auxWeight: 0 } } },
     TWO_LAYER,
     { ...DIEN_FULL, smoke: true },
@@ -84,9 +122,24 @@ export const DIEN_AUX_REDUCTION: PaperExperimentTemplate = {
   name: 'auxreduction',
   title: 'DIEN auxiliary loss: paper (per-sample sum) vs official code (mean over entries) reduction',
   variants: [
-    { name: 'augru', label: 'GRU + AUGRU, no auxiliary loss', overrides: { modelOptions: { evolution: 'AUGRU' }, train: { auxWeight: 0 } }, smoke: true },
-    { name: 'dien-per-sample', label: 'DIEN, auxiliary loss per sample (paper)', overrides: { modelOptions: { evolution: 'AUGRU', auxReduction: 'perSample' }, train: { auxWeight: 1 } }, smoke: true },
-    { name: 'dien-official', label: 'DIEN, auxiliary loss mean over entries (official code)', overrides: { modelOptions: { evolution: 'AUGRU', auxReduction: 'official' }, train: { auxWeight: 1 } }, smoke: true },
+    {
+      name: 'augru',
+      label: 'GRU + AUGRU, no auxiliary loss',
+      overrides: { modelOptions: { evolution: 'AUGRU' }, train: { auxWeight: 0 } },
+      smoke: true,
+    },
+    {
+      name: 'dien-per-sample',
+      label: 'DIEN, auxiliary loss per sample (paper)',
+      overrides: { modelOptions: { evolution: 'AUGRU', auxReduction: 'perSample' }, train: { auxWeight: 1 } },
+      smoke: true,
+    },
+    {
+      name: 'dien-official',
+      label: 'DIEN, auxiliary loss mean over entries (official code)',
+      overrides: { modelOptions: { evolution: 'AUGRU', auxReduction: 'official' }, train: { auxWeight: 1 } },
+      smoke: true,
+    },
   ],
   baseVariant: 'augru',
 };

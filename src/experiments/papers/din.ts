@@ -50,12 +50,26 @@ export const DIN_TABLE3: PaperExperimentTemplate = {
     { name: 'wdl', label: 'Wide&Deep', overrides: { model: 'wdl' } },
     { name: 'pnn', label: 'PNN', overrides: { model: 'pnn' } },
     // the DIN repo trains its DeepFM with Adam 1e-3, x0.9 at step 336000 (deepFM/train.py: "deepFM get worse result with SGD")
-    { name: 'deepfm', label: 'DeepFM', overrides: { model: 'deepfm', train: { optimizer: 'adam', learningRate: 1e-3, schedule: { kind: 'dropAtStep', step: 336000, then: 9e-4 } } } },
-    { name: 'din', label: 'DIN', overrides: { model: 'din', modelOptions: { pooling: undefined, attention: DIN_TABLE3_ATTENTION } } },
+    {
+      name: 'deepfm',
+      label: 'DeepFM',
+      overrides: {
+        model: 'deepfm',
+        train: { optimizer: 'adam', learningRate: 1e-3, schedule: { kind: 'dropAtStep', step: 336000, then: 9e-4 } },
+      },
+    },
+    {
+      name: 'din',
+      label: 'DIN',
+      overrides: { model: 'din', modelOptions: { pooling: undefined, attention: DIN_TABLE3_ATTENTION } },
+    },
     {
       name: 'din-dice',
       label: 'DIN with Dice',
-      overrides: { model: 'din', modelOptions: { pooling: undefined, mlp: { activation: 'dice' }, attention: DIN_TABLE3_ATTENTION } },
+      overrides: {
+        model: 'din',
+        modelOptions: { pooling: undefined, mlp: { activation: 'dice' }, attention: DIN_TABLE3_ATTENTION },
+      },
       smoke: true,
     },
   ],
@@ -63,8 +77,8 @@ export const DIN_TABLE3: PaperExperimentTemplate = {
   published: [{ tableId: 'din-table3', column: 'Amazon AUC' }],
   notes: [
     ...COMMON.notes,
-    'DIN rows use the official code\'s masked softmax attention (unscaled); the paper\'s un-normalised weights are the `softmax` experiment\'s base row (on the small synthetic table they do not learn target-aware weights: docs/findings/din.md).',
-    'Baseline rows pool the history by its mean, as the DIN repo\'s BaseModel does (with the sum, SGD at lr 1.0 made Wide&Deep and DeepFM diverge).',
+    "DIN rows use the official code's masked softmax attention (unscaled); the paper's un-normalised weights are the `softmax` experiment's base row (on the small synthetic table they do not learn target-aware weights: docs/findings/din.md).",
+    "Baseline rows pool the history by its mean, as the DIN repo's BaseModel does (with the sum, SGD at lr 1.0 made Wide&Deep and DeepFM diverge).",
   ],
 };
 
@@ -94,8 +108,17 @@ export const DIN_SOFTMAX: PaperExperimentTemplate = {
   model: 'din',
   modelOptions: { mlp: { activation: 'prelu', hidden: [80, 40] } },
   variants: [
-    { name: 'no-softmax', label: 'DIN, weights not normalised (paper)', overrides: { modelOptions: { attention: { normalize: 'none' } } } },
-    { name: 'softmax', label: 'DIN, softmax weights (official code)', overrides: { modelOptions: { attention: { normalize: 'softmax' } } }, smoke: true },
+    {
+      name: 'no-softmax',
+      label: 'DIN, weights not normalised (paper)',
+      overrides: { modelOptions: { attention: { normalize: 'none' } } },
+    },
+    {
+      name: 'softmax',
+      label: 'DIN, softmax weights (official code)',
+      overrides: { modelOptions: { attention: { normalize: 'softmax' } } },
+      smoke: true,
+    },
   ],
   baseVariant: 'no-softmax',
 };

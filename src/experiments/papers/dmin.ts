@@ -18,7 +18,9 @@ const COMMON = {
   model: 'dmin',
   // auxiliary loss reduced as the DMIN code does (DIEN's `auxiliary_loss`: mean over B x (T-1) entries)
   modelOptions: { interestHeads: 4, refiner: true, positionEncoding: true, auxReduction: 'official' },
-  notes: ['DMIN paper tables are unverified (full text unavailable); official code: maxlen 20, Adam 1e-3, 3 epochs, aux weight 1, auxiliary loss averaged over B x (T-1) entries.'],
+  notes: [
+    'DMIN paper tables are unverified (full text unavailable); official code: maxlen 20, Adam 1e-3, 3 epochs, aux weight 1, auxiliary loss averaged over B x (T-1) entries.',
+  ],
 };
 
 /**
@@ -53,7 +55,11 @@ export const DMIN_COMPONENTS: PaperExperimentTemplate = {
       smoke: true,
     },
     { name: 'no-aux', label: 'DMIN without auxiliary loss', overrides: { train: { auxWeight: 0 } } },
-    { name: 'no-position', label: 'DMIN without position encoding', overrides: { modelOptions: { positionEncoding: false } } },
+    {
+      name: 'no-position',
+      label: 'DMIN without position encoding',
+      overrides: { modelOptions: { positionEncoding: false } },
+    },
   ],
   baseVariant: 'dmin',
 };

@@ -34,7 +34,13 @@ export function profileSettings(profile: ProfileName): ProfileSettings {
         realDataMaxLen: 20,
       };
     case 'default':
-      return { syntheticSize: 'small', seeds: [1, 2, 3], train: { epochs: 3 }, smokeVariantsOnly: false, realDataMaxLen: 20 };
+      return {
+        syntheticSize: 'small',
+        seeds: [1, 2, 3],
+        train: { epochs: 3 },
+        smokeVariantsOnly: false,
+        realDataMaxLen: 20,
+      };
     case 'full':
       return { seeds: [1, 2, 3, 4, 5], train: {}, smokeVariantsOnly: false };
     default: {
