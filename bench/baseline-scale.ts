@@ -26,7 +26,9 @@ const COMMAND: CommandSpec = {
   usage: 'node --import tsx bench/baseline-scale.ts [model] [pooling] [preset] [steps] [every]',
   flags: [],
   details: [
-    `model: one of ${MODEL_NAMES.join(', ')} (default wdl); pooling: sum or mean (default sum); preset: a train preset, ${TRAIN_PRESET_NAMES.join(', ')} (default din); steps (default 600); a line every \`every\` steps (default 100).`,
+    `model: one of ${MODEL_NAMES.join(', ')} (default wdl); pooling: sum or mean ` +
+      `(default sum); preset: a train preset, ${TRAIN_PRESET_NAMES.join(', ')} (default ` +
+      `din); steps (default 600); a line every \`every\` steps (default 100).`,
   ],
   examples: ['node --import tsx bench/baseline-scale.ts deepfm sum din 600 100'],
 };
@@ -45,7 +47,8 @@ async function main(args: ParsedArgs): Promise<void> {
   const optimizer = createOptimizer({ kind: train.optimizer, learningRate: train.learningRate });
   const probe = dataset.batches('test', 512, { shuffle: false, seed: 1, epoch: 0 }).next().value!;
   console.log(
-    `${model} pooling ${pooling} preset ${preset}: ${train.optimizer} lr ${train.learningRate} batch ${train.batchSize} clip ${train.clipNorm}`,
+    `${model} pooling ${pooling} preset ${preset}: ${train.optimizer} lr ` +
+      `${train.learningRate} batch ${train.batchSize} clip ${train.clipNorm}`,
   );
   console.log('step  loss     |deep|   |shallow|  ||pooled||  ||target||');
   let step = 0;

@@ -67,7 +67,8 @@ async function main(args: ParsedArgs): Promise<number> {
     const same = maxDiff === 0 && ref.length === fast.length;
     if (!same) bad++;
     console.log(
-      `${n}: loss ${ref[0][0].toFixed(6)}; ${ref.length - 1} gradients; max |stock - fast| = ${maxDiff} ${same ? 'IDENTICAL' : 'DIFFERENT'}`,
+      `${n}: loss ${ref[0][0].toFixed(6)}; ${ref.length - 1} gradients; max |stock - ` +
+        `fast| = ${maxDiff} ${same ? 'IDENTICAL' : 'DIFFERENT'}`,
     );
   }
   return bad === 0 ? 0 : 1;

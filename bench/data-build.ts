@@ -23,7 +23,8 @@ const COMMAND: CommandSpec = {
   name: 'data-build',
   label: 'bench/data-build.ts',
   summary:
-    'Build time and peak memory of the Amazon Beauty 5-core data under both protocols, one epoch of batching, and a projection to Books 5-core.',
+    'Build time and peak memory of the Amazon Beauty 5-core data under both ' +
+    'protocols, one epoch of batching, and a projection to Books 5-core.',
   usage: 'node --import tsx bench/data-build.ts [--data-dir DIR]',
   flags: [
     {
@@ -113,12 +114,17 @@ function main(dataDirFlag: string | undefined): void {
   const scale = BOOKS.reviews / BEAUTY_REVIEWS;
   const lines = [
     `Amazon Beauty 5-core (${BEAUTY_REVIEWS} reviews), ${new Date().toISOString()}, node ${process.version}`,
-    'protocol | build s | batch epoch s (B=128) | train rows | test rows | peak RSS MB | retained MB | dataset bytes MB',
+    'protocol | build s | batch epoch s (B=128) | train rows | test rows | peak RSS ' +
+      'MB | retained MB | dataset bytes MB',
     ...results.map(
       (r) =>
-        `${r.protocol} | ${(r.buildMs / 1000).toFixed(2)} | ${(r.batchMs / 1000).toFixed(2)} | ${r.trainRows} | ${r.testRows} | ${r.peakRssMb.toFixed(0)} | ${r.retainedMb.toFixed(0)} | ${r.datasetBytesMb.toFixed(1)}`,
+        `${r.protocol} | ${(r.buildMs / 1000).toFixed(2)} | ` +
+        `${(r.batchMs / 1000).toFixed(2)} | ${r.trainRows} | ${r.testRows} | ` +
+        `${r.peakRssMb.toFixed(0)} | ${r.retainedMb.toFixed(0)} | ` +
+        `${r.datasetBytesMb.toFixed(1)}`,
     ),
-    `Books 5-core projection (x${scale.toFixed(1)} reviews, linear in reviews). Memory: retained structures scaled (lower bound)`,
+    `Books 5-core projection (x${scale.toFixed(1)} reviews, linear in reviews). ` +
+      `Memory: retained structures scaled (lower bound)`,
     `to the whole RSS growth scaled (upper bound: it also scales per-line garbage the GC has not collected yet):`,
   ];
   const projections = results.map((r) => {
@@ -132,7 +138,10 @@ function main(dataDirFlag: string | undefined): void {
       trainRows: r.protocol === 'din' ? 2 * (BOOKS.reviews - 2 * BOOKS.users) : 2 * Math.round(0.9 * BOOKS.users),
     };
     lines.push(
-      `${p.protocol} | build ~${p.buildSeconds.toFixed(0)} s | batch epoch ~${p.batchEpochSeconds.toFixed(0)} s | memory ~${p.retainedMbLower.toFixed(0)}-${p.peakRssMbUpper.toFixed(0)} MB | protocol train rows ${p.trainRows}`,
+      `${p.protocol} | build ~${p.buildSeconds.toFixed(0)} s | batch epoch ` +
+        `~${p.batchEpochSeconds.toFixed(0)} s | memory ` +
+        `~${p.retainedMbLower.toFixed(0)}-${p.peakRssMbUpper.toFixed(0)} MB | protocol ` +
+        `train rows ${p.trainRows}`,
     );
     return p;
   });

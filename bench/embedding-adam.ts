@@ -26,7 +26,8 @@ const COMMAND: CommandSpec = {
   name: 'embedding-adam',
   label: 'bench/embedding-adam.ts',
   summary:
-    'CPU time of one DIN training step with lazy and with dense Adam on the embedding tables, and of the table update alone.',
+    'CPU time of one DIN training step with lazy and with dense Adam on the ' +
+    'embedding tables, and of the table update alone.',
   usage: 'node --import tsx bench/embedding-adam.ts [steps]',
   flags: [],
   details: ['steps: timed steps per kind, after 5 warm-up steps (default 40).'],
@@ -67,13 +68,16 @@ async function main(args: ParsedArgs): Promise<void> {
     }
   }
   console.log(
-    `DIN at the bench shape (items ${sizes.items}, cats ${sizes.cats[0]}), ${steps} steps after ${warmup} warm-up, CPU ms (median [p10, p90]):`,
+    `DIN at the bench shape (items ${sizes.items}, cats ${sizes.cats[0]}), ${steps} ` +
+      `steps after ${warmup} warm-up, CPU ms (median [p10, p90]):`,
   );
   for (const r of runs) {
     const a = summarize(r.step);
     const b = summarize(r.update);
     console.log(
-      `  ${r.kind.padEnd(5)} training step ${a.median.toFixed(1)} [${a.p10.toFixed(1)}, ${a.p90.toFixed(1)}]; table update alone ${b.median.toFixed(2)} [${b.p10.toFixed(2)}, ${b.p90.toFixed(2)}]`,
+      `  ${r.kind.padEnd(5)} training step ${a.median.toFixed(1)} ` +
+        `[${a.p10.toFixed(1)}, ${a.p90.toFixed(1)}]; table update alone ` +
+        `${b.median.toFixed(2)} [${b.p10.toFixed(2)}, ${b.p90.toFixed(2)}]`,
     );
     r.model.dispose();
   }

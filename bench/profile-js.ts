@@ -53,8 +53,12 @@ const COMMAND: CommandSpec = {
   name: 'profile-js',
   label: 'bench/profile-js.ts',
   summary:
-    'Training steps of one model at the bench shape to run under node --cpu-prof; --report lists the functions with the most self time.',
-  usage: `node --import tsx --cpu-prof --cpu-prof-dir=/tmp/dil-prof bench/profile-js.ts <${BENCH_MODELS.join('|')}> [--steps N]   or: bench/profile-js.ts --report <file> [--top N]`,
+    'Training steps of one model at the bench shape to run under node --cpu-prof; ' +
+    '--report lists the functions with the most self time.',
+  usage:
+    `node --import tsx --cpu-prof --cpu-prof-dir=/tmp/dil-prof bench/profile-js.ts ` +
+    `<${BENCH_MODELS.join('|')}> [--steps N]   or: bench/profile-js.ts --report ` +
+    `<file> [--top N]`,
   flags: [
     { name: 'steps', type: 'int', description: 'training steps to run', defaultText: '20' },
     { name: 'report', type: 'string', description: 'instead: list the top functions of this .cpuprofile' },

@@ -64,7 +64,9 @@ async function main(args: ParsedArgs): Promise<void> {
     const s = summarize(wall);
     const sc = summarize(cpu);
     console.log(
-      `${label.padEnd(44)} wall median ${s.median.toFixed(1).padStart(7)} ms (min ${s.min.toFixed(1).padStart(6)})   cpu median ${sc.median.toFixed(1).padStart(7)} ms`,
+      `${label.padEnd(44)} wall median ${s.median.toFixed(1).padStart(7)} ms (min ` +
+        `${s.min.toFixed(1).padStart(6)})   cpu median ` +
+        `${sc.median.toFixed(1).padStart(7)} ms`,
     );
     return sc.median;
   };
@@ -150,17 +152,22 @@ async function main(args: ParsedArgs): Promise<void> {
   const total = [...byName.values()].reduce((a, b) => a + b.ms, 0) / profiled;
   const dispatches = [...byName.values()].reduce((a, b) => a + b.calls, 0) / profiled;
   console.log(
-    `\nkernels per ${scoring ? 'scoring pass' : 'training step'} (CPU time, mean of ${profiled} steps): ${dispatches.toFixed(0)} dispatches, ${total.toFixed(1)} ms in kernels of ${stepCpu.toFixed(1)} ms CPU per step (the rest: tfjs bookkeeping, JS optimizer, copies)`,
+    `\nkernels per ${scoring ? 'scoring pass' : 'training step'} (CPU time, mean of ` +
+      `${profiled} steps): ${dispatches.toFixed(0)} dispatches, ${total.toFixed(1)} ms ` +
+      `in kernels of ${stepCpu.toFixed(1)} ms CPU per step (the rest: tfjs bookkeeping, ` +
+      `JS optimizer, copies)`,
   );
   for (const [k, v] of [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
     console.log(
-      `  ${k.padEnd(24)} ${(v.ms / profiled).toFixed(2).padStart(7)} ms  ${String(Math.round(v.calls / profiled)).padStart(5)} calls`,
+      `  ${k.padEnd(24)} ${(v.ms / profiled).toFixed(2).padStart(7)} ms  ` +
+        `${String(Math.round(v.calls / profiled)).padStart(5)} calls`,
     );
   }
   console.log('\nby kernel and input shapes:');
   for (const [k, v] of [...byShape.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top)) {
     console.log(
-      `  ${(v.ms / profiled).toFixed(2).padStart(7)} ms ${String(Math.round(v.calls / profiled)).padStart(4)}x  ${k.slice(0, 140)}`,
+      `  ${(v.ms / profiled).toFixed(2).padStart(7)} ms ` +
+        `${String(Math.round(v.calls / profiled)).padStart(4)}x  ${k.slice(0, 140)}`,
     );
   }
   model.dispose();

@@ -88,21 +88,26 @@ async function main(): Promise<void> {
     }
   }
   console.log(
-    `\n${name}: CPU ms, median of ${rounds} rounds x ${steps} (load average ${(await import('os')).loadavg()[0].toFixed(1)})`,
+    `\n${name}: CPU ms, median of ${rounds} rounds x ${steps} (load average ` +
+      `${(await import('os')).loadavg()[0].toFixed(1)})`,
   );
   for (const [i, v] of variants.entries()) {
     console.log(
-      `${v.label.padEnd(20)} training step ${median(train[i]).toFixed(1).padStart(7)}   scoring pass ${median(score[i]).toFixed(1).padStart(7)}`,
+      `${v.label.padEnd(20)} training step ${median(train[i]).toFixed(1).padStart(7)}  ` +
+        ` scoring pass ${median(score[i]).toFixed(1).padStart(7)}`,
     );
   }
   if (process.argv.includes('--samples')) {
     for (const [i, v] of variants.entries())
       console.log(
-        `${v.label}: training ${train[i].map((x) => x.toFixed(0)).join(' ')}; scoring ${score[i].map((x) => x.toFixed(0)).join(' ')}`,
+        `${v.label}: training ${train[i].map((x) => x.toFixed(0)).join(' ')}; scoring ` +
+          `${score[i].map((x) => x.toFixed(0)).join(' ')}`,
       );
   }
   console.log(
-    `${'ratio before/after'.padEnd(20)} training ${(median(train[0]) / median(train[1])).toFixed(2)}x   scoring ${(median(score[0]) / median(score[1])).toFixed(2)}x`,
+    `${'ratio before/after'.padEnd(20)} training ` +
+      `${(median(train[0]) / median(train[1])).toFixed(2)}x   scoring ` +
+      `${(median(score[0]) / median(score[1])).toFixed(2)}x`,
   );
   model.dispose();
 }

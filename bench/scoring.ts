@@ -89,7 +89,8 @@ async function main(args: ParsedArgs): Promise<void> {
         steps,
       );
       console.log(
-        `${name}: batches with negatives ${Math.round(withNeg)} samples/s, without ${Math.round(withoutNeg)}: x${(withoutNeg / withNeg).toFixed(2)}`,
+        `${name}: batches with negatives ${Math.round(withNeg)} samples/s, without ` +
+          `${Math.round(withoutNeg)}: x${(withoutNeg / withNeg).toFixed(2)}`,
       );
     } else {
       const twin = createModel(name, { ...overrides, auxWeight: 0 }, large.sizes, 1);
@@ -105,7 +106,9 @@ async function main(args: ParsedArgs): Promise<void> {
         steps,
       );
       console.log(
-        `${name}: scoring computes the auxiliary loss: ${Math.round(withAux)} samples/s; without it (same weights, max |dp| ${diff.toExponential(1)}): ${Math.round(withoutAux)}: x${(withoutAux / withAux).toFixed(2)}`,
+        `${name}: scoring computes the auxiliary loss: ${Math.round(withAux)} samples/s; ` +
+          `without it (same weights, max |dp| ${diff.toExponential(1)}): ` +
+          `${Math.round(withoutAux)}: x${(withoutAux / withAux).toFixed(2)}`,
       );
       twin.dispose();
     }

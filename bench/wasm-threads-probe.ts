@@ -42,7 +42,8 @@ const COMMAND: CommandSpec = {
   name: 'wasm-threads-probe',
   label: 'bench/wasm-threads-probe.ts',
   summary:
-    'Does the threaded SIMD build of tfjs-backend-wasm use N threads under Node, and what does it buy? Each mode in its own child process.',
+    'Does the threaded SIMD build of tfjs-backend-wasm use N threads under Node, and ' +
+    'what does it buy? Each mode in its own child process.',
   usage: 'nice -n 10 node --import tsx bench/wasm-threads-probe.ts [flags]',
   flags: [
     {
@@ -152,7 +153,8 @@ async function driver(args: ParsedArgs): Promise<void> {
   const modes = (flagList(args, 'modes') ?? ['0', '1', '2']).map(Number);
   if (modes.length === 0 || !modes.every((m) => Number.isInteger(m) && m >= 0)) {
     throw new UsageError(
-      `${commandLabel(COMMAND)}: --modes expects a comma list of integers >= 0, got "${flagList(args, 'modes')?.join(',')}"`,
+      `${commandLabel(COMMAND)}: --modes expects a comma list of integers >= 0, got ` +
+        `"${flagList(args, 'modes')?.join(',')}"`,
     );
   }
   const rounds = flagAtLeast(COMMAND, args, 'rounds', 1) ?? 3;
@@ -185,7 +187,8 @@ async function driver(args: ParsedArgs): Promise<void> {
   for (const label of labels) {
     console.log(`\n${label}`);
     console.log(
-      '| mode | XNNPACK pool | wall ms | CPU ms (all threads) | CPU / wall | busy threads | busiest thread CPU ms | wall vs unthreaded | busiest thread vs unthreaded |',
+      '| mode | XNNPACK pool | wall ms | CPU ms (all threads) | CPU / wall | busy ' +
+        'threads | busiest thread CPU ms | wall vs unthreaded | busiest thread vs unthreaded |',
     );
     console.log('|---|---|---|---|---|---|---|---|---|');
     const baseBusiest = runs.has(0)
@@ -208,7 +211,9 @@ async function driver(args: ParsedArgs): Promise<void> {
       const busiest = median(ts.map((t) => t.busiestMs));
       const name = mode === 0 ? 'unthreaded SIMD' : `threaded SIMD, ${mode}`;
       console.log(
-        `| ${name} | ${rs[0].pool} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ${ratio.toFixed(2)} | ${busy} | ${busiest.toFixed(2)} | ${(base / wall).toFixed(2)}x | ${(baseBusiest / busiest).toFixed(2)}x |`,
+        `| ${name} | ${rs[0].pool} | ${wall.toFixed(2)} | ${cpu.toFixed(2)} | ` +
+          `${ratio.toFixed(2)} | ${busy} | ${busiest.toFixed(2)} | ` +
+          `${(base / wall).toFixed(2)}x | ${(baseBusiest / busiest).toFixed(2)}x |`,
       );
     }
   }

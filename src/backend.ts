@@ -95,6 +95,8 @@ async function activateThreadedWasm(threads: number): Promise<boolean> {
   // The string holds "\n" escapes that a template literal turned into newlines (as the package does).
   const workerSource = wasmWorkerContents.replace(/\n/g, '\\n');
 
+  // require, not import: Worker is patched on the module object itself (an import namespace is read-only)
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const workerThreads = require('worker_threads') as typeof import('worker_threads');
   const RealWorker = workerThreads.Worker;
   class PthreadWorker extends RealWorker {
@@ -217,6 +219,7 @@ export function currentBackend(): BackendChoice | undefined {
  * meant to do.
  */
 export function loadDanfo(): typeof import('danfojs-node') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (tryLoadNative() === undefined) return require('danfojs-node');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Module = require('module') as {
@@ -233,6 +236,7 @@ export function loadDanfo(): typeof import('danfojs-node') {
     );
   };
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('danfojs-node');
   } finally {
     Module._resolveFilename = original;

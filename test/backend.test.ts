@@ -6,7 +6,10 @@ import { Rng } from '../src/random';
 
 function nativeLoads(): boolean {
   try {
-    if (require('@tensorflow/tfjs-node/package.json').name !== '@tensorflow/tfjs-node') return false; // danfojs-node's alias of tfjs
+    // danfojs-node's alias of tfjs
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- probe of an optional package
+    if (require('@tensorflow/tfjs-node/package.json').name !== '@tensorflow/tfjs-node') return false;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-node');
     return true;
   } catch {
@@ -56,7 +59,7 @@ test('a tiny embedding + dense model trains on the selected backend: the loss fa
   // Ground truth: item i is clicked iff i is even. Learnable from the item embedding alone.
   const ids = Int32Array.from({ length: 256 }, () => rng.int(0, items));
   const labels = Float32Array.from(ids, (i) => (i % 2 === 0 ? 1 : 0));
-  tf.setBackend(choice.name);
+  await tf.setBackend(choice.name);
   const table = tf.variable(tf.randomNormal([items, 8], 0, 0.1, 'float32', 1));
   const dense = tf.variable(tf.randomNormal([8, 1], 0, 0.1, 'float32', 2));
   const bias = tf.variable(tf.zeros([1]));

@@ -37,7 +37,7 @@ test('Rng: uniform draws have mean 1/2 and variance 1/12; normals mean 0 varianc
   assert.ok(Math.abs(z2 / n - 1) < 0.02, `normal variance ${z2 / n}`);
 });
 
-test('Rng: int stays in range and hits every value; shuffle is a permutation; fork is independent of later draws', () => {
+test('Rng: int in range, hits every value; shuffle permutes; fork independent of later draws', () => {
   const rng = new Rng(9);
   const seen = new Set<number>();
   for (let i = 0; i < 1000; i++) {

@@ -13,7 +13,8 @@ export type Requirement = 'jupyter' | 'chromium' | 'parallel';
 
 const INSTALL: Record<Requirement, string> = {
   jupyter:
-    'apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel, then npm run setup (registers the dil-tslab kernel)',
+    'apt-get install jupyter-nbconvert python3-nbclient python3-ipykernel, then npm ' +
+    'run setup (registers the dil-tslab kernel)',
   chromium: 'apt-get install chromium (or set DIL_CHROMIUM=/path/to/chromium)',
   parallel: 'apt-get install parallel',
 };

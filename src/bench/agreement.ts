@@ -99,7 +99,8 @@ export const AGREEMENT_COMMAND: CommandSpec = {
   name: 'agreement',
   label: 'bench/agreement.ts',
   summary:
-    'Train the kit with --preset fuxictr on the FuxiCTR peer rows and compare with the peer (shared/reference/peer.md).',
+    'Train the kit with --preset fuxictr on the FuxiCTR peer rows and compare with ' +
+    'the peer (shared/reference/peer.md).',
   usage: 'node --import tsx bench/agreement.ts [flags]',
   flags: [
     {
@@ -234,7 +235,9 @@ export function formatAgreement(rows: AgreementRow[]): string {
     const a = mean(r.auc);
     const g = mean(r.gauc);
     lines.push(
-      `| ${r.label} | ${r.seeds.join(', ') || 'none'} | ${f4(a)} ± ${f4(sampleStd(r.auc))} | ${f4(r.peerAuc)} | ${signed(a - r.peerAuc)} | ${f4(g)} ± ${f4(sampleStd(r.gauc))} | ${f4(r.peerGauc)} | ${signed(g - r.peerGauc)} |`,
+      `| ${r.label} | ${r.seeds.join(', ') || 'none'} | ${f4(a)} ± ` +
+        `${f4(sampleStd(r.auc))} | ${f4(r.peerAuc)} | ${signed(a - r.peerAuc)} | ${f4(g)} ` +
+        `± ${f4(sampleStd(r.gauc))} | ${f4(r.peerGauc)} | ${signed(g - r.peerGauc)} |`,
     );
   }
   const done = rows.filter((r) => r.auc.length > 0);
@@ -244,7 +247,8 @@ export function formatAgreement(rows: AgreementRow[]): string {
     const peer = ordering(done.map((r) => ({ name: r.name, value: metric === 'auc' ? r.peerAuc : r.peerGauc })));
     const same = ours.join() === peer.join();
     lines.push(
-      `ordering by ${metric === 'auc' ? 'AUC' : 'gAUC'}: ours ${ours.join(' > ')}; peer ${peer.join(' > ')} (${same ? 'same' : 'DIFFERENT'})`,
+      `ordering by ${metric === 'auc' ? 'AUC' : 'gAUC'}: ours ${ours.join(' > ')}; ` +
+        `peer ${peer.join(' > ')} (${same ? 'same' : 'DIFFERENT'})`,
     );
   }
   const within = done.every(

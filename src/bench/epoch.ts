@@ -86,7 +86,8 @@ export function extrapolateEpoch(seconds: number, warmupSeconds: number, steps: 
 export const EPOCH_COMMAND: CommandSpec = {
   name: 'bench --epoch',
   summary:
-    "One real-data training epoch of DIN, DIEN and DMIN on the peer's Amazon Beauty rows, beside the peer's epoch times.",
+    "One real-data training epoch of DIN, DIEN and DMIN on the peer's Amazon Beauty " +
+    "rows, beside the peer's epoch times.",
   usage: 'dil bench --epoch [flags]   (or: npm run bench -- --epoch [flags])',
   flags: [
     { name: 'epoch', type: 'boolean', description: 'this benchmark' },
@@ -155,7 +156,8 @@ export async function runEpochCommand(o: EpochOptions): Promise<number> {
   const trainRows = dataset.splitSize('train');
   const total = dataset.numBatches('train', 128);
   console.log(
-    `bench --epoch: csv:${o.dataDir} loaded in ${loadSeconds.toFixed(1)} s: ${trainRows.toLocaleString('en-US')} training rows, ${total} steps of 128`,
+    `bench --epoch: csv:${o.dataDir} loaded in ${loadSeconds.toFixed(1)} s: ` +
+      `${trainRows.toLocaleString('en-US')} training rows, ${total} steps of 128`,
   );
   const results: EpochResult[] = [];
   for (const name of o.models) {
@@ -218,7 +220,8 @@ export async function runEpochCommand(o: EpochOptions): Promise<number> {
     };
     results.push(r);
     console.log(
-      `bench --epoch: ${name}: ${r.epochSeconds.toFixed(0)} s per epoch${r.extrapolated ? ` (extrapolated from ${steps} steps)` : ''}; peer ${peer} s`,
+      `bench --epoch: ${name}: ${r.epochSeconds.toFixed(0)} s per epoch` +
+        `${r.extrapolated ? ` (extrapolated from ${steps} steps)` : ''}; peer ${peer} s`,
     );
   }
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
@@ -249,7 +252,12 @@ export async function runEpochCommand(o: EpochOptions): Promise<number> {
   }
   out.push('');
   out.push(
-    `One training epoch on the peer's Beauty rows (${trainRows.toLocaleString('en-US')}), the 'fuxictr' run preset (dense Adam 1e-3, batch 128, history 50, clip 10, no auxiliary loss); ${backend.name} backend, 1 thread; peer: FuxiCTR 2.3.10, 2 torch threads, 2-core machine (../shared/reference/peer.md). Load average at start ${loadAverageAtStart[0].toFixed(1)} on ${os.cpus().length} cores.`,
+    `One training epoch on the peer's Beauty rows ` +
+      `(${trainRows.toLocaleString('en-US')}), the 'fuxictr' run preset (dense Adam ` +
+      `1e-3, batch 128, history 50, clip 10, no auxiliary loss); ${backend.name} ` +
+      `backend, 1 thread; peer: FuxiCTR 2.3.10, 2 torch threads, 2-core machine ` +
+      `(../shared/reference/peer.md). Load average at start ` +
+      `${loadAverageAtStart[0].toFixed(1)} on ${os.cpus().length} cores.`,
   );
   console.log(`\n${out.join('\n')}`);
   if (!o.noWrite) {
@@ -257,7 +265,11 @@ export async function runEpochCommand(o: EpochOptions): Promise<number> {
     const file = path.join(o.resultsDir, `epoch-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileAtomic(
       file,
-      `${JSON.stringify({ createdAt: new Date().toISOString(), loadAverageAtStart, loadSeconds, backend: backend.name, results }, null, 2)}\n`,
+      JSON.stringify(
+        { createdAt: new Date().toISOString(), loadAverageAtStart, loadSeconds, backend: backend.name, results },
+        null,
+        2,
+      ) + '\n',
     );
     console.log(`\nwrote ${file}`);
   }

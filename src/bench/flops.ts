@@ -194,7 +194,8 @@ export function modelFlops(model: string, config: unknown, shape: FlopShape): Fl
         const clusters = shape.clusters;
         if (!clusters || clusters.length !== dims.length || clusters.some((cs, k) => cs.length !== dims[k].length)) {
           throw new Error(
-            `${where}: shape.clusters must give the clusters per row at each level of each dimension (${JSON.stringify(dims)}), got ${JSON.stringify(clusters)}`,
+            `${where}: shape.clusters must give the clusters per row at each level of each ` +
+              `dimension (${JSON.stringify(dims)}), got ${JSON.stringify(clusters)}`,
           );
         }
         dims.forEach((_, k) => {

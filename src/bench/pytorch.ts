@@ -143,6 +143,7 @@ export function parsePytorchOutput(
   } catch (err) {
     throw new Error(
       `${where}: last JSON line does not parse (${(err as Error).message}): ${lines[lines.length - 1].slice(0, 300)}`,
+      { cause: err },
     );
   }
   const train = obj.train as Record<string, unknown> | undefined;
@@ -251,7 +252,8 @@ export function runPytorchReference(opts: {
     throw new Error(`runPytorchReference: ${opts.python} ${args.join(' ')} failed to run: ${res.error.message}`);
   if (res.status !== 0) {
     throw new Error(
-      `runPytorchReference: ${opts.python} ${args.join(' ')} exited with ${res.status}: ${(res.stderr || '').trim().split('\n').slice(-3).join(' | ')}`,
+      `runPytorchReference: ${opts.python} ${args.join(' ')} exited with ` +
+        `${res.status}: ${(res.stderr || '').trim().split('\n').slice(-3).join(' | ')}`,
     );
   }
   return parsePytorchOutput(res.stdout, { model: opts.model, threads: opts.threads, clock });

@@ -35,7 +35,11 @@ export function blasRefusal(
     return 'the reference did not report env.blas_gflops, so its BLAS cannot be checked; no ratio';
   }
   if (blasGflops < min) {
-    return `the reference's BLAS ran a matmul at ${blasGflops.toFixed(1)} GFLOP/s (< ${min}): torch is on the unoptimised reference BLAS (install ${OPTIMISED_BLAS_PACKAGE}) or the machine was too busy to measure it; no ratio against a crippled PyTorch`;
+    return (
+      `the reference's BLAS ran a matmul at ${blasGflops.toFixed(1)} GFLOP/s (< ${min}): ` +
+      `torch is on the unoptimised reference BLAS (install ${OPTIMISED_BLAS_PACKAGE}) ` +
+      'or the machine was too busy to measure it; no ratio against a crippled PyTorch'
+    );
   }
   return undefined;
 }

@@ -115,7 +115,8 @@ export function defaultBenchOptions(root: string = repoRoot()): BenchOptions {
 export const BENCH_COMMAND: CommandSpec = {
   name: 'bench',
   summary:
-    'Throughput and memory benchmarks per model, beside the PyTorch reference; e.g. dil bench --models din,dien --steps 50',
+    'Throughput and memory benchmarks per model, beside the PyTorch reference; e.g. ' +
+    'dil bench --models din,dien --steps 50',
   usage: 'dil bench [flags]   (or: npm run bench -- [flags])',
   flags: [
     { name: 'models', type: 'list', values: BENCH_MODELS, description: 'models to measure', defaultText: 'all four' },
@@ -166,13 +167,15 @@ export const BENCH_COMMAND: CommandSpec = {
       name: 'scale',
       type: 'boolean',
       description:
-        'instead: data at the size of Amazon Electronics and fractions of it (build time, memory, DIN training); --scale --help for its flags',
+        'instead: data at the size of Amazon Electronics and fractions of it (build ' +
+        'time, memory, DIN training); --scale --help for its flags',
     },
     {
       name: 'epoch',
       type: 'boolean',
       description:
-        "instead: one real-data epoch of DIN, DIEN, DMIN on Amazon Beauty beside the peer's epoch times; --epoch --help for its flags",
+        'instead: one real-data epoch of DIN, DIEN, DMIN on Amazon Beauty beside the ' +
+        "peer's epoch times; --epoch --help for its flags",
     },
   ],
   examples: [
@@ -319,12 +322,17 @@ export async function runBench(
   const notes: string[] = [];
   if (loadAverageAtStart[0] > 1.5) {
     notes.push(
-      `load average ${loadAverageAtStart[0].toFixed(2)} at start on ${os.cpus().length} cores: other processes compete, numbers are noisy`,
+      `load average ${loadAverageAtStart[0].toFixed(2)} at start on ` +
+        `${os.cpus().length} cores: other processes compete, numbers are noisy`,
     );
   }
   if (loadAverageAtStart[0] > 0.5 && allCoresThreads() > 1) {
     notes.push(
-      `PyTorch with ${allCoresThreads()} threads needs every core and waits whenever another process holds one (load average ${loadAverageAtStart[0].toFixed(2)} here): its wall-clock rate, and the all-cores ratio, hold only on an idle machine; the CPU-time ratios (second table, one thread each) are the estimate to read`,
+      `PyTorch with ${allCoresThreads()} threads needs every core and waits whenever ` +
+        `another process holds one (load average ${loadAverageAtStart[0].toFixed(2)} ` +
+        `here): its wall-clock rate, and the all-cores ratio, hold only on an idle ` +
+        `machine; the CPU-time ratios (second table, one thread each) are the ` +
+        `estimate to read`,
     );
   }
   const data = makeBenchBatches(options.batches, options.seed);
@@ -354,7 +362,8 @@ export async function runBench(
   };
   if (backend.name === 'wasm')
     notes.push(
-      'wasm backend: one thread (its multi-threaded build does not start under Node); "2 threads" compares one process of ours with PyTorch using 2 threads',
+      'wasm backend: one thread (its multi-threaded build does not start under Node); ' +
+        '"2 threads" compares one process of ours with PyTorch using 2 threads',
     );
 
   const limit = measureMatMulGflops(512, 8);
@@ -367,7 +376,9 @@ export async function runBench(
   };
   log(
     options,
-    `bench: ${backend.name} matMul [${limit.n}, ${limit.n}] x [${limit.n}, ${limit.n}]: ${limit.bestGflops.toFixed(1)} GFLOP/s (best of ${limit.reps}; median ${limit.medianGflops.toFixed(1)})`,
+    `bench: ${backend.name} matMul [${limit.n}, ${limit.n}] x [${limit.n}, ` +
+      `${limit.n}]: ${limit.bestGflops.toFixed(1)} GFLOP/s (best of ${limit.reps}; ` +
+      `median ${limit.medianGflops.toFixed(1)})`,
   );
   const measured = new Map<BenchModelName, ReturnType<typeof measureSubject>>();
   const flops = new Map<BenchModelName, { trainStep: number; scoring: number }>();
@@ -395,13 +406,17 @@ export async function runBench(
     try {
       log(
         options,
-        `bench: ${name}: ${options.warmup} warm-up + ${options.steps} timed training steps, then the same for scoring ...`,
+        `bench: ${name}: ${options.warmup} warm-up + ${options.steps} timed training ` +
+          `steps, then the same for scoring ...`,
       );
       const m = measureSubject(made.subject, data.batches, { warmup: options.warmup, steps: options.steps });
       measured.set(name, m);
       log(
         options,
-        `bench: ${name}: train ${Math.round(m.train.samplesPerSecond)} samples/s (median step ${m.train.stepMs.median.toFixed(1)} ms), score ${Math.round(m.score.samplesPerSecond)} samples/s, tensors ${m.tensors.afterWarmup} -> ${m.tensors.afterRun}`,
+        `bench: ${name}: train ${Math.round(m.train.samplesPerSecond)} samples/s (median ` +
+          `step ${m.train.stepMs.median.toFixed(1)} ms), score ` +
+          `${Math.round(m.score.samplesPerSecond)} samples/s, tensors ` +
+          `${m.tensors.afterWarmup} -> ${m.tensors.afterRun}`,
       );
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -459,7 +474,10 @@ export async function runBench(
                 .map((cs) => cs.map((c) => c.toFixed(0)).join(' -> '))
                 .join('; ');
               notes.push(
-                `PyTorch DHAN (test/reference/dhan.py, the official code's layout) pools over one cluster slot per category id present in the whole batch (${batchWide} slots here), the kit over each row's own ids (${perRow} per row, padded to the batch maximum): the reference does more work, so the DHAN ratio flatters the kit`,
+                `PyTorch DHAN (test/reference/dhan.py, the official code's layout) pools over ` +
+                  `one cluster slot per category id present in the whole batch (${batchWide} slots ` +
+                  `here), the kit over each row's own ids (${perRow} per row, padded to the batch ` +
+                  `maximum): the reference does more work, so the DHAN ratio flatters the kit`,
               );
             }
             input = path.join(tmp, `${name}.json`);
@@ -468,7 +486,8 @@ export async function runBench(
           for (const { threads, clock } of plan) {
             log(
               options,
-              `bench: PyTorch reference ${model}, ${threads} thread(s)${clock === 'cpu' ? ', timed by CPU time' : ''} ...`,
+              `bench: PyTorch reference ${model}, ${threads} ` +
+                `thread(s)${clock === 'cpu' ? ', timed by CPU time' : ''} ...`,
             );
             try {
               runs.push(

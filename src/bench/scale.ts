@@ -263,7 +263,8 @@ export function formatScaleTable(points: ScalePoint[]): string {
       r.bytesPerRow.toFixed(0),
       p.firstBatchMs.toFixed(0),
       p.batchMs.toFixed(2),
-      `${Math.round(p.trainSamplesPerSecond).toLocaleString('en-US')} (${Math.round(p.trainCpuSamplesPerSecond).toLocaleString('en-US')})`,
+      `${Math.round(p.trainSamplesPerSecond).toLocaleString('en-US')} ` +
+        `(${Math.round(p.trainCpuSamplesPerSecond).toLocaleString('en-US')})`,
       mb(p.rssBuiltBytes),
       mb(p.peakRssBytes),
     ];
@@ -271,10 +272,19 @@ export function formatScaleTable(points: ScalePoint[]): string {
   const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
   const out = [line(header), line(header.map(() => '---')), ...rows.map(line), ''];
   out.push(
-    `Full size = Amazon Electronics 5-core (${AMAZON_ELECTRONICS.users.toLocaleString('en-US')} users, ${AMAZON_ELECTRONICS.items.toLocaleString('en-US')} items, ${AMAZON_ELECTRONICS.behaviours.toLocaleString('en-US')} behaviours), synthetic; DIN protocol, no validation split; history ${SCALE_MAX_LEN}; DIN in the bench config, batch 128; each size in a fresh process.`,
+    `Full size = Amazon Electronics 5-core ` +
+      `(${AMAZON_ELECTRONICS.users.toLocaleString('en-US')} users, ` +
+      `${AMAZON_ELECTRONICS.items.toLocaleString('en-US')} items, ` +
+      `${AMAZON_ELECTRONICS.behaviours.toLocaleString('en-US')} behaviours), synthetic; ` +
+      `DIN protocol, no validation split; history ${SCALE_MAX_LEN}; DIN in the bench ` +
+      `config, batch 128; each size in a fresh process.`,
   );
   out.push(
-    "Times by this process's CPU time (the machine is shared), except DIN train/s, wall clock with CPU time in brackets. build us/row = (protocol + dataset) per training row; cache load = reading the serialised dataset back (in memory); data bytes/row = (RSS after the build - RSS before the log) per training row; first batch = shuffling an epoch's row order + one batch; batch = one more batch of 128.",
+    "Times by this process's CPU time (the machine is shared), except DIN train/s, " +
+      'wall clock with CPU time in brackets. build us/row = (protocol + dataset) per ' +
+      'training row; cache load = reading the serialised dataset back (in memory); data ' +
+      'bytes/row = (RSS after the build - RSS before the log) per training row; first ' +
+      "batch = shuffling an epoch's row order + one batch; batch = one more batch of 128.",
   );
   if (points.length >= 2) {
     const { growth, worse } = scaleGrowth(points);
@@ -282,7 +292,10 @@ export function formatScaleTable(points: ScalePoint[]): string {
       .map(([k, v]) => `${k} x${v.toFixed(2)}`)
       .join(', ');
     out.push(
-      `Per-row cost, largest / smallest size: ${g}. ${worse.length === 0 ? 'Nothing grows worse than linearly (every ratio <= 1.5).' : `Worse than linear (> 1.5): ${worse.join(', ')}.`}`,
+      `Per-row cost, largest / smallest size: ${g}. ` +
+        (worse.length === 0
+          ? 'Nothing grows worse than linearly (every ratio <= 1.5).'
+          : `Worse than linear (> 1.5): ${worse.join(', ')}.`),
     );
   }
   return out.join('\n');
@@ -321,7 +334,8 @@ export function runScaleBench(options: Omit<ScaleCommandOptions, 'child'>): {
     });
     if (res.status !== 0)
       throw new Error(
-        `runScaleBench: the child for fraction ${f} failed (${res.status}): ${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`,
+        `runScaleBench: the child for fraction ${f} failed (${res.status}): ` +
+          `${(res.stderr || res.error?.message || '').trim().split('\n').slice(-3).join(' | ')}`,
       );
     const json = res.stdout
       .split('\n')
@@ -332,7 +346,10 @@ export function runScaleBench(options: Omit<ScaleCommandOptions, 'child'>): {
     points.push(p);
     if (options.verbose)
       console.log(
-        `bench --scale: ${p.trainRows.toLocaleString('en-US')} training rows built in ${((p.protocolMs + p.datasetMs) / 1000).toFixed(1)} s, DIN ${Math.round(p.trainSamplesPerSecond)} samples/s, peak RSS ${mb(p.peakRssBytes)} MB`,
+        `bench --scale: ${p.trainRows.toLocaleString('en-US')} training rows built in ` +
+          `${((p.protocolMs + p.datasetMs) / 1000).toFixed(1)} s, DIN ` +
+          `${Math.round(p.trainSamplesPerSecond)} samples/s, peak RSS ` +
+          `${mb(p.peakRssBytes)} MB`,
       );
   }
   const table = formatScaleTable(points);
@@ -351,7 +368,8 @@ export function runScaleBench(options: Omit<ScaleCommandOptions, 'child'>): {
 export const SCALE_COMMAND: CommandSpec = {
   name: 'bench --scale',
   summary:
-    'Data at the size of Amazon Electronics and fractions of it: build time, memory and DIN training per size, each size in a fresh process.',
+    'Data at the size of Amazon Electronics and fractions of it: build time, memory ' +
+    'and DIN training per size, each size in a fresh process.',
   usage: 'dil bench --scale [flags]   (or: npm run bench -- --scale [flags])',
   flags: [
     { name: 'scale', type: 'boolean', description: 'this benchmark' },

@@ -70,7 +70,8 @@ export function positionalInt(
 function checkValue<T extends string>(command: CommandSpec, name: string, item: string, values: readonly T[]): T {
   if ((values as readonly string[]).includes(item)) return item as T;
   throw new UsageError(
-    `${commandLabel(command)}: ${name}: "${item}" is not valid; valid values: ${values.join(', ')}${didYouMean(item, values)}`,
+    `${commandLabel(command)}: ${name}: "${item}" is not valid; valid values: ` +
+      `${values.join(', ')}${didYouMean(item, values)}`,
   );
 }
 

@@ -110,11 +110,18 @@ export function formatBenchTable(record: BenchRecord): string {
   const out = table(header, rows);
   out.push('');
   out.push(
-    `Backend ${record.backend} (${record.oursThreads} thread); batch ${record.shape.batchSize}, history ${record.shape.maxLen}; median of ${record.steps} steps after ${record.warmup} warm-up; ratio = ours / PyTorch${record.pytorch.torchVersion ? ` ${record.pytorch.torchVersion}` : ''} with ${N} threads (this machine's cores).`,
+    `Backend ${record.backend} (${record.oursThreads} thread); batch ${record.shape.batchSize}, ` +
+      `history ${record.shape.maxLen}; median of ${record.steps} steps after ${record.warmup} warm-up; ` +
+      `ratio = ours / PyTorch${record.pytorch.torchVersion ? ` ${record.pytorch.torchVersion}` : ''} ` +
+      `with ${N} threads (this machine's cores).`,
   );
   if (record.limit) {
     out.push(
-      `Limit: ${record.limit.backend} reaches ${record.limit.matMulGflops.toFixed(1)} GFLOP/s on a [${record.limit.n}, ${record.limit.n}] x [${record.limit.n}, ${record.limit.n}] matMul (best of ${record.limit.reps}, median ${record.limit.medianGflops.toFixed(1)}), measured in this run; "limit reached" = (FLOPs per step at that speed) / measured step time.`,
+      `Limit: ${record.limit.backend} reaches ${record.limit.matMulGflops.toFixed(1)} ` +
+        `GFLOP/s on a [${record.limit.n}, ${record.limit.n}] x [${record.limit.n}, ` +
+        `${record.limit.n}] matMul (best of ${record.limit.reps}, median ` +
+        `${record.limit.medianGflops.toFixed(1)}), measured in this run; "limit reached" ` +
+        `= (FLOPs per step at that speed) / measured step time.`,
     );
   }
   for (const r of refusals) out.push(`ratio refused: ${r}`);
@@ -124,7 +131,10 @@ export function formatBenchTable(record: BenchRecord): string {
     out.push(...table(details, detailRows));
     out.push('');
     out.push(
-      '"by CPU time": samples/s from this process\'s CPU time per step (what a step costs with a core to itself; wall-clock ratios are unreliable while other work shares the cores). Peak RSS: the largest resident set of the bench process while that model ran.',
+      '"by CPU time": samples/s from this process\'s CPU time per step (what a step ' +
+        'costs with a core to itself; wall-clock ratios are unreliable while other work ' +
+        'shares the cores). Peak RSS: the largest resident set of the bench process while ' +
+        'that model ran.',
     );
   }
   return out.join('\n');

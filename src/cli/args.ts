@@ -137,7 +137,8 @@ function parseValue(label: string, spec: FlagSpec, raw: string): FlagValue {
         for (const item of items) {
           if (!spec.values.includes(item)) {
             throw new UsageError(
-              `${where}: "${item}" is not valid; valid values: ${spec.values.join(', ')}${didYouMean(item, spec.values)}`,
+              `${where}: "${item}" is not valid; valid values: ` +
+                `${spec.values.join(', ')}${didYouMean(item, spec.values)}`,
             );
           }
         }
@@ -223,7 +224,8 @@ export function formatHelp(command: CommandSpec): string {
     lines.push('Flags:');
     const labels = command.flags.map(
       (f) =>
-        `  --${f.name}${f.type === 'boolean' ? '' : ` <${f.type === 'list' ? 'a,b,...' : f.type === 'seed' ? 'int' : f.type}>`}`,
+        `  --${f.name}` +
+        (f.type === 'boolean' ? '' : ` <${f.type === 'list' ? 'a,b,...' : f.type === 'seed' ? 'int' : f.type}>`),
     );
     const width = Math.max(...labels.map((l) => l.length)) + 2;
     command.flags.forEach((f, i) => {

@@ -28,7 +28,8 @@ export function amazonFiles(category: string, dataDir: string): { reviews: strin
       if (fs.existsSync(p)) return p;
     }
     throw new Error(
-      `Amazon ${category}: neither ${base}.json.gz nor ${base}.json in ${dataDir}; download them with \`dil data amazon ${category} --data-dir ${dataDir}\``,
+      `Amazon ${category}: neither ${base}.json.gz nor ${base}.json in ${dataDir}; ` +
+        `download them with \`dil data amazon ${category} --data-dir ${dataDir}\``,
     );
   };
   return { reviews: pick(`reviews_${category}_5`), meta: pick(`meta_${category}`) };

@@ -168,8 +168,10 @@ export async function readBarsCsv(dir: string, options: { onProgress?: ProgressC
           throw new DataFormatError(
             file,
             lineNo,
-            `every history of user ${userText} to be a prefix of the user's longest history (one behaviour sequence per user, as the DIN protocol builds them)`,
-            `position ${t + 1} holds item ${items.tokens[history[t]]} where another row of the user has ${items.tokens[seq[t]]}`,
+            `every history of user ${userText} to be a prefix of the user's longest history ` +
+              `(one behaviour sequence per user, as the DIN protocol builds them)`,
+            `position ${t + 1} holds item ${items.tokens[history[t]]} where another row of ` +
+              `the user has ${items.tokens[seq[t]]}`,
           );
         }
       }

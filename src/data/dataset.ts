@@ -250,8 +250,11 @@ export class InMemoryDataset implements Dataset {
     return [
       `${this.name} (protocol ${this.protocol}, seed ${this.seed}, checksum ${this.checksum})`,
       `  users ${s.users}, items ${s.items}, category levels: ${levels}; behaviours ${s.samples}`,
-      `  rows: train ${s.fitRows}, valid ${s.validRows}, test ${s.testRows} (positives ${(100 * s.positiveShare).toFixed(1)}%)`,
-      `  history length: mean ${h.mean.toFixed(1)}, median ${h.median}, p90 ${h.p90}, max ${h.max}; padded/truncated to ${this.maxLen} (${(100 * h.truncatedShare).toFixed(1)}% truncated)`,
+      `  rows: train ${s.fitRows}, valid ${s.validRows}, test ${s.testRows} (positives ` +
+        `${(100 * s.positiveShare).toFixed(1)}%)`,
+      `  history length: mean ${h.mean.toFixed(1)}, median ${h.median}, p90 ${h.p90}, ` +
+        `max ${h.max}; padded/truncated to ${this.maxLen} ` +
+        `(${(100 * h.truncatedShare).toFixed(1)}% truncated)`,
     ].join('\n');
   }
 

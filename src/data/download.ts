@@ -69,7 +69,8 @@ export async function verifyGzip(file: string): Promise<void> {
   if (n < 2 || head[0] !== 0x1f || head[1] !== 0x8b)
     throw new Error(`${file}: not a gzip file (expected the bytes 1f 8b at the start)`);
   try {
-    await pipeline(fs.createReadStream(file), zlib.createGunzip(), async function* (src) {
+    // the last stage only drains the stream (pipeline accepts an async function as its sink)
+    await pipeline(fs.createReadStream(file), zlib.createGunzip(), async (src: AsyncIterable<Buffer>) => {
       for await (const _ of src) {
         // discard
       }
@@ -77,6 +78,7 @@ export async function verifyGzip(file: string): Promise<void> {
   } catch (err) {
     throw new Error(
       `${file}: truncated or corrupt gzip stream (${(err as Error).message}); expected a complete gzip file`,
+      { cause: err },
     );
   }
 }
@@ -114,7 +116,9 @@ export async function verifyDumpContent(file: string, origin: string, name = pat
     const shown = first.length > 60 ? `${first.slice(0, 60)}...` : first;
     const looksHtml = /^<(!doctype|html|head|body|\?xml)/i.test(first);
     throw new Error(
-      `${name} from ${origin}: not an Amazon dump file (first line ${JSON.stringify(shown)}${looksHtml ? ', an HTML page' : ''}); expected one {...} record per line`,
+      `${name} from ${origin}: not an Amazon dump file (first line ` +
+        `${JSON.stringify(shown)}${looksHtml ? ', an HTML page' : ''}); expected one ` +
+        `{...} record per line`,
     );
   }
 }
@@ -153,7 +157,8 @@ function fetchToFile(url: string, dest: string, label: string, o: DownloadAmazon
         res.resume();
         if (redirects >= 5) return reject(new Error(`${url}: too many redirects`));
         const next = new URL(res.headers.location, url).toString();
-        return fetchToFile(next, dest, label, o, redirects + 1).then(resolve, reject);
+        void fetchToFile(next, dest, label, o, redirects + 1).then(resolve, reject);
+        return;
       }
       if (status !== 200) {
         res.resume();
@@ -201,6 +206,7 @@ export async function downloadAmazon(category: string, options: DownloadAmazonOp
       } catch (err) {
         throw new Error(
           `${(err as Error).message}; it is kept in ${dir}: pass --force (force: true) to download it again`,
+          { cause: err },
         );
       }
       result.files.push(final);

@@ -52,7 +52,9 @@ export function parseDatasetSpec(spec: string): ParsedSpec {
       else if (part in SYNTHETIC_SIZES) size = part;
       else
         throw new Error(
-          `dataset spec '${spec}': unknown synthetic preset or size '${part}'; presets: ${Object.keys(SYNTHETIC_PRESETS).join(', ')}; sizes: ${Object.keys(SYNTHETIC_SIZES).join(', ')}`,
+          `dataset spec '${spec}': unknown synthetic preset or size '${part}'; presets: ` +
+            `${Object.keys(SYNTHETIC_PRESETS).join(', ')}; sizes: ` +
+            `${Object.keys(SYNTHETIC_SIZES).join(', ')}`,
         );
     }
     return { kind: 'synthetic', preset, size };
@@ -110,7 +112,8 @@ export async function loadDataset(spec: string, options: LoadDatasetOptions = {}
   const parsed = parseDatasetSpec(spec);
   if (parsed.kind !== 'synthetic' && o.synthetic !== undefined && Object.keys(o.synthetic).length > 0) {
     throw new Error(
-      `loadDataset: synthetic options (${Object.keys(o.synthetic).join(', ')}) apply to 'synthetic[:preset][:size]' specs only, not to '${spec}'`,
+      `loadDataset: synthetic options (${Object.keys(o.synthetic).join(', ')}) apply ` +
+        `to 'synthetic[:preset][:size]' specs only, not to '${spec}'`,
     );
   }
   const r = resolve(parsed, o);
@@ -205,7 +208,9 @@ async function barsCsvDataset(dir: string, o: LoadDatasetOptions, r: Resolved): 
   const files = barsFiles(dir);
   if (!files.valid && o.validFraction !== undefined && o.validFraction > 0) {
     throw new Error(
-      `loadDataset: validFraction ${o.validFraction} given but ${dir} has no valid.csv[.gz]; 'csv:<dir>' takes its splits from the files (use validFraction 0, or add valid.csv)`,
+      `loadDataset: validFraction ${o.validFraction} given but ${dir} has no ` +
+        `valid.csv[.gz]; 'csv:<dir>' takes its splits from the files (use validFraction ` +
+        `0, or add valid.csv)`,
     );
   }
   const data = await readBarsCsv(dir, { onProgress: o.onProgress });
@@ -306,7 +311,9 @@ function protocolData(
   return { data, sourceChecksums: log.sourceChecksums };
 }
 
-/** 'movielens': ratings.csv and movies.csv under dataDir; ratings >= positiveRating are clicks, genres the one level. */
+/**
+ * 'movielens': ratings.csv and movies.csv under dataDir; ratings >= positiveRating are clicks, genres the one level.
+ */
 function movieLensSource(o: LoadDatasetOptions, r: Resolved): RawSource {
   const dir = requireDataDir(o, "'movielens'");
   const positiveRating = o.positiveRating ?? 4;

@@ -8,15 +8,25 @@ import type { SyntheticOptions } from './syntheticOptions';
 export interface LoadDatasetOptions {
   /** Seed of every random choice (negatives, splits, synthetic data). Default 1234 (the DIN repo's seed). */
   seed?: number;
-  /** History length fed to models (latest behaviours kept). Default 100 (DIN/DIEN code); synthetic: its history length. */
+  /**
+   * History length fed to models (latest behaviours kept). Default 100 (DIN/DIEN code); synthetic: its history length.
+   */
   maxLen?: number;
   /** Protocol for Amazon and behaviour logs. Default 'din'. */
   protocol?: ProtocolName;
-  /** Directory holding the raw files (Amazon: reviews_<Cat>_5.json(.gz) + meta_<Cat>.json(.gz); MovieLens: ratings.csv + movies.csv). */
+  /**
+   * Directory holding the raw files (Amazon: reviews_<Cat>_5.json(.gz) + meta_<Cat>.json(.gz); MovieLens: ratings.csv +
+   * movies.csv).
+   */
   dataDir?: string;
-  /** Share of the protocol's training users carved out as the 'valid' split (model selection). Default 0.1; 0 disables. */
+  /**
+   * Share of the protocol's training users carved out as the 'valid' split (model selection). Default 0.1; 0 disables.
+   */
   validFraction?: number;
-  /** Share of users in the test split for user-split protocols (DIEN, MovieLens, synthetic). Default 0.1 (DIEN); MovieLens 38493/138493 as in DIN. */
+  /**
+   * Share of users in the test split for user-split protocols (DIEN, MovieLens, synthetic). Default 0.1 (DIEN);
+   * MovieLens 38493/138493 as in DIN.
+   */
   testFraction?: number;
   /**
    * User split: 'exact' puts round(fraction * users) users in the held-out split (seeded shuffle);
@@ -53,7 +63,10 @@ export interface LoadDatasetOptions {
   synthetic?: Partial<SyntheticOptions>;
   /** MovieLens: ratings >= this are positive. Default 4. */
   positiveRating?: number;
-  /** Behaviour log ('log:<path>'): the item table (CSV/TSV with a header: item column then category columns, finest first). */
+  /**
+   * Behaviour log ('log:<path>'): the item table (CSV/TSV with a header: item column then category columns, finest
+   * first).
+   */
   itemTable?: string;
   /** Behaviour log column names. Defaults: user, item, timestamp (item table: item). */
   logColumns?: { user?: string; item?: string; timestamp?: string; itemTableItem?: string; categoryColumns?: string[] };

@@ -143,7 +143,8 @@ export function resolveSyntheticOptions(
     );
   if (o.clickRule !== 'interests' && o.subPerTop % 2 !== 0)
     throw new Error(
-      `synthetic: clickRule=${o.clickRule} pairs sub-categories and needs an even subPerTop, got subPerTop=${o.subPerTop}`,
+      `synthetic: clickRule=${o.clickRule} pairs sub-categories and needs an even ` +
+        `subPerTop, got subPerTop=${o.subPerTop}`,
     );
   if (o.clickRule === 'brandPair' && o.brands === 0) throw new Error('synthetic: clickRule=brandPair needs brands > 0');
   if (!(Number.isInteger(o.brands) && o.brands >= 0))

@@ -39,7 +39,8 @@ export interface SyntheticWorld {
 
 /**
  * @param worldRng brands of the items
- * @param popularityRng the popularity ranks (a stream of its own, so the other draws stay those of the kit without popularity)
+ * @param popularityRng the popularity ranks (a stream of its own, so the other draws stay those of the kit without
+ * popularity)
  */
 export function buildSyntheticWorld(o: SyntheticOptions, worldRng: Rng, popularityRng: Rng): SyntheticWorld {
   const S = o.topCategories * o.subPerTop;

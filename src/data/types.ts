@@ -46,7 +46,10 @@ export interface SampleTable {
   histLen: Int32Array;
 }
 
-/** Category hierarchy carried for DHAN: parentOf[l][c] = the level-(l+1) id of level-l category c, or null when level l+1 is not a parent of level l (e.g. brand). */
+/**
+ * Category hierarchy carried for DHAN: parentOf[l][c] = the level-(l+1) id of level-l category c, or null when level
+ * l+1 is not a parent of level l (e.g. brand).
+ */
 export interface CategoryHierarchy {
   /** One entry per level; entry l maps level l -> level l+1 (length = sizes.cats[l]); the last entry is null. */
   parentOf: (Int32Array | null)[];

@@ -83,7 +83,8 @@ export function ablationSpecs(
   ) {
     data.maxLen = realDataMaxLen;
     notes.push(
-      `profile ${profile} on real data: histories capped at ${realDataMaxLen} (set maxLen to change, profile 'full' for the paper settings)`,
+      `profile ${profile} on real data: histories capped at ${realDataMaxLen} (set ` +
+        `maxLen to change, profile 'full' for the paper settings)`,
     );
   }
   const out = specs

@@ -27,7 +27,10 @@ export async function datasetForRun(config: RunConfig): Promise<Dataset> {
   return dataset;
 }
 
-/** Trains the run and writes its record; returns the record. `beforeWrite` runs just before the record is written (a worker exits there when its parent is gone). */
+/**
+ * Trains the run and writes its record; returns the record. `beforeWrite` runs just before the record is written (a
+ * worker exits there when its parent is gone).
+ */
 export async function executePlannedRun(
   run: PlannedRun,
   resultsDir: string,

@@ -98,7 +98,8 @@ export function runPresetModelOptions(preset: string, model: string): Record<str
   const options = p.models[model];
   if (!options)
     throw new Error(
-      `runPresetModelOptions: preset "${preset}" has no settings for model "${model}"; it covers: ${Object.keys(p.models).join(', ')}`,
+      `runPresetModelOptions: preset "${preset}" has no settings for model "${model}"; ` +
+        `it covers: ${Object.keys(p.models).join(', ')}`,
     );
   return structuredClone(options);
 }
@@ -112,7 +113,8 @@ export function applyRunPreset(preset: string, input: RunConfigInput): RunConfig
   const p = RUN_PRESETS[preset];
   if (input.trainPreset !== undefined)
     throw new Error(
-      `applyRunPreset: run preset "${preset}" fixes the training settings; do not combine it with train preset "${input.trainPreset}"`,
+      `applyRunPreset: run preset "${preset}" fixes the training settings; do not ` +
+        `combine it with train preset "${input.trainPreset}"`,
     );
   return {
     ...input,

@@ -73,7 +73,9 @@ export function readRunRecord(file: string): RunRecord {
   try {
     parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new Error(`${file}: not a readable JSON run record (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`${file}: not a readable JSON run record (${err instanceof Error ? err.message : String(err)})`, {
+      cause: err,
+    });
   }
   const r = parsed as Partial<RunRecord>;
   if (r.format !== 'dil-run/1' || typeof r.variant !== 'string' || typeof r.seed !== 'number' || !r.best || !r.config) {

@@ -105,11 +105,12 @@ class ClaimQueue {
       if (run) {
         if (isRunRecorded(this.resultsDir, run.key)) this.onRecordedElsewhere(run);
         else if (!claimRun(this.resultsDir, run.key)) this.waiting.push(run);
-        else if (isRunRecorded(this.resultsDir, run.key)) {
-          // recorded between the look and the claim
+        else {
+          // a second look after the claim: it may have been recorded between the look and the claim
+          if (!isRunRecorded(this.resultsDir, run.key)) return run;
           releaseRun(this.resultsDir, run.key);
           this.onRecordedElsewhere(run);
-        } else return run;
+        }
         continue;
       }
       if (this.waiting.length === 0) return undefined;
@@ -117,7 +118,9 @@ class ClaimQueue {
         this.announced = true;
         const files = this.waiting.map((w) => claimPath(this.resultsDir, w.key));
         this.log(
-          `waiting for ${this.waiting.length} run(s) claimed by other processes (delete a claim whose process is not a sweep: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''})`,
+          `waiting for ${this.waiting.length} run(s) claimed by other processes (delete a ` +
+            `claim whose process is not a sweep: ` +
+            `${files.slice(0, 3).join(', ')}${files.length > 3 ? ', ...' : ''})`,
         );
       }
       const still: PlannedRun[] = [];

@@ -10,7 +10,10 @@ import { RunKey } from './runRecord';
 export type PaperName = 'din' | 'dien' | 'dmin' | 'dhan';
 export const PAPER_NAMES: readonly PaperName[] = ['din', 'dien', 'dmin', 'dhan'];
 
-/** smoke: CI-sized (tiny synthetic, 1 seed, 1 short epoch); default: built-in synthetic, all ablations, 3 seeds; full: paper settings. */
+/**
+ * smoke: CI-sized (tiny synthetic, 1 seed, 1 short epoch); default: built-in synthetic, all ablations, 3 seeds; full:
+ * paper settings.
+ */
 export type ProfileName = 'smoke' | 'default' | 'full';
 export const PROFILE_NAMES: readonly ProfileName[] = ['smoke', 'default', 'full'];
 

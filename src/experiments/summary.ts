@@ -59,7 +59,8 @@ export function summarizeRuns(records: RunRecord[], options: SummaryOptions = {}
     const previous = bySeed.get(record.seed);
     if (previous) {
       warnings.push(
-        `variant ${record.variant} seed ${record.seed}: two records (config ${previous.configHash} and ${record.configHash}); keeping the newer`,
+        `variant ${record.variant} seed ${record.seed}: two records (config ` +
+          `${previous.configHash} and ${record.configHash}); keeping the newer`,
       );
       if (previous.finishedAt > record.finishedAt) continue;
     }

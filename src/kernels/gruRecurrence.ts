@@ -68,7 +68,8 @@ function checkShape(
     info.shape[0] === expected[0];
   if (!ok)
     throw new Error(
-      `${kernelName}: ${label} must be float32 [${expected}], got ${info ? `${info.dtype} [${info.shape}]` : 'nothing'}`,
+      `${kernelName}: ${label} must be float32 [${expected}], ` +
+        `got ${info ? `${info.dtype} [${info.shape}]` : 'nothing'}`,
     );
   return info as tf.TensorInfo;
 }
@@ -94,7 +95,8 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
     const projected = args.inputs.projected as tf.TensorInfo;
     if (!projected || projected.dtype !== 'float32' || projected.shape.length !== 3 || projected.shape[2] % 3 !== 0) {
       throw new Error(
-        `${GRU_RECURRENCE_KERNEL}: projected must be float32 [B, T, 3H], got ${projected ? `${projected.dtype} [${projected.shape}]` : 'nothing'}`,
+        `${GRU_RECURRENCE_KERNEL}: projected must be float32 [B, T, 3H], ` +
+          `got ${projected ? `${projected.dtype} [${projected.shape}]` : 'nothing'}`,
       );
     }
     const [B, T, H3] = projected.shape;
@@ -206,7 +208,8 @@ function makeBackward(matMul: MatMulFn) {
     const states = args.inputs.states as tf.TensorInfo;
     if (!states || states.dtype !== 'float32' || states.shape.length !== 3)
       throw new Error(
-        `${GRU_RECURRENCE_GRAD_KERNEL}: states must be float32 [B, T, H], got ${states ? `${states.dtype} [${states.shape}]` : 'nothing'}`,
+        `${GRU_RECURRENCE_GRAD_KERNEL}: states must be float32 [B, T, H], ` +
+          `got ${states ? `${states.dtype} [${states.shape}]` : 'nothing'}`,
       );
     const [B, T, H] = states.shape;
     const H3 = 3 * H;

@@ -13,7 +13,8 @@
  * Performance: with the first weight W [4D, H] split in row blocks Wq, Wk, Wd, Wp,
  *   [q, k, q-k, q*k] W = q (Wq + Wd) + k (Wk - Wd) + (q*k) Wp
  * so the query part is computed once per row instead of once per position and the
- * four-way concat (and its gradient's slices) disappear. `firstLayer: 'concat'` computes the literal concat (reference).
+ * four-way concat (and its gradient's slices) disappear. `firstLayer: 'concat'` computes the literal concat
+ * (reference).
  * Both use the same stored weight, so checkpoints are interchangeable.
  *
  * Weights: `<name>/dense0/kernel` [4D, H1], `<name>/dense0/bias`, then `<name>/dense<i>/...`,

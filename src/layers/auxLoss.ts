@@ -78,7 +78,8 @@ export class AuxiliaryLoss {
       );
     if (c.scorer === 'inner' && c.stateSize !== c.embeddingSize) {
       throw new Error(
-        `AuxiliaryLoss: scorer 'inner' needs stateSize = embeddingSize, got ${c.stateSize} and ${c.embeddingSize} (use scorer 'mlp')`,
+        `AuxiliaryLoss: scorer 'inner' needs stateSize = embeddingSize, got ` +
+          `${c.stateSize} and ${c.embeddingSize} (use scorer 'mlp')`,
       );
     }
     this.scorer = c.scorer;
@@ -94,7 +95,8 @@ export class AuxiliaryLoss {
         c.hiddenUnits.some((u) => !Number.isInteger(u) || u < 1)
       ) {
         throw new Error(
-          `AuxiliaryLoss: hiddenUnits must be a non-empty list of positive integers, got ${JSON.stringify(c.hiddenUnits)}`,
+          `AuxiliaryLoss: hiddenUnits must be a non-empty list of positive integers, got ` +
+            `${JSON.stringify(c.hiddenUnits)}`,
         );
       }
       const inSize = c.stateSize + c.embeddingSize;
@@ -152,7 +154,9 @@ export class AuxiliaryLoss {
     const E = behaviours.shape[2];
     if (H !== this.stateSize || E !== this.embeddingSize)
       throw new Error(
-        `AuxiliaryLoss(${this.name}).apply: expected states [B, T, ${this.stateSize}] and behaviours [B, T, ${this.embeddingSize}], got [${states.shape}] and [${behaviours.shape}]`,
+        `AuxiliaryLoss(${this.name}).apply: expected states [B, T, ${this.stateSize}] ` +
+          `and behaviours [B, T, ${this.embeddingSize}], got [${states.shape}] and ` +
+          `[${behaviours.shape}]`,
       );
     if (
       behaviours.shape[0] !== B ||
@@ -162,7 +166,9 @@ export class AuxiliaryLoss {
       mask.shape[1] !== T
     ) {
       throw new Error(
-        `AuxiliaryLoss(${this.name}).apply: behaviours, negatives [B, T, E] and mask [B, T] must match states [${states.shape}]; got [${behaviours.shape}], [${negatives.shape}], [${mask.shape}]`,
+        `AuxiliaryLoss(${this.name}).apply: behaviours, negatives [B, T, E] and mask [B, ` +
+          `T] must match states [${states.shape}]; got [${behaviours.shape}], ` +
+          `[${negatives.shape}], [${mask.shape}]`,
       );
     }
     if (T < 2) return tf.scalar(0);

@@ -161,7 +161,10 @@ export class BatchEmbeddings {
     this.mask = tf.tensor2d(batch.histMask, [B, T], 'float32');
   }
 
-  /** [N * De] behaviour vectors [item | cat level 0 | ...] of `items` (id 0 -> zeros; checks ids and the item -> category function). */
+  /**
+   * [N * De] behaviour vectors [item | cat level 0 | ...] of `items` (id 0 -> zeros; checks ids and the item ->
+   * category function).
+   */
   private gatherBehaviours(items: Int32Array, cats: Int32Array[], itemField: string, catField: string): Float32Array {
     const owner = this.owner;
     const De = this.behaviourDim;
@@ -172,7 +175,8 @@ export class BatchEmbeddings {
       const id = items[i];
       if (!(id >= 0 && id < table.vocab) || !Number.isInteger(id)) {
         throw new Error(
-          `FeatureEmbeddings.lookup: batch.${itemField}[${i}] = ${id} is outside the item table (expected 0..${table.vocab - 1})`,
+          `FeatureEmbeddings.lookup: batch.${itemField}[${i}] = ${id} is outside the item ` +
+            `table (expected 0..${table.vocab - 1})`,
         );
       }
       const base = i * De;
@@ -183,7 +187,8 @@ export class BatchEmbeddings {
         const c = cats[l][i];
         if (!(c >= 0 && c < ct.vocab)) {
           throw new Error(
-            `FeatureEmbeddings.lookup: batch.${catField}[${l}][${i}] = ${c} is outside table ${ct.name} (expected 0..${ct.vocab - 1})`,
+            `FeatureEmbeddings.lookup: batch.${catField}[${l}][${i}] = ${c} is outside table ` +
+              `${ct.name} (expected 0..${ct.vocab - 1})`,
           );
         }
         if (id === 0 && c !== 0)
@@ -193,7 +198,8 @@ export class BatchEmbeddings {
         const known = owner.catOfItem(l, id, c);
         if (known !== c) {
           throw new Error(
-            `FeatureEmbeddings.lookup: item ${id} has category ${known} and ${c} at level ${l} (batch.${catField}[${l}][${i}]); every category level must be a function of the item`,
+            `FeatureEmbeddings.lookup: item ${id} has category ${known} and ${c} at level ` +
+              `${l} (batch.${catField}[${l}][${i}]); every category level must be a function of the item`,
           );
         }
         if (c !== 0) out.set(ct.values.subarray(c * ct.dim, (c + 1) * ct.dim), base + offset);
@@ -358,7 +364,8 @@ function validateBatch(batch: Batch, owner: FeatureEmbeddings): void {
   const L = owner.cats.length;
   if (batch.targetCats.length < L || batch.histCats.length < L) {
     throw new Error(
-      `${where}: the model embeds ${L} category level(s) but the batch carries ${Math.min(batch.targetCats.length, batch.histCats.length)}`,
+      `${where}: the model embeds ${L} category level(s) but the batch carries ` +
+        `${Math.min(batch.targetCats.length, batch.histCats.length)}`,
     );
   }
   for (let l = 0; l < L; l++) {
@@ -385,7 +392,8 @@ export class FeatureEmbeddings {
     this.config = Object.freeze(c);
     if (!Number.isInteger(c.catLevels) || c.catLevels < 0 || c.catLevels > sizes.cats.length) {
       throw new Error(
-        `FeatureEmbeddings: catLevels ${c.catLevels} must be an integer in 0..${sizes.cats.length} (levels in FeatureSizes)`,
+        `FeatureEmbeddings: catLevels ${c.catLevels} must be an integer in ` +
+          `0..${sizes.cats.length} (levels in FeatureSizes)`,
       );
     }
     this.items = new EmbeddingTable('embedding.items', sizes.items, c.itemDim, seed, c.initStd);

@@ -283,7 +283,8 @@ function forwardStep(
 
 /**
  * The recurrence as plain tf ops (tfjs differentiates it).
- * projected [B, T, 3H] (x W + b, blocks u | r | c), recurrentKernel [H, 3H], scale / keep [B, T, 1] -> states [B, T, H].
+ * projected [B, T, 3H] (x W + b, blocks u | r | c), recurrentKernel [H, 3H], scale / keep [B, T, 1] -> states [B, T,
+ * H].
  */
 export function autodiffRecurrence(
   mode: RecurrenceMode,

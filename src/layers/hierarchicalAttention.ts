@@ -90,7 +90,8 @@ export function buildClusterGroupings(
         for (const p of positions) {
           if (ids[b * T + p] !== id)
             throw new Error(
-              `${where}: level ${k} is not nested in level ${k - 1}: row ${b} has behaviours ${positions[0]} and ${p} in one cluster but ids ${id} and ${ids[b * T + p]}`,
+              `${where}: level ${k} is not nested in level ${k - 1}: row ${b} has behaviours ` +
+                `${positions[0]} and ${p} in one cluster but ids ${id} and ${ids[b * T + p]}`,
             );
         }
         let c = byId.get(id);
@@ -128,7 +129,10 @@ export function buildClusterGroupings(
   return out;
 }
 
-/** Added to every cluster's weight sum (official code: 1e-10); negligible against any weight sum that has not underflowed. */
+/**
+ * Added to every cluster's weight sum (official code: 1e-10); negligible against any weight sum that has not
+ * underflowed.
+ */
 export const CLUSTER_EPSILON = 1e-10;
 
 /** Tensors of one grouping step (see ClusterGroupingArrays). */
@@ -212,10 +216,11 @@ export function hierarchicalPooling(
       `hierarchicalPooling: needs ${groupings.length + 1} attention units (one per level), got ${units.length}`,
     );
   }
-  const [B, T, D] = behaviours.shape;
+  const [B, T] = behaviours.shape;
   if (groupings.length > 0 && groupings[0].segmentIds.shape[0] !== B * T) {
     throw new Error(
-      `hierarchicalPooling: first grouping must have B*T = ${B * T} segment ids, got ${groupings[0].segmentIds.shape[0]}`,
+      `hierarchicalPooling: first grouping must have B*T = ${B * T} segment ids, got ` +
+        `${groupings[0].segmentIds.shape[0]}`,
     );
   }
   return tf.tidy(() => {

@@ -111,7 +111,8 @@ export class MultiHeadSelfAttention {
     const [B, T, D] = x.shape;
     if (D !== this.size || mask.shape[0] !== B || mask.shape[1] !== T) {
       throw new Error(
-        `MultiHeadSelfAttention(${this.name}).apply: expected x [B, T, ${this.size}] and mask [B, T], got [${x.shape}] and [${mask.shape}]`,
+        `MultiHeadSelfAttention(${this.name}).apply: expected x [B, T, ${this.size}] and ` +
+          `mask [B, T], got [${x.shape}] and [${mask.shape}]`,
       );
     }
     const h = this.heads;

@@ -222,7 +222,8 @@ export class MultiInterestExtractor {
       c.attentionUnits.some((u) => !Number.isInteger(u) || u < 1)
     ) {
       throw new Error(
-        `${where}: attentionUnits must be a non-empty list of positive integers, got ${JSON.stringify(c.attentionUnits)}`,
+        `${where}: attentionUnits must be a non-empty list of positive integers, got ` +
+          `${JSON.stringify(c.attentionUnits)}`,
       );
     }
     const sizes = [4 * D, ...c.attentionUnits, 1];
@@ -260,7 +261,8 @@ export class MultiInterestExtractor {
       mask.shape[1] !== T
     ) {
       throw new Error(
-        `${where}: expected z [B, T, ${this.size}], target [B, ${this.targetSize}], mask [B, T]; got [${z.shape}], [${target.shape}], [${mask.shape}]`,
+        `${where}: expected z [B, T, ${this.size}], target [B, ${this.targetSize}], mask ` +
+          `[B, T]; got [${z.shape}], [${target.shape}], [${mask.shape}]`,
       );
     }
     if (this.positionEncoding && (!positions || positions.shape[0] !== B || positions.shape[1] !== T)) {
@@ -282,7 +284,8 @@ export class MultiInterestExtractor {
         .softmax(scores.add(tf.scalar(1).sub(allowed).mul(MASKED_SCORE)))
         .mul(allowed)
         .reshape([HE * B, T, T]);
-      const contexts = unstackDifferentiable(matMulFast(att, v).reshape([HE, N, dk]), 0) as tf.Tensor2D[]; // HE x [B*T, dk]
+      // HE x [B*T, dk]
+      const contexts = unstackDifferentiable(matMulFast(att, v).reshape([HE, N, dk]), 0) as tf.Tensor2D[];
       // --- per-head, per-position queries: HE x [B*T, D] ---
       let query = matMulFast(target, this.queryTargetKernel)
         .add(this.queryBias)

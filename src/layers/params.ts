@@ -16,7 +16,9 @@ export type Initializer =
   | { kind: 'constant'; value: number }
   /** Glorot/Xavier uniform over fanIn + fanOut (the default of TF1 `tf.layers.dense`). */
   | { kind: 'glorotUniform'; fanIn: number; fanOut: number }
-  /** Glorot/Xavier normal: std sqrt(2 / (fanIn + fanOut)), same variance as glorotUniform (FuxiCTR's nn.Linear init). */
+  /**
+   * Glorot/Xavier normal: std sqrt(2 / (fanIn + fanOut)), same variance as glorotUniform (FuxiCTR's nn.Linear init).
+   */
   | { kind: 'glorotNormal'; fanIn: number; fanOut: number }
   /** Truncated-free normal with this standard deviation. */
   | { kind: 'normal'; std: number };
@@ -151,7 +153,8 @@ export class ParameterStore {
       const size = v.shape.reduce((a, b) => a * b, 1);
       if (w.values.length !== size || w.shape.join('x') !== v.shape.join('x')) {
         throw new Error(
-          `ParameterStore.setWeights: "${name}" has shape [${w.shape}] (${w.values.length} values), expected [${v.shape}]`,
+          `ParameterStore.setWeights: "${name}" has shape [${w.shape}] (${w.values.length} ` +
+            `values), expected [${v.shape}]`,
         );
       }
       tf.tidy(() => v.assign(tf.tensor(w.values, v.shape, 'float32')));

@@ -71,7 +71,9 @@ export class EvolutionAttention {
     const [B, T, H] = states.shape;
     if (H !== this.stateSize || target.shape[1] !== this.targetSize || target.shape[0] !== B) {
       throw new Error(
-        `EvolutionAttention(${this.name}).apply: expected states [B, T, ${this.stateSize}] and target [B, ${this.targetSize}], got [${states.shape}] and [${target.shape}]`,
+        `EvolutionAttention(${this.name}).apply: expected states [B, T, ` +
+          `${this.stateSize}] and target [B, ${this.targetSize}], got [${states.shape}] and ` +
+          `[${target.shape}]`,
       );
     }
     return tf.tidy(() => {

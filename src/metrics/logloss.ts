@@ -9,7 +9,8 @@ import { NumericArray } from './validate';
 export function logloss(labels: NumericArray, probabilities: NumericArray, eps = 1e-7): number {
   if (labels.length !== probabilities.length) {
     throw new Error(
-      `logloss: labels has length ${labels.length} but probabilities has ${probabilities.length}; expected equal lengths`,
+      `logloss: labels has length ${labels.length} but probabilities has ` +
+        `${probabilities.length}; expected equal lengths`,
     );
   }
   if (labels.length === 0) return NaN;

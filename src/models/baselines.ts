@@ -48,7 +48,8 @@ export interface BaselineConfig extends CommonModelConfig {
   /**
    * History pooling: 'sum' (DIEN paper and code, default) or 'mean'.
    * Porting note: the DIEN code's sum is not masked, so it also adds the trainable id-0 row
-   * once per padded position (docs/papers.md P-DIEN-5); the kit's sum skips padding. The DIN repo's baselines (base_model, wide_deep, pnn, deepFM) pool by the
+   * once per padded position (docs/papers.md P-DIEN-5); the kit's sum skips padding. The DIN repo's baselines
+   * (base_model, wide_deep, pnn, deepFM) pool by the
    * masked mean, then pass it through a batch norm and a Dense(128) before the MLP (an affine
    * map the MLP's first layer can absorb), feed no user, and add a per-item bias `item_b`;
    * 'mean' gives their pooling, the projection and the item bias are not included.

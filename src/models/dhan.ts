@@ -81,7 +81,10 @@ export const DHAN_DEFAULTS: Readonly<DhanConfig> = Object.freeze({
 export interface DhanAttentionTree {
   /** [B, T] level-1 weights as the behaviour unit gives them (softmax over the row's history by default). */
   behaviourWeights: tf.Tensor2D;
-  /** [B, T] level-1 weights divided by their cluster's sum (what a cluster vector weights its behaviours with); 0 at padding. */
+  /**
+   * [B, T] level-1 weights divided by their cluster's sum (what a cluster vector weights its behaviours with); 0 at
+   * padding.
+   */
   withinClusterWeights: tf.Tensor2D;
   /** [B, C] level-2 weights of the clusters (0 for empty cluster slots). */
   clusterWeights: tf.Tensor2D;
@@ -121,7 +124,8 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
       )
     ) {
       throw new Error(
-        `${where}: dimensions must be a non-empty list of non-empty lists of category levels in 0..${sizes.cats.length - 1}, got ${JSON.stringify(c.dimensions)}`,
+        `${where}: dimensions must be a non-empty list of non-empty lists of category ` +
+          `levels in 0..${sizes.cats.length - 1}, got ${JSON.stringify(c.dimensions)}`,
       );
     }
     const De = this.embeddings.behaviourDim;
@@ -171,7 +175,8 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
         const a = batch.histCats[l];
         if (!a)
           throw new Error(
-            `DhanModel: dimension ${k} uses category level ${l} but the batch carries ${batch.histCats.length} level(s)`,
+            `DhanModel: dimension ${k} uses category level ${l} but the batch carries ` +
+              `${batch.histCats.length} level(s)`,
           );
         return a;
       });
@@ -206,7 +211,8 @@ export class DhanModel extends CtrModelBase<DhanConfig> {
       const a = batch.histCats[l];
       if (!a)
         throw new Error(
-          `${where}: dimension ${dimension} uses category level ${l} but the batch carries ${batch.histCats.length} level(s)`,
+          `${where}: dimension ${dimension} uses category level ${l} but the batch carries ` +
+            `${batch.histCats.length} level(s)`,
         );
       return a;
     });

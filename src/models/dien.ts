@@ -62,7 +62,10 @@ export interface InterestEvolutionConfig {
   auxWeight: number;
   /** AUGRU's meaning of a_t: 'paper' (default) or 'official' (Porting note in src/layers/gru.ts). */
   gateConvention: AttentionGateConvention;
-  /** Both GRUs' candidate: 'paper' r * (U^h h) (default) | 'official' U^h (r * h) (TF1 GRUCell; Porting note in src/layers/gru.ts). */
+  /**
+   * Both GRUs' candidate: 'paper' r * (U^h h) (default) | 'official' U^h (r * h) (TF1 GRUCell; Porting note in
+   * src/layers/gru.ts).
+   */
   gruCandidate: GruCandidate;
   /** 'bilinear' (paper, default) or 'activationUnit' (official DIN-style MLP with softmax). */
   evolutionAttention: 'bilinear' | 'activationUnit';
@@ -157,7 +160,8 @@ export class InterestEvolution {
         throw new Error(`${where}: attentionQuery must be 'projected' or 'raw', got ${String(c.attentionQuery)}`);
       if (c.attentionQuery === 'raw' && H !== behaviourDim)
         throw new Error(
-          `${where}: attentionQuery 'raw' compares the target with the GRU states, so hiddenSize must equal the behaviour width ${behaviourDim}, got ${H}`,
+          `${where}: attentionQuery 'raw' compares the target with the GRU states, so ` +
+            `hiddenSize must equal the behaviour width ${behaviourDim}, got ${H}`,
         );
       if (c.attentionQuery === 'projected')
         this.query = {

@@ -103,7 +103,10 @@ export interface DminConfig extends CommonModelConfig {
   interestAttentionUnits: number[];
   /** 'softmax' (code, default) or 'none'. */
   interestNormalize: 'softmax' | 'none';
-  /** Causal mask in the interest heads' self-attention. Default false (DMIN code: true; Porting note in src/layers/multiInterest.ts). */
+  /**
+   * Causal mask in the interest heads' self-attention. Default false (DMIN code: true; Porting note in
+   * src/layers/multiInterest.ts).
+   */
   interestCausal: boolean;
   /** Interest-head score scale: 'perHead' 1/sqrt(De / H_E) (default) | 'official' 1/sqrt(De) (DMIN code). */
   interestScale: 'perHead' | 'official';
@@ -161,7 +164,10 @@ export class DminModel extends CtrModelBase<DminConfig> {
       throw new Error(`${where}: auxWeight > 0 needs the behaviour refiner (refiner: true); set auxWeight: 0`);
     if (c.auxWeight > 0 && c.refinerCausal !== true) {
       throw new Error(
-        `${where}: auxWeight > 0 needs refinerCausal: true (got refinerCausal: ${String(c.refinerCausal)}, auxWeight: ${c.auxWeight}); the auxiliary loss scores z_t against e_{t+1}, which a non-causal refiner lets z_t see. Set refinerCausal: true, or auxWeight: 0 for a non-causal refiner`,
+        `${where}: auxWeight > 0 needs refinerCausal: true (got refinerCausal: ` +
+          `${String(c.refinerCausal)}, auxWeight: ${c.auxWeight}); the auxiliary loss ` +
+          `scores z_t against e_{t+1}, which a non-causal refiner lets z_t see. Set ` +
+          `refinerCausal: true, or auxWeight: 0 for a non-causal refiner`,
       );
     }
     if (c.positionOrder !== 'forward' && c.positionOrder !== 'reverse')

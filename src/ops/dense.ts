@@ -16,7 +16,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { columnSums } from './columnSums';
 
-/** Activations `denseFast` applies (all but 'tanh' inside the fused kernel); anything else (Dice, PReLU with learned slope) goes after a 'linear' dense. */
+/**
+ * Activations `denseFast` applies (all but 'tanh' inside the fused kernel); anything else (Dice, PReLU with learned
+ * slope) goes after a 'linear' dense.
+ */
 export type DenseActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 export const DENSE_ACTIVATIONS: readonly DenseActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 

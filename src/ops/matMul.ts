@@ -76,7 +76,8 @@ function checkShapes(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB
   const innerB = transposeB ? b.shape[r - 1] : b.shape[r - 2];
   if (innerA !== innerB) {
     throw new Error(
-      `${where}: inner dimensions differ, a [${a.shape}]${transposeA ? '^T' : ''} by b [${b.shape}]${transposeB ? '^T' : ''} (${innerA} vs ${innerB})`,
+      `${where}: inner dimensions differ, a [${a.shape}]${transposeA ? '^T' : ''} by b ` +
+        `[${b.shape}]${transposeB ? '^T' : ''} (${innerA} vs ${innerB})`,
     );
   }
   if (a.dtype !== 'float32' || b.dtype !== 'float32') {

@@ -57,7 +57,8 @@ export function findChromium(env: NodeJS.ProcessEnv = process.env): string {
   if (configured) {
     if (isExecutable(configured)) return configured;
     throw new Error(
-      `findChromium: DIL_CHROMIUM=${configured} is not an executable file; expected the path of a Chromium or Chrome binary`,
+      `findChromium: DIL_CHROMIUM=${configured} is not an executable file; expected ` +
+        `the path of a Chromium or Chrome binary`,
     );
   }
   for (const candidate of CANDIDATE_PATHS) if (isExecutable(candidate)) return candidate;
@@ -174,7 +175,8 @@ export class HeadlessChromium {
       if (message.error) {
         waiting.reject(
           new Error(
-            `Chromium ${waiting.method}: ${message.error.message}${message.error.data ? ` (${message.error.data})` : ''}`,
+            `Chromium ${waiting.method}: ${message.error.message}` +
+              (message.error.data ? ` (${message.error.data})` : ''),
           ),
         );
       } else {
@@ -239,7 +241,8 @@ export class HeadlessChromium {
     if (reply.exceptionDetails) {
       const details = reply.exceptionDetails;
       throw new Error(
-        `HeadlessChromium.evaluate: page script failed: ${details.exception?.description ?? details.text ?? 'unknown error'}`,
+        `HeadlessChromium.evaluate: page script failed: ` +
+          `${details.exception?.description ?? details.text ?? 'unknown error'}`,
       );
     }
     return reply.result?.value as T;
@@ -250,7 +253,8 @@ export class HeadlessChromium {
     await this.send('Page.enable', {}, true);
     await this.send('Page.navigate', { url }, true);
     await this.evaluate<boolean>(
-      "new Promise((resolve) => { if (document.readyState === 'complete') resolve(true); else addEventListener('load', () => resolve(true)); })",
+      "new Promise((resolve) => { if (document.readyState === 'complete') " +
+        "resolve(true); else addEventListener('load', () => resolve(true)); })",
     );
   }
 
@@ -272,7 +276,8 @@ export class HeadlessChromium {
       const box = await this.evaluate<{ x: number; y: number; width: number; height: number } | null>(
         `(() => { const el = document.querySelector(${JSON.stringify(options.selector)}); if (!el) return null;
            const r = el.getBoundingClientRect();
-           return { x: r.left + window.scrollX, y: r.top + window.scrollY, width: Math.max(1, r.width), height: Math.max(1, r.height) }; })()`,
+           return { x: r.left + window.scrollX, y: r.top + window.scrollY,
+             width: Math.max(1, r.width), height: Math.max(1, r.height) }; })()`,
       );
       if (!box) throw new Error(`HeadlessChromium.screenshot: no element matches ${options.selector}`);
       params.clip = { ...box, scale: 1 };

@@ -13,7 +13,9 @@ export function historyLengthFigure(dataset: Dataset): PlotlyFigure {
     data: [{ type: 'bar', x: labels, y: h.counts, marker: { color: '#1f77b4' }, name: 'samples' }],
     layout: {
       title: {
-        text: `${dataset.name}: history length per sample (mean ${h.mean.toFixed(1)}, median ${h.median}, p90 ${h.p90})`,
+        text:
+          `${dataset.name}: history length per sample (mean ${h.mean.toFixed(1)}, median ` +
+          `${h.median}, p90 ${h.p90})`,
       },
       xaxis: { title: { text: 'history length' } },
       yaxis: { title: { text: 'samples' } },
@@ -42,7 +44,9 @@ export function categoryDistributionFigure(dataset: Dataset, top = 30): PlotlyFi
     ],
     layout: {
       title: {
-        text: `${dataset.name}: the ${ids.length} most frequent categories (level "${dataset.levelNames[0] ?? 0}", training split)`,
+        text:
+          `${dataset.name}: the ${ids.length} most frequent categories (level ` +
+          `"${dataset.levelNames[0] ?? 0}", training split)`,
       },
       xaxis: { tickangle: -40, automargin: true },
       yaxis: { title: { text: 'occurrences (targets + histories)' } },

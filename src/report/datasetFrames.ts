@@ -6,7 +6,10 @@ type DanfoFrame = InstanceType<ReturnType<typeof loadDanfo>['DataFrame']>;
 
 /** The DataFrames 00-data shows (danfojs-node, loaded with `loadDanfo`). */
 export interface DatasetFrames {
-  /** One row per labelled sample: split, user, label (0/1), histLen (before capping), category (the target's level-0 category name). */
+  /**
+   * One row per labelled sample: split, user, label (0/1), histLen (before capping), category (the target's level-0
+   * category name).
+   */
   samples: DanfoFrame;
   /** Per split: histLen_count (samples), histLen_mean, histLen_max, label_mean (positive share). */
   perSplit: DanfoFrame;
@@ -18,7 +21,10 @@ export interface DatasetFrames {
   categories: DanfoFrame;
 }
 
-/** The samples of every split of `dataset` as danfojs DataFrames, with per-split statistics (groupby), describe(), the history-length and category distributions. */
+/**
+ * The samples of every split of `dataset` as danfojs DataFrames, with per-split statistics (groupby), describe(), the
+ * history-length and category distributions.
+ */
 export function datasetFrames(dataset: Dataset): DatasetFrames {
   const dfd = loadDanfo();
   const splits: SplitName[] = ['train', 'valid', 'test'];

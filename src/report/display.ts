@@ -87,11 +87,14 @@ export function figureMimeBundle(
     config: { responsive: true, displaylogo: false, ...(figure.config ?? {}) },
   };
   const fallback = options.images
-    ? `<img alt="${htmlAttribute(title)}" src="data:image/png;base64,${options.images.png.toString('base64')}" style="max-width:100%;height:auto" width="${width}" />`
+    ? `<img alt="${htmlAttribute(title)}" ` +
+      `src="data:image/png;base64,${options.images.png.toString('base64')}" ` +
+      `style="max-width:100%;height:auto" width="${width}" />`
     : '';
   const html = [
     options.includeLibrary ? plotlyLoaderHtml() : '',
-    `<div id="${id}" class="dil-plotly-figure" style="width:100%;max-width:${width}px;min-height:${height}px">${fallback}</div>`,
+    `<div id="${id}" class="dil-plotly-figure" ` +
+      `style="width:100%;max-width:${width}px;min-height:${height}px">${fallback}</div>`,
     '<script type="text/javascript">',
     '(function () {',
     `  var id = ${JSON.stringify(id)};`,

@@ -145,7 +145,8 @@ export function findJupyterPython(env: NodeJS.ProcessEnv = process.env): string 
   }
   throw new Error(
     `findJupyterPython: no Python with nbclient and nbformat found (tried ${tried.join(', ')}); ` +
-      'run `npm run setup`, install Jupyter (Debian: apt-get install jupyter-nbconvert python3-nbclient), or set DIL_PYTHON',
+      'run `npm run setup`, install Jupyter (Debian: apt-get install jupyter-nbconvert ' +
+      'python3-nbclient), or set DIL_PYTHON',
   );
 }
 
@@ -283,7 +284,8 @@ export async function executeNotebook(
     if (!ok) {
       let error = driver
         ? notebookFailureText(driver)
-        : `the notebook driver exited with code ${result.code}:\n${result.stderr.trim().split('\n').slice(-30).join('\n')}`;
+        : `the notebook driver exited with code ` +
+          `${result.code}:\n${result.stderr.trim().split('\n').slice(-30).join('\n')}`;
       if (result.timedOut) error = `timed out after ${timeoutSeconds} s (whole notebook)\n${error}`;
       let output: string | undefined;
       if (fs.existsSync(written)) {
@@ -319,7 +321,8 @@ export async function executeNotebooks(options: ExecuteNotebooksOptions): Promis
     const run = await executeNotebook(notebook, { ...options, python });
     runs.push(run);
     options.onProgress?.(
-      `${path.basename(notebook)}: ${run.ok ? 'ok' : 'FAILED'} in ${run.seconds.toFixed(0)} s${run.output ? ` -> ${run.output}` : ''}`,
+      `${path.basename(notebook)}: ${run.ok ? 'ok' : 'FAILED'} in ${run.seconds.toFixed(0)} s` +
+        (run.output ? ` -> ${run.output}` : ''),
     );
     if (!run.ok && !options.keepGoing) break;
   }

@@ -71,7 +71,8 @@ export function lightNotebook(executed: NotebookJson, name: string): LightNotebo
   const codeCells = executed.cells.filter((c) => c.cell_type === 'code');
   if (!codeCells.some((c) => (c.outputs ?? []).length > 0)) {
     throw new Error(
-      `${name}: no code cell has outputs; expected an executed notebook (dil reproduce writes them to <results>/notebooks)`,
+      `${name}: no code cell has outputs; expected an executed notebook (dil reproduce ` +
+        `writes them to <results>/notebooks)`,
     );
   }
   const figures: NotebookFigure[] = [];
@@ -80,7 +81,8 @@ export function lightNotebook(executed: NotebookJson, name: string): LightNotebo
     const outputs = (cell.outputs ?? []).map((output): NotebookOutput => {
       if (output.output_type === 'error') {
         throw new Error(
-          `${name}: cell ${index} failed when the notebook ran (${output.ename}: ${output.evalue}); expected a notebook that ran without errors`,
+          `${name}: cell ${index} failed when the notebook ran (${output.ename}: ` +
+            `${output.evalue}); expected a notebook that ran without errors`,
         );
       }
       const data = output.data;
@@ -98,7 +100,8 @@ export function lightNotebook(executed: NotebookJson, name: string): LightNotebo
       }
       if (isPlotlyHtml(joined(data['text/html']))) {
         throw new Error(
-          `${name}: cell ${index} shows an interactive figure without a PNG rendering; expected every figure rendered to PNG (is Chromium installed?)`,
+          `${name}: cell ${index} shows an interactive figure without a PNG rendering; ` +
+            `expected every figure rendered to PNG (is Chromium installed?)`,
         );
       }
       return output;
@@ -138,6 +141,7 @@ export function checkNotebookSize(text: string, name: string, maxBytes: number =
     .slice(0, 3)
     .map((s) => `${s.cell} ${s.type} ${formatBytes(s.bytes)}`);
   throw new Error(
-    `${name}: the light copy is ${formatBytes(bytes)}; expected at most ${formatBytes(maxBytes)} (largest outputs: ${largest.join(', ')})`,
+    `${name}: the light copy is ${formatBytes(bytes)}; expected at most ` +
+      `${formatBytes(maxBytes)} (largest outputs: ${largest.join(', ')})`,
   );
 }

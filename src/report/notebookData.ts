@@ -65,7 +65,8 @@ export function datasetStatsTable(datasets: Dataset[], name = 'dataset-stats'): 
       };
     }),
     notes: [
-      'Behaviours: reviews (Amazon), positive ratings (MovieLens) or generated clicks (synthetic). Rows: labelled samples of each split.',
+      'Behaviours: reviews (Amazon), positive ratings (MovieLens) or generated clicks ' +
+        '(synthetic). Rows: labelled samples of each split.',
     ],
   };
 }

@@ -77,7 +77,10 @@ export function notebookAblationOptions(experiment: string | undefined, settings
   };
 }
 
-/** The experiment spec of `paper`/`experiment` under the notebook's settings (as `dil ablate` plans it; no run executed). */
+/**
+ * The experiment spec of `paper`/`experiment` under the notebook's settings (as `dil ablate` plans it; no run
+ * executed).
+ */
 export function notebookExperimentSpec(
   paper: PaperName,
   experiment: string,

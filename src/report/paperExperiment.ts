@@ -47,7 +47,8 @@ export async function runPaperExperiment(
 ): Promise<ExperimentReport> {
   notebookExperimentSpec(paper, experiment, settings); // clear error for an unknown experiment
   const template = TEMPLATES.find((t) => t.paper === paper && t.name === experiment);
-  const result = await runAblation(paper, notebookAblationOptions(experiment, settings)); // summarised by the paper's metric (spec.metric)
+  // summarised by the paper's metric (spec.metric)
+  const result = await runAblation(paper, notebookAblationOptions(experiment, settings));
   const { spec, summary, records } = result.experiments[0];
   const failures = result.failures.map((f) => `${f.run.key.variant} seed ${f.run.key.seed}: ${f.error}`);
   const datasets = [...new Set(records.map((r) => r.config.dataset))];

@@ -60,7 +60,9 @@ export const PUBLISHED_TABLES: readonly PublishedTable[] = [
     ],
     notes: [
       'The paper\'s "AUC" is the impression-weighted user-averaged AUC (GAUC); repeated 5 times and averaged.',
-      'The DIN rows were produced with code that leaked the label through an unshared BatchNorm (DIN repo issues #63, #76); after the fix the authors report GAUC 0.8698 (DIN) and 0.8711 (DIN with Dice) on Amazon (repo README since 9765f96).',
+      'The DIN rows were produced with code that leaked the label through an unshared ' +
+        'BatchNorm (DIN repo issues #63, #76); after the fix the authors report GAUC ' +
+        '0.8698 (DIN) and 0.8711 (DIN with Dice) on Amazon (repo README since 9765f96).',
     ],
   },
   {
@@ -92,7 +94,8 @@ export const PUBLISHED_TABLES: readonly PublishedTable[] = [
       { label: 'With goods_ids feature and MBA. Reg.', values: [0.6031, 9.68] },
     ],
     notes: [
-      'Alibaba production data (not public). The paper has no plain L2 row and did not test regularization on Amazon or MovieLens (section 6.5).',
+      'Alibaba production data (not public). The paper has no plain L2 row and did not ' +
+        'test regularization on Amazon or MovieLens (section 6.5).',
     ],
   },
   {
@@ -158,7 +161,9 @@ export const PUBLISHED_TABLES: readonly PublishedTable[] = [
       { label: 'DMIN', values: [0.885636, 0.887665, 0.424567] },
     ],
     notes: [
-      'Not the DMIN paper: its tables could not be obtained (unverified). BARS uses the test set for early stopping; DIEN aux-loss weight 0 and DMIN aux-loss weight 0 in these runs; DMIN with 8 heads, position embedding 4, behaviour refiner on.',
+      'Not the DMIN paper: its tables could not be obtained (unverified). BARS uses ' +
+        'the test set for early stopping; DIEN aux-loss weight 0 and DMIN aux-loss weight ' +
+        '0 in these runs; DMIN with 8 heads, position embedding 4, behaviour refiner on.',
       'BARS DMIN position-embedding sizes 4 / 8 / 16 gave gAUC 0.885636 / 0.883936 / 0.884420.',
     ],
   },

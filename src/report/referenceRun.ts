@@ -82,7 +82,7 @@ function readExecuted(file: string): NotebookJson {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as NotebookJson;
   } catch (err) {
-    throw new Error(`${file}: not a notebook (${err instanceof Error ? err.message : String(err)})`);
+    throw new Error(`${file}: not a notebook (${err instanceof Error ? err.message : String(err)})`, { cause: err });
   }
 }
 
@@ -141,7 +141,10 @@ export function referenceRunDirProblem(outDir: string): string | undefined {
   if (fs.readdirSync(outDir).length === 0) return undefined;
   const readme = path.join(outDir, 'README.md');
   if (fs.existsSync(readme) && fs.readFileSync(readme, 'utf8').startsWith(README_MARK)) return undefined;
-  return `${outDir} exists and holds no earlier reference run (its README.md was not written by dil reproduce); expected a new or empty folder`;
+  return (
+    `${outDir} exists and holds no earlier reference run ` +
+    '(its README.md was not written by dil reproduce); expected a new or empty folder'
+  );
 }
 
 /**

@@ -138,7 +138,10 @@ function formatCell(cell: TableCell, column: TableColumn, style: Style): string 
   }
 }
 
-/** Escapes Markdown table text: backslash, pipe, emphasis, code, math ($) and strike (~) markers, angle brackets; newlines become spaces. */
+/**
+ * Escapes Markdown table text: backslash, pipe, emphasis, code, math ($) and strike (~) markers, angle brackets;
+ * newlines become spaces.
+ */
 export function escapeMarkdown(text: string): string {
   return text
     .replace(/\r?\n/g, ' ')

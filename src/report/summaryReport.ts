@@ -95,7 +95,8 @@ export function summaryResultTable(
   for (const p of published)
     notes.push(`Published column "${p.header ?? `${p.column} (paper)`}": ${publishedTable(p.tableId).source}.`);
   notes.push(
-    'Ours: mean ± sample std over seeds (no std with one seed); p: two-sided paired t-test over seeds against the base variant (n/a with fewer than 2 seeds).',
+    'Ours: mean ± sample std over seeds (no std with one seed); p: two-sided paired ' +
+      't-test over seeds against the base variant (n/a with fewer than 2 seeds).',
   );
   if (summary.selectedOnTest)
     notes.push('Model selection on the TEST split (official-code behaviour): numbers are optimistic.');

@@ -21,7 +21,10 @@ import type { DhanAttentionTree } from '../models/dhan';
 import type { AttentionCluster } from './figures';
 import type { ExperimentReport } from './paperExperiment';
 
-/** Trains `variant` of the experiment with `seed` (default: the first seed) and returns the model (caller disposes) and its dataset. */
+/**
+ * Trains `variant` of the experiment with `seed` (default: the first seed) and returns the model (caller disposes) and
+ * its dataset.
+ */
 export async function trainVariantModel(
   report: ExperimentReport,
   variantName: string,
@@ -30,7 +33,9 @@ export async function trainVariantModel(
   const variant = report.spec.variants.find((v) => v.name === variantName);
   if (!variant) {
     throw new Error(
-      `trainVariantModel: experiment ${report.spec.paper}/${report.spec.name} has no variant "${variantName}"; variants: ${report.spec.variants.map((v) => v.name).join(', ')}`,
+      `trainVariantModel: experiment ${report.spec.paper}/${report.spec.name} has no ` +
+        `variant "${variantName}"; variants: ` +
+        `${report.spec.variants.map((v) => v.name).join(', ')}`,
     );
   }
   const config = variantRunConfig(report.spec, variant, seed ?? report.spec.seeds[0]);
@@ -52,7 +57,10 @@ export interface UserAttention {
   weights?: number[][];
   /** What `weights` are: 'activation' (DIN-style pooling) or 'evolution' (DIEN's a_t over time). */
   weightsKind?: 'activation' | 'evolution';
-  /** [candidate] DHAN's attention tree: clusters (categories) with their level-2 weights, each with its behaviours' level-1 weights within the cluster. */
+  /**
+   * [candidate] DHAN's attention tree: clusters (categories) with their level-2 weights, each with its behaviours'
+   * level-1 weights within the cluster.
+   */
   trees?: AttentionCluster[][];
   /** [head][behaviour] weights of the first candidate (multi-interest models). */
   headWeights?: number[][];
@@ -187,7 +195,9 @@ export function userAttention(model: CtrModel, dataset: Dataset, options: { row?
       }
     } else {
       throw new Error(
-        `userAttention: model "${model.name}" exposes no attention weights (expected interest() like DIN, interests() like DMIN, evolutionAttention() like DIEN or attentionTree() like DHAN)`,
+        `userAttention: model "${model.name}" exposes no attention weights (expected ` +
+          `interest() like DIN, interests() like DMIN, evolutionAttention() like DIEN or ` +
+          `attentionTree() like DHAN)`,
       );
     }
   } finally {

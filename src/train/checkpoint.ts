@@ -162,7 +162,8 @@ export function loadCheckpoint(dir: string, expectSizes?: FeatureSizes): { meta:
   if (expectSizes && !sameFeatureSizes(meta.sizes, expectSizes)) {
     throw new Error(
       `checkpoint ${dir} does not match the dataset: it was trained on ${meta.dataset.name} with vocabularies ` +
-        `${JSON.stringify(meta.sizes)}, the dataset has ${JSON.stringify(expectSizes)}; expected the same dataset and options`,
+        `${JSON.stringify(meta.sizes)}, the dataset has ${JSON.stringify(expectSizes)}; ` +
+        `expected the same dataset and options`,
     );
   }
   meta.modelOptions = renameLegacyAuxLoss(meta.modelOptions ?? {});
@@ -172,7 +173,9 @@ export function loadCheckpoint(dir: string, expectSizes?: FeatureSizes): { meta:
   } catch (err) {
     model.dispose();
     throw new Error(
-      `checkpoint ${dir} does not match model ${meta.model} with its saved options: ${err instanceof Error ? err.message : String(err)}`,
+      `checkpoint ${dir} does not match model ${meta.model} with its saved options: ` +
+        `${err instanceof Error ? err.message : String(err)}`,
+      { cause: err },
     );
   }
   return { meta, model };

@@ -56,7 +56,9 @@ export interface StepResult {
   gradNorm: number;
 }
 
-/** Mean binary cross-entropy with logits, stable form: max(x,0) - x*y + log(1 + exp(-|x|)). logit, labels [B] -> scalar. */
+/**
+ * Mean binary cross-entropy with logits, stable form: max(x,0) - x*y + log(1 + exp(-|x|)). logit, labels [B] -> scalar.
+ */
 export function sigmoidCrossEntropy(logit: tf.Tensor1D, labels: tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
     const x = logit;
@@ -148,7 +150,8 @@ export function trainStep(
   try {
     if (!Number.isFinite(targetLoss) || !Number.isFinite(auxLoss)) {
       throw new Error(
-        `trainStep: non-finite loss (targetLoss ${targetLoss}, auxLoss ${auxLoss}) at step ${optimizer.step + 1}; lower the learning rate or enable clipNorm`,
+        `trainStep: non-finite loss (targetLoss ${targetLoss}, auxLoss ${auxLoss}) at ` +
+          `step ${optimizer.step + 1}; lower the learning rate or enable clipNorm`,
       );
     }
     optimizer.nextStep();

@@ -12,7 +12,9 @@ export type OptimizerName = 'sgd' | 'adam';
 export type LearningRateSchedule =
   /** Fixed learning rate. */
   | { kind: 'constant' }
-  /** `learningRate` until global step `step` (0-based steps done), `then` afterwards (DIN repo: 1.0 -> 0.1 at 336000). */
+  /**
+   * `learningRate` until global step `step` (0-based steps done), `then` afterwards (DIN repo: 1.0 -> 0.1 at 336000).
+   */
   | { kind: 'dropAtStep'; step: number; then: number }
   /** learningRate * factor^epoch (DIEN repo: factor 0.5, halved after each epoch). */
   | { kind: 'epochDecay'; factor: number };

@@ -43,7 +43,8 @@ export function stepOptionsFor(train: TrainConfig, dataset: Dataset): TrainStepO
   let regularization: EmbeddingRegularization | undefined;
   if (train.mba > 0 && train.l2 > 0) {
     throw new Error(
-      `trainModel: train.mba = ${train.mba} and train.l2 = ${train.l2} are both > 0; expected at most one embedding regularizer`,
+      `trainModel: train.mba = ${train.mba} and train.l2 = ${train.l2} are both > 0; ` +
+        `expected at most one embedding regularizer`,
     );
   }
   if (train.mba > 0)
@@ -83,8 +84,10 @@ export async function trainModel(
   }
   if (!sameFeatureSizes(model.sizes, dataset.sizes)) {
     throw new Error(
-      `trainModel: model ${model.name} was built for vocabularies ${JSON.stringify(model.sizes)}, dataset ${dataset.name} has ` +
-        `${JSON.stringify(dataset.sizes)}; expected a model created with the dataset's sizes (createModel(name, options, dataset.sizes, seed))`,
+      `trainModel: model ${model.name} was built for vocabularies ` +
+        `${JSON.stringify(model.sizes)}, dataset ${dataset.name} has ` +
+        `${JSON.stringify(dataset.sizes)}; expected a model created with the dataset's ` +
+        `sizes (createModel(name, options, dataset.sizes, seed))`,
     );
   }
   if (dataset.splitSize('train') === 0)

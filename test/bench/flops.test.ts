@@ -42,7 +42,8 @@ test('DIEN: two GRUs, activation-unit attention, aux net (training only), top ML
   // each GRU: 2 x B*T (6) x (4*12 + 4*12) = 1152
   assert.equal(f.parts['extractor GRU'], 1152);
   assert.equal(f.parts['evolution GRU'], 1152);
-  // target projection 2 x 2 x 4*4 = 64 + the unit's default MLP 80-40 on 6 pairs: 2 x 6 x (16*80 + 80*40 + 40*1) = 54240
+  // target projection 2 x 2 x 4*4 = 64 + the unit's default MLP 80-40 on 6 pairs: 2 x 6 x (16*80 + 80*40 + 40*1) =
+  // 54240
   assert.equal(f.parts['evolution attention'], 54304);
   // MLP input [target, sum, target*sum, interest(4)] = 16: 2 x 2 x (16*6 + 6) = 408
   assert.equal(f.parts['top MLP'], 408);

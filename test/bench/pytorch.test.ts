@@ -130,7 +130,9 @@ test('the CPU-clock wrapper runs a script as __main__ with its arguments and tim
     const script = path.join(dir, 'probe.py');
     fs.writeFileSync(
       script,
-      'import sys, time, json\nif __name__ == "__main__":\n    print(json.dumps({"argv": sys.argv[1:], "cpu": time.perf_counter is time.process_time}))\n',
+      'import sys, time, json\nif __name__ == "__main__":\n    ' +
+        'print(json.dumps({"argv": sys.argv[1:], "cpu": time.perf_counter is ' +
+        'time.process_time}))\n',
     );
     const args = pytorchArgs(script, 'DIN', 1, 2, 3, 'cpu');
     const res = spawnSync(python, args, { encoding: 'utf8' });

@@ -205,7 +205,7 @@ test('no ratio against a reference on an unoptimised BLAS (< 20 GFLOP/s) or one 
   assert.match(din!, /\| 2,000 \(2,000-2,000\) \| 1,600 \| - \| 16,000 \(16,000-16,000\) \| 10,000 \| - \| 5\.8 \|/);
 });
 
-test('formatBenchTable prints one row per model with rates, ratios against all cores, limit fractions, RSS, and skipped reasons', () => {
+test('formatBenchTable: one row per model: rates, core ratios, limit fractions, RSS, skip reasons', () => {
   const din = modelEntry(
     measurement(64, 8),
     pytorchPairs([run('DIN', 1, 1000, 8000), run('DIN', 2, 4000, 32000)], 'DIN'),

@@ -119,7 +119,8 @@ test("ref_dmin_dhan.py times the reference DMIN and DHAN modules on the kit's co
   }
   assert.equal(
     parsePytorchOutput(
-      '{"model":"DMIN","train":{"samples_per_s":1,"median_step_ms":1,"p10_ms":1,"p90_ms":1,"steps":1},"infer":{"samples_per_s":1,"median_step_ms":1,"p10_ms":1,"p90_ms":1,"steps":1}}',
+      '{"model":"DMIN","train":{"samples_per_s":1,"median_step_ms":1,"p10_ms":1,"p90_ms":1,"steps":1},' +
+        '"infer":{"samples_per_s":1,"median_step_ms":1,"p10_ms":1,"p90_ms":1,"steps":1}}',
       { model: 'DMIN', threads: 1 },
     ).model,
     'DMIN',

@@ -21,7 +21,9 @@ const noTorch =
 
 /** Runs `code` with the script's module imported as `t`; returns its stdout parsed as JSON. */
 function python(code: string, input: unknown): unknown {
-  const prelude = `import sys, json; sys.path.insert(0, ${JSON.stringify(path.dirname(script))}); import train_peer_protocol as t\n`;
+  const prelude =
+    `import sys, json; sys.path.insert(0, ${JSON.stringify(path.dirname(script))}); ` +
+    `import train_peer_protocol as t\n`;
   const r = spawnSync(PYTHON, ['-c', prelude + code], { input: JSON.stringify(input), encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);

@@ -110,7 +110,7 @@ test('ablate --list and --emit-jobs: one self-contained command per (variant, se
   assert.doesNotMatch(first, /--emit-jobs/);
 });
 
-test('--synthetic key=value reaches the generator (train, ablate --emit-jobs); bad entries say what is expected', async () => {
+test('--synthetic key=value reaches the generator (train, ablate --emit-jobs); bad entries say why', async () => {
   const trained = await dil(
     'train',
     '--model',
@@ -379,7 +379,7 @@ test('data stats --json prints the dataset statistics last', async () => {
   assert.match((await dil('data', 'amazon', '--data-dir', '/x')).err, /the category is required/);
 });
 
-test('data amazon <Category> fetches both files into --data-dir, then builds the same dataset as the loader', async () => {
+test("data amazon <Category> fetches both files into --data-dir, then builds the loader's dataset", async () => {
   const fixtures = path.resolve(__dirname, '../../data/fixtures/amazon-tiny');
   const mirror = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-mirror-'));
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dil-raw-'));

@@ -137,7 +137,8 @@ test('--option keys: members every object has are refused, only real config fiel
     assert.match(
       result.err,
       new RegExp(
-        `dil train: --option "${key.replace('.', '\\.')}=1": "${bad}" is not an option name \\(it names a member every JavaScript object has\\)`,
+        `dil train: --option "${key.replace('.', '\\.')}=1": "${bad}" is not an option ` +
+          `name \\(it names a member every JavaScript object has\\)`,
       ),
     );
   }
@@ -306,7 +307,7 @@ test('dil report FILE says it wants a results folder (no raw ENOTDIR)', async ()
   assert.doesNotMatch(result.err, /ENOTDIR/);
 });
 
-test('dil data stats: the statistics go to stdout; progress rates are in bytes/s from when the stage began', async () => {
+test('dil data stats: statistics on stdout; progress rates in bytes/s from when the stage began', async () => {
   const dir = tempDir('stats');
   // a log large enough to be read in several chunks
   const lines = ['user,item,timestamp'];
@@ -338,7 +339,7 @@ test('dil data stats: the statistics go to stdout; progress rates are in bytes/s
   }
 });
 
-test('log:<path> from the command line: --item-table and column flags, defaults user,item,timestamp + item,category', async () => {
+test('log:<path> on the command line: --item-table, column flags and their defaults', async () => {
   const dir = tempDir('log');
   const plain = writeLog(dir);
   const byDefault = await dil(
@@ -386,7 +387,13 @@ test('log:<path> from the command line: --item-table and column flags, defaults 
     await loadDataset(`log:${custom.log}`, {
       itemTable: custom.items,
       protocol: 'dien',
-      logColumns: { user: 'uid', item: 'iid', itemTableItem: 'iid', timestamp: 'ts', categoryColumns: ['leaf', 'top'] },
+      logColumns: {
+        user: 'uid',
+        item: 'iid',
+        itemTableItem: 'iid',
+        timestamp: 'ts',
+        categoryColumns: ['leaf', 'top'],
+      },
     })
   ).stats();
   assert.deepEqual(stats, JSON.parse(JSON.stringify(reference)));
@@ -474,7 +481,7 @@ async function withServer(handler: http.RequestListener, fn: (baseUrl: string) =
   }
 }
 
-test('dil data amazon: a gzipped HTML page is refused naming the URL; network errors name the URL; a bad present file points to --force', async () => {
+test('dil data amazon: gzipped HTML and network errors name the URL; a bad kept file points to --force', async () => {
   const reviews = zlib.gzipSync(fs.readFileSync(path.join(AMAZON_TINY, 'reviews_Tiny_5.json')));
   const html = zlib.gzipSync('<!DOCTYPE html>\n<html><body>Service unavailable</body></html>\n');
   await withServer(
@@ -489,7 +496,8 @@ test('dil data amazon: a gzipped HTML page is refused naming the URL; network er
       assert.match(
         result.err,
         new RegExp(
-          `meta_Tiny\\.json\\.gz from ${baseUrl}/meta_Tiny\\.json\\.gz: not an Amazon dump file \\(first line "<!DOCTYPE html>", an HTML page\\)`,
+          `meta_Tiny\\.json\\.gz from ${baseUrl}/meta_Tiny\\.json\\.gz: not an Amazon dump ` +
+            `file \\(first line "<!DOCTYPE html>", an HTML page\\)`,
         ),
       );
       assert.deepEqual(fs.readdirSync(dir), ['reviews_Tiny_5.json.gz'], 'the page is not kept');

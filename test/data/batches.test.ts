@@ -38,7 +38,7 @@ test('test batch: latest maxLen behaviours, post-padded, masks and categories bu
   );
 });
 
-test('auxiliary negatives: one per real position, never the behaviour nor a user item, 0 on padding, re-drawn per epoch', async () => {
+test('aux negatives: one per real position, never the behaviour or a user item, 0 on padding, per epoch', async () => {
   const ds = await tiny(3);
   const b = [...ds.batches('test', 6, { shuffle: false, epoch: 0 })][0];
   const neg = b.negHistItems!;

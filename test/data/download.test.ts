@@ -139,14 +139,15 @@ test('fromDir copies local files (checked like downloads)', async () => {
   await assert.rejects(downloadAmazon('../etc', { fromDir: src, dataDir: dir2 }), /bad category/);
 });
 
-test('pinned sizes: a file whose size differs from the pinned one is refused and not kept; the right size passes', async () => {
+test('pinned sizes: a file of another size is refused and not kept; the pinned size passes', async () => {
   await withServer('good', async (baseUrl) => {
     const dir = tmpDir('dl-pinned');
     const wrong = { 'reviews_Tiny_5.json.gz': { bytes: reviewsGz.length + 1 } };
     await assert.rejects(
       downloadAmazon('Tiny', { baseUrl, dataDir: dir, knownFiles: wrong }),
       new RegExp(
-        `reviews_Tiny_5\\.json\\.gz from ${baseUrl}reviews_Tiny_5\\.json\\.gz: ${reviewsGz.length} bytes; the official file has ${reviewsGz.length + 1} bytes`,
+        `reviews_Tiny_5\\.json\\.gz from ${baseUrl}reviews_Tiny_5\\.json\\.gz: ` +
+          `${reviewsGz.length} bytes; the official file has ${reviewsGz.length + 1} bytes`,
       ),
     );
     assert.deepEqual(listing(dir), []);

@@ -18,7 +18,8 @@ function movieLensDir(): string {
   writeFixture(
     dir,
     'movies.csv',
-    'movieId,title,genres\n10,"Comedy, The (1990)",Comedy|Drama\n20,Action Film (1991),Action\n30,Unknown (1992),(no genres listed)\n',
+    'movieId,title,genres\n10,"Comedy, The (1990)",Comedy|Drama\n20,Action Film ' +
+      '(1991),Action\n30,Unknown (1992),(no genres listed)\n',
   );
   writeFixture(
     dir,

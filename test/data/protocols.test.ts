@@ -16,7 +16,7 @@ import { tinyAmazonDir } from './helpers';
 const rows = (t: { user: Int32Array; target: Int32Array; label: Uint8Array; histLen: Int32Array }) =>
   Array.from(t.user, (u, i) => [u, t.target[i], t.label[i], t.histLen[i]]);
 
-test('DIN protocol: every prefix k=1..n-2 -> train pos+neg, last -> test; negatives uniform and not among the positives', async () => {
+test('DIN protocol: prefixes k=1..n-2 -> train pos+neg, last -> test; uniform negatives, not positives', async () => {
   const ds = await loadDataset('amazon:Tiny', { dataDir: tinyAmazonDir(true), protocol: 'din', validFraction: 0 });
   assert.deepEqual(Array.from(ds.sequences.items), [1, 3, 2, 4, 2, 4, 1, 3, 5]);
   assert.deepEqual(Array.from(ds.sequences.offsets), [0, 0, 4, 7, 9]);
@@ -78,7 +78,8 @@ test('DIEN protocol: one neg+pos at the last review per user, seeded user split,
   const all = [...rows(ds.splits.train), ...rows(ds.splits.test)].sort((a, b) => a[0] - b[0] || a[2] - b[2]);
   assert.equal(ds.splitSize('test'), 2);
   assert.equal(ds.splitSize('train'), 4);
-  const last: Record<number, [number, number]> = { 1: [4, 3], 2: [1, 2], 3: [5, 1] }; // user -> [last item, history length]
+  // user -> [last item, history length]
+  const last: Record<number, [number, number]> = { 1: [4, 3], 2: [1, 2], 3: [5, 1] };
   for (const [u, target, label, histLen] of all) {
     assert.equal(histLen, last[u][1]);
     if (label === 1) assert.equal(target, last[u][0]);
@@ -90,7 +91,7 @@ test('DIEN protocol: one neg+pos at the last review per user, seeded user split,
   assert.equal(ds.vocab.cats[1][ds.itemCats[1][1]], 'Skin');
 });
 
-test('DIEN protocol: allowOwnHistoryNegatives reproduces the official flaw (negatives from the own history)', async () => {
+test('DIEN protocol: allowOwnHistoryNegatives reproduces the official flaw (own-history negatives)', async () => {
   const dir = tinyAmazonDir(false);
   let own = 0;
   let total = 0;

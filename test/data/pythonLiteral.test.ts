@@ -6,7 +6,9 @@ import { parsePythonLiteral, PythonLiteralError } from '../../src/data';
 test('parses the literals of the 2014 meta dump', () => {
   assert.deepEqual(
     parsePythonLiteral(
-      "{'asin': '0000031852', 'title': \"Girls' Ballet Tutu\", 'price': 3.17, 'salesRank': {'Toys & Games': 211836}, 'categories': [['Sports & Outdoors', 'Other Sports', 'Dance']]}",
+      "{'asin': '0000031852', 'title': \"Girls' Ballet Tutu\", 'price': 3.17, " +
+        "'salesRank': {'Toys & Games': 211836}, 'categories': [['Sports & Outdoors', " +
+        "'Other Sports', 'Dance']]}",
     ),
     {
       asin: '0000031852',

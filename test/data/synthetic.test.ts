@@ -74,7 +74,7 @@ function recomputedProbabilities(ds: Dataset, split: 'train' | 'test', shifts = 
 
 const misses = (a: number[], b: ArrayLike<number>) => a.filter((v, i) => Math.abs(v - b[i]) > 1e-6).length;
 
-test('ground truth: click probabilities follow the documented formula (match, popularity, activity) and labels follow them', async () => {
+test('ground truth: click probabilities follow the documented formula, and labels follow them', async () => {
   for (const spec of ['synthetic:default:small', 'synthetic:hier:small']) {
     const ds = await loadDataset(spec, { seed: 1 });
     const gtp = ds.groundTruth!.clickProbability.train;
@@ -84,7 +84,8 @@ test('ground truth: click probabilities follow the documented formula (match, po
     const meanP = p.reduce((a, b) => a + b, 0) / p.length;
     const meanL = ds.splits.train.label.reduce((a, b) => a + b, 0) / p.length;
     assert.ok(Math.abs(meanP - meanL) < 0.02, `${spec}: mean label ${meanL} vs mean p ${meanP}`);
-    // Each term matters: leaving out the popularity term, the activity term, or flipping the popularity's sign misses most rows.
+    // Each term matters: leaving out the popularity term, the activity term, or flipping the popularity's sign misses
+    // most rows.
     const shifts = logitShifts(ds, 'train');
     const activity = Array.from(ds.splits.train.user, (u) => ds.groundTruth!.userActivity[u]);
     for (const [name, wrong] of [
@@ -98,7 +99,8 @@ test('ground truth: click probabilities follow the documented formula (match, po
       );
     }
   }
-  // hier without popularity and activity: topWeight 1, so p is noise = 0.05 (no interest's top) or 1 - noise = 0.95, both present.
+  // hier without popularity and activity: topWeight 1, so p is noise = 0.05 (no interest's top) or 1 - noise = 0.95,
+  // both present.
   const ds = await loadDataset('synthetic:hier:small', { seed: 1, synthetic: { popularity: 0, activity: 0 } });
   const p = ds.groundTruth!.clickProbability.train;
   assert.equal(misses(recomputedProbabilities(ds, 'train'), p), 0);
@@ -106,7 +108,7 @@ test('ground truth: click probabilities follow the documented formula (match, po
   assert.ok(p.some((v) => v > 0.5) && p.some((v) => v < 0.5));
 });
 
-test('popularity: behaviours and random targets are drawn with weight rank^(-popularity); activity has the documented spread', async () => {
+test('popularity: behaviours and targets drawn by weight rank^(-popularity); activity as documented', async () => {
   const popularity = 0.8;
   const ds = await loadDataset('synthetic:small', {
     seed: 4,
@@ -271,7 +273,7 @@ test('dominantInterest: the first interest draws that share of the behaviours, t
   assert.ok(Math.abs(first / n - 0.7) < 0.025, `share of the dominant interest ${first / n}`);
 });
 
-test('drift: interests move at the documented rate, and recent behaviours predict clicks better than old ones', async () => {
+test('drift: interests move at the documented rate; recent behaviours predict clicks better than old', async () => {
   const changeRate = (ds: Dataset) => {
     const gt = ds.groundTruth!;
     let changes = 0;
@@ -318,7 +320,7 @@ test('drift: interests move at the documented rate, and recent behaviours predic
   assert.ok(Math.abs(share(stable, true) - share(stable, false)) < 0.05);
 });
 
-test("click rules 'recentPair' and 'brandPair': p follows the rule, recomputed from the histories and category names", async () => {
+test("click rules 'recentPair' and 'brandPair': p follows the rule, recomputed from the histories", async () => {
   const world = { subPerTop: 2, interests: 4, topSpread: 0.5, targetsPerUser: 8 };
   for (const clickRule of ['recentPair', 'brandPair'] as const) {
     const ds = await loadDataset('synthetic:small', { seed: 3, synthetic: { ...world, clickRule, recentWindow: 5 } });

@@ -21,7 +21,7 @@ function auxOf(model: string, config: Record<string, unknown>): { weight: number
   return { weight: c.auxWeight ?? 0, reduction: c.auxReduction };
 }
 
-test('rows with an auxiliary loss use the official reduction (DIEN, DMIN, DHAN experiments, every profile)', async () => {
+test('rows with an auxiliary loss use the official reduction (DIEN, DMIN, DHAN, every profile)', async () => {
   await useBestBackend({ quiet: true });
   const sizes = { users: 5, items: 20, cats: [4, 2] };
   let checked = 0;

@@ -8,7 +8,7 @@ import { createModel } from '../../src/models';
 import { trainModel } from '../../src/train/trainer';
 import { resolveTrainConfig } from '../../src/train/trainConfig';
 
-test('modelOptionsForRun forwards train.dropout and train.auxWeight to the models that have them; explicit options win', () => {
+test('modelOptionsForRun forwards train.dropout and train.auxWeight where they apply; explicit options win', () => {
   const train = resolveTrainConfig({ dropout: 0.5, auxWeight: 0.3 });
   const options = (model: string, modelOptions: Record<string, unknown> = {}) =>
     modelOptionsForRun({ model, modelOptions, train });

@@ -177,66 +177,70 @@ describe('the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.t
     { kind: 'AUGRU', convention: 'official' },
   ];
   for (const c of layers) {
-    it(`GruLayer ${c.kind} (${c.convention}) runs the kernel when installed, with the values and gradients of the tf-ops path without it`, async () => {
-      const D = 3;
-      const x = uniformTensor(rng, [B, T, D]) as tf.Tensor3D;
-      const attention = uniformTensor(rng, [B, T], 0.05, 0.95) as tf.Tensor2D;
-      const m = maskFromLengths(LENGTHS, T);
-      const weights = uniformTensor(rng, [B, T, H]);
-      const run = async () => {
-        const store = new ParameterStore(41);
-        const layer = new GruLayer(store, 'gru', {
-          inputSize: D,
-          hiddenSize: H,
-          kind: c.kind,
-          convention: c.convention,
-        });
-        const xv = tf.variable(x.clone());
-        const av = tf.variable(attention.clone());
-        const vars = [xv, av, ...store.trainable().map((p) => p.variable)];
-        const loss = (): tf.Scalar => {
-          const out = layer.apply(xv as unknown as tf.Tensor3D, m, av as unknown as tf.Tensor2D);
-          return out.states.mul(weights).sum().add(out.final.square().sum()) as tf.Scalar;
+    it(
+      `GruLayer ${c.kind} (${c.convention}) runs the kernel when installed, with the ` +
+        `values and gradients of the tf-ops path without it`,
+      async () => {
+        const D = 3;
+        const x = uniformTensor(rng, [B, T, D]) as tf.Tensor3D;
+        const attention = uniformTensor(rng, [B, T], 0.05, 0.95) as tf.Tensor2D;
+        const m = maskFromLengths(LENGTHS, T);
+        const weights = uniformTensor(rng, [B, T, H]);
+        const run = async () => {
+          const store = new ParameterStore(41);
+          const layer = new GruLayer(store, 'gru', {
+            inputSize: D,
+            hiddenSize: H,
+            kind: c.kind,
+            convention: c.convention,
+          });
+          const xv = tf.variable(x.clone());
+          const av = tf.variable(attention.clone());
+          const vars = [xv, av, ...store.trainable().map((p) => p.variable)];
+          const loss = (): tf.Scalar => {
+            const out = layer.apply(xv as unknown as tf.Tensor3D, m, av as unknown as tf.Tensor2D);
+            return out.states.mul(weights).sum().add(out.final.square().sum()) as tf.Scalar;
+          };
+          const kernels = await kernelsOf(() => {
+            const r = tf.variableGrads(loss, vars);
+            tf.dispose([r.value, ...Object.values(r.grads)]);
+          });
+          const { value, grads } = tf.variableGrads(loss, vars);
+          const scored = tf.tidy(() => layer.apply(x, m, attention).states);
+          const scoringKernels = await kernelsOf(() => disposeOutput(layer.apply(x, m, attention)));
+          store.dispose();
+          tf.dispose([xv, av]);
+          return { value, grads: vars.map((v) => grads[v.name]), scored, kernels, scoringKernels };
         };
-        const kernels = await kernelsOf(() => {
-          const r = tf.variableGrads(loss, vars);
-          tf.dispose([r.value, ...Object.values(r.grads)]);
-        });
-        const { value, grads } = tf.variableGrads(loss, vars);
-        const scored = tf.tidy(() => layer.apply(x, m, attention).states);
-        const scoringKernels = await kernelsOf(() => disposeOutput(layer.apply(x, m, attention)));
-        store.dispose();
-        tf.dispose([xv, av]);
-        return { value, grads: vars.map((v) => grads[v.name]), scored, kernels, scoringKernels };
-      };
-      const withKernel = await run();
-      unregisterKernels();
-      const withOps = await run();
-      registerWasmGruRecurrence();
-      assert.ok(
-        withKernel.kernels.includes(GRU_RECURRENCE_KERNEL) && withKernel.kernels.includes(GRU_RECURRENCE_GRAD_KERNEL),
-        'training did not run the kernels',
-      );
-      assert.ok(withKernel.scoringKernels.includes(GRU_RECURRENCE_KERNEL), 'scoring did not run the kernel');
-      assert.ok(
-        !withOps.kernels.includes(GRU_RECURRENCE_KERNEL) && !withOps.scoringKernels.includes(GRU_RECURRENCE_KERNEL),
-        'the fallback ran the kernel',
-      );
-      assert.ok(
-        withKernel.kernels.length * 4 < withOps.kernels.length,
-        `dispatches: ${withKernel.kernels.length} with the kernel vs ${withOps.kernels.length}`,
-      );
-      assert.ok(maxRelDiff(withKernel.value, withOps.value) < 1e-5);
-      assert.ok(maxRelDiff(withKernel.scored, withOps.scored) < 1e-5);
-      withKernel.grads.forEach((g, i) => {
-        if (c.kind === 'GRU' && i === 1) return; // a plain GRU ignores attention
-        assert.ok(g && withOps.grads[i], `gradient ${i} missing`);
+        const withKernel = await run();
+        unregisterKernels();
+        const withOps = await run();
+        registerWasmGruRecurrence();
         assert.ok(
-          maxRelDiff(g, withOps.grads[i]) < 1e-5,
-          `${c.kind}/${c.convention} gradient ${i} differs by ${maxRelDiff(g, withOps.grads[i])}`,
+          withKernel.kernels.includes(GRU_RECURRENCE_KERNEL) && withKernel.kernels.includes(GRU_RECURRENCE_GRAD_KERNEL),
+          'training did not run the kernels',
         );
-      });
-    });
+        assert.ok(withKernel.scoringKernels.includes(GRU_RECURRENCE_KERNEL), 'scoring did not run the kernel');
+        assert.ok(
+          !withOps.kernels.includes(GRU_RECURRENCE_KERNEL) && !withOps.scoringKernels.includes(GRU_RECURRENCE_KERNEL),
+          'the fallback ran the kernel',
+        );
+        assert.ok(
+          withKernel.kernels.length * 4 < withOps.kernels.length,
+          `dispatches: ${withKernel.kernels.length} with the kernel vs ${withOps.kernels.length}`,
+        );
+        assert.ok(maxRelDiff(withKernel.value, withOps.value) < 1e-5);
+        assert.ok(maxRelDiff(withKernel.scored, withOps.scored) < 1e-5);
+        withKernel.grads.forEach((g, i) => {
+          if (c.kind === 'GRU' && i === 1) return; // a plain GRU ignores attention
+          assert.ok(g && withOps.grads[i], `gradient ${i} missing`);
+          assert.ok(
+            maxRelDiff(g, withOps.grads[i]) < 1e-5,
+            `${c.kind}/${c.convention} gradient ${i} differs by ${maxRelDiff(g, withOps.grads[i])}`,
+          );
+        });
+      },
+    );
   }
 
   it("GruLayer with candidate 'official' or implementation 'autodiff' does not use the kernel", async () => {

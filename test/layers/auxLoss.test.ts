@@ -49,7 +49,7 @@ describe('AuxiliaryLoss (src/layers/auxLoss.ts)', () => {
     });
   }
 
-  it("hand-computed ragged batch: 'official' = 2 * sum / (B * (T_b - 1)), T_b = longest history (DIEN) or padded length (DMIN)", () => {
+  it("ragged batch: 'official' = 2 * sum / (B * (T_b - 1)), T_b longest history (DIEN) or padded (DMIN)", () => {
     // H = 1, lengths [4, 2, 1] padded to T = 6; 7 marks entries no pair may read.
     const g = 7;
     const h = tf

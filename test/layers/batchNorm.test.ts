@@ -1,4 +1,7 @@
-/** Batch norm: training and inference statistics against hand computations, gradients against central finite differences. */
+/**
+ * Batch norm: training and inference statistics against hand computations, gradients against central finite
+ * differences.
+ */
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';

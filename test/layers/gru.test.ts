@@ -102,55 +102,63 @@ describe('GruLayer (src/layers/gru.ts)', () => {
       g.bias.dispose();
     });
 
-    it(`${c.kind} (${c.convention}) gradients match finite differences (float32: eps 1e-2, |err| <= 2e-3 + 2e-2|g|)`, () => {
-      const store = new ParameterStore(5);
-      const g = new GruLayer(store, 'gru', { inputSize: D, hiddenSize: H, kind: c.kind, convention: c.convention });
-      const xv = tf.variable(xT.clone());
-      const av = tf.variable(attT.clone());
-      const weights = uniformTensor(new Rng(2), [B, T, H]);
-      const loss = (): tf.Scalar =>
-        tf.tidy(() => {
-          const { states, final } = g.apply(xv as unknown as tf.Tensor3D, maskT, av as unknown as tf.Tensor2D);
-          return states.mul(weights).sum().add(final.square().sum()) as tf.Scalar;
-        });
-      const targets = [xv, ...store.trainable().map((p) => p.variable)];
-      if (c.kind !== 'GRU') targets.push(av);
-      assertGradientsMatch(loss, targets, { label: `${c.kind}/${c.convention}` });
-      store.dispose();
-      tf.dispose([xv, av, weights]);
-    });
+    it(
+      `${c.kind} (${c.convention}) gradients match finite differences (float32: eps ` +
+        `1e-2, |err| <= 2e-3 + 2e-2|g|)`,
+      () => {
+        const store = new ParameterStore(5);
+        const g = new GruLayer(store, 'gru', { inputSize: D, hiddenSize: H, kind: c.kind, convention: c.convention });
+        const xv = tf.variable(xT.clone());
+        const av = tf.variable(attT.clone());
+        const weights = uniformTensor(new Rng(2), [B, T, H]);
+        const loss = (): tf.Scalar =>
+          tf.tidy(() => {
+            const { states, final } = g.apply(xv as unknown as tf.Tensor3D, maskT, av as unknown as tf.Tensor2D);
+            return states.mul(weights).sum().add(final.square().sum()) as tf.Scalar;
+          });
+        const targets = [xv, ...store.trainable().map((p) => p.variable)];
+        if (c.kind !== 'GRU') targets.push(av);
+        assertGradientsMatch(loss, targets, { label: `${c.kind}/${c.convention}` });
+        store.dispose();
+        tf.dispose([xv, av, weights]);
+      },
+    );
   }
 
   for (const c of cases) {
-    it(`${c.kind} (${c.convention}): the fused recurrence (hand-written BPTT) equals tf autodiff in values and gradients (1e-5)`, () => {
-      const run = (implementation: 'fused' | 'autodiff') => {
-        const store = new ParameterStore(21);
-        const g = new GruLayer(store, 'gru', {
-          inputSize: D,
-          hiddenSize: H,
-          kind: c.kind,
-          convention: c.convention,
-          implementation,
+    it(
+      `${c.kind} (${c.convention}): the fused recurrence (hand-written BPTT) equals tf ` +
+        `autodiff in values and gradients (1e-5)`,
+      () => {
+        const run = (implementation: 'fused' | 'autodiff') => {
+          const store = new ParameterStore(21);
+          const g = new GruLayer(store, 'gru', {
+            inputSize: D,
+            hiddenSize: H,
+            kind: c.kind,
+            convention: c.convention,
+            implementation,
+          });
+          const xv = tf.variable(xT.clone());
+          const av = tf.variable(attT.clone());
+          const weights = uniformTensor(new Rng(22), [B, T, H]);
+          const vars = [xv, av, ...store.trainable().map((p) => p.variable)];
+          const { value, grads } = tf.variableGrads(() => {
+            const out = g.apply(xv as unknown as tf.Tensor3D, maskT, av as unknown as tf.Tensor2D);
+            return out.states.mul(weights).sum().add(out.final.sum()) as tf.Scalar;
+          }, vars);
+          return { value, grads: vars.map((v) => grads[v.name]) };
+        };
+        const fused = run('fused');
+        const auto = run('autodiff');
+        assert.ok(Math.abs(fused.value.dataSync()[0] - auto.value.dataSync()[0]) < 1e-5);
+        fused.grads.forEach((gf, i) => {
+          if (c.kind === 'GRU' && i === 1) return; // attention unused by a plain GRU
+          assert.ok(gf && auto.grads[i], `gradient ${i} missing`);
+          assert.ok(maxDiff(gf, auto.grads[i]) < 1e-5, `${c.kind}/${c.convention} gradient ${i}`);
         });
-        const xv = tf.variable(xT.clone());
-        const av = tf.variable(attT.clone());
-        const weights = uniformTensor(new Rng(22), [B, T, H]);
-        const vars = [xv, av, ...store.trainable().map((p) => p.variable)];
-        const { value, grads } = tf.variableGrads(() => {
-          const out = g.apply(xv as unknown as tf.Tensor3D, maskT, av as unknown as tf.Tensor2D);
-          return out.states.mul(weights).sum().add(out.final.sum()) as tf.Scalar;
-        }, vars);
-        return { value, grads: vars.map((v) => grads[v.name]) };
-      };
-      const fused = run('fused');
-      const auto = run('autodiff');
-      assert.ok(Math.abs(fused.value.dataSync()[0] - auto.value.dataSync()[0]) < 1e-5);
-      fused.grads.forEach((gf, i) => {
-        if (c.kind === 'GRU' && i === 1) return; // attention unused by a plain GRU
-        assert.ok(gf && auto.grads[i], `gradient ${i} missing`);
-        assert.ok(maxDiff(gf, auto.grads[i]) < 1e-5, `${c.kind}/${c.convention} gradient ${i}`);
-      });
-    });
+      },
+    );
   }
 
   it('AUGRU with a_t = 1 (paper convention) equals a plain GRU; AIGRU with a_t = 1 equals a plain GRU', () => {

@@ -84,7 +84,7 @@ describe('hierarchical attention (src/layers/hierarchicalAttention.ts)', () => {
     ]);
   });
 
-  it('a cluster whose weights underflow to 0 gets the zero vector, not NaN (official eps 1e-10), with finite gradients', () => {
+  it('a cluster whose weights underflow to 0 gets the zero vector, not NaN (eps 1e-10); finite gradients', () => {
     const [g1] = clusterGroupingTensors(B, buildClusterGroupings(B, T, mask, [cats]));
     const e = tf.tensor3d([
       [

@@ -73,7 +73,7 @@ describe('MultiHeadSelfAttention (src/layers/multiHeadAttention.ts)', () => {
     });
   }
 
-  it('causal-only (official) equals causal + padding mask on valid positions; causal output ignores later steps', () => {
+  it('causal-only (official) = causal + padding mask on valid positions; ignores later steps', () => {
     const a = new MultiHeadSelfAttention(new ParameterStore(5), 'mh', {
       size: D,
       heads: 2,

@@ -29,7 +29,7 @@ describe('MultiInterestExtractor (src/layers/multiInterest.ts)', () => {
     assert.deepEqual([...reversePositions(Int32Array.from([4]), 4, 2)], [1, 1, 1, 0]);
   });
 
-  it('one head without position encoding = DIN-style pooling (softmax of MLP([q,k,q-k,q*k])) of the head sequence', () => {
+  it('one head without position encoding = DIN-style pooling (softmax of MLP([q,k,q-k,q*k]))', () => {
     const store = new ParameterStore(13);
     const ex = new MultiInterestExtractor(store, 'mi', {
       size: D,

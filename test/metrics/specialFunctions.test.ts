@@ -7,7 +7,7 @@ import { assertClose } from '../helpers/maxDiff';
 test('logGamma and incomplete beta: closed forms', () => {
   assertClose(logGamma(5), Math.log(24), 1e-13);
   assertClose(logGamma(0.5), 0.5 * Math.log(Math.PI), 1e-13);
-  assertClose(logGamma(10.5), Math.log(1133278.3889487855), 1e-10);
+  assertClose(logGamma(10.5), Math.log(1133278.3889487856), 1e-10);
   // I_x(1, 1) = x;  I_x(a, 1) = x^a;  I_x(1, b) = 1 - (1-x)^b
   assertClose(regularizedIncompleteBeta(0.3, 1, 1), 0.3, 1e-14);
   assertClose(regularizedIncompleteBeta(0.7, 3, 1), 0.343, 1e-14);

@@ -37,7 +37,9 @@ describe('baselines learn at their defaults (synthetic, 300 steps)', () => {
       const outcome = await trainModel(model, dataset, train, { shuffleSeed: 1 });
       model.dispose();
       const test = outcome.best.test;
-      const where = `${name} (${train.optimizer} lr ${train.learningRate}): test AUC ${test.auc.toFixed(3)}, log loss ${test.logloss.toFixed(3)}`;
+      const where =
+        `${name} (${train.optimizer} lr ${train.learningRate}): test AUC ` +
+        `${test.auc.toFixed(3)}, log loss ${test.logloss.toFixed(3)}`;
       const rate = dataset.stats().positiveShare;
       assert.ok(
         test.logloss < constantLogloss(rate),

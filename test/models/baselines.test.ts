@@ -212,7 +212,7 @@ describe('baseline logits against a JS computation', () => {
     m.dispose();
   });
 
-  it('deepfm: with the deep and first-order parts zeroed, the logit is the sum of pairwise field inner products', () => {
+  it('deepfm: deep and first-order parts zeroed, the logit is the sum of pairwise inner products', () => {
     const batch = tinyBatch(4, { size: 5, maxLen: 4 });
     const m = createModel('deepfm', {}, TINY_SIZES, 2);
     // larger embeddings so the FM term is far above float32 noise

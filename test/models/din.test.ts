@@ -1,4 +1,7 @@
-/** DIN against an independent computation: constant attention scores reduce DIN to BaseModel with sum pooling (same weights). */
+/**
+ * DIN against an independent computation: constant attention scores reduce DIN to BaseModel with sum pooling (same
+ * weights).
+ */
 import * as tf from '@tensorflow/tfjs';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
@@ -21,7 +24,7 @@ function logits(m: CtrModel, batch: Batch): Float32Array {
 }
 
 describe('DIN', () => {
-  it('din with constant attention scores 1 (normalize none) = BaseModel with sum pooling and the product feature, same weights', () => {
+  it('din with constant scores 1 (normalize none) = BaseModel, sum pooling + product feature', () => {
     const batch = tinyBatch(5, { size: 8, maxLen: 6 });
     const base = createModel('base', { pooling: 'sum', productFeature: true }, TINY_SIZES, 3);
     const din = createModel('din', { mlp: { activation: 'prelu' } }, TINY_SIZES, 3);

@@ -115,7 +115,8 @@ describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
     const chance = 2 * Math.LN2;
     assert.ok(
       mean > chance - 4 * se - 1e-3,
-      `per-pair aux loss ${mean.toFixed(4)} (se ${se.toFixed(4)}) is below chance ${chance.toFixed(4)}: the refiner sees the next item`,
+      `per-pair aux loss ${mean.toFixed(4)} (se ${se.toFixed(4)}) is below chance ` +
+        `${chance.toFixed(4)}: the refiner sees the next item`,
     );
     optimizer.dispose();
     tf.dispose(table);
@@ -158,7 +159,7 @@ describe('DMIN wiring as in the official code (src/models/dmin.ts, src/layers/mu
     model.dispose();
   });
 
-  it('one LayerNorm per interest head: changing head 1 gamma moves only head 1 sequence; checkpoints carry each', () => {
+  it('one LayerNorm per interest head: head 1 gamma moves only head 1; checkpoints carry each', () => {
     const model = new DminModel({ ...small, auxWeight: 0, interestHeads: 2 }, TINY_SIZES, 2);
     const names = model.getWeights().weights.map((w) => w.name);
     for (const h of [0, 1]) {
@@ -191,7 +192,7 @@ describe("auxReduction 'official': the padded length each official code uses", (
     return v;
   }
 
-  it('DMIN (every batch padded to maxlen): scales with 1/(T - 1) of the padded batch; DIEN (padded to the longest history): unchanged by extra padding', () => {
+  it('DMIN (padded to maxlen) scales with 1/(T - 1) of the padded batch; DIEN ignores extra padding', () => {
     const batch = tinyBatch(9, { size: 16, maxLen: 6, negatives: true });
     const wider = padBatch(batch, 4);
     const dmin = new DminModel({ ...small, auxReduction: 'official' }, TINY_SIZES, 1);

@@ -284,41 +284,44 @@ function logits(model: CtrModel, batch: ReturnType<typeof tinyBatch>): Float32Ar
 
 describe('sequence models (src/models/{dien,dmin,dhan}.ts)', () => {
   for (const v of SEQUENCE_VARIANTS) {
-    it(`${v.label}: extra padding leaves logits unchanged (1e-5); training lowers the loss without leaking tensors`, () => {
-      const model = v.make();
-      const batch = tinyBatch(3, { negatives: true });
-      const a = logits(model, batch);
-      const b = logits(model, padBatch(batch, 4));
-      assert.equal(a.length, batch.size);
-      for (let i = 0; i < a.length; i++)
-        assert.ok(Number.isFinite(a[i]) && Math.abs(a[i] - b[i]) < 1e-5, `${v.label} row ${i}: ${a[i]} vs ${b[i]}`);
-      // One "epoch" over 4 batches, 3 passes; the mean loss of the last pass must be below the first.
-      const batches = [0, 1, 2, 3].map((s) => tinyBatch(100 + s, { negatives: true }));
-      const optimizer = createOptimizer({ kind: 'adam', learningRate: 0.01 });
-      const passes: number[] = [];
-      let tensorsAfterWarmup = -1;
-      for (let pass = 0; pass < 3; pass++) {
-        let sum = 0;
-        for (const bt of batches) {
-          const r = trainStep(model, bt, optimizer);
-          assert.ok(Number.isFinite(r.loss), `${v.label}: loss ${r.loss}`);
-          sum += r.loss;
-          if (tensorsAfterWarmup < 0) tensorsAfterWarmup = tf.memory().numTensors;
+    it(
+      `${v.label}: extra padding leaves logits unchanged (1e-5); training lowers the ` + `loss without leaking tensors`,
+      () => {
+        const model = v.make();
+        const batch = tinyBatch(3, { negatives: true });
+        const a = logits(model, batch);
+        const b = logits(model, padBatch(batch, 4));
+        assert.equal(a.length, batch.size);
+        for (let i = 0; i < a.length; i++)
+          assert.ok(Number.isFinite(a[i]) && Math.abs(a[i] - b[i]) < 1e-5, `${v.label} row ${i}: ${a[i]} vs ${b[i]}`);
+        // One "epoch" over 4 batches, 3 passes; the mean loss of the last pass must be below the first.
+        const batches = [0, 1, 2, 3].map((s) => tinyBatch(100 + s, { negatives: true }));
+        const optimizer = createOptimizer({ kind: 'adam', learningRate: 0.01 });
+        const passes: number[] = [];
+        let tensorsAfterWarmup = -1;
+        for (let pass = 0; pass < 3; pass++) {
+          let sum = 0;
+          for (const bt of batches) {
+            const r = trainStep(model, bt, optimizer);
+            assert.ok(Number.isFinite(r.loss), `${v.label}: loss ${r.loss}`);
+            sum += r.loss;
+            if (tensorsAfterWarmup < 0) tensorsAfterWarmup = tf.memory().numTensors;
+          }
+          passes.push(sum / batches.length);
         }
-        passes.push(sum / batches.length);
-      }
-      assert.equal(tf.memory().numTensors, tensorsAfterWarmup, `${v.label}: tensors leaked`);
-      assert.ok(
-        passes[2] < passes[0],
-        `${v.label}: mean loss ${passes.map((p) => p.toFixed(4)).join(' -> ')} did not decrease`,
-      );
-      model.dispose();
-    });
+        assert.equal(tf.memory().numTensors, tensorsAfterWarmup, `${v.label}: tensors leaked`);
+        assert.ok(
+          passes[2] < passes[0],
+          `${v.label}: mean loss ${passes.map((p) => p.toFixed(4)).join(' -> ')} did not decrease`,
+        );
+        model.dispose();
+      },
+    );
   }
 });
 
 describe('sequence models: checkpoints and config errors', () => {
-  it('getWeights / setWeights round-trips every parameter (a second model with another seed gives identical logits)', () => {
+  it("getWeights / setWeights round-trips every parameter (another seed's model gives same logits)", () => {
     const makers: ((seed: number) => CtrModel)[] = [
       (seed) => new DienModel({ ...smallSequence }, TINY_SIZES, seed),
       (seed) => new DminModel({ ...smallSequence, interestHeads: 2 }, TINY_SIZES, seed),

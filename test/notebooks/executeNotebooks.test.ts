@@ -53,7 +53,7 @@ test('parameters become DIL_* variables (validated)', () => {
 
 // without Jupyter/Chromium this suite is skipped with one line saying what to install (run anyway under CI)
 describe('notebooks executed through Jupyter', { skip: skipWithout('jupyter') }, () => {
-  test('a notebook runs on the dil-tslab kernel and sees its parameters; the executed copy lands in the output folder', async () => {
+  test('a notebook runs on the dil-tslab kernel with its parameters; the executed copy lands in --out', async () => {
     const runs = await executeNotebooks({
       notebooks: [path.join(fixtures, 'parameters.ipynb')],
       outputDir: outDir,
@@ -69,7 +69,8 @@ describe('notebooks executed through Jupyter', { skip: skipWithout('jupyter') },
       findJupyterPython(),
       [
         '-c',
-        'import nbformat, sys\nfrom nbformat.sign import NotebookNotary\nprint(NotebookNotary().check_signature(nbformat.read(sys.argv[1], 4)))',
+        'import nbformat, sys\nfrom nbformat.sign import ' +
+          'NotebookNotary\nprint(NotebookNotary().check_signature(nbformat.read(sys.argv[1], 4)))',
         runs[0].output!,
       ],
       { encoding: 'utf8' },

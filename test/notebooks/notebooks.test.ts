@@ -47,43 +47,46 @@ test('the five paper notebooks are there', () => {
 describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupyter', 'chromium') }, () => {
   for (const notebook of notebooks) {
     const name = path.basename(notebook, '.ipynb');
-    test(`${name} executes with the smoke profile in under ${NOTEBOOK_LIMIT_SECONDS} s without a cell error`, async () => {
-      const run = await executeNotebook(notebook, {
-        outputDir: executedDir,
-        parameters: { profile: 'smoke', jobs: 1, resultsDir },
-        timeoutSeconds: NOTEBOOK_LIMIT_SECONDS,
-      });
-      assert.ok(run.ok, `${name} failed after ${run.seconds.toFixed(0)} s:\n${run.error}`);
-      assert.ok(run.seconds < NOTEBOOK_LIMIT_SECONDS, `${name} took ${run.seconds.toFixed(0)} s`);
-      // Every figure is shown inline with interactive HTML and static images kept in the notebook.
-      const executed = JSON.parse(fs.readFileSync(run.output!, 'utf8')) as {
-        cells: Array<{ outputs?: Array<{ output_type: string; data?: Record<string, unknown> }> }>;
-      };
-      const figures = executed.cells
-        .flatMap((c) => c.outputs ?? [])
-        .filter((o) => o.data?.['image/svg+xml'] !== undefined);
-      assert.ok(figures.length > 0, `${name} shows at least one figure`);
-      for (const figure of figures) {
-        assert.ok(figure.data!['image/png'], 'PNG kept for viewers without JavaScript');
-        assert.match(
-          ([] as string[]).concat(figure.data!['text/html'] as string | string[]).join(''),
-          /window\.Plotly\.newPlot/,
-        );
-      }
-      // ... and written as citable files; a paper notebook also writes at least one table.
-      const paper = name === '00-data' ? 'data' : name.split('-')[1];
-      const figureFiles = fs.readdirSync(path.join(resultsDir, 'figures', paper));
-      assert.ok(figureFiles.some((f) => f.endsWith('.svg')) && figureFiles.some((f) => f.endsWith('.png')));
-      const tableFiles = fs.readdirSync(path.join(resultsDir, 'tables', paper));
-      for (const ext of ['.md', '.csv', '.tex'])
-        assert.ok(
-          tableFiles.some((f) => f.endsWith(ext)),
-          `a ${ext} table for ${paper}`,
-        );
-    });
+    test(
+      `${name} executes with the smoke profile in under ${NOTEBOOK_LIMIT_SECONDS} s ` + `without a cell error`,
+      async () => {
+        const run = await executeNotebook(notebook, {
+          outputDir: executedDir,
+          parameters: { profile: 'smoke', jobs: 1, resultsDir },
+          timeoutSeconds: NOTEBOOK_LIMIT_SECONDS,
+        });
+        assert.ok(run.ok, `${name} failed after ${run.seconds.toFixed(0)} s:\n${run.error}`);
+        assert.ok(run.seconds < NOTEBOOK_LIMIT_SECONDS, `${name} took ${run.seconds.toFixed(0)} s`);
+        // Every figure is shown inline with interactive HTML and static images kept in the notebook.
+        const executed = JSON.parse(fs.readFileSync(run.output!, 'utf8')) as {
+          cells: Array<{ outputs?: Array<{ output_type: string; data?: Record<string, unknown> }> }>;
+        };
+        const figures = executed.cells
+          .flatMap((c) => c.outputs ?? [])
+          .filter((o) => o.data?.['image/svg+xml'] !== undefined);
+        assert.ok(figures.length > 0, `${name} shows at least one figure`);
+        for (const figure of figures) {
+          assert.ok(figure.data!['image/png'], 'PNG kept for viewers without JavaScript');
+          assert.match(
+            ([] as string[]).concat(figure.data!['text/html'] as string | string[]).join(''),
+            /window\.Plotly\.newPlot/,
+          );
+        }
+        // ... and written as citable files; a paper notebook also writes at least one table.
+        const paper = name === '00-data' ? 'data' : name.split('-')[1];
+        const figureFiles = fs.readdirSync(path.join(resultsDir, 'figures', paper));
+        assert.ok(figureFiles.some((f) => f.endsWith('.svg')) && figureFiles.some((f) => f.endsWith('.png')));
+        const tableFiles = fs.readdirSync(path.join(resultsDir, 'tables', paper));
+        for (const ext of ['.md', '.csv', '.tex'])
+          assert.ok(
+            tableFiles.some((f) => f.endsWith(ext)),
+            `a ${ext} table for ${paper}`,
+          );
+      },
+    );
   }
 
-  test('an executed notebook rendered to HTML by nbconvert shows the Plotly figure in Chromium (screenshot kept)', async () => {
+  test('an executed notebook rendered by nbconvert shows the Plotly figure in Chromium (screenshot)', async () => {
     const executed = path.join(executedDir, '00-data.ipynb');
     assert.ok(fs.existsSync(executed), 'the 00-data test above wrote the executed notebook');
     const htmlDir = path.join(resultsDir, 'html');
@@ -96,7 +99,11 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
     // No network: every host name fails to resolve, so CDN links in nbconvert's template fail fast.
     browser = await HeadlessChromium.launch({ extraFlags: ['--host-resolver-rules=MAP * ~NOTFOUND'] });
     await browser.navigate(`file://${html}`);
-    const found = await browser.evaluate<{ figures: number; drawn: number; traces: number }>(`new Promise((resolve) => {
+    const found = await browser.evaluate<{
+      figures: number;
+      drawn: number;
+      traces: number;
+    }>(`new Promise((resolve) => {
       let tries = 0;
       const check = () => {
         const figures = document.querySelectorAll('.dil-plotly-figure').length;
@@ -117,7 +124,7 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
     assert.ok(png.subarray(1, 4).toString('ascii') === 'PNG' && png.length > 10_000, 'a real screenshot');
   });
 
-  test('the reference-run copies of the executed notebooks are light and Chromium shows every figure as an image', async () => {
+  test('reference-run copies of executed notebooks are light; Chromium shows every figure as an image', async () => {
     const executed = notebooks.map((n) => path.join(executedDir, path.basename(n)));
     const outDir = path.join(resultsDir, 'reference-run');
     const argv = ['--profile', 'smoke', '--reference-run', outDir];

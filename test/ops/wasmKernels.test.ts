@@ -167,7 +167,7 @@ test('a slice stays correct when its output allocation grows the wasm heap', () 
   tf.dispose([...keep, big]);
 });
 
-test('Identity on wasm shares the buffer: clones read the same values, survive disposal of the source, and variables stay independent', (t) => {
+test("Identity on wasm shares the buffer: clones survive the source's disposal; variables stay apart", (t) => {
   if (!onWasm) return t.skip('not on wasm');
   const x = iota([3, 4]);
   const before = tf.memory().numTensors;

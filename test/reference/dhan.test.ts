@@ -53,7 +53,9 @@ const dien = (extra: object = {}): object => ({
   ...extra,
 });
 
-/** Variants whose label ends in ' (padded batch)' run on the batch with 2 padded steps more than its longest history. */
+/**
+ * Variants whose label ends in ' (padded batch)' run on the batch with 2 padded steps more than its longest history.
+ */
 const VARIANTS: [string, object][] = [
   ['dhan simplified (category, two levels), remedy', dhan()],
   [

@@ -57,7 +57,9 @@ const dmin = (extra: object = {}): object => ({
  */
 const GRADIENT_FLOOR = 1e-2;
 
-/** Variants whose label ends in ' (padded batch)' run on the batch with 2 padded steps more than its longest history. */
+/**
+ * Variants whose label ends in ' (padded batch)' run on the batch with 2 padded steps more than its longest history.
+ */
 const VARIANTS: [string, object][] = [
   ['dmin causal refiner, aux inner perSample, forward positions', dmin()],
   [
@@ -85,7 +87,8 @@ const VARIANTS: [string, object][] = [
       embedding: { ...SMALL_EMBEDDING, userDim: 3 },
     }),
   ],
-  // The official extractor (`self_multi_head_attn_v2` + FFN in `Model_DNN_Multi_Head`): causal, 1/sqrt(De), per-head FFN.
+  // The official extractor (`self_multi_head_attn_v2` + FFN in `Model_DNN_Multi_Head`): causal, 1/sqrt(De), per-head
+  // FFN.
   [
     'dmin official extractor (causal, 1/sqrt(De), per-head FFN) and refiner, official aux (padded batch)',
     dmin({

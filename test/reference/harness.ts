@@ -26,7 +26,8 @@
  *   describe('din vs reference', { skip: REFERENCE_SKIP }, () => {
  *     let out: Map<string, ParityOutput>;
  *     const cases = [...];                        // built in before()
- *     before(async () => { await useBestBackend({ quiet: true }); cases.push(kitCase(...)); out = runReference('din.py', cases); });
+ *     before(async () => { await useBestBackend({ quiet: true }); cases.push(kitCase(...)); out =
+ * runReference('din.py', cases); });
  *     it('softmax, dice', () => assertParity(cases[0], out.get(cases[0].label)!));
  *   });
  *
@@ -311,7 +312,9 @@ export function runReference(script: string, cases: ParityCase[]): Map<string, P
       });
     } catch (err) {
       const e = err as { stderr?: string; message: string };
-      throw new Error(`test/reference/harness.ts: ${PYTHON} ${path} failed:\n${e.stderr || e.message}`);
+      throw new Error(`test/reference/harness.ts: ${PYTHON} ${path} failed:\n${e.stderr || e.message}`, {
+        cause: err,
+      });
     }
     const parsed = JSON.parse(stdout) as { outputs: (ParityOutput & { label: string })[] };
     const out = new Map<string, ParityOutput>();
@@ -384,7 +387,8 @@ function quantities(kase: ParityCase, ref: ParityOutput, gradientFloor = GRADIEN
     const r = ref.grads[name];
     assert.ok(
       r,
-      `${kase.label}: the reference reports no gradient for parameter ${name} (it does not use it, or names it differently)`,
+      `${kase.label}: the reference reports no gradient for parameter ${name} (it does ` +
+        `not use it, or names it differently)`,
     );
     q.push({ name: `grad ${name}`, kit: kit.grads[name], reference: r });
   }
@@ -436,7 +440,10 @@ export function assertParity(
   const describe = ({ q, d }: (typeof rows)[number]): string => {
     const at =
       d.index >= 0 && q.where ? ` at ${q.where(d.index)}` : d.index >= 0 && q.kit.length > 1 ? ` at [${d.index}]` : '';
-    return `${q.name}: relative difference ${d.relative.toExponential(2)}${at} (kit ${q.kit[d.index]}, reference ${q.reference[d.index]})`;
+    return (
+      `${q.name}: relative difference ${d.relative.toExponential(2)}${at} ` +
+      `(kit ${q.kit[d.index]}, reference ${q.reference[d.index]})`
+    );
   };
   const worst = bad[0];
   assert.fail(

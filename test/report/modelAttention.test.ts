@@ -57,41 +57,45 @@ function bilinearAttention(kernel: number[][], states: number[][], target: numbe
 
 describe('DienModel.evolutionAttention (src/models/dien.ts)', () => {
   for (const evolution of ['AUGRU', 'attention'] as const) {
-    it(`${evolution}: a_t sums to 1 over the valid steps, is 0 at padding, and equals a plain-JS GRU + bilinear softmax recomputation`, () => {
-      const model = new DienModel({ evolution, auxWeight: 0, hiddenSize: 8, mlp: { hidden: [8] } }, TINY_SIZES, 3);
-      const batch = tinyBatch(7, { size: 6, maxLen: 5, negatives: true });
-      const inputs = model.prepare(batch);
-      try {
-        const before = tf.memory().numTensors;
-        const a = model.evolutionAttention(inputs);
-        assert.deepEqual(a.shape, [batch.size, batch.maxLen]);
-        const weights = a.arraySync() as number[][];
-        a.dispose();
-        assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
-        const history = inputs.history().arraySync() as number[][][];
-        const target = inputs.target().arraySync() as number[][];
-        const kernel = model.params.get('dien/attention/kernel').arraySync() as number[][];
-        for (let b = 0; b < batch.size; b++) {
-          const mask = Array.from(batch.histMask.subarray(b * batch.maxLen, (b + 1) * batch.maxLen));
-          const row = weights[b];
-          const validSum = row.reduce((s, w, t) => s + (mask[t] > 0 ? w : 0), 0);
-          assert.ok(Math.abs(validSum - 1) < 1e-5, `row ${b}: valid weights sum to ${validSum}`);
-          row.forEach((w, t) => {
-            if (mask[t] === 0) assert.equal(w, 0, `row ${b} step ${t} is padding`);
-            else assert.ok(w > 0);
-          });
-          let states = gruStates(model, 'dien/extractorGru', history[b], mask);
-          if (evolution === 'attention') states = gruStates(model, 'dien/evolutionGru', states, mask);
-          const expected = bilinearAttention(kernel, states, target[b], mask);
-          expected.forEach((e, t) =>
-            assert.ok(Math.abs(e - row[t]) < 1e-5, `row ${b} step ${t}: ${row[t]} vs JS ${e}`),
-          );
+    it(
+      `${evolution}: a_t sums to 1 over the valid steps, is 0 at padding, and equals a ` +
+        `plain-JS GRU + bilinear softmax recomputation`,
+      () => {
+        const model = new DienModel({ evolution, auxWeight: 0, hiddenSize: 8, mlp: { hidden: [8] } }, TINY_SIZES, 3);
+        const batch = tinyBatch(7, { size: 6, maxLen: 5, negatives: true });
+        const inputs = model.prepare(batch);
+        try {
+          const before = tf.memory().numTensors;
+          const a = model.evolutionAttention(inputs);
+          assert.deepEqual(a.shape, [batch.size, batch.maxLen]);
+          const weights = a.arraySync() as number[][];
+          a.dispose();
+          assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
+          const history = inputs.history().arraySync() as number[][][];
+          const target = inputs.target().arraySync() as number[][];
+          const kernel = model.params.get('dien/attention/kernel').arraySync() as number[][];
+          for (let b = 0; b < batch.size; b++) {
+            const mask = Array.from(batch.histMask.subarray(b * batch.maxLen, (b + 1) * batch.maxLen));
+            const row = weights[b];
+            const validSum = row.reduce((s, w, t) => s + (mask[t] > 0 ? w : 0), 0);
+            assert.ok(Math.abs(validSum - 1) < 1e-5, `row ${b}: valid weights sum to ${validSum}`);
+            row.forEach((w, t) => {
+              if (mask[t] === 0) assert.equal(w, 0, `row ${b} step ${t} is padding`);
+              else assert.ok(w > 0);
+            });
+            let states = gruStates(model, 'dien/extractorGru', history[b], mask);
+            if (evolution === 'attention') states = gruStates(model, 'dien/evolutionGru', states, mask);
+            const expected = bilinearAttention(kernel, states, target[b], mask);
+            expected.forEach((e, t) =>
+              assert.ok(Math.abs(e - row[t]) < 1e-5, `row ${b} step ${t}: ${row[t]} vs JS ${e}`),
+            );
+          }
+        } finally {
+          inputs.dispose();
+          model.dispose();
         }
-      } finally {
-        inputs.dispose();
-        model.dispose();
-      }
-    });
+      },
+    );
   }
 
   it('official activation-unit attention: still a distribution over the valid steps', () => {
@@ -131,81 +135,87 @@ function jsClusterVectors(history: number[][], weights: number[], clusterOf: num
 
 describe('DhanModel.attentionTree (src/models/dhan.ts)', () => {
   for (const normalize of ['softmax', 'none'] as const) {
-    it(`normalize ${normalize}: clusters are the row's categories, level-1 weights within a cluster sum to 1, level-2 weights match the cluster unit on JS cluster vectors`, () => {
-      const model = new DhanModel({ attention: { normalize }, mlp: { hidden: [8] } }, TINY_SIZES, 5);
-      const batch = tinyBatch(9, { size: 8, maxLen: 6, negatives: true });
-      const { size: B, maxLen: T } = batch;
-      const inputs = model.prepare(batch);
-      const tree = model.attentionTree(inputs);
-      try {
-        const C = tree.clusters;
-        assert.equal(tree.categoryLevel, 0);
-        assert.deepEqual(tree.clusterWeights.shape, [B, C]);
-        assert.equal(tree.levelWeights.length, 2);
-        const behaviour = tree.behaviourWeights.arraySync() as number[][];
-        const within = tree.withinClusterWeights.arraySync() as number[][];
-        const clusterW = tree.clusterWeights.arraySync() as number[][];
-        const expectedBehaviour = tf.tidy(
-          () => model.itemUnit.weights(inputs.target(), inputs.history(), inputs.mask, false).arraySync() as number[][],
-        );
-        const history = inputs.history().arraySync() as number[][][];
-        const clusterVectors: number[][][] = [];
-        for (let b = 0; b < B; b++) {
-          const cats = new Map<number, number>(); // category -> cluster slot, in order of first appearance
-          const clusterOf: number[] = [];
-          for (let t = 0; t < T; t++) {
-            assert.ok(Math.abs(behaviour[b][t] - expectedBehaviour[b][t]) < 1e-6, 'level 1 = the behaviour unit');
-            if (batch.histMask[b * T + t] === 0) {
-              assert.equal(tree.clusterOf[b * T + t], -1);
-              assert.equal(Math.abs(within[b][t]), 0);
-              clusterOf.push(-1);
-              continue;
+    it(
+      `normalize ${normalize}: clusters are the row's categories, level-1 weights ` +
+        `within a cluster sum to 1, level-2 weights match the cluster unit on JS ` +
+        `cluster vectors`,
+      () => {
+        const model = new DhanModel({ attention: { normalize }, mlp: { hidden: [8] } }, TINY_SIZES, 5);
+        const batch = tinyBatch(9, { size: 8, maxLen: 6, negatives: true });
+        const { size: B, maxLen: T } = batch;
+        const inputs = model.prepare(batch);
+        const tree = model.attentionTree(inputs);
+        try {
+          const C = tree.clusters;
+          assert.equal(tree.categoryLevel, 0);
+          assert.deepEqual(tree.clusterWeights.shape, [B, C]);
+          assert.equal(tree.levelWeights.length, 2);
+          const behaviour = tree.behaviourWeights.arraySync() as number[][];
+          const within = tree.withinClusterWeights.arraySync() as number[][];
+          const clusterW = tree.clusterWeights.arraySync() as number[][];
+          const expectedBehaviour = tf.tidy(
+            () =>
+              model.itemUnit.weights(inputs.target(), inputs.history(), inputs.mask, false).arraySync() as number[][],
+          );
+          const history = inputs.history().arraySync() as number[][][];
+          const clusterVectors: number[][][] = [];
+          for (let b = 0; b < B; b++) {
+            const cats = new Map<number, number>(); // category -> cluster slot, in order of first appearance
+            const clusterOf: number[] = [];
+            for (let t = 0; t < T; t++) {
+              assert.ok(Math.abs(behaviour[b][t] - expectedBehaviour[b][t]) < 1e-6, 'level 1 = the behaviour unit');
+              if (batch.histMask[b * T + t] === 0) {
+                assert.equal(tree.clusterOf[b * T + t], -1);
+                assert.equal(Math.abs(within[b][t]), 0);
+                clusterOf.push(-1);
+                continue;
+              }
+              const cat = batch.histCats[0][b * T + t];
+              if (!cats.has(cat)) cats.set(cat, cats.size);
+              assert.equal(tree.clusterOf[b * T + t], cats.get(cat), `row ${b} step ${t}: cluster of category ${cat}`);
+              clusterOf.push(cats.get(cat)!);
             }
-            const cat = batch.histCats[0][b * T + t];
-            if (!cats.has(cat)) cats.set(cat, cats.size);
-            assert.equal(tree.clusterOf[b * T + t], cats.get(cat), `row ${b} step ${t}: cluster of category ${cat}`);
-            clusterOf.push(cats.get(cat)!);
+            for (const [cat, c] of cats) {
+              assert.equal(tree.clusterIds[b * C + c], cat);
+              assert.equal(tree.clusterMask[b * C + c], 1);
+              const members = clusterOf.map((k, t) => (k === c ? t : -1)).filter((t) => t >= 0);
+              const sum = members.reduce((s, t) => s + within[b][t], 0);
+              assert.ok(Math.abs(sum - 1) < 1e-5, `row ${b} cluster ${c}: within-cluster weights sum to ${sum}`);
+              const raw = members.reduce((s, t) => s + behaviour[b][t], 0);
+              for (const t of members) assert.ok(Math.abs(within[b][t] - behaviour[b][t] / raw) < 1e-5);
+            }
+            for (let c = cats.size; c < C; c++) {
+              assert.equal(tree.clusterMask[b * C + c], 0);
+              assert.equal(Math.abs(clusterW[b][c]), 0, 'empty cluster slot has weight 0');
+            }
+            if (normalize === 'softmax') {
+              const total = clusterW[b].reduce((s, w) => s + w, 0);
+              assert.ok(Math.abs(total - 1) < 1e-5, `row ${b}: softmax cluster weights sum to ${total}`);
+            }
+            clusterVectors.push(jsClusterVectors(history[b], behaviour[b], clusterOf, C));
           }
-          for (const [cat, c] of cats) {
-            assert.equal(tree.clusterIds[b * C + c], cat);
-            assert.equal(tree.clusterMask[b * C + c], 1);
-            const members = clusterOf.map((k, t) => (k === c ? t : -1)).filter((t) => t >= 0);
-            const sum = members.reduce((s, t) => s + within[b][t], 0);
-            assert.ok(Math.abs(sum - 1) < 1e-5, `row ${b} cluster ${c}: within-cluster weights sum to ${sum}`);
-            const raw = members.reduce((s, t) => s + behaviour[b][t], 0);
-            for (const t of members) assert.ok(Math.abs(within[b][t] - behaviour[b][t] / raw) < 1e-5);
-          }
-          for (let c = cats.size; c < C; c++) {
-            assert.equal(tree.clusterMask[b * C + c], 0);
-            assert.equal(Math.abs(clusterW[b][c]), 0, 'empty cluster slot has weight 0');
-          }
-          if (normalize === 'softmax') {
-            const total = clusterW[b].reduce((s, w) => s + w, 0);
-            assert.ok(Math.abs(total - 1) < 1e-5, `row ${b}: softmax cluster weights sum to ${total}`);
-          }
-          clusterVectors.push(jsClusterVectors(history[b], behaviour[b], clusterOf, C));
+          const expectedCluster = tf.tidy(() => {
+            const keys = tf.tensor3d(clusterVectors);
+            const mask = tf.tensor2d(tree.clusterMask, [B, C]);
+            return model.clusterUnits[0][0].weights(inputs.target(), keys, mask, false).arraySync() as number[][];
+          });
+          for (let b = 0; b < B; b++)
+            for (let c = 0; c < C; c++) {
+              assert.ok(
+                Math.abs(clusterW[b][c] - expectedCluster[b][c]) < 1e-4,
+                `row ${b} cluster ${c}: ${clusterW[b][c]} vs ${expectedCluster[b][c]}`,
+              );
+            }
+        } finally {
+          tf.dispose([...tree.levelWeights, tree.withinClusterWeights]);
+          inputs.dispose();
+          model.dispose();
         }
-        const expectedCluster = tf.tidy(() => {
-          const keys = tf.tensor3d(clusterVectors);
-          const mask = tf.tensor2d(tree.clusterMask, [B, C]);
-          return model.clusterUnits[0][0].weights(inputs.target(), keys, mask, false).arraySync() as number[][];
-        });
-        for (let b = 0; b < B; b++)
-          for (let c = 0; c < C; c++) {
-            assert.ok(
-              Math.abs(clusterW[b][c] - expectedCluster[b][c]) < 1e-4,
-              `row ${b} cluster ${c}: ${clusterW[b][c]} vs ${expectedCluster[b][c]}`,
-            );
-          }
-      } finally {
-        tf.dispose([...tree.levelWeights, tree.withinClusterWeights]);
-        inputs.dispose();
-        model.dispose();
-      }
-    });
+      },
+    );
   }
 
-  it('three attention levels ([[0, 1]]) give three weight tensors; flat pooling and a missing dimension are rejected', () => {
+  it('three attention levels give three weight tensors; flat pooling, missing dimension rejected', () => {
     const model = new DhanModel({ dimensions: [[0, 1]], mlp: { hidden: [8] } }, TINY_SIZES, 6);
     const inputs = model.prepare(tinyBatch(10, { size: 4, maxLen: 5, negatives: true }));
     const tree = model.attentionTree(inputs);

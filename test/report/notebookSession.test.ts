@@ -37,7 +37,7 @@ test('notebookSettings: defaults, DIL_* overrides, seeds as a count or a list, c
   assert.throws(() => notebookSettings({ DIL_JOBS: '0' }), /DIL_JOBS=0: expected a positive integer/);
 });
 
-test('DIL_* parameters: the notebook and ablationOptionsFromEnv plan the same experiment (seeds as count or list, synthetic, errors)', async () => {
+test('DIL_* parameters: the notebook and ablationOptionsFromEnv plan the same experiment', async () => {
   const { ablationOptionsFromEnv, ablationSpecs } = await import('../../src/experiments/ablation');
   const cases: NodeJS.ProcessEnv[] = [
     { DIL_PROFILE: 'smoke', DIL_SEEDS: '3' },
@@ -89,7 +89,7 @@ test('notebook experiment specs follow the settings: dataset, seeds, profile var
   assert.equal(notebookDatasetSpec({ ...smoke, dataset: 'movielens' }), 'movielens');
 });
 
-test('notebook experiments are planned exactly like `dil ablate` (history cap on real data, same run hashes)', async () => {
+test('notebook experiments are planned like `dil ablate` (history cap on real data, same run hashes)', async () => {
   const { parseArgs } = await import('../../src/cli/args');
   const { ABLATE_COMMAND, experimentsFromArgs } = await import('../../src/cli/commands/ablate');
   const { planExperiment } = await import('../../src/experiments/spec');

@@ -99,7 +99,7 @@ function writeNotebook(name: string, notebook: NotebookJson): string {
   return file;
 }
 
-test('the light copy keeps one PNG per figure, drops plotly.js, SVG and the interactive HTML, and keeps tables and text', () => {
+test('the light copy: one PNG per figure, no plotly.js, SVG or interactive HTML; tables and text kept', () => {
   const executed = executedNotebook();
   const before = JSON.stringify(executed).length;
   assert.ok(before > 1_000_000, 'the executed notebook inlines plotly.js');
@@ -149,7 +149,7 @@ test('a notebook that was not executed, failed in a cell, or shows a figure with
   );
 });
 
-test('the reference-run folder: notebooks with a provenance cell, one PNG file per figure, a README with provenance and links', () => {
+test('reference-run folder: notebooks with provenance cells, one PNG per figure, a README with links', () => {
   const files = [writeNotebook('00-data.ipynb', executedNotebook()), writeNotebook('01-din.ipynb', executedNotebook())];
   const outDir = path.join(tmp, 'reference-run');
   const written = writeReferenceRun({ notebooks: files, outDir, provenance: PROVENANCE });
@@ -204,7 +204,7 @@ test('the reference-run folder: notebooks with a provenance cell, one PNG file p
   assert.deepEqual(fs.readdirSync(path.join(outDir, 'figures', '01-din')), ['01-din-table-3.png']);
 });
 
-test('an export that breaks a rule writes nothing: too large, missing notebook, a folder that is not a reference run', () => {
+test('an export that breaks a rule writes nothing: too large, missing notebook, not a reference run', () => {
   const outDir = path.join(tmp, 'refused');
   const file = writeNotebook('02-dien.ipynb', executedNotebook());
   assert.throws(
@@ -253,7 +253,7 @@ test('dil reproduce --reference-run: a bad folder or a notebook subset is refuse
   assert.equal(fs.existsSync(path.join(tmp, 'new')), false);
 });
 
-test('provenance of a reproduce run: the exact command, and backends, datasets and commits as the run records say', () => {
+test('reproduce-run provenance: exact command; backends, datasets, commits from the run records', () => {
   const resultsDir = path.join(tmp, 'results');
   const record = (seed: number, backend: string, gitCommit: string): RunRecord =>
     ({

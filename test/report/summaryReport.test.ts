@@ -43,7 +43,8 @@ test('summaryResultTable: ours with std, diff, p, RelaImpr, seeds and the publis
   const md = resultTableToMarkdown(table).split('\n');
   assert.equal(
     md[2],
-    '| Model | test AUC, ours (mean ± std) | diff vs base | p (paired t vs base) | RelaImpr | seeds | Electronics (paper) |',
+    '| Model | test AUC, ours (mean ± std) | diff vs base | p (paired t vs base) | ' +
+      'RelaImpr | seeds | Electronics (paper) |',
   );
   assert.equal(md[4], '| BaseModel (base) | 0.7000 ± 0.0100 |  |  | 0.00% | 3 | 0.7435 ± 0.00128 |');
   assert.equal(md[5], '| BaseModel + GRU + AUGRU | 0.7200 ± 0.0020 | 0.0200 | 0.012 | 10.00% | 3 | 0.7640 ± 0.00073 |');
@@ -57,7 +58,7 @@ test('summaryResultTable: ours with std, diff, p, RelaImpr, seeds and the publis
   assert.equal(csv[3], 'Unpublished,0.71,,0.01,,5,1,');
 });
 
-test('summaryBarFigure puts the published means (parsed from "m ± s") as markers, null where the paper has no row', () => {
+test('summaryBarFigure: published means (from "m ± s") as markers, null where the paper has none', () => {
   const figure = summaryBarFigure(summary, { published: { tableId: 'dien-table4', column: 'Books' } });
   assert.deepEqual(figure.data[0].y, [0.7, 0.72, 0.71]);
   assert.deepEqual((figure.data[0].error_y as { array: number[] }).array, [0.01, 0.002, 0]);
@@ -93,7 +94,7 @@ test('published tables: lookups, unknown ids and columns are errors, every row h
   assert.match(shown, /Source: zhougr1993\/DeepInterestNetwork README/);
 });
 
-test('curveSeriesFromRecords: mean and sample std over seeds per epoch, epochs 1-based, variants in the order asked', () => {
+test('curveSeriesFromRecords: mean and sample std over seeds per epoch, 1-based, variants in order', () => {
   const records: RecordLike[] = [
     {
       variant: 'a',

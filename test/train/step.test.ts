@@ -10,7 +10,6 @@ import { createModel } from '../../src/models';
 import { createOptimizer } from '../../src/train/optimizers';
 import { evaluateLoss, predict, sigmoidCrossEntropy, trainStep } from '../../src/train/step';
 import { catOf, TINY_SIZES, tinyBatch } from '../helpers/batches';
-import { maxDiff } from '../helpers/maxDiff';
 
 before(async () => {
   await useBestBackend({ quiet: true });

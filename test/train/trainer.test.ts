@@ -22,7 +22,10 @@ async function tinyDataset(): Promise<Dataset> {
 
 const SMALL_TRAIN: Partial<TrainConfig> = { epochs: 2, batchSize: 64, maxStepsPerEpoch: 6, maxEvalRows: 300 };
 
-/** A new model `name` for `dataset`, trained with `train`; initialisation seed `initSeed`, shuffle seed `shuffleSeed` (default: the same). */
+/**
+ * A new model `name` for `dataset`, trained with `train`; initialisation seed `initSeed`, shuffle seed `shuffleSeed`
+ * (default: the same).
+ */
 async function train(name: string, dataset: Dataset, config: TrainConfig, initSeed: number, shuffleSeed = initSeed) {
   const model = createModel(name, {}, dataset.sizes, initSeed);
   try {
@@ -135,7 +138,7 @@ test('model selection: best epoch on valid by default, on test when asked, error
   last.model.dispose();
 });
 
-test('the caller owns the model: trainModel refuses a model of other vocabularies or a bad seed, and never disposes it', async () => {
+test('the caller owns the model: trainModel refuses other vocabularies or a bad seed, never disposes it', async () => {
   const dataset = await tinyDataset();
   const config = resolveTrainConfig({ ...SMALL_TRAIN, epochs: 1 }, 'dien');
   const model = createModel('base', {}, { ...dataset.sizes, items: dataset.sizes.items + 1 }, 1);

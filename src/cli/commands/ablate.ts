@@ -36,7 +36,8 @@ import { applyProgressFlag, PROGRESS_FLAG } from './progressFlag';
 export const ABLATE_COMMAND: CommandSpec = {
   name: 'ablate',
   summary:
-    "Run a paper's ablations (variants x seeds), resumable; print mean ± std, p-values (paired t-test vs the base) and RelaImpr.",
+    "Run a paper's ablations (variants x seeds), resumable; print mean ± std, " +
+    'p-values (paired t-test vs the base) and RelaImpr.',
   usage: 'dil ablate <din|dien|dmin|dhan> [flags]',
   flags: [
     {
@@ -105,7 +106,8 @@ export const ABLATE_COMMAND: CommandSpec = {
   ],
   details: [
     'Each finished run is one JSON record under <results>/runs/<paper>/<experiment>/; rerunning skips recorded runs,',
-    'so a killed sweep resumes where it stopped. `dil report <results>` merges records written by any number of machines.',
+    'so a killed sweep resumes where it stopped. `dil report <results>` merges ' +
+      'records written by any number of machines.',
   ],
 };
 
@@ -167,7 +169,8 @@ function checkSelection(paper: PaperName, profile: ProfileName, args: ParsedArgs
     for (const name of experiments) {
       if (!known.includes(name))
         throw new UsageError(
-          `dil ablate: --experiment: unknown experiment "${name}" of ${paper}${didYouMean(name, known)}; expected one of: ${known.join(', ')}`,
+          `dil ablate: --experiment: unknown experiment "${name}" of ` +
+            `${paper}${didYouMean(name, known)}; expected one of: ${known.join(', ')}`,
         );
     }
     specs = specs.filter((s) => experiments.includes(s.name));
@@ -179,7 +182,9 @@ function checkSelection(paper: PaperName, profile: ProfileName, args: ParsedArgs
       if (!known.includes(name)) {
         const where = experiments ? `experiment(s) ${experiments.join(', ')}` : paper;
         throw new UsageError(
-          `dil ablate: --variants: unknown variant "${name}" of ${where}${didYouMean(name, known)}; variants: ${known.join(', ')} (dil ablate ${paper} --list shows them per experiment)`,
+          `dil ablate: --variants: unknown variant "${name}" of ` +
+            `${where}${didYouMean(name, known)}; variants: ${known.join(', ')} (dil ablate ` +
+            `${paper} --list shows them per experiment)`,
         );
       }
     }
@@ -258,7 +263,8 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
   if (!paper) throw new UsageError(`dil ablate: which paper? expected one of: ${PAPER_NAMES.join(', ')}`);
   if (!(PAPER_NAMES as readonly string[]).includes(paper)) {
     throw new UsageError(
-      `dil ablate: unknown paper "${paper}"${didYouMean(paper, PAPER_NAMES)}; expected one of: ${PAPER_NAMES.join(', ')}`,
+      `dil ablate: unknown paper "${paper}"${didYouMean(paper, PAPER_NAMES)}; expected ` +
+        `one of: ${PAPER_NAMES.join(', ')}`,
     );
   }
   if (args.positionals.length > 1) throw new UsageError(`dil ablate: unexpected argument "${args.positionals[1]}"`);
@@ -286,7 +292,8 @@ async function runAblate(argv: string[], io: CliIo): Promise<number> {
   if (jobs < 1) throw new UsageError(`dil ablate: --jobs ${jobs}; expected an integer >= 1`);
   const runCount = plans.reduce((n, p) => n + p.runs.length, 0);
   io.err(
-    `dil ablate ${paper} (profile ${profile}): ${runCount} runs in ${plans.length} experiment(s), ${jobs} job(s), records in ${path.join(resultsDir, 'runs')}`,
+    `dil ablate ${paper} (profile ${profile}): ${runCount} runs in ${plans.length} ` +
+      `experiment(s), ${jobs} job(s), records in ${path.join(resultsDir, 'runs')}`,
   );
   const result = await runAblation(paper as PaperName, {
     ...ablationOptionsFromArgs(args),

@@ -39,11 +39,13 @@ export const DATA_COMMAND: CommandSpec = {
   ],
   examples: [
     'dil data amazon Electronics --data-dir data/raw --protocol din --json',
-    'dil data amazon --category Beauty --data-dir ../shared/data/amazon-beauty-5core --protocol dien --cache-dir .cache',
+    'dil data amazon --category Beauty --data-dir ../shared/data/amazon-beauty-5core ' +
+      '--protocol dien --cache-dir .cache',
     'dil data stats --dataset synthetic:hier:small --json',
   ],
   details: [
-    'amazon: fetches reviews_<Category>_5.json.gz and meta_<Category>.json.gz into --data-dir (default data/raw) unless',
+    'amazon: fetches reviews_<Category>_5.json.gz and meta_<Category>.json.gz into ' +
+      '--data-dir (default data/raw) unless',
     'they are there (written as .part, gzip-checked, then renamed), then builds the dataset; see data/README.md.',
   ],
 };
@@ -55,7 +57,8 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
   const sub = args.positionals[0];
   if (!sub || !SUBCOMMANDS.includes(sub)) {
     throw new UsageError(
-      `dil data: expected a subcommand, one of: ${SUBCOMMANDS.join(', ')}${sub ? ` (got "${sub}"${didYouMean(sub, SUBCOMMANDS)})` : ''}`,
+      `dil data: expected a subcommand, one of: ${SUBCOMMANDS.join(', ')}` +
+        (sub ? ` (got "${sub}"${didYouMean(sub, SUBCOMMANDS)})` : ''),
     );
   }
   checkDataFlags(`dil data ${sub}`, sub === 'stats' ? flagString(args, 'dataset') : undefined, args);
@@ -123,7 +126,11 @@ async function runData(argv: string[], io: CliIo): Promise<number> {
     if (amazonPresent.length > 0) {
       const message = err instanceof Error ? err.message : String(err);
       throw new Error(
-        `${message}\n(${amazonPresent.join(' and ')} ${amazonPresent.length > 1 ? 'were' : 'was'} already present and not downloaded again; \`dil data amazon ${spec.slice('amazon:'.length)} --force\` downloads ${amazonPresent.length > 1 ? 'them' : 'it'} again)`,
+        `${message}\n(${amazonPresent.join(' and ')} ` +
+          `${amazonPresent.length > 1 ? 'were' : 'was'} already present and not downloaded ` +
+          `again; \`dil data amazon ${spec.slice('amazon:'.length)} --force\` downloads ` +
+          `${amazonPresent.length > 1 ? 'them' : 'it'} again)`,
+        { cause: err },
       );
     }
     throw err;

@@ -10,7 +10,8 @@ export const DATA_FLAGS: FlagSpec[] = [
     name: 'dataset',
     type: 'string',
     description:
-      "dataset spec: 'synthetic[:default|drift|multi|hier][:tiny|small|default]', 'amazon:<Category>', 'movielens', 'log:<path>', 'csv:<dir>' (BARS/FuxiCTR sample files)",
+      "dataset spec: 'synthetic[:default|drift|multi|hier][:tiny|small|default]', " +
+      "'amazon:<Category>', 'movielens', 'log:<path>', 'csv:<dir>' (BARS/FuxiCTR sample files)",
   },
   { name: 'data-dir', type: 'string', description: 'directory holding the raw files (amazon, movielens)' },
   {
@@ -51,7 +52,8 @@ export const DATA_FLAGS: FlagSpec[] = [
     type: 'string',
     repeatable: true,
     description:
-      'a synthetic-data option as key=value (a field of SyntheticOptions: users=12000, clickRule=brandPair); repeatable',
+      'a synthetic-data option as key=value (a field of SyntheticOptions: users=12000, ' +
+      'clickRule=brandPair); repeatable',
   },
 ];
 
@@ -125,7 +127,8 @@ export function checkDataFlags(command: string, dataset: string | undefined, arg
   if (spec.kind === 'log') {
     if (flagString(args, 'item-table') === undefined) {
       throw new UsageError(
-        `${command}: --dataset ${dataset} needs --item-table <CSV/TSV with a header: item column, then category columns>`,
+        `${command}: --dataset ${dataset} needs --item-table <CSV/TSV with a header: ` +
+          `item column, then category columns>`,
       );
     }
   } else {

@@ -28,7 +28,8 @@ export const EVAL_COMMAND: CommandSpec = {
   ],
   examples: [
     'dil eval --load checkpoints/din',
-    'dil eval --load checkpoints/dien --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --protocol dien --json',
+    'dil eval --load checkpoints/dien --dataset amazon:Beauty --data-dir ' +
+      '../shared/data/amazon-beauty-5core --protocol dien --json',
   ],
   details: ['Without --dataset the checkpoint is scored on the dataset (spec, options and seed) it was trained on.'],
 };
@@ -59,11 +60,13 @@ async function runEval(argv: string[], io: CliIo): Promise<number> {
     const metrics = evaluateSplit(model, dataset, split, flagNumber(args, 'batch-size') ?? 512);
     if (meta.dataset.checksum !== dataset.checksum) {
       io.err(
-        `note: dataset checksum ${dataset.checksum} differs from the training data's ${meta.dataset.checksum} (same vocabularies)`,
+        `note: dataset checksum ${dataset.checksum} differs from the training data's ` +
+          `${meta.dataset.checksum} (same vocabularies)`,
       );
     }
     io.err(
-      `${split}: AUC ${metrics.auc.toFixed(4)} gAUC ${metrics.gauc.toFixed(4)} logloss ${metrics.logloss.toFixed(4)} (${metrics.rows} rows)`,
+      `${split}: AUC ${metrics.auc.toFixed(4)} gAUC ${metrics.gauc.toFixed(4)} logloss ` +
+        `${metrics.logloss.toFixed(4)} (${metrics.rows} rows)`,
     );
     if (json)
       io.out(

@@ -10,7 +10,8 @@ function splitText(name: string, m: SplitMetrics | undefined): string {
 export function formatSummaryLineOfEpoch(m: EpochMetrics): string {
   const aux = m.auxLoss !== undefined ? ` (aux ${m.auxLoss.toFixed(4)})` : '';
   return (
-    `epoch ${m.epoch + 1}: loss ${m.trainLoss.toFixed(4)}${aux} lr ${m.learningRate}, ${m.samplesPerSecond.toFixed(0)} samples/s` +
+    `epoch ${m.epoch + 1}: loss ${m.trainLoss.toFixed(4)}${aux} lr ` +
+    `${m.learningRate}, ${m.samplesPerSecond.toFixed(0)} samples/s` +
     splitText('valid', m.valid) +
     splitText('test', m.test)
   );

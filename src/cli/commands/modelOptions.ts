@@ -55,7 +55,8 @@ export function checkModelOptions(
         const known = Object.keys(base);
         throw new UsageError(
           `${command}: ${flag} "${keyPath}" is not an option of ${model}${didYouMean(key, known)}` +
-            `${owners.length > 0 ? ` (it is one of ${owners.join(', ')})` : ''}; options${prefix ? ` under ${prefix.slice(0, -1)}` : ''}: ${known.join(', ')}`,
+            `${owners.length > 0 ? ` (it is one of ${owners.join(', ')})` : ''}; ` +
+            `options${prefix ? ` under ${prefix.slice(0, -1)}` : ''}: ${known.join(', ')}`,
         );
       }
       const value = node[key];

@@ -43,7 +43,8 @@ export function addOptionEntries(
     const bad = keys.find((k) => k === '' || isPrototypeName(k));
     if (bad !== undefined) {
       throw new UsageError(
-        `${flag} "${entry}": "${bad}" is not an option name${bad === '' ? ' (empty key)' : ' (it names a member every JavaScript object has)'}`,
+        `${flag} "${entry}": "${bad}" is not an option ` +
+          `name${bad === '' ? ' (empty key)' : ' (it names a member every JavaScript object has)'}`,
       );
     }
     setPath(options, keys, parseOptionValue(entry.slice(eq + 1)));

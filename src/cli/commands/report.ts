@@ -40,7 +40,8 @@ export const REPORT_COMMAND: CommandSpec = {
   ],
   examples: ['dil report results/', 'dil report /shared/sweeps/dien --out reports/ --metric auc'],
   details: [
-    'Records written by `dil ablate --emit-jobs` jobs on several machines are merged: copy (or mount) their runs/ folders under one results dir.',
+    'Records written by `dil ablate --emit-jobs` jobs on several machines are ' +
+      'merged: copy (or mount) their runs/ folders under one results dir.',
   ],
 };
 
@@ -60,10 +61,10 @@ function uniq(values: string[]): string[] {
 }
 
 function uniqueNotes(records: RunRecord[]): string[] {
-  const uniq = (values: string[]) => [...new Set(values)];
   return [
     `Data: ${uniq(records.map((r) => `${r.config.dataset} (checksum ${r.datasetChecksum.slice(0, 12)})`)).join(', ')}.`,
-    `Backends: ${uniq(records.map((r) => r.backend)).join(', ')}; commits: ${uniq(records.map((r) => r.gitCommit.slice(0, 12))).join(', ')}.`,
+    `Backends: ${uniq(records.map((r) => r.backend)).join(', ')}; commits: ` +
+      `${uniq(records.map((r) => r.gitCommit.slice(0, 12))).join(', ')}.`,
   ];
 }
 

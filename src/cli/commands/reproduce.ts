@@ -30,7 +30,9 @@ import { applyProgressFlag } from './progressFlag';
 export const REPRODUCE_COMMAND: CommandSpec = {
   name: 'reproduce',
   summary:
-    "Run each paper's ablation sweeps, then execute the notebooks (00-data, 01-din, 02-dien, 03-dmin, 04-dhan) with Jupyter; figures and tables land in the results folder.",
+    "Run each paper's ablation sweeps, then execute the notebooks (00-data, 01-din, " +
+    '02-dien, 03-dmin, 04-dhan) with Jupyter; figures and tables land in the ' +
+    'results folder.',
   usage: 'dil reproduce [flags]',
   flags: [
     {
@@ -64,7 +66,8 @@ export const REPRODUCE_COMMAND: CommandSpec = {
       name: 'reference-run',
       type: 'string',
       description:
-        'also write light copies of the executed notebooks (PNG figures, under 2 MB each) with a README of provenance to this folder',
+        'also write light copies of the executed notebooks (PNG figures, under 2 MB ' +
+        'each) with a README of provenance to this folder',
     },
     {
       name: 'sweeps-first',
@@ -77,13 +80,15 @@ export const REPRODUCE_COMMAND: CommandSpec = {
   examples: [
     'dil reproduce --profile smoke',
     'dil reproduce --notebooks 02 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --seeds 3',
-    'dil reproduce --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --reference-run docs/reference-run',
+    'dil reproduce --dataset amazon:Beauty --data-dir ' +
+      '../shared/data/amazon-beauty-5core --reference-run docs/reference-run',
   ],
   details: [
     "Each paper notebook's sweeps (every experiment of the paper, all variants x seeds) run first, in the terminal,",
     'with a progress bar and `--jobs` workers; an interrupted run resumes from its run records.',
     '`--reference-run DIR` writes what a reader sees without running anything: each executed notebook with one PNG per',
-    'figure (no interactive plotly.js), every figure as a PNG file, and a README.md with date, commit, machine, backend,',
+    'figure (no interactive plotly.js), every figure as a PNG file, and a README.md ' +
+      'with date, commit, machine, backend,',
     'dataset and this command. It needs all notebooks (no --notebooks, no --keep-going failures).',
   ],
 };
@@ -102,7 +107,8 @@ async function runNotebookSweeps(paper: PaperName, parameters: NotebookParameter
   const settings = notebookSettings({ ...process.env, ...notebookEnvironment(parameters) });
   const options = notebookAblationOptions(undefined, settings);
   io.err(
-    `dil reproduce: ${paper} sweeps (profile ${settings.profile}, ${settings.jobs} job(s), records in ${path.join(settings.resultsDir, 'runs')})`,
+    `dil reproduce: ${paper} sweeps (profile ${settings.profile}, ${settings.jobs} ` +
+      `job(s), records in ${path.join(settings.resultsDir, 'runs')})`,
   );
   const result = await runAblation(paper, { ...options, log: (line) => io.err(line) });
   for (const f of result.failures)
@@ -148,7 +154,8 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
       const failedRuns = await runNotebookSweeps(paper, parameters, io);
       if (failedRuns > 0 && !keepGoing) {
         io.err(
-          `dil reproduce: ${failedRuns} ${paper} run(s) failed; fix them or pass --keep-going (their notebook would retry them)`,
+          `dil reproduce: ${failedRuns} ${paper} run(s) failed; fix them or pass ` +
+            `--keep-going (their notebook would retry them)`,
         );
         return 1;
       }
@@ -172,7 +179,8 @@ async function runReproduce(argv: string[], io: CliIo): Promise<number> {
       provenance: referenceRunProvenance(argv, parameters, flagString(args, 'data-dir')),
     });
     io.err(
-      `dil reproduce: reference run written to ${path.dirname(written.readme)} (${written.notebooks.length} notebooks, ${written.figures.length} figures)`,
+      `dil reproduce: reference run written to ${path.dirname(written.readme)} ` +
+        `(${written.notebooks.length} notebooks, ${written.figures.length} figures)`,
     );
   }
   return 0;
@@ -188,7 +196,9 @@ function tally(values: string[]): string {
     .join(', ');
 }
 
-/** Provenance of a finished reproduce run; backend, datasets and commits also as the results folder's run records say. */
+/**
+ * Provenance of a finished reproduce run; backend, datasets and commits also as the results folder's run records say.
+ */
 export function referenceRunProvenance(
   argv: string[],
   parameters: NotebookParameters,

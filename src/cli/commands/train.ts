@@ -40,7 +40,9 @@ export const TRAIN_COMMAND: CommandSpec = {
       type: 'string',
       values: [...TRAIN_PRESET_NAMES, ...RUN_PRESET_NAMES],
       description:
-        "optimizer/schedule of an official repo (default: din for din, dmin for dmin, dhan for dhan, dien for the others); 'fuxictr' = the FuxiCTR peer protocol (train, data and model settings together)",
+        'optimizer/schedule of an official repo (default: din for din, dmin for dmin, ' +
+        "dhan for dhan, dien for the others); 'fuxictr' = the FuxiCTR peer protocol " +
+        '(train, data and model settings together)',
     },
     { name: 'epochs', type: 'int', description: 'training epochs' },
     {
@@ -89,7 +91,8 @@ export const TRAIN_COMMAND: CommandSpec = {
       type: 'string',
       repeatable: true,
       description:
-        'any model option as key=value, nested keys with dots (mlp.hidden=[80,40]); value parsed as JSON when possible; repeatable',
+        'any model option as key=value, nested keys with dots (mlp.hidden=[80,40]); ' +
+        'value parsed as JSON when possible; repeatable',
     },
     {
       name: 'select-on',
@@ -113,12 +116,15 @@ export const TRAIN_COMMAND: CommandSpec = {
   ],
   examples: [
     'dil train --model din --activation dice --dataset synthetic:default:tiny --epochs 1',
-    'dil train --model dien --gru AUGRU --aux-weight 1 --dataset amazon:Beauty --data-dir ../shared/data/amazon-beauty-5core --protocol dien --epochs 3 --seed 1',
+    'dil train --model dien --gru AUGRU --aux-weight 1 --dataset amazon:Beauty ' +
+      '--data-dir ../shared/data/amazon-beauty-5core --protocol dien --epochs 3 --seed 1',
     'dil train --model dmin --heads 4 --dataset synthetic:multi --save checkpoints/dmin --json',
     'dil train --model din --dataset csv:../shared/data/amazon-beauty-din-csv --preset fuxictr --seed 2021 --json',
   ],
   details: [
-    'The best epoch is chosen on the validation split unless --select-on test or last is given (--preset fuxictr: last); --json prints the summary object as the last stdout line.',
+    'The best epoch is chosen on the validation split unless --select-on test or ' +
+      'last is given (--preset fuxictr: last); --json prints the summary object as the ' +
+      'last stdout line.',
   ],
 };
 
@@ -143,7 +149,10 @@ const MODEL_OPTION_FLAGS: Record<string, string> = {
   pooling: 'pooling',
 };
 
-/** Named flags whose values mean something for these models only (other models may have a field of that name with other values). */
+/**
+ * Named flags whose values mean something for these models only (other models may have a field of that name with other
+ * values).
+ */
 const NAMED_FLAG_MODELS: Record<string, readonly string[]> = { pooling: ['dhan'] };
 
 /** Throws when a named model flag was given for a model it does not apply to. */
@@ -206,7 +215,8 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
   const dataset = flagString(args, 'dataset');
   if (!dataset)
     throw new UsageError(
-      'dil train: --dataset is required, e.g. --dataset synthetic:default:tiny or --dataset amazon:Beauty --data-dir DIR',
+      'dil train: --dataset is required, e.g. --dataset synthetic:default:tiny or ' +
+        '--dataset amazon:Beauty --data-dir DIR',
     );
   // every value is checked before the dataset is built or a step is trained
   checkDataFlags('dil train', dataset, args);
@@ -241,8 +251,11 @@ async function runTrain(argv: string[], io: CliIo): Promise<number> {
   try {
     const best = outcome.best;
     io.err(
-      `${outcome.selectedOn === 'last' ? 'last' : 'best'} epoch ${outcome.bestEpoch + 1} (selected on ${outcome.selectedOn}${outcome.selectedOn === 'test' ? ' — OFFICIAL-CODE BEHAVIOUR, optimistic' : ''}): ` +
-        `test AUC ${best.test.auc.toFixed(4)}, gAUC ${best.test.gauc.toFixed(4)}, logloss ${best.test.logloss.toFixed(4)}; ` +
+      `${outcome.selectedOn === 'last' ? 'last' : 'best'} epoch ` +
+        `${outcome.bestEpoch + 1} (selected on ` +
+        `${outcome.selectedOn}${outcome.selectedOn === 'test' ? ' — OFFICIAL-CODE BEHAVIOUR, optimistic' : ''}): ` +
+        `test AUC ${best.test.auc.toFixed(4)}, gAUC ${best.test.gauc.toFixed(4)}, ` +
+        `logloss ${best.test.logloss.toFixed(4)}; ` +
         `${outcome.samplesPerSecond.toFixed(0)} samples/s`,
     );
     if (save) {

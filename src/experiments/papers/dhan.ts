@@ -51,7 +51,8 @@ export const DHAN_POOLING: PaperExperimentTemplate = {
   ],
   baseVariant: 'flat',
   notes: [
-    'DHAN_DIN protocol = DIN protocol; the official code keeps only categories with >= 300 items and inherits the pre-fix BN leak.',
+    'DHAN_DIN protocol = DIN protocol; the official code keeps only categories with ' +
+      '>= 300 items and inherits the pre-fix BN leak.',
   ],
 };
 

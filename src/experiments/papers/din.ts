@@ -21,7 +21,8 @@ const COMMON = {
   metric: 'gauc' as const,
   notes: [
     'DIN protocol (every prefix of a user is a training sample; the last behaviour is the test sample).',
-    'Paper Table 3 reports gAUC with the BatchNorm-leaking code; honest targets: DIN 0.8698, DIN+Dice 0.8711 gAUC (repo README).',
+    'Paper Table 3 reports gAUC with the BatchNorm-leaking code; honest targets: DIN ' +
+      '0.8698, DIN+Dice 0.8711 gAUC (repo README).',
   ],
 };
 
@@ -49,7 +50,8 @@ export const DIN_TABLE3: PaperExperimentTemplate = {
     { name: 'base', label: 'BaseModel', overrides: {}, smoke: true },
     { name: 'wdl', label: 'Wide&Deep', overrides: { model: 'wdl' } },
     { name: 'pnn', label: 'PNN', overrides: { model: 'pnn' } },
-    // the DIN repo trains its DeepFM with Adam 1e-3, x0.9 at step 336000 (deepFM/train.py: "deepFM get worse result with SGD")
+    // the DIN repo trains its DeepFM with Adam 1e-3, x0.9 at step 336000 (deepFM/train.py: "deepFM get worse result
+    // with SGD")
     {
       name: 'deepfm',
       label: 'DeepFM',
@@ -77,8 +79,12 @@ export const DIN_TABLE3: PaperExperimentTemplate = {
   published: [{ tableId: 'din-table3', column: 'Amazon AUC' }],
   notes: [
     ...COMMON.notes,
-    "DIN rows use the official code's masked softmax attention (unscaled); the paper's un-normalised weights are the `softmax` experiment's base row (on the small synthetic table they do not learn target-aware weights: docs/findings/din.md).",
-    "Baseline rows pool the history by its mean, as the DIN repo's BaseModel does (with the sum, SGD at lr 1.0 made Wide&Deep and DeepFM diverge).",
+    "DIN rows use the official code's masked softmax attention (unscaled); the " +
+      "paper's un-normalised weights are the `softmax` experiment's base row (on the " +
+      'small synthetic table they do not learn target-aware weights: ' +
+      'docs/findings/din.md).',
+    "Baseline rows pool the history by its mean, as the DIN repo's BaseModel does " +
+      '(with the sum, SGD at lr 1.0 made Wide&Deep and DeepFM diverge).',
   ],
 };
 
@@ -97,7 +103,8 @@ export const DIN_REGULARIZATION: PaperExperimentTemplate = {
   baseVariant: 'none',
   notes: [
     ...COMMON.notes,
-    'Paper: dropout discards 50% of feature ids; here dropout 0.5 is applied in the MLP (Porting note). MBA and L2 lambda 0.01 as searched in the paper.',
+    'Paper: dropout discards 50% of feature ids; here dropout 0.5 is applied in the ' +
+      'MLP (Porting note). MBA and L2 lambda 0.01 as searched in the paper.',
   ],
 };
 

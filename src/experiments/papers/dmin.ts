@@ -19,7 +19,9 @@ const COMMON = {
   // auxiliary loss reduced as the DMIN code does (DIEN's `auxiliary_loss`: mean over B x (T-1) entries)
   modelOptions: { interestHeads: 4, refiner: true, positionEncoding: true, auxReduction: 'official' },
   notes: [
-    'DMIN paper tables are unverified (full text unavailable); official code: maxlen 20, Adam 1e-3, 3 epochs, aux weight 1, auxiliary loss averaged over B x (T-1) entries.',
+    'DMIN paper tables are unverified (full text unavailable); official code: maxlen ' +
+      '20, Adam 1e-3, 3 epochs, aux weight 1, auxiliary loss averaged over B x ' +
+      '(T-1) entries.',
   ],
 };
 
