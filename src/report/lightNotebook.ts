@@ -1,10 +1,11 @@
 /**
  * The light copy of an executed notebook, for readers who look before they run (GitHub's
  * notebook viewer, nbviewer): each figure keeps only its static PNG (no interactive HTML with
- * inlined plotly.js, no SVG duplicate), everything else (tables, printed lines) stays as it is.
+ * inlined plotly.js, no SVG duplicate) at its display size, everything else (tables, printed lines) stays as it is.
  * An executed notebook is 6-10 MB, mostly plotly.js and duplicate images; the copy is a few
  * hundred kB per figure-heavy notebook.
  */
+import { halvePng } from './pngHalve';
 
 /** The parts of an nbformat-4 notebook this module reads. */
 export interface NotebookJson {
@@ -84,7 +85,9 @@ export function lightNotebook(executed: NotebookJson, name: string): LightNotebo
         const png = joined(data['image/png']).replace(/\s+/g, '');
         figures.push({ cell: index, title: figureTitle(joined(data['text/plain'])), png: Buffer.from(png, 'base64') });
         const imageMetadata = output.metadata?.['image/png'];
-        const light: NotebookOutput = { ...output, data: { 'image/png': png, 'text/plain': joined(data['text/plain']) } };
+        // Shown at its display size (the renderer draws at scale 2); the PNG file keeps full resolution.
+        const shown = halvePng(Buffer.from(png, 'base64')).toString('base64');
+        const light: NotebookOutput = { ...output, data: { 'image/png': shown, 'text/plain': joined(data['text/plain']) } };
         light.metadata = imageMetadata === undefined ? {} : { 'image/png': imageMetadata };
         return light;
       }
