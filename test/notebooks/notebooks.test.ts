@@ -130,23 +130,52 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
       const files = written.figures.filter((f) => path.basename(path.dirname(f)) === name);
       assert.equal(files.length, figures, `${name}: a PNG file per figure`);
       for (const f of files) assert.ok(readme.includes(`](${path.relative(outDir, f)})`), `README links ${f}`);
-      await page.navigate(`file://${path.join(htmlDir, `${name}.html`)}`);
-      const shown = await page.evaluate<{ images: number; loaded: number; widths: number[]; plotly: number }>(`new Promise((resolve) => {
-        let tries = 0;
-        const check = () => {
-          const images = Array.from(document.querySelectorAll('img[src^="data:image/png"]'));
-          const loaded = images.filter((img) => img.complete && img.naturalWidth > 0);
-          if (loaded.length === images.length || tries++ > 200) {
-            resolve({ images: images.length, loaded: loaded.length, widths: loaded.map((img) => img.naturalWidth),
-                      plotly: (window.Plotly ? 1 : 0) + document.querySelectorAll('.dil-plotly-figure').length });
-          } else setTimeout(check, 50);
-        };
-        check();
-      })`);
+      const shown = await imagesShown(page, path.join(htmlDir, `${name}.html`));
       assert.equal(shown.images, figures, `${name}: one image per figure in the page`);
       assert.equal(shown.loaded, figures, `${name}: every image decoded`);
-      for (const [i, f] of files.entries()) assert.equal(shown.widths[i], fs.readFileSync(f).readUInt32BE(16), `${name}: image ${i} is the PNG file's width`);
+      for (const [i, f] of files.entries()) {
+        // shown at display size: half the scale-2 PNG file
+        assert.equal(shown.widths[i], fs.readFileSync(f).readUInt32BE(16) >> 1, `${name}: image ${i} is half the PNG file's width`);
+      }
+      assert.equal(shown.plotly, 0, `${name}: no interactive figure left`);
+    }
+  });
+
+  test('the committed reference run (docs/reference-run) is light, and Chromium shows every figure of it as an image', async () => {
+    const committed = path.join(__dirname, '..', '..', 'docs', 'reference-run');
+    const copies = fs.readdirSync(committed).filter((f) => f.endsWith('.ipynb')).map((f) => path.join(committed, f));
+    assert.deepEqual(copies.map((c) => path.basename(c)), notebooks.map((n) => path.basename(n)), 'every notebook has its committed copy');
+    const readme = fs.readFileSync(path.join(committed, 'README.md'), 'utf8');
+    const htmlDir = path.join(resultsDir, 'committed-reference-run-html');
+    const convert = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', htmlDir, ...copies], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(convert.status, 0, convert.stderr);
+    browser ??= await HeadlessChromium.launch({ extraFlags: ['--host-resolver-rules=MAP * ~NOTFOUND'] });
+    for (const copy of copies) {
+      const name = path.basename(copy, '.ipynb');
+      assert.ok(fs.statSync(copy).size < LIGHT_NOTEBOOK_MAX_BYTES, `${name} copy is ${fs.statSync(copy).size} bytes`);
+      const linked = [...readme.matchAll(new RegExp(`\\]\\((figures/${name}/[^)]+\\.png)\\)`, 'g'))].map((m) => m[1]);
+      for (const f of linked) assert.ok(fs.existsSync(path.join(committed, f)), `README links ${f}, which exists`);
+      const shown = await imagesShown(browser, path.join(htmlDir, `${name}.html`));
+      assert.equal(shown.images, linked.length, `${name}: one image per linked figure`);
+      assert.equal(shown.loaded, shown.images, `${name}: every image decoded`);
       assert.equal(shown.plotly, 0, `${name}: no interactive figure left`);
     }
   });
 });
+
+/** What Chromium shows of an nbconvert page: its PNG images, how many decoded, their widths, any Plotly left. */
+async function imagesShown(page: HeadlessChromium, htmlFile: string): Promise<{ images: number; loaded: number; widths: number[]; plotly: number }> {
+  await page.navigate(`file://${htmlFile}`);
+  return page.evaluate<{ images: number; loaded: number; widths: number[]; plotly: number }>(`new Promise((resolve) => {
+    let tries = 0;
+    const check = () => {
+      const images = Array.from(document.querySelectorAll('img[src^="data:image/png"]'));
+      const loaded = images.filter((img) => img.complete && img.naturalWidth > 0);
+      if (loaded.length === images.length || tries++ > 200) {
+        resolve({ images: images.length, loaded: loaded.length, widths: loaded.map((img) => img.naturalWidth),
+                  plotly: (window.Plotly ? 1 : 0) + document.querySelectorAll('.dil-plotly-figure').length });
+      } else setTimeout(check, 50);
+    };
+    check();
+  })`);
+}
