@@ -1,10 +1,11 @@
 /**
  * The light copy of an executed notebook, for readers who look before they run (GitHub's
  * notebook viewer, nbviewer): each figure keeps only its static PNG (no interactive HTML with
- * inlined plotly.js, no SVG duplicate), everything else (tables, printed lines) stays as it is.
+ * inlined plotly.js, no SVG duplicate) at its display size, everything else (tables, printed lines) stays as it is.
  * An executed notebook is 6-10 MB, mostly plotly.js and duplicate images; the copy is a few
  * hundred kB per figure-heavy notebook.
  */
+import { halvePng } from './pngHalve';
 
 /** The parts of an nbformat-4 notebook this module reads. */
 export interface NotebookJson {
@@ -71,8 +72,8 @@ export function lightNotebook(executed: NotebookJson, name: string): LightNotebo
   const codeCells = executed.cells.filter((c) => c.cell_type === 'code');
   if (!codeCells.some((c) => (c.outputs ?? []).length > 0)) {
     throw new Error(
-      `${name}: no code cell has outputs; expected an executed notebook (dil reproduce ` +
-        `writes them to <results>/notebooks)`,
+      `${name}: no code cell has outputs; expected an executed notebook ` +
+        '(dil reproduce writes them to <results>/notebooks)',
     );
   }
   const figures: NotebookFigure[] = [];
@@ -81,8 +82,8 @@ export function lightNotebook(executed: NotebookJson, name: string): LightNotebo
     const outputs = (cell.outputs ?? []).map((output): NotebookOutput => {
       if (output.output_type === 'error') {
         throw new Error(
-          `${name}: cell ${index} failed when the notebook ran (${output.ename}: ` +
-            `${output.evalue}); expected a notebook that ran without errors`,
+          `${name}: cell ${index} failed when the notebook ran (${output.ename}: ${output.evalue}); ` +
+            'expected a notebook that ran without errors',
         );
       }
       const data = output.data;
@@ -91,9 +92,11 @@ export function lightNotebook(executed: NotebookJson, name: string): LightNotebo
         const png = joined(data['image/png']).replace(/\s+/g, '');
         figures.push({ cell: index, title: figureTitle(joined(data['text/plain'])), png: Buffer.from(png, 'base64') });
         const imageMetadata = output.metadata?.['image/png'];
+        // Shown at its display size (the renderer draws at scale 2); the PNG file keeps full resolution.
+        const shown = halvePng(Buffer.from(png, 'base64')).toString('base64');
         const light: NotebookOutput = {
           ...output,
-          data: { 'image/png': png, 'text/plain': joined(data['text/plain']) },
+          data: { 'image/png': shown, 'text/plain': joined(data['text/plain']) },
         };
         light.metadata = imageMetadata === undefined ? {} : { 'image/png': imageMetadata };
         return light;
@@ -101,7 +104,7 @@ export function lightNotebook(executed: NotebookJson, name: string): LightNotebo
       if (isPlotlyHtml(joined(data['text/html']))) {
         throw new Error(
           `${name}: cell ${index} shows an interactive figure without a PNG rendering; ` +
-            `expected every figure rendered to PNG (is Chromium installed?)`,
+            'expected every figure rendered to PNG (is Chromium installed?)',
         );
       }
       return output;
@@ -141,7 +144,7 @@ export function checkNotebookSize(text: string, name: string, maxBytes: number =
     .slice(0, 3)
     .map((s) => `${s.cell} ${s.type} ${formatBytes(s.bytes)}`);
   throw new Error(
-    `${name}: the light copy is ${formatBytes(bytes)}; expected at most ` +
-      `${formatBytes(maxBytes)} (largest outputs: ${largest.join(', ')})`,
+    `${name}: the light copy is ${formatBytes(bytes)}; expected at most ${formatBytes(maxBytes)} ` +
+      `(largest outputs: ${largest.join(', ')})`,
   );
 }

@@ -47,46 +47,43 @@ test('the five paper notebooks are there', () => {
 describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupyter', 'chromium') }, () => {
   for (const notebook of notebooks) {
     const name = path.basename(notebook, '.ipynb');
-    test(
-      `${name} executes with the smoke profile in under ${NOTEBOOK_LIMIT_SECONDS} s ` + `without a cell error`,
-      async () => {
-        const run = await executeNotebook(notebook, {
-          outputDir: executedDir,
-          parameters: { profile: 'smoke', jobs: 1, resultsDir },
-          timeoutSeconds: NOTEBOOK_LIMIT_SECONDS,
-        });
-        assert.ok(run.ok, `${name} failed after ${run.seconds.toFixed(0)} s:\n${run.error}`);
-        assert.ok(run.seconds < NOTEBOOK_LIMIT_SECONDS, `${name} took ${run.seconds.toFixed(0)} s`);
-        // Every figure is shown inline with interactive HTML and static images kept in the notebook.
-        const executed = JSON.parse(fs.readFileSync(run.output!, 'utf8')) as {
-          cells: Array<{ outputs?: Array<{ output_type: string; data?: Record<string, unknown> }> }>;
-        };
-        const figures = executed.cells
-          .flatMap((c) => c.outputs ?? [])
-          .filter((o) => o.data?.['image/svg+xml'] !== undefined);
-        assert.ok(figures.length > 0, `${name} shows at least one figure`);
-        for (const figure of figures) {
-          assert.ok(figure.data!['image/png'], 'PNG kept for viewers without JavaScript');
-          assert.match(
-            ([] as string[]).concat(figure.data!['text/html'] as string | string[]).join(''),
-            /window\.Plotly\.newPlot/,
-          );
-        }
-        // ... and written as citable files; a paper notebook also writes at least one table.
-        const paper = name === '00-data' ? 'data' : name.split('-')[1];
-        const figureFiles = fs.readdirSync(path.join(resultsDir, 'figures', paper));
-        assert.ok(figureFiles.some((f) => f.endsWith('.svg')) && figureFiles.some((f) => f.endsWith('.png')));
-        const tableFiles = fs.readdirSync(path.join(resultsDir, 'tables', paper));
-        for (const ext of ['.md', '.csv', '.tex'])
-          assert.ok(
-            tableFiles.some((f) => f.endsWith(ext)),
-            `a ${ext} table for ${paper}`,
-          );
-      },
-    );
+    test(`${name} runs on the smoke profile in under ${NOTEBOOK_LIMIT_SECONDS} s without a cell error`, async () => {
+      const run = await executeNotebook(notebook, {
+        outputDir: executedDir,
+        parameters: { profile: 'smoke', jobs: 1, resultsDir },
+        timeoutSeconds: NOTEBOOK_LIMIT_SECONDS,
+      });
+      assert.ok(run.ok, `${name} failed after ${run.seconds.toFixed(0)} s:\n${run.error}`);
+      assert.ok(run.seconds < NOTEBOOK_LIMIT_SECONDS, `${name} took ${run.seconds.toFixed(0)} s`);
+      // Every figure is shown inline with interactive HTML and static images kept in the notebook.
+      const executed = JSON.parse(fs.readFileSync(run.output!, 'utf8')) as {
+        cells: Array<{ outputs?: Array<{ output_type: string; data?: Record<string, unknown> }> }>;
+      };
+      const figures = executed.cells
+        .flatMap((c) => c.outputs ?? [])
+        .filter((o) => o.data?.['image/svg+xml'] !== undefined);
+      assert.ok(figures.length > 0, `${name} shows at least one figure`);
+      for (const figure of figures) {
+        assert.ok(figure.data!['image/png'], 'PNG kept for viewers without JavaScript');
+        assert.match(
+          ([] as string[]).concat(figure.data!['text/html'] as string | string[]).join(''),
+          /window\.Plotly\.newPlot/,
+        );
+      }
+      // ... and written as citable files; a paper notebook also writes at least one table.
+      const paper = name === '00-data' ? 'data' : name.split('-')[1];
+      const figureFiles = fs.readdirSync(path.join(resultsDir, 'figures', paper));
+      assert.ok(figureFiles.some((f) => f.endsWith('.svg')) && figureFiles.some((f) => f.endsWith('.png')));
+      const tableFiles = fs.readdirSync(path.join(resultsDir, 'tables', paper));
+      for (const ext of ['.md', '.csv', '.tex'])
+        assert.ok(
+          tableFiles.some((f) => f.endsWith(ext)),
+          `a ${ext} table for ${paper}`,
+        );
+    });
   }
 
-  test('an executed notebook rendered by nbconvert shows the Plotly figure in Chromium (screenshot)', async () => {
+  test('nbconvert HTML of an executed notebook shows the Plotly figure in Chromium (screenshot kept)', async () => {
     const executed = path.join(executedDir, '00-data.ipynb');
     assert.ok(fs.existsSync(executed), 'the 00-data test above wrote the executed notebook');
     const htmlDir = path.join(resultsDir, 'html');
@@ -99,11 +96,7 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
     // No network: every host name fails to resolve, so CDN links in nbconvert's template fail fast.
     browser = await HeadlessChromium.launch({ extraFlags: ['--host-resolver-rules=MAP * ~NOTFOUND'] });
     await browser.navigate(`file://${html}`);
-    const found = await browser.evaluate<{
-      figures: number;
-      drawn: number;
-      traces: number;
-    }>(`new Promise((resolve) => {
+    const found = await browser.evaluate<{ figures: number; drawn: number; traces: number }>(`new Promise((resolve) => {
       let tries = 0;
       const check = () => {
         const figures = document.querySelectorAll('.dil-plotly-figure').length;
@@ -124,7 +117,7 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
     assert.ok(png.subarray(1, 4).toString('ascii') === 'PNG' && png.length > 10_000, 'a real screenshot');
   });
 
-  test('reference-run copies of executed notebooks are light; Chromium shows every figure as an image', async () => {
+  test('reference-run copies are light and Chromium shows every figure as an image', async () => {
     const executed = notebooks.map((n) => path.join(executedDir, path.basename(n)));
     const outDir = path.join(resultsDir, 'reference-run');
     const argv = ['--profile', 'smoke', '--reference-run', outDir];
@@ -156,33 +149,69 @@ describe('the paper notebooks, executed and rendered', { skip: skipWithout('jupy
       const files = written.figures.filter((f) => path.basename(path.dirname(f)) === name);
       assert.equal(files.length, figures, `${name}: a PNG file per figure`);
       for (const f of files) assert.ok(readme.includes(`](${path.relative(outDir, f)})`), `README links ${f}`);
-      await page.navigate(`file://${path.join(htmlDir, `${name}.html`)}`);
-      const shown = await page.evaluate<{
-        images: number;
-        loaded: number;
-        widths: number[];
-        plotly: number;
-      }>(`new Promise((resolve) => {
-        let tries = 0;
-        const check = () => {
-          const images = Array.from(document.querySelectorAll('img[src^="data:image/png"]'));
-          const loaded = images.filter((img) => img.complete && img.naturalWidth > 0);
-          if (loaded.length === images.length || tries++ > 200) {
-            resolve({ images: images.length, loaded: loaded.length, widths: loaded.map((img) => img.naturalWidth),
-                      plotly: (window.Plotly ? 1 : 0) + document.querySelectorAll('.dil-plotly-figure').length });
-          } else setTimeout(check, 50);
-        };
-        check();
-      })`);
+      const shown = await imagesShown(page, path.join(htmlDir, `${name}.html`));
       assert.equal(shown.images, figures, `${name}: one image per figure in the page`);
       assert.equal(shown.loaded, figures, `${name}: every image decoded`);
-      for (const [i, f] of files.entries())
+      for (const [i, f] of files.entries()) {
+        // shown at display size: half the scale-2 PNG file
         assert.equal(
           shown.widths[i],
-          fs.readFileSync(f).readUInt32BE(16),
-          `${name}: image ${i} is the PNG file's width`,
+          fs.readFileSync(f).readUInt32BE(16) >> 1,
+          `${name}: image ${i} is half the PNG file's width`,
         );
+      }
+      assert.equal(shown.plotly, 0, `${name}: no interactive figure left`);
+    }
+  });
+
+  test('the committed reference run is light and Chromium shows every figure of it', async () => {
+    const committed = path.join(__dirname, '..', '..', 'docs', 'reference-run');
+    const copies = fs
+      .readdirSync(committed)
+      .filter((f) => f.endsWith('.ipynb'))
+      .map((f) => path.join(committed, f));
+    assert.deepEqual(
+      copies.map((c) => path.basename(c)),
+      notebooks.map((n) => path.basename(n)),
+      'every notebook has its committed copy',
+    );
+    const readme = fs.readFileSync(path.join(committed, 'README.md'), 'utf8');
+    const htmlDir = path.join(resultsDir, 'committed-reference-run-html');
+    const convert = spawnSync('jupyter', ['nbconvert', '--to', 'html', '--output-dir', htmlDir, ...copies], {
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    assert.equal(convert.status, 0, convert.stderr);
+    browser ??= await HeadlessChromium.launch({ extraFlags: ['--host-resolver-rules=MAP * ~NOTFOUND'] });
+    for (const copy of copies) {
+      const name = path.basename(copy, '.ipynb');
+      assert.ok(fs.statSync(copy).size < LIGHT_NOTEBOOK_MAX_BYTES, `${name} copy is ${fs.statSync(copy).size} bytes`);
+      const linked = [...readme.matchAll(new RegExp(`\\]\\((figures/${name}/[^)]+\\.png)\\)`, 'g'))].map((m) => m[1]);
+      for (const f of linked) assert.ok(fs.existsSync(path.join(committed, f)), `README links ${f}, which exists`);
+      const shown = await imagesShown(browser, path.join(htmlDir, `${name}.html`));
+      assert.equal(shown.images, linked.length, `${name}: one image per linked figure`);
+      assert.equal(shown.loaded, shown.images, `${name}: every image decoded`);
       assert.equal(shown.plotly, 0, `${name}: no interactive figure left`);
     }
   });
 });
+
+/** What Chromium shows of an nbconvert page: its PNG images, how many decoded, their widths, any Plotly left. */
+async function imagesShown(
+  page: HeadlessChromium,
+  htmlFile: string,
+): Promise<{ images: number; loaded: number; widths: number[]; plotly: number }> {
+  await page.navigate(`file://${htmlFile}`);
+  return page.evaluate<{ images: number; loaded: number; widths: number[]; plotly: number }>(`new Promise((resolve) => {
+    let tries = 0;
+    const check = () => {
+      const images = Array.from(document.querySelectorAll('img[src^="data:image/png"]'));
+      const loaded = images.filter((img) => img.complete && img.naturalWidth > 0);
+      if (loaded.length === images.length || tries++ > 200) {
+        resolve({ images: images.length, loaded: loaded.length, widths: loaded.map((img) => img.naturalWidth),
+                  plotly: (window.Plotly ? 1 : 0) + document.querySelectorAll('.dil-plotly-figure').length });
+      } else setTimeout(check, 50);
+    };
+    check();
+  })`);
+}
