@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(__dirname, '../..');
 
 /** A source path: 'src/…/name.ts', with `${…}` standing for an interpolated part of a template. */
 const SOURCE_PATH = /\bsrc\/[\w./${}-]*\.ts\b/;
@@ -77,6 +77,7 @@ test('sourcePathStrings finds paths in strings and templates, not in comments or
 
 test('no runtime string in src/ or bench/ hand-writes a source path', () => {
   const files = [...tsFiles(path.join(ROOT, 'src')), ...tsFiles(path.join(ROOT, 'bench'))];
+  assert.ok(files.length > 100, `expected the project's sources under ${ROOT}, found ${files.length} files`);
   const hits: string[] = [];
   for (const file of files) {
     const rel = path.relative(ROOT, file).split(path.sep).join('/');
