@@ -84,16 +84,11 @@ def row_clusters(ids, present):
     return torch.where(present, slot, torch.full_like(slot, K)), K
 
 
-def scatter_slots(values, slot, K, reduce='sum'):
-    """values [B, N] or [B, N, D] summed ('sum') or reduced ('amax', 'amin') into their slots -> [B, K(, D)]
-    (the dummy slot K of absent units dropped)."""
+def scatter_slots(values, slot, K):
+    """values [B, N] or [B, N, D] summed into their slots -> [B, K(, D)] (the dummy slot K of absent units dropped)."""
     index = slot if values.dim() == 2 else slot.unsqueeze(-1).expand_as(values)
     out = values.new_zeros((values.shape[0], K + 1) + tuple(values.shape[2:]))
-    if reduce == 'sum':
-        out = out.scatter_add(1, index, values)
-    else:
-        out = out.scatter_reduce(1, index, values, reduce, include_self=False)
-    return out[:, :K]
+    return out.scatter_add(1, index, values)[:, :K]
 
 
 def hierarchy_slots(hist_cats, levels, present):
@@ -105,6 +100,7 @@ def hierarchy_slots(hist_cats, levels, present):
     id their behaviours share at the next level. Raises if a level is not nested in the previous one.
     """
     out = []
+    behaviours = present
     unit_ids, behaviour_slot = hist_cats[levels[0]], None
     for j, level in enumerate(levels):
         slot, K = row_clusters(unit_ids, present)
@@ -113,12 +109,12 @@ def hierarchy_slots(hist_cats, levels, present):
         present = scatter_slots(present.long(), slot, K) > 0  # [B, K]
         out.append((slot, K, present))
         if j + 1 < len(levels):
+            # each slot's next-level id: one member's (levels are nested: all members share it)
             next_ids = hist_cats[levels[j + 1]]
-            highest = scatter_slots(next_ids, behaviour_slot, K, 'amax')
-            lowest = scatter_slots(next_ids, behaviour_slot, K, 'amin')
-            if bool((present & (highest != lowest)).any()):
+            parent = torch.zeros_like(next_ids[:, :1]).expand(-1, K + 1).clone().scatter_(1, behaviour_slot, next_ids)
+            if bool(((parent.gather(1, behaviour_slot) != next_ids) & behaviours).any()):
                 raise ValueError(f'reference DHAN: level {levels[j + 1]} is not nested in level {level}')
-            unit_ids = torch.where(present, highest, torch.zeros_like(highest))
+            unit_ids = parent[:, :K]
     return out
 
 
