@@ -30,9 +30,10 @@ Forward (e behaviour embeddings [B, T, D], e_a target [B, D]):
   clusters: per row, the distinct category ids of the row's history, numbered 0..K_b-1 in id order
             by a batched sort and padded to the batch's largest K (empty slots masked);
             c_l = sum_{t in l} w_t e_t / (sum_{t in l} w_t + eps)      [B, K, D]
-            (the official code loops over a fixed list of category ids, one slot each: the same
-            clusters plus empty ones, which the masked level-2 softmax ignores; slots per batch
-            rather than per row would pool over ~16x more slots at the bench shape)
+            (the official code loops over every category id, one slot each, [B, cate_count, H]:
+            empty slots there are zero vectors that still take level-2 softmax weight; here, as in
+            the kit, they are masked, so slots per batch or per row give the same numbers, and per
+            row is ~16x fewer slots at the bench shape)
   level 2:  w_l = unit_2(e_a, c_l) over the clusters present in the row; x = sum_l w_l c_l
             (more levels: clusters grouped again by the next level's ids, same formula)
   on DIEN:  h = GRU(e); alpha * L_aux(h); interest = evolution(h, e_a) (dien.py's GRU and evolution)
