@@ -43,7 +43,8 @@ def shared_timing(reference_dir):
 
 
 def dhan_clusters(cfg, batches):
-    """Cluster slots per row (the padded K) at every level of every hierarchy dimension, averaged over `batches`."""
+    """Cluster slots per row (the padded K) at every level of every hierarchy dimension, averaged over
+    `batches`."""
     out = []
     for levels in cfg['dimensions'] if cfg['pooling'] == 'hierarchical' else []:
         sums = [0] * len(levels)

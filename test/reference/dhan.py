@@ -106,7 +106,10 @@ def hierarchy_slots(hist_cats, levels, present):
     for j, level in enumerate(levels):
         slot, K = row_clusters(unit_ids, present)
         # the slot of every behaviour at this level [B, T] (K for padding)
-        behaviour_slot = slot if behaviour_slot is None else torch.cat([slot, torch.full_like(slot[:, :1], K)], 1).gather(1, behaviour_slot)
+        if behaviour_slot is None:
+            behaviour_slot = slot
+        else:
+            behaviour_slot = torch.cat([slot, torch.full_like(slot[:, :1], K)], 1).gather(1, behaviour_slot)
         present = scatter_slots(present.long(), slot, K) > 0  # [B, K]
         out.append((slot, K, present))
         if j + 1 < len(levels):
@@ -178,7 +181,8 @@ class DHAN(nn.Module):
         """Dimension k's pooled vector [B, D] from the level-1 weights w [B, T]."""
         eps = self.cfg['cluster_epsilon']
         units, weights = e, w
-        for (slot, K, clusters), unit in zip(hierarchy_slots(hist_cats, self.cfg['dimensions'][k], mask > 0), self.cluster_units[k]):
+        levels = hierarchy_slots(hist_cats, self.cfg['dimensions'][k], mask > 0)
+        for (slot, K, clusters), unit in zip(levels, self.cluster_units[k]):
             units = pool_clusters(units, weights, slot, K, eps)
             weights = unit.weights(target, units, clusters.to(e.dtype), training)
         return (weights.unsqueeze(-1) * units).sum(1)
