@@ -5,12 +5,15 @@ dhan.py, checked equal to the kit's models by test/reference/*.test.ts): no seco
 The bench (src/bench/pytorch.ts) writes the input: {"model": "DMIN" | "DHAN", "config": the kit's
 resolved model config, "sizes": FeatureSizes, "batches": [kit Batch, ...]}, so both sides run the
 same config on the same batches. Float32, dense Adam 1e-3 over every parameter (as ref_din.py).
+The DHAN module pools each row's own clusters, as the kit does; the output reports how many
+(`clusters`, per hierarchy dimension and level, averaged over the batches), so the bench can check
+that both sides pool over the same number of slots.
 
   OMP_NUM_THREADS=2 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch/ref_dmin_dhan.py \
       --input in.json --threads 2 [--warmup 10] [--steps 50]
 
 Prints one JSON line as ref_din.py does: train and infer {median_step_ms, samples_per_s, ...}, env
-(with blas_gflops).
+(with blas_gflops); for DHAN also clusters.
 """
 import argparse
 import importlib.util
@@ -39,6 +42,19 @@ def shared_timing(reference_dir):
     return mod
 
 
+def dhan_clusters(cfg, batches):
+    """Cluster slots per row (the padded K) at every level of every hierarchy dimension, averaged over
+    `batches`."""
+    out = []
+    for levels in cfg['dimensions'] if cfg['pooling'] == 'hierarchical' else []:
+        sums = [0] * len(levels)
+        for b in batches:
+            for j, (_, K, _) in enumerate(dhan.hierarchy_slots(b['hist_cats'], levels, b['mask'] > 0)):
+                sums[j] += K
+        out.append([s / len(batches) for s in sums])
+    return out
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument('--input', required=True)
@@ -58,7 +74,8 @@ def main():
     module = {'DMIN': dmin, 'DHAN': dhan}[name]
     model_cls = {'DMIN': dmin.DMIN, 'DHAN': dhan.DHAN}[name]
     torch.manual_seed(0)
-    model = model_cls(module.config_from_kit(spec['config'], spec['sizes']), dtype=torch.float32)
+    cfg = module.config_from_kit(spec['config'], spec['sizes'])
+    model = model_cls(cfg, dtype=torch.float32)
     batches = []
     for raw in spec['batches']:
         b = batch_tensors(raw)
@@ -87,6 +104,8 @@ def main():
     res = dict(impl='bench/pytorch/ref_dmin_dhan.py (test/reference/%s.py)' % name.lower(), model=name, threads=torch.get_num_threads(),
                params=sum(q.numel() for q in model.parameters()), loss_first=first, loss_after=last,
                train=C.summarize(tr), infer=C.summarize(inf), env=C.env_report())
+    if name == 'DHAN':
+        res['clusters'] = dhan_clusters(cfg, batches)
     print(json.dumps(res))
 
 

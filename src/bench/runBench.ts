@@ -296,15 +296,30 @@ export function meanClusters(batches: Batch[], dimensions: number[][]): number[]
   });
 }
 
-/** Distinct nonzero ids of category level `level` among the history of a batch, averaged over `batches`. */
-export function meanDistinct(batches: Batch[], level: number): number {
-  let sum = 0;
-  for (const b of batches) {
-    const ids = new Set<number>();
-    for (const c of b.histCats[level]) if (c !== 0) ids.add(c);
-    sum += ids.size;
-  }
-  return sum / batches.length;
+/**
+ * Whether the PyTorch DHAN pooled over as many cluster slots per row as the kit: `clusters` of
+ * ref_dmin_dhan.py's output (per dimension and level, averaged over the batches) against the kit's
+ * `meanClusters`. Unequal counts mean unequal work, and the note says the ratio is not comparable.
+ */
+export function dhanClusterNote(referenceOutput: unknown, kit: number[][]): string {
+  const show = (cs: number[][]) => cs.map((levels) => levels.map((c) => c.toFixed(1)).join(' -> ')).join('; ');
+  const reported = (referenceOutput as { clusters?: unknown } | undefined)?.clusters;
+  const valid =
+    Array.isArray(reported) &&
+    reported.every((levels) => Array.isArray(levels) && levels.every((c) => typeof c === 'number'));
+  if (!valid)
+    return (
+      'PyTorch DHAN did not report its cluster slots per row (field clusters of ref_dmin_dhan.py): ' +
+      'cannot check that it pools over the same slots as the kit'
+    );
+  const ref = reported as number[][];
+  const same =
+    ref.length === kit.length &&
+    ref.every((levels, k) => levels.length === kit[k].length && levels.every((c, l) => Math.abs(c - kit[k][l]) < 1e-9));
+  return same
+    ? `PyTorch DHAN pools each row's own clusters, as the kit: ${show(kit)} slots per row (padded to the batch maximum)`
+    : `PyTorch DHAN pooled over ${show(ref)} cluster slots per row, the kit over ${show(kit)}: ` +
+        'unequal work, the DHAN ratio is not comparable';
 }
 
 /** Runs the whole benchmark; returns the record (written unless noWrite). */
@@ -465,21 +480,6 @@ export async function runBench(
               log(options, `bench: PyTorch ${model} reference not run: ${problem}`);
               continue;
             }
-            if (model === 'DHAN') {
-              const dims = (configs.get(name) as { dimensions?: number[][] }).dimensions ?? [];
-              const batchWide = dims
-                .map((levels) => levels.map((l) => meanDistinct(data.batches, l).toFixed(0)).join(' -> '))
-                .join('; ');
-              const perRow = meanClusters(data.batches, dims)
-                .map((cs) => cs.map((c) => c.toFixed(0)).join(' -> '))
-                .join('; ');
-              notes.push(
-                `PyTorch DHAN (test/reference/dhan.py, the official code's layout) pools over ` +
-                  `one cluster slot per category id present in the whole batch (${batchWide} slots ` +
-                  `here), the kit over each row's own ids (${perRow} per row, padded to the batch ` +
-                  `maximum): the reference does more work, so the DHAN ratio flatters the kit`,
-              );
-            }
             input = path.join(tmp, `${name}.json`);
             fs.writeFileSync(input, referenceInput(model, configs.get(name), data.sizes, data.batches));
           }
@@ -490,19 +490,23 @@ export async function runBench(
                 `thread(s)${clock === 'cpu' ? ', timed by CPU time' : ''} ...`,
             );
             try {
-              runs.push(
-                runPytorchReference({
-                  python: options.python,
-                  referenceDir: options.pytorchDir,
-                  model,
-                  threads,
-                  warmup: options.pytorchWarmup ?? options.warmup,
-                  steps: options.pytorchSteps ?? options.steps,
-                  clock,
-                  repoRoot: repoRoot(),
-                  input,
-                }),
-              );
+              const run = runPytorchReference({
+                python: options.python,
+                referenceDir: options.pytorchDir,
+                model,
+                threads,
+                warmup: options.pytorchWarmup ?? options.warmup,
+                steps: options.pytorchSteps ?? options.steps,
+                clock,
+                repoRoot: repoRoot(),
+                input,
+              });
+              runs.push(run);
+              if (model === 'DHAN' && !runs.some((r) => r !== run && r.model === 'DHAN')) {
+                const name = options.models.find((m) => PYTORCH_REFERENCE_MODEL[m] === model) as BenchModelName;
+                const dims = (configs.get(name) as { dimensions?: number[][] }).dimensions ?? [];
+                notes.push(dhanClusterNote(run.raw, meanClusters(data.batches, dims)));
+              }
             } catch (err) {
               const message = err instanceof Error ? err.message : String(err);
               notes.push(`PyTorch ${model} with ${threads} threads (${clock} clock) failed: ${message}`);

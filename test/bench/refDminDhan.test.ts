@@ -12,7 +12,7 @@ import {
   referenceInput,
   runPytorchReference,
 } from '../../src/bench/pytorch';
-import { defaultBenchOptions, meanClusters, meanDistinct, parseBenchArgs } from '../../src/bench/runBench';
+import { defaultBenchOptions, dhanClusterNote, meanClusters, parseBenchArgs } from '../../src/bench/runBench';
 import { BENCH_SHAPE, benchModelOverrides } from '../../src/bench/shape';
 import { createModel } from '../../src/models';
 
@@ -32,12 +32,8 @@ test('referenceInput writes typed arrays as plain arrays, with the model, config
   assert.equal(b.size, 4);
 });
 
-test('meanDistinct and meanClusters count category ids per batch and per row', () => {
+test('meanClusters counts the category ids of each row (the batch maximum, averaged over batches)', () => {
   const { batches } = makeBenchBatches(2, 5, tiny);
-  for (const level of [0, 1]) {
-    const want = batches.map((b) => new Set(Array.from(b.histCats[level]).filter((c) => c !== 0)).size);
-    assert.equal(meanDistinct(batches, level), (want[0] + want[1]) / 2);
-  }
   const perRowMax = batches.map((b) => {
     let max = 0;
     for (let r = 0; r < b.size; r++)
@@ -48,6 +44,19 @@ test('meanDistinct and meanClusters count category ids per batch and per row', (
     return max;
   });
   assert.equal(meanClusters(batches, [[0]])[0][0], (perRowMax[0] + perRowMax[1]) / 2);
+});
+
+test('dhanClusterNote: equal slots per row, unequal slots, no report', () => {
+  assert.match(
+    dhanClusterNote({ clusters: [[5.5, 3]] }, [[5.5, 3]]),
+    /^PyTorch DHAN pools each row's own clusters, as the kit: 5\.5 -> 3\.0 slots per row/,
+  );
+  assert.match(
+    dhanClusterNote({ clusters: [[787, 40]] }, [[50, 32]]),
+    /pooled over 787\.0 -> 40\.0 cluster slots per row, the kit over 50\.0 -> 32\.0: unequal work, the DHAN ratio is not comparable/,
+  );
+  assert.match(dhanClusterNote({ clusters: [[50]] }, [[50, 32]]), /unequal work/);
+  assert.match(dhanClusterNote({}, [[50, 32]]), /did not report its cluster slots per row/);
 });
 
 test('parseBenchArgs: reference steps, BLAS install switch; all cores by default', () => {
@@ -80,6 +89,7 @@ test("ref_dmin_dhan.py times the reference DMIN and DHAN modules on the kit's co
       const kit = createModel(name, benchModelOverrides(name, tiny), sizes, 1);
       const input = path.join(dir, `${name}.json`);
       fs.writeFileSync(input, referenceInput(model, kit.config, sizes, batches));
+      const dimensions = (kit.config as { dimensions?: number[][] }).dimensions;
       kit.dispose();
       const r = runPytorchReference({
         python,
@@ -94,9 +104,11 @@ test("ref_dmin_dhan.py times the reference DMIN and DHAN modules on the kit's co
       assert.equal(r.model, model);
       assert.ok(r.trainSamplesPerSecond > 0 && r.scoreSamplesPerSecond > 0);
       assert.ok(typeof r.blasGflops === 'number' && r.blasGflops > 0);
-      const raw = r.raw as { loss_first: number; impl: string };
+      const raw = r.raw as { loss_first: number; impl: string; clusters?: number[][] };
       assert.ok(Number.isFinite(raw.loss_first) && raw.loss_first > 0);
       assert.match(raw.impl, new RegExp(`test/reference/${name}\\.py`));
+      // the PyTorch DHAN pools over each row's clusters: as many slots per row as the kit
+      if (model === 'DHAN') assert.deepEqual(raw.clusters, meanClusters(batches, dimensions ?? []));
     }
     // the script refuses an input for another model than --model
     const res = spawnSync(

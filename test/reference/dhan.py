@@ -2,8 +2,9 @@
 Independent PyTorch DHAN (Xu et al., SIGIR'20, arXiv 2005.12981), written from the paper's
 description and the official code (stellaxu/DHAN: DHAN_DIN/dhan/model.py `attention_item`,
 `attention`; DHAN_DIEN `Model_DHAN`, `first_attention`, `second_attention`), not from the kit's
-TypeScript. Used by the parity test test/reference/dhan.test.ts and by the PyTorch DHAN of the
-benchmark (bench/).
+TypeScript. Used by the parity test test/reference/dhan.test.ts and as the PyTorch DHAN of the
+benchmark (bench/pytorch/ref_dmin_dhan.py), so it pools as a PyTorch user would write it for speed:
+every row's clusters in batched tensor ops.
 
 Module API
   cfg = config_from_kit(kit_config, sizes)   # kit DhanConfig (model.config as JSON) -> reference config
@@ -26,8 +27,13 @@ Reference config (config_from_kit fills every key):
 
 Forward (e behaviour embeddings [B, T, D], e_a target [B, D]):
   level 1:  w_t = unit_1(e_a, e_t) over the valid behaviours; flat = sum_t w_t e_t
-  clusters: one slot per category id present in the batch (as the official code loops over
-            category ids); c_l = sum_{t in l} w_t e_t / (sum_{t in l} w_t + eps)      [B, C, D]
+  clusters: per row, the distinct category ids of the row's history, numbered 0..K_b-1 in id order
+            by a batched sort and padded to the batch's largest K (empty slots masked);
+            c_l = sum_{t in l} w_t e_t / (sum_{t in l} w_t + eps)      [B, K, D]
+            (the official code loops over every category id, one slot each, [B, cate_count, H]:
+            empty slots there are zero vectors that still take level-2 softmax weight; here, as in
+            the kit, they are masked, so slots per batch or per row give the same numbers, and per
+            row is ~16x fewer slots at the bench shape)
   level 2:  w_l = unit_2(e_a, c_l) over the clusters present in the row; x = sum_l w_l c_l
             (more levels: clusters grouped again by the next level's ids, same formula)
   on DIEN:  h = GRU(e); alpha * L_aux(h); interest = evolution(h, e_a) (dien.py's GRU and evolution)
@@ -61,21 +67,66 @@ def config_from_kit(kit, sizes):
     }
 
 
-def cluster_slots(ids, present):
+def row_clusters(ids, present):
     """
-    Groups units by id. ids [B, N] (int), present [B, N] (bool) ->
-    membership [B, N, C] (float), slot ids [C]: one slot per distinct id present in the batch.
+    Groups the units of every row by id, each row on its own (a batched sort, no Python loop):
+    ids [B, N] (int >= 0), present [B, N] (bool) ->
+      slot [B, N] (long): the unit's cluster 0..K_b-1 in its row (in increasing id order), K for absent units;
+      K: the largest number of clusters in a row (at least 1), the padded cluster axis.
     """
-    slots = torch.unique(ids[present])
-    membership = (ids.unsqueeze(-1) == slots.view(1, 1, -1)) & present.unsqueeze(-1)
-    return membership, slots
+    beyond = int(ids.max()) + 1 if ids.numel() > 0 else 1
+    keyed = torch.where(present, ids, torch.full_like(ids, beyond))  # absent units sort last
+    sorted_ids, order = keyed.sort(dim=1)
+    first = torch.ones_like(present)
+    first[:, 1:] = sorted_ids[:, 1:] != sorted_ids[:, :-1]
+    first &= sorted_ids < beyond
+    K = max(1, int(first.sum(1).max()))
+    slot = torch.empty_like(order).scatter_(1, order, first.long().cumsum(1) - 1)
+    return torch.where(present, slot, torch.full_like(slot, K)), K
 
 
-def pool_clusters(units, weights, membership, eps):
-    """c = sum_{n in c} w_n u_n / (sum_{n in c} w_n + eps): units [B, N, D], weights [B, N] -> [B, C, D]."""
-    m = membership.to(units.dtype)
-    weighted = torch.einsum('bnc,bn,bnd->bcd', m, weights, units)
-    total = torch.einsum('bnc,bn->bc', m, weights)
+def scatter_slots(values, slot, K):
+    """values [B, N] or [B, N, D] summed into their slots -> [B, K(, D)] (the dummy slot K of absent units dropped)."""
+    index = slot if values.dim() == 2 else slot.unsqueeze(-1).expand_as(values)
+    out = values.new_zeros((values.shape[0], K + 1) + tuple(values.shape[2:]))
+    return out.scatter_add(1, index, values)[:, :K]
+
+
+def hierarchy_slots(hist_cats, levels, present):
+    """
+    The clusters of every grouping level of one hierarchy dimension, per row.
+    hist_cats: the batch's category ids per level [B, T]; levels: the dimension's levels, finest first;
+    present [B, T] (bool) -> one (slot [B, N], K, clusters [B, K] bool: the slot exists in the row) per
+    level: level 1 groups the behaviours (N = T), level j + 1 the clusters of level j (N = K_j) by the
+    id their behaviours share at the next level. Raises if a level is not nested in the previous one.
+    """
+    out = []
+    behaviours = present
+    unit_ids, behaviour_slot = hist_cats[levels[0]], None
+    for j, level in enumerate(levels):
+        slot, K = row_clusters(unit_ids, present)
+        # the slot of every behaviour at this level [B, T] (K for padding)
+        if behaviour_slot is None:
+            behaviour_slot = slot
+        else:
+            behaviour_slot = torch.cat([slot, torch.full_like(slot[:, :1], K)], 1).gather(1, behaviour_slot)
+        present = scatter_slots(present.long(), slot, K) > 0  # [B, K]
+        out.append((slot, K, present))
+        if j + 1 < len(levels):
+            # each slot's next-level id: one member's (levels are nested: all members share it)
+            next_ids = hist_cats[levels[j + 1]]
+            parent = torch.zeros_like(next_ids[:, :1]).expand(-1, K + 1).clone().scatter_(1, behaviour_slot, next_ids)
+            if bool(((parent.gather(1, behaviour_slot) != next_ids) & behaviours).any()):
+                raise ValueError(f'reference DHAN: level {levels[j + 1]} is not nested in level {level}')
+            unit_ids = parent[:, :K]
+    return out
+
+
+def pool_clusters(units, weights, slot, K, eps):
+    """c = sum_{n in c} w_n u_n / (sum_{n in c} w_n + eps): units [B, N, D], weights [B, N] -> [B, K, D]
+    (zero vectors at empty slots)."""
+    weighted = scatter_slots(weights.unsqueeze(-1) * units, slot, K)
+    total = scatter_slots(weights, slot, K)
     return weighted / (total + eps).unsqueeze(-1)
 
 
@@ -129,26 +180,11 @@ class DHAN(nn.Module):
     def hierarchy(self, k, target, e, w, mask, hist_cats, training):
         """Dimension k's pooled vector [B, D] from the level-1 weights w [B, T]."""
         eps = self.cfg['cluster_epsilon']
-        levels = self.cfg['dimensions'][k]
-        units, weights, present = e, w, mask > 0
-        unit_ids = hist_cats[levels[0]]  # [B, N]: the grouping id of every unit (behaviours first)
-        behaviours_in = None  # [B, T, C] which behaviours make up each current cluster slot
-        for j, unit in enumerate(self.cluster_units[k]):
-            membership, slots = cluster_slots(unit_ids, present)
-            units = pool_clusters(units, weights, membership, eps)
-            behaviours_in = membership if behaviours_in is None else torch.einsum('btn,bnc->btc', behaviours_in.to(e.dtype), membership.to(e.dtype)) > 0
-            present = membership.any(1)  # [B, C]
-            weights = unit.weights(target, units, present.to(e.dtype), training)
-            if j + 1 < len(levels):
-                # each slot's id at the next level: the one id its behaviours share (levels are nested)
-                next_ids = hist_cats[levels[j + 1]]
-                parents = []
-                for c in range(slots.numel()):
-                    values = torch.unique(next_ids[behaviours_in[:, :, c]])
-                    if values.numel() != 1:
-                        raise ValueError(f'reference DHAN: level {levels[j + 1]} is not nested in level {levels[j]} (id {int(slots[c])})')
-                    parents.append(values[0])
-                unit_ids = torch.stack(parents).unsqueeze(0).expand(e.shape[0], -1)
+        units, weights = e, w
+        levels = hierarchy_slots(hist_cats, self.cfg['dimensions'][k], mask > 0)
+        for (slot, K, clusters), unit in zip(levels, self.cluster_units[k]):
+            units = pool_clusters(units, weights, slot, K, eps)
+            weights = unit.weights(target, units, clusters.to(e.dtype), training)
         return (weights.unsqueeze(-1) * units).sum(1)
 
     def forward(self, batch, training):

@@ -4,6 +4,9 @@
  * levels, official), with and without the remedy concatenation, the DHAN_DIN code's scaled
  * softmax, Dice units, a three-level hierarchy, two dimensions, flat pooling, and DHAN on DIEN
  * (the official DHAN_DIEN: DIEN's GRU, auxiliary loss and AUGRU beside the HAN branch).
+ * Also the bench's DHAN (src/bench/shape.ts: category -> parent, 80-40 units, 200-80 ReLU head) on
+ * a bench batch (history 50 over 800 categories in 40 parents, so ~50 then ~32 clusters per row),
+ * smaller in rows and items only: dhan.py is the PyTorch DHAN the bench times.
  */
 import { before, describe, it } from 'node:test';
 import { useBestBackend } from '../../src/backend';
@@ -19,6 +22,8 @@ import {
   smallMlp,
 } from './harness';
 import { padBatch } from '../helpers/batches';
+import { makeBenchBatches } from '../../src/bench/batches';
+import { BENCH_SHAPE, benchModelOverrides } from '../../src/bench/shape';
 
 const De = SMALL_EMBEDDING.itemDim + SMALL_EMBEDDING.catDim;
 const unit = (extra: object = {}): object => ({
@@ -82,6 +87,9 @@ const VARIANTS: [string, object][] = [
   ],
 ];
 
+const BENCH_CASE = 'dhan bench config on a bench batch (32 rows, history 50, 800 categories, 40 parents)';
+const benchShape = { ...BENCH_SHAPE, batchSize: 32, items: 3000 };
+
 describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
   const cases: ParityCase[] = [];
   let reference: Map<string, ParityOutput>;
@@ -90,9 +98,16 @@ describe('dhan vs PyTorch reference', { skip: REFERENCE_SKIP }, () => {
     const padded = padBatch(referenceBatch(107), 2);
     for (const [label, config] of VARIANTS)
       cases.push(kitCase(label, 'dhan', config, label.endsWith('(padded batch)') ? { batch: padded } : {}));
+    const bench = makeBenchBatches(1, 5, benchShape);
+    cases.push(
+      kitCase(BENCH_CASE, 'dhan', benchModelOverrides('dhan', benchShape), {
+        batch: bench.batches[0],
+        sizes: bench.sizes,
+      }),
+    );
     reference = runReference('dhan.py', cases);
   });
-  for (const [label] of VARIANTS) {
+  for (const label of [...VARIANTS.map(([l]) => l), BENCH_CASE]) {
     it(label, () => {
       const c = cases.find((k) => k.label === label) as ParityCase;
       assertParity(c, reference.get(label) as ParityOutput);
