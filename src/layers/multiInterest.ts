@@ -30,7 +30,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ParameterStore } from './params';
 import { LayerNorm } from './layerNorm';
 import { denseFast, matMulFast } from '../ops';
-import { maskedSoftmax, MASKED_SCORE } from './sequenceAttention';
+import { maskedSoftmax } from './sequenceAttention';
+import { attendHeads } from './headAttention';
 import { unstackDifferentiable } from './gru';
 
 export interface MultiInterestConfig {
@@ -276,16 +277,10 @@ export class MultiInterestExtractor {
       const qkv = denseFast(z, this.qkvKernel, this.qkvBias); // [B, T, 3 * HE * dk]
       const split = tf.transpose(qkv.reshape([N, 3 * HE, dk]), [1, 0, 2]).reshape([3, HE * B, T, dk]);
       const [q, k, v] = tf.unstack(split, 0) as tf.Tensor3D[];
-      let allowed: tf.Tensor = mask.reshape([1, B, 1, T]);
-      if (this.causal) allowed = allowed.mul(tf.linalg.bandPart(tf.ones([T, T]), -1, 0).reshape([1, 1, T, T]));
       const scale = 1 / Math.sqrt(this.scaleKind === 'perHead' ? dk : D);
-      const scores = matMulFast(q, k, false, true).mul(scale).reshape([HE, B, T, T]);
-      const att = tf
-        .softmax(scores.add(tf.scalar(1).sub(allowed).mul(MASKED_SCORE)))
-        .mul(allowed)
-        .reshape([HE * B, T, T]);
+      const context = attendHeads(q, k, v, mask, { scale, causal: this.causal, paddingMask: true });
       // HE x [B*T, dk]
-      const contexts = unstackDifferentiable(matMulFast(att, v).reshape([HE, N, dk]), 0) as tf.Tensor2D[];
+      const contexts = unstackDifferentiable(context.reshape([HE, N, dk]), 0) as tf.Tensor2D[];
       // --- per-head, per-position queries: HE x [B*T, D] ---
       let query = matMulFast(target, this.queryTargetKernel)
         .add(this.queryBias)
