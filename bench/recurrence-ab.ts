@@ -1,10 +1,13 @@
 /**
- * A/B in one process: DIEN at the bench shape with the GRU recurrence as one wasm kernel per
- * pass (src/kernels/gruRecurrence.ts) against the tf-ops recurrence it replaces (kernels
- * unregistered). Alternates the two in rounds and reports CPU time (process.cpuUsage) per
- * training step and per scoring pass, their ratio, and kernel dispatches per step.
+ * A/B in one process: a model at the bench shape with one of the kit's custom wasm kernel pairs
+ * against the tf ops they replace (kernels unregistered): `--kernel recurrence` (default, the
+ * GRU recurrence, src/kernels/gruRecurrence.ts; model dien) or `--kernel attention` (the masked
+ * multi-head attention, src/kernels/maskedAttention.ts; model dmin). Alternates the two in rounds
+ * and reports CPU time (process.cpuUsage) per training step and per scoring pass, their ratio,
+ * and kernel dispatches per step.
  *
- *   nice -n 10 node --import tsx bench/recurrence-ab.ts [--rounds 6] [--steps 4] [--model dien] [--samples]
+ *   nice -n 10 node --import tsx bench/recurrence-ab.ts [--kernel recurrence|attention] [--rounds 6] [--steps 4]
+ *     [--model dien|dmin|...] [--samples]
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
@@ -15,7 +18,13 @@ import {
   GRU_RECURRENCE_KERNEL,
   registerWasmGruRecurrence,
 } from '../src/kernels/gruRecurrence';
+import {
+  MASKED_ATTENTION_GRAD_KERNEL,
+  MASKED_ATTENTION_KERNEL,
+  registerWasmMaskedAttention,
+} from '../src/kernels/maskedAttention';
 import { recurrenceKernelsInstalled } from '../src/layers/gruRecurrence';
+import { attentionKernelsInstalled } from '../src/layers/headAttention';
 import { createModel } from '../src/models';
 import { createOptimizer } from '../src/train/optimizers';
 import { predict, trainStep } from '../src/train/step';
@@ -25,13 +34,28 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-function useKernel(on: boolean): void {
-  if (on) registerWasmGruRecurrence();
-  else
-    for (const name of [GRU_RECURRENCE_KERNEL, GRU_RECURRENCE_GRAD_KERNEL])
-      if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
-  if (recurrenceKernelsInstalled() !== on)
-    throw new Error(`bench/recurrence-ab.ts: could not turn the recurrence kernel ${on ? 'on' : 'off'}`);
+/** Each kernel pair: its kernel names, how to register it, whether it is active, its default model. */
+const KERNEL_PAIRS = {
+  recurrence: {
+    names: [GRU_RECURRENCE_KERNEL, GRU_RECURRENCE_GRAD_KERNEL],
+    register: registerWasmGruRecurrence,
+    installed: recurrenceKernelsInstalled,
+    model: 'dien',
+  },
+  attention: {
+    names: [MASKED_ATTENTION_KERNEL, MASKED_ATTENTION_GRAD_KERNEL],
+    register: registerWasmMaskedAttention,
+    installed: attentionKernelsInstalled,
+    model: 'dmin',
+  },
+} as const;
+type KernelPair = (typeof KERNEL_PAIRS)[keyof typeof KERNEL_PAIRS];
+
+function useKernel(pair: KernelPair, on: boolean): void {
+  if (on) pair.register();
+  else for (const name of pair.names) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  if (pair.installed() !== on)
+    throw new Error(`bench/recurrence-ab.ts: could not turn the kernels ${pair.names} ${on ? 'on' : 'off'}`);
 }
 
 function cpuMs(f: () => void): number {
@@ -47,7 +71,11 @@ const median = (xs: number[]): number => {
 };
 
 async function main(): Promise<void> {
-  const name = arg('--model', 'dien') as BenchModelName;
+  const kernel = arg('--kernel', 'recurrence');
+  if (!(kernel in KERNEL_PAIRS))
+    throw new Error(`bench/recurrence-ab.ts: --kernel must be one of ${Object.keys(KERNEL_PAIRS)}, got ${kernel}`);
+  const pair = KERNEL_PAIRS[kernel as keyof typeof KERNEL_PAIRS];
+  const name = arg('--model', pair.model) as BenchModelName;
   if (!BENCH_MODELS.includes(name))
     throw new Error(`bench/recurrence-ab.ts: --model must be one of ${BENCH_MODELS.join(', ')}, got ${name}`);
   const rounds = Number(arg('--rounds', '6'));
@@ -65,7 +93,7 @@ async function main(): Promise<void> {
   const score: number[][] = [[], []];
   let batch = 0;
   for (const v of variants) {
-    useKernel(v.on);
+    useKernel(pair, v.on);
     for (let w = 0; w < 4; w++) trainStep(model, batches[batch++ % batches.length], optimizer);
     // One profile at a time: tf.profile reuses its record object.
     const trainKernels = (await tf.profile(() => void trainStep(model, batches[batch++ % batches.length], optimizer)))
@@ -80,7 +108,7 @@ async function main(): Promise<void> {
     // Alternate the order in each round so that neither variant always runs first.
     const order = r % 2 === 0 ? [0, 1] : [1, 0];
     for (const i of order) {
-      useKernel(variants[i].on);
+      useKernel(pair, variants[i].on);
       trainStep(model, batches[batch++ % batches.length], optimizer);
       for (let s = 0; s < steps; s++)
         train[i].push(cpuMs(() => trainStep(model, batches[batch++ % batches.length], optimizer)));

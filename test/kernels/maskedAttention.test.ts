@@ -41,7 +41,8 @@ async function kernelsOf(f: () => void): Promise<string[]> {
 }
 
 function unregisterKernels(): void {
-  for (const name of [MASKED_ATTENTION_KERNEL, MASKED_ATTENTION_GRAD_KERNEL]) tf.unregisterKernel(name, tf.getBackend());
+  for (const name of [MASKED_ATTENTION_KERNEL, MASKED_ATTENTION_GRAD_KERNEL])
+    tf.unregisterKernel(name, tf.getBackend());
 }
 
 describe('masked multi-head attention as one kernel per pass (src/kernels/maskedAttention.ts)', () => {
