@@ -19,7 +19,7 @@
  *   weights W [G, T, T] = softmax(q k^T * scale + (1 - allowed) * -1e9) * allowed
  *   (exactly 0 at masked pairs; a query with no allowed key gets all-zero weights).
  * Backward `DilMaskedAttentionGrad`, inputs dContext [G, T, dk], q, k, v, weights; attrs
- *   { scale }. Outputs dq, dk, dv [G, T, dk]:
+ *   { scale, causal }. Outputs dq, dk, dv [G, T, dk]:
  *   dW = dC v^T;  dS = W (dW - rowsum(dW W)) * scale;  dq = dS k;  dk = dS^T q;  dv = W^T dC.
  *   Pairs with W = 0 (every masked pair) contribute nothing and are skipped.
  */
@@ -128,7 +128,7 @@ type ContextLoop = (
   padding: boolean,
 ) => void;
 
-/** Writes dq, dk, dv (equations in the file comment); dW, dkAcc and dvAcc are scratch. */
+/** Writes dq, dk, dv (equations in the file comment); dS [T, T] is scratch. */
 type BackwardLoop = (
   heap: Float32Array,
   oDC: number,
@@ -141,10 +141,9 @@ type BackwardLoop = (
   oDV: number,
   G: number,
   T: number,
+  causal: boolean,
   scale: number,
-  dW: Float64Array,
-  dkAcc: Float64Array,
-  dvAcc: Float64Array,
+  dS: Float64Array,
 ) => void;
 
 interface Loops {
@@ -158,7 +157,6 @@ const loopCache = new Map<number, Loops>();
 function loopsFor(dk: number): Loops {
   const cached = loopCache.get(dk);
   if (cached) return cached;
-  const masked = '(s >= end || (padding && heap[m + s] === 0))';
   const scores = `
     for (let g = 0; g < G; g++) {
       const m = oMask + (g % B) * T;
@@ -168,11 +166,15 @@ function loopsFor(dk: number): Loops {
         ${unrolled(dk, (i) => `const q${i} = heap[qt + ${i}];`)}
         const st = oS + (g * T + t) * T;
         const end = causal ? t + 1 : T;
-        for (let s = 0; s < T; s++) {
-          if ${masked} { heap[st + s] = ${MASKED}; continue; }
+        for (let s = 0; s < end; s++) {
+          if (padding && heap[m + s] === 0) {
+            heap[st + s] = ${MASKED};
+            continue;
+          }
           const ks = gk + s * ${dk};
           heap[st + s] = (${unrolled(dk, (i) => `q${i} * heap[ks + ${i}]`, ' + ')}) * scale;
         }
+        heap.fill(${MASKED}, st + end, st + T);
       }
     }`;
   const context = `
@@ -183,51 +185,61 @@ function loopsFor(dk: number): Loops {
         const wt = oW + (g * T + t) * T;
         const end = causal ? t + 1 : T;
         ${unrolled(dk, (i) => `let c${i} = 0;`)}
-        for (let s = 0; s < T; s++) {
-          if ${masked} { heap[wt + s] = 0; continue; }
+        for (let s = 0; s < end; s++) {
+          if (padding && heap[m + s] === 0) {
+            heap[wt + s] = 0;
+            continue;
+          }
           const w = heap[wt + s];
           const vs = gv + s * ${dk};
           ${unrolled(dk, (i) => `c${i} += w * heap[vs + ${i}];`)}
         }
+        heap.fill(0, wt + end, wt + T);
         const ct = oC + (g * T + t) * ${dk};
         ${unrolled(dk, (i) => `heap[ct + ${i}] = c${i};`)}
       }
     }`;
+  // Per group: queries first (dW, dS into the scratch [T, T], dq), then keys (dk, dv), so that
+  // every sum runs in locals. With the causal mask, key s has queries t >= s only.
   const backward = `
     for (let g = 0; g < G; g++) {
       const base = g * T * ${dk};
-      dkAcc.fill(0);
-      dvAcc.fill(0);
       for (let t = 0; t < T; t++) {
         const wt = oW + (g * T + t) * T;
         const at = base + t * ${dk};
-        ${unrolled(dk, (i) => `const dc${i} = heap[oDC + at + ${i}]; const q${i} = heap[oQ + at + ${i}];`)}
+        const end = causal ? t + 1 : T;
+        ${unrolled(dk, (i) => `const dc${i} = heap[oDC + at + ${i}];`)}
         let rowDot = 0;
-        for (let s = 0; s < T; s++) {
+        for (let s = 0; s < end; s++) {
           const w = heap[wt + s];
           if (w === 0) continue;
           const vs = oV + base + s * ${dk};
           const dot = ${unrolled(dk, (i) => `dc${i} * heap[vs + ${i}]`, ' + ')};
-          dW[s] = dot;
+          dS[t * T + s] = dot;
           rowDot += dot * w;
         }
         ${unrolled(dk, (i) => `let dq${i} = 0;`)}
-        for (let s = 0; s < T; s++) {
+        for (let s = 0; s < end; s++) {
           const w = heap[wt + s];
           if (w === 0) continue;
-          const dS = w * (dW[s] - rowDot) * scale;
+          const d = w * (dS[t * T + s] - rowDot) * scale;
+          dS[t * T + s] = d;
           const ks = oK + base + s * ${dk};
-          const a = s * ${dk};
-          ${unrolled(
-            dk,
-            (i) => `dq${i} += dS * heap[ks + ${i}]; dkAcc[a + ${i}] += dS * q${i}; dvAcc[a + ${i}] += w * dc${i};`,
-          )}
+          ${unrolled(dk, (i) => `dq${i} += d * heap[ks + ${i}];`)}
         }
         ${unrolled(dk, (i) => `heap[oDQ + at + ${i}] = dq${i};`)}
       }
-      for (let j = 0; j < T * ${dk}; j++) {
-        heap[oDK + base + j] = dkAcc[j];
-        heap[oDV + base + j] = dvAcc[j];
+      for (let s = 0; s < T; s++) {
+        ${unrolled(dk, (i) => `let dk${i} = 0; let dv${i} = 0;`)}
+        for (let t = causal ? s : 0; t < T; t++) {
+          const w = heap[oW + (g * T + t) * T + s];
+          if (w === 0) continue;
+          const d = dS[t * T + s];
+          const at = base + t * ${dk};
+          ${unrolled(dk, (i) => `dk${i} += d * heap[oQ + at + ${i}]; dv${i} += w * heap[oDC + at + ${i}];`)}
+        }
+        const as = base + s * ${dk};
+        ${unrolled(dk, (i) => `heap[oDK + as + ${i}] = dk${i}; heap[oDV + as + ${i}] = dv${i};`)}
       }
     }`;
   const loops: Loops = {
@@ -270,10 +282,9 @@ function loopsFor(dk: number): Loops {
       'oDV',
       'G',
       'T',
+      'causal',
       'scale',
-      'dW',
-      'dkAcc',
-      'dvAcc',
+      'dS',
       backward,
     ) as BackwardLoop,
   };
@@ -363,10 +374,9 @@ function backward(args: KernelArgs): tf.TensorInfo[] {
     o(dv),
     G,
     T,
+    args.attrs?.causal === true,
     scale,
-    new Float64Array(T),
-    new Float64Array(T * dk),
-    new Float64Array(T * dk),
+    new Float64Array(T * T),
   );
   return [dq, dkOut, dv];
 }

@@ -105,7 +105,7 @@ function makeKernelAttention(options: HeadAttentionOptions): AttendFn {
           .runKernel(
             MASKED_ATTENTION_GRAD_KERNEL,
             { dContext: dy, q: sq, k: sk, v: sv, weights: sw },
-            { scale: options.scale },
+            { scale: options.scale, causal: options.causal },
           ) as tf.Tensor[];
         return [...grads, tf.zerosLike(smask)];
       },
