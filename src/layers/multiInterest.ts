@@ -306,12 +306,13 @@ export class MultiInterestExtractor {
         const sh = normed.mul(maskColumn) as tf.Tensor2D;
         sequences.push(sh);
         // First layer on [q, s, q - s, q * s] with W = [Wq; Ws; Wd; Wp]:
-        //   q (Wq + Wd) + [s, q * s] [Ws - Wd; Wp]   (no four-way concat)
+        //   q (Wq + Wd) + s (Ws - Wd) + (q * s) Wp   (no concat: on wasm a [B*T, 2D] operand's
+        //   concat, gradient split and transpose cost more than the extra [B*T, D] product)
         const qh = queries[head];
         const layers = this.mlp[head];
         const [wq, ws, wd, wp] = tf.split(layers[0].kernel, 4, 0);
         const queryPart = denseFast(qh, wq.add(wd), layers[0].bias);
-        const seqPart = denseFast(tf.concat([sh, qh.mul(sh)], 1), tf.concat([ws.sub(wd), wp], 0));
+        const seqPart = denseFast(sh, ws.sub(wd)).add(denseFast(qh.mul(sh), wp));
         let x = tf.sigmoid(queryPart.add(seqPart)) as tf.Tensor2D;
         for (let i = 1; i < layers.length; i++) {
           x = denseFast(
