@@ -11,11 +11,11 @@
  * calls the wasm backend's own Softmax kernel function (Math.exp per element would cost more).
  *
  * Groups are head-major: group g = head * B + b uses row b of the mask.
- * Key s is allowed for query t when (!causal || s <= t) && (!paddingMask || mask[b, s] != 0);
- * mask holds 0 / 1.
+ * Key s is allowed for query t when (!causal || s <= t) && (!paddingMask || mask[b, s] != 0)
+ * && (!zeroPaddedQueries || mask[b, t] != 0); mask holds 0 / 1.
  *
  * Forward `DilMaskedAttention`, inputs q, k, v [G, T, dk], mask [B, T]; attrs
- *   { scale, causal, paddingMask }. Outputs: context [G, T, dk] = W v, and
+ *   { scale, causal, paddingMask, zeroPaddedQueries }. Outputs: context [G, T, dk] = W v, and
  *   weights W [G, T, T] = softmax(q k^T * scale + (1 - allowed) * -1e9) * allowed
  *   (exactly 0 at masked pairs; a query with no allowed key gets all-zero weights).
  * Backward `DilMaskedAttentionGrad`, inputs dContext [G, T, dk], q, k, v, weights; attrs
@@ -111,6 +111,7 @@ type ScoresLoop = (
   B: number,
   causal: boolean,
   padding: boolean,
+  zeroQueries: boolean,
   scale: number,
 ) => void;
 
@@ -126,6 +127,7 @@ type ContextLoop = (
   B: number,
   causal: boolean,
   padding: boolean,
+  zeroQueries: boolean,
 ) => void;
 
 /** Writes dq, dk, dv (equations in the file comment); dS [T, T] is scratch. */
@@ -165,7 +167,7 @@ function loopsFor(dk: number): Loops {
         const qt = oQ + (g * T + t) * ${dk};
         ${unrolled(dk, (i) => `const q${i} = heap[qt + ${i}];`)}
         const st = oS + (g * T + t) * T;
-        const end = causal ? t + 1 : T;
+        const end = zeroQueries && heap[m + t] === 0 ? 0 : causal ? t + 1 : T;
         for (let s = 0; s < end; s++) {
           if (padding && heap[m + s] === 0) {
             heap[st + s] = ${MASKED};
@@ -183,7 +185,7 @@ function loopsFor(dk: number): Loops {
       const gv = oV + g * T * ${dk};
       for (let t = 0; t < T; t++) {
         const wt = oW + (g * T + t) * T;
-        const end = causal ? t + 1 : T;
+        const end = zeroQueries && heap[m + t] === 0 ? 0 : causal ? t + 1 : T;
         ${unrolled(dk, (i) => `let c${i} = 0;`)}
         for (let s = 0; s < end; s++) {
           if (padding && heap[m + s] === 0) {
@@ -254,6 +256,7 @@ function loopsFor(dk: number): Loops {
       'B',
       'causal',
       'padding',
+      'zeroQueries',
       'scale',
       scores,
     ) as ScoresLoop,
@@ -268,6 +271,7 @@ function loopsFor(dk: number): Loops {
       'B',
       'causal',
       'padding',
+      'zeroQueries',
       context,
     ) as ContextLoop,
     backward: new Function(
@@ -311,6 +315,7 @@ function makeForward(softmax: SoftmaxFn) {
     const scale = scaleOf(name, args.attrs);
     const causal = args.attrs?.causal === true;
     const padding = args.attrs?.paddingMask === true;
+    const zeroQueries = args.attrs?.zeroPaddedQueries === true;
     const loops = loopsFor(dk);
 
     const context = backend.makeOutput([G, T, dk], 'float32');
@@ -327,6 +332,7 @@ function makeForward(softmax: SoftmaxFn) {
       B,
       causal,
       padding,
+      zeroQueries,
       scale,
     );
     const weights = softmax({ inputs: { logits: scores }, backend, attrs: { dim: 1 } });
@@ -342,6 +348,7 @@ function makeForward(softmax: SoftmaxFn) {
       B,
       causal,
       padding,
+      zeroQueries,
     );
     return [context, weights];
   };

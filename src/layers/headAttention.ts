@@ -5,6 +5,7 @@
  *
  *   q, k, v [h*B, T, dk] head-major (group g = head * B + b), mask [B, T] (1 = valid)
  *   allowed(t, s) = (!causal || s <= t) && (!paddingMask || mask[b, s] = 1)
+ *                   && (!zeroPaddedQueries || mask[b, t] = 1)
  *   W = softmax(q k^T * scale + (1 - allowed) * MASKED_SCORE) * allowed     [h*B, T, T]
  *   context = W v                                                           [h*B, T, dk]
  * A query with no allowed key gets context 0.
@@ -25,6 +26,11 @@ export interface HeadAttentionOptions {
   causal: boolean;
   /** Padded keys (mask 0) are masked. */
   paddingMask: boolean;
+  /**
+   * Padded queries (mask 0) attend to nothing (context 0). For a caller that zeroes its padded
+   * rows afterwards this changes no output or gradient, and it skips their work.
+   */
+  zeroPaddedQueries?: boolean;
 }
 
 function checkArgs(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D, o: HeadAttentionOptions): void {
@@ -60,6 +66,10 @@ export function attendHeadsOps(
       const causal = tf.linalg.bandPart(tf.ones([T, T]), -1, 0).reshape([1, 1, T, T]);
       allowed = allowed ? allowed.mul(causal) : causal;
     }
+    if (options.zeroPaddedQueries) {
+      const queries = mask.reshape([1, B, T, 1]);
+      allowed = allowed ? allowed.mul(queries) : queries;
+    }
     const scores = matMulFast(q, k, false, true).mul(options.scale).reshape([h, B, T, T]);
     const weights = tf
       .softmax(
@@ -90,7 +100,12 @@ const kernelCache = new Map<string, AttendFn>();
 
 /** One forward kernel; its gradient one backward kernel (the mask gets a zero gradient). */
 function makeKernelAttention(options: HeadAttentionOptions): AttendFn {
-  const attrs = { scale: options.scale, causal: options.causal, paddingMask: options.paddingMask };
+  const attrs = {
+    scale: options.scale,
+    causal: options.causal,
+    paddingMask: options.paddingMask,
+    zeroPaddedQueries: options.zeroPaddedQueries === true,
+  };
   const f = (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [q, k, v, mask] = args as tf.Tensor[];
@@ -124,7 +139,7 @@ export function attendHeads(
 ): tf.Tensor3D {
   if (!attentionKernelsInstalled()) return attendHeadsOps(q, k, v, mask, options);
   checkArgs(q, k, v, mask, options);
-  const key = `${options.scale}/${options.causal}/${options.paddingMask}`;
+  const key = `${options.scale}/${options.causal}/${options.paddingMask}/${options.zeroPaddedQueries === true}`;
   const fn = kernelCache.get(key) ?? makeKernelAttention(options);
   kernelCache.set(key, fn);
   return tf.tidy(() => fn(q, k, v, mask.toFloat()) as tf.Tensor3D);

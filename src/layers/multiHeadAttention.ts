@@ -124,7 +124,13 @@ export class MultiHeadSelfAttention {
       const split = tf.transpose(qkv.reshape([B * T, 3 * h, dk]), [1, 0, 2]).reshape([3, h * B, T, dk]);
       const [q, k, v] = tf.unstack(split, 0) as tf.Tensor3D[];
       const scale = 1 / Math.sqrt(this.scaleKind === 'perHead' ? dk : D);
-      const context = attendHeads(q, k, v, mask, { scale, causal: this.causal, paddingMask: this.paddingMask });
+      // Padded rows are zeroed at the end, so their queries need not attend (zeroPaddedQueries).
+      const context = attendHeads(q, k, v, mask, {
+        scale,
+        causal: this.causal,
+        paddingMask: this.paddingMask,
+        zeroPaddedQueries: true,
+      });
       const merged = tf.transpose(context.reshape([h, B * T, dk]), [1, 0, 2]).reshape([B, T, D]);
       const attended = denseFast(merged, this.outKernel, this.outBias);
       let y = this.norm1.apply(x.add(attended) as tf.Tensor3D);

@@ -278,7 +278,13 @@ export class MultiInterestExtractor {
       const split = tf.transpose(qkv.reshape([N, 3 * HE, dk]), [1, 0, 2]).reshape([3, HE * B, T, dk]);
       const [q, k, v] = tf.unstack(split, 0) as tf.Tensor3D[];
       const scale = 1 / Math.sqrt(this.scaleKind === 'perHead' ? dk : D);
-      const context = attendHeads(q, k, v, mask, { scale, causal: this.causal, paddingMask: true });
+      // Padded rows of each head's sequence are zeroed below, so their queries need not attend.
+      const context = attendHeads(q, k, v, mask, {
+        scale,
+        causal: this.causal,
+        paddingMask: true,
+        zeroPaddedQueries: true,
+      });
       // HE x [B*T, dk]
       const contexts = unstackDifferentiable(context.reshape([HE, N, dk]), 0) as tf.Tensor2D[];
       // --- per-head, per-position queries: HE x [B*T, D] ---

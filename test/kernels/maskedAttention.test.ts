@@ -23,10 +23,12 @@ const T = 6;
 const LENGTHS = [6, 4, 1, 3, 0];
 const B = LENGTHS.length;
 const G = HEADS * B;
-const MASKS: { causal: boolean; paddingMask: boolean }[] = [
-  { causal: true, paddingMask: false },
-  { causal: false, paddingMask: true },
-  { causal: true, paddingMask: true },
+const MASKS: { causal: boolean; paddingMask: boolean; zeroPaddedQueries: boolean }[] = [
+  { causal: true, paddingMask: false, zeroPaddedQueries: false },
+  { causal: false, paddingMask: true, zeroPaddedQueries: false },
+  { causal: true, paddingMask: true, zeroPaddedQueries: false },
+  { causal: true, paddingMask: false, zeroPaddedQueries: true },
+  { causal: false, paddingMask: true, zeroPaddedQueries: true },
 ];
 
 /** Largest |a - b| / max(1, |b|) over all entries. */
@@ -68,7 +70,8 @@ describe('masked multi-head attention as one kernel per pass (src/kernels/masked
   for (const dk of [3, 5]) {
     for (const m of MASKS) {
       const options: HeadAttentionOptions = { scale: 1 / Math.sqrt(dk), ...m };
-      const label = `dk ${dk}, causal ${m.causal}, padding mask ${m.paddingMask}`;
+      const label =
+        `dk ${dk}, causal ${m.causal}, padding mask ${m.paddingMask}, ` + `zero padded queries ${m.zeroPaddedQueries}`;
       it(`${label}: context and gradients equal the tf-ops attention (1e-5 relative)`, () => {
         const vars = [0, 1, 2].map(() => randomVariable([G, T, dk], rng));
         const [q, k, v] = vars as unknown as tf.Tensor3D[];
@@ -84,6 +87,18 @@ describe('masked multi-head attention as one kernel per pass (src/kernels/masked
         if (m.paddingMask) {
           const c = context.arraySync() as number[][][];
           for (let h = 0; h < HEADS; h++) assert.ok(c[h * B + 4].every((row) => row.every((x) => x === 0)));
+        }
+        // zeroPaddedQueries: the steps past each history's length get context 0; the others do not.
+        if (m.zeroPaddedQueries) {
+          const c = context.arraySync() as number[][][];
+          for (let h = 0; h < HEADS; h++) {
+            LENGTHS.forEach((len, b) => {
+              for (let t = 0; t < T; t++) {
+                const zero = c[h * B + b][t].every((x) => x === 0);
+                assert.equal(zero, t >= len, `head ${h}, row ${b}, step ${t}`);
+              }
+            });
+          }
         }
         for (const [i, name] of ['q', 'k', 'v'].entries()) {
           const a = viaKernel.grads[vars[i].name];
