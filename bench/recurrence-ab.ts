@@ -1,13 +1,13 @@
 /**
  * A/B in one process: a model at the bench shape with one of the kit's custom wasm kernel pairs
  * against the tf ops they replace (kernels unregistered): `--kernel recurrence` (default, the
- * GRU recurrence, src/kernels/gruRecurrence.ts; model dien) or `--kernel attention` (the masked
+ * GRU recurrence, src/kernels/gruRecurrence.ts; model dien) or `--kernel mha` (the masked
  * multi-head attention, src/kernels/maskedAttention.ts; model dmin). Alternates the two in rounds
  * and reports CPU time (process.cpuUsage) per training step and per scoring pass, their ratio,
  * and kernel dispatches per step. `--base <git ref>` instead compares the kit's code at that commit
  * (its src/ extracted into node_modules/.cache/dil-ab-base/) with the working tree, kernels on.
  *
- *   nice -n 10 node --import tsx bench/recurrence-ab.ts [--kernel recurrence|attention] [--base main]
+ *   nice -n 10 node --import tsx bench/recurrence-ab.ts [--kernel recurrence|mha] [--base main]
  *     [--rounds 6] [--steps 4] [--model dien|dmin|...] [--samples]
  */
 import * as tf from '@tensorflow/tfjs';
@@ -43,7 +43,7 @@ const KERNEL_PAIRS = {
     installed: recurrenceKernelsInstalled,
     model: 'dien',
   },
-  attention: {
+  mha: {
     names: [MASKED_ATTENTION_KERNEL, MASKED_ATTENTION_GRAD_KERNEL],
     register: registerWasmMaskedAttention,
     installed: attentionKernelsInstalled,
