@@ -331,7 +331,7 @@ export class MultiInterestExtractor {
         rawScores.push(x.reshape([B, T]));
       }
       const raw = tf.stack(rawScores, 0) as tf.Tensor3D; // [HE, B, T]
-      const maskHE = mask.reshape([1, B, T]).tile([HE, 1, 1]) as tf.Tensor3D;
+      const maskHE = mask.reshape([1, B, T]) as tf.Tensor3D; // broadcast over the heads (a wasm Tile costs ~1 ms)
       const weights = (this.normalize === 'softmax' ? maskedSoftmax(raw, maskHE) : raw.mul(maskHE)) as tf.Tensor3D;
       const headSequences = tf.stack(sequences, 0).reshape([HE, B, T, D]) as tf.Tensor4D;
       const pooled = headSequences.mul(weights.reshape([HE, B, T, 1])).sum(2); // [HE, B, D]
