@@ -287,17 +287,17 @@ export class MultiInterestExtractor {
       });
       // HE x [B*T, dk]
       const contexts = unstackDifferentiable(context.reshape([HE, N, dk]), 0) as tf.Tensor2D[];
-      // --- per-head, per-position queries: HE x [B*T, D] ---
-      let query = matMulFast(target, this.queryTargetKernel)
-        .add(this.queryBias)
-        .reshape([B, 1, HE * D]);
-      if (this.positionEncoding) {
-        const p = tf.gather(this.positionTable as tf.Variable, (positions as tf.Tensor2D).reshape([N])); // [B*T, P]
-        query = query.add(matMulFast(p, this.queryPositionKernel as tf.Variable).reshape([B, T, HE * D]));
-      } else {
-        query = query.tile([1, T, 1]);
-      }
+      // --- per-head, per-position queries q_h = target Wt_h + b_h + p_t Wp_h: HE x [B*T, D] ---
+      const targetQuery = matMulFast(target, this.queryTargetKernel).add(this.queryBias); // [B, HE * D]
+      const p = this.positionEncoding
+        ? tf.gather(this.positionTable as tf.Variable, (positions as tf.Tensor2D).reshape([N])) // [B*T, P]
+        : undefined;
+      let query = targetQuery.reshape([B, 1, HE * D]);
+      if (p) query = query.add(matMulFast(p, this.queryPositionKernel as tf.Variable).reshape([B, T, HE * D]));
+      else query = query.tile([1, T, 1]);
       const queries = unstackDifferentiable(tf.transpose(query.reshape([N, HE, D]), [1, 0, 2]), 0) as tf.Tensor2D[];
+      // their target parts, HE x [B, D] (for the units' query parts)
+      const targetQueries = unstackDifferentiable(tf.transpose(targetQuery.reshape([B, HE, D]), [1, 0, 2]), 0);
       const z2 = z.reshape([N, D]);
       const maskColumn = mask.reshape([N, 1]);
       const sequences: tf.Tensor2D[] = [];
@@ -317,9 +317,17 @@ export class MultiInterestExtractor {
         const qh = queries[head];
         const layers = this.mlp[head];
         const [wq, ws, wd, wp] = tf.split(layers[0].kernel, 4, 0);
-        const queryPart = denseFast(qh, wq.add(wd), layers[0].bias);
+        // q_h is affine in (target, position): q_h (Wq + Wd) = (target Wt_h + b_h) (Wq + Wd) per row
+        // [B, U] + p_t (Wp_h (Wq + Wd)) [B*T, P]: two small products instead of one [B*T, D] one
+        const wqd = wq.add(wd);
+        const U = layers[0].bias.size;
+        let queryPart = denseFast(targetQueries[head], wqd, layers[0].bias).reshape([B, 1, U]);
+        if (p) {
+          const positionKernel = tf.slice(this.queryPositionKernel as tf.Variable, [0, head * D], [-1, D]); // [P, D]
+          queryPart = queryPart.add(matMulFast(p, matMulFast(positionKernel, wqd)).reshape([B, T, U]));
+        }
         const seqPart = denseFast(sh, ws.sub(wd)).add(denseFast(qh.mul(sh), wp));
-        let x = tf.sigmoid(queryPart.add(seqPart)) as tf.Tensor2D;
+        let x = tf.sigmoid(seqPart.reshape([B, T, U]).add(queryPart).reshape([N, U])) as tf.Tensor2D;
         for (let i = 1; i < layers.length; i++) {
           x = denseFast(
             x,
