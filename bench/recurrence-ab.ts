@@ -4,7 +4,8 @@
  * GRU recurrence, src/kernels/gruRecurrence.ts; model dien) or `--kernel mha` (the masked
  * multi-head attention, src/kernels/maskedAttention.ts; model dmin). Alternates the two in rounds
  * and reports CPU time (process.cpuUsage) per training step and per scoring pass, their ratio,
- * and kernel dispatches per step. `--base <git ref>` instead compares the kit's code at that commit
+ * and kernel dispatches per step (medians, and minima: the least disturbed by other processes).
+ * `--base <git ref>` instead compares the kit's code at that commit
  * (its src/ extracted into node_modules/.cache/dil-ab-base/) with the working tree, kernels on.
  *
  *   nice -n 10 node --import tsx bench/recurrence-ab.ts [--kernel recurrence|mha] [--base main]
@@ -199,8 +200,9 @@ async function main(): Promise<void> {
   );
   for (const [i, v] of variants.entries()) {
     console.log(
-      `${v.label.padEnd(24)} training step ${median(train[i]).toFixed(1).padStart(7)}  ` +
-        ` scoring pass ${median(score[i]).toFixed(1).padStart(7)}`,
+      `${v.label.padEnd(24)} training step ${median(train[i]).toFixed(1).padStart(7)} (min ` +
+        `${Math.min(...train[i]).toFixed(1)})   scoring pass ${median(score[i]).toFixed(1).padStart(7)} (min ` +
+        `${Math.min(...score[i]).toFixed(1)})`,
     );
   }
   if (process.argv.includes('--samples')) {
