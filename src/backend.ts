@@ -16,6 +16,7 @@
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { registerWasmGruRecurrence } from './kernels/gruRecurrence';
+import { registerWasmMaskedAttention } from './kernels/maskedAttention';
 import { registerWasmUnsortedSegmentSum } from './kernels/unsortedSegmentSum';
 import { installFastWasmKernels } from './ops/wasmKernels';
 
@@ -149,9 +150,11 @@ async function activate(name: BackendName): Promise<boolean> {
     await import('@tensorflow/tfjs-backend-wasm');
     // Kernels the wasm backend lacks (UnsortedSegmentSum: every embedding gradient) and
     // copy-free replacements of Slice/Unpack/SplitV/Identity (see src/ops/wasmKernels.ts);
-    // the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.ts).
+    // the GRU recurrence and the masked multi-head attention as one kernel per pass
+    // (src/kernels/gruRecurrence.ts, src/kernels/maskedAttention.ts).
     registerWasmUnsortedSegmentSum();
     registerWasmGruRecurrence();
+    registerWasmMaskedAttention();
     installFastWasmKernels();
   }
   if (threads !== undefined) return activateThreadedWasm(threads);

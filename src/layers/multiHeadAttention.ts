@@ -20,8 +20,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { ParameterStore } from './params';
 import { LayerNorm } from './layerNorm';
-import { denseFast, matMulFast } from '../ops';
-import { MASKED_SCORE } from './sequenceAttention';
+import { denseFast } from '../ops';
+import { attendHeads } from './headAttention';
 
 export interface MultiHeadSelfAttentionConfig {
   /** D, model width (input and output). */
@@ -124,10 +124,13 @@ export class MultiHeadSelfAttention {
       const split = tf.transpose(qkv.reshape([B * T, 3 * h, dk]), [1, 0, 2]).reshape([3, h * B, T, dk]);
       const [q, k, v] = tf.unstack(split, 0) as tf.Tensor3D[];
       const scale = 1 / Math.sqrt(this.scaleKind === 'perHead' ? dk : D);
-      const scores = matMulFast(q, k, false, true).mul(scale).reshape([h, B, T, T]);
-      const allowed = this.allowedMask(mask, B, T); // [1, B, T, T] or [1, B|1, 1|T, T]
-      const weights = tf.softmax(scores.add(tf.scalar(1).sub(allowed).mul(MASKED_SCORE))).mul(allowed);
-      const context = matMulFast(weights.reshape([h * B, T, T]), v); // [h*B, T, dk]
+      // Padded rows are zeroed at the end, so their queries need not attend (zeroPaddedQueries).
+      const context = attendHeads(q, k, v, mask, {
+        scale,
+        causal: this.causal,
+        paddingMask: this.paddingMask,
+        zeroPaddedQueries: true,
+      });
       const merged = tf.transpose(context.reshape([h, B * T, dk]), [1, 0, 2]).reshape([B, T, D]);
       const attended = denseFast(merged, this.outKernel, this.outBias);
       let y = this.norm1.apply(x.add(attended) as tf.Tensor3D);
@@ -138,16 +141,5 @@ export class MultiHeadSelfAttention {
       }
       return y.mul(mask.reshape([B, T, 1])) as tf.Tensor3D;
     });
-  }
-
-  /** 1 where query t may attend key s, broadcastable to [h, B, T, T]: [1, B, 1, T], [1, 1, T, T] or [1, B, T, T]. */
-  private allowedMask(mask: tf.Tensor2D, B: number, T: number): tf.Tensor4D {
-    let allowed: tf.Tensor4D | undefined;
-    if (this.paddingMask) allowed = mask.reshape([1, B, 1, T]) as tf.Tensor4D;
-    if (this.causal) {
-      const causal = tf.linalg.bandPart(tf.ones([T, T]), -1, 0).reshape([1, 1, T, T]) as tf.Tensor4D;
-      allowed = allowed ? (allowed.mul(causal) as tf.Tensor4D) : causal;
-    }
-    return allowed as tf.Tensor4D;
   }
 }

@@ -30,7 +30,8 @@ import * as tf from '@tensorflow/tfjs';
 import { ParameterStore } from './params';
 import { LayerNorm } from './layerNorm';
 import { denseFast, matMulFast } from '../ops';
-import { maskedSoftmax, MASKED_SCORE } from './sequenceAttention';
+import { maskedSoftmax } from './sequenceAttention';
+import { attendHeads } from './headAttention';
 import { unstackDifferentiable } from './gru';
 
 export interface MultiInterestConfig {
@@ -276,27 +277,27 @@ export class MultiInterestExtractor {
       const qkv = denseFast(z, this.qkvKernel, this.qkvBias); // [B, T, 3 * HE * dk]
       const split = tf.transpose(qkv.reshape([N, 3 * HE, dk]), [1, 0, 2]).reshape([3, HE * B, T, dk]);
       const [q, k, v] = tf.unstack(split, 0) as tf.Tensor3D[];
-      let allowed: tf.Tensor = mask.reshape([1, B, 1, T]);
-      if (this.causal) allowed = allowed.mul(tf.linalg.bandPart(tf.ones([T, T]), -1, 0).reshape([1, 1, T, T]));
       const scale = 1 / Math.sqrt(this.scaleKind === 'perHead' ? dk : D);
-      const scores = matMulFast(q, k, false, true).mul(scale).reshape([HE, B, T, T]);
-      const att = tf
-        .softmax(scores.add(tf.scalar(1).sub(allowed).mul(MASKED_SCORE)))
-        .mul(allowed)
-        .reshape([HE * B, T, T]);
+      // Padded rows of each head's sequence are zeroed below, so their queries need not attend.
+      const context = attendHeads(q, k, v, mask, {
+        scale,
+        causal: this.causal,
+        paddingMask: true,
+        zeroPaddedQueries: true,
+      });
       // HE x [B*T, dk]
-      const contexts = unstackDifferentiable(matMulFast(att, v).reshape([HE, N, dk]), 0) as tf.Tensor2D[];
-      // --- per-head, per-position queries: HE x [B*T, D] ---
-      let query = matMulFast(target, this.queryTargetKernel)
-        .add(this.queryBias)
-        .reshape([B, 1, HE * D]);
-      if (this.positionEncoding) {
-        const p = tf.gather(this.positionTable as tf.Variable, (positions as tf.Tensor2D).reshape([N])); // [B*T, P]
-        query = query.add(matMulFast(p, this.queryPositionKernel as tf.Variable).reshape([B, T, HE * D]));
-      } else {
-        query = query.tile([1, T, 1]);
-      }
+      const contexts = unstackDifferentiable(context.reshape([HE, N, dk]), 0) as tf.Tensor2D[];
+      // --- per-head, per-position queries q_h = target Wt_h + b_h + p_t Wp_h: HE x [B*T, D] ---
+      const targetQuery = matMulFast(target, this.queryTargetKernel).add(this.queryBias); // [B, HE * D]
+      const p = this.positionEncoding
+        ? tf.gather(this.positionTable as tf.Variable, (positions as tf.Tensor2D).reshape([N])) // [B*T, P]
+        : undefined;
+      let query = targetQuery.reshape([B, 1, HE * D]);
+      if (p) query = query.add(matMulFast(p, this.queryPositionKernel as tf.Variable).reshape([B, T, HE * D]));
+      else query = query.tile([1, T, 1]);
       const queries = unstackDifferentiable(tf.transpose(query.reshape([N, HE, D]), [1, 0, 2]), 0) as tf.Tensor2D[];
+      // their target parts, HE x [B, D] (for the units' query parts)
+      const targetQueries = unstackDifferentiable(tf.transpose(targetQuery.reshape([B, HE, D]), [1, 0, 2]), 0);
       const z2 = z.reshape([N, D]);
       const maskColumn = mask.reshape([N, 1]);
       const sequences: tf.Tensor2D[] = [];
@@ -311,13 +312,22 @@ export class MultiInterestExtractor {
         const sh = normed.mul(maskColumn) as tf.Tensor2D;
         sequences.push(sh);
         // First layer on [q, s, q - s, q * s] with W = [Wq; Ws; Wd; Wp]:
-        //   q (Wq + Wd) + [s, q * s] [Ws - Wd; Wp]   (no four-way concat)
+        //   q (Wq + Wd) + s (Ws - Wd) + (q * s) Wp   (no concat: on wasm a [B*T, 2D] operand's
+        //   concat, gradient split and transpose cost more than the extra [B*T, D] product)
         const qh = queries[head];
         const layers = this.mlp[head];
         const [wq, ws, wd, wp] = tf.split(layers[0].kernel, 4, 0);
-        const queryPart = denseFast(qh, wq.add(wd), layers[0].bias);
-        const seqPart = denseFast(tf.concat([sh, qh.mul(sh)], 1), tf.concat([ws.sub(wd), wp], 0));
-        let x = tf.sigmoid(queryPart.add(seqPart)) as tf.Tensor2D;
+        // q_h is affine in (target, position): q_h (Wq + Wd) = (target Wt_h + b_h) (Wq + Wd) per row
+        // [B, U] + p_t (Wp_h (Wq + Wd)) [B*T, P]: two small products instead of one [B*T, D] one
+        const wqd = wq.add(wd);
+        const U = layers[0].bias.size;
+        let queryPart = denseFast(targetQueries[head], wqd, layers[0].bias).reshape([B, 1, U]);
+        if (p) {
+          const positionKernel = tf.slice(this.queryPositionKernel as tf.Variable, [0, head * D], [-1, D]); // [P, D]
+          queryPart = queryPart.add(matMulFast(p, matMulFast(positionKernel, wqd)).reshape([B, T, U]));
+        }
+        const seqPart = denseFast(sh, ws.sub(wd)).add(denseFast(qh.mul(sh), wp));
+        let x = tf.sigmoid(seqPart.reshape([B, T, U]).add(queryPart).reshape([N, U])) as tf.Tensor2D;
         for (let i = 1; i < layers.length; i++) {
           x = denseFast(
             x,
@@ -329,7 +339,7 @@ export class MultiInterestExtractor {
         rawScores.push(x.reshape([B, T]));
       }
       const raw = tf.stack(rawScores, 0) as tf.Tensor3D; // [HE, B, T]
-      const maskHE = mask.reshape([1, B, T]).tile([HE, 1, 1]) as tf.Tensor3D;
+      const maskHE = mask.reshape([1, B, T]) as tf.Tensor3D; // broadcast over the heads (a wasm Tile costs ~1 ms)
       const weights = (this.normalize === 'softmax' ? maskedSoftmax(raw, maskHE) : raw.mul(maskHE)) as tf.Tensor3D;
       const headSequences = tf.stack(sequences, 0).reshape([HE, B, T, D]) as tf.Tensor4D;
       const pooled = headSequences.mul(weights.reshape([HE, B, T, 1])).sum(2); // [HE, B, D]
