@@ -1,15 +1,20 @@
 /**
- * A/B in one process: DIEN at the bench shape with the GRU recurrence as one wasm kernel per
- * pass (src/kernels/gruRecurrence.ts) against the tf-ops recurrence it replaces (kernels
- * unregistered). Alternates the two in rounds and reports CPU time (process.cpuUsage) per
- * training step and per scoring pass, their ratio, and kernel dispatches per step.
+ * A/B in one process: a model at the bench shape with one of the kit's custom wasm kernels
+ * against the tf-ops path it replaces (kernel unregistered):
+ *   --kernel recurrence (default): the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.ts);
+ *   --kernel attention: the scoring pass of the attention unit (src/kernels/attentionUnit.ts).
+ * Alternates the two in rounds and reports CPU time (process.cpuUsage) per training step and
+ * per scoring pass, their ratio, and kernel dispatches per step. `--score-only` skips the
+ * training steps; `--batch n` sets the batch size (bench: 128; the trainer scores at 512).
  *
- *   nice -n 10 node --import tsx bench/recurrence-ab.ts [--rounds 6] [--steps 4] [--model dien] [--samples]
+ *   nice -n 10 node --import tsx bench/recurrence-ab.ts [--kernel recurrence|attention] [--rounds 6] [--steps 4]
+ *     [--model dien] [--batch 128] [--score-only] [--samples]
  */
 import * as tf from '@tensorflow/tfjs';
 import { useBestBackend } from '../src/backend';
 import { makeBenchBatches } from '../src/bench/batches';
-import { BENCH_MODELS, BENCH_OPTIMIZER, benchModelOverrides, BenchModelName } from '../src/bench/shape';
+import { BENCH_MODELS, BENCH_OPTIMIZER, BENCH_SHAPE, benchModelOverrides, BenchModelName } from '../src/bench/shape';
+import { ATTENTION_UNIT_KERNEL, registerWasmAttentionUnit } from '../src/kernels/attentionUnit';
 import {
   GRU_RECURRENCE_GRAD_KERNEL,
   GRU_RECURRENCE_KERNEL,
@@ -25,13 +30,26 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-function useKernel(on: boolean): void {
-  if (on) registerWasmGruRecurrence();
-  else
-    for (const name of [GRU_RECURRENCE_KERNEL, GRU_RECURRENCE_GRAD_KERNEL])
-      if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
-  if (recurrenceKernelsInstalled() !== on)
-    throw new Error(`bench/recurrence-ab.ts: could not turn the recurrence kernel ${on ? 'on' : 'off'}`);
+const KERNELS = {
+  recurrence: {
+    names: [GRU_RECURRENCE_KERNEL, GRU_RECURRENCE_GRAD_KERNEL],
+    register: registerWasmGruRecurrence,
+    installed: recurrenceKernelsInstalled,
+  },
+  attention: {
+    names: [ATTENTION_UNIT_KERNEL],
+    register: registerWasmAttentionUnit,
+    installed: () => tf.getKernel(ATTENTION_UNIT_KERNEL, 'wasm') !== undefined,
+  },
+};
+type KernelChoice = keyof typeof KERNELS;
+
+function useKernel(kernel: KernelChoice, on: boolean): void {
+  const k = KERNELS[kernel];
+  if (on) k.register();
+  else for (const name of k.names) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+  if (k.installed() !== on)
+    throw new Error(`bench/recurrence-ab.ts: could not turn the ${kernel} kernel ${on ? 'on' : 'off'}`);
 }
 
 function cpuMs(f: () => void): number {
@@ -50,11 +68,18 @@ async function main(): Promise<void> {
   const name = arg('--model', 'dien') as BenchModelName;
   if (!BENCH_MODELS.includes(name))
     throw new Error(`bench/recurrence-ab.ts: --model must be one of ${BENCH_MODELS.join(', ')}, got ${name}`);
+  const kernel = arg('--kernel', 'recurrence') as KernelChoice;
+  if (!(kernel in KERNELS))
+    throw new Error(
+      `bench/recurrence-ab.ts: --kernel must be one of ${Object.keys(KERNELS).join(', ')}, got ${kernel}`,
+    );
   const rounds = Number(arg('--rounds', '6'));
   const steps = Number(arg('--steps', '4'));
+  const batchSize = Number(arg('--batch', String(BENCH_SHAPE.batchSize)));
+  const training = !process.argv.includes('--score-only');
   const backend = await useBestBackend({ quiet: true });
   if (backend.name !== 'wasm') throw new Error(`bench/recurrence-ab.ts: needs the wasm backend, got ${backend.name}`);
-  const { batches, sizes } = makeBenchBatches(8, 1);
+  const { batches, sizes } = makeBenchBatches(8, 1, { ...BENCH_SHAPE, batchSize });
   const model = createModel(name, benchModelOverrides(name), sizes, 1);
   const optimizer = createOptimizer({ ...BENCH_OPTIMIZER });
   const variants = [
@@ -65,11 +90,12 @@ async function main(): Promise<void> {
   const score: number[][] = [[], []];
   let batch = 0;
   for (const v of variants) {
-    useKernel(v.on);
+    useKernel(kernel, v.on);
     for (let w = 0; w < 4; w++) trainStep(model, batches[batch++ % batches.length], optimizer);
     // One profile at a time: tf.profile reuses its record object.
-    const trainKernels = (await tf.profile(() => void trainStep(model, batches[batch++ % batches.length], optimizer)))
-      .kernels.length;
+    const trainKernels = training
+      ? (await tf.profile(() => void trainStep(model, batches[batch++ % batches.length], optimizer))).kernels.length
+      : NaN;
     const scoreKernels = (await tf.profile(() => void predict(model, batches[batch++ % batches.length]))).kernels
       .length;
     console.log(
@@ -80,15 +106,16 @@ async function main(): Promise<void> {
     // Alternate the order in each round so that neither variant always runs first.
     const order = r % 2 === 0 ? [0, 1] : [1, 0];
     for (const i of order) {
-      useKernel(variants[i].on);
-      trainStep(model, batches[batch++ % batches.length], optimizer);
-      for (let s = 0; s < steps; s++)
+      useKernel(kernel, variants[i].on);
+      if (training) trainStep(model, batches[batch++ % batches.length], optimizer);
+      else predict(model, batches[batch++ % batches.length]);
+      for (let s = 0; s < steps && training; s++)
         train[i].push(cpuMs(() => trainStep(model, batches[batch++ % batches.length], optimizer)));
       for (let s = 0; s < steps; s++) score[i].push(cpuMs(() => predict(model, batches[batch++ % batches.length])));
     }
   }
   console.log(
-    `\n${name}: CPU ms, median of ${rounds} rounds x ${steps} (load average ` +
+    `\n${name}, ${kernel} kernel, batch ${batchSize}: CPU ms, median of ${rounds} rounds x ${steps} (load average ` +
       `${(await import('os')).loadavg()[0].toFixed(1)})`,
   );
   for (const [i, v] of variants.entries()) {

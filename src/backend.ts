@@ -15,6 +15,7 @@
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmAttentionUnit } from './kernels/attentionUnit';
 import { registerWasmGruRecurrence } from './kernels/gruRecurrence';
 import { registerWasmUnsortedSegmentSum } from './kernels/unsortedSegmentSum';
 import { installFastWasmKernels } from './ops/wasmKernels';
@@ -149,9 +150,11 @@ async function activate(name: BackendName): Promise<boolean> {
     await import('@tensorflow/tfjs-backend-wasm');
     // Kernels the wasm backend lacks (UnsortedSegmentSum: every embedding gradient) and
     // copy-free replacements of Slice/Unpack/SplitV/Identity (see src/ops/wasmKernels.ts);
-    // the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.ts).
+    // the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.ts); the scoring
+    // pass of DIN's attention unit as one kernel (src/kernels/attentionUnit.ts).
     registerWasmUnsortedSegmentSum();
     registerWasmGruRecurrence();
+    registerWasmAttentionUnit();
     installFastWasmKernels();
   }
   if (threads !== undefined) return activateThreadedWasm(threads);
