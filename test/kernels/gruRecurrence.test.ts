@@ -243,6 +243,74 @@ describe('the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.t
     );
   }
 
+  for (const mode of MODES) {
+    it(`mode '${mode}': scoring (skipIdle) skips idle steps, same states bit for bit`, async () => {
+      const [projected, kernel, scale, keep] = inputs();
+      // A valid step with s_t = 0 (AUGRU with a zero attention weight) is idle too, except in mode
+      // 'official' where its k_t != 0 (g = -k_t (1 - u)); so is one padded step given k_t != 0 there.
+      const zeroed = tf.tidy(() =>
+        scale.mul(
+          tf
+            .oneHot([5], B * T)
+            .reshape([B, T, 1])
+            .mul(-1)
+            .add(1),
+        ),
+      );
+      const keepIn = mode === 'official' ? tf.tidy(() => keep.add(tf.oneHot([13], B * T).reshape([B, T, 1]))) : keep;
+      const run = (skipIdle: boolean) =>
+        tf
+          .engine()
+          .runKernel(
+            GRU_RECURRENCE_KERNEL,
+            { projected, kernel, scale: zeroed, ...(mode === 'official' ? { keep: keepIn } : {}) },
+            { mode, skipIdle },
+          ) as tf.Tensor[];
+      const all = run(false);
+      const skipped = run(true);
+      assert.deepEqual(skipped[0].dataSync(), all[0].dataSync(), `${mode}: states differ`);
+      // Idle steps (padding of rows 1, 2, 3, all of row 4, step 5 of row 0) have zero gates; active ones do not.
+      const gates = skipped[1].arraySync() as number[][][];
+      const s = zeroed.arraySync() as number[][][];
+      const k = keepIn.arraySync() as number[][][];
+      let idle = 0;
+      for (let b = 0; b < B; b++)
+        for (let t = 0; t < T; t++) {
+          const isIdle = s[b][t][0] === 0 && (mode !== 'official' || k[b][t][0] === 0);
+          if (isIdle) idle++;
+          assert.equal(
+            gates[b][t].every((g) => g === 0),
+            isIdle,
+            `${mode}: row ${b}, step ${t}`,
+          );
+        }
+      const padded = 3 + 6 + 1 + 7;
+      assert.equal(idle, mode === 'official' ? padded - 1 : padded + 1, `${mode}: idle steps`);
+      // Without a gradient tape the layer's recurrence takes this path.
+      const names = await kernelsOf(() =>
+        tf.dispose(
+          kernelRecurrence(
+            mode,
+            projected as tf.Tensor3D,
+            kernel as tf.Tensor2D,
+            zeroed as tf.Tensor3D,
+            keepIn as tf.Tensor3D,
+          ),
+        ),
+      );
+      assert.deepEqual(names, [GRU_RECURRENCE_KERNEL]);
+      const viaLayerPath = kernelRecurrence(
+        mode,
+        projected as tf.Tensor3D,
+        kernel as tf.Tensor2D,
+        zeroed as tf.Tensor3D,
+        keepIn as tf.Tensor3D,
+      );
+      assert.deepEqual(viaLayerPath.dataSync(), all[0].dataSync());
+      tf.dispose([projected, kernel, scale, keep, zeroed, keepIn, ...all, ...skipped, viaLayerPath]);
+    });
+  }
+
   it("GruLayer with candidate 'official' or implementation 'autodiff' does not use the kernel", async () => {
     const x = uniformTensor(rng, [B, T, 3]) as tf.Tensor3D;
     const m = maskFromLengths(LENGTHS, T);
