@@ -2,12 +2,14 @@
  * A/B in one process: a model at the bench shape with one of the kit's custom wasm kernels
  * against the tf-ops path it replaces (kernel unregistered):
  *   --kernel recurrence (default): the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.ts);
- *   --kernel attention: the scoring pass of the attention unit (src/kernels/attentionUnit.ts).
+ *   --kernel attention: the scoring pass of the attention unit (src/kernels/attentionUnit.ts);
+ *   --kernel scoring: both scoring changes: the attention kernel, and the recurrence's forward
+ *     skipping idle (padded) steps (before: its attr `skipIdle` forced off).
  * Alternates the two in rounds and reports CPU time (process.cpuUsage) per training step and
  * per scoring pass, their ratio, and kernel dispatches per step. `--score-only` skips the
  * training steps; `--batch n` sets the batch size (bench: 128; the trainer scores at 512).
  *
- *   nice -n 10 node --import tsx bench/recurrence-ab.ts [--kernel recurrence|attention] [--rounds 6] [--steps 4]
+ *   nice -n 10 node --import tsx bench/recurrence-ab.ts [--kernel recurrence|attention|scoring] [--rounds 6] [--steps 4]
  *     [--model dien] [--batch 128] [--score-only] [--samples]
  */
 import * as tf from '@tensorflow/tfjs';
@@ -30,25 +32,54 @@ function arg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+const attentionInstalled = (): boolean => tf.getKernel(ATTENTION_UNIT_KERNEL, 'wasm') !== undefined;
+
+function setRecurrence(on: boolean): void {
+  if (on) registerWasmGruRecurrence();
+  else
+    for (const name of [GRU_RECURRENCE_KERNEL, GRU_RECURRENCE_GRAD_KERNEL])
+      if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
+}
+
+function setAttention(on: boolean): void {
+  if (on) registerWasmAttentionUnit();
+  else if (attentionInstalled()) tf.unregisterKernel(ATTENTION_UNIT_KERNEL, 'wasm');
+}
+
+/** The recurrence's forward kernel as before its `skipIdle` attr: every row in every step. */
+function setRecurrenceWithoutSkipping(): void {
+  setRecurrence(true);
+  const forward = tf.getKernel(GRU_RECURRENCE_KERNEL, 'wasm') as tf.KernelConfig;
+  tf.unregisterKernel(GRU_RECURRENCE_KERNEL, 'wasm');
+  tf.registerKernel({
+    ...forward,
+    kernelFunc: (args) => forward.kernelFunc({ ...args, attrs: { ...args.attrs, skipIdle: false } }),
+  });
+}
+
+/** Per choice: turns the "after" (on) or "before" (off) state on, and checks it is on. */
 const KERNELS = {
-  recurrence: {
-    names: [GRU_RECURRENCE_KERNEL, GRU_RECURRENCE_GRAD_KERNEL],
-    register: registerWasmGruRecurrence,
-    installed: recurrenceKernelsInstalled,
+  recurrence: (on: boolean) => {
+    setRecurrence(on);
+    return recurrenceKernelsInstalled() === on;
   },
-  attention: {
-    names: [ATTENTION_UNIT_KERNEL],
-    register: registerWasmAttentionUnit,
-    installed: () => tf.getKernel(ATTENTION_UNIT_KERNEL, 'wasm') !== undefined,
+  attention: (on: boolean) => {
+    setAttention(on);
+    return attentionInstalled() === on;
+  },
+  // The whole scoring change: the attention kernel, and the recurrence skipping idle steps.
+  scoring: (on: boolean) => {
+    setRecurrence(false);
+    if (on) setRecurrence(true);
+    else setRecurrenceWithoutSkipping();
+    setAttention(on);
+    return attentionInstalled() === on && recurrenceKernelsInstalled();
   },
 };
 type KernelChoice = keyof typeof KERNELS;
 
 function useKernel(kernel: KernelChoice, on: boolean): void {
-  const k = KERNELS[kernel];
-  if (on) k.register();
-  else for (const name of k.names) if (tf.getKernel(name, 'wasm')) tf.unregisterKernel(name, 'wasm');
-  if (k.installed() !== on)
+  if (!KERNELS[kernel](on))
     throw new Error(`bench/recurrence-ab.ts: could not turn the ${kernel} kernel ${on ? 'on' : 'off'}`);
 }
 

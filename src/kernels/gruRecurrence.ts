@@ -114,8 +114,15 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
     const gates = backend.makeOutput([B, T, H2], 'float32');
     const candidates = backend.makeOutput([B, T, H], 'float32');
     const hiddenCandidate = backend.makeOutput([B, T, H], 'float32');
-    // h_{t-1} of every row; per step, the active rows' h_{t-1} (the product's left operand) and the sigmoids' inputs.
+    // h_{t-1} of every row; the active rows' h_{t-1} (the product's left operand when some rows
+    // are idle) and the sigmoids' inputs (first A rows used; the sigmoids run over all B rows).
     const previous = backend.makeOutput([B, H], 'float32');
+    const operand = skipIdle ? backend.makeOutput([B, H], 'float32') : previous;
+    const preGates = backend.makeOutput([B, H2], 'float32');
+    const preCandidate = backend.makeOutput([B, H], 'float32');
+    const oPreG = offsetOf(backend, preGates);
+    const oPreC = offsetOf(backend, preCandidate);
+    const oOp = offsetOf(backend, operand);
     const oProj = offsetOf(backend, projected);
     const oScale = offsetOf(backend, scale);
     const oKeep = keep ? offsetOf(backend, keep) : 0;
@@ -143,20 +150,15 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
         }
       }
       if (A === 0) continue;
-      const operand = t > 0 && A < B ? backend.makeOutput([A, H], 'float32') : previous;
-      const preGates = backend.makeOutput([A, H2], 'float32');
-      const preCandidate = backend.makeOutput([A, H], 'float32');
-      const oPreG = offsetOf(backend, preGates);
-      const oPreC = offsetOf(backend, preCandidate);
-      if (operand !== previous) {
-        v = heap();
-        const oOp = offsetOf(backend, operand);
+      const compact = A < B;
+      if (compact && t > 0)
         for (let i = 0; i < A; i++) v.copyWithin(oOp + i * H, oPrev + active[i] * H, oPrev + active[i] * H + H);
-      }
       // [u | r] = sigmoid(x W_ur + h_{t-1} U_ur); h_0 = 0, so the first product is skipped.
+      // The product reads the first A rows of its operand (it takes the shape it is given).
+      const a = compact ? { ...operand, shape: [A, H] } : previous;
       const hidden =
         t > 0
-          ? matMul({ inputs: { a: operand, b: kernel }, backend, attrs: { transposeA: false, transposeB: false } })
+          ? matMul({ inputs: { a, b: kernel }, backend, attrs: { transposeA: false, transposeB: false } })
           : undefined;
       v = heap();
       const oHid = hidden ? offsetOf(backend, hidden) : 0;
@@ -212,10 +214,10 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
           v[hp + k] = next;
         }
       }
-      for (const scratch of [ur, sc, preGates, preCandidate]) backend.disposeData(scratch.dataId);
-      if (operand !== previous) backend.disposeData(operand.dataId);
+      backend.disposeData(ur.dataId);
+      backend.disposeData(sc.dataId);
     }
-    backend.disposeData(previous.dataId);
+    for (const scratch of new Set([previous, operand, preGates, preCandidate])) backend.disposeData(scratch.dataId);
     return [states, gates, candidates, hiddenCandidate];
   };
 }
