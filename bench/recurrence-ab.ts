@@ -3,8 +3,9 @@
  * against the tf-ops path it replaces (kernel unregistered):
  *   --kernel recurrence (default): the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.ts);
  *   --kernel attention: the scoring pass of the attention unit (src/kernels/attentionUnit.ts);
- *   --kernel scoring: both scoring changes: the attention kernel, and the recurrence's forward
- *     skipping idle (padded) steps (before: its attr `skipIdle` forced off).
+ *   --kernel scoring: all scoring changes: the attention kernel, the recurrence's forward skipping
+ *     idle (padded) steps and GruLayer projecting only real steps (before: `skipIdle` forced off,
+ *     every step projected).
  * Alternates the two in rounds and reports CPU time (process.cpuUsage) per training step and
  * per scoring pass, their ratio, and kernel dispatches per step. `--score-only` skips the
  * training steps and scores batches without auxiliary negatives (as `scoreSplit`); `--batch n`
@@ -24,7 +25,9 @@ import {
   GRU_RECURRENCE_KERNEL,
   registerWasmGruRecurrence,
 } from '../src/kernels/gruRecurrence';
+import { GruLayer } from '../src/layers/gru';
 import { recurrenceKernelsInstalled } from '../src/layers/gruRecurrence';
+import { denseFast } from '../src/ops';
 import { createModel } from '../src/models';
 import { createOptimizer } from '../src/train/optimizers';
 import { predict, trainStep } from '../src/train/step';
@@ -59,6 +62,18 @@ function setRecurrenceWithoutSkipping(): void {
   });
 }
 
+/** GruLayer's scoring projection as before: every step, padding included (the method is private to the layer). */
+type Projection = (this: GruLayer, x: tf.Tensor3D, mask: tf.Tensor2D) => tf.Tensor3D;
+const layerPrototype = GruLayer.prototype as unknown as { projectRealSteps: Projection };
+const projectRealSteps = layerPrototype.projectRealSteps;
+function setProjectionOfRealSteps(on: boolean): void {
+  layerPrototype.projectRealSteps = on
+    ? projectRealSteps
+    : function (this: GruLayer, x: tf.Tensor3D) {
+        return denseFast(x, this.inputKernel, this.bias) as tf.Tensor3D;
+      };
+}
+
 /** Per choice: turns the "after" (on) or "before" (off) state on, and checks it is on. */
 const KERNELS = {
   recurrence: (on: boolean) => {
@@ -69,11 +84,12 @@ const KERNELS = {
     setAttention(on);
     return attentionInstalled() === on;
   },
-  // The whole scoring change: the attention kernel, and the recurrence skipping idle steps.
+  // The whole scoring change: the attention kernel, and the recurrence skipping idle steps and their projections.
   scoring: (on: boolean) => {
     setRecurrence(false);
     if (on) setRecurrence(true);
     else setRecurrenceWithoutSkipping();
+    setProjectionOfRealSteps(on);
     setAttention(on);
     return attentionInstalled() === on && recurrenceKernelsInstalled();
   },

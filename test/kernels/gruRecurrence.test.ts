@@ -311,6 +311,31 @@ describe('the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.t
     });
   }
 
+  it('GruLayer scoring projects only the real steps and gives the states of the taped pass bit for bit', async () => {
+    const x = uniformTensor(rng, [B, T, 3]) as tf.Tensor3D;
+    const m = maskFromLengths(LENGTHS, T);
+    const a = uniformTensor(rng, [B, T], 0.05, 0.95).mul(m) as tf.Tensor2D;
+    for (const kind of ['GRU', 'AUGRU'] as GruKind[]) {
+      const store = new ParameterStore(47);
+      const layer = new GruLayer(store, 'gru', { inputSize: 3, hiddenSize: H, kind });
+      const names = await kernelsOf(() => disposeOutput(layer.apply(x, m, a)));
+      assert.ok(names.includes('GatherNd') && names.includes('ScatterNd'), `${kind}: ${names.join(', ')}`);
+      const scored = layer.apply(x, m, a);
+      // Under a gradient tape the layer projects every step and runs the full recurrence.
+      let taped: tf.Tensor | undefined;
+      tf.grad((input: tf.Tensor) => {
+        const out = layer.apply(input as tf.Tensor3D, m, a);
+        taped = tf.keep(out.states.clone());
+        return out.states.sum();
+      })(x).dispose();
+      assert.deepEqual(scored.states.dataSync(), (taped as tf.Tensor).dataSync(), kind);
+      disposeOutput(scored);
+      tf.dispose([taped as tf.Tensor]);
+      store.dispose();
+    }
+    tf.dispose([x, m, a]);
+  });
+
   it("GruLayer with candidate 'official' or implementation 'autodiff' does not use the kernel", async () => {
     const x = uniformTensor(rng, [B, T, 3]) as tf.Tensor3D;
     const m = maskFromLengths(LENGTHS, T);
