@@ -19,7 +19,8 @@
  *
  * Scoring (training false, no gradient recorded) runs the whole unit as one kernel where the
  * backend has it (src/kernels/attentionUnit.ts, registered on wasm by src/backend.ts; 'split'
- * first layer, relu or sigmoid): same values, products over the valid positions only.
+ * first layer, relu or sigmoid): same values up to float32 rounding, products over the valid
+ * positions only.
  *
  * Weights: `<name>/dense0/kernel` [4D, H1], `<name>/dense0/bias`, then `<name>/dense<i>/...`,
  * `<name>/score/kernel` [H_last, 1], `<name>/score/bias` [1], plus Dice/PReLU state.

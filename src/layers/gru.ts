@@ -169,6 +169,7 @@ export class GruLayer {
     const rows: number[] = [];
     for (let i = 0; i < m.length; i++) if (m[i] !== 0) rows.push(i);
     if (rows.length === B * T) return denseFast(x, this.inputKernel, this.bias) as tf.Tensor3D;
+    if (rows.length === 0) return tf.zeros([B, T, H3]);
     const index = tf.tensor2d(rows, [rows.length, 1], 'int32');
     const real = denseFast(tf.gatherND(x.reshape([B * T, D]), index), this.inputKernel, this.bias);
     return tf.scatterND(index, real, [B * T, H3]).reshape([B, T, H3]) as tf.Tensor3D;
