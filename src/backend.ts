@@ -15,6 +15,7 @@
  */
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmAttentionUnit } from './kernels/attentionUnit';
 import { registerWasmGruRecurrence } from './kernels/gruRecurrence';
 import { registerWasmMaskedAttention } from './kernels/maskedAttention';
 import { registerWasmUnsortedSegmentSum } from './kernels/unsortedSegmentSum';
@@ -151,10 +152,12 @@ async function activate(name: BackendName): Promise<boolean> {
     // Kernels the wasm backend lacks (UnsortedSegmentSum: every embedding gradient) and
     // copy-free replacements of Slice/Unpack/SplitV/Identity (see src/ops/wasmKernels.ts);
     // the GRU recurrence and the masked multi-head attention as one kernel per pass
-    // (src/kernels/gruRecurrence.ts, src/kernels/maskedAttention.ts).
+    // (src/kernels/gruRecurrence.ts, src/kernels/maskedAttention.ts); the scoring pass of DIN's
+    // attention unit as one kernel (src/kernels/attentionUnit.ts).
     registerWasmUnsortedSegmentSum();
     registerWasmGruRecurrence();
     registerWasmMaskedAttention();
+    registerWasmAttentionUnit();
     installFastWasmKernels();
   }
   if (threads !== undefined) return activateThreadedWasm(threads);

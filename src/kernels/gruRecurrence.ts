@@ -13,9 +13,12 @@
  *
  * Forward `DilGruRecurrence`, inputs (batch-major):
  *   projected [B, T, 3H] (x W + b, blocks u | r | c), kernel U [H, 3H],
- *   scale [B, T, 1] s_t, keep [B, T, 1] k_t (mode 'official' only); attrs { mode }.
+ *   scale [B, T, 1] s_t, keep [B, T, 1] k_t (mode 'official' only); attrs { mode, skipIdle }.
  *   Outputs: states [B, T, H], gates [B, T, 2H] (u | r), candidates [B, T, H] c,
  *   hiddenCandidate [B, T, H] (U_c h_{t-1}, the candidate block of h_{t-1} U).
+ *   skipIdle (scoring, no backward pass): steps where a row's gate is 0 in every mode
+ *   (s_t = 0 and k_t = 0, e.g. padding) are left out of that step's product and sigmoids; their
+ *   states are h_{t-1} as computed (exactly), their gates, candidates and hiddenCandidate are 0.
  * Backward `DilGruRecurrenceGrad`, inputs: dStates [B, T, H], kernelT U^T [3H, H], scale,
  *   keep (mode 'official' only), and the forward's four outputs; attrs { mode }.
  *   Outputs: dProjected [B, T, 3H], dHidden [B*T, 3H] (gradient of each step's h_{t-1} U),
@@ -92,6 +95,7 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
   return (args: KernelArgs): tf.TensorInfo[] => {
     const backend = args.backend as WasmBackendLike;
     const mode = modeCode(GRU_RECURRENCE_KERNEL, args.attrs);
+    const skipIdle = args.attrs?.skipIdle === true;
     const projected = args.inputs.projected as tf.TensorInfo;
     if (!projected || projected.dtype !== 'float32' || projected.shape.length !== 3 || projected.shape[2] % 3 !== 0) {
       throw new Error(
@@ -110,10 +114,15 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
     const gates = backend.makeOutput([B, T, H2], 'float32');
     const candidates = backend.makeOutput([B, T, H], 'float32');
     const hiddenCandidate = backend.makeOutput([B, T, H], 'float32');
-    // Per-step scratch: h_{t-1} (the product's left operand) and the sigmoids' inputs.
+    // h_{t-1} of every row; the active rows' h_{t-1} (the product's left operand when some rows
+    // are idle) and the sigmoids' inputs (first A rows used; the sigmoids run over all B rows).
     const previous = backend.makeOutput([B, H], 'float32');
+    const operand = skipIdle ? backend.makeOutput([B, H], 'float32') : previous;
     const preGates = backend.makeOutput([B, H2], 'float32');
     const preCandidate = backend.makeOutput([B, H], 'float32');
+    const oPreG = offsetOf(backend, preGates);
+    const oPreC = offsetOf(backend, preCandidate);
+    const oOp = offsetOf(backend, operand);
     const oProj = offsetOf(backend, projected);
     const oScale = offsetOf(backend, scale);
     const oKeep = keep ? offsetOf(backend, keep) : 0;
@@ -122,22 +131,42 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
     const oCand = offsetOf(backend, candidates);
     const oHc = offsetOf(backend, hiddenCandidate);
     const oPrev = offsetOf(backend, previous);
-    const oPreG = offsetOf(backend, preGates);
-    const oPreC = offsetOf(backend, preCandidate);
     const heap = (): Float32Array => heapOf(backend);
     heap().fill(0, oPrev, oPrev + B * H);
+    const active = new Int32Array(B);
     for (let t = 0; t < T; t++) {
+      // The rows this step changes: all, or with skipIdle those with g != 0 possible (s_t != 0, or k_t != 0).
+      let A = 0;
+      let v = heap();
+      for (let b = 0; b < B; b++) {
+        const row = b * T + t;
+        if (!skipIdle || v[oScale + row] !== 0 || (keep !== undefined && v[oKeep + row] !== 0)) active[A++] = b;
+        else {
+          // g = 0: h_t = h_{t-1} exactly; the other outputs are not needed without a backward pass.
+          v.copyWithin(oStates + row * H, oPrev + b * H, oPrev + b * H + H);
+          v.fill(0, oGates + row * H2, oGates + row * H2 + H2);
+          v.fill(0, oCand + row * H, oCand + row * H + H);
+          v.fill(0, oHc + row * H, oHc + row * H + H);
+        }
+      }
+      if (A === 0) continue;
+      const compact = A < B;
+      if (compact && t > 0)
+        for (let i = 0; i < A; i++) v.copyWithin(oOp + i * H, oPrev + active[i] * H, oPrev + active[i] * H + H);
       // [u | r] = sigmoid(x W_ur + h_{t-1} U_ur); h_0 = 0, so the first product is skipped.
+      // The product reads the first A rows of its operand (it takes the shape it is given).
+      const a = compact ? { ...operand, shape: [A, H] } : previous;
       const hidden =
         t > 0
-          ? matMul({ inputs: { a: previous, b: kernel }, backend, attrs: { transposeA: false, transposeB: false } })
+          ? matMul({ inputs: { a, b: kernel }, backend, attrs: { transposeA: false, transposeB: false } })
           : undefined;
-      let v = heap();
+      v = heap();
       const oHid = hidden ? offsetOf(backend, hidden) : 0;
-      for (let b = 0; b < B; b++) {
+      for (let i = 0; i < A; i++) {
+        const b = active[i];
         const p = oProj + (b * T + t) * H3;
-        const q = oHid + b * H3;
-        const g = oPreG + b * H2;
+        const q = oHid + i * H3;
+        const g = oPreG + i * H2;
         const hc = oHc + (b * T + t) * H;
         if (hidden) {
           for (let k = 0; k < H2; k++) v[g + k] = v[p + k] + v[q + k];
@@ -152,26 +181,27 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
       v = heap();
       const oUr = offsetOf(backend, ur);
       // c = tanh(z) = 2 sigmoid(2z) - 1 with z = x W_c + r * (h_{t-1} U_c) (the wasm tanh is slow).
-      for (let b = 0; b < B; b++) {
-        const row = b * T + t;
+      for (let i = 0; i < A; i++) {
+        const row = active[i] * T + t;
         const p = oProj + row * H3 + H2;
-        const r = oUr + b * H2 + H;
+        const r = oUr + i * H2 + H;
         const hc = oHc + row * H;
-        const z = oPreC + b * H;
+        const z = oPreC + i * H;
         for (let k = 0; k < H; k++) v[z + k] = 2 * (v[p + k] + v[r + k] * v[hc + k]);
       }
       const sc = sigmoid({ inputs: { x: preCandidate }, backend });
       v = heap();
       const oSc = offsetOf(backend, sc);
-      for (let b = 0; b < B; b++) {
+      for (let i = 0; i < A; i++) {
+        const b = active[i];
         const row = b * T + t;
         const s = v[oScale + row];
         const keepT = keep ? v[oKeep + row] : 0;
-        const urRow = oUr + b * H2;
+        const urRow = oUr + i * H2;
         const gRow = oGates + row * H2;
         const hRow = row * H;
         const hp = oPrev + b * H;
-        const sRow = oSc + b * H;
+        const sRow = oSc + i * H;
         v.copyWithin(gRow, urRow, urRow + H2);
         for (let k = 0; k < H; k++) {
           const u = v[urRow + k];
@@ -187,7 +217,7 @@ function makeForward(matMul: MatMulFn, sigmoid: UnaryFn) {
       backend.disposeData(ur.dataId);
       backend.disposeData(sc.dataId);
     }
-    for (const scratch of [previous, preGates, preCandidate]) backend.disposeData(scratch.dataId);
+    for (const scratch of new Set([previous, operand, preGates, preCandidate])) backend.disposeData(scratch.dataId);
     return [states, gates, candidates, hiddenCandidate];
   };
 }

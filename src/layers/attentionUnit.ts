@@ -17,10 +17,16 @@
  * (reference).
  * Both use the same stored weight, so checkpoints are interchangeable.
  *
+ * Scoring (training false, no gradient recorded) runs the whole unit as one kernel where the
+ * backend has it (src/kernels/attentionUnit.ts, registered on wasm by src/backend.ts; 'split'
+ * first layer, relu or sigmoid): same values up to float32 rounding, products over the valid
+ * positions only.
+ *
  * Weights: `<name>/dense0/kernel` [4D, H1], `<name>/dense0/bias`, then `<name>/dense<i>/...`,
  * `<name>/score/kernel` [H_last, 1], `<name>/score/bias` [1], plus Dice/PReLU state.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ATTENTION_UNIT_KERNEL } from '../kernels/attentionUnit';
 import { denseFast } from '../ops';
 import { ActivationLayer, ActivationName, checkActivationName, createActivation } from './activation';
 import { Dense } from './dense';
@@ -137,6 +143,8 @@ export class AttentionUnit {
 
   /** Pooling weights [B, T]: masked scores (none) or masked softmax (softmax); zero at padding. */
   weights(query: tf.Tensor2D, keys: tf.Tensor3D, mask: tf.Tensor2D, training: boolean): tf.Tensor2D {
+    const scored = this.scoreByKernel(query, keys, mask, training, false);
+    if (scored) return scored[0] as tf.Tensor2D;
     const s = this.scores(query, keys, mask, training);
     if (this.config.normalize === 'none') return tf.mul(s, mask) as tf.Tensor2D;
     return softmaxOverValid(this.config.scale === 1 ? s : (tf.mul(s, this.config.scale) as tf.Tensor2D), mask);
@@ -149,8 +157,43 @@ export class AttentionUnit {
     mask: tf.Tensor2D,
     training: boolean,
   ): { pooled: tf.Tensor2D; weights: tf.Tensor2D } {
+    const scored = this.scoreByKernel(query, keys, mask, training, true);
+    if (scored) return { weights: scored[0] as tf.Tensor2D, pooled: scored[1] as tf.Tensor2D };
     const weights = this.weights(query, keys, mask, training);
     return { pooled: weightedSum(keys, weights), weights };
+  }
+
+  /** True when `weights` / `apply` with these arguments run the one-kernel forward. */
+  usesKernel(training: boolean): boolean {
+    const c = this.config;
+    return (
+      !training &&
+      c.firstLayer === 'split' &&
+      (c.activation === 'relu' || c.activation === 'sigmoid') &&
+      !tf.engine().isTapeOn() &&
+      tf.getKernel(ATTENTION_UNIT_KERNEL, tf.getBackend()) !== undefined
+    );
+  }
+
+  /** [weights] or [weights, pooled] from the one-kernel forward, or undefined where it does not apply. */
+  private scoreByKernel(
+    query: tf.Tensor2D,
+    keys: tf.Tensor3D,
+    mask: tf.Tensor2D,
+    training: boolean,
+    pool: boolean,
+  ): tf.Tensor[] | undefined {
+    if (!this.usesKernel(training)) return undefined;
+    this.check(query, keys, mask);
+    const dense = [this.first, ...this.rest.map((r) => r.dense), this.scoreLayer];
+    const inputs: tf.NamedTensorMap = { query, keys, mask };
+    dense.forEach((d, i) => {
+      inputs[`kernel${i}`] = d.kernel;
+      inputs[`bias${i}`] = d.bias as tf.Tensor;
+    });
+    const { activation, normalize, scale } = this.config;
+    const attrs = { layers: dense.length - 1, activation, normalize, scale, pool };
+    return tf.engine().runKernel(ATTENTION_UNIT_KERNEL, inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
   }
 
   private check(query: tf.Tensor2D, keys: tf.Tensor3D, mask: tf.Tensor2D): void {

@@ -158,6 +158,24 @@ export class GruLayer {
   }
 
   /**
+   * x W + b at the real steps (mask != 0) only, zeros at padding: x [B, T, D] -> [B, T, 3H].
+   * For the scoring pass of the one-kernel recurrence, which never reads a padded step's
+   * projection (its gate scales s_t and k_t carry the mask factor, so it skips the step).
+   */
+  private projectRealSteps(x: tf.Tensor3D, mask: tf.Tensor2D): tf.Tensor3D {
+    const [B, T, D] = x.shape;
+    const H3 = 3 * this.hiddenSize;
+    const m = mask.dataSync();
+    const rows: number[] = [];
+    for (let i = 0; i < m.length; i++) if (m[i] !== 0) rows.push(i);
+    if (rows.length === B * T) return denseFast(x, this.inputKernel, this.bias) as tf.Tensor3D;
+    if (rows.length === 0) return tf.zeros([B, T, H3]);
+    const index = tf.tensor2d(rows, [rows.length, 1], 'int32');
+    const real = denseFast(tf.gatherND(x.reshape([B * T, D]), index), this.inputKernel, this.bias);
+    return tf.scatterND(index, real, [B * T, H3]).reshape([B, T, H3]) as tf.Tensor3D;
+  }
+
+  /**
    * Runs the recurrence.
    * @param inputs [B, T, D]
    * @param mask [B, T] 1 = real behaviour, 0 = padding (post-padded)
@@ -191,7 +209,11 @@ export class GruLayer {
       // All input projections at once: [B*T, D] x [D, 3H] + b. The fused recurrence works
       // time-major ([T, B, .]: per-step pieces are contiguous, so splitting and stacking them
       // is a plain copy), so x is transposed once before the projection.
-      const projected = denseFast(fused ? tf.transpose(x, [1, 0, 2]) : x, this.inputKernel, this.bias) as tf.Tensor3D;
+      // Scoring with the one-kernel recurrence: only the real steps are projected (see projectRealSteps).
+      const projected =
+        oneKernel && !tf.engine().isTapeOn()
+          ? this.projectRealSteps(x as tf.Tensor3D, mask)
+          : (denseFast(fused ? tf.transpose(x, [1, 0, 2]) : x, this.inputKernel, this.bias) as tf.Tensor3D);
       // Gate scales [B, T, 1] (see RecurrenceMode):
       //   GRU, AIGRU:        g = s * u        with s = m
       //   AGRU:              g = s            with s = m * a

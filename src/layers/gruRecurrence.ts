@@ -216,6 +216,7 @@ function makeKernelRecurrence(mode: RecurrenceMode): RecurrenceFn {
  * The recurrence as one kernel per pass (see makeKernelRecurrence), BATCH-MAJOR: projected
  * [B, T, 3H], scale / keep [B, T, 1] -> states [B, T, H]; same values as `fusedRecurrence`
  * within float32 rounding. Needs `recurrenceKernelsInstalled()`. `keep`: mode 'official' only.
+ * Without a gradient tape (scoring) the forward kernel runs alone with `skipIdle`.
  */
 export function kernelRecurrence(
   mode: RecurrenceMode,
@@ -227,5 +228,13 @@ export function kernelRecurrence(
   const fn = kernelCache.get(mode) ?? makeKernelRecurrence(mode);
   kernelCache.set(mode, fn);
   if (mode === 'official' && !keep) throw new Error("kernelRecurrence: mode 'official' needs keep [B, T, 1]");
+  if (!tf.engine().isTapeOn()) {
+    // Scoring: the forward kernel alone, skipping the steps where a row's gate is 0 (padding).
+    const inputs: tf.NamedTensorMap = { projected, kernel: recurrentKernel, scale };
+    if (keep) inputs.keep = keep;
+    const outputs = tf.engine().runKernel(GRU_RECURRENCE_KERNEL, inputs, { mode, skipIdle: true }) as tf.Tensor[];
+    tf.dispose(outputs.slice(1));
+    return outputs[0] as tf.Tensor3D;
+  }
   return tf.tidy(() => fn(projected, recurrentKernel, scale, keep ?? tf.zeros(scale.shape)) as tf.Tensor3D);
 }

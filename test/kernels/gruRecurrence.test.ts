@@ -243,6 +243,99 @@ describe('the GRU recurrence as one kernel per pass (src/kernels/gruRecurrence.t
     );
   }
 
+  for (const mode of MODES) {
+    it(`mode '${mode}': scoring (skipIdle) skips idle steps, same states bit for bit`, async () => {
+      const [projected, kernel, scale, keep] = inputs();
+      // A valid step with s_t = 0 (AUGRU with a zero attention weight) is idle too, except in mode
+      // 'official' where its k_t != 0 (g = -k_t (1 - u)); so is one padded step given k_t != 0 there.
+      const zeroed = tf.tidy(() =>
+        scale.mul(
+          tf
+            .oneHot([5], B * T)
+            .reshape([B, T, 1])
+            .mul(-1)
+            .add(1),
+        ),
+      );
+      const keepIn = mode === 'official' ? tf.tidy(() => keep.add(tf.oneHot([13], B * T).reshape([B, T, 1]))) : keep;
+      const run = (skipIdle: boolean) =>
+        tf
+          .engine()
+          .runKernel(
+            GRU_RECURRENCE_KERNEL,
+            { projected, kernel, scale: zeroed, ...(mode === 'official' ? { keep: keepIn } : {}) },
+            { mode, skipIdle },
+          ) as tf.Tensor[];
+      const all = run(false);
+      const skipped = run(true);
+      assert.deepEqual(skipped[0].dataSync(), all[0].dataSync(), `${mode}: states differ`);
+      // Idle steps (padding of rows 1, 2, 3, all of row 4, step 5 of row 0) have zero gates; active ones do not.
+      const gates = skipped[1].arraySync() as number[][][];
+      const s = zeroed.arraySync() as number[][][];
+      const k = keepIn.arraySync() as number[][][];
+      let idle = 0;
+      for (let b = 0; b < B; b++)
+        for (let t = 0; t < T; t++) {
+          const isIdle = s[b][t][0] === 0 && (mode !== 'official' || k[b][t][0] === 0);
+          if (isIdle) idle++;
+          assert.equal(
+            gates[b][t].every((g) => g === 0),
+            isIdle,
+            `${mode}: row ${b}, step ${t}`,
+          );
+        }
+      const padded = 3 + 6 + 1 + 7;
+      assert.equal(idle, mode === 'official' ? padded - 1 : padded + 1, `${mode}: idle steps`);
+      // Without a gradient tape the layer's recurrence takes this path.
+      const names = await kernelsOf(() =>
+        tf.dispose(
+          kernelRecurrence(
+            mode,
+            projected as tf.Tensor3D,
+            kernel as tf.Tensor2D,
+            zeroed as tf.Tensor3D,
+            keepIn as tf.Tensor3D,
+          ),
+        ),
+      );
+      assert.deepEqual(names, [GRU_RECURRENCE_KERNEL]);
+      const viaLayerPath = kernelRecurrence(
+        mode,
+        projected as tf.Tensor3D,
+        kernel as tf.Tensor2D,
+        zeroed as tf.Tensor3D,
+        keepIn as tf.Tensor3D,
+      );
+      assert.deepEqual(viaLayerPath.dataSync(), all[0].dataSync());
+      tf.dispose([projected, kernel, scale, keep, zeroed, keepIn, ...all, ...skipped, viaLayerPath]);
+    });
+  }
+
+  it('GruLayer scoring projects only the real steps and gives the states of the taped pass bit for bit', async () => {
+    const x = uniformTensor(rng, [B, T, 3]) as tf.Tensor3D;
+    const m = maskFromLengths(LENGTHS, T);
+    const a = uniformTensor(rng, [B, T], 0.05, 0.95).mul(m) as tf.Tensor2D;
+    for (const kind of ['GRU', 'AUGRU'] as GruKind[]) {
+      const store = new ParameterStore(47);
+      const layer = new GruLayer(store, 'gru', { inputSize: 3, hiddenSize: H, kind });
+      const names = await kernelsOf(() => disposeOutput(layer.apply(x, m, a)));
+      assert.ok(names.includes('GatherNd') && names.includes('ScatterNd'), `${kind}: ${names.join(', ')}`);
+      const scored = layer.apply(x, m, a);
+      // Under a gradient tape the layer projects every step and runs the full recurrence.
+      let taped: tf.Tensor | undefined;
+      tf.grad((input: tf.Tensor) => {
+        const out = layer.apply(input as tf.Tensor3D, m, a);
+        taped = tf.keep(out.states.clone());
+        return out.states.sum();
+      })(x).dispose();
+      assert.deepEqual(scored.states.dataSync(), (taped as tf.Tensor).dataSync(), kind);
+      disposeOutput(scored);
+      tf.dispose([taped as tf.Tensor]);
+      store.dispose();
+    }
+    tf.dispose([x, m, a]);
+  });
+
   it("GruLayer with candidate 'official' or implementation 'autodiff' does not use the kernel", async () => {
     const x = uniformTensor(rng, [B, T, 3]) as tf.Tensor3D;
     const m = maskFromLengths(LENGTHS, T);
