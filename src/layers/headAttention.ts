@@ -9,6 +9,10 @@
  *   W = softmax(q k^T * scale + (1 - allowed) * MASKED_SCORE) * allowed     [h*B, T, T]
  *   context = W v                                                           [h*B, T, dk]
  * A query with no allowed key gets context 0.
+ * With `maskMode: 'addOne'` nothing is blocked (only padded queries when zeroPaddedQueries):
+ *   W = softmax(q k^T * scale + (1 - allowed))   with allowed from causal / paddingMask only
+ * (FuxiCTR's DMIN refiner; Porting note at `refinerMaskMode` in src/models/dmin.ts). It always
+ * runs as tf ops: the one-kernel version implements blocking only.
  *
  * Where the active backend has the one-kernel version (src/kernels/maskedAttention.ts,
  * registered by src/backend.ts on wasm) this runs one forward and one backward kernel; elsewhere
@@ -31,6 +35,8 @@ export interface HeadAttentionOptions {
    * rows afterwards this changes no output or gradient, and it skips their work.
    */
   zeroPaddedQueries?: boolean;
+  /** 'block' (default): masked pairs get weight 0 | 'addOne': masked pairs get +1 on their score, nothing blocked. */
+  maskMode?: 'block' | 'addOne';
 }
 
 function checkArgs(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D, o: HeadAttentionOptions): void {
@@ -45,6 +51,8 @@ function checkArgs(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tens
   }
   if (!o.causal && !o.paddingMask) throw new Error('attendHeads: at least one of causal and paddingMask must be on');
   if (!Number.isFinite(o.scale)) throw new Error(`attendHeads: scale must be a finite number, got ${o.scale}`);
+  if (o.maskMode !== undefined && o.maskMode !== 'block' && o.maskMode !== 'addOne')
+    throw new Error(`attendHeads: maskMode must be 'block' or 'addOne', got ${String(o.maskMode)}`);
 }
 
 /** The tf-ops version (any backend). */
@@ -66,11 +74,16 @@ export function attendHeadsOps(
       const causal = tf.linalg.bandPart(tf.ones([T, T]), -1, 0).reshape([1, 1, T, T]);
       allowed = allowed ? allowed.mul(causal) : causal;
     }
+    const scores = matMulFast(q, k, false, true).mul(options.scale).reshape([h, B, T, T]);
+    if (options.maskMode === 'addOne') {
+      let weights = tf.softmax(scores.add(tf.scalar(1).sub(allowed as tf.Tensor)));
+      if (options.zeroPaddedQueries) weights = weights.mul(mask.reshape([1, B, T, 1]));
+      return matMulFast(weights.reshape([G, T, T]), v) as tf.Tensor3D;
+    }
     if (options.zeroPaddedQueries) {
       const queries = mask.reshape([1, B, T, 1]);
       allowed = allowed ? allowed.mul(queries) : queries;
     }
-    const scores = matMulFast(q, k, false, true).mul(options.scale).reshape([h, B, T, T]);
     const weights = tf
       .softmax(
         scores.add(
@@ -137,7 +150,7 @@ export function attendHeads(
   mask: tf.Tensor2D,
   options: HeadAttentionOptions,
 ): tf.Tensor3D {
-  if (!attentionKernelsInstalled()) return attendHeadsOps(q, k, v, mask, options);
+  if (!attentionKernelsInstalled() || options.maskMode === 'addOne') return attendHeadsOps(q, k, v, mask, options);
   checkArgs(q, k, v, mask, options);
   const key = `${options.scale}/${options.causal}/${options.paddingMask}/${options.zeroPaddedQueries === true}`;
   const fn = kernelCache.get(key) ?? makeKernelAttention(options);

@@ -16,6 +16,8 @@
  * it exactly on valid positions. The repo scales by 1/sqrt(D) (all heads' width); the paper
  * (Transformer) scales by 1/sqrt(dk): option `scale: 'official'`. The repo's FFN block has no
  * second LayerNorm: option `ffnLayerNorm: false`.
+ * `maskMode: 'addOne'` blocks nothing and adds +1 to the scores of the pairs the masks above
+ * would block (FuxiCTR's refiner; Porting note at `refinerMaskMode` in src/models/dmin.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { ParameterStore } from './params';
@@ -38,6 +40,11 @@ export interface MultiHeadSelfAttentionConfig {
   scale?: 'perHead' | 'official';
   /** LayerNorm after the FFN residual. Default true. */
   ffnLayerNorm?: boolean;
+  /**
+   * 'block' (default): masked pairs get weight 0 | 'addOne': every pair is attended and the pairs
+   * `causal` / `paddingMask` would mask get +1 on their score (tf-ops path, src/layers/headAttention.ts).
+   */
+  maskMode?: 'block' | 'addOne';
 }
 
 export const MULTI_HEAD_DEFAULTS = {
@@ -46,6 +53,7 @@ export const MULTI_HEAD_DEFAULTS = {
   paddingMask: true,
   scale: 'perHead' as const,
   ffnLayerNorm: true,
+  maskMode: 'block' as const,
 };
 
 export class MultiHeadSelfAttention {
@@ -55,6 +63,7 @@ export class MultiHeadSelfAttention {
   readonly causal: boolean;
   readonly paddingMask: boolean;
   readonly scaleKind: 'perHead' | 'official';
+  readonly maskMode: 'block' | 'addOne';
   readonly name: string;
   private readonly qkvKernel: tf.Variable;
   private readonly qkvBias: tf.Variable;
@@ -75,6 +84,8 @@ export class MultiHeadSelfAttention {
       throw new Error(`${where}: ffnSize must be an integer >= 0, got ${ffnSize}`);
     if (c.scale !== 'perHead' && c.scale !== 'official')
       throw new Error(`${where}: scale must be 'perHead' or 'official', got ${String(c.scale)}`);
+    if (c.maskMode !== 'block' && c.maskMode !== 'addOne')
+      throw new Error(`${where}: maskMode must be 'block' or 'addOne', got ${String(c.maskMode)}`);
     if (!c.causal && !c.paddingMask)
       throw new Error(
         `${where}: at least one of causal and paddingMask must be on (otherwise valid steps attend to padding)`,
@@ -85,6 +96,7 @@ export class MultiHeadSelfAttention {
     this.causal = c.causal;
     this.paddingMask = c.paddingMask;
     this.scaleKind = c.scale;
+    this.maskMode = c.maskMode;
     this.name = name;
     this.qkvKernel = store.weight(`${name}/qkvKernel`, [D, 3 * D], { kind: 'glorotUniform', fanIn: D, fanOut: D });
     this.qkvBias = store.weight(`${name}/qkvBias`, [3 * D], { kind: 'zeros' });
@@ -130,6 +142,7 @@ export class MultiHeadSelfAttention {
         causal: this.causal,
         paddingMask: this.paddingMask,
         zeroPaddedQueries: true,
+        maskMode: this.maskMode,
       });
       const merged = tf.transpose(context.reshape([h, B * T, dk]), [1, 0, 2]).reshape([B, T, D]);
       const attended = denseFast(merged, this.outKernel, this.outBias);

@@ -81,6 +81,17 @@ export interface DminConfig extends CommonModelConfig {
   refinerScale: 'perHead' | 'official';
   /** LayerNorm after the refiner's FFN residual. Default true (Transformer); the DMIN code has none. */
   refinerFfnLayerNorm: boolean;
+  /**
+   * How the refiner applies its masks (`refinerCausal`, `refinerPaddingMask`): 'block' (paper,
+   * official code, default) gives masked pairs weight 0; 'addOne' blocks nothing and adds +1 to
+   * the scores of the pairs those masks name. Refused with auxWeight > 0 (z_t then sees e_{t+1}).
+   * Porting note: FuxiCTR 2.x's DMIN refiner passes a float mask (1 - allowed) to PyTorch's
+   * MultiheadAttention, which adds a float mask to the scores, so PyTorch adds 1 to the masked
+   * scores instead of blocking them; neither the paper nor the official TF code does this.
+   * Offered only to reproduce the FuxiCTR peer (FuxiCTR masks: refinerCausal and
+   * refinerPaddingMask both true).
+   */
+  refinerMaskMode: 'block' | 'addOne';
   /** alpha of the auxiliary loss on the refiner output; 0 = off. Default 1 (DMIN code). Needs the refiner. */
   auxWeight: number;
   /** Auxiliary-loss scorer ('inner' paper default, 'mlp' official net). */
@@ -129,6 +140,7 @@ export const DMIN_DEFAULTS: Readonly<DminConfig> = Object.freeze({
   refinerPaddingMask: false,
   refinerScale: 'perHead' as const,
   refinerFfnLayerNorm: true,
+  refinerMaskMode: 'block' as const,
   auxWeight: 1,
   auxScorer: 'inner' as AuxLossScorer,
   auxReduction: 'perSample' as AuxLossReduction,
@@ -170,6 +182,15 @@ export class DminModel extends CtrModelBase<DminConfig> {
           `refinerCausal: true, or auxWeight: 0 for a non-causal refiner`,
       );
     }
+    if (c.refinerMaskMode !== 'block' && c.refinerMaskMode !== 'addOne')
+      throw new Error(`${where}: refinerMaskMode must be 'block' or 'addOne', got ${String(c.refinerMaskMode)}`);
+    if (c.auxWeight > 0 && c.refinerMaskMode === 'addOne') {
+      throw new Error(
+        `${where}: auxWeight > 0 needs refinerMaskMode: 'block' (got refinerMaskMode: 'addOne', ` +
+          `auxWeight: ${c.auxWeight}); 'addOne' blocks no future step, so z_t sees e_{t+1}, which ` +
+          `the auxiliary loss scores it against. Set auxWeight: 0 for 'addOne'`,
+      );
+    }
     if (c.positionOrder !== 'forward' && c.positionOrder !== 'reverse')
       throw new Error(`${where}: positionOrder must be 'forward' or 'reverse', got ${String(c.positionOrder)}`);
     if (c.refiner) {
@@ -180,6 +201,7 @@ export class DminModel extends CtrModelBase<DminConfig> {
         paddingMask: c.refinerPaddingMask,
         scale: c.refinerScale,
         ffnLayerNorm: c.refinerFfnLayerNorm,
+        maskMode: c.refinerMaskMode,
       });
     }
     if (c.auxWeight > 0) {

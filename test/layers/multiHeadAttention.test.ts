@@ -5,6 +5,7 @@ import { useBestBackend } from '../../src/backend';
 import { Rng } from '../../src/random';
 import { ParameterStore } from '../../src/layers/params';
 import { MultiHeadSelfAttention } from '../../src/layers/multiHeadAttention';
+import { attendHeads } from '../../src/layers/headAttention';
 import { assertGradientsMatch } from '../helpers/gradients';
 import { maxDiff } from '../helpers/maxDiff';
 import { maskFromLengths, padWithNoise, uniformTensor } from '../helpers/tensors';
@@ -92,6 +93,65 @@ describe('MultiHeadSelfAttention (src/layers/multiHeadAttention.ts)', () => {
     const y1 = a.apply(x, full).slice([0, 0, 0], [B, 2, D]);
     const y2 = a.apply(changed, full).slice([0, 0, 0], [B, 2, D]);
     assert.ok(maxDiff(y1, y2) < 1e-6);
+  });
+
+  for (const masks of [
+    { causal: true, paddingMask: true },
+    { causal: true, paddingMask: false },
+    { causal: false, paddingMask: true },
+  ]) {
+    const name = `causal ${masks.causal}, paddingMask ${masks.paddingMask}`;
+    it(`maskMode 'addOne' weights = softmax(q k^T * scale + (1 - allowed)) (${name})`, () => {
+      // v = identity per group (dk = T), so the context is the weight matrix itself
+      const h = 2;
+      const G = h * B;
+      const scale = 0.7;
+      const q = uniformTensor(new Rng(11), [G, T, T]) as tf.Tensor3D;
+      const k = uniformTensor(new Rng(12), [G, T, T]) as tf.Tensor3D;
+      const v = tf.eye(T).reshape([1, T, T]).tile([G, 1, 1]) as tf.Tensor3D;
+      const got = attendHeads(q, k, v, mask, { scale, ...masks, zeroPaddedQueries: true, maskMode: 'addOne' });
+      const qa = q.arraySync();
+      const ka = k.arraySync();
+      const expected: number[][][] = [];
+      for (let g = 0; g < G; g++) {
+        const len = lengths[g % B];
+        expected.push(
+          Array.from({ length: T }, (_, t) => {
+            if (t >= len) return new Array<number>(T).fill(0); // padded query rows are zeroed
+            const z = Array.from({ length: T }, (_, s) => {
+              const allowed = (!masks.causal || s <= t) && (!masks.paddingMask || s < len);
+              let dot = 0;
+              for (let d = 0; d < T; d++) dot += qa[g][t][d] * ka[g][s][d];
+              return dot * scale + (allowed ? 0 : 1);
+            });
+            const e = z.map(Math.exp);
+            const sum = e.reduce((a, b) => a + b, 0);
+            return e.map((x) => x / sum);
+          }),
+        );
+      }
+      assert.ok(maxDiff(got, tf.tensor3d(expected)) < 1e-5);
+    });
+  }
+
+  it("maskMode 'addOne' lets earlier steps see a future step; 'block' (default) does not", () => {
+    const full = tf.ones([B, T]) as tf.Tensor2D;
+    const changed = tf.concat([x.slice([0, 0, 0], [B, 3, D]), uniformTensor(new Rng(7), [B, 1, D])], 1) as tf.Tensor3D;
+    const earlier = (mh: MultiHeadSelfAttention, input: tf.Tensor3D) =>
+      mh.apply(input, full).slice([0, 0, 0], [B, 3, D]);
+    const make = (maskMode?: 'block' | 'addOne') =>
+      new MultiHeadSelfAttention(new ParameterStore(8), 'mh', {
+        size: D,
+        heads: 2,
+        causal: true,
+        paddingMask: true,
+        ...(maskMode ? { maskMode } : {}),
+      });
+    const block = make();
+    assert.equal(block.maskMode, 'block');
+    assert.ok(maxDiff(earlier(block, x), earlier(block, changed)) < 1e-6);
+    const addOne = make('addOne');
+    assert.ok(maxDiff(earlier(addOne, x), earlier(addOne, changed)) > 1e-3);
   });
 
   it('rejects heads that do not divide the width', () => {

@@ -137,6 +137,19 @@ describe('DMIN refiner under the auxiliary loss (src/models/dmin.ts)', () => {
     assert.equal(DMIN_DEFAULTS.refinerCausal, true);
     assert.ok(DMIN_DEFAULTS.auxWeight > 0, 'the default config has the auxiliary loss on, and is valid');
   });
+
+  it("refuses refinerMaskMode 'addOne' with the auxiliary loss; accepts it without, with either padding mask", () => {
+    assert.equal(DMIN_DEFAULTS.refinerMaskMode, 'block');
+    assert.throws(
+      () => new DminModel({ refinerMaskMode: 'addOne', auxWeight: 0.5 }, TINY_SIZES, 1),
+      /dmin config: auxWeight > 0 needs refinerMaskMode: 'block' \(got refinerMaskMode: 'addOne', auxWeight: 0\.5\)/,
+    );
+    for (const refinerPaddingMask of [true, false]) {
+      const model = new DminModel({ refinerMaskMode: 'addOne', refinerPaddingMask, auxWeight: 0 }, TINY_SIZES, 1);
+      assert.equal(model.refiner?.maskMode, 'addOne');
+      model.dispose();
+    }
+  });
 });
 
 describe('DMIN wiring as in the official code (src/models/dmin.ts, src/layers/multiInterest.ts)', () => {
