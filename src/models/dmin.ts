@@ -34,7 +34,8 @@
  * The auxiliary loss scores z_t against e_{t+1}; a refiner that lets z_t see e_{t+1} solves it
  * by copying, so auxWeight > 0 requires refinerCausal: true (the constructor refuses otherwise).
  * Porting note: `refinerCausal: false` (padding mask only: every step sees the whole history)
- * stays available for runs without the auxiliary loss; FuxiCTR uses both masks (set both true).
+ * stays available for runs without the auxiliary loss. FuxiCTR names both masks but does not
+ * block with them (`refinerMaskMode` below).
  * Porting note: the official refiner scales by 1/sqrt(De) and has no LayerNorm after its FFN:
  * `refinerScale: 'official', refinerFfnLayerNorm: false`; defaults are the Transformer's
  * (1/sqrt(De / heads), second LayerNorm).
