@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { useBestBackend } from '../backend';
+import { useBestBackend, wasmThreadsRequested } from '../backend';
 import {
   commandLabel,
   CommandSpec,
@@ -377,8 +377,8 @@ export async function runBench(
   };
   if (backend.name === 'wasm')
     notes.push(
-      'wasm backend: one thread (its multi-threaded build does not start under Node); ' +
-        '"2 threads" compares one process of ours with PyTorch using 2 threads',
+      `wasm backend: ${wasmThreadsRequested() ?? 1} thread(s) (DIL_WASM_THREADS; the threaded build is off by ` +
+        'default, bench/NOTES.md §10); "2 threads" compares one process of ours with PyTorch using 2 threads',
     );
 
   const limit = measureMatMulGflops(512, 8);
