@@ -19,18 +19,10 @@
  *   Outputs: weights [B, T] (zero at padding), and pooled [B, D] = sum_t w_t k_t when pool.
  */
 import * as tf from '@tensorflow/tfjs';
+import { heapOf, KernelArgs, WasmBackendLike } from './wasmHeap';
 
 export const ATTENTION_UNIT_KERNEL = 'DilAttentionUnit';
 
-/** The slice of the wasm backend's API used here. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData(dataId: object): void;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  wasm: { HEAPU8: Uint8Array };
-}
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 type FusedMatMulFn = (args: {
   inputs: { a: tf.TensorInfo; b: tf.TensorInfo; bias?: tf.TensorInfo };
   backend: unknown;
@@ -94,7 +86,7 @@ function makeForward(fusedMatMul: FusedMatMulFn, softmax: SoftmaxFn) {
       input(args, `bias${i}`, [out]);
       widths.push(out);
     }
-    const heap = (): Float32Array => new Float32Array(backend.wasm.HEAPU8.buffer);
+    const heap = (): Float32Array => heapOf(backend);
     const at = (info: tf.TensorInfo): number => backend.dataIdMap.get(info.dataId).memoryOffset >>> 2;
     const scratch: tf.TensorInfo[] = [];
     const temp = (shape: number[]): tf.TensorInfo => {

@@ -26,19 +26,11 @@
  *   dScale [B, T, 1], dKeep [B, T, 1].
  */
 import * as tf from '@tensorflow/tfjs';
+import { KernelArgs, WasmBackendLike, heapOf } from './wasmHeap';
 
 export const GRU_RECURRENCE_KERNEL = 'DilGruRecurrence';
 export const GRU_RECURRENCE_GRAD_KERNEL = 'DilGruRecurrenceGrad';
 
-/** The slice of the wasm backend's API used here. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData(dataId: object): void;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  wasm: { HEAPU8: Uint8Array };
-}
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 type MatMulFn = (args: {
   inputs: { a: tf.TensorInfo; b: tf.TensorInfo };
   backend: unknown;
@@ -75,11 +67,6 @@ function checkShape(
         `got ${info ? `${info.dtype} [${info.shape}]` : 'nothing'}`,
     );
   return info as tf.TensorInfo;
-}
-
-/** The whole heap as float32 (re-read after every allocation: growing the heap replaces its buffer). */
-function heapOf(backend: WasmBackendLike): Float32Array {
-  return new Float32Array(backend.wasm.HEAPU8.buffer);
 }
 
 /** Float32 index of a tensor's first element in the heap. */

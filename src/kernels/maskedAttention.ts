@@ -24,6 +24,7 @@
  *   Pairs with W = 0 (every masked pair) contribute nothing and are skipped.
  */
 import * as tf from '@tensorflow/tfjs';
+import { KernelArgs, WasmBackendLike, heapOf } from './wasmHeap';
 
 export const MASKED_ATTENTION_KERNEL = 'DilMaskedAttention';
 export const MASKED_ATTENTION_GRAD_KERNEL = 'DilMaskedAttentionGrad';
@@ -31,25 +32,11 @@ export const MASKED_ATTENTION_GRAD_KERNEL = 'DilMaskedAttentionGrad';
 /** Score given to masked pairs before the softmax (as MASKED_SCORE in src/layers/sequenceAttention.ts). */
 const MASKED = -1e9;
 
-/** The slice of the wasm backend's API used here. */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  disposeData(dataId: object): void;
-  dataIdMap: { get(dataId: object): { memoryOffset: number } };
-  wasm: { HEAPU8: Uint8Array };
-}
-
-type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 type SoftmaxFn = (args: {
   inputs: { logits: tf.TensorInfo };
   backend: unknown;
   attrs: { dim: number };
 }) => tf.TensorInfo;
-
-/** The whole heap as float32 (re-read after every allocation: growing the heap replaces its buffer). */
-function heapOf(backend: WasmBackendLike): Float32Array {
-  return new Float32Array(backend.wasm.HEAPU8.buffer);
-}
 
 /** Float32 index of a tensor's first element in the heap. */
 function offsetOf(backend: WasmBackendLike, info: tf.TensorInfo): number {
