@@ -19,7 +19,7 @@
  *   Outputs: weights [B, T] (zero at padding), and pooled [B, D] = sum_t w_t k_t when pool.
  */
 import * as tf from '@tensorflow/tfjs';
-import { heapOf, KernelArgs, WasmBackendLike } from './wasmHeap';
+import { float32Input, heapOf, KernelArgs, offsetOf, WasmBackendLike } from './wasmHeap';
 
 export const ATTENTION_UNIT_KERNEL = 'DilAttentionUnit';
 
@@ -37,17 +37,7 @@ type SoftmaxFn = (args: {
 const where = ATTENTION_UNIT_KERNEL;
 
 function input(args: KernelArgs, name: string, shape: number[]): tf.TensorInfo {
-  const info = args.inputs[name];
-  const ok =
-    info !== undefined &&
-    info.dtype === 'float32' &&
-    info.shape.length === shape.length &&
-    info.shape.every((n, i) => n === shape[i]);
-  if (!ok)
-    throw new Error(
-      `${where}: ${name} must be float32 [${shape}], got ${info ? `${info.dtype} [${info.shape}]` : 'nothing'}`,
-    );
-  return info as tf.TensorInfo;
+  return float32Input(where, name, args.inputs[name], shape);
 }
 
 /** The same buffer seen as [1, rows, cols]: _FusedMatMul on wasm takes rank-3 operands. */
@@ -87,7 +77,7 @@ function makeForward(fusedMatMul: FusedMatMulFn, softmax: SoftmaxFn) {
       widths.push(out);
     }
     const heap = (): Float32Array => heapOf(backend);
-    const at = (info: tf.TensorInfo): number => backend.dataIdMap.get(info.dataId).memoryOffset >>> 2;
+    const at = (info: tf.TensorInfo): number => offsetOf(backend, info);
     const scratch: tf.TensorInfo[] = [];
     const temp = (shape: number[]): tf.TensorInfo => {
       const t = backend.makeOutput(shape, 'float32');

@@ -26,7 +26,7 @@
  *   dScale [B, T, 1], dKeep [B, T, 1].
  */
 import * as tf from '@tensorflow/tfjs';
-import { KernelArgs, WasmBackendLike, heapOf } from './wasmHeap';
+import { heapOf, KernelArgs, offsetOf, WasmBackendLike } from './wasmHeap';
 
 export const GRU_RECURRENCE_KERNEL = 'DilGruRecurrence';
 export const GRU_RECURRENCE_GRAD_KERNEL = 'DilGruRecurrenceGrad';
@@ -67,11 +67,6 @@ function checkShape(
         `got ${info ? `${info.dtype} [${info.shape}]` : 'nothing'}`,
     );
   return info as tf.TensorInfo;
-}
-
-/** Float32 index of a tensor's first element in the heap. */
-function offsetOf(backend: WasmBackendLike, info: tf.TensorInfo): number {
-  return backend.dataIdMap.get(info.dataId).memoryOffset >>> 2;
 }
 
 /**

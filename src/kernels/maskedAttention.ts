@@ -24,7 +24,7 @@
  *   Pairs with W = 0 (every masked pair) contribute nothing and are skipped.
  */
 import * as tf from '@tensorflow/tfjs';
-import { KernelArgs, WasmBackendLike, heapOf } from './wasmHeap';
+import { float32Input, heapOf, KernelArgs, offsetOf, WasmBackendLike } from './wasmHeap';
 
 export const MASKED_ATTENTION_KERNEL = 'DilMaskedAttention';
 export const MASKED_ATTENTION_GRAD_KERNEL = 'DilMaskedAttentionGrad';
@@ -37,30 +37,6 @@ type SoftmaxFn = (args: {
   backend: unknown;
   attrs: { dim: number };
 }) => tf.TensorInfo;
-
-/** Float32 index of a tensor's first element in the heap. */
-function offsetOf(backend: WasmBackendLike, info: tf.TensorInfo): number {
-  return backend.dataIdMap.get(info.dataId).memoryOffset >>> 2;
-}
-
-function checkInput(
-  kernelName: string,
-  label: string,
-  info: tf.TensorInfo | undefined,
-  shape: number[],
-): tf.TensorInfo {
-  const ok =
-    info !== undefined &&
-    info.dtype === 'float32' &&
-    info.shape.length === shape.length &&
-    info.shape.every((d, i) => d === shape[i]);
-  if (!ok) {
-    throw new Error(
-      `${kernelName}: ${label} must be float32 [${shape}], got ${info ? `${info.dtype} [${info.shape}]` : 'nothing'}`,
-    );
-  }
-  return info as tf.TensorInfo;
-}
 
 /** q's shape [G, T, dk], checked. */
 function groupShape(kernelName: string, q: tf.TensorInfo | undefined): [number, number, number] {
@@ -297,8 +273,8 @@ function makeForward(softmax: SoftmaxFn) {
       );
     }
     const q = args.inputs.q as tf.TensorInfo;
-    const k = checkInput(name, 'k', args.inputs.k, [G, T, dk]);
-    const v = checkInput(name, 'v', args.inputs.v, [G, T, dk]);
+    const k = float32Input(name, 'k', args.inputs.k, [G, T, dk]);
+    const v = float32Input(name, 'v', args.inputs.v, [G, T, dk]);
     const scale = scaleOf(name, args.attrs);
     const causal = args.attrs?.causal === true;
     const padding = args.attrs?.paddingMask === true;
@@ -346,10 +322,10 @@ function backward(args: KernelArgs): tf.TensorInfo[] {
   const backend = args.backend as WasmBackendLike;
   const [G, T, dk] = groupShape(name, args.inputs.q);
   const q = args.inputs.q as tf.TensorInfo;
-  const dContext = checkInput(name, 'dContext', args.inputs.dContext, [G, T, dk]);
-  const k = checkInput(name, 'k', args.inputs.k, [G, T, dk]);
-  const v = checkInput(name, 'v', args.inputs.v, [G, T, dk]);
-  const weights = checkInput(name, 'weights', args.inputs.weights, [G * T, T]);
+  const dContext = float32Input(name, 'dContext', args.inputs.dContext, [G, T, dk]);
+  const k = float32Input(name, 'k', args.inputs.k, [G, T, dk]);
+  const v = float32Input(name, 'v', args.inputs.v, [G, T, dk]);
+  const weights = float32Input(name, 'weights', args.inputs.weights, [G * T, T]);
   const scale = scaleOf(name, args.attrs);
 
   const dq = backend.makeOutput([G, T, dk], 'float32');
